@@ -1,0 +1,35 @@
+import { subtask } from 'hardhat/config';
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from 'hardhat/builtin-tasks/task-names';
+import type { HardhatUserConfig } from 'hardhat/types';
+import '@nomicfoundation/hardhat-ethers';
+import '@nomicfoundation/hardhat-chai-matchers';
+import '@typechain/hardhat';
+
+// Hardhat's compiler download is unreachable here: compile with the wasm build the `solc` npm package ships.
+const SOLC_VERSION: string = require('solc/package.json').version;
+
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
+  if (args.solcVersion !== SOLC_VERSION) return runSuper(args);
+  const solc = require('solc');
+  return {
+    compilerPath: require.resolve('solc/soljson.js'),
+    isSolcJs: true,
+    version: SOLC_VERSION,
+    longVersion: solc.version(),
+  };
+});
+
+const config: HardhatUserConfig = {
+  solidity: {
+    version: SOLC_VERSION,
+    settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: 'cancun', viaIR: false },
+  },
+  paths: { sources: './src', tests: './test', cache: './cache', artifacts: './artifacts' },
+  typechain: { outDir: 'typechain-types', target: 'ethers-v6' },
+  networks: {
+    hardhat: { allowUnlimitedContractSize: false, chainId: Number(process.env.HH_CHAIN_ID ?? 31337) },
+  },
+  mocha: { timeout: 120_000 },
+};
+
+export default config;
