@@ -22,6 +22,7 @@ module.exports = {
   moduleNameMapper: {
     '^@tributary/protocol$': '<rootDir>/../protocol/src/index.ts',
     '^@tributary/risk$': '<rootDir>/../risk/src/index.ts',
+    '^@tributary/service-kit$': '<rootDir>/../service-kit/src/index.ts',
   },
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.spec.ts'],
 };

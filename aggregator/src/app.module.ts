@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { HealthModule, MetricsModule, configModule } from '@tributary/service-kit';
+import { APP_CONFIG, loadAppConfig, type AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        configModule(APP_CONFIG, () => config ?? loadAppConfig()),
+        DatabaseModule,
+        ScheduleModule.forRoot(),
+        MetricsModule.forRoot('tributary_aggregator'),
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+import { ChainCursorEntity } from './chain-cursor.entity';
+
+export const ENTITIES = [ChainCursorEntity];
+export { ChainCursorEntity };

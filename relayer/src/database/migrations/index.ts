@@ -1,0 +1,4 @@
+import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
+
+/** Every migration in order; the service runs them at start (no `synchronize` outside tests). */
+export const MIGRATIONS = [InitialSchema1764000000000];

@@ -1,0 +1,7 @@
+export * from './bootstrap';
+export * from './config';
+export * from './config-module';
+export * from './database';
+export * from './health';
+export * from './logger';
+export * from './metrics';
