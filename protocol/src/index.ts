@@ -1,1 +1,2 @@
 export * from './eids';
+export * from './manifest';
