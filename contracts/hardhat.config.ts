@@ -27,7 +27,14 @@ const config: HardhatUserConfig = {
   paths: { sources: './src', tests: './test', cache: './cache', artifacts: './artifacts' },
   typechain: { outDir: 'typechain-types', target: 'ethers-v6' },
   networks: {
-    hardhat: { allowUnlimitedContractSize: false, chainId: Number(process.env.HH_CHAIN_ID ?? 31337) },
+    hardhat: {
+      chainId: Number(process.env.HH_CHAIN_ID ?? 31337),
+      // Devnet chains mine on an interval (HH_BLOCK_TIME_MS); tests keep automine.
+      mining: process.env.HH_BLOCK_TIME_MS
+        ? { auto: false, interval: Number(process.env.HH_BLOCK_TIME_MS) }
+        : { auto: true },
+      accounts: { count: Number(process.env.HH_ACCOUNTS ?? 20) },
+    },
   },
   mocha: { timeout: 120_000 },
 };

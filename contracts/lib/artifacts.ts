@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { InterfaceAbi } from 'ethers';
 
 export interface CompiledArtifact {
@@ -16,7 +17,7 @@ export const LZ_ARTIFACT_PATHS = {
 export type LzContractName = keyof typeof LZ_ARTIFACT_PATHS;
 
 export function loadLzArtifact(name: LzContractName): CompiledArtifact {
-  const artifact = require(LZ_ARTIFACT_PATHS[name]) as CompiledArtifact;
+  const artifact = JSON.parse(readFileSync(require.resolve(LZ_ARTIFACT_PATHS[name]), 'utf8')) as CompiledArtifact;
   if (!artifact.bytecode || artifact.bytecode === '0x') throw new Error(`LayerZero artifact ${name} has no bytecode`);
   return artifact;
 }

@@ -1,4 +1,5 @@
 export * from './artifacts';
 export * from './layerzero';
 export * from './packet';
+export * from './node/hardhat-node';
 export * from '../typechain-types';

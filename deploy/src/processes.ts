@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+
+/** A service started as its own process, with its output in a log file. */
+export interface ServiceProcess {
+  name: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function startServiceProcess(name: string, script: string, env: NodeJS.ProcessEnv, logPath: string): ServiceProcess {
+  const log = createWriteStream(logPath, { flags: 'a' });
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name,
+    child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 10_000))]);
+      if (timedOut) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Polls `url` until it answers 2xx; fails early when `process` exits. */
+export async function waitForHttp(url: string, service: ServiceProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (service.child.exitCode !== null) throw new Error(`${service.name} exited with code ${service.child.exitCode}; see its log`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${service.name} did not answer ${url} within ${timeoutMs / 1000} s`);
+}

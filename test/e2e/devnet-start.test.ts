@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// The command `npm start` runs, as a real process: chains, relayer and aggregator all start,
+// answer /health, and Ctrl-C (SIGINT) stops every one of them.
+const cli = resolve(__dirname, '..', '..', 'deploy', 'dist', 'cli.js');
+const ports = { chain: 18545, aggregator: 13000, relayer: 13100 };
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
+describe('devnet (npm start)', () => {
+  it('starts, answers /health on both services, and stops cleanly on SIGINT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-devnet-'));
+    const child = spawn(process.execPath, [cli, 'devnet', '--dir', dir], {
+      env: {
+        ...process.env,
+        DEVNET_CHAIN_PORT: String(ports.chain),
+        DEVNET_AGGREGATOR_PORT: String(ports.aggregator),
+        DEVNET_RELAYER_PORT: String(ports.relayer),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+
+    const deadline = Date.now() + 120_000;
+    while (!output.includes('devnet ready') && Date.now() < deadline && child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(output).toContain('devnet ready');
+    expect(await answers(`http://127.0.0.1:${ports.aggregator}/health`)).toBe(true);
+    expect(await answers(`http://127.0.0.1:${ports.relayer}/health`)).toBe(true);
+    const metrics = await (await fetch(`http://127.0.0.1:${ports.aggregator}/metrics`)).text();
+    expect(metrics).toContain('process_cpu_seconds_total');
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output).toContain('devnet stopped');
+    expect(await answers(`http://127.0.0.1:${ports.aggregator}/health`)).toBe(false);
+    expect(await answers(`http://127.0.0.1:${ports.relayer}/health`)).toBe(false);
+  });
+});
