@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {OApp, Origin, MessagingFee} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp/OApp.sol";
+import {OAppOptionsType3} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp/libs/OAppOptionsType3.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {IERC20, SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {MessageCodec} from "./libraries/MessageCodec.sol";
+import {TokenBucket} from "./libraries/TokenBucket.sol";
+import {AssetId} from "./types/Ids.sol";
+
+/// @title CollateralVault
+/// @notice See ICollateralVault. Messages to the hub use the enforced options set per message type
+/// (OAppOptionsType3); hub-triggered attestations are paid from the vault's native balance (fund it, or
+/// have the hub's enforced options carry lzReceive value).
+contract CollateralVault is ICollateralVault, OApp, OAppOptionsType3, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+    using TokenBucket for TokenBucket.Bucket;
+
+    uint32 public immutable hubEid;
+    uint64 public sequence;
+    uint64 public nextRequestId;
+    bool public paused;
+    address public guardian;
+
+    mapping(AssetId => AssetConfig) private _assets;
+    mapping(AssetId => TokenBucket.Bucket) private _outflow;
+    mapping(address => mapping(AssetId => Balance)) private _balances;
+    mapping(uint64 => WithdrawalRequest) private _requests;
+    mapping(address => mapping(AssetId => uint256)) public owed;
+
+    constructor(address endpoint, address owner_, uint32 hubEid_) OApp(endpoint, owner_) Ownable(owner_) {
+        hubEid = hubEid_;
+    }
+
+    receive() external payable {}
+
+    modifier whenNotPaused() {
+        if (paused) revert VaultPaused();
+        _;
+    }
+
+    // ---- views ----
+
+    function assetConfig(AssetId assetId) external view returns (AssetConfig memory) {
+        return _assets[assetId];
+    }
+
+    function balanceOf(address account, AssetId assetId) external view returns (Balance memory) {
+        return _balances[account][assetId];
+    }
+
+    function withdrawalRequest(uint64 requestId) external view returns (WithdrawalRequest memory) {
+        return _requests[requestId];
+    }
+
+    function outflowAvailable(AssetId assetId) external view returns (uint256) {
+        return _outflow[assetId].available();
+    }
+
+    function quote(uint8 messageType) public view returns (uint256 nativeFee) {
+        bytes memory placeholder = new bytes(
+            messageType == MessageCodec.ATTEST ? MessageCodec.ATTEST_LENGTH : MessageCodec.WITHDRAW_REQUEST_LENGTH
+        );
+        return _quote(hubEid, placeholder, enforcedOptions[hubEid][uint16(messageType)], false).nativeFee;
+    }
+
+    // ---- admin ----
+
+    function listAsset(AssetId assetId, address token, uint128 depositCap, uint128 rateCapacity, uint128 refillPerSecond)
+        external
+        onlyOwner
+    {
+        if (token == address(0)) revert ZeroAddress();
+        if (_assets[assetId].listed) revert AssetAlreadyListed(assetId);
+        uint8 decimals = IERC20Metadata(token).decimals();
+        _assets[assetId] = AssetConfig(token, decimals, true, depositCap, 0);
+        _outflow[assetId].configure(rateCapacity != 0, rateCapacity, refillPerSecond);
+        emit AssetListed(assetId, token, decimals, depositCap);
+        emit RateLimitSet(assetId, rateCapacity != 0, rateCapacity, refillPerSecond);
+    }
+
+    function setDepositCap(AssetId assetId, uint128 depositCap) external onlyOwner {
+        _listed(assetId).depositCap = depositCap;
+        emit DepositCapSet(assetId, depositCap);
+    }
+
+    function setRateLimit(AssetId assetId, bool enabled, uint128 capacity, uint128 refillPerSecond) external onlyOwner {
+        _listed(assetId);
+        _outflow[assetId].configure(enabled, capacity, refillPerSecond);
+        emit RateLimitSet(assetId, enabled, capacity, refillPerSecond);
+    }
+
+    function setGuardian(address guardian_) external onlyOwner {
+        guardian = guardian_;
+        emit GuardianSet(guardian_);
+    }
+
+    function setPaused(bool paused_) external {
+        if (msg.sender != owner() && msg.sender != guardian) revert NotGuardianOrOwner(msg.sender);
+        paused = paused_;
+        emit PausedSet(msg.sender, paused_);
+    }
+
+    // ---- user flows ----
+
+    /// @inheritdoc ICollateralVault
+    function deposit(AssetId assetId, uint256 amount, address account)
+        external
+        payable
+        nonReentrant
+        whenNotPaused
+        returns (uint64)
+    {
+        if (amount == 0) revert ZeroAmount();
+        if (account == address(0)) revert ZeroAddress();
+        AssetConfig storage asset = _listed(assetId);
+        IERC20 token = IERC20(asset.token);
+        uint256 before = token.balanceOf(address(this));
+        token.safeTransferFrom(msg.sender, address(this), amount);
+        uint256 received = token.balanceOf(address(this)) - before;
+        if (received == 0) revert ZeroAmount();
+        uint256 total = asset.totalDeposits + received;
+        if (total > asset.depositCap) revert DepositCapExceeded(assetId, total, asset.depositCap);
+        asset.totalDeposits = uint128(total);
+        Balance storage balance = _balances[account][assetId];
+        balance.free += uint128(received);
+        uint256 attested = uint256(balance.free) + balance.locked;
+        emit Deposited(account, assetId, msg.sender, received, attested);
+        return _attest(account, assetId, attested, 0, true);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function requestWithdraw(AssetId assetId, uint256 amount) external payable nonReentrant whenNotPaused returns (uint64 requestId) {
+        if (amount == 0) revert ZeroAmount();
+        _listed(assetId);
+        Balance storage balance = _balances[msg.sender][assetId];
+        if (amount > balance.free) revert InsufficientFreeBalance(amount, balance.free);
+        balance.free -= uint128(amount);
+        balance.locked += uint128(amount);
+        requestId = ++nextRequestId;
+        _requests[requestId] = WithdrawalRequest(msg.sender, assetId, RequestStatus.Pending, uint128(amount));
+        emit WithdrawalRequested(requestId, msg.sender, assetId, amount);
+        bytes memory message = MessageCodec.encodeWithdrawRequest(
+            MessageCodec.WithdrawRequest(msg.sender, assetId, uint128(amount), requestId)
+        );
+        _send(MessageCodec.WITHDRAW_REQUEST, message, true);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function claim(AssetId assetId) external nonReentrant returns (uint256 amount) {
+        amount = owed[msg.sender][assetId];
+        if (amount == 0) revert NothingOwed(msg.sender, assetId);
+        _outflow[assetId].consume(amount);
+        owed[msg.sender][assetId] = 0;
+        IERC20(_assets[assetId].token).safeTransfer(msg.sender, amount);
+        emit PayoutClaimed(msg.sender, assetId, amount);
+    }
+
+    // ---- hub messages ----
+
+    function _lzReceive(Origin calldata, bytes32, bytes calldata message, address, bytes calldata) internal override {
+        uint8 kind = MessageCodec.messageType(message);
+        if (kind == MessageCodec.WITHDRAW_DECISION) _onDecision(MessageCodec.decodeWithdrawDecision(message));
+        else if (kind == MessageCodec.SEIZE) _onSeize(MessageCodec.decodeSeize(message));
+        else revert UnexpectedMessageType(kind);
+    }
+
+    function _onDecision(MessageCodec.WithdrawDecision memory decision) private {
+        WithdrawalRequest storage request = _requests[decision.requestId];
+        if (request.status != RequestStatus.Pending) revert UnknownWithdrawalRequest(decision.requestId);
+        address account = request.account;
+        AssetId assetId = request.assetId;
+        uint128 amount = request.amount;
+        Balance storage balance = _balances[account][assetId];
+        balance.locked -= amount;
+        if (!decision.approved) {
+            request.status = RequestStatus.Rejected;
+            balance.free += amount;
+            emit WithdrawalRejected(decision.requestId, account, assetId, amount, decision.reason);
+            return;
+        }
+        request.status = RequestStatus.Released;
+        _assets[assetId].totalDeposits -= amount;
+        emit WithdrawalReleased(decision.requestId, account, assetId, amount);
+        _payOut(account, assetId, amount);
+        _attest(account, assetId, uint256(balance.free) + balance.locked, decision.requestId, false);
+    }
+
+    /// @dev Seizes at most the free balance (locked amounts belong to pending withdrawals the hub approved).
+    function _onSeize(MessageCodec.Seize memory seizure) private {
+        Balance storage balance = _balances[seizure.account][seizure.assetId];
+        uint128 amount = seizure.amount < balance.free ? seizure.amount : balance.free;
+        balance.free -= amount;
+        _assets[seizure.assetId].totalDeposits -= amount;
+        emit CollateralSeized(seizure.liquidationId, seizure.account, seizure.assetId, amount, seizure.recipient);
+        _payOut(seizure.recipient, seizure.assetId, amount);
+        _attest(seizure.account, seizure.assetId, uint256(balance.free) + balance.locked, 0, false);
+    }
+
+    // ---- internals ----
+
+    /// @dev Outflows past the rate limit become a claimable debt instead of reverting (a revert would block
+    /// the ordered pathway).
+    function _payOut(address to, AssetId assetId, uint256 amount) private {
+        if (amount == 0) return;
+        if (_outflow[assetId].tryConsume(amount)) {
+            IERC20(_assets[assetId].token).safeTransfer(to, amount);
+        } else {
+            owed[to][assetId] += amount;
+            emit PayoutQueued(to, assetId, amount);
+        }
+    }
+
+    function _attest(address account, AssetId assetId, uint256 balance, uint64 requestId, bool callerPays)
+        private
+        returns (uint64 seq)
+    {
+        seq = ++sequence;
+        emit BalanceAttested(account, assetId, balance, seq, requestId);
+        bytes memory message = MessageCodec.encodeAttest(MessageCodec.Attest(account, assetId, uint128(balance), seq, requestId));
+        _send(MessageCodec.ATTEST, message, callerPays);
+    }
+
+    /// @dev The caller's msg.value pays user-initiated messages (excess refunded to the caller); the vault's
+    /// own balance pays the exact quote of hub-triggered ones.
+    function _send(uint8 kind, bytes memory message, bool callerPays) private {
+        bytes memory options = enforcedOptions[hubEid][uint16(kind)];
+        if (callerPays) {
+            _lzSend(hubEid, message, options, MessagingFee(msg.value, 0), payable(msg.sender));
+        } else {
+            uint256 fee = _quote(hubEid, message, options, false).nativeFee;
+            _lzSend(hubEid, message, options, MessagingFee(fee, 0), payable(address(this)));
+        }
+    }
+
+    function _payNative(uint256 nativeFee) internal view override returns (uint256) {
+        if (nativeFee > address(this).balance) revert InsufficientNativeForResponse(nativeFee, address(this).balance);
+        return nativeFee;
+    }
+
+    function _listed(AssetId assetId) private view returns (AssetConfig storage asset) {
+        asset = _assets[assetId];
+        if (!asset.listed) revert AssetNotListed(assetId);
+    }
+}

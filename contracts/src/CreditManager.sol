@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ICreditManager} from "./interfaces/ICreditManager.sol";
+import {TokenBucket} from "./libraries/TokenBucket.sol";
+import {Epoch} from "./types/Ids.sol";
+
+/// @title CreditManager
+/// @notice See ICreditManager. Pushes touch one storage slot per account; the increase guard is one
+/// token-bucket update per batch.
+contract CreditManager is ICreditManager, AccessControl {
+    using TokenBucket for TokenBucket.Bucket;
+
+    bytes32 public constant PUSHER_ROLE = keccak256("PUSHER_ROLE");
+    bytes32 public constant MARKET_ROLE = keccak256("MARKET_ROLE");
+    bytes32 public constant HUB_ROLE = keccak256("HUB_ROLE");
+
+    uint256 private constant LIMIT_MASK = (1 << 95) - 1;
+
+    mapping(address => Account) private _accounts;
+    mapping(address => uint256) public reserved;
+    TokenBucket.Bucket private _increaseGuard;
+    Epoch public lastEpoch;
+    uint256 public staleAfter;
+
+    constructor(address admin, uint256 staleAfter_, uint128 guardCapacity, uint128 guardRefillPerSecond) {
+        if (admin == address(0)) revert ZeroAddress();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        staleAfter = staleAfter_;
+        _increaseGuard.configure(true, guardCapacity, guardRefillPerSecond);
+        emit StaleAfterSet(staleAfter_);
+        emit IncreaseGuardSet(guardCapacity, guardRefillPerSecond);
+    }
+
+    // ---- views ----
+
+    function account(address account_) external view returns (Account memory) {
+        return _accounts[account_];
+    }
+
+    function isStale(address account_) public view returns (bool) {
+        return block.timestamp > uint256(_accounts[account_].updatedAt) + staleAfter;
+    }
+
+    function isLiquidatable(address account_) external view returns (bool) {
+        return _accounts[account_].liquidatable;
+    }
+
+    function availableCredit(address account_) public view returns (uint256) {
+        Account memory a = _accounts[account_];
+        uint256 committed = uint256(a.used) + reserved[account_];
+        return a.limit > committed ? a.limit - committed : 0;
+    }
+
+    function increaseAllowance() external view returns (uint256) {
+        return _increaseGuard.available();
+    }
+
+    // ---- pusher ----
+
+    /// @inheritdoc ICreditManager
+    function pushCreditLimits(Epoch epoch, bytes32[] calldata entries) external onlyRole(PUSHER_ROLE) {
+        if (Epoch.unwrap(epoch) <= Epoch.unwrap(lastEpoch)) revert StaleEpoch(epoch, lastEpoch);
+        lastEpoch = epoch;
+        uint256 totalIncrease;
+        uint40 now_ = uint40(block.timestamp);
+        uint256 count = entries.length;
+        for (uint256 i; i < count; ++i) {
+            uint256 word = uint256(entries[i]);
+            address acct = address(uint160(word >> 96));
+            bool liquidatable = (word >> 95) & 1 == 1;
+            uint96 limit = uint96(word & LIMIT_MASK);
+            Account storage slot = _accounts[acct];
+            Account memory a = slot;
+            if (limit > a.limit) totalIncrease += limit - a.limit;
+            slot.limit = limit;
+            slot.updatedAt = now_;
+            slot.liquidatable = liquidatable;
+            emit CreditLimitSet(acct, epoch, limit, liquidatable);
+        }
+        if (totalIncrease != 0) {
+            uint256 allowance = _increaseGuard.available();
+            if (!_increaseGuard.tryConsume(totalIncrease)) revert CreditIncreaseRateLimited(totalIncrease, allowance);
+        }
+        emit CreditBatchPushed(epoch, count, totalIncrease);
+    }
+
+    // ---- market and hub ----
+
+    function consume(address account_, uint256 amount) external onlyRole(MARKET_ROLE) {
+        Account storage a = _checkedForIncrease(account_, amount);
+        a.used += uint96(amount);
+        emit CreditConsumed(account_, amount, a.used);
+    }
+
+    function release(address account_, uint256 amount) external onlyRole(MARKET_ROLE) {
+        Account storage a = _accounts[account_];
+        if (amount > a.used) revert ReleaseExceedsUsed(account_, amount, a.used);
+        a.used -= uint96(amount);
+        emit CreditReleased(account_, amount, a.used);
+    }
+
+    /// @dev An account that uses no margin risks nothing: its reservation needs no fresh or sufficient limit.
+    function reserve(address account_, uint256 amount) external onlyRole(HUB_ROLE) {
+        if (_accounts[account_].used != 0) _checkedForIncrease(account_, amount);
+        uint256 total = reserved[account_] + amount;
+        reserved[account_] = total;
+        emit CreditReserved(account_, amount, total);
+    }
+
+    function unreserve(address account_, uint256 amount) external onlyRole(HUB_ROLE) {
+        uint256 current = reserved[account_];
+        if (amount > current) revert ReleaseExceedsReserved(account_, amount, current);
+        reserved[account_] = current - amount;
+        emit ReservationReleased(account_, amount, current - amount);
+    }
+
+    // ---- admin ----
+
+    function setStaleAfter(uint256 staleAfter_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        staleAfter = staleAfter_;
+        emit StaleAfterSet(staleAfter_);
+    }
+
+    function setIncreaseGuard(uint128 capacity, uint128 refillPerSecond) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _increaseGuard.configure(true, capacity, refillPerSecond);
+        emit IncreaseGuardSet(capacity, refillPerSecond);
+    }
+
+    /// @dev Adding risk needs a fresh limit, no liquidation mark and enough available credit.
+    function _checkedForIncrease(address account_, uint256 amount) private view returns (Account storage a) {
+        a = _accounts[account_];
+        if (isStale(account_)) revert CreditStale(account_, a.updatedAt);
+        if (a.liquidatable) revert AccountLiquidatable(account_);
+        uint256 available = availableCredit(account_);
+        if (amount > available) revert InsufficientCredit(account_, amount, available);
+    }
+}

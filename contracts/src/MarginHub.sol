@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {OApp, Origin, MessagingFee} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp/OApp.sol";
+import {OAppOptionsType3} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp/libs/OAppOptionsType3.sol";
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IMarginHub} from "./interfaces/IMarginHub.sol";
+import {ICreditManager} from "./interfaces/ICreditManager.sol";
+import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
+import {MessageCodec} from "./libraries/MessageCodec.sol";
+import {MarginMath} from "./libraries/MarginMath.sol";
+import {AssetId} from "./types/Ids.sol";
+
+/// @title MarginHub
+/// @notice See IMarginHub. WITHDRAW_DECISION replies are paid from the hub's native balance (fund it);
+/// a reply the hub cannot pay reverts the delivery, which the executor retries after funding.
+contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
+    bytes32 public constant LIQUIDATOR_ROLE = keccak256("LIQUIDATOR_ROLE");
+
+    struct ChainAsset {
+        bool listed;
+        uint8 decimals;
+    }
+
+    ICreditManager public immutable creditManager;
+    uint256 public maxPriceAge;
+    uint64 public nextLiquidationId;
+
+    mapping(address => mapping(uint32 => mapping(AssetId => Attestation))) private _attestations;
+    mapping(address => mapping(uint32 => mapping(AssetId => uint256))) private _pendingAmount;
+    mapping(uint32 => mapping(uint64 => PendingWithdrawal)) private _pending;
+    mapping(AssetId => AssetRisk) public assetRisk;
+    mapping(uint32 => mapping(AssetId => ChainAsset)) public chainAsset;
+
+    constructor(address endpoint, address owner_, ICreditManager creditManager_, uint256 maxPriceAge_)
+        OApp(endpoint, owner_)
+        Ownable(owner_)
+    {
+        if (address(creditManager_) == address(0)) revert ZeroAddress();
+        creditManager = creditManager_;
+        maxPriceAge = maxPriceAge_;
+        _grantRole(DEFAULT_ADMIN_ROLE, owner_);
+        emit MaxPriceAgeSet(maxPriceAge_);
+    }
+
+    receive() external payable {}
+
+    // ---- views ----
+
+    function attestation(address account, uint32 eid, AssetId assetId) external view returns (Attestation memory) {
+        return _attestations[account][eid][assetId];
+    }
+
+    function pendingWithdrawal(uint32 eid, uint64 requestId) external view returns (PendingWithdrawal memory) {
+        return _pending[eid][requestId];
+    }
+
+    function withdrawableBalance(address account, uint32 eid, AssetId assetId) public view returns (uint256) {
+        uint256 balance = _attestations[account][eid][assetId].balance;
+        uint256 pending = _pendingAmount[account][eid][assetId];
+        return balance > pending ? balance - pending : 0;
+    }
+
+    function withdrawalValue(uint32 eid, AssetId assetId, uint256 amount) public view returns (uint256) {
+        ChainAsset memory onChain = chainAsset[eid][assetId];
+        AssetRisk memory risk = assetRisk[assetId];
+        if (!onChain.listed || !risk.listed) revert AssetNotListed(eid, assetId);
+        uint256 price = MarginMath.readPrice(risk.feed, maxPriceAge);
+        return MarginMath.haircutValue(amount, onChain.decimals, price, risk.initWeight);
+    }
+
+    function quote(uint32 eid, uint8 messageType) public view returns (uint256 nativeFee) {
+        bytes memory placeholder = new bytes(
+            messageType == MessageCodec.SEIZE ? MessageCodec.SEIZE_LENGTH : MessageCodec.WITHDRAW_DECISION_LENGTH
+        );
+        return _quote(eid, placeholder, enforcedOptions[eid][uint16(messageType)], false).nativeFee;
+    }
+
+    // ---- admin ----
+
+    function setAssetRisk(AssetId assetId, AggregatorV3Interface feed, uint64 initWeight) external onlyOwner {
+        if (address(feed) == address(0)) revert ZeroAddress();
+        if (initWeight > MarginMath.WAD) revert InvalidWeight(initWeight);
+        assetRisk[assetId] = AssetRisk(feed, initWeight, true);
+        emit AssetRiskSet(assetId, address(feed), initWeight);
+    }
+
+    function setChainAsset(uint32 eid, AssetId assetId, uint8 decimals) external onlyOwner {
+        chainAsset[eid][assetId] = ChainAsset(true, decimals);
+        emit ChainAssetSet(eid, assetId, decimals);
+    }
+
+    function setMaxPriceAge(uint256 maxPriceAge_) external onlyOwner {
+        maxPriceAge = maxPriceAge_;
+        emit MaxPriceAgeSet(maxPriceAge_);
+    }
+
+    /// @inheritdoc IMarginHub
+    function seize(address account, uint32 eid, AssetId assetId, uint256 amount, address recipient)
+        external
+        payable
+        onlyRole(LIQUIDATOR_ROLE)
+        returns (uint64 liquidationId)
+    {
+        if (amount == 0) revert ZeroAmount();
+        if (recipient == address(0) || account == address(0)) revert ZeroAddress();
+        if (!chainAsset[eid][assetId].listed) revert AssetNotListed(eid, assetId);
+        liquidationId = ++nextLiquidationId;
+        bytes memory message = MessageCodec.encodeSeize(
+            MessageCodec.Seize(account, assetId, uint128(amount), recipient, liquidationId)
+        );
+        emit SeizureSent(liquidationId, account, eid, assetId, amount, recipient);
+        _send(eid, MessageCodec.SEIZE, message, msg.value != 0);
+    }
+
+    // ---- vault messages ----
+
+    function _lzReceive(Origin calldata origin, bytes32, bytes calldata message, address, bytes calldata) internal override {
+        uint8 kind = MessageCodec.messageType(message);
+        if (kind == MessageCodec.ATTEST) _onAttest(origin.srcEid, MessageCodec.decodeAttest(message));
+        else if (kind == MessageCodec.WITHDRAW_REQUEST) _onWithdrawRequest(origin.srcEid, MessageCodec.decodeWithdrawRequest(message));
+        else revert UnexpectedMessageType(kind);
+    }
+
+    function _onAttest(uint32 eid, MessageCodec.Attest memory a) private {
+        Attestation storage stored = _attestations[a.account][eid][a.assetId];
+        uint64 storedSequence = stored.sequence;
+        if (a.sequence > storedSequence) {
+            _attestations[a.account][eid][a.assetId] = Attestation(a.balance, a.sequence);
+            emit AttestationApplied(a.account, eid, a.assetId, a.balance, a.sequence);
+        } else {
+            emit AttestationIgnored(a.account, eid, a.assetId, a.balance, a.sequence, storedSequence);
+        }
+        if (a.requestId != 0) _settle(eid, a.requestId);
+    }
+
+    function _settle(uint32 eid, uint64 requestId) private {
+        PendingWithdrawal memory pending = _pending[eid][requestId];
+        if (pending.account == address(0)) return;
+        delete _pending[eid][requestId];
+        _pendingAmount[pending.account][eid][pending.assetId] -= pending.amount;
+        if (pending.reservedValue != 0) creditManager.unreserve(pending.account, pending.reservedValue);
+        emit WithdrawalSettled(eid, requestId, pending.account, pending.reservedValue);
+    }
+
+    function _onWithdrawRequest(uint32 eid, MessageCodec.WithdrawRequest memory request) private {
+        emit WithdrawalRequested(eid, request.requestId, request.account, request.assetId, request.amount);
+        (RejectReason reason, uint256 value) = _evaluate(eid, request);
+        bool approved = reason == RejectReason.None;
+        if (approved) {
+            _pending[eid][request.requestId] = PendingWithdrawal(request.account, request.assetId, request.amount, uint128(value));
+            _pendingAmount[request.account][eid][request.assetId] += request.amount;
+            creditManager.reserve(request.account, value);
+        }
+        emit WithdrawalDecided(eid, request.requestId, request.account, approved, uint8(reason), approved ? value : 0);
+        bytes memory message = MessageCodec.encodeWithdrawDecision(
+            MessageCodec.WithdrawDecision(request.requestId, approved, uint8(reason))
+        );
+        _send(eid, MessageCodec.WITHDRAW_DECISION, message, false);
+    }
+
+    /// @dev Approves iff the credit left after reserving the withdrawal's haircut value still covers what
+    /// the account uses. An account that uses nothing risks nothing: its withdrawal needs no fresh limit.
+    function _evaluate(uint32 eid, MessageCodec.WithdrawRequest memory request)
+        private
+        view
+        returns (RejectReason reason, uint256 value)
+    {
+        if (_pending[eid][request.requestId].account != address(0)) return (RejectReason.DuplicateRequest, 0);
+        if (!chainAsset[eid][request.assetId].listed || !assetRisk[request.assetId].listed) {
+            return (RejectReason.UnlistedAsset, 0);
+        }
+        if (request.amount > withdrawableBalance(request.account, eid, request.assetId)) {
+            return (RejectReason.InsufficientAttestedBalance, 0);
+        }
+        try this.withdrawalValue(eid, request.assetId, request.amount) returns (uint256 v) {
+            value = v;
+        } catch {
+            return (RejectReason.PriceUnavailable, 0);
+        }
+        ICreditManager.Account memory credit = creditManager.account(request.account);
+        if (credit.used == 0) return (RejectReason.None, value);
+        if (creditManager.isStale(request.account)) return (RejectReason.StaleCredit, 0);
+        if (credit.liquidatable) return (RejectReason.Liquidatable, 0);
+        if (value > creditManager.availableCredit(request.account)) return (RejectReason.InsufficientCredit, 0);
+    }
+
+    function _send(uint32 eid, uint8 kind, bytes memory message, bool callerPays) private {
+        bytes memory options = enforcedOptions[eid][uint16(kind)];
+        if (callerPays) {
+            _lzSend(eid, message, options, MessagingFee(msg.value, 0), payable(msg.sender));
+        } else {
+            uint256 fee = _quote(eid, message, options, false).nativeFee;
+            _lzSend(eid, message, options, MessagingFee(fee, 0), payable(address(this)));
+        }
+    }
+
+    function _payNative(uint256 nativeFee) internal view override returns (uint256) {
+        if (nativeFee > address(this).balance) revert InsufficientNativeForResponse(nativeFee, address(this).balance);
+        return nativeFee;
+    }
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {IPerpMarket} from "./interfaces/IPerpMarket.sol";
+import {ICreditManager} from "./interfaces/ICreditManager.sol";
+import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
+import {MarginMath} from "./libraries/MarginMath.sol";
+import {AssetId} from "./types/Ids.sol";
+
+/// @title PerpMarket
+/// @notice See IPerpMarket. Liquidatability is decided off chain by the aggregator (portfolio health < 1,
+/// DESIGN.md) and marked by the pusher in the same credit push; `liquidate` checks that mark on chain.
+contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
+    uint32 public constant MAX_MARKETS = 32;
+
+    ICreditManager public immutable creditManager;
+    uint256 public maxPriceAge;
+    uint32 public marketCount;
+
+    mapping(uint32 => Market) private _markets;
+    mapping(address => mapping(uint32 => Position)) private _positions;
+
+    constructor(address owner_, ICreditManager creditManager_, uint256 maxPriceAge_) Ownable(owner_) {
+        creditManager = creditManager_;
+        maxPriceAge = maxPriceAge_;
+        emit MaxPriceAgeSet(maxPriceAge_);
+    }
+
+    function market(uint32 marketId) external view returns (Market memory) {
+        return _markets[marketId];
+    }
+
+    function position(address account, uint32 marketId) external view returns (Position memory) {
+        return _positions[account][marketId];
+    }
+
+    function price(uint32 marketId) public view returns (uint256) {
+        return MarginMath.readPrice(_listed(marketId).feed, maxPriceAge);
+    }
+
+    function listMarket(AssetId assetId, AggregatorV3Interface feed, uint64 imr, uint64 mmr) external onlyOwner returns (uint32 marketId) {
+        if (mmr == 0 || mmr > imr || imr > MarginMath.WAD) revert InvalidMarginRatios(imr, mmr);
+        if (marketCount == MAX_MARKETS) revert TooManyMarkets();
+        marketId = marketCount++;
+        _markets[marketId] = Market(assetId, feed, imr, mmr, true);
+        emit MarketListed(marketId, assetId, address(feed), imr, mmr);
+    }
+
+    function setMaxPriceAge(uint256 maxPriceAge_) external onlyOwner {
+        maxPriceAge = maxPriceAge_;
+        emit MaxPriceAgeSet(maxPriceAge_);
+    }
+
+    /// @inheritdoc IPerpMarket
+    function modifyPosition(uint32 marketId, int256 sizeDelta) external nonReentrant {
+        if (sizeDelta == 0) revert ZeroSizeDelta();
+        _apply(msg.sender, marketId, sizeDelta, price(marketId));
+    }
+
+    /// @inheritdoc IPerpMarket
+    function liquidate(address account) external nonReentrant {
+        if (!creditManager.isLiquidatable(account)) revert NotLiquidatable(account);
+        uint32 count = marketCount;
+        for (uint32 marketId; marketId < count; ++marketId) {
+            int256 size = _positions[account][marketId].size;
+            if (size == 0) continue;
+            uint256 px = price(marketId);
+            int256 realized = _apply(account, marketId, -size, px);
+            emit Liquidated(account, marketId, msg.sender, size, px, realized);
+        }
+    }
+
+    /// @dev Increases consume margin at `px` (fresh credit required); reductions release it pro rata; a flip
+    /// releases all and consumes the new side's margin.
+    function _apply(address account, uint32 marketId, int256 delta, uint256 px) private returns (int256) {
+        Position memory p = _positions[account][marketId];
+        Change memory c = _change(p, delta, px, _listed(marketId).imr);
+        if (c.flipped) {
+            if (p.margin != 0) creditManager.release(account, p.margin);
+            creditManager.consume(account, c.margin);
+        } else if (c.margin > p.margin) {
+            creditManager.consume(account, c.margin - p.margin);
+        } else if (c.margin < p.margin) {
+            creditManager.release(account, p.margin - c.margin);
+        }
+        _positions[account][marketId] = Position(int128(c.size), uint128(c.entry), uint128(c.margin));
+        if (p.size == 0) emit PositionOpened(account, marketId, delta, c.size, c.entry, px, c.realized, c.margin);
+        else if (c.size == 0) emit PositionClosed(account, marketId, delta, c.size, c.entry, px, c.realized, c.margin);
+        else emit PositionModified(account, marketId, delta, c.size, c.entry, px, c.realized, c.margin);
+        return c.realized;
+    }
+
+    struct Change {
+        int256 size;
+        uint256 entry;
+        uint256 margin;
+        int256 realized;
+        bool flipped;
+    }
+
+    function _change(Position memory p, int256 delta, uint256 px, uint256 imr) private pure returns (Change memory c) {
+        c.size = p.size + delta;
+        if (c.size > type(int128).max || c.size < type(int128).min) revert SizeOverflow();
+        uint256 absOld = MarginMath.abs(p.size);
+        uint256 absDelta = MarginMath.abs(delta);
+        if (p.size == 0 || (p.size > 0) == (delta > 0)) {
+            c.entry = (absOld * p.entryPrice + absDelta * px) / (absOld + absDelta);
+            c.margin = p.margin + MarginMath.margin(absDelta, px, imr);
+            return c;
+        }
+        uint256 closed = absDelta < absOld ? absDelta : absOld;
+        c.realized = (int256(closed) * (int256(px) - int256(uint256(p.entryPrice)))) / int256(MarginMath.WAD);
+        if (p.size < 0) c.realized = -c.realized;
+        if (absDelta <= absOld) {
+            c.margin = (uint256(p.margin) * (absOld - closed)) / absOld;
+            c.entry = c.size == 0 ? 0 : p.entryPrice;
+        } else {
+            c.flipped = true;
+            c.entry = px;
+            c.margin = MarginMath.margin(absDelta - absOld, px, imr);
+        }
+    }
+
+    function _listed(uint32 marketId) private view returns (Market memory m) {
+        m = _markets[marketId];
+        if (!m.listed) revert MarketNotListed(marketId);
+    }
+}

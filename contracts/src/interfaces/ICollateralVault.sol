@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {AssetId} from "../types/Ids.sol";
+
+/// @title ICollateralVault
+/// @notice Custody of one collateral chain. Deposits are attested to the MarginHub on the trading chain;
+/// collateral leaves only when the hub says so (WITHDRAW_DECISION approval or SEIZE).
+/// @dev An account's attested balance is `free + locked`: locked amounts wait for the hub's decision and
+/// still count as collateral until released.
+interface ICollateralVault {
+    /// @notice Configuration of one listed asset.
+    struct AssetConfig {
+        address token;
+        uint8 decimals;
+        bool listed;
+        /// @dev Upper bound on the vault's total custody of this asset (sum of account balances).
+        uint128 depositCap;
+        uint128 totalDeposits;
+    }
+
+    /// @notice One account's balance of one asset.
+    struct Balance {
+        uint128 free;
+        uint128 locked;
+    }
+
+    enum RequestStatus {
+        None,
+        Pending,
+        Released,
+        Rejected
+    }
+
+    /// @notice A withdrawal waiting for, or settled by, the hub's decision.
+    struct WithdrawalRequest {
+        address account;
+        AssetId assetId;
+        RequestStatus status;
+        uint128 amount;
+    }
+
+    error AssetNotListed(AssetId assetId);
+    error AssetAlreadyListed(AssetId assetId);
+    error ZeroAmount();
+    error ZeroAddress();
+    error DepositCapExceeded(AssetId assetId, uint256 totalAfter, uint256 cap);
+    error InsufficientFreeBalance(uint256 requested, uint256 available);
+    error VaultPaused();
+    error NotGuardianOrOwner(address caller);
+    error UnknownWithdrawalRequest(uint64 requestId);
+    error UnexpectedMessageType(uint8 messageType);
+    error NothingOwed(address to, AssetId assetId);
+    error InsufficientNativeForResponse(uint256 required, uint256 available);
+
+    /// @notice Emitted when the owner lists an asset.
+    event AssetListed(AssetId indexed assetId, address indexed token, uint8 decimals, uint128 depositCap);
+    /// @notice Emitted when the owner changes an asset's deposit cap.
+    event DepositCapSet(AssetId indexed assetId, uint128 depositCap);
+    /// @notice Emitted when the owner changes an asset's outflow rate limit.
+    event RateLimitSet(AssetId indexed assetId, bool enabled, uint128 capacity, uint128 refillPerSecond);
+    /// @notice Emitted when the owner sets the guardian (may pause).
+    event GuardianSet(address indexed guardian);
+    /// @notice Emitted when deposits and withdrawal requests are paused or resumed.
+    event PausedSet(address indexed by, bool paused);
+    /// @notice Emitted on deposit; `received` is the amount the vault actually received.
+    event Deposited(address indexed account, AssetId indexed assetId, address indexed payer, uint256 received, uint256 balance);
+    /// @notice Emitted whenever the vault sends an ATTEST of `balance` (= free + locked) with `sequence`.
+    /// @param requestId the withdrawal this attestation settles, 0 if none.
+    event BalanceAttested(address indexed account, AssetId indexed assetId, uint256 balance, uint64 sequence, uint64 requestId);
+    /// @notice Emitted when an account asks to withdraw; `amount` is locked until the hub decides.
+    event WithdrawalRequested(uint64 indexed requestId, address indexed account, AssetId indexed assetId, uint256 amount);
+    /// @notice Emitted when the hub approved a withdrawal and the vault paid it out (or queued it, see PayoutQueued).
+    event WithdrawalReleased(uint64 indexed requestId, address indexed account, AssetId indexed assetId, uint256 amount);
+    /// @notice Emitted when the hub rejected a withdrawal and its amount was unlocked.
+    event WithdrawalRejected(uint64 indexed requestId, address indexed account, AssetId indexed assetId, uint256 amount, uint8 reason);
+    /// @notice Emitted when the hub seized collateral of `account` for `recipient`.
+    event CollateralSeized(
+        uint64 indexed liquidationId, address indexed account, AssetId indexed assetId, uint256 amount, address recipient
+    );
+    /// @notice Emitted when an outflow exceeded the rate limit and was recorded as owed to `to`.
+    event PayoutQueued(address indexed to, AssetId indexed assetId, uint256 amount);
+    /// @notice Emitted when an owed payout was claimed.
+    event PayoutClaimed(address indexed to, AssetId indexed assetId, uint256 amount);
+
+    /// @notice Endpoint id of the trading chain's MarginHub.
+    function hubEid() external view returns (uint32);
+
+    /// @notice Last sequence number used in an ATTEST (strictly increasing, one counter per vault).
+    function sequence() external view returns (uint64);
+
+    function assetConfig(AssetId assetId) external view returns (AssetConfig memory);
+
+    function balanceOf(address account, AssetId assetId) external view returns (Balance memory);
+
+    function withdrawalRequest(uint64 requestId) external view returns (WithdrawalRequest memory);
+
+    /// @notice Amount owed to `to` by rate-limited outflows, claimable with `claim`.
+    function owed(address to, AssetId assetId) external view returns (uint256);
+
+    /// @notice Lists `token` as `assetId`. Fee-on-transfer tokens are tolerated: the received amount is the truth.
+    /// @param refillPerSecond together with `rateCapacity` the outflow token bucket; `rateCapacity == 0` disables it.
+    function listAsset(AssetId assetId, address token, uint128 depositCap, uint128 rateCapacity, uint128 refillPerSecond) external;
+
+    function setDepositCap(AssetId assetId, uint128 depositCap) external;
+
+    function setRateLimit(AssetId assetId, bool enabled, uint128 capacity, uint128 refillPerSecond) external;
+
+    function setGuardian(address guardian) external;
+
+    /// @notice Owner or guardian pauses/resumes deposits and withdrawal requests (hub messages are still processed).
+    function setPaused(bool paused) external;
+
+    /// @notice Native fee of one message of `messageType` to the hub (enforced options).
+    function quote(uint8 messageType) external view returns (uint256 nativeFee);
+
+    /// @notice Pulls `amount` of the asset from the caller, credits `account`, attests to the hub.
+    /// @dev msg.value pays the LayerZero fee (see `quote`); the excess is refunded to the caller.
+    function deposit(AssetId assetId, uint256 amount, address account) external payable returns (uint64 sequence);
+
+    /// @notice Locks `amount` of the caller's free balance and asks the hub for a decision.
+    function requestWithdraw(AssetId assetId, uint256 amount) external payable returns (uint64 requestId);
+
+    /// @notice Pays out what rate-limited outflows owe the caller, if the bucket has capacity.
+    function claim(AssetId assetId) external returns (uint256 amount);
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {Epoch} from "../types/Ids.sol";
+
+/// @title ICreditManager
+/// @notice Per-account credit limits computed off chain (portfolio margin) and pushed in batches by the
+/// aggregator's key; consumed by the PerpMarket (`used`) and reserved by the MarginHub (withdrawals).
+/// @dev Guard against a stolen pusher key: the total credit *increase* of all batches draws from a token
+/// bucket (capacity + refill per second); decreases are always accepted. A limit not refreshed for
+/// `staleAfter` seconds is stale: it still allows reducing risk, never adding it.
+/// A pushed entry is one word: `account << 96 | liquidatable << 95 | limit` (limit: 95 bits, 1e18 USD).
+interface ICreditManager {
+    /// @notice Storage of one account (one slot: pushes touch only this slot).
+    struct Account {
+        uint96 limit;
+        uint96 used;
+        uint40 updatedAt;
+        bool liquidatable;
+    }
+
+    error StaleEpoch(Epoch epoch, Epoch lastEpoch);
+    error CreditIncreaseRateLimited(uint256 requested, uint256 available);
+    error InsufficientCredit(address account, uint256 requested, uint256 available);
+    error CreditStale(address account, uint256 updatedAt);
+    error AccountLiquidatable(address account);
+    error ReleaseExceedsUsed(address account, uint256 amount, uint256 used);
+    error ReleaseExceedsReserved(address account, uint256 amount, uint256 reserved);
+    error LimitTooLarge(uint256 limit);
+    error ZeroAddress();
+
+    /// @notice Emitted once per pushed account.
+    event CreditLimitSet(address indexed account, Epoch indexed epoch, uint256 limit, bool liquidatable);
+    /// @notice Emitted once per batch, after the per-account events.
+    event CreditBatchPushed(Epoch indexed epoch, uint256 accounts, uint256 totalIncrease);
+    /// @notice Emitted when the PerpMarket consumed initial margin.
+    event CreditConsumed(address indexed account, uint256 amount, uint256 used);
+    /// @notice Emitted when the PerpMarket released initial margin.
+    event CreditReleased(address indexed account, uint256 amount, uint256 used);
+    /// @notice Emitted when the hub reserved credit for a withdrawal.
+    event CreditReserved(address indexed account, uint256 amount, uint256 reserved);
+    /// @notice Emitted when the hub returned a withdrawal reservation.
+    event ReservationReleased(address indexed account, uint256 amount, uint256 reserved);
+    /// @notice Emitted when the admin sets the staleness bound.
+    event StaleAfterSet(uint256 staleAfter);
+    /// @notice Emitted when the admin sets the credit-increase token bucket.
+    event IncreaseGuardSet(uint128 capacity, uint128 refillPerSecond);
+
+    /// @notice Role of the aggregator's pushing key.
+    function PUSHER_ROLE() external view returns (bytes32);
+    /// @notice Role of the PerpMarket.
+    function MARKET_ROLE() external view returns (bytes32);
+    /// @notice Role of the MarginHub.
+    function HUB_ROLE() external view returns (bytes32);
+
+    function lastEpoch() external view returns (Epoch);
+
+    function staleAfter() external view returns (uint256);
+
+    function account(address account_) external view returns (Account memory);
+
+    function reserved(address account_) external view returns (uint256);
+
+    function isStale(address account_) external view returns (bool);
+
+    function isLiquidatable(address account_) external view returns (bool);
+
+    /// @notice limit − used − reserved (0 if negative), ignoring staleness.
+    function availableCredit(address account_) external view returns (uint256);
+
+    /// @notice Credit increase a push could grant right now.
+    function increaseAllowance() external view returns (uint256);
+
+    /// @notice Stores a batch of limits (PUSHER_ROLE). Reverts `StaleEpoch` unless `epoch` > lastEpoch.
+    function pushCreditLimits(Epoch epoch, bytes32[] calldata entries) external;
+
+    /// @notice PerpMarket consumes initial margin; reverts if stale, liquidatable or above available credit.
+    function consume(address account_, uint256 amount) external;
+
+    /// @notice PerpMarket returns initial margin (always allowed).
+    function release(address account_, uint256 amount) external;
+
+    /// @notice Hub reserves credit for an approved withdrawal; same checks as `consume`.
+    function reserve(address account_, uint256 amount) external;
+
+    /// @notice Hub returns a reservation once the vault attested the release.
+    function unreserve(address account_, uint256 amount) external;
+
+    function setStaleAfter(uint256 staleAfter_) external;
+
+    function setIncreaseGuard(uint128 capacity, uint128 refillPerSecond) external;
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {AssetId} from "../types/Ids.sol";
+import {AggregatorV3Interface} from "./AggregatorV3Interface.sol";
+
+/// @title IPerpMarket
+/// @notice Minimal perpetual futures on oracle prices. Initial margin (|size| × price × imr) is consumed
+/// from the CreditManager; realized PnL is not settled on chain but emitted for the aggregator's ledger.
+/// @dev Liquidation: the aggregator's pusher marks an account liquidatable in its credit push (health < 1
+/// per the portfolio model); then anyone may call `liquidate(account)`, which closes every position of the
+/// account at the oracle price. Sizes are signed, 1e18 = one unit of the underlying; prices are 1e18 USD.
+interface IPerpMarket {
+    struct Market {
+        AssetId assetId;
+        AggregatorV3Interface feed;
+        uint64 imr;
+        uint64 mmr;
+        bool listed;
+    }
+
+    struct Position {
+        int128 size;
+        uint128 entryPrice;
+        /// @dev Initial margin currently consumed from the CreditManager for this position.
+        uint128 margin;
+    }
+
+    error MarketNotListed(uint32 marketId);
+    error InvalidMarginRatios(uint64 imr, uint64 mmr);
+    error TooManyMarkets();
+    error ZeroSizeDelta();
+    error PriceUnavailable(address feed);
+    error NotLiquidatable(address account);
+    error SizeOverflow();
+
+    /// @notice Emitted when the owner lists a market.
+    event MarketListed(uint32 indexed marketId, AssetId indexed assetId, address feed, uint64 imr, uint64 mmr);
+    /// @notice Emitted when a position goes from zero to non-zero.
+    event PositionOpened(
+        address indexed account,
+        uint32 indexed marketId,
+        int256 sizeDelta,
+        int256 size,
+        uint256 entryPrice,
+        uint256 price,
+        int256 realizedPnl,
+        uint256 margin
+    );
+    /// @notice Emitted when a non-zero position changes and stays non-zero (flips included).
+    event PositionModified(
+        address indexed account,
+        uint32 indexed marketId,
+        int256 sizeDelta,
+        int256 size,
+        uint256 entryPrice,
+        uint256 price,
+        int256 realizedPnl,
+        uint256 margin
+    );
+    /// @notice Emitted when a position goes to zero.
+    event PositionClosed(
+        address indexed account,
+        uint32 indexed marketId,
+        int256 sizeDelta,
+        int256 size,
+        uint256 entryPrice,
+        uint256 price,
+        int256 realizedPnl,
+        uint256 margin
+    );
+    /// @notice Emitted per closed position when an account is liquidated.
+    event Liquidated(
+        address indexed account, uint32 indexed marketId, address indexed liquidator, int256 closedSize, uint256 price, int256 realizedPnl
+    );
+    /// @notice Emitted when the owner sets the oracle staleness bound.
+    event MaxPriceAgeSet(uint256 maxPriceAge);
+
+    function marketCount() external view returns (uint32);
+
+    function market(uint32 marketId) external view returns (Market memory);
+
+    function position(address account, uint32 marketId) external view returns (Position memory);
+
+    /// @notice Oracle price of a market (1e18 USD), reverting if stale or non-positive.
+    function price(uint32 marketId) external view returns (uint256);
+
+    function listMarket(AssetId assetId, AggregatorV3Interface feed, uint64 imr, uint64 mmr) external returns (uint32 marketId);
+
+    function setMaxPriceAge(uint256 maxPriceAge) external;
+
+    /// @notice Changes the caller's position by `sizeDelta`. Risk-increasing changes need fresh, sufficient
+    /// credit; reductions always pass and release margin pro rata.
+    function modifyPosition(uint32 marketId, int256 sizeDelta) external;
+
+    /// @notice Closes every position of `account` if the CreditManager marks it liquidatable.
+    function liquidate(address account) external;
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {AssetId} from "../types/Ids.sol";
+
+/// @title MessageCodec
+/// @notice Packed, versioned vault ⇄ hub messages: byte 0 = version, byte 1 = type, then fixed fields.
+/// @dev Layouts (byte offsets, big-endian, like LayerZero's PacketV1Codec):
+///   ATTEST            account[2,22) assetId[22,24) balance u128[24,40) sequence u64[40,48) requestId u64[48,56)
+///   WITHDRAW_REQUEST  account[2,22) assetId[22,24) amount u128[24,40) requestId u64[40,48)
+///   WITHDRAW_DECISION requestId u64[2,10) approved u8[10] reason u8[11]
+///   SEIZE             account[2,22) assetId[22,24) amount u128[24,40) recipient[40,60) liquidationId u64[60,68)
+/// ATTEST's requestId names the withdrawal whose release the attestation settles (0 = none).
+library MessageCodec {
+    uint8 internal constant VERSION = 1;
+
+    uint8 internal constant ATTEST = 1;
+    uint8 internal constant WITHDRAW_REQUEST = 2;
+    uint8 internal constant WITHDRAW_DECISION = 3;
+    uint8 internal constant SEIZE = 4;
+
+    uint256 private constant VERSION_OFFSET = 0;
+    uint256 private constant TYPE_OFFSET = 1;
+    uint256 private constant ACCOUNT_OFFSET = 2;
+    uint256 private constant ASSET_OFFSET = 22;
+    uint256 private constant AMOUNT_OFFSET = 24;
+    uint256 private constant ATTEST_SEQUENCE_OFFSET = 40;
+    uint256 private constant ATTEST_REQUEST_OFFSET = 48;
+    uint256 private constant REQUEST_ID_OFFSET = 40;
+    uint256 private constant DECISION_REQUEST_OFFSET = 2;
+    uint256 private constant DECISION_APPROVED_OFFSET = 10;
+    uint256 private constant DECISION_REASON_OFFSET = 11;
+    uint256 private constant SEIZE_RECIPIENT_OFFSET = 40;
+    uint256 private constant SEIZE_LIQUIDATION_OFFSET = 60;
+
+    uint256 internal constant ATTEST_LENGTH = 56;
+    uint256 internal constant WITHDRAW_REQUEST_LENGTH = 48;
+    uint256 internal constant WITHDRAW_DECISION_LENGTH = 12;
+    uint256 internal constant SEIZE_LENGTH = 68;
+
+    error UnsupportedVersion(uint8 version);
+    error InvalidMessageLength(uint8 messageType, uint256 length);
+    error UnknownMessageType(uint8 messageType);
+
+    struct Attest {
+        address account;
+        AssetId assetId;
+        uint128 balance;
+        uint64 sequence;
+        uint64 requestId;
+    }
+
+    struct WithdrawRequest {
+        address account;
+        AssetId assetId;
+        uint128 amount;
+        uint64 requestId;
+    }
+
+    struct WithdrawDecision {
+        uint64 requestId;
+        bool approved;
+        uint8 reason;
+    }
+
+    struct Seize {
+        address account;
+        AssetId assetId;
+        uint128 amount;
+        address recipient;
+        uint64 liquidationId;
+    }
+
+    /// @notice Checks version and length; returns the message type.
+    function messageType(bytes calldata message) internal pure returns (uint8 kind) {
+        if (message.length < 2) revert InvalidMessageLength(0, message.length);
+        uint8 version = uint8(message[VERSION_OFFSET]);
+        if (version != VERSION) revert UnsupportedVersion(version);
+        kind = uint8(message[TYPE_OFFSET]);
+        uint256 expected;
+        if (kind == ATTEST) expected = ATTEST_LENGTH;
+        else if (kind == WITHDRAW_REQUEST) expected = WITHDRAW_REQUEST_LENGTH;
+        else if (kind == WITHDRAW_DECISION) expected = WITHDRAW_DECISION_LENGTH;
+        else if (kind == SEIZE) expected = SEIZE_LENGTH;
+        else revert UnknownMessageType(kind);
+        if (message.length != expected) revert InvalidMessageLength(kind, message.length);
+    }
+
+    function encodeAttest(Attest memory m) internal pure returns (bytes memory) {
+        return abi.encodePacked(VERSION, ATTEST, m.account, AssetId.unwrap(m.assetId), m.balance, m.sequence, m.requestId);
+    }
+
+    function encodeWithdrawRequest(WithdrawRequest memory m) internal pure returns (bytes memory) {
+        return abi.encodePacked(VERSION, WITHDRAW_REQUEST, m.account, AssetId.unwrap(m.assetId), m.amount, m.requestId);
+    }
+
+    function encodeWithdrawDecision(WithdrawDecision memory m) internal pure returns (bytes memory) {
+        return abi.encodePacked(VERSION, WITHDRAW_DECISION, m.requestId, m.approved ? uint8(1) : uint8(0), m.reason);
+    }
+
+    function encodeSeize(Seize memory m) internal pure returns (bytes memory) {
+        return abi.encodePacked(VERSION, SEIZE, m.account, AssetId.unwrap(m.assetId), m.amount, m.recipient, m.liquidationId);
+    }
+
+    /// @dev The decoders assume `messageType` validated the message.
+    function decodeAttest(bytes calldata message) internal pure returns (Attest memory m) {
+        m.account = _account(message, ACCOUNT_OFFSET);
+        m.assetId = _assetId(message);
+        m.balance = uint128(bytes16(message[AMOUNT_OFFSET:ATTEST_SEQUENCE_OFFSET]));
+        m.sequence = uint64(bytes8(message[ATTEST_SEQUENCE_OFFSET:ATTEST_REQUEST_OFFSET]));
+        m.requestId = uint64(bytes8(message[ATTEST_REQUEST_OFFSET:ATTEST_LENGTH]));
+    }
+
+    function decodeWithdrawRequest(bytes calldata message) internal pure returns (WithdrawRequest memory m) {
+        m.account = _account(message, ACCOUNT_OFFSET);
+        m.assetId = _assetId(message);
+        m.amount = uint128(bytes16(message[AMOUNT_OFFSET:REQUEST_ID_OFFSET]));
+        m.requestId = uint64(bytes8(message[REQUEST_ID_OFFSET:WITHDRAW_REQUEST_LENGTH]));
+    }
+
+    function decodeWithdrawDecision(bytes calldata message) internal pure returns (WithdrawDecision memory m) {
+        m.requestId = uint64(bytes8(message[DECISION_REQUEST_OFFSET:DECISION_APPROVED_OFFSET]));
+        m.approved = uint8(message[DECISION_APPROVED_OFFSET]) != 0;
+        m.reason = uint8(message[DECISION_REASON_OFFSET]);
+    }
+
+    function decodeSeize(bytes calldata message) internal pure returns (Seize memory m) {
+        m.account = _account(message, ACCOUNT_OFFSET);
+        m.assetId = _assetId(message);
+        m.amount = uint128(bytes16(message[AMOUNT_OFFSET:SEIZE_RECIPIENT_OFFSET]));
+        m.recipient = _account(message, SEIZE_RECIPIENT_OFFSET);
+        m.liquidationId = uint64(bytes8(message[SEIZE_LIQUIDATION_OFFSET:SEIZE_LENGTH]));
+    }
+
+    function _account(bytes calldata message, uint256 offset) private pure returns (address) {
+        return address(bytes20(message[offset:offset + 20]));
+    }
+
+    function _assetId(bytes calldata message) private pure returns (AssetId) {
+        return AssetId.wrap(uint16(bytes2(message[ASSET_OFFSET:AMOUNT_OFFSET])));
+    }
+}
