@@ -1,2 +1,3 @@
 export * from './eids';
 export * from './manifest';
+export * from './messages';

@@ -1,0 +1,181 @@
+import { getAddress, getBytes, hexlify, solidityPacked, toBigInt } from 'ethers';
+
+/**
+ * TypeScript twin of contracts/src/libraries/MessageCodec.sol: packed, versioned vault ⇄ hub messages.
+ * Byte 0 = version, byte 1 = type, then fixed big-endian fields (offsets below).
+ */
+export const MESSAGE_VERSION = 1;
+
+export enum MessageType {
+  Attest = 1,
+  WithdrawRequest = 2,
+  WithdrawDecision = 3,
+  Seize = 4,
+}
+
+export const MESSAGE_LENGTHS: Record<MessageType, number> = {
+  [MessageType.Attest]: 56,
+  [MessageType.WithdrawRequest]: 48,
+  [MessageType.WithdrawDecision]: 12,
+  [MessageType.Seize]: 68,
+};
+
+/** Byte offsets shared with MessageCodec.sol. */
+export const MESSAGE_OFFSETS = {
+  version: 0,
+  type: 1,
+  account: 2,
+  assetId: 22,
+  amount: 24,
+  attestSequence: 40,
+  attestRequestId: 48,
+  requestId: 40,
+  decisionRequestId: 2,
+  decisionApproved: 10,
+  decisionReason: 11,
+  seizeRecipient: 40,
+  seizeLiquidationId: 60,
+} as const;
+
+/** Reasons carried by a rejected WITHDRAW_DECISION (IMarginHub.RejectReason). */
+export enum RejectReason {
+  None = 0,
+  UnlistedAsset = 1,
+  InsufficientAttestedBalance = 2,
+  StaleCredit = 3,
+  InsufficientCredit = 4,
+  PriceUnavailable = 5,
+  Liquidatable = 6,
+  DuplicateRequest = 7,
+}
+
+export interface AttestMessage {
+  type: MessageType.Attest;
+  account: string;
+  assetId: number;
+  balance: bigint;
+  sequence: bigint;
+  /** The withdrawal this attestation settles; 0n when none. */
+  requestId: bigint;
+}
+
+export interface WithdrawRequestMessage {
+  type: MessageType.WithdrawRequest;
+  account: string;
+  assetId: number;
+  amount: bigint;
+  requestId: bigint;
+}
+
+export interface WithdrawDecisionMessage {
+  type: MessageType.WithdrawDecision;
+  requestId: bigint;
+  approved: boolean;
+  reason: number;
+}
+
+export interface SeizeMessage {
+  type: MessageType.Seize;
+  account: string;
+  assetId: number;
+  amount: bigint;
+  recipient: string;
+  liquidationId: bigint;
+}
+
+export type TributaryMessage = AttestMessage | WithdrawRequestMessage | WithdrawDecisionMessage | SeizeMessage;
+
+export class MessageCodecError extends Error {}
+
+const U16 = (1n << 16n) - 1n;
+const U64 = (1n << 64n) - 1n;
+const U128 = (1n << 128n) - 1n;
+
+function checkRange(name: string, value: bigint | number, max: bigint): void {
+  const v = BigInt(value);
+  if (v < 0n || v > max) throw new MessageCodecError(`${name} out of range: ${v}`);
+}
+
+export function encodeMessage(message: TributaryMessage): string {
+  const head: [string[], unknown[]] = [['uint8', 'uint8'], [MESSAGE_VERSION, message.type]];
+  const pack = (types: string[], values: unknown[]) => solidityPacked([...head[0], ...types], [...head[1], ...values]);
+  switch (message.type) {
+    case MessageType.Attest:
+      checkRange('assetId', message.assetId, U16);
+      checkRange('balance', message.balance, U128);
+      checkRange('sequence', message.sequence, U64);
+      checkRange('requestId', message.requestId, U64);
+      return pack(
+        ['address', 'uint16', 'uint128', 'uint64', 'uint64'],
+        [message.account, message.assetId, message.balance, message.sequence, message.requestId],
+      );
+    case MessageType.WithdrawRequest:
+      checkRange('assetId', message.assetId, U16);
+      checkRange('amount', message.amount, U128);
+      checkRange('requestId', message.requestId, U64);
+      return pack(['address', 'uint16', 'uint128', 'uint64'], [message.account, message.assetId, message.amount, message.requestId]);
+    case MessageType.WithdrawDecision:
+      checkRange('requestId', message.requestId, U64);
+      checkRange('reason', message.reason, 255n);
+      return pack(['uint64', 'uint8', 'uint8'], [message.requestId, message.approved ? 1 : 0, message.reason]);
+    case MessageType.Seize:
+      checkRange('assetId', message.assetId, U16);
+      checkRange('amount', message.amount, U128);
+      checkRange('liquidationId', message.liquidationId, U64);
+      return pack(
+        ['address', 'uint16', 'uint128', 'address', 'uint64'],
+        [message.account, message.assetId, message.amount, message.recipient, message.liquidationId],
+      );
+    default:
+      throw new MessageCodecError(`unknown message type ${(message as { type: unknown }).type}`);
+  }
+}
+
+/** Decodes any message; throws MessageCodecError on a wrong version, type or length (as the Solidity codec reverts). */
+export function decodeMessage(data: string | Uint8Array): TributaryMessage {
+  const bytes = getBytes(data);
+  if (bytes.length < 2) throw new MessageCodecError(`message too short: ${bytes.length} bytes`);
+  if (bytes[0] !== MESSAGE_VERSION) throw new MessageCodecError(`unsupported version ${bytes[0]}`);
+  const type = bytes[1] as MessageType;
+  const expected = MESSAGE_LENGTHS[type];
+  if (expected === undefined) throw new MessageCodecError(`unknown message type ${type}`);
+  if (bytes.length !== expected) throw new MessageCodecError(`type ${type} needs ${expected} bytes, got ${bytes.length}`);
+  const o = MESSAGE_OFFSETS;
+  const uint = (from: number, to: number) => toBigInt(bytes.slice(from, to));
+  const address = (from: number) => getAddress(hexlify(bytes.slice(from, from + 20)));
+  switch (type) {
+    case MessageType.Attest:
+      return {
+        type,
+        account: address(o.account),
+        assetId: Number(uint(o.assetId, o.amount)),
+        balance: uint(o.amount, o.attestSequence),
+        sequence: uint(o.attestSequence, o.attestRequestId),
+        requestId: uint(o.attestRequestId, expected),
+      };
+    case MessageType.WithdrawRequest:
+      return {
+        type,
+        account: address(o.account),
+        assetId: Number(uint(o.assetId, o.amount)),
+        amount: uint(o.amount, o.requestId),
+        requestId: uint(o.requestId, expected),
+      };
+    case MessageType.WithdrawDecision:
+      return {
+        type,
+        requestId: uint(o.decisionRequestId, o.decisionApproved),
+        approved: bytes[o.decisionApproved] !== 0,
+        reason: bytes[o.decisionReason],
+      };
+    case MessageType.Seize:
+      return {
+        type,
+        account: address(o.account),
+        assetId: Number(uint(o.assetId, o.amount)),
+        amount: uint(o.amount, o.seizeRecipient),
+        recipient: address(o.seizeRecipient),
+        liquidationId: uint(o.seizeLiquidationId, expected),
+      };
+  }
+}
