@@ -1,5 +1,7 @@
 export * from './artifacts';
 export * from './layerzero';
 export * from './packet';
+export * from './delivery';
+export * from './tributary';
 export * from './node/hardhat-node';
 export * from '../typechain-types';

@@ -1,0 +1,182 @@
+import { type BigNumberish, type Signer, getAddress } from 'ethers';
+import {
+  CollateralVault__factory,
+  CreditManager__factory,
+  MarginHub__factory,
+  PerpMarket__factory,
+  SettablePriceFeed__factory,
+  TestERC20__factory,
+  type CollateralVault,
+  type CreditManager,
+  type MarginHub,
+  type PerpMarket,
+  type SettablePriceFeed,
+  type TestERC20,
+} from '../typechain-types';
+import { addressToBytes32, lzReceiveOptions } from './layerzero';
+
+/** Message types of MessageCodec.sol (also the msgType of enforced options). */
+export const MSG_ATTEST = 1;
+export const MSG_WITHDRAW_REQUEST = 2;
+export const MSG_WITHDRAW_DECISION = 3;
+export const MSG_SEIZE = 4;
+
+/**
+ * lzReceive gas the executor gets per message type, measured with margin (see gas-snapshot.json):
+ * requests and decisions send a reply from inside lzReceive.
+ */
+export const DEFAULT_RECEIVE_GAS = {
+  [MSG_ATTEST]: 120_000,
+  [MSG_WITHDRAW_REQUEST]: 400_000,
+  [MSG_WITHDRAW_DECISION]: 350_000,
+  [MSG_SEIZE]: 350_000,
+} as const;
+
+export async function deployCreditManager(
+  signer: Signer,
+  params: { admin?: string; staleAfterSeconds: BigNumberish; guardCapacity: BigNumberish; guardRefillPerSecond: BigNumberish },
+): Promise<CreditManager> {
+  const admin = params.admin ?? (await signer.getAddress());
+  const cm = await new CreditManager__factory(signer).deploy(admin, params.staleAfterSeconds, params.guardCapacity, params.guardRefillPerSecond);
+  await cm.waitForDeployment();
+  return cm;
+}
+
+export async function deployHub(
+  signer: Signer,
+  params: { endpoint: string; creditManager: string; maxPriceAgeSeconds: BigNumberish; owner?: string },
+): Promise<MarginHub> {
+  const owner = params.owner ?? (await signer.getAddress());
+  const hub = await new MarginHub__factory(signer).deploy(params.endpoint, owner, params.creditManager, params.maxPriceAgeSeconds);
+  await hub.waitForDeployment();
+  return hub;
+}
+
+export async function deployVault(signer: Signer, params: { endpoint: string; hubEid: number; owner?: string }): Promise<CollateralVault> {
+  const owner = params.owner ?? (await signer.getAddress());
+  const vault = await new CollateralVault__factory(signer).deploy(params.endpoint, owner, params.hubEid);
+  await vault.waitForDeployment();
+  return vault;
+}
+
+export async function deployPerpMarket(
+  signer: Signer,
+  params: { creditManager: string; maxPriceAgeSeconds: BigNumberish; owner?: string },
+): Promise<PerpMarket> {
+  const owner = params.owner ?? (await signer.getAddress());
+  const market = await new PerpMarket__factory(signer).deploy(owner, params.creditManager, params.maxPriceAgeSeconds);
+  await market.waitForDeployment();
+  return market;
+}
+
+/** Chainlink-compatible feed whose owner sets the price (local chains). `price` in feed units (e.g. 8 decimals). */
+export async function deployPriceFeed(
+  signer: Signer,
+  params: { decimals?: number; description: string; price: BigNumberish; owner?: string },
+): Promise<SettablePriceFeed> {
+  const owner = params.owner ?? (await signer.getAddress());
+  const feed = await new SettablePriceFeed__factory(signer).deploy(owner, params.decimals ?? 8, params.description, params.price);
+  await feed.waitForDeployment();
+  return feed;
+}
+
+/** Freely mintable ERC-20 (local chains and tests). */
+export async function deployTestToken(signer: Signer, params: { name: string; symbol: string; decimals: number }): Promise<TestERC20> {
+  const token = await new TestERC20__factory(signer).deploy(params.name, params.symbol, params.decimals);
+  await token.waitForDeployment();
+  return token;
+}
+
+/** Lists an asset on a vault; does nothing if it is already listed. Returns whether a transaction was sent. */
+export async function listAsset(
+  vault: CollateralVault,
+  params: { assetId: number; token: string; depositCap: BigNumberish; rateCapacity?: BigNumberish; refillPerSecond?: BigNumberish },
+): Promise<boolean> {
+  if ((await vault.assetConfig(params.assetId)).listed) return false;
+  await (await vault.listAsset(params.assetId, params.token, params.depositCap, params.rateCapacity ?? 0, params.refillPerSecond ?? 0)).wait();
+  return true;
+}
+
+/** Sets an asset's feed and withdrawal haircut on the hub, and its decimals on each vault chain. */
+export async function configureHubAsset(
+  hub: MarginHub,
+  params: { assetId: number; feed: string; initWeight: BigNumberish; chains: { eid: number; decimals: number }[] },
+): Promise<void> {
+  await (await hub.setAssetRisk(params.assetId, params.feed, params.initWeight)).wait();
+  for (const chain of params.chains) {
+    const current = await hub.chainAsset(chain.eid, params.assetId);
+    if (current.listed && Number(current.decimals) === chain.decimals) continue;
+    await (await hub.setChainAsset(chain.eid, params.assetId, chain.decimals)).wait();
+  }
+}
+
+/** Grants CreditManager roles (skipping ones already held). */
+export async function grantCreditRoles(
+  creditManager: CreditManager,
+  params: { pusher?: string; market?: string; hub?: string },
+): Promise<void> {
+  const grants: [string, string | undefined][] = [
+    [await creditManager.PUSHER_ROLE(), params.pusher],
+    [await creditManager.MARKET_ROLE(), params.market],
+    [await creditManager.HUB_ROLE(), params.hub],
+  ];
+  for (const [role, who] of grants) {
+    if (!who || (await creditManager.hasRole(role, who))) continue;
+    await (await creditManager.grantRole(role, who)).wait();
+  }
+}
+
+/** Grants the hub's LIQUIDATOR_ROLE (skips if held). */
+export async function grantLiquidator(hub: MarginHub, liquidator: string): Promise<void> {
+  const role = await hub.LIQUIDATOR_ROLE();
+  if (!(await hub.hasRole(role, liquidator))) await (await hub.grantRole(role, liquidator)).wait();
+}
+
+/** An OApp with its chain's eid; `oapp` must be connected to its owner on that chain. */
+export interface OAppOnChain {
+  oapp: { getAddress(): Promise<string>; peers(eid: BigNumberish): Promise<string>; setPeer(eid: BigNumberish, peer: string): Promise<{ wait(): Promise<unknown> }> };
+  eid: number;
+}
+
+/** Sets `a` and `b` as each other's peers (skips sides already set). */
+export async function wireOAppPeers(a: OAppOnChain, b: OAppOnChain): Promise<void> {
+  for (const [local, remote] of [[a, b], [b, a]] as const) {
+    const peer = addressToBytes32(await remote.oapp.getAddress());
+    if ((await local.oapp.peers(remote.eid)).toLowerCase() === peer) continue;
+    await (await local.oapp.setPeer(remote.eid, peer)).wait();
+  }
+}
+
+/** Sets type-3 enforced lzReceive options per message type toward `dstEid` (defaults: DEFAULT_RECEIVE_GAS). */
+export async function setEnforcedOptions(
+  oapp: CollateralVault | MarginHub,
+  dstEid: number,
+  gasByMessageType: Partial<Record<number, number | bigint>>,
+): Promise<void> {
+  const params = Object.entries(gasByMessageType).map(([msgType, gas]) => ({
+    eid: dstEid,
+    msgType: Number(msgType),
+    options: lzReceiveOptions(gas ?? 0),
+  }));
+  await (await oapp.setEnforcedOptions(params)).wait();
+}
+
+/** Enforced options a vault needs toward the hub, and the hub toward a vault. */
+export const VAULT_TO_HUB_GAS = { [MSG_ATTEST]: DEFAULT_RECEIVE_GAS[MSG_ATTEST], [MSG_WITHDRAW_REQUEST]: DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_REQUEST] };
+export const HUB_TO_VAULT_GAS = { [MSG_WITHDRAW_DECISION]: DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_DECISION], [MSG_SEIZE]: DEFAULT_RECEIVE_GAS[MSG_SEIZE] };
+
+const LIMIT_BITS = 95n;
+export const MAX_CREDIT_LIMIT = (1n << LIMIT_BITS) - 1n;
+
+/** One entry of `CreditManager.pushCreditLimits`: account << 96 | liquidatable << 95 | limit (1e18 USD). */
+export function packCreditEntry(account: string, limit: bigint, liquidatable = false): string {
+  if (limit < 0n || limit > MAX_CREDIT_LIMIT) throw new RangeError(`credit limit out of range: ${limit}`);
+  const word = (BigInt(account) << 96n) | ((liquidatable ? 1n : 0n) << LIMIT_BITS) | limit;
+  return '0x' + word.toString(16).padStart(64, '0');
+}
+
+export function unpackCreditEntry(entry: string): { account: string; limit: bigint; liquidatable: boolean } {
+  const word = BigInt(entry);
+  const account = getAddress('0x' + (word >> 96n).toString(16).padStart(40, '0'));
+  return { account, limit: word & MAX_CREDIT_LIMIT, liquidatable: ((word >> LIMIT_BITS) & 1n) === 1n };
+}

@@ -1,0 +1,133 @@
+import { ethers } from 'hardhat';
+import { parseEther, parseUnits } from 'ethers';
+import {
+  HUB_TO_VAULT_GAS,
+  VAULT_TO_HUB_GAS,
+  configureHubAsset,
+  deliverPending,
+  deployCreditManager,
+  deployEndpoint,
+  deployHub,
+  deployPerpMarket,
+  deployPriceFeed,
+  deployTestToken,
+  deployVault,
+  grantCreditRoles,
+  grantLiquidator,
+  listAsset,
+  setEnforcedOptions,
+  wireDefaultPathway,
+  wireOAppPeers,
+  type DeliveredPacket,
+  type EndpointDeployment,
+} from '../../lib';
+import { RelayerWorker__factory } from '../../typechain-types';
+
+export const EID_HUB = 40101;
+export const EID_A = 40102;
+export const EID_B = 40103;
+export const USDC = 1;
+export const WETH = 2;
+export const CONFIRMATIONS = 1;
+export const STALE_AFTER = 600;
+export const MAX_PRICE_AGE = 3600;
+export const GUARD_CAPACITY = parseEther('1000000');
+export const GUARD_REFILL = parseEther('10');
+export const WETH_RATE_CAPACITY = parseEther('100');
+export const WETH_REFILL = parseEther('1');
+
+/**
+ * Three LayerZero endpoints on one Hardhat network (hub + two vault chains), real EndpointV2 + ULN302,
+ * RelayerWorker as send-side DVN/executor, signer 1 as receive-side DVN. Deployed with the lib helpers.
+ */
+export async function deployProtocol() {
+  const [deployer, dvn, pusher, alice, bob, liquidator, insurance, guardian] = await ethers.getSigners();
+  const endpoints: Record<number, EndpointDeployment> = {};
+  for (const eid of [EID_HUB, EID_A, EID_B]) endpoints[eid] = await deployEndpoint(deployer, eid);
+  for (const [local, remote] of [[EID_HUB, EID_A], [EID_A, EID_HUB], [EID_HUB, EID_B], [EID_B, EID_HUB]]) {
+    const worker = await new RelayerWorker__factory(deployer).deploy(deployer.address, [endpoints[local].sendUln302]);
+    await worker.setDstConfig(remote, { enabled: true, dvnFee: 1000n, executorFee: 2000n });
+    const workerAddress = await worker.getAddress();
+    await wireDefaultPathway(deployer, endpoints[local], {
+      remoteEid: remote,
+      confirmations: CONFIRMATIONS,
+      sendDvns: [workerAddress],
+      receiveDvns: [dvn.address],
+      executor: workerAddress,
+    });
+  }
+
+  const usdcFeed = await deployPriceFeed(deployer, { description: 'USDC / USD', price: parseUnits('1', 8) });
+  const wethFeed = await deployPriceFeed(deployer, { description: 'ETH / USD', price: parseUnits('2000', 8) });
+  const creditManager = await deployCreditManager(deployer, {
+    staleAfterSeconds: STALE_AFTER,
+    guardCapacity: GUARD_CAPACITY,
+    guardRefillPerSecond: GUARD_REFILL,
+  });
+  const cmAddress = await creditManager.getAddress();
+  const hub = await deployHub(deployer, { endpoint: endpoints[EID_HUB].endpoint, creditManager: cmAddress, maxPriceAgeSeconds: MAX_PRICE_AGE });
+  const market = await deployPerpMarket(deployer, { creditManager: cmAddress, maxPriceAgeSeconds: MAX_PRICE_AGE });
+  await grantCreditRoles(creditManager, { pusher: pusher.address, market: await market.getAddress(), hub: await hub.getAddress() });
+  await grantLiquidator(hub, liquidator.address);
+  await market.listMarket(WETH, await wethFeed.getAddress(), parseEther('0.1'), parseEther('0.05'));
+
+  const usdc = await deployTestToken(deployer, { name: 'USD Coin', symbol: 'USDC', decimals: 6 });
+  const weth = await deployTestToken(deployer, { name: 'Wrapped Ether', symbol: 'WETH', decimals: 18 });
+  const vaultA = await deployVault(deployer, { endpoint: endpoints[EID_A].endpoint, hubEid: EID_HUB });
+  const vaultB = await deployVault(deployer, { endpoint: endpoints[EID_B].endpoint, hubEid: EID_HUB });
+  await listAsset(vaultA, { assetId: USDC, token: await usdc.getAddress(), depositCap: parseUnits('10000000', 6) });
+  await listAsset(vaultA, { assetId: WETH, token: await weth.getAddress(), depositCap: parseEther('10000'), rateCapacity: WETH_RATE_CAPACITY, refillPerSecond: WETH_REFILL });
+  await listAsset(vaultB, { assetId: WETH, token: await weth.getAddress(), depositCap: parseEther('10000') });
+  await vaultA.setGuardian(guardian.address);
+  await configureHubAsset(hub, { assetId: USDC, feed: await usdcFeed.getAddress(), initWeight: parseEther('0.95'), chains: [{ eid: EID_A, decimals: 6 }] });
+  await configureHubAsset(hub, {
+    assetId: WETH,
+    feed: await wethFeed.getAddress(),
+    initWeight: parseEther('0.8'),
+    chains: [{ eid: EID_A, decimals: 18 }, { eid: EID_B, decimals: 18 }],
+  });
+  for (const [vault, eid] of [[vaultA, EID_A], [vaultB, EID_B]] as const) {
+    await wireOAppPeers({ oapp: hub, eid: EID_HUB }, { oapp: vault, eid });
+    await setEnforcedOptions(vault, EID_HUB, VAULT_TO_HUB_GAS);
+    await setEnforcedOptions(hub, eid, HUB_TO_VAULT_GAS);
+    await deployer.sendTransaction({ to: await vault.getAddress(), value: parseEther('1') });
+  }
+  await deployer.sendTransaction({ to: await hub.getAddress(), value: parseEther('1') });
+
+  for (const user of [alice, bob]) {
+    await usdc.mint(user.address, parseUnits('1000000', 6));
+    await weth.mint(user.address, parseEther('1000'));
+    for (const vault of [vaultA, vaultB]) {
+      await usdc.connect(user).approve(await vault.getAddress(), ethers.MaxUint256);
+      await weth.connect(user).approve(await vault.getAddress(), ethers.MaxUint256);
+    }
+  }
+
+  const provider = ethers.provider;
+  /** Delivers everything pending from `src` to `dst`. */
+  async function deliver(src: number, dst: number): Promise<DeliveredPacket[]> {
+    return deliverPending({
+      source: { provider, endpoint: endpoints[src].endpoint },
+      destination: { endpoint: endpoints[dst].endpoint, receiveUln302: endpoints[dst].receiveUln302 },
+      dvnSigner: dvn,
+    });
+  }
+  /** Delivers on every pathway until nothing is pending (replies included). */
+  async function settle(): Promise<number> {
+    let total = 0;
+    for (let round = 0; round < 5; round++) {
+      let n = 0;
+      for (const [s, d] of [[EID_A, EID_HUB], [EID_B, EID_HUB], [EID_HUB, EID_A], [EID_HUB, EID_B]]) n += (await deliver(s, d)).length;
+      total += n;
+      if (n === 0) return total;
+    }
+    return total;
+  }
+
+  return {
+    deployer, dvn, pusher, alice, bob, liquidator, insurance, guardian,
+    endpoints, usdc, weth, usdcFeed, wethFeed, creditManager, hub, market, vaultA, vaultB, deliver, settle,
+  };
+}
+
+export type Protocol = Awaited<ReturnType<typeof deployProtocol>>;
