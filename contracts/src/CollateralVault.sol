@@ -152,10 +152,13 @@ contract CollateralVault is ICollateralVault, OApp, OAppOptionsType3, Reentrancy
 
     /// @inheritdoc ICollateralVault
     function claim(AssetId assetId) external nonReentrant returns (uint256 amount) {
-        amount = owed[msg.sender][assetId];
-        if (amount == 0) revert NothingOwed(msg.sender, assetId);
+        uint256 debt = owed[msg.sender][assetId];
+        if (debt == 0) revert NothingOwed(msg.sender, assetId);
+        uint256 available = _outflow[assetId].available();
+        amount = debt < available ? debt : available;
+        if (amount == 0) revert TokenBucket.RateLimited(debt, 0);
         _outflow[assetId].consume(amount);
-        owed[msg.sender][assetId] = 0;
+        owed[msg.sender][assetId] = debt - amount;
         IERC20(_assets[assetId].token).safeTransfer(msg.sender, amount);
         emit PayoutClaimed(msg.sender, assetId, amount);
     }

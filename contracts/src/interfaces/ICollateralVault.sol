@@ -121,6 +121,6 @@ interface ICollateralVault {
     /// @notice Locks `amount` of the caller's free balance and asks the hub for a decision.
     function requestWithdraw(AssetId assetId, uint256 amount) external payable returns (uint64 requestId);
 
-    /// @notice Pays out what rate-limited outflows owe the caller, if the bucket has capacity.
+    /// @notice Pays out what rate-limited outflows owe the caller, as much as the bucket allows now (partial claims).
     function claim(AssetId assetId) external returns (uint256 amount);
 }

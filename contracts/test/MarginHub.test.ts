@@ -1,0 +1,228 @@
+import { expect } from 'chai';
+import { ethers } from 'hardhat';
+import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
+import fc from 'fast-check';
+import { parseEther } from 'ethers';
+import { MSG_ATTEST, MSG_WITHDRAW_REQUEST, lzContract, packCreditEntry } from '../lib';
+import { EID_A, EID_B, EID_HUB, STALE_AFTER, USDC, WETH, deployProtocol, type Protocol } from './helpers/fixture';
+import { execute, sentPackets, verifyAndCommit } from './helpers/packets';
+
+const REASON = { None: 0, UnlistedAsset: 1, InsufficientAttestedBalance: 2, StaleCredit: 3, InsufficientCredit: 4, PriceUnavailable: 5, Liquidatable: 6 };
+
+async function depositWeth(p: Protocol, amount: bigint, who = p.alice, vault = p.vaultA) {
+  const fee = await vault.quote(MSG_ATTEST);
+  await vault.connect(who).deposit(WETH, amount, who.address, { value: fee });
+}
+
+async function requestWithdraw(p: Protocol, amount: bigint, who = p.alice, assetId = WETH) {
+  const fee = await p.vaultA.quote(MSG_WITHDRAW_REQUEST);
+  await p.vaultA.connect(who).requestWithdraw(assetId, amount, { value: fee });
+}
+
+/** Alice: 10 WETH on chain A (16,000 USD after the 0.8 haircut), limit 10,000, a 10 ETH long using 2,000. */
+async function aliceTrading() {
+  const p = await loadFixture(deployProtocol);
+  await depositWeth(p, parseEther('10'));
+  await p.settle();
+  await p.creditManager.connect(p.pusher).pushCreditLimits(1, [packCreditEntry(p.alice.address, parseEther('10000'))]);
+  await p.market.connect(p.alice).modifyPosition(0, parseEther('10'));
+  return p;
+}
+
+async function decision(p: Protocol) {
+  const logs = await p.hub.queryFilter(p.hub.filters.WithdrawalDecided());
+  return logs[logs.length - 1].args;
+}
+
+describe('MarginHub', () => {
+  describe('attestations', () => {
+    it('applies a newer attestation and ignores an older one delivered later (out-of-order execution)', async () => {
+      const p = await loadFixture(deployProtocol);
+      await depositWeth(p, parseEther('1'));
+      await depositWeth(p, parseEther('2'));
+      const [first, second] = await sentPackets(p, EID_A, EID_HUB);
+      await verifyAndCommit(p, EID_HUB, [first, second]);
+      const endpoint = lzContract('EndpointV2', p.endpoints[EID_HUB].endpoint, p.deployer);
+      const origin2 = { srcEid: EID_A, sender: second.sender, nonce: 2n };
+      await expect(endpoint.lzReceive(origin2, second.receiver, second.guid, second.message, '0x'))
+        .to.emit(p.hub, 'AttestationApplied')
+        .withArgs(p.alice.address, EID_A, WETH, parseEther('3'), 2n);
+      const origin1 = { srcEid: EID_A, sender: first.sender, nonce: 1n };
+      await expect(endpoint.lzReceive(origin1, first.receiver, first.guid, first.message, '0x'))
+        .to.emit(p.hub, 'AttestationIgnored')
+        .withArgs(p.alice.address, EID_A, WETH, parseEther('1'), 1n, 2n);
+      const stored = await p.hub.attestation(p.alice.address, EID_A, WETH);
+      expect([stored.balance, stored.sequence]).to.deep.equal([parseEther('3'), 2n]);
+    });
+
+    it('keys balances by (account, eid, asset)', async () => {
+      const p = await loadFixture(deployProtocol);
+      await depositWeth(p, parseEther('1'), p.alice, p.vaultA);
+      await depositWeth(p, parseEther('5'), p.alice, p.vaultB);
+      await p.settle();
+      expect((await p.hub.attestation(p.alice.address, EID_A, WETH)).balance).to.equal(parseEther('1'));
+      expect((await p.hub.attestation(p.alice.address, EID_B, WETH)).balance).to.equal(parseEther('5'));
+      expect((await p.hub.attestation(p.alice.address, EID_A, USDC)).balance).to.equal(0n);
+    });
+
+    it('rejects lzReceive from anyone but the endpoint', async () => {
+      const p = await loadFixture(deployProtocol);
+      const origin = { srcEid: EID_A, sender: ethers.zeroPadValue(await p.vaultA.getAddress(), 32), nonce: 1n };
+      await expect(p.hub.connect(p.alice).lzReceive(origin, ethers.ZeroHash, '0x01', ethers.ZeroAddress, '0x'))
+        .to.be.revertedWithCustomError(p.hub, 'OnlyEndpoint');
+    });
+
+    it('property: any execution order of the same attestations gives the in-order hub state', async () => {
+      const base = await loadFixture(deployProtocol);
+      const users = [base.alice, base.bob];
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ user: fc.integer({ min: 0, max: 1 }), amount: fc.bigInt({ min: 1n, max: 10n ** 20n }) }), { minLength: 2, maxLength: 6 }),
+          fc.func(fc.integer()),
+          async (deposits, rank) => {
+            const p = await loadFixture(deployProtocol);
+            const expected = new Map<string, bigint>();
+            for (const d of deposits) {
+              const who = users[d.user];
+              await depositWeth(p, d.amount, who);
+              expected.set(who.address, (expected.get(who.address) ?? 0n) + d.amount);
+            }
+            const packets = await sentPackets(p, EID_A, EID_HUB);
+            await verifyAndCommit(p, EID_HUB, packets);
+            const shuffled = packets.map((pk, i) => ({ pk, key: rank(i) })).sort((a, b) => a.key - b.key).map((x) => x.pk);
+            await execute(p, EID_HUB, shuffled);
+            for (const [account, balance] of expected) {
+              const stored = await p.hub.attestation(account, EID_A, WETH);
+              expect(stored.balance).to.equal(balance);
+              expect(stored.sequence).to.equal(await lastSequenceOf(p, account));
+            }
+          },
+        ),
+        { numRuns: 8 },
+      );
+    });
+  });
+
+  describe('withdrawal decisions', () => {
+    it('approves a withdrawal of an account that uses nothing, even without a pushed limit', async () => {
+      const p = await loadFixture(deployProtocol);
+      await depositWeth(p, parseEther('2'));
+      await p.settle();
+      await requestWithdraw(p, parseEther('1'));
+      await p.deliver(EID_A, EID_HUB);
+      const d = await decision(p);
+      expect([d.approved, d.reason, d.reservedValue]).to.deep.equal([true, 0n, parseEther('1600')]);
+      expect(await p.creditManager.reserved(p.alice.address)).to.equal(parseEther('1600'));
+      expect(await p.hub.withdrawableBalance(p.alice.address, EID_A, WETH)).to.equal(parseEther('1'));
+      await p.settle();
+      expect(await p.creditManager.reserved(p.alice.address)).to.equal(0n);
+      expect(await p.hub.withdrawableBalance(p.alice.address, EID_A, WETH)).to.equal(parseEther('1'));
+    });
+
+    it('approves when credit after the withdrawal covers what is used, and reserves at once', async () => {
+      const p = await aliceTrading();
+      await requestWithdraw(p, parseEther('5')); // 5 × 2000 × 0.8 = 8000 = 10000 − 2000
+      await p.deliver(EID_A, EID_HUB);
+      const d = await decision(p);
+      expect([d.approved, d.reservedValue]).to.deep.equal([true, parseEther('8000')]);
+      expect(await p.creditManager.availableCredit(p.alice.address)).to.equal(0n);
+      // The reservation blocks new risk until the release attestation arrives.
+      await expect(p.market.connect(p.alice).modifyPosition(0, parseEther('1'))).to.be.revertedWithCustomError(p.creditManager, 'InsufficientCredit');
+      await p.settle();
+      await expect(p.hub.queryFilter(p.hub.filters.WithdrawalSettled())).to.eventually.have.length(1);
+      expect(await p.creditManager.reserved(p.alice.address)).to.equal(0n);
+    });
+
+    it('rejects above available credit with InsufficientCredit and the vault unlocks', async () => {
+      const p = await aliceTrading();
+      await requestWithdraw(p, parseEther('5.01'));
+      await p.deliver(EID_A, EID_HUB);
+      const d = await decision(p);
+      expect([d.approved, d.reason]).to.deep.equal([false, BigInt(REASON.InsufficientCredit)]);
+      expect(await p.creditManager.reserved(p.alice.address)).to.equal(0n);
+      await p.settle();
+      const balance = await p.vaultA.balanceOf(p.alice.address, WETH);
+      expect([balance.free, balance.locked]).to.deep.equal([parseEther('10'), 0n]);
+    });
+
+    it('rejects with StaleCredit, Liquidatable, PriceUnavailable, InsufficientAttestedBalance, UnlistedAsset', async () => {
+      const p = await aliceTrading();
+      const cases: [() => Promise<unknown>, bigint, number][] = [
+        [() => time.increase(STALE_AFTER + 1), parseEther('1'), REASON.StaleCredit],
+        [() => p.creditManager.connect(p.pusher).pushCreditLimits(2, [packCreditEntry(p.alice.address, parseEther('10000'), true)]), parseEther('1'), REASON.Liquidatable],
+        [async () => {
+          await p.creditManager.connect(p.pusher).pushCreditLimits(3, [packCreditEntry(p.alice.address, parseEther('10000'))]);
+          await p.wethFeed.setRoundData(2000n * 10n ** 8n, (await time.latest()) - 4000);
+        }, parseEther('1'), REASON.PriceUnavailable],
+      ];
+      for (const [setup, amount, reason] of cases) {
+        await setup();
+        await requestWithdraw(p, amount);
+        const delivered = await p.deliver(EID_A, EID_HUB);
+        expect(delivered.length).to.be.greaterThan(0);
+        expect((await decision(p)).reason, `reason ${reason}`).to.equal(BigInt(reason));
+        await p.settle();
+      }
+      // The request overtakes the deposit that funds it (executed first): above the hub's attested balance.
+      await p.wethFeed.setPrice(2000n * 10n ** 8n);
+      await depositWeth(p, parseEther('1'));
+      await requestWithdraw(p, parseEther('10.5'));
+      const pending = (await sentPackets(p, EID_A, EID_HUB)).slice(-2);
+      await verifyAndCommit(p, EID_HUB, pending);
+      await execute(p, EID_HUB, [pending[1], pending[0]]);
+      expect((await decision(p)).reason).to.equal(BigInt(REASON.InsufficientAttestedBalance));
+      await p.settle();
+      expect((await p.vaultA.balanceOf(p.alice.address, WETH)).free).to.equal(parseEther('11'));
+      // Asset listed on the vault but not configured on the hub for chain B.
+      const token = await p.weth.getAddress();
+      await p.vaultB.listAsset(USDC, token, parseEther('100'), 0, 0);
+      await p.vaultB.connect(p.alice).deposit(USDC, parseEther('1'), p.alice.address, { value: await p.vaultB.quote(MSG_ATTEST) });
+      await p.vaultB.connect(p.alice).requestWithdraw(USDC, parseEther('1'), { value: await p.vaultB.quote(MSG_WITHDRAW_REQUEST) });
+      await p.settle();
+      const last = await decision(p);
+      expect([last.eid, last.reason]).to.deep.equal([BigInt(EID_B), BigInt(REASON.UnlistedAsset)]);
+    });
+
+    it('reverts delivery (to be retried) when the hub cannot pay the reply', async () => {
+      const p = await loadFixture(deployProtocol);
+      const poorHub = p.hub;
+      await depositWeth(p, parseEther('1'));
+      await p.settle();
+      await ethers.provider.send('hardhat_setBalance', [await poorHub.getAddress(), '0x0']);
+      await requestWithdraw(p, parseEther('1'));
+      await expect(p.deliver(EID_A, EID_HUB)).to.be.revertedWithCustomError(p.hub, 'InsufficientNativeForResponse');
+      await p.deployer.sendTransaction({ to: await poorHub.getAddress(), value: parseEther('1') });
+      await p.settle();
+      expect((await p.vaultA.withdrawalRequest(1n)).status).to.equal(2n);
+    });
+  });
+
+  describe('seize and admin', () => {
+    it('is role-gated and validates its input', async () => {
+      const p = await loadFixture(deployProtocol);
+      await expect(p.hub.connect(p.alice).seize(p.alice.address, EID_A, USDC, 1n, p.insurance.address)).to.be.revertedWithCustomError(
+        p.hub,
+        'AccessControlUnauthorizedAccount',
+      );
+      const asLiquidator = p.hub.connect(p.liquidator);
+      await expect(asLiquidator.seize(p.alice.address, EID_A, USDC, 0n, p.insurance.address)).to.be.revertedWithCustomError(p.hub, 'ZeroAmount');
+      await expect(asLiquidator.seize(p.alice.address, EID_A, USDC, 1n, ethers.ZeroAddress)).to.be.revertedWithCustomError(p.hub, 'ZeroAddress');
+      await expect(asLiquidator.seize(p.alice.address, EID_B, USDC, 1n, p.insurance.address)).to.be.revertedWithCustomError(p.hub, 'AssetNotListed');
+      await expect(p.hub.connect(p.alice).setMaxPriceAge(1)).to.be.revertedWithCustomError(p.hub, 'OwnableUnauthorizedAccount');
+      await expect(p.hub.setAssetRisk(WETH, await p.wethFeed.getAddress(), parseEther('1.1'))).to.be.revertedWithCustomError(p.hub, 'InvalidWeight');
+      await expect(p.hub.setAssetRisk(WETH, ethers.ZeroAddress, 1n)).to.be.revertedWithCustomError(p.hub, 'ZeroAddress');
+    });
+
+    it('quotes withdrawal value as amount × price × init weight', async () => {
+      const p = await loadFixture(deployProtocol);
+      expect(await p.hub.withdrawalValue(EID_A, WETH, parseEther('2'))).to.equal(parseEther('3200'));
+      expect(await p.hub.withdrawalValue(EID_A, USDC, 1_000_000n)).to.equal(parseEther('0.95'));
+      await expect(p.hub.withdrawalValue(EID_B, USDC, 1n)).to.be.revertedWithCustomError(p.hub, 'AssetNotListed');
+    });
+  });
+});
+
+async function lastSequenceOf(p: Protocol, account: string): Promise<bigint> {
+  const logs = await p.vaultA.queryFilter(p.vaultA.filters.BalanceAttested(account));
+  return logs[logs.length - 1].args.sequence;
+}
