@@ -26,7 +26,6 @@ interface ICreditManager {
     error AccountLiquidatable(address account);
     error ReleaseExceedsUsed(address account, uint256 amount, uint256 used);
     error ReleaseExceedsReserved(address account, uint256 amount, uint256 reserved);
-    error LimitTooLarge(uint256 limit);
     error ZeroAddress();
 
     /// @notice Emitted once per pushed account.

@@ -1,0 +1,127 @@
+import { expect } from 'chai';
+import { ethers } from 'hardhat';
+import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
+import { parseEther } from 'ethers';
+import { MAX_CREDIT_LIMIT, deployCreditManager, grantCreditRoles, packCreditEntry, unpackCreditEntry } from '../lib';
+
+const CAPACITY = parseEther('1000');
+const REFILL = parseEther('1');
+const STALE = 300;
+
+async function creditFixture() {
+  const [admin, pusher, market, hub, alice, bob] = await ethers.getSigners();
+  const cm = await deployCreditManager(admin, { staleAfterSeconds: STALE, guardCapacity: CAPACITY, guardRefillPerSecond: REFILL });
+  await grantCreditRoles(cm, { pusher: pusher.address, market: market.address, hub: hub.address });
+  return { cm, admin, pusher, market, hub, alice, bob };
+}
+
+describe('CreditManager', () => {
+  it('packs and unpacks entries', () => {
+    const account = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+    expect(unpackCreditEntry(packCreditEntry(account, 123n, true))).to.deep.equal({ account, limit: 123n, liquidatable: true });
+    expect(unpackCreditEntry(packCreditEntry(account, MAX_CREDIT_LIMIT))).to.deep.equal({ account, limit: MAX_CREDIT_LIMIT, liquidatable: false });
+    expect(() => packCreditEntry(account, MAX_CREDIT_LIMIT + 1n)).to.throw(RangeError);
+  });
+
+  describe('pushCreditLimits', () => {
+    it('stores limits with the push time and liquidation marks, one event per account and one per batch', async () => {
+      const { cm, pusher, alice, bob } = await loadFixture(creditFixture);
+      const tx = cm.connect(pusher).pushCreditLimits(7, [packCreditEntry(alice.address, parseEther('100')), packCreditEntry(bob.address, parseEther('5'), true)]);
+      await expect(tx)
+        .to.emit(cm, 'CreditLimitSet')
+        .withArgs(alice.address, 7n, parseEther('100'), false)
+        .and.to.emit(cm, 'CreditLimitSet')
+        .withArgs(bob.address, 7n, parseEther('5'), true)
+        .and.to.emit(cm, 'CreditBatchPushed')
+        .withArgs(7n, 2n, parseEther('105'));
+      const a = await cm.account(alice.address);
+      expect(a.limit).to.equal(parseEther('100'));
+      expect(a.updatedAt).to.equal(BigInt(await time.latest()));
+      expect(await cm.isLiquidatable(bob.address)).to.equal(true);
+      expect(await cm.lastEpoch()).to.equal(7n);
+      expect(await cm.isStale(alice.address)).to.equal(false);
+    });
+
+    it('reverts a replayed or older epoch with StaleEpoch and changes nothing', async () => {
+      const { cm, pusher, alice } = await loadFixture(creditFixture);
+      await cm.connect(pusher).pushCreditLimits(5, [packCreditEntry(alice.address, 10n)]);
+      for (const epoch of [5, 4, 0]) {
+        await expect(cm.connect(pusher).pushCreditLimits(epoch, [packCreditEntry(alice.address, 99n)]))
+          .to.be.revertedWithCustomError(cm, 'StaleEpoch')
+          .withArgs(epoch, 5);
+      }
+      expect((await cm.account(alice.address)).limit).to.equal(10n);
+    });
+
+    it('is pusher-only', async () => {
+      const { cm, alice } = await loadFixture(creditFixture);
+      await expect(cm.connect(alice).pushCreditLimits(1, [])).to.be.revertedWithCustomError(cm, 'AccessControlUnauthorizedAccount');
+    });
+
+    it('bounds total credit increase by the token bucket; decreases always pass; refills over time', async () => {
+      const { cm, pusher, alice, bob } = await loadFixture(creditFixture);
+      const push = (epoch: number, entries: string[]) => cm.connect(pusher).pushCreditLimits(epoch, entries);
+      await push(1, [packCreditEntry(alice.address, parseEther('600')), packCreditEntry(bob.address, parseEther('300'))]);
+      expect(await cm.increaseAllowance()).to.be.closeTo(parseEther('100'), parseEther('2'));
+      await expect(push(2, [packCreditEntry(alice.address, parseEther('800'))])).to.be.revertedWithCustomError(cm, 'CreditIncreaseRateLimited');
+      // A lowered limit frees no allowance, and passes even with an empty bucket.
+      await push(3, [packCreditEntry(bob.address, 0n)]);
+      await time.increase(200);
+      await push(4, [packCreditEntry(alice.address, parseEther('800'))]);
+      expect((await cm.account(alice.address)).limit).to.equal(parseEther('800'));
+    });
+  });
+
+  describe('consume, release, reserve', () => {
+    async function funded() {
+      const f = await loadFixture(creditFixture);
+      await f.cm.connect(f.pusher).pushCreditLimits(1, [packCreditEntry(f.alice.address, parseEther('100'))]);
+      return f;
+    }
+
+    it('consumes and releases margin within the limit', async () => {
+      const { cm, market, alice } = await funded();
+      await expect(cm.connect(market).consume(alice.address, parseEther('60'))).to.emit(cm, 'CreditConsumed').withArgs(alice.address, parseEther('60'), parseEther('60'));
+      expect(await cm.availableCredit(alice.address)).to.equal(parseEther('40'));
+      await expect(cm.connect(market).consume(alice.address, parseEther('41')))
+        .to.be.revertedWithCustomError(cm, 'InsufficientCredit')
+        .withArgs(alice.address, parseEther('41'), parseEther('40'));
+      await cm.connect(market).release(alice.address, parseEther('60'));
+      await expect(cm.connect(market).release(alice.address, 1n)).to.be.revertedWithCustomError(cm, 'ReleaseExceedsUsed');
+    });
+
+    it('stale credit allows releasing risk, not adding it', async () => {
+      const { cm, market, alice } = await funded();
+      await cm.connect(market).consume(alice.address, parseEther('10'));
+      await time.increase(STALE + 1);
+      expect(await cm.isStale(alice.address)).to.equal(true);
+      await expect(cm.connect(market).consume(alice.address, 1n)).to.be.revertedWithCustomError(cm, 'CreditStale');
+      await cm.connect(market).release(alice.address, parseEther('10'));
+    });
+
+    it('refuses new risk for an account marked liquidatable', async () => {
+      const { cm, pusher, market, alice } = await funded();
+      await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, parseEther('100'), true)]);
+      await expect(cm.connect(market).consume(alice.address, 1n)).to.be.revertedWithCustomError(cm, 'AccountLiquidatable');
+    });
+
+    it('reservations count against available credit; only the hub reserves', async () => {
+      const { cm, market, hub, alice } = await funded();
+      await cm.connect(market).consume(alice.address, parseEther('50'));
+      await expect(cm.connect(hub).reserve(alice.address, parseEther('30'))).to.emit(cm, 'CreditReserved').withArgs(alice.address, parseEther('30'), parseEther('30'));
+      expect(await cm.availableCredit(alice.address)).to.equal(parseEther('20'));
+      await expect(cm.connect(hub).reserve(alice.address, parseEther('21'))).to.be.revertedWithCustomError(cm, 'InsufficientCredit');
+      await expect(cm.connect(market).reserve(alice.address, 1n)).to.be.revertedWithCustomError(cm, 'AccessControlUnauthorizedAccount');
+      await expect(cm.connect(hub).unreserve(alice.address, parseEther('31'))).to.be.revertedWithCustomError(cm, 'ReleaseExceedsReserved');
+      await cm.connect(hub).unreserve(alice.address, parseEther('30'));
+      expect(await cm.reserved(alice.address)).to.equal(0n);
+    });
+
+    it('admin setters are admin-only', async () => {
+      const { cm, alice } = await funded();
+      await expect(cm.connect(alice).setStaleAfter(1)).to.be.revertedWithCustomError(cm, 'AccessControlUnauthorizedAccount');
+      await expect(cm.connect(alice).setIncreaseGuard(1, 1)).to.be.revertedWithCustomError(cm, 'AccessControlUnauthorizedAccount');
+      await expect(cm.setStaleAfter(10)).to.emit(cm, 'StaleAfterSet').withArgs(10n);
+    });
+  });
+});

@@ -1,0 +1,130 @@
+import { expect } from 'chai';
+import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
+import fc from 'fast-check';
+import { parseEther } from 'ethers';
+import { MSG_ATTEST, MSG_WITHDRAW_REQUEST, packCreditEntry } from '../../lib';
+import { EID_A, EID_HUB, GUARD_CAPACITY, GUARD_REFILL, WETH, deployProtocol, type Protocol } from '../helpers/fixture';
+
+/** Vault solvency: token balance ≥ Σ (free + locked) + Σ owed, after any sequence of handler actions. */
+async function assertSolvent(p: Protocol) {
+  let liabilities = 0n;
+  for (const who of [p.alice, p.bob]) {
+    const b = await p.vaultA.balanceOf(who.address, WETH);
+    liabilities += b.free + b.locked + (await p.vaultA.owed(who.address, WETH));
+  }
+  liabilities += await p.vaultA.owed(p.insurance.address, WETH);
+  expect(await p.weth.balanceOf(await p.vaultA.getAddress())).to.be.gte(liabilities);
+}
+
+const action = fc.oneof(
+  fc.record({ kind: fc.constant('deposit' as const), user: fc.integer({ min: 0, max: 1 }), amount: fc.bigInt({ min: 1n, max: 80n }) }),
+  fc.record({ kind: fc.constant('withdraw' as const), user: fc.integer({ min: 0, max: 1 }), amount: fc.bigInt({ min: 1n, max: 120n }) }),
+  fc.record({ kind: fc.constant('seize' as const), user: fc.integer({ min: 0, max: 1 }), amount: fc.bigInt({ min: 1n, max: 50n }) }),
+  fc.record({ kind: fc.constant('deliver' as const) }),
+  fc.record({ kind: fc.constant('claim' as const), user: fc.integer({ min: 0, max: 1 }) }),
+  fc.record({ kind: fc.constant('wait' as const), seconds: fc.integer({ min: 1, max: 120 }) }),
+);
+
+describe('invariants', () => {
+  it('vault token balance ≥ Σ account balances + locked + owed (handler-based)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(action, { minLength: 4, maxLength: 12 }), async (actions) => {
+        const p = await loadFixture(deployProtocol);
+        const users = [p.alice, p.bob];
+        for (const a of actions) {
+          if (a.kind === 'deposit') {
+            await p.vaultA.connect(users[a.user]).deposit(WETH, parseEther(String(a.amount)), users[a.user].address, { value: await p.vaultA.quote(MSG_ATTEST) });
+          } else if (a.kind === 'withdraw') {
+            const free = (await p.vaultA.balanceOf(users[a.user].address, WETH)).free;
+            const amount = parseEther(String(a.amount));
+            if (amount <= free) await p.vaultA.connect(users[a.user]).requestWithdraw(WETH, amount, { value: await p.vaultA.quote(MSG_WITHDRAW_REQUEST) });
+          } else if (a.kind === 'seize') {
+            await p.hub.connect(p.liquidator).seize(users[a.user].address, EID_A, WETH, parseEther(String(a.amount)), p.insurance.address);
+          } else if (a.kind === 'deliver') {
+            await p.settle();
+          } else if (a.kind === 'claim') {
+            if ((await p.vaultA.owed(users[a.user].address, WETH)) > 0n && (await p.vaultA.outflowAvailable(WETH)) > 0n) await p.vaultA.connect(users[a.user]).claim(WETH);
+          } else {
+            await time.increase(a.seconds);
+          }
+          await assertSolvent(p);
+        }
+        await p.settle();
+        await assertSolvent(p);
+        // Once everything is delivered the hub agrees with the vault.
+        for (const who of users) {
+          const b = await p.vaultA.balanceOf(who.address, WETH);
+          expect((await p.hub.attestation(who.address, EID_A, WETH)).balance).to.equal(b.free + b.locked);
+        }
+      }),
+      { numRuns: 6 },
+    );
+  });
+
+  it('a withdrawal is never approved when it would leave used > limit', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1_000, max: 20_000 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 100 }),
+        async (limitUsd, sizeTenths, withdrawTenths) => {
+          const p = await loadFixture(deployProtocol);
+          await p.vaultA.connect(p.alice).deposit(WETH, parseEther('10'), p.alice.address, { value: await p.vaultA.quote(MSG_ATTEST) });
+          await p.settle();
+          const limit = parseEther(String(limitUsd));
+          await p.creditManager.connect(p.pusher).pushCreditLimits(1, [packCreditEntry(p.alice.address, limit)]);
+          const size = parseEther(String(sizeTenths / 10));
+          if (size * 2000n / 10n > limit) return; // cannot open
+          await p.market.connect(p.alice).modifyPosition(0, size);
+          await p.vaultA.connect(p.alice).requestWithdraw(WETH, parseEther(String(withdrawTenths / 10)), { value: await p.vaultA.quote(MSG_WITHDRAW_REQUEST) });
+          await p.deliver(EID_A, EID_HUB);
+          const decided = (await p.hub.queryFilter(p.hub.filters.WithdrawalDecided()))[0].args;
+          const account = await p.creditManager.account(p.alice.address);
+          const reserved = await p.creditManager.reserved(p.alice.address);
+          const value = await p.hub.withdrawalValue(EID_A, WETH, parseEther(String(withdrawTenths / 10)));
+          const fits = account.used + value <= account.limit;
+          expect(decided.approved).to.equal(fits);
+          if (decided.approved) expect(account.used + reserved).to.be.lte(account.limit);
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
+
+  it('total credit granted never exceeds the guard (capacity + refill × elapsed)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ wait: fc.integer({ min: 0, max: 50_000 }), limits: fc.array(fc.bigInt({ min: 0n, max: 600_000n }), { minLength: 1, maxLength: 3 }) }), { minLength: 1, maxLength: 6 }),
+        async (batches) => {
+          const p = await loadFixture(deployProtocol);
+          const accounts = [p.alice.address, p.bob.address, p.insurance.address];
+          const start = BigInt(await time.latest());
+          let granted = 0n;
+          const current = new Map<string, bigint>();
+          let epoch = 1;
+          for (const batch of batches) {
+            if (batch.wait) await time.increase(batch.wait);
+            const entries = batch.limits.map((l, i) => packCreditEntry(accounts[i], parseEther(String(l))));
+            let increase = 0n;
+            batch.limits.forEach((l, i) => {
+              const next = parseEther(String(l));
+              const prev = current.get(accounts[i]) ?? 0n;
+              if (next > prev) increase += next - prev;
+            });
+            try {
+              await p.creditManager.connect(p.pusher).pushCreditLimits(epoch++, entries);
+              granted += increase;
+              batch.limits.forEach((l, i) => current.set(accounts[i], parseEther(String(l))));
+            } catch (error) {
+              expect(String(error)).to.contain('CreditIncreaseRateLimited');
+            }
+            const elapsed = BigInt(await time.latest()) - start;
+            expect(granted).to.be.lte(GUARD_CAPACITY + GUARD_REFILL * elapsed);
+          }
+          for (const [account, limit] of current) expect((await p.creditManager.account(account)).limit).to.equal(limit);
+        },
+      ),
+      { numRuns: 10 },
+    );
+  });
+});
