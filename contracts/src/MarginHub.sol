@@ -27,7 +27,8 @@ contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
     uint256 public maxPriceAge;
     uint64 public nextLiquidationId;
 
-    mapping(address => mapping(uint32 => mapping(AssetId => Attestation))) private _attestations;
+    /// @dev Attestation packed in one word: balance (low 128 bits) | sequence << 128 — one SLOAD + one SSTORE.
+    mapping(address => mapping(uint32 => mapping(AssetId => uint256))) private _attestations;
     mapping(address => mapping(uint32 => mapping(AssetId => uint256))) private _pendingAmount;
     mapping(uint32 => mapping(uint64 => PendingWithdrawal)) private _pending;
     mapping(AssetId => AssetRisk) public assetRisk;
@@ -49,7 +50,8 @@ contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
     // ---- views ----
 
     function attestation(address account, uint32 eid, AssetId assetId) external view returns (Attestation memory) {
-        return _attestations[account][eid][assetId];
+        uint256 packed = _attestations[account][eid][assetId];
+        return Attestation(uint128(packed), uint64(packed >> 128));
     }
 
     function pendingWithdrawal(uint32 eid, uint64 requestId) external view returns (PendingWithdrawal memory) {
@@ -57,7 +59,7 @@ contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
     }
 
     function withdrawableBalance(address account, uint32 eid, AssetId assetId) public view returns (uint256) {
-        uint256 balance = _attestations[account][eid][assetId].balance;
+        uint256 balance = uint128(_attestations[account][eid][assetId]);
         uint256 pending = _pendingAmount[account][eid][assetId];
         return balance > pending ? balance - pending : 0;
     }
@@ -118,21 +120,22 @@ contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
 
     function _lzReceive(Origin calldata origin, bytes32, bytes calldata message, address, bytes calldata) internal override {
         uint8 kind = MessageCodec.messageType(message);
-        if (kind == MessageCodec.ATTEST) _onAttest(origin.srcEid, MessageCodec.decodeAttest(message));
+        if (kind == MessageCodec.ATTEST) _onAttest(origin.srcEid, message);
         else if (kind == MessageCodec.WITHDRAW_REQUEST) _onWithdrawRequest(origin.srcEid, MessageCodec.decodeWithdrawRequest(message));
         else revert UnexpectedMessageType(kind);
     }
 
-    function _onAttest(uint32 eid, MessageCodec.Attest memory a) private {
-        Attestation storage stored = _attestations[a.account][eid][a.assetId];
-        uint64 storedSequence = stored.sequence;
-        if (a.sequence > storedSequence) {
-            _attestations[a.account][eid][a.assetId] = Attestation(a.balance, a.sequence);
-            emit AttestationApplied(a.account, eid, a.assetId, a.balance, a.sequence);
+    function _onAttest(uint32 eid, bytes calldata message) private {
+        (address account, AssetId assetId, uint128 balance, uint64 sequence, uint64 requestId) = MessageCodec.attestFields(message);
+        mapping(AssetId => uint256) storage perAsset = _attestations[account][eid];
+        uint64 storedSequence = uint64(perAsset[assetId] >> 128);
+        if (sequence > storedSequence) {
+            perAsset[assetId] = uint256(balance) | (uint256(sequence) << 128);
+            emit AttestationApplied(account, eid, assetId, balance, sequence);
         } else {
-            emit AttestationIgnored(a.account, eid, a.assetId, a.balance, a.sequence, storedSequence);
+            emit AttestationIgnored(account, eid, assetId, balance, sequence, storedSequence);
         }
-        if (a.requestId != 0) _settle(eid, a.requestId);
+        if (requestId != 0) _settle(eid, requestId);
     }
 
     function _settle(uint32 eid, uint64 requestId) private {

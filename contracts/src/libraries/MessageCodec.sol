@@ -111,6 +111,22 @@ library MessageCodec {
         m.requestId = uint64(bytes8(message[ATTEST_REQUEST_OFFSET:ATTEST_LENGTH]));
     }
 
+    /// @notice ATTEST fields straight from calldata onto the stack (the hub's hot path; no memory struct).
+    function attestFields(bytes calldata message)
+        internal
+        pure
+        returns (address account, AssetId assetId, uint128 attested, uint64 sequence, uint64 requestId)
+    {
+        assembly ("memory-safe") {
+            let p := message.offset
+            account := shr(96, calldataload(add(p, ACCOUNT_OFFSET)))
+            assetId := shr(240, calldataload(add(p, ASSET_OFFSET)))
+            attested := shr(128, calldataload(add(p, AMOUNT_OFFSET)))
+            sequence := shr(192, calldataload(add(p, ATTEST_SEQUENCE_OFFSET)))
+            requestId := shr(192, calldataload(add(p, ATTEST_REQUEST_OFFSET)))
+        }
+    }
+
     function decodeWithdrawRequest(bytes calldata message) internal pure returns (WithdrawRequest memory m) {
         m.account = _account(message, ACCOUNT_OFFSET);
         m.assetId = _assetId(message);

@@ -1,0 +1,137 @@
+import { expect } from 'chai';
+import { ethers } from 'hardhat';
+import { loadFixture } from '@nomicfoundation/hardhat-network-helpers';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEther, type TransactionReceipt } from 'ethers';
+import { MSG_ATTEST, MSG_WITHDRAW_REQUEST, addressToBytes32, lzReceiveOptions, packCreditEntry, type DeliveredPacket } from '../../lib';
+import { BenchOFT__factory, NoopOApp__factory } from '../../typechain-types';
+import { EID_A, EID_HUB, WETH, deployProtocol, type Protocol } from '../helpers/fixture';
+
+/**
+ * Gas figures of the flows, measured on the real EndpointV2 + ULN302 with the same delivery helper for
+ * our messages and for LayerZero's OFT. `npm run gas` (GAS_SNAPSHOT=write) rewrites gas-snapshot.json.
+ */
+const snapshot: Record<string, unknown> = {};
+const gas = (r: TransactionReceipt | null | undefined) => Number(r?.gasUsed ?? 0);
+
+/**
+ * lzReceive transaction gas of a no-op OApp for a message of `length` bytes: first and later packets of a
+ * fresh pathway. Subtracting it from an app's lzReceive leaves the part the app controls.
+ */
+async function noopBaseline(p: Protocol, length: number): Promise<{ first: number; later: number }> {
+  const [deployer] = await ethers.getSigners();
+  const from = await new NoopOApp__factory(deployer).deploy(p.endpoints[EID_A].endpoint, deployer.address);
+  const to = await new NoopOApp__factory(deployer).deploy(p.endpoints[EID_HUB].endpoint, deployer.address);
+  await from.setPeer(EID_HUB, addressToBytes32(await to.getAddress()));
+  await to.setPeer(EID_A, addressToBytes32(await from.getAddress()));
+  const message = '0x' + 'ab'.repeat(length);
+  const options = lzReceiveOptions(100_000);
+  const figures: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    await from.send(EID_HUB, message, options, { value: await from.quote(EID_HUB, message, options) });
+    figures.push(gas((await p.deliver(EID_A, EID_HUB))[0].receiveReceipt));
+  }
+  return { first: figures[0], later: figures[1] };
+}
+
+async function receiveFigures(d: DeliveredPacket) {
+  const verify = gas(d.verifyReceipt);
+  const commit = gas(d.commitReceipt);
+  const lzReceive = gas(d.receiveReceipt);
+  return { verify, commitVerification: commit, lzReceive, total: verify + commit + lzReceive };
+}
+
+async function deposit(p: Protocol, who = p.alice, amount = parseEther('1')) {
+  return (await p.vaultA.connect(who).deposit(WETH, amount, who.address, { value: await p.vaultA.quote(MSG_ATTEST) })).wait();
+}
+
+describe('gas snapshot', () => {
+  after(() => {
+    if (process.env.GAS_SNAPSHOT === 'write') writeFileSync(join(__dirname, '../../gas-snapshot.json'), JSON.stringify(snapshot, null, 2) + '\n');
+  });
+
+  it('deposit + send, hub ATTEST receive (first write and update)', async () => {
+    const p = await loadFixture(deployProtocol);
+    const first = await deposit(p);
+    const firstReceive = await receiveFigures((await p.deliver(EID_A, EID_HUB))[0]);
+    const second = await deposit(p);
+    const updateReceive = await receiveFigures((await p.deliver(EID_A, EID_HUB))[0]);
+    snapshot.depositAndSend = { firstDeposit: gas(first), laterDeposit: gas(second) };
+    snapshot.hubReceiveAttest = { firstAttestation: firstReceive, update: updateReceive };
+  });
+
+  it('LayerZero OFT send and receive (oft-evm 4.0.1, same endpoints and delivery)', async () => {
+    const p = await loadFixture(deployProtocol);
+    const [deployer, , , alice] = await ethers.getSigners();
+    const oftA = await new BenchOFT__factory(deployer).deploy(p.endpoints[EID_A].endpoint, deployer.address);
+    const oftHub = await new BenchOFT__factory(deployer).deploy(p.endpoints[EID_HUB].endpoint, deployer.address);
+    await oftA.setPeer(EID_HUB, addressToBytes32(await oftHub.getAddress()));
+    await oftHub.setPeer(EID_A, addressToBytes32(await oftA.getAddress()));
+    await oftA.mint(alice.address, parseEther('100'));
+    const send = async () => {
+      const param = { dstEid: EID_HUB, to: addressToBytes32(alice.address), amountLD: parseEther('1'), minAmountLD: parseEther('1'), extraOptions: lzReceiveOptions(100_000), composeMsg: '0x', oftCmd: '0x' };
+      const fee = await oftA.quoteSend(param, false);
+      return (await oftA.connect(alice).send(param, { nativeFee: fee.nativeFee, lzTokenFee: 0n }, alice.address, { value: fee.nativeFee })).wait();
+    };
+    const firstSend = await send();
+    const firstReceive = await receiveFigures((await p.deliver(EID_A, EID_HUB))[0]);
+    const secondSend = await send();
+    const updateReceive = await receiveFigures((await p.deliver(EID_A, EID_HUB))[0]);
+    snapshot.oft = { send: { first: gas(firstSend), later: gas(secondSend) }, receive: { firstCredit: firstReceive, update: updateReceive } };
+    const ours = snapshot.hubReceiveAttest as { firstAttestation: { lzReceive: number }; update: { lzReceive: number } };
+    const noopAttest = await noopBaseline(p, 56);
+    const noopOft = await noopBaseline(p, 40);
+    const app = {
+      attestFirst: ours.firstAttestation.lzReceive - noopAttest.first,
+      attestUpdate: ours.update.lzReceive - noopAttest.later,
+      oftFirst: firstReceive.lzReceive - noopOft.first,
+      oftUpdate: updateReceive.lzReceive - noopOft.later,
+    };
+    snapshot.attestVsOft = {
+      noopBaseline: { attestSized56: noopAttest, oftSized40: noopOft },
+      appShareOfLzReceive: app,
+      appShareRatioFirst: ratio(app.attestFirst, app.oftFirst),
+      appShareRatioUpdate: ratio(app.attestUpdate, app.oftUpdate),
+      lzReceiveTxRatioFirst: ratio(ours.firstAttestation.lzReceive, firstReceive.lzReceive),
+      lzReceiveTxRatioUpdate: ratio(ours.update.lzReceive, updateReceive.lzReceive),
+    };
+  });
+
+  it('credit push: 200-account batch, first-time writes and updates of existing limits', async () => {
+    const p = await loadFixture(deployProtocol);
+    const accounts = Array.from({ length: 200 }, (_, i) => ethers.getAddress('0x' + (i + 1).toString(16).padStart(40, 'a')));
+    const push = async (epoch: number, limit: bigint) =>
+      gas(await (await p.creditManager.connect(p.pusher).pushCreditLimits(epoch, accounts.map((a) => packCreditEntry(a, limit + BigInt(epoch))))).wait());
+    const empty = async (epoch: number) => gas(await (await p.creditManager.connect(p.pusher).pushCreditLimits(epoch, [])).wait());
+    const base = await empty(1);
+    const firstTime = await push(2, parseEther('100'));
+    const update = await push(3, parseEther('90'));
+    const perAccountFirst = Math.round((firstTime - base) / 200);
+    const perAccountUpdate = Math.round((update - base) / 200);
+    snapshot.creditPush200 = { emptyBatch: base, firstTimeBatch: firstTime, updateBatch: update, perAccountFirstTime: perAccountFirst, perAccountUpdate };
+    expect(perAccountUpdate, 'update of an existing limit per account').to.be.lte(8000);
+  });
+
+  it('withdrawal round trip', async () => {
+    const p = await loadFixture(deployProtocol);
+    await deposit(p, p.alice, parseEther('5'));
+    await p.settle();
+    const request = await (await p.vaultA.connect(p.alice).requestWithdraw(WETH, parseEther('1'), { value: await p.vaultA.quote(MSG_WITHDRAW_REQUEST) })).wait();
+    const atHub = await receiveFigures((await p.deliver(EID_A, EID_HUB))[0]);
+    const atVault = await receiveFigures((await p.deliver(EID_HUB, EID_A))[0]);
+    const settle = await receiveFigures((await p.deliver(EID_A, EID_HUB))[0]);
+    snapshot.withdrawalRoundTrip = {
+      requestWithdraw: gas(request),
+      hubDecision: atHub,
+      vaultRelease: atVault,
+      hubSettle: settle,
+      total: gas(request) + atHub.total + atVault.total + settle.total,
+    };
+    expect((await p.vaultA.withdrawalRequest(1n)).status).to.equal(2n);
+  });
+});
+
+function ratio(a?: number, b?: number): number | undefined {
+  return a && b ? Math.round((a / b) * 1000) / 1000 : undefined;
+}
