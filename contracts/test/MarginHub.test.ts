@@ -129,7 +129,7 @@ describe('MarginHub', () => {
       // The reservation blocks new risk until the release attestation arrives.
       await expect(p.market.connect(p.alice).modifyPosition(0, parseEther('1'))).to.be.revertedWithCustomError(p.creditManager, 'InsufficientCredit');
       await p.settle();
-      await expect(p.hub.queryFilter(p.hub.filters.WithdrawalSettled())).to.eventually.have.length(1);
+      expect(await p.hub.queryFilter(p.hub.filters.WithdrawalSettled())).to.have.length(1);
       expect(await p.creditManager.reserved(p.alice.address)).to.equal(0n);
     });
 

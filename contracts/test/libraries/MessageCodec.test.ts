@@ -44,7 +44,7 @@ async function decode(codec: MessageCodecHarness, type: number, encoded: string)
         : type === 3
           ? await codec.decodeWithdrawDecision(encoded)
           : await codec.decodeSeize(encoded);
-  return r.toObject();
+  return (r as unknown as { toObject(): Record<string, unknown> }).toObject();
 }
 
 function normalized(m: Vector['message']): Record<string, unknown> {
