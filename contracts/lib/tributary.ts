@@ -102,7 +102,10 @@ export async function configureHubAsset(
   hub: MarginHub,
   params: { assetId: number; feed: string; initWeight: BigNumberish; chains: { eid: number; decimals: number }[] },
 ): Promise<void> {
-  await (await hub.setAssetRisk(params.assetId, params.feed, params.initWeight)).wait();
+  const risk = await hub.assetRisk(params.assetId);
+  if (!risk.listed || risk.feed.toLowerCase() !== params.feed.toLowerCase() || risk.initWeight !== BigInt(params.initWeight)) {
+    await (await hub.setAssetRisk(params.assetId, params.feed, params.initWeight)).wait();
+  }
   for (const chain of params.chains) {
     const current = await hub.chainAsset(chain.eid, params.assetId);
     if (current.listed && Number(current.decimals) === chain.decimals) continue;
@@ -147,18 +150,49 @@ export async function wireOAppPeers(a: OAppOnChain, b: OAppOnChain): Promise<voi
   }
 }
 
-/** Sets type-3 enforced lzReceive options per message type toward `dstEid` (defaults: DEFAULT_RECEIVE_GAS). */
+/**
+ * Sets type-3 enforced lzReceive options per message type toward `dstEid`, skipping types already set to the
+ * same options. Returns whether a transaction was sent.
+ */
 export async function setEnforcedOptions(
   oapp: CollateralVault | MarginHub,
   dstEid: number,
   gasByMessageType: Partial<Record<number, number | bigint>>,
-): Promise<void> {
-  const params = Object.entries(gasByMessageType).map(([msgType, gas]) => ({
-    eid: dstEid,
-    msgType: Number(msgType),
-    options: lzReceiveOptions(gas ?? 0),
-  }));
+): Promise<boolean> {
+  const params = [];
+  for (const [msgType, gas] of Object.entries(gasByMessageType)) {
+    const options = lzReceiveOptions(gas ?? 0);
+    if ((await oapp.enforcedOptions(dstEid, Number(msgType))).toLowerCase() === options.toLowerCase()) continue;
+    params.push({ eid: dstEid, msgType: Number(msgType), options });
+  }
+  if (params.length === 0) return false;
   await (await oapp.setEnforcedOptions(params)).wait();
+  return true;
+}
+
+/**
+ * Wires one vault and the hub (each contract connected to its owner on its own chain): peers both ways and
+ * the enforced options of every message type in both directions.
+ */
+export async function connectVaultToHub(params: {
+  hub: MarginHub;
+  hubEid: number;
+  vault: CollateralVault;
+  vaultEid: number;
+  vaultToHubGas?: Partial<Record<number, number | bigint>>;
+  hubToVaultGas?: Partial<Record<number, number | bigint>>;
+}): Promise<void> {
+  await wireOAppPeers({ oapp: params.hub, eid: params.hubEid }, { oapp: params.vault, eid: params.vaultEid });
+  await setEnforcedOptions(params.vault, params.hubEid, params.vaultToHubGas ?? VAULT_TO_HUB_GAS);
+  await setEnforcedOptions(params.hub, params.vaultEid, params.hubToVaultGas ?? HUB_TO_VAULT_GAS);
+}
+
+/** Tops `to` up to at least `minimum` wei (vaults and the hub pay hub-triggered replies from their balance). */
+export async function ensureNativeBalance(signer: Signer, to: string, minimum: bigint): Promise<boolean> {
+  const balance = await signer.provider!.getBalance(to);
+  if (balance >= minimum) return false;
+  await (await signer.sendTransaction({ to, value: minimum - balance })).wait();
+  return true;
 }
 
 /** Enforced options a vault needs toward the hub, and the hub toward a vault. */

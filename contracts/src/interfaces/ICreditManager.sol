@@ -79,7 +79,8 @@ interface ICreditManager {
     /// @notice PerpMarket returns initial margin (always allowed).
     function release(address account_, uint256 amount) external;
 
-    /// @notice Hub reserves credit for an approved withdrawal; same checks as `consume`.
+    /// @notice Hub reserves credit for an approved withdrawal: same checks as `consume` when the account uses
+    /// margin; an account that uses none risks nothing, so its reservation is unchecked (it only blocks new use).
     function reserve(address account_, uint256 amount) external;
 
     /// @notice Hub returns a reservation once the vault attested the release.

@@ -1,9 +1,8 @@
 import { ethers } from 'hardhat';
 import { parseEther, parseUnits } from 'ethers';
 import {
-  HUB_TO_VAULT_GAS,
-  VAULT_TO_HUB_GAS,
   configureHubAsset,
+  connectVaultToHub,
   deliverPending,
   deployCreditManager,
   deployEndpoint,
@@ -12,12 +11,11 @@ import {
   deployPriceFeed,
   deployTestToken,
   deployVault,
+  ensureNativeBalance,
   grantCreditRoles,
   grantLiquidator,
   listAsset,
-  setEnforcedOptions,
   wireDefaultPathway,
-  wireOAppPeers,
   type DeliveredPacket,
   type EndpointDeployment,
 } from '../../lib';
@@ -87,12 +85,10 @@ export async function deployProtocol() {
     chains: [{ eid: EID_A, decimals: 18 }, { eid: EID_B, decimals: 18 }],
   });
   for (const [vault, eid] of [[vaultA, EID_A], [vaultB, EID_B]] as const) {
-    await wireOAppPeers({ oapp: hub, eid: EID_HUB }, { oapp: vault, eid });
-    await setEnforcedOptions(vault, EID_HUB, VAULT_TO_HUB_GAS);
-    await setEnforcedOptions(hub, eid, HUB_TO_VAULT_GAS);
-    await deployer.sendTransaction({ to: await vault.getAddress(), value: parseEther('1') });
+    await connectVaultToHub({ hub, hubEid: EID_HUB, vault, vaultEid: eid });
+    await ensureNativeBalance(deployer, await vault.getAddress(), parseEther('1'));
   }
-  await deployer.sendTransaction({ to: await hub.getAddress(), value: parseEther('1') });
+  await ensureNativeBalance(deployer, await hub.getAddress(), parseEther('1'));
 
   for (const user of [alice, bob]) {
     await usdc.mint(user.address, parseUnits('1000000', 6));
