@@ -96,6 +96,8 @@ describe('gas snapshot', () => {
       lzReceiveTxRatioFirst: ratio(ours.firstAttestation.lzReceive, firstReceive.lzReceive),
       lzReceiveTxRatioUpdate: ratio(ours.update.lzReceive, updateReceive.lzReceive),
     };
+    expect(app.attestFirst, 'ATTEST lzReceive (first) ≤ 0.6 × OFT').to.be.lte(0.6 * app.oftFirst);
+    expect(app.attestUpdate, 'ATTEST lzReceive (update) ≤ 0.6 × OFT').to.be.lte(0.6 * app.oftUpdate);
   });
 
   it('credit push: 200-account batch, first-time writes and updates of existing limits', async () => {
