@@ -190,6 +190,40 @@ describe('CollateralVault', () => {
     });
   });
 
+  describe('more revert paths', () => {
+    it('refuses withdrawal requests of unlisted assets or zero amounts, and claims on an empty bucket', async () => {
+      const p = await loadFixture(deployProtocol);
+      await expect(requestWithdraw(p, 1n, 77)).to.be.revertedWithCustomError(p.vaultA, 'AssetNotListed');
+      await expect(requestWithdraw(p, 0n)).to.be.revertedWithCustomError(p.vaultA, 'ZeroAmount');
+      const big = WETH_RATE_CAPACITY * 2n;
+      await deposit(p, p.alice, big, WETH);
+      await p.settle();
+      await requestWithdraw(p, big, WETH);
+      await p.settle();
+      await p.vaultA.setRateLimit(WETH, true, WETH_RATE_CAPACITY, 0); // no refill
+      await p.vaultA.connect(p.alice).claim(WETH); // drains the bucket
+      await expect(p.vaultA.connect(p.alice).claim(WETH)).to.be.revertedWithCustomError(p.vaultA, 'RateLimited');
+      // Disabling the limit lets the rest out.
+      await expect(p.vaultA.setRateLimit(WETH, false, 0, 0)).to.emit(p.vaultA, 'RateLimitSet').withArgs(WETH, false, 0n, 0n);
+      await p.vaultA.connect(p.alice).claim(WETH);
+      expect(await p.vaultA.owed(p.alice.address, WETH)).to.equal(0n);
+    });
+
+    it('reverts (retryably) on a malformed message from a peer, changing nothing', async () => {
+      const p = await loadFixture(deployProtocol);
+      const fake = await new PingOApp__factory(p.deployer).deploy(p.endpoints[EID_HUB].endpoint, p.deployer.address);
+      await p.vaultA.setPeer(EID_HUB, ethers.zeroPadValue(await fake.getAddress(), 32));
+      await fake.setPeer(EID_A, ethers.zeroPadValue(await p.vaultA.getAddress(), 32));
+      const options = lzReceiveOptions(200_000);
+      for (const message of ['0x0203000000000000000101', '0x0101' + '00'.repeat(54)]) {
+        const fee = await fake.quote(EID_A, message, options);
+        await fake.ping(EID_A, message, options, { value: fee.nativeFee });
+      }
+      await expect(p.deliver(EID_HUB, EID_A)).to.be.revertedWithCustomError(p.vaultA, 'UnsupportedVersion');
+      expect(await p.vaultA.sequence()).to.equal(0n);
+    });
+  });
+
   describe('seizure', () => {
     it('moves collateral to the recipient and attests the account', async () => {
       const p = await loadFixture(deployProtocol);

@@ -4,7 +4,7 @@ import { loadFixture } from '@nomicfoundation/hardhat-network-helpers';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEther, type TransactionReceipt } from 'ethers';
-import { MSG_ATTEST, MSG_WITHDRAW_REQUEST, addressToBytes32, lzReceiveOptions, packCreditEntry, type DeliveredPacket } from '../../lib';
+import { DEFAULT_RECEIVE_GAS, MSG_ATTEST, MSG_WITHDRAW_DECISION, MSG_WITHDRAW_REQUEST, addressToBytes32, lzReceiveOptions, packCreditEntry, type DeliveredPacket } from '../../lib';
 import { BenchOFT__factory, NoopOApp__factory } from '../../typechain-types';
 import { EID_A, EID_HUB, WETH, deployProtocol, type Protocol } from '../helpers/fixture';
 
@@ -131,6 +131,11 @@ describe('gas snapshot', () => {
       total: gas(request) + atHub.total + atVault.total + settle.total,
     };
     expect((await p.vaultA.withdrawalRequest(1n)).status).to.equal(2n);
+    // The enforced lzReceive gas must cover what the OApp spends (tx gas minus a no-op OApp's receive).
+    const noop = await noopBaseline(p, 12);
+    expect(atHub.lzReceive - noop.later).to.be.lte(DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_REQUEST]);
+    expect(atVault.lzReceive - noop.later).to.be.lte(DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_DECISION]);
+    expect(settle.lzReceive - noop.later).to.be.lte(DEFAULT_RECEIVE_GAS[MSG_ATTEST]);
   });
 });
 
