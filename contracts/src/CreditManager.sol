@@ -20,6 +20,7 @@ contract CreditManager is ICreditManager, AccessControl {
 
     mapping(address => Account) private _accounts;
     mapping(address => uint256) public reserved;
+    mapping(address => Settling) private _settling;
     TokenBucket.Bucket private _increaseGuard;
     Epoch public lastEpoch;
     uint256 public staleAfter;
@@ -49,8 +50,12 @@ contract CreditManager is ICreditManager, AccessControl {
 
     function availableCredit(address account_) public view returns (uint256) {
         Account memory a = _accounts[account_];
-        uint256 committed = uint256(a.used) + reserved[account_];
+        uint256 committed = uint256(a.used) + reserved[account_] + _activeSettling(account_, a.updatedAt);
         return a.limit > committed ? a.limit - committed : 0;
+    }
+
+    function settlingCredit(address account_) external view returns (uint256) {
+        return _activeSettling(account_, _accounts[account_].updatedAt);
     }
 
     function increaseAllowance() external view returns (uint256) {
@@ -109,10 +114,14 @@ contract CreditManager is ICreditManager, AccessControl {
         emit CreditReserved(account_, amount, total);
     }
 
+    /// @dev The amount keeps counting against the limit (as "settling") until the next push for the account:
+    /// the limit in force was computed with the withdrawn collateral still attested.
     function unreserve(address account_, uint256 amount) external onlyRole(HUB_ROLE) {
         uint256 current = reserved[account_];
         if (amount > current) revert ReleaseExceedsReserved(account_, amount, current);
         reserved[account_] = current - amount;
+        uint256 still = _activeSettling(account_, _accounts[account_].updatedAt);
+        _settling[account_] = Settling(uint128(still + amount), uint40(block.timestamp));
         emit ReservationReleased(account_, amount, current - amount);
     }
 
@@ -126,6 +135,12 @@ contract CreditManager is ICreditManager, AccessControl {
     function setIncreaseGuard(uint128 capacity, uint128 refillPerSecond) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _increaseGuard.configure(true, capacity, refillPerSecond);
         emit IncreaseGuardSet(capacity, refillPerSecond);
+    }
+
+    /// @dev Settling credit stops counting once a push lands after it (same-second pushes still count it).
+    function _activeSettling(address account_, uint40 updatedAt) private view returns (uint256) {
+        Settling memory settling = _settling[account_];
+        return updatedAt > settling.settledAt ? 0 : settling.amount;
     }
 
     /// @dev Adding risk needs a fresh limit, no liquidation mark and enough available credit.

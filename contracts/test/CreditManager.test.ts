@@ -113,8 +113,22 @@ describe('CreditManager', () => {
       await expect(cm.connect(hub).reserve(alice.address, parseEther('21'))).to.be.revertedWithCustomError(cm, 'InsufficientCredit');
       await expect(cm.connect(market).reserve(alice.address, 1n)).to.be.revertedWithCustomError(cm, 'AccessControlUnauthorizedAccount');
       await expect(cm.connect(hub).unreserve(alice.address, parseEther('31'))).to.be.revertedWithCustomError(cm, 'ReleaseExceedsReserved');
-      await cm.connect(hub).unreserve(alice.address, parseEther('30'));
+      await cm.connect(hub).unreserve(alice.address, parseEther('10'));
+      await cm.connect(hub).unreserve(alice.address, parseEther('20'));
       expect(await cm.reserved(alice.address)).to.equal(0n);
+      // Settled withdrawals keep counting (accumulated) until the next push for the account.
+      expect(await cm.settlingCredit(alice.address)).to.equal(parseEther('30'));
+      expect(await cm.availableCredit(alice.address)).to.equal(parseEther('20'));
+    });
+
+    it('a push after settlement clears the settling amount', async () => {
+      const { cm, pusher, hub, alice } = await funded();
+      await cm.connect(hub).reserve(alice.address, parseEther('40'));
+      await cm.connect(hub).unreserve(alice.address, parseEther('40'));
+      expect(await cm.availableCredit(alice.address)).to.equal(parseEther('60'));
+      await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, parseEther('70'))]);
+      expect(await cm.settlingCredit(alice.address)).to.equal(0n);
+      expect(await cm.availableCredit(alice.address)).to.equal(parseEther('70'));
     });
 
     it('admin setters are admin-only', async () => {

@@ -131,6 +131,13 @@ describe('MarginHub', () => {
       await p.settle();
       expect(await p.hub.queryFilter(p.hub.filters.WithdrawalSettled())).to.have.length(1);
       expect(await p.creditManager.reserved(p.alice.address)).to.equal(0n);
+      // Until the aggregator pushes a limit computed without the withdrawn collateral, its value still counts.
+      expect(await p.creditManager.settlingCredit(p.alice.address)).to.equal(parseEther('8000'));
+      expect(await p.creditManager.availableCredit(p.alice.address)).to.equal(0n);
+      await expect(p.market.connect(p.alice).modifyPosition(0, parseEther('1'))).to.be.revertedWithCustomError(p.creditManager, 'InsufficientCredit');
+      await p.creditManager.connect(p.pusher).pushCreditLimits(2, [packCreditEntry(p.alice.address, parseEther('3000'))]);
+      expect(await p.creditManager.settlingCredit(p.alice.address)).to.equal(0n);
+      expect(await p.creditManager.availableCredit(p.alice.address)).to.equal(parseEther('1000'));
     });
 
     it('rejects above available credit with InsufficientCredit and the vault unlocks', async () => {

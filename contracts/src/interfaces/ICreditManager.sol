@@ -19,6 +19,12 @@ interface ICreditManager {
         bool liquidatable;
     }
 
+    /// @notice Withdrawn value that still counts against the limit until the next push (see `unreserve`).
+    struct Settling {
+        uint128 amount;
+        uint40 settledAt;
+    }
+
     error StaleEpoch(Epoch epoch, Epoch lastEpoch);
     error CreditIncreaseRateLimited(uint256 requested, uint256 available);
     error InsufficientCredit(address account, uint256 requested, uint256 available);
@@ -64,8 +70,11 @@ interface ICreditManager {
 
     function isLiquidatable(address account_) external view returns (bool);
 
-    /// @notice limit − used − reserved (0 if negative), ignoring staleness.
+    /// @notice limit − used − reserved − settling (0 if negative), ignoring staleness.
     function availableCredit(address account_) external view returns (uint256);
+
+    /// @notice Value of settled withdrawals that still counts against the limit until the next push.
+    function settlingCredit(address account_) external view returns (uint256);
 
     /// @notice Credit increase a push could grant right now.
     function increaseAllowance() external view returns (uint256);
@@ -83,7 +92,9 @@ interface ICreditManager {
     /// margin; an account that uses none risks nothing, so its reservation is unchecked (it only blocks new use).
     function reserve(address account_, uint256 amount) external;
 
-    /// @notice Hub returns a reservation once the vault attested the release.
+    /// @notice Hub returns a reservation once the vault attested the release. The amount moves to "settling":
+    /// it keeps counting against the limit until a push for the account lands after this call, because the
+    /// limit in force was computed while the withdrawn collateral was still attested.
     function unreserve(address account_, uint256 amount) external;
 
     function setStaleAfter(uint256 staleAfter_) external;
