@@ -151,7 +151,7 @@ contract CollateralVault is ICollateralVault, OApp, OAppOptionsType3, Reentrancy
     }
 
     /// @inheritdoc ICollateralVault
-    function claim(AssetId assetId) external nonReentrant returns (uint256 amount) {
+    function claim(AssetId assetId) external nonReentrant whenNotPaused returns (uint256 amount) {
         uint256 debt = owed[msg.sender][assetId];
         if (debt == 0) revert NothingOwed(msg.sender, assetId);
         uint256 available = _outflow[assetId].available();
@@ -165,7 +165,10 @@ contract CollateralVault is ICollateralVault, OApp, OAppOptionsType3, Reentrancy
 
     // ---- hub messages ----
 
+    /// @dev While paused, hub messages revert and stay committed on the endpoint: the executor retries them
+    /// after unpause, so a pause also stops every outflow.
     function _lzReceive(Origin calldata, bytes32, bytes calldata message, address, bytes calldata) internal override {
+        if (paused) revert VaultPaused();
         uint8 kind = MessageCodec.messageType(message);
         if (kind == MessageCodec.WITHDRAW_DECISION) _onDecision(MessageCodec.decodeWithdrawDecision(message));
         else if (kind == MessageCodec.SEIZE) _onSeize(MessageCodec.decodeSeize(message));

@@ -239,6 +239,19 @@ describe('CollateralVault', () => {
       expect((await p.hub.attestation(p.alice.address, EID_A, USDC)).balance).to.equal(usd(700));
     });
 
+    it('a pause holds hub messages (and so every outflow) until unpause', async () => {
+      const p = await loadFixture(deployProtocol);
+      await deposit(p, p.alice, usd(100));
+      await p.settle();
+      await p.hub.connect(p.liquidator).seize(p.alice.address, EID_A, USDC, usd(50), p.insurance.address);
+      await p.vaultA.connect(p.guardian).setPaused(true);
+      await expect(p.deliver(EID_HUB, EID_A)).to.be.revertedWithCustomError(p.vaultA, 'VaultPaused');
+      expect(await p.usdc.balanceOf(p.insurance.address)).to.equal(0n);
+      await p.vaultA.setPaused(false);
+      await p.settle();
+      expect(await p.usdc.balanceOf(p.insurance.address)).to.equal(usd(50));
+    });
+
     it('seizes at most the free balance', async () => {
       const p = await loadFixture(deployProtocol);
       await deposit(p, p.alice, usd(100));

@@ -108,7 +108,8 @@ interface ICollateralVault {
 
     function setGuardian(address guardian) external;
 
-    /// @notice Owner or guardian pauses/resumes deposits and withdrawal requests (hub messages are still processed).
+    /// @notice Owner or guardian pauses/resumes deposits, withdrawal requests, claims and the processing of hub
+    /// messages (which then revert and are retried by the executor after unpause).
     function setPaused(bool paused) external;
 
     /// @notice Native fee of one message of `messageType` to the hub (enforced options).
