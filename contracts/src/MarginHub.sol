@@ -14,7 +14,7 @@ import {AssetId} from "./types/Ids.sol";
 
 /// @title MarginHub
 /// @notice See IMarginHub. WITHDRAW_DECISION replies are paid from the hub's native balance (fund it);
-/// a reply the hub cannot pay reverts the delivery, which the executor retries after funding.
+/// a reply the hub cannot pay reverts the delivery (LZ_InsufficientFee), which the executor retries after funding.
 contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
     bytes32 public constant LIQUIDATOR_ROLE = keccak256("LIQUIDATOR_ROLE");
 
@@ -194,8 +194,8 @@ contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
         if (callerPays) {
             _lzSend(eid, message, options, MessagingFee(msg.value, 0), payable(msg.sender));
         } else {
-            uint256 fee = _quote(eid, message, options, false).nativeFee;
-            _lzSend(eid, message, options, MessagingFee(fee, 0), payable(address(this)));
+            // Offer the whole balance and take the endpoint's refund of the excess: cheaper than quoting first.
+            _lzSend(eid, message, options, MessagingFee(address(this).balance, 0), payable(address(this)));
         }
     }
 

@@ -197,7 +197,8 @@ describe('MarginHub', () => {
       await p.settle();
       await ethers.provider.send('hardhat_setBalance', [await poorHub.getAddress(), '0x0']);
       await requestWithdraw(p, parseEther('1'));
-      await expect(p.deliver(EID_A, EID_HUB)).to.be.revertedWithCustomError(p.hub, 'InsufficientNativeForResponse');
+      const endpoint = lzContract('EndpointV2', p.endpoints[EID_HUB].endpoint, p.deployer);
+      await expect(p.deliver(EID_A, EID_HUB)).to.be.revertedWithCustomError(endpoint, 'LZ_InsufficientFee');
       await p.deployer.sendTransaction({ to: await poorHub.getAddress(), value: parseEther('1') });
       await p.settle();
       expect((await p.vaultA.withdrawalRequest(1n)).status).to.equal(2n);
