@@ -179,3 +179,23 @@ export function decodeMessage(data: string | Uint8Array): TributaryMessage {
       };
   }
 }
+
+type Body<T extends TributaryMessage> = Omit<T, 'type'>;
+
+function decodeAs<T extends TributaryMessage>(data: string | Uint8Array, type: T['type']): T {
+  const message = decodeMessage(data);
+  if (message.type !== type) throw new MessageCodecError(`expected message type ${type}, got ${message.type}`);
+  return message as T;
+}
+
+export const encodeAttest = (m: Body<AttestMessage>): string => encodeMessage({ ...m, type: MessageType.Attest });
+export const encodeWithdrawRequest = (m: Body<WithdrawRequestMessage>): string => encodeMessage({ ...m, type: MessageType.WithdrawRequest });
+export const encodeWithdrawDecision = (m: Body<WithdrawDecisionMessage>): string => encodeMessage({ ...m, type: MessageType.WithdrawDecision });
+export const encodeSeize = (m: Body<SeizeMessage>): string => encodeMessage({ ...m, type: MessageType.Seize });
+
+export const decodeAttest = (data: string | Uint8Array): AttestMessage => decodeAs<AttestMessage>(data, MessageType.Attest);
+export const decodeWithdrawRequest = (data: string | Uint8Array): WithdrawRequestMessage =>
+  decodeAs<WithdrawRequestMessage>(data, MessageType.WithdrawRequest);
+export const decodeWithdrawDecision = (data: string | Uint8Array): WithdrawDecisionMessage =>
+  decodeAs<WithdrawDecisionMessage>(data, MessageType.WithdrawDecision);
+export const decodeSeize = (data: string | Uint8Array): SeizeMessage => decodeAs<SeizeMessage>(data, MessageType.Seize);

@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MessageCodecError, MessageType, decodeMessage, encodeMessage, type TributaryMessage } from '../src/messages';
+import {
+  MessageCodecError,
+  MessageType,
+  decodeAttest,
+  decodeMessage,
+  decodeSeize,
+  encodeAttest,
+  encodeMessage,
+  encodeSeize,
+  type TributaryMessage,
+} from '../src/messages';
 
 interface Vector {
   name: string;
@@ -45,5 +55,14 @@ describe('message codec (shared vectors with MessageCodec.sol)', () => {
   it('returns checksummed addresses', () => {
     const decoded = decodeMessage(vectors.valid[0].encoded);
     expect(decoded.type === MessageType.Attest && decoded.account).toBe('0x70997970C51812dc3A010C7d01b50e0d17dc79C8');
+  });
+
+  it('has typed per-message helpers that refuse another type', () => {
+    const attest = { account: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', assetId: 1, balance: 1000000000n, sequence: 1n, requestId: 0n };
+    expect(encodeAttest(attest)).toBe(vectors.valid[0].encoded);
+    expect(decodeAttest(vectors.valid[0].encoded)).toEqual({ type: MessageType.Attest, ...attest });
+    expect(() => decodeSeize(vectors.valid[0].encoded)).toThrow(/expected message type 4/);
+    const seize = decodeSeize(vectors.valid[5].encoded);
+    expect(encodeSeize(seize)).toBe(vectors.valid[5].encoded);
   });
 });
