@@ -1,8 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { HealthModule, MetricsModule, configModule } from '@tributary/service-kit';
+import { ApiModule } from './api/api.module';
 import { APP_CONFIG, loadAppConfig, type AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { IndexerModule } from './indexer/indexer.module';
+import { LedgerModule } from './ledger/ledger.module';
+import { RegistryModule } from './registry/registry.module';
 
 @Module({})
 export class AppModule {
@@ -15,6 +19,10 @@ export class AppModule {
         ScheduleModule.forRoot(),
         MetricsModule.forRoot('tributary_aggregator'),
         HealthModule,
+        RegistryModule,
+        LedgerModule,
+        IndexerModule,
+        ApiModule,
       ],
     };
   }

@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { createService, redactUrl } from '@tributary/service-kit';
+import { setupDocs } from './api/docs';
 import { AppModule } from './app.module';
 import { loadAppConfig } from './config/app-config';
 
 async function main(): Promise<void> {
   const config = loadAppConfig();
   const app = await createService('aggregator', AppModule.forRoot(config));
+  setupDocs(app);
   await app.listen(config.PORT, config.HOST);
   const database = config.DATABASE_URL ? redactUrl(config.DATABASE_URL) : `sql.js ${config.SQLJS_PATH ?? '(memory)'}`;
   app.getHttpServer().emit('ready');

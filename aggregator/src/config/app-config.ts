@@ -12,6 +12,13 @@ export const appConfigSchema = z.object({
   SQLJS_PATH: optionalString,
   DATABASE_SCHEMA: optionalString,
   MANIFEST_PATH: optionalString,
+  /** Indexer poll period (ms); 0 = no automatic polling (tests drive `IndexerService.syncAll`). */
+  INDEXER_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+  INDEXER_MAX_BLOCK_RANGE: z.coerce.number().int().min(1).max(100_000).default(2000),
+  /** Recent block hashes kept per chain for reorg detection. */
+  INDEXER_REORG_WINDOW: z.coerce.number().int().min(1).max(100_000).default(256),
+  /** Reconciliation period (ms); 0 = only on demand. */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

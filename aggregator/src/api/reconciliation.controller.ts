@@ -1,0 +1,23 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ChainRegistry } from '../registry/chain-registry';
+import { ReconciliationService } from '../reconciliation/reconciliation.service';
+import { reconciliationView } from './views';
+
+@ApiTags('reconciliation')
+@Controller('v1/reconciliation')
+export class ReconciliationController {
+  constructor(
+    private readonly reconciliation: ReconciliationService,
+    private readonly registry: ChainRegistry,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Last reconciliation of ledger balances against vault custody and hub attestations (runs one if none yet)' })
+  @ApiOkResponse({ description: '{ enabled, report: { ranAt, checked, ok, differences, inFlight, chains } | null }' })
+  async report() {
+    if (!this.registry.enabled) return { enabled: false, report: null };
+    const report = this.reconciliation.lastReport() ?? (await this.reconciliation.reconcile());
+    return { enabled: true, report: reconciliationView(report) };
+  }
+}

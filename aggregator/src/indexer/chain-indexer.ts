@@ -1,0 +1,98 @@
+import type { LedgerIngestor } from '../ledger/ledger-ingestor';
+import type { BlockHash, IndexedLog, LedgerStore } from '../ledger/ledger-store';
+import type { RegisteredChain } from '../registry/chain-registry';
+import type { ChainClient } from './chain-client';
+import { decodeLog } from './event-decoder';
+
+export interface IndexerSettings {
+  /** Largest eth_getLogs range. */
+  maxBlockRange: number;
+  /** How many recent block hashes are kept (and checked) per chain to detect reorgs. */
+  reorgWindow: number;
+}
+
+export type TickResult =
+  | { kind: 'indexed'; fromBlock: number; toBlock: number; applied: number; duplicates: number; headBlock: number }
+  | { kind: 'caught-up'; headBlock: number }
+  | { kind: 'reorg'; forkBlock: number; orphaned: number; rebuiltAccounts: number }
+  | { kind: 'retry'; reason: string };
+
+/**
+ * Follows one chain: detects a reorg (a stored block hash no longer canonical) and rolls back to the newest
+ * block still canonical; otherwise reads the next bounded range up to head − confirmations and ingests it.
+ */
+export class ChainIndexer {
+  constructor(
+    private readonly chain: RegisteredChain,
+    private readonly client: ChainClient,
+    private readonly store: LedgerStore,
+    private readonly ingestor: LedgerIngestor,
+    private readonly settings: IndexerSettings,
+  ) {}
+
+  async tick(): Promise<TickResult> {
+    const reorg = await this.checkReorg();
+    if (reorg) return reorg;
+    const head = await this.client.head();
+    const next = (await this.store.cursor(this.chain.eid)) ?? this.chain.startBlock;
+    const safe = head.number - this.chain.confirmations;
+    if (next > safe) {
+      const indexed = next - 1 >= 0 ? await this.client.block(next - 1) : null;
+      await this.ingestor.ingest({
+        chainId: this.chain.chainId, eid: this.chain.eid, fromBlock: next, toBlock: next - 1, logs: [], blockHashes: [],
+        cursor: { eid: this.chain.eid, nextBlock: next, headBlock: head.number, headTime: head.timestamp, indexedTime: indexed?.timestamp ?? null },
+      });
+      return { kind: 'caught-up', headBlock: head.number };
+    }
+    const to = Math.min(safe, next + this.settings.maxBlockRange - 1);
+    const end = await this.client.block(to);
+    if (!end) return { kind: 'retry', reason: `block ${to} not available` };
+    const addresses = this.chain.contracts.map((c) => c.address);
+    const rawLogs = addresses.length ? await this.client.logs(addresses, next, to) : [];
+    if (rawLogs.some((log) => log.blockNumber === to && log.blockHash !== end.hash)) return { kind: 'retry', reason: `block ${to} changed while reading` };
+
+    const roleByAddress = new Map(this.chain.contracts.map((c) => [c.address.toLowerCase(), c.role]));
+    const logs: IndexedLog[] = [];
+    const hashes = new Map<number, string>([[to, end.hash]]);
+    for (const raw of rawLogs) {
+      const role = roleByAddress.get(raw.address.toLowerCase());
+      const envelope = role ? decodeLog(role, this.chain, raw) : null;
+      if (!envelope) continue;
+      logs.push({ envelope, raw });
+      hashes.set(raw.blockNumber, raw.blockHash);
+    }
+    const blockHashes: BlockHash[] = [...hashes].map(([number, hash]) => ({ number, hash }));
+    const result = await this.ingestor.ingest({
+      chainId: this.chain.chainId,
+      eid: this.chain.eid,
+      fromBlock: next,
+      toBlock: to,
+      logs,
+      blockHashes,
+      cursor: { eid: this.chain.eid, nextBlock: to + 1, headBlock: head.number, headTime: head.timestamp, indexedTime: end.timestamp },
+      pruneAtOrBelow: to - this.settings.reorgWindow,
+    });
+    return { kind: 'indexed', fromBlock: next, toBlock: to, headBlock: head.number, ...result };
+  }
+
+  /** Compares the newest stored hash with the canonical chain and walks back to the fork point if needed. */
+  private async checkReorg(): Promise<TickResult | null> {
+    const stored = await this.store.recentBlockHashes(this.chain.eid, this.settings.reorgWindow);
+    if (!stored.length) return null;
+    if (await this.isCanonical(stored[0])) return null;
+    let forkBlock = this.chain.startBlock - 1; // deeper than the window: re-index the chain from its start
+    for (const candidate of stored.slice(1)) {
+      if (await this.isCanonical(candidate)) {
+        forkBlock = candidate.number;
+        break;
+      }
+    }
+    const result = await this.ingestor.rollback(this.chain.eid, forkBlock);
+    return { kind: 'reorg', forkBlock, ...result };
+  }
+
+  private async isCanonical(stored: BlockHash): Promise<boolean> {
+    const block = await this.client.block(stored.number);
+    return block?.hash === stored.hash;
+  }
+}

@@ -1,0 +1,104 @@
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { amountColumn, bigintColumn } from '../../database/columns';
+import type { WithdrawalStatus } from '../ledger-state';
+
+/** Append-only log of every indexed chain event (raw topics/data), the source a rebuild replays. */
+@Entity('chain_event')
+@Unique('uq_chain_event_identity', ['chainId', 'blockHash', 'logIndex'])
+@Index('ix_chain_event_eid_block', ['eid', 'blockNumber'])
+@Index('ix_chain_event_account', ['account'])
+export class ChainEventEntity {
+  @PrimaryGeneratedColumn('increment')
+  id!: number;
+
+  @Column('integer', { name: 'chain_id' }) chainId!: number;
+  @Column('integer') eid!: number;
+  @Column('integer', { name: 'block_number' }) blockNumber!: number;
+  @Column('varchar', { name: 'block_hash', length: 66 }) blockHash!: string;
+  @Column('integer', { name: 'log_index' }) logIndex!: number;
+  @Column('varchar', { name: 'tx_hash', length: 66 }) txHash!: string;
+  @Column('varchar', { length: 16 }) contract!: string;
+  @Column('varchar', { length: 42 }) address!: string;
+  @Column('varchar', { length: 40 }) name!: string;
+  @Column('varchar', { length: 42, nullable: true }) account!: string | null;
+  /** JSON array of topics. */
+  @Column('text') topics!: string;
+  @Column('text') data!: string;
+}
+
+/** Hash of indexed blocks (those with events and each range's last block), for reorg detection. */
+@Entity('block_header')
+export class BlockHeaderEntity {
+  @PrimaryColumn('integer') eid!: number;
+  @PrimaryColumn('integer') number!: number;
+  @Column('varchar', { length: 66 }) hash!: string;
+}
+
+@Entity('ledger_account')
+export class AccountEntity {
+  @PrimaryColumn('varchar', { length: 42 }) address!: string;
+}
+
+@Entity('collateral_balance')
+export class CollateralEntity {
+  @PrimaryColumn('varchar', { length: 42 }) account!: string;
+  @PrimaryColumn('integer') eid!: number;
+  @PrimaryColumn('integer', { name: 'asset_id' }) assetId!: number;
+  @Column({ ...amountColumn }) balance!: bigint;
+  @Column({ ...bigintColumn }) sequence!: bigint;
+  @Column({ ...amountColumn, name: 'vault_balance' }) vaultBalance!: bigint;
+  @Column({ ...bigintColumn, name: 'vault_sequence' }) vaultSequence!: bigint;
+}
+
+@Entity('position')
+export class PositionEntity {
+  @PrimaryColumn('varchar', { length: 42 }) account!: string;
+  @PrimaryColumn('integer', { name: 'market_id' }) marketId!: number;
+  @Column({ ...amountColumn }) size!: bigint;
+  @Column({ ...amountColumn, name: 'entry_price' }) entryPrice!: bigint;
+  @Column({ ...amountColumn }) margin!: bigint;
+  @Column({ ...amountColumn, name: 'last_price' }) lastPrice!: bigint;
+  @Column({ ...amountColumn, name: 'realized_pnl' }) realizedPnl!: bigint;
+  /** (block << 20 | logIndex) of the event that set size/entry/margin. */
+  @Column({ ...amountColumn }) version!: bigint;
+}
+
+@Entity('credit_account')
+export class CreditEntity {
+  @PrimaryColumn('varchar', { length: 42 }) account!: string;
+  @Column({ ...amountColumn, name: 'credit_limit' }) limit!: bigint;
+  @Column({ ...bigintColumn }) epoch!: bigint;
+  @Column('boolean') liquidatable!: boolean;
+  @Column({ ...amountColumn }) used!: bigint;
+  @Column({ ...amountColumn, name: 'used_version' }) usedVersion!: bigint;
+  @Column({ ...amountColumn }) reserved!: bigint;
+  @Column({ ...amountColumn, name: 'reserved_version' }) reservedVersion!: bigint;
+}
+
+@Entity('credit_epoch')
+export class CreditEpochEntity {
+  @PrimaryColumn({ ...bigintColumn }) epoch!: bigint;
+  @Column({ ...bigintColumn }) accounts!: bigint;
+  @Column({ ...amountColumn, name: 'total_increase' }) totalIncrease!: bigint;
+  @Column('integer', { name: 'block_number' }) blockNumber!: number;
+  @Column('varchar', { name: 'tx_hash', length: 66 }) txHash!: string;
+}
+
+@Entity('withdrawal')
+@Index('ix_withdrawal_account', ['account'])
+export class WithdrawalEntity {
+  @PrimaryColumn('integer') eid!: number;
+  @PrimaryColumn({ ...bigintColumn, name: 'request_id' }) requestId!: bigint;
+  @Column('varchar', { length: 42 }) account!: string;
+  @Column('integer', { name: 'asset_id' }) assetId!: number;
+  @Column({ ...amountColumn }) amount!: bigint;
+  @Column('varchar', { length: 12 }) status!: WithdrawalStatus;
+  @Column('boolean', { name: 'vault_requested' }) vaultRequested!: boolean;
+  @Column('boolean', { name: 'hub_requested' }) hubRequested!: boolean;
+  @Column('boolean', { nullable: true }) approved!: boolean | null;
+  @Column('integer') reason!: number;
+  @Column({ ...amountColumn, name: 'reserved_value' }) reservedValue!: bigint;
+  @Column('boolean') released!: boolean;
+  @Column('boolean', { name: 'vault_rejected' }) vaultRejected!: boolean;
+  @Column('boolean') settled!: boolean;
+}

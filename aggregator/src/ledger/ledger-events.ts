@@ -1,0 +1,62 @@
+/**
+ * Typed domain events of the ledger, decoded from the contracts' logs (see indexer/event-decoder.ts).
+ * Every event names the ledger rows it touches; applying is a merge keyed by a version
+ * (attestation sequence, credit epoch, or the trading chain's (block, logIndex) order), so the
+ * result does not depend on how events are batched, and replaying the chain gives the live state.
+ */
+export type LedgerEvent =
+  | { kind: 'HubAttestation'; account: string; eid: number; assetId: number; balance: bigint; sequence: bigint }
+  | { kind: 'VaultAttestation'; account: string; eid: number; assetId: number; balance: bigint; sequence: bigint; requestId: bigint }
+  | { kind: 'VaultWithdrawalRequested'; eid: number; requestId: bigint; account: string; assetId: number; amount: bigint }
+  | { kind: 'VaultWithdrawalReleased'; eid: number; requestId: bigint; account: string; assetId: number; amount: bigint }
+  | { kind: 'VaultWithdrawalRejected'; eid: number; requestId: bigint; account: string; assetId: number; amount: bigint; reason: number }
+  | { kind: 'HubWithdrawalRequested'; eid: number; requestId: bigint; account: string; assetId: number; amount: bigint }
+  | { kind: 'HubWithdrawalDecided'; eid: number; requestId: bigint; account: string; approved: boolean; reason: number; reservedValue: bigint }
+  | { kind: 'HubWithdrawalSettled'; eid: number; requestId: bigint; account: string; reservedValue: bigint }
+  | { kind: 'CreditLimitSet'; account: string; epoch: bigint; limit: bigint; liquidatable: boolean }
+  | { kind: 'CreditBatchPushed'; epoch: bigint; accounts: bigint; totalIncrease: bigint }
+  | { kind: 'CreditUsed'; account: string; used: bigint }
+  | { kind: 'CreditReservedTotal'; account: string; reserved: bigint }
+  | {
+      kind: 'PositionChanged';
+      account: string;
+      marketId: number;
+      size: bigint;
+      entryPrice: bigint;
+      price: bigint;
+      realizedPnl: bigint;
+      margin: bigint;
+    }
+  /** Logged for the record, no ledger row of its own (configuration, seizures, payouts, …). */
+  | { kind: 'Informational'; account: string | null };
+
+/** Where and when an event happened on chain; (chainId, blockHash, logIndex) is its identity. */
+export interface EventOrigin {
+  chainId: number;
+  eid: number;
+  blockNumber: number;
+  blockHash: string;
+  logIndex: number;
+  txHash: string;
+  /** Which deployed contract emitted it (manifest name). */
+  contract: ContractRole;
+  /** Solidity event name. */
+  name: string;
+}
+
+export type ContractRole = 'vault' | 'hub' | 'creditManager' | 'perpMarket';
+
+export interface LedgerEnvelope {
+  origin: EventOrigin;
+  event: LedgerEvent;
+}
+
+/** The account an event belongs to (null for protocol-wide events). */
+export function accountOf(event: LedgerEvent): string | null {
+  return 'account' in event ? event.account : null;
+}
+
+/** Total order of events on one chain: block, then log index (fits in a signed 64-bit integer). */
+export function orderKey(origin: Pick<EventOrigin, 'blockNumber' | 'logIndex'>): bigint {
+  return (BigInt(origin.blockNumber) << 20n) | BigInt(origin.logIndex);
+}

@@ -1,0 +1,91 @@
+import { decodeLog } from '../indexer/event-decoder';
+import type { LedgerEnvelope } from './ledger-events';
+import { LedgerSlice, applyEvents, keysOf } from './ledger-state';
+import type { BlockHash, CursorUpdate, IndexedLog, LedgerStore, LedgerWriter, StoredEvent } from './ledger-store';
+
+/** One block range of one chain, read and decoded by the indexer. */
+export interface IngestBatch {
+  chainId: number;
+  eid: number;
+  fromBlock: number;
+  toBlock: number;
+  logs: readonly IndexedLog[];
+  /** Hashes to remember for reorg detection (blocks with events and the range's last block). */
+  blockHashes: readonly BlockHash[];
+  cursor: CursorUpdate;
+  /** Keep block hashes above this block only (older ones are final). */
+  pruneAtOrBelow?: number;
+}
+
+export interface IngestResult {
+  applied: number;
+  duplicates: number;
+}
+
+export interface RollbackResult {
+  orphaned: number;
+  rebuiltAccounts: number;
+}
+
+/** Chain order inside one chain; across chains rows are merged by version so any stable order works. */
+export const byChainOrder = (a: LedgerEnvelope, b: LedgerEnvelope): number =>
+  a.origin.eid - b.origin.eid || a.origin.blockNumber - b.origin.blockNumber || a.origin.logIndex - b.origin.logIndex;
+
+/**
+ * Applies indexed events to the ledger: the event log insert, the ledger rows and the cursor move in one
+ * transaction, so each event is applied exactly once even across crashes; already-stored events (same
+ * chainId, blockHash, logIndex) are skipped. Also rolls back reorged blocks.
+ */
+export class LedgerIngestor {
+  constructor(private readonly store: LedgerStore) {}
+
+  ingest(batch: IngestBatch): Promise<IngestResult> {
+    return this.store.transaction(async (writer) => {
+      const existing = batch.logs.length ? await writer.existingEventKeys(batch.eid, batch.fromBlock, batch.toBlock) : new Set<string>();
+      const fresh = batch.logs.filter(({ raw }) => !existing.has(`${raw.blockHash}:${raw.logIndex}`));
+      if (fresh.length) {
+        await writer.insertEvents(fresh);
+        const envelopes = fresh.map((log) => log.envelope);
+        const slice = await writer.loadSlice(keysOf(envelopes));
+        applyEvents(slice, envelopes);
+        await writer.saveSlice(slice);
+      }
+      await writer.saveBlockHashes(batch.eid, batch.blockHashes);
+      if (batch.pruneAtOrBelow !== undefined) await writer.pruneBlockHashes(batch.eid, batch.pruneAtOrBelow);
+      await writer.setCursor(batch.cursor);
+      return { applied: fresh.length, duplicates: batch.logs.length - fresh.length };
+    });
+  }
+
+  /**
+   * Undoes everything of `eid` above `forkBlock` (the newest block still canonical): deletes the orphaned
+   * events, rebuilds the rows of the accounts they touched from the remaining events, rewinds the cursor.
+   */
+  rollback(eid: number, forkBlock: number): Promise<RollbackResult> {
+    return this.store.transaction(async (writer) => {
+      const orphaned = await writer.deleteEventsAbove(eid, forkBlock);
+      await rebuildRows(writer, orphaned.accounts, orphaned.epochs);
+      await writer.rewindCursor(eid, forkBlock + 1);
+      return { orphaned: orphaned.count, rebuiltAccounts: orphaned.accounts.size };
+    });
+  }
+}
+
+/** Deletes and re-derives the rows of these accounts/epochs from the event log. */
+export async function rebuildRows(writer: LedgerWriter, accounts: ReadonlySet<string>, epochs: ReadonlySet<bigint>): Promise<void> {
+  if (!accounts.size && !epochs.size) return;
+  await writer.deleteLedgerRows(accounts, epochs);
+  const envelopes = decodeStored(await writer.eventsFor(accounts, epochs)).sort(byChainOrder);
+  const slice = new LedgerSlice();
+  applyEvents(slice, envelopes);
+  await writer.saveSlice(slice);
+}
+
+export function decodeStored(events: readonly StoredEvent[]): LedgerEnvelope[] {
+  const envelopes: LedgerEnvelope[] = [];
+  for (const stored of events) {
+    const envelope = decodeLog(stored.contract, { chainId: stored.chainId, eid: stored.eid }, stored.raw);
+    if (envelope) envelopes.push(envelope);
+  }
+  return envelopes;
+}

@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ChainCursorEntity } from '../database/chain-cursor.entity';
+import {
+  AccountEntity,
+  ChainEventEntity,
+  CollateralEntity,
+  CreditEntity,
+  CreditEpochEntity,
+  PositionEntity,
+  WithdrawalEntity,
+} from './entities/ledger.entities';
+import type { CollateralRow, CreditEpochRow, CreditRow, PositionRow, WithdrawalRow, WithdrawalStatus } from './ledger-state';
+
+export interface AccountLedger {
+  address: string;
+  collateral: CollateralRow[];
+  positions: PositionRow[];
+  credit: CreditRow | null;
+  withdrawals: WithdrawalRow[];
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface ChainCursor {
+  eid: number;
+  nextBlock: number;
+  headBlock: number | null;
+  headTime: number | null;
+  indexedTime: number | null;
+  updatedAt: string;
+}
+
+/** Every ledger row, ordered: two ledgers are equal iff their snapshots are deep-equal. */
+export interface LedgerSnapshot {
+  accounts: string[];
+  collateral: CollateralRow[];
+  positions: PositionRow[];
+  credit: CreditRow[];
+  epochs: CreditEpochRow[];
+  withdrawals: WithdrawalRow[];
+}
+
+/** Read side of the ledger (API, risk engine, reconciliation). Amounts are exact bigints. */
+@Injectable()
+export class LedgerQueryRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async account(address: string): Promise<AccountLedger | null> {
+    if (!(await this.dataSource.getRepository(AccountEntity).existsBy({ address }))) return null;
+    const [collateral, positions, credit, withdrawals] = await Promise.all([
+      this.collateralOf(address),
+      this.positionsOf(address),
+      this.creditOf(address),
+      this.dataSource.getRepository(WithdrawalEntity).find({ where: { account: address }, order: { eid: 'ASC', requestId: 'ASC' } }),
+    ]);
+    return { address, collateral, positions, credit, withdrawals: withdrawals.map((w) => ({ ...w })) };
+  }
+
+  async accounts(limit: number, offset: number): Promise<Page<string>> {
+    const [rows, total] = await this.dataSource.getRepository(AccountEntity).findAndCount({ order: { address: 'ASC' }, take: limit, skip: offset });
+    return { items: rows.map((r) => r.address), total };
+  }
+
+  async collateralOf(account: string): Promise<CollateralRow[]> {
+    const rows = await this.dataSource.getRepository(CollateralEntity).find({ where: { account }, order: { eid: 'ASC', assetId: 'ASC' } });
+    return rows.map((r) => ({ ...r }));
+  }
+
+  async positionsOf(account: string): Promise<PositionRow[]> {
+    const rows = await this.dataSource.getRepository(PositionEntity).find({ where: { account }, order: { marketId: 'ASC' } });
+    return rows.map((r) => ({ ...r }));
+  }
+
+  async creditOf(account: string): Promise<CreditRow | null> {
+    const row = await this.dataSource.getRepository(CreditEntity).findOneBy({ account });
+    return row ? { ...row } : null;
+  }
+
+  async withdrawals(account: string, filter: { status?: WithdrawalStatus; limit: number; offset: number }): Promise<Page<WithdrawalRow>> {
+    const [rows, total] = await this.dataSource.getRepository(WithdrawalEntity).findAndCount({
+      where: { account, ...(filter.status ? { status: filter.status } : {}) },
+      order: { eid: 'ASC', requestId: 'ASC' },
+      take: filter.limit,
+      skip: filter.offset,
+    });
+    return { items: rows.map((r) => ({ ...r })), total };
+  }
+
+  /** Collateral rows of one chain (reconciliation), keyset-paged by (account, assetId). */
+  async collateralOnChain(eid: number): Promise<CollateralRow[]> {
+    const rows = await this.dataSource.getRepository(CollateralEntity).find({ where: { eid }, order: { account: 'ASC', assetId: 'ASC' } });
+    return rows.map((r) => ({ ...r }));
+  }
+
+  async latestEpoch(): Promise<CreditEpochRow | null> {
+    const [row] = await this.dataSource.getRepository(CreditEpochEntity).find({ order: { epoch: 'DESC' }, take: 1 });
+    return row ? { ...row } : null;
+  }
+
+  async cursors(): Promise<ChainCursor[]> {
+    const rows = await this.dataSource.getRepository(ChainCursorEntity).find({ order: { eid: 'ASC' } });
+    return rows.map((r) => ({ eid: r.eid, nextBlock: Number(r.nextBlock), headBlock: r.headBlock, headTime: r.headTime, indexedTime: r.indexedTime, updatedAt: r.updatedAt }));
+  }
+
+  async eventCount(): Promise<number> {
+    return this.dataSource.getRepository(ChainEventEntity).count();
+  }
+
+  async snapshot(): Promise<LedgerSnapshot> {
+    const plain = <T extends object>(rows: T[]): T[] => rows.map((r) => ({ ...r }));
+    const [accounts, collateral, positions, credit, epochs, withdrawals] = await Promise.all([
+      this.dataSource.getRepository(AccountEntity).find({ order: { address: 'ASC' } }),
+      this.dataSource.getRepository(CollateralEntity).find({ order: { account: 'ASC', eid: 'ASC', assetId: 'ASC' } }),
+      this.dataSource.getRepository(PositionEntity).find({ order: { account: 'ASC', marketId: 'ASC' } }),
+      this.dataSource.getRepository(CreditEntity).find({ order: { account: 'ASC' } }),
+      this.dataSource.getRepository(CreditEpochEntity).find({ order: { epoch: 'ASC' } }),
+      this.dataSource.getRepository(WithdrawalEntity).find({ order: { eid: 'ASC', requestId: 'ASC' } }),
+    ]);
+    return {
+      accounts: accounts.map((a) => a.address),
+      collateral: plain(collateral),
+      positions: plain(positions),
+      credit: plain(credit),
+      epochs: plain(epochs),
+      withdrawals: plain(withdrawals),
+    };
+  }
+}

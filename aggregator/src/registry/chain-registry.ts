@@ -1,0 +1,64 @@
+import { getAddress } from 'ethers';
+import type { Manifest, ManifestAsset, ManifestChain } from '@tributary/protocol';
+import type { ContractRole } from '../ledger/ledger-events';
+
+export interface RegisteredChain {
+  name: string;
+  eid: number;
+  chainId: number;
+  rpcUrl: string;
+  role: 'trading' | 'collateral';
+  confirmations: number;
+  startBlock: number;
+  /** Contracts the indexer follows on this chain, by checksummed address. */
+  contracts: { role: ContractRole; address: string }[];
+  assets: ManifestChain['assets'];
+  manifest: ManifestChain;
+}
+
+/** Chains and assets of the deployment manifest; empty (indexing disabled) when no manifest is configured. */
+export class ChainRegistry {
+  readonly chains: readonly RegisteredChain[];
+  readonly assets: readonly ManifestAsset[];
+
+  constructor(readonly manifest: Manifest | null) {
+    this.chains = (manifest?.chains ?? []).map(toRegisteredChain);
+    this.assets = manifest?.assets ?? [];
+  }
+
+  get enabled(): boolean {
+    return this.manifest !== null;
+  }
+
+  chain(eid: number): RegisteredChain | undefined {
+    return this.chains.find((c) => c.eid === eid);
+  }
+
+  get tradingChain(): RegisteredChain | undefined {
+    return this.chains.find((c) => c.role === 'trading');
+  }
+
+  asset(assetId: number): ManifestAsset | undefined {
+    return this.assets.find((a) => a.assetId === assetId);
+  }
+}
+
+function toRegisteredChain(chain: ManifestChain): RegisteredChain {
+  const roles: ContractRole[] = ['vault', 'hub', 'creditManager', 'perpMarket'];
+  const contracts = roles.flatMap((role) => {
+    const address = chain.contracts[role];
+    return address ? [{ role, address: getAddress(address) }] : [];
+  });
+  return {
+    name: chain.name,
+    eid: chain.eid,
+    chainId: chain.chainId,
+    rpcUrl: chain.rpcUrl,
+    role: chain.role,
+    confirmations: chain.confirmations,
+    startBlock: chain.startBlock,
+    contracts,
+    assets: chain.assets,
+    manifest: chain,
+  };
+}
