@@ -1,12 +1,16 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { HealthModule, MetricsModule, configModule } from '@tributary/service-kit';
+import type { RelayerSetup } from './chain/chain-registry';
 import { APP_CONFIG, loadAppConfig, type AppConfig } from './config/app-config';
+import type { Clock } from './core/clock';
 import { DatabaseModule } from './database/database.module';
+import { RelayerModule } from './relayer.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config?: AppConfig): DynamicModule {
+  /** Without `relayer` only the service shell (health, metrics, database) starts. */
+  static forRoot(config?: AppConfig, relayer?: RelayerSetup, clock?: Clock): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -15,6 +19,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         MetricsModule.forRoot('tributary_relayer'),
         HealthModule,
+        ...(relayer ? [RelayerModule.forRoot(relayer, clock)] : []),
       ],
     };
   }

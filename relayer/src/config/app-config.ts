@@ -13,6 +13,10 @@ export const appConfigSchema = z.object({
   DATABASE_SCHEMA: optionalString,
   MANIFEST_PATH: optionalString,
   RELAYER_CONFIG: optionalString,
+  /** Operator API key (x-api-key); absent = the operator API refuses every request. */
+  RELAYER_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Names this process in row claims (default: host:pid). */
+  RELAYER_WORKER_ID: z.string().trim().min(1).max(64).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

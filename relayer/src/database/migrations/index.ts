@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
+import { DeliverySchema1764100000000 } from './1764100000000-delivery-schema';
 
 /** Every migration in order; the service runs them at start (no `synchronize` outside tests). */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, DeliverySchema1764100000000];

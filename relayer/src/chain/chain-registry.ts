@@ -1,0 +1,83 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { ChainConfig, Pathway, RelayerConfig } from '../config/relayer-config.schema';
+import type { SignerKeys } from '../config/relayer-config.load';
+import { Clock } from '../core/clock';
+import { RelayerMetrics } from '../metrics/relayer-metrics';
+import { TxSubmitter } from '../tx/tx-submitter';
+import { JsonRpcChainRpc, type ChainRpc, type RpcErrorListener } from './chain-rpc';
+
+export const RELAYER_SETUP = Symbol('RELAYER_SETUP');
+
+export type ChainRpcFactory = (chain: ChainConfig, onError: RpcErrorListener) => ChainRpc;
+
+/** Everything the relayer module needs besides the env config. */
+export interface RelayerSetup {
+  config: RelayerConfig;
+  keys: SignerKeys;
+  /** Names this process in row claims. */
+  workerId: string;
+  /** Start the watcher and pipeline loops at bootstrap (tests drive them by hand with false). */
+  autoStart: boolean;
+  /** Operator API key; absent = every operator request is refused. */
+  apiKey?: string;
+  /** RPC access per chain (tests inject faults here). */
+  rpcFactory?: ChainRpcFactory;
+}
+
+export interface ChainContext {
+  config: ChainConfig;
+  rpc: ChainRpc;
+  /** Present on destination chains: the signer that verifies, commits and executes there. */
+  submitter?: TxSubmitter;
+}
+
+/** One RPC wrapper per chain and one signer per destination chain. */
+@Injectable()
+export class ChainRegistry implements OnModuleDestroy {
+  private readonly chains = new Map<number, ChainContext>();
+  readonly pathways: readonly Pathway[];
+
+  constructor(@Inject(RELAYER_SETUP) setup: RelayerSetup, metrics: RelayerMetrics, clock: Clock) {
+    const factory: ChainRpcFactory = setup.rpcFactory ?? ((chain, onError) => new JsonRpcChainRpc(chain, onError));
+    const onError: RpcErrorListener = (chain, method) => metrics.rpcErrors.inc({ chain, method });
+    const destinations = new Set(setup.config.pathways.map((p) => p.dstEid));
+    for (const chain of setup.config.chains) {
+      const rpc = factory(chain, onError);
+      const submitter = destinations.has(chain.eid)
+        ? new TxSubmitter(rpc, chain.chainId, setup.keys.keyFor(chain.eid), chain.gas, () => clock.now())
+        : undefined;
+      this.chains.set(chain.eid, { config: chain, rpc, submitter });
+    }
+    this.pathways = setup.config.pathways;
+  }
+
+  get(eid: number): ChainContext {
+    const chain = this.chains.get(eid);
+    if (!chain) throw new Error(`unknown eid ${eid}`);
+    return chain;
+  }
+
+  nameOf(eid: number): string {
+    return this.chains.get(eid)?.config.name ?? String(eid);
+  }
+
+  submitter(eid: number): TxSubmitter {
+    const submitter = this.get(eid).submitter;
+    if (!submitter) throw new Error(`eid ${eid} is no destination of any pathway`);
+    return submitter;
+  }
+
+  /** Chains some pathway starts from (watched for PacketSent). */
+  sources(): ChainContext[] {
+    const eids = new Set(this.pathways.map((p) => p.srcEid));
+    return [...this.chains.values()].filter((c) => eids.has(c.config.eid));
+  }
+
+  destinations(): ChainContext[] {
+    return [...this.chains.values()].filter((c) => c.submitter);
+  }
+
+  onModuleDestroy(): void {
+    for (const chain of this.chains.values()) chain.rpc.close();
+  }
+}

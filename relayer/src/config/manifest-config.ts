@@ -1,0 +1,37 @@
+import { collateralChains, tradingChain, type Manifest } from '@tributary/protocol';
+import type { RelayerConfigInput } from './relayer-config.schema';
+
+/** Chain names usable in env variable names: "arbitrum-sepolia" → "ARBITRUM_SEPOLIA". */
+export const envName = (name: string): string => name.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase() || 'CHAIN';
+
+/**
+ * Derives the relayer config from the deployment manifest: every collateral chain's vault ⇄ the trading
+ * chain's hub, both directions. Chains without the needed contracts get no pathway.
+ */
+export function relayerConfigFromManifest(manifest: Manifest): RelayerConfigInput {
+  const trading = tradingChain(manifest);
+  const hub = trading.contracts.hub;
+  const pathways: RelayerConfigInput['pathways'] = [];
+  if (hub) {
+    for (const chain of collateralChains(manifest)) {
+      const vault = chain.contracts.vault;
+      if (!vault) continue;
+      pathways.push({ srcEid: chain.eid, sender: vault, dstEid: trading.eid, receiver: hub });
+      pathways.push({ srcEid: trading.eid, sender: hub, dstEid: chain.eid, receiver: vault });
+    }
+  }
+  return {
+    chains: manifest.chains.map((chain) => ({
+      name: envName(chain.name),
+      eid: chain.eid,
+      chainId: chain.chainId,
+      rpcUrl: chain.rpcUrl,
+      confirmations: chain.confirmations,
+      startBlock: chain.startBlock,
+      endpoint: chain.layerZero.endpoint,
+      receiveUln302: chain.layerZero.receiveUln302,
+      worker: chain.layerZero.worker,
+    })),
+    pathways,
+  };
+}

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { Wallet } from 'ethers';
+import { ConfigError, parseConfig } from '@tributary/service-kit';
+import { loadManifest } from '@tributary/protocol';
+import { relayerConfigSchema, type ChainConfig, type RelayerConfig } from './relayer-config.schema';
+import { relayerConfigFromManifest } from './manifest-config';
+
+/** Per-chain fields an environment variable may override: RELAYER_CHAIN_<NAME>_<SUFFIX>. */
+const CHAIN_ENV_OVERRIDES: Record<string, { key: keyof ChainConfig; numeric: boolean }> = {
+  RPC_URL: { key: 'rpcUrl', numeric: false },
+  CONFIRMATIONS: { key: 'confirmations', numeric: true },
+  POLL_INTERVAL_MS: { key: 'pollIntervalMs', numeric: true },
+  MAX_BLOCK_RANGE: { key: 'maxBlockRange', numeric: true },
+  START_BLOCK: { key: 'startBlock', numeric: true },
+};
+
+export interface ConfigSources {
+  /** Path of a relayer config JSON file (RELAYER_CONFIG). */
+  configPath?: string;
+  /** Path of the deployment manifest (MANIFEST_PATH), used when no config file is given. */
+  manifestPath?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Applies RELAYER_CHAIN_<NAME>_* overrides to a raw (not yet validated) config object. */
+export function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv): unknown {
+  if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as { chains?: unknown }).chains)) return raw;
+  const source = raw as { chains: Record<string, unknown>[] };
+  const chains = source.chains.map((chain) => {
+    if (typeof chain?.name !== 'string') return chain;
+    const copy: Record<string, unknown> = { ...chain };
+    for (const [suffix, { key, numeric }] of Object.entries(CHAIN_ENV_OVERRIDES)) {
+      const value = env[`RELAYER_CHAIN_${chain.name.toUpperCase()}_${suffix}`];
+      if (value === undefined || value === '') continue;
+      copy[key] = numeric ? Number(value) : value;
+    }
+    return copy;
+  });
+  return { ...source, chains };
+}
+
+/** Reads, overrides and validates the relayer config; every problem is listed in one ConfigError. */
+export function loadRelayerConfig(sources: ConfigSources): RelayerConfig {
+  let raw: unknown;
+  if (sources.configPath) {
+    try {
+      raw = JSON.parse(readFileSync(sources.configPath, 'utf8'));
+    } catch (error) {
+      throw new ConfigError([`RELAYER_CONFIG ${sources.configPath}: ${(error as Error).message}`]);
+    }
+  } else if (sources.manifestPath) {
+    raw = relayerConfigFromManifest(loadManifest(sources.manifestPath));
+  } else {
+    throw new ConfigError(['set RELAYER_CONFIG (relayer config JSON) or MANIFEST_PATH (deployment manifest)']);
+  }
+  return parseConfig(relayerConfigSchema, applyEnvOverrides(raw, sources.env));
+}
+
+/** Signing keys by eid: RELAYER_PRIVATE_KEY_<NAME> or else RELAYER_PRIVATE_KEY. Values never leave this map. */
+export class SignerKeys {
+  private constructor(private readonly keys: ReadonlyMap<number, string>) {}
+
+  static fromEnv(config: RelayerConfig, env: NodeJS.ProcessEnv): SignerKeys {
+    const problems: string[] = [];
+    const keys = new Map<number, string>();
+    const destinations = new Set(config.pathways.map((p) => p.dstEid));
+    for (const chain of config.chains) {
+      if (!destinations.has(chain.eid)) continue;
+      const name = `RELAYER_PRIVATE_KEY_${chain.name.toUpperCase()}`;
+      const value = env[name] || env.RELAYER_PRIVATE_KEY;
+      if (!value) {
+        problems.push(`${name} or RELAYER_PRIVATE_KEY: required (signer of destination chain ${chain.name})`);
+        continue;
+      }
+      try {
+        new Wallet(value);
+      } catch {
+        problems.push(`${env[name] ? name : 'RELAYER_PRIVATE_KEY'}: not a valid private key`);
+        continue;
+      }
+      keys.set(chain.eid, value);
+    }
+    if (problems.length) throw new ConfigError(problems);
+    return new SignerKeys(keys);
+  }
+
+  keyFor(eid: number): string {
+    const key = this.keys.get(eid);
+    if (!key) throw new Error(`no signing key for eid ${eid}`);
+    return key;
+  }
+
+  toJSON(): string {
+    return '[redacted]';
+  }
+}

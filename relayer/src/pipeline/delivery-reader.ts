@@ -1,0 +1,53 @@
+import { keccak256, type Result } from 'ethers';
+import { ENDPOINT_ABI, RECEIVE_ULN_ABI } from '../chain/abis';
+import type { ChainContext } from '../chain/chain-registry';
+import type { DeliveryView } from '../core/packet-state';
+import type { PacketEntity } from '../database/packet.entity';
+
+const ZERO_HASH = '0x' + '0'.repeat(64);
+const ULN_CONFIG_CACHE_MS = 30_000;
+
+/** Reads what the destination chain says about a packet: executed, committed, verified by us, in order. */
+export class DeliveryReader {
+  private readonly ulnConfigs = new Map<string, { at: number; config: Result }>();
+
+  constructor(private readonly now: () => number) {}
+
+  async view(packet: PacketEntity, dst: ChainContext, dvn: string): Promise<DeliveryView> {
+    const { endpoint, receiveUln302 } = dst.config;
+    const stored = await this.read(dst, endpoint, ENDPOINT_ABI, 'inboundPayloadHash', [packet.receiver, packet.srcEid, packet.sender, packet.nonce]);
+    const hash = String(stored[0]).toLowerCase();
+    const view: DeliveryView = { executed: false, committed: false, verifiedByUs: false, verifiable: false, inOrder: false };
+    if (hash === ZERO_HASH) {
+      const lazy = await this.read(dst, endpoint, ENDPOINT_ABI, 'lazyInboundNonce', [packet.receiver, packet.srcEid, packet.sender]);
+      if (BigInt(packet.nonce) <= (lazy[0] as bigint)) return { ...view, executed: true };
+    }
+    if (hash === packet.payloadHash.toLowerCase()) {
+      const inbound = await this.read(dst, endpoint, ENDPOINT_ABI, 'inboundNonce', [packet.receiver, packet.srcEid, packet.sender]);
+      return { ...view, committed: true, inOrder: BigInt(packet.nonce) <= (inbound[0] as bigint) };
+    }
+    const headerHash = keccak256(packet.header);
+    const config = await this.ulnConfig(dst, packet);
+    const lookup = await this.read(dst, receiveUln302, RECEIVE_ULN_ABI, 'hashLookup', [headerHash, packet.payloadHash, dvn]);
+    const verifiedByUs = Boolean(lookup[0]) && (lookup[1] as bigint) >= (config[0] as bigint);
+    if (!verifiedByUs) return view;
+    const verifiable = await this.read(dst, receiveUln302, RECEIVE_ULN_ABI, 'verifiable', [config, headerHash, packet.payloadHash]);
+    return { ...view, verifiedByUs, verifiable: Boolean(verifiable[0]) };
+  }
+
+  /** The receive ULN config of the packet's receiver (confirmations the DVN must report). */
+  async ulnConfig(dst: ChainContext, packet: PacketEntity): Promise<Result> {
+    const key = `${dst.config.eid}|${packet.receiver}|${packet.srcEid}`;
+    const cached = this.ulnConfigs.get(key);
+    if (cached && this.now() - cached.at < ULN_CONFIG_CACHE_MS) return cached.config;
+    const result = await this.read(dst, dst.config.receiveUln302, RECEIVE_ULN_ABI, 'getUlnConfig', [packet.receiver, packet.srcEid]);
+    const config = result[0] as Result;
+    this.ulnConfigs.set(key, { at: this.now(), config });
+    return config;
+  }
+
+  private async read(dst: ChainContext, to: string, abi: typeof ENDPOINT_ABI, method: string, args: unknown[]): Promise<Result> {
+    const data = abi.encodeFunctionData(method, args);
+    return abi.decodeFunctionResult(method, await dst.rpc.call(to, data));
+  }
+}

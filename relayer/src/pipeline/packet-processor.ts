@@ -1,0 +1,188 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Transaction } from 'ethers';
+import { ENDPOINT_ABI, RECEIVE_ULN_ABI } from '../chain/abis';
+import { ChainRegistry, RELAYER_SETUP, type ChainContext, type RelayerSetup } from '../chain/chain-registry';
+import { Clock } from '../core/clock';
+import { nextStep, type DeliveryAction } from '../core/packet-state';
+import type { PacketEntity } from '../database/packet.entity';
+import { RelayerMetrics } from '../metrics/relayer-metrics';
+import { PacketRepository, type PacketPatch } from '../store/packet.repository';
+import { messageOf, type SignedTx, type TxRequest, type TxSubmitter } from '../tx/tx-submitter';
+import { DeliveryReader } from './delivery-reader';
+import { checkSourceFinality } from './source-finality';
+import { ClaimLostError, StepError } from './step-error';
+
+const CLEAR_PENDING: PacketPatch = { stage: 'prepare', pendingAction: null, pendingTxHash: null, pendingTxNonce: null, pendingTxRaw: null, pendingTxSentAt: null };
+
+/**
+ * The stage processors of one claimed packet. prepare: read source finality and destination state, pick
+ * the one step still missing; submit: build, simulate (lzReceive) and send it through the chain's signer
+ * (stored before broadcast); confirm: follow the receipt, rebroadcast a lost transaction, replace a stuck one.
+ */
+@Injectable()
+export class PacketProcessor {
+  private readonly logger = new Logger(PacketProcessor.name);
+  private readonly reader: DeliveryReader;
+
+  constructor(
+    private readonly chains: ChainRegistry,
+    private readonly packets: PacketRepository,
+    private readonly metrics: RelayerMetrics,
+    private readonly clock: Clock,
+    @Inject(RELAYER_SETUP) private readonly setup: RelayerSetup,
+  ) {
+    this.reader = new DeliveryReader(() => clock.now());
+  }
+
+  /** Moves the packet forward until it has to wait; throws StepError on failure. */
+  async advance(packet: PacketEntity): Promise<void> {
+    for (let round = 0; round < 6; round++) {
+      const stage = packet.stage;
+      try {
+        const proceed = stage === 'confirm' ? await this.confirm(packet) : await this.prepareAndSubmit(packet);
+        if (!proceed) return;
+      } catch (error) {
+        if (error instanceof ClaimLostError) throw error;
+        throw StepError.wrap(error, packet.pendingAction, stage);
+      }
+    }
+  }
+
+  /** Returns true when the packet can move on at once. */
+  private async prepareAndSubmit(packet: PacketEntity): Promise<boolean> {
+    const now = this.clock.now();
+    let sourceChecked = false;
+    if (packet.status === 'awaiting_confirmations') {
+      if (!(await this.sourceIsFinal(packet))) return false;
+      sourceChecked = true;
+      await this.save(packet, { status: 'verifying', confirmedAt: now, updatedAt: now });
+    }
+    const dst = this.chains.get(packet.dstEid);
+    const submitter = this.chains.submitter(packet.dstEid);
+    const step = nextStep(await this.reader.view(packet, dst, submitter.address));
+    if (step.status === 'delivered') {
+      await this.save(packet, { ...CLEAR_PENDING, status: 'delivered', deliveredAt: packet.deliveredAt ?? now, attempts: 0, lastError: null, updatedAt: now });
+      return false;
+    }
+    if (step.action === null) {
+      // Waiting for other DVNs or for a lower nonce of the pathway: not a failure.
+      await this.save(packet, { status: step.status, nextAttemptAt: now + this.setup.config.pipeline.confirmPollMs * 2, updatedAt: now });
+      return false;
+    }
+    // Reorg safety: the source receipt is re-read right before the DVN signs for the packet.
+    if (step.action === 'verify' && !sourceChecked && !(await this.sourceIsFinal(packet))) return false;
+    const action = step.action;
+    const request = await this.buildRequest(action, packet, dst, submitter);
+    await submitter.send(request, (tx) => this.save(packet, { status: step.status, ...this.pendingPatch(action, tx) }));
+    this.metrics.transactions.inc({ chain: dst.config.name, action, result: 'sent' });
+    return true;
+  }
+
+  /** Confirm stage. Returns true when the packet should be prepared again at once. */
+  private async confirm(packet: PacketEntity): Promise<boolean> {
+    const dst = this.chains.get(packet.dstEid);
+    const submitter = this.chains.submitter(packet.dstEid);
+    const action = packet.pendingAction!;
+    const now = this.clock.now();
+    const receipt = await dst.rpc.receipt(packet.pendingTxHash!);
+    if (receipt) {
+      this.metrics.transactions.inc({ chain: dst.config.name, action, result: receipt.status === 1 ? 'mined' : 'reverted' });
+      if (receipt.status !== 1) {
+        await this.save(packet, { ...CLEAR_PENDING });
+        throw new StepError(`${action} transaction ${receipt.hash} reverted`, 'revert', action, 'confirm');
+      }
+      if (action === 'execute') {
+        await this.save(packet, { ...CLEAR_PENDING, status: 'delivered', deliveredAt: now, attempts: 0, lastError: null, updatedAt: now });
+        if (packet.confirmedAt) {
+          this.metrics.deliveryLatency.observe(this.pathwayLabels(packet), (now - packet.confirmedAt) / 1000);
+        }
+        return false;
+      }
+      await this.save(packet, { ...CLEAR_PENDING, attempts: 0, lastError: null, nextAttemptAt: now, updatedAt: now });
+      return true;
+    }
+    const minedNonce = await dst.rpc.transactionCount(submitter.address, 'latest');
+    if (minedNonce > packet.pendingTxNonce!) {
+      // Our nonce was used by another transaction (a replacement raced, or the slot was reused after a crash): re-read the chain.
+      await this.save(packet, { ...CLEAR_PENDING, nextAttemptAt: now, updatedAt: now });
+      return true;
+    }
+    const known = await dst.rpc.transaction(packet.pendingTxHash!);
+    const pollAt = now + this.setup.config.pipeline.confirmPollMs;
+    if (!known) {
+      await submitter.broadcast(packet.pendingTxRaw!);
+      await this.save(packet, { nextAttemptAt: pollAt, updatedAt: now });
+      return false;
+    }
+    if (now - (packet.pendingTxSentAt ?? now) > dst.config.gas.stuckTimeoutMs) {
+      const request = await this.buildRequest(action, packet, dst, submitter, false);
+      const stuck = { nonce: packet.pendingTxNonce!, maxFeePerGas: Transaction.from(packet.pendingTxRaw!).maxFeePerGas ?? 0n };
+      const replacement = await submitter.replace(request, stuck, (tx) => this.save(packet, this.pendingPatch(action, tx)));
+      this.metrics.transactions.inc({ chain: dst.config.name, action, result: 'replaced' });
+      this.logger.warn({ msg: 'stuck transaction replaced', chain: dst.config.name, action, nonce: stuck.nonce, hash: replacement.hash });
+    }
+    await this.save(packet, { nextAttemptAt: pollAt, updatedAt: now });
+    return false;
+  }
+
+  /** Confirmation depth reached and the source receipt still in the recorded block; handles moved and dropped packets. */
+  private async sourceIsFinal(packet: PacketEntity): Promise<boolean> {
+    const src = this.chains.get(packet.srcEid);
+    const now = this.clock.now();
+    const result = await checkSourceFinality(src, packet);
+    if (result.kind === 'final') return true;
+    if (result.kind === 'wait') {
+      await this.save(packet, { nextAttemptAt: now + src.config.pollIntervalMs, updatedAt: now });
+    } else if (result.kind === 'moved') {
+      this.metrics.reorgs.inc({ chain: src.config.name, stage: 'finality' });
+      await this.save(packet, { status: 'awaiting_confirmations', srcBlockNumber: result.blockNumber, srcBlockHash: result.blockHash, confirmedAt: null, nextAttemptAt: now, updatedAt: now });
+    } else {
+      this.metrics.reorgs.inc({ chain: src.config.name, stage: 'finality' });
+      this.logger.warn({ msg: 'packet left the canonical chain; not verified', guid: packet.guid, chain: src.config.name, block: packet.srcBlockNumber });
+      await this.save(packet, { status: 'reorged', lastError: 'source transaction no longer on the canonical chain', updatedAt: now });
+    }
+    return false;
+  }
+
+  private async buildRequest(action: DeliveryAction, packet: PacketEntity, dst: ChainContext, submitter: TxSubmitter, simulate = true): Promise<TxRequest> {
+    const gas = dst.config.gas;
+    if (action === 'verify') {
+      const config = await this.reader.ulnConfig(dst, packet);
+      const data = RECEIVE_ULN_ABI.encodeFunctionData('verify', [packet.header, packet.payloadHash, config[0]]);
+      return { to: dst.config.receiveUln302, data, gasLimit: BigInt(gas.verifyGasLimit) };
+    }
+    if (action === 'commit') {
+      const data = RECEIVE_ULN_ABI.encodeFunctionData('commitVerification', [packet.header, packet.payloadHash]);
+      return { to: dst.config.receiveUln302, data, gasLimit: BigInt(gas.commitGasLimit) };
+    }
+    const origin = { srcEid: packet.srcEid, sender: packet.sender, nonce: packet.nonce };
+    const data = ENDPOINT_ABI.encodeFunctionData('lzReceive', [origin, packet.receiver, packet.guid, packet.message, '0x']);
+    const request: TxRequest = { to: dst.config.endpoint, data, gasLimit: BigInt(packet.receiveGas) + BigInt(gas.executeGasOverhead), value: BigInt(packet.receiveValue) };
+    if (simulate) {
+      try {
+        await dst.rpc.call(request.to, request.data, submitter.address, request.gasLimit, request.value);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'CALL_EXCEPTION') {
+          throw new StepError(`lzReceive reverts: ${messageOf(error).slice(0, 300)}`, 'revert', 'execute', 'prepare');
+        }
+        throw error;
+      }
+    }
+    return request;
+  }
+
+  private pendingPatch(action: DeliveryAction, tx: SignedTx): PacketPatch {
+    const now = this.clock.now();
+    return { stage: 'confirm', pendingAction: action, pendingTxHash: tx.hash, pendingTxNonce: tx.nonce, pendingTxRaw: tx.raw, pendingTxSentAt: now, updatedAt: now };
+  }
+
+  private pathwayLabels(packet: PacketEntity) {
+    return { src_chain: this.chains.nameOf(packet.srcEid), dst_chain: this.chains.nameOf(packet.dstEid) };
+  }
+
+  /** Applies `patch` to the row (while the claim holds) and to the in-memory entity. */
+  private async save(packet: PacketEntity, patch: PacketPatch): Promise<void> {
+    if (!(await this.packets.updateClaimed(packet.guid, this.setup.workerId, patch))) throw new ClaimLostError(`claim on ${packet.guid} lost`);
+    Object.assign(packet, patch);
+  }
+}

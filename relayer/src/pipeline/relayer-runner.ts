@@ -1,0 +1,69 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from '../chain/chain-registry';
+import { sleep } from '../core/clock';
+import { messageOf } from '../tx/tx-submitter';
+import { ChainWatcher } from '../watcher/chain-watcher';
+import { PipelineService } from './pipeline.service';
+
+const GAUGE_REFRESH_MS = 2_000;
+
+/** The long-running loops: one watcher per source chain, the pipeline ticks, the gauge refresh. */
+@Injectable()
+export class RelayerRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RelayerRunner.name);
+  private running = false;
+  private loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly chains: ChainRegistry,
+    private readonly watcher: ChainWatcher,
+    private readonly pipeline: PipelineService,
+    @Inject(RELAYER_SETUP) private readonly setup: RelayerSetup,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.setup.autoStart) this.start();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (const chain of this.chains.sources()) {
+      this.loops.push(this.loop(`watch ${chain.config.name}`, chain.config.pollIntervalMs, () => this.watchOnce(chain.config.eid)));
+    }
+    this.loops.push(this.loop('pipeline', this.setup.config.pipeline.tickMs, async () => (await this.pipeline.tick()) > 0));
+    this.loops.push(this.loop('gauges', GAUGE_REFRESH_MS, async () => (await this.pipeline.refreshGauges(), false)));
+    this.logger.log({ msg: 'relayer started', workerId: this.setup.workerId, chains: this.setup.config.chains.map((c) => c.name), pathways: this.setup.config.pathways.length });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  private async watchOnce(eid: number): Promise<boolean> {
+    return (await this.watcher.scanOnce(eid)).behind;
+  }
+
+  /** Runs `body` until stopped; sleeps `intervalMs` unless it reports more work; errors back off. */
+  private async loop(name: string, intervalMs: number, body: () => Promise<boolean>): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      let busy = false;
+      try {
+        busy = await body();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        this.logger.warn({ msg: `${name} failed`, error: messageOf(error).slice(0, 300), failures });
+      }
+      if (!this.running) break;
+      await sleep(busy ? 0 : failures ? Math.min(intervalMs * 2 ** failures, 10_000) : intervalMs);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { LessThan, MoreThan, type DataSource, type Repository } from 'typeorm';
+import { BlockCheckpointEntity } from '../database/block-checkpoint.entity';
+import { ChainCursorEntity } from '../database/chain-cursor.entity';
+
+/** How many recent scan checkpoints per chain are kept to walk back through on a reorg. */
+export const CHECKPOINTS_KEPT = 256;
+
+export interface Checkpoint {
+  number: number;
+  hash: string;
+}
+
+/** Scan progress per source chain: the next block to read and the hashes of recently scanned blocks. */
+@Injectable()
+export class CursorRepository {
+  private readonly cursors: Repository<ChainCursorEntity>;
+  private readonly checkpoints: Repository<BlockCheckpointEntity>;
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    this.cursors = dataSource.getRepository(ChainCursorEntity);
+    this.checkpoints = dataSource.getRepository(BlockCheckpointEntity);
+  }
+
+  async nextBlock(eid: number): Promise<number | null> {
+    const row = await this.cursors.findOneBy({ eid });
+    return row ? Number(row.nextBlock) : null;
+  }
+
+  /** Records a scanned range: the cursor moves past `checkpoint.number`, whose hash is remembered. */
+  async advance(eid: number, checkpoint: Checkpoint): Promise<void> {
+    await this.checkpoints.save({ eid, number: checkpoint.number, hash: checkpoint.hash });
+    await this.cursors.save({ eid, nextBlock: BigInt(checkpoint.number + 1), updatedAt: new Date().toISOString() });
+    await this.checkpoints.delete({ eid, number: LessThan(checkpoint.number - CHECKPOINTS_KEPT * 16) });
+  }
+
+  /** Newest first. */
+  recentCheckpoints(eid: number, limit = CHECKPOINTS_KEPT): Promise<Checkpoint[]> {
+    return this.checkpoints.find({ where: { eid }, order: { number: 'DESC' }, take: limit });
+  }
+
+  /** Forgets checkpoints above `block` and sets the cursor to `block + 1`. */
+  async rewind(eid: number, block: number): Promise<void> {
+    await this.checkpoints.delete({ eid, number: MoreThan(block) });
+    await this.cursors.save({ eid, nextBlock: BigInt(block + 1), updatedAt: new Date().toISOString() });
+  }
+}
