@@ -37,6 +37,15 @@ export interface ChainRpc {
   close(): void;
 }
 
+const READ_RETRIES = 2;
+const READ_RETRY_PAUSE_MS = 50;
+
+/** A node answer that retrying cannot change (a revert of eth_call). */
+function isRevertLike(error: unknown): boolean {
+  const detail = error as { code?: string; data?: string; info?: { error?: { message?: string } } } | undefined;
+  return detail?.code === 'CALL_EXCEPTION' && (Boolean(detail.data && detail.data !== '0x') || /revert|out of gas/i.test(detail.info?.error?.message ?? ''));
+}
+
 /** Observer of failed RPC calls (metrics). */
 export type RpcErrorListener = (chain: string, method: string, error: unknown) => void;
 
@@ -56,12 +65,19 @@ export class JsonRpcChainRpc implements ChainRpc {
     this.provider = new JsonRpcProvider(request, chain.chainId, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
   }
 
-  private async wrap<T>(method: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      this.onError(this.name, method, error);
-      throw error;
+  /**
+   * Reads are idempotent: a failed one is retried READ_RETRIES times after a short pause (every failure
+   * is still counted). eth_sendRawTransaction is not retried here: the pipeline decides (write-ahead, nonce).
+   */
+  private async wrap<T>(method: string, run: () => Promise<T>, retries = READ_RETRIES): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await run();
+      } catch (error) {
+        this.onError(this.name, method, error);
+        if (attempt >= retries || isRevertLike(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, READ_RETRY_PAUSE_MS * (attempt + 1)));
+      }
     }
   }
 
@@ -97,7 +113,7 @@ export class JsonRpcChainRpc implements ChainRpc {
   }
 
   broadcast(signedTx: string): Promise<string> {
-    return this.wrap('eth_sendRawTransaction', () => this.provider.send('eth_sendRawTransaction', [signedTx]) as Promise<string>);
+    return this.wrap('eth_sendRawTransaction', () => this.provider.send('eth_sendRawTransaction', [signedTx]) as Promise<string>, 0);
   }
 
   feeData(): Promise<FeeData> {

@@ -10,7 +10,7 @@ import { PacketRepository, type PacketPatch } from '../store/packet.repository';
 import { messageOf, type SignedTx, type TxRequest, type TxSubmitter } from '../tx/tx-submitter';
 import { DeliveryReader } from './delivery-reader';
 import { checkSourceFinality } from './source-finality';
-import { ClaimLostError, StepError } from './step-error';
+import { ClaimLostError, StepError, isRevert } from './step-error';
 
 const CLEAR_PENDING: PacketPatch = { stage: 'prepare', pendingAction: null, pendingTxHash: null, pendingTxNonce: null, pendingTxRaw: null, pendingTxSentAt: null };
 
@@ -162,7 +162,7 @@ export class PacketProcessor {
       try {
         await dst.rpc.call(request.to, request.data, submitter.address, request.gasLimit, request.value);
       } catch (error) {
-        if ((error as { code?: string }).code === 'CALL_EXCEPTION') {
+        if (isRevert(error)) {
           throw new StepError(`lzReceive reverts: ${messageOf(error).slice(0, 300)}`, 'revert', 'execute', 'prepare');
         }
         throw error;

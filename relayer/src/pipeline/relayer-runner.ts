@@ -3,6 +3,7 @@ import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from '../chain/chain-
 import { sleep } from '../core/clock';
 import { messageOf } from '../tx/tx-submitter';
 import { ChainWatcher } from '../watcher/chain-watcher';
+import { PacketRepository } from '../store/packet.repository';
 import { PipelineService } from './pipeline.service';
 
 const GAUGE_REFRESH_MS = 2_000;
@@ -18,16 +19,19 @@ export class RelayerRunner implements OnApplicationBootstrap, OnApplicationShutd
     private readonly chains: ChainRegistry,
     private readonly watcher: ChainWatcher,
     private readonly pipeline: PipelineService,
+    private readonly packets: PacketRepository,
     @Inject(RELAYER_SETUP) private readonly setup: RelayerSetup,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (this.setup.autoStart) this.start();
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.setup.autoStart) await this.start();
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    const released = await this.packets.releaseStaleClaims(this.setup.workerId);
+    if (released) this.logger.warn({ msg: 'released claims of an earlier run', workerId: this.setup.workerId, released });
     for (const chain of this.chains.sources()) {
       this.loops.push(this.loop(`watch ${chain.config.name}`, chain.config.pollIntervalMs, () => this.watchOnce(chain.config.eid)));
     }

@@ -21,11 +21,21 @@ export class StepError extends Error {
   }
 }
 
-/** eth_call reverts come back from ethers as CALL_EXCEPTION; anything else is treated as transient. */
+/**
+ * A real on-chain revert: ethers' CALL_EXCEPTION carrying revert data or a node message about a revert.
+ * ethers also reports any JSON-RPC error of an eth_call as CALL_EXCEPTION ("missing revert data"); when
+ * the node's message says nothing about reverting (a proxy or node fault), it is transient.
+ */
+export function isRevert(error: unknown): boolean {
+  const detail = error as { code?: string; data?: string; info?: { error?: { message?: string } } } | undefined;
+  if (detail?.code !== 'CALL_EXCEPTION') return false;
+  if (detail.data && detail.data !== '0x') return true;
+  return /revert|out of gas|invalid opcode/i.test(detail.info?.error?.message ?? '');
+}
+
 export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof StepError) return error.kind;
-  const code = (error as { code?: string })?.code;
-  return code === 'CALL_EXCEPTION' ? 'revert' : 'transient';
+  return isRevert(error) ? 'revert' : 'transient';
 }
 
 /** The claim on a row expired and another worker took it: stop touching the row. */

@@ -66,6 +66,17 @@ export class PacketRepository {
     return (result.affected ?? 1) > 0;
   }
 
+  /**
+   * At start-up: claims left by an earlier incarnation of this worker id (killed mid-tick) are released.
+   * On sql.js (one process by design) every claim is.
+   */
+  async releaseStaleClaims(workerId: string): Promise<number> {
+    const result = this.postgres
+      ? await this.repo.update({ claimedBy: workerId }, { claimedBy: null, claimUntil: null })
+      : await this.repo.createQueryBuilder().update().set({ claimedBy: null, claimUntil: null }).where('claimed_by IS NOT NULL').execute();
+    return result.affected ?? 0;
+  }
+
   async release(guid: string, workerId: string): Promise<void> {
     await this.repo.update({ guid, claimedBy: workerId }, { claimedBy: null, claimUntil: null });
   }
