@@ -1,1 +1,29 @@
-export {};
+export { evaluateRisk } from './evaluate-risk';
+export { RiskInputError, type RiskResult } from './risk-result';
+export {
+  DEFAULT_STRESS,
+  describeRiskRequestIssues,
+  riskAssetSchema,
+  riskBalanceSchema,
+  riskChainSchema,
+  riskCorrelationSchema,
+  riskParamsSchema,
+  riskPositionSchema,
+  riskRequestSchema,
+  type RiskAsset,
+  type RiskBalance,
+  type RiskChain,
+  type RiskCorrelation,
+  type RiskParams,
+  type RiskPosition,
+  type RiskRequest,
+  type RiskRequestInput,
+} from './risk-request.schema';
+export { RiskBook, type AccountBalance, type AccountHoldings } from './risk-book';
+export { RiskMarket, type AssetRiskTerms, type MarketConfig, type MarketParams } from './risk-market';
+export type { AccountRiskSummary } from './account-risk-state';
+export * from './risk-formulas';
+export { EWMA_LAMBDA, EwmaRiskEstimator, ewmaCorrelation, ewmaVolatility, type EwmaOptions } from './ewma';
+export { decayedChainWeight, type ChainWeightDecayInput } from './chain-weight-decay';
+export { volatilityScaledWeight } from './volatility-scaling';
+export { fromFixed18, toFixed18 } from './fixed-point';

@@ -1,0 +1,105 @@
+import {
+  adjustedPnl,
+  creditLimitOf,
+  healthOf,
+  isLiquidatable,
+  sizeAdjustedWeight,
+  stressedCorrelation,
+  valueAtRisk,
+} from './risk-formulas';
+import { DEFAULT_STRESS, type RiskRequestInput } from './risk-request.schema';
+import { RiskInputError, type RiskResult } from './risk-result';
+
+/**
+ * DESIGN.md "Risk model" steps 1–8, written as directly as the formulas read. This is the reference
+ * the what-if API uses and the one `RiskBook` is tested against. Input is expected to have passed
+ * `riskRequestSchema`; unknown asset ids or chains still throw `RiskInputError` here.
+ */
+export function evaluateRisk(request: RiskRequestInput): RiskResult {
+  const { assets, chains, params } = request;
+  const correlations = request.correlations ?? [];
+  const balances = request.balances ?? [];
+  const positions = request.positions ?? [];
+  const stress = params.stress ?? DEFAULT_STRESS;
+
+  const assetIndex = new Map(assets.map((asset, i) => [asset.id, i]));
+  const chainWeight = new Map(chains.map((chain) => [chain.eid, chain.weight]));
+  const indexOf = (assetId: string, where: string): number => {
+    const index = assetIndex.get(assetId);
+    if (index === undefined) throw new RiskInputError(`${where}: asset '${assetId}' is not listed`);
+    return index;
+  };
+  const n = assets.length;
+
+  // 1. Total units per asset over all chains, and the size-adjusted weights.
+  const totalUnits = new Array<number>(n).fill(0);
+  for (const balance of balances) totalUnits[indexOf(balance.assetId, 'balances')] += balance.amount;
+  const weightInit = assets.map((asset, k) => sizeAdjustedWeight(asset.weightInit, asset.imf, totalUnits[k]));
+  const weightMaint = assets.map((asset, k) => sizeAdjustedWeight(asset.weightMaint, asset.imf, totalUnits[k]));
+
+  // 2. Collateral value, each balance weighted by its asset and its chain.
+  let collateralInit = 0;
+  let collateralMaint = 0;
+  for (const balance of balances) {
+    const k = indexOf(balance.assetId, 'balances');
+    const v = chainWeight.get(balance.eid);
+    if (v === undefined) throw new RiskInputError(`balances: chain eid ${balance.eid} is not listed`);
+    const value = balance.amount * assets[k].price;
+    collateralInit += value * weightInit[k] * v;
+    collateralMaint += value * weightMaint[k] * v;
+  }
+
+  // 3. Unrealized PnL of the perps; 4. exposure; 6. margin floors.
+  let unrealizedPnl = 0;
+  let floorInit = 0;
+  let floorMaint = 0;
+  const exposure = assets.map((asset, k) => totalUnits[k] * asset.price);
+  for (const position of positions) {
+    const k = indexOf(position.assetId, 'positions');
+    const price = assets[k].price;
+    unrealizedPnl += position.size * (price - position.entryPrice);
+    exposure[k] += position.size * price;
+    const notional = Math.abs(position.size) * price;
+    floorInit += notional * position.imr;
+    floorMaint += notional * position.mmr;
+  }
+  const pnlAdjusted = adjustedPnl(unrealizedPnl, params.pnlWeight);
+
+  // 5. Stressed correlation matrix (identity on the diagonal, missing pairs 0), then eᵀΣe.
+  const rho: number[][] = assets.map((_, k) => assets.map((__, l) => (k === l ? 1 : 0)));
+  for (const corr of correlations) {
+    const a = indexOf(corr.a, 'correlations');
+    const b = indexOf(corr.b, 'correlations');
+    if (a === b) continue;
+    rho[a][b] = rho[b][a] = stressedCorrelation(corr.rho, stress);
+  }
+  let quadraticForm = 0;
+  for (let k = 0; k < n; k++) {
+    for (let l = 0; l < n; l++) {
+      quadraticForm += exposure[k] * exposure[l] * assets[k].volatility * assets[l].volatility * rho[k][l];
+    }
+  }
+
+  // 6–8. VaR, requirement, health, credit.
+  const varInit = valueAtRisk(params.zInit, params.horizonDays, quadraticForm);
+  const varMaint = valueAtRisk(params.zMaint, params.horizonDays, quadraticForm);
+  const requirementInit = Math.max(varInit, floorInit);
+  const requirementMaint = Math.max(varMaint, floorMaint);
+  const health = healthOf(collateralMaint, pnlAdjusted, requirementMaint);
+  return {
+    collateralInit,
+    collateralMaint,
+    unrealizedPnl,
+    pnlAdjusted,
+    exposure: Object.fromEntries(assets.map((asset, k) => [asset.id, exposure[k]])),
+    varInit,
+    varMaint,
+    floorInit,
+    floorMaint,
+    requirementInit,
+    requirementMaint,
+    health,
+    creditLimit: creditLimitOf(collateralInit, pnlAdjusted, varInit, floorInit),
+    liquidatable: isLiquidatable(health),
+  };
+}
