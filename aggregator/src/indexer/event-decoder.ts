@@ -1,4 +1,4 @@
-import { getAddress, type Interface, type LogDescription } from 'ethers';
+import { AbiCoder, getAddress, type EventFragment, type Interface, type ParamType } from 'ethers';
 import { ICollateralVault__factory, ICreditManager__factory, IMarginHub__factory, IPerpMarket__factory } from '@tributary/contracts';
 import type { ContractRole, EventOrigin, LedgerEnvelope, LedgerEvent } from '../ledger/ledger-events';
 
@@ -20,15 +20,83 @@ export const CONTRACT_INTERFACES: Record<ContractRole, Interface> = {
   perpMarket: IPerpMarket__factory.createInterface(),
 };
 
+type Args = Record<string, unknown>;
+
+interface EventDecoder {
+  name: string;
+  indexed: ParamType[];
+  body: ParamType[];
+}
+
+/**
+ * topic0 → decoder, built once. ethers' `parseLog` re-hashes every fragment signature per call, which
+ * dominated ingest time; this decodes with the ABI coder directly.
+ */
+const DECODERS: Record<ContractRole, Map<string, EventDecoder>> = Object.fromEntries(
+  Object.entries(CONTRACT_INTERFACES).map(([role, iface]) => {
+    const byTopic = new Map<string, EventDecoder>();
+    iface.forEachEvent((fragment: EventFragment) => {
+      byTopic.set(fragment.topicHash, { name: fragment.name, indexed: fragment.inputs.filter((p) => p.indexed), body: fragment.inputs.filter((p) => !p.indexed) });
+    });
+    return [role, byTopic];
+  }),
+) as Record<ContractRole, Map<string, EventDecoder>>;
+
+const coder = AbiCoder.defaultAbiCoder();
+const TWO_256 = 1n << 256n;
+
+/** Decodes one 32-byte ABI word of a static type (every parameter of our events is static). */
+function decodeWord(type: string, word: string): unknown {
+  if (type === 'address') return checksum(`0x${word.slice(24)}`);
+  if (type === 'bool') return BigInt(`0x${word}`) !== 0n;
+  if (type.startsWith('uint')) return BigInt(`0x${word}`);
+  if (type.startsWith('int')) {
+    const value = BigInt(`0x${word}`);
+    return word.charCodeAt(0) >= 56 /* '8': sign bit set */ ? value - TWO_256 : value;
+  }
+  return coder.decode([type], `0x${word}`)[0];
+}
+
+/** ethers' ABI coder builds Result proxies and re-checksums each address; static words are sliced directly. */
+function decodeArgs(decoder: EventDecoder, log: RawLog): Args | null {
+  if (log.topics.length !== decoder.indexed.length + 1) return null;
+  const data = log.data.startsWith('0x') ? log.data.slice(2) : log.data;
+  if (data.length !== decoder.body.length * 64) return null;
+  const args: Args = {};
+  decoder.indexed.forEach((param, i) => {
+    args[param.name] = decodeWord(param.type, log.topics[i + 1].slice(2));
+  });
+  decoder.body.forEach((param, i) => {
+    args[param.name] = decodeWord(param.type, data.slice(i * 64, i * 64 + 64));
+  });
+  return args;
+}
+
+/** Checksummed addresses, memoized (checksumming costs a keccak; accounts repeat). */
+const checksums = new Map<string, string>();
+function checksum(value: unknown): string {
+  const raw = String(value);
+  let out = checksums.get(raw);
+  if (!out) {
+    out = getAddress(raw);
+    if (checksums.size > 100_000) checksums.clear();
+    checksums.set(raw, out);
+  }
+  return out;
+}
+
 /** Decodes one log of a known contract into a ledger event; null if it is not one of that contract's events. */
 export function decodeLog(role: ContractRole, chain: { chainId: number; eid: number }, log: RawLog): LedgerEnvelope | null {
-  let parsed: LogDescription | null;
+  const decoder = log.topics.length ? DECODERS[role].get(log.topics[0]) : undefined;
+  if (!decoder) return null;
+  let args: Args | null;
   try {
-    parsed = CONTRACT_INTERFACES[role].parseLog({ topics: [...log.topics], data: log.data });
+    args = decodeArgs(decoder, log);
   } catch {
     return null;
   }
-  if (!parsed) return null;
+  if (!args) return null;
+  const parsed = { name: decoder.name, args };
   const origin: EventOrigin = {
     chainId: chain.chainId,
     eid: chain.eid,
@@ -42,8 +110,8 @@ export function decodeLog(role: ContractRole, chain: { chainId: number; eid: num
   return { origin, event: toLedgerEvent(role, chain.eid, parsed) };
 }
 
-function toLedgerEvent(role: ContractRole, eid: number, { name, args: a }: LogDescription): LedgerEvent {
-  const account = (value: unknown): string => getAddress(String(value));
+function toLedgerEvent(role: ContractRole, eid: number, { name, args: a }: { name: string; args: Args }): LedgerEvent {
+  const account = checksum;
   const n = (value: unknown): number => Number(value);
   const big = (value: unknown): bigint => BigInt(value as bigint);
   const key = `${role}.${name}`;
@@ -85,6 +153,6 @@ function toLedgerEvent(role: ContractRole, eid: number, { name, args: a }: LogDe
         price: big(a.price), realizedPnl: big(a.realizedPnl), margin: big(a.margin),
       };
     default:
-      return { kind: 'Informational', account: 'account' in a.toObject() ? account(a.account) : null };
+      return { kind: 'Informational', account: 'account' in a ? account(a.account) : null };
   }
 }

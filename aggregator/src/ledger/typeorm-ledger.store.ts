@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, In, MoreThan, type DataSource, type EntityManager, type ObjectLiteral } from 'typeorm';
+import { Brackets, In, type DataSource, type EntityManager } from 'typeorm';
+import { hexlify } from 'ethers';
+import { bulkUpsert, rawQuery, tableName, type SqlValue } from '../database/bulk-upsert';
 import { ChainCursorEntity } from '../database/chain-cursor.entity';
 import type { RawLog } from '../indexer/event-decoder';
 import {
@@ -18,9 +20,9 @@ import { LedgerSlice, applyEvents, collateralKey, keysOf, positionKey, withdrawa
 import type { BlockHash, CursorUpdate, IndexedLog, LedgerStore, LedgerWriter, OrphanedEvents, StoredEvent } from './ledger-store';
 import { decodeStored } from './ledger-ingestor';
 
-/** Rows per statement: keeps every insert under SQLite's and PostgreSQL's bound-parameter limits. */
-const ROWS_PER_INSERT = 500;
 const KEYS_PER_SELECT = 500;
+
+const hexToBuffer = (hex: string): Buffer => Buffer.from(hex, 'hex');
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -57,9 +59,9 @@ export class TypeormLedgerStore implements LedgerStore {
       let afterId = 0;
       let total = 0;
       for (;;) {
-        const rows = await manager.getRepository(ChainEventEntity).find({ where: { id: MoreThan(afterId) }, order: { id: 'ASC' }, take: pageSize });
+        const rows = await selectEvents(manager, 'id > ?', [afterId], pageSize);
         if (!rows.length) return total;
-        afterId = rows[rows.length - 1].id;
+        afterId = Number(rows[rows.length - 1].id);
         const envelopes = decodeStored(rows.map(toStoredEvent));
         const slice = await writer.loadSlice(keysOf(envelopes));
         applyEvents(slice, envelopes);
@@ -70,17 +72,44 @@ export class TypeormLedgerStore implements LedgerStore {
   }
 }
 
-export function toStoredEvent(row: ChainEventEntity): StoredEvent {
+interface EventRow {
+  id: number;
+  chain_id: number;
+  eid: number;
+  block_number: number;
+  block_hash: string;
+  log_index: number;
+  tx_hash: string;
+  contract: string;
+  address: string;
+  name: string;
+  account: string | null;
+  topics: Uint8Array;
+  data: Uint8Array;
+}
+
+const EVENT_COLUMNS = 'id, chain_id, eid, block_number, block_hash, log_index, tx_hash, contract, address, name, account, topics, data';
+
+/** Stored events matching `where` (plain SQL with `?` placeholders), in chain order per eid. */
+function selectEvents(manager: EntityManager, where: string, params: SqlValue[], limit?: number): Promise<EventRow[]> {
+  const table = tableName(manager, ChainEventEntity);
+  return rawQuery<EventRow>(manager, `SELECT ${EVENT_COLUMNS} FROM ${table} WHERE ${where} ORDER BY id${limit ? ` LIMIT ${limit}` : ''}`, params);
+}
+
+export function toStoredEvent(row: EventRow): StoredEvent {
+  const topicBytes = hexlify(row.topics).slice(2);
+  const topics: string[] = [];
+  for (let i = 0; i < topicBytes.length; i += 64) topics.push(`0x${topicBytes.slice(i, i + 64)}`);
   const raw: RawLog = {
     address: row.address,
-    topics: JSON.parse(row.topics) as string[],
-    data: row.data,
-    blockNumber: row.blockNumber,
-    blockHash: row.blockHash,
-    logIndex: row.logIndex,
-    transactionHash: row.txHash,
+    topics,
+    data: hexlify(row.data),
+    blockNumber: Number(row.block_number),
+    blockHash: row.block_hash,
+    logIndex: Number(row.log_index),
+    transactionHash: row.tx_hash,
   };
-  return { chainId: row.chainId, eid: row.eid, contract: row.contract as ContractRole, raw };
+  return { chainId: Number(row.chain_id), eid: Number(row.eid), contract: row.contract as ContractRole, raw };
 }
 
 class TypeormLedgerWriter implements LedgerWriter {
@@ -96,23 +125,15 @@ class TypeormLedgerWriter implements LedgerWriter {
   }
 
   async insertEvents(logs: readonly IndexedLog[]): Promise<void> {
-    const rows = logs.map(({ envelope: { origin, event }, raw }) => ({
-      chainId: origin.chainId,
-      eid: origin.eid,
-      blockNumber: origin.blockNumber,
-      blockHash: origin.blockHash,
-      logIndex: origin.logIndex,
-      txHash: origin.txHash,
-      contract: origin.contract,
-      address: raw.address,
-      name: origin.name,
-      account: 'account' in event ? event.account : null,
-      topics: JSON.stringify(raw.topics),
-      data: raw.data,
-    }));
-    for (const chunk of chunks(rows, ROWS_PER_INSERT)) {
-      await this.manager.createQueryBuilder().insert().into(ChainEventEntity).values(chunk).orIgnore().updateEntity(false).execute();
-    }
+    await bulkUpsert(this.manager, ChainEventEntity, {
+      columns: ['chain_id', 'eid', 'block_number', 'block_hash', 'log_index', 'tx_hash', 'contract', 'address', 'name', 'account', 'topics', 'data'],
+      rows: logs.map(({ envelope: { origin, event }, raw }) => [
+        origin.chainId, origin.eid, origin.blockNumber, origin.blockHash, origin.logIndex, origin.txHash, origin.contract, raw.address, origin.name,
+        'account' in event ? event.account : null, hexToBuffer(raw.topics.map((t) => t.slice(2)).join('')), hexToBuffer(raw.data.slice(2)),
+      ]),
+      conflict: ['chain_id', 'block_hash', 'log_index'],
+      overwrite: [],
+    });
   }
 
   async loadSlice(keys: SliceKeys): Promise<LedgerSlice> {
@@ -144,30 +165,46 @@ class TypeormLedgerWriter implements LedgerWriter {
 
   async saveSlice(slice: LedgerSlice): Promise<void> {
     const pick = <T>(map: Map<string, T>, dirty: Set<string>): T[] => [...dirty].map((key) => map.get(key)!);
-    await this.upsert(AccountEntity, [...slice.dirty.accounts].map((address) => ({ address })), ['address'], []);
-    await this.upsert(CollateralEntity, pick(slice.collateral, slice.dirty.collateral), ['account', 'eid', 'asset_id'], ['balance', 'sequence', 'vault_balance', 'vault_sequence']);
-    await this.upsert(PositionEntity, pick(slice.positions, slice.dirty.positions), ['account', 'market_id'], [
-      'size', 'entry_price', 'margin', 'last_price', 'realized_pnl', 'version',
-    ]);
-    await this.upsert(CreditEntity, pick(slice.credit, slice.dirty.credit), ['account'], [
-      'credit_limit', 'epoch', 'liquidatable', 'used', 'used_version', 'reserved', 'reserved_version',
-    ]);
-    await this.upsert(CreditEpochEntity, pick(slice.epochs, slice.dirty.epochs), ['epoch'], ['accounts', 'total_increase', 'block_number', 'tx_hash']);
-    await this.upsert(WithdrawalEntity, pick(slice.withdrawals, slice.dirty.withdrawals), ['eid', 'request_id'], [
-      'account', 'asset_id', 'amount', 'status', 'vault_requested', 'hub_requested', 'approved', 'reason', 'reserved_value', 'released', 'vault_rejected', 'settled',
-    ]);
-  }
-
-  private async upsert(target: new () => ObjectLiteral, rows: ObjectLiteral[], conflict: string[], overwrite: string[]): Promise<void> {
-    for (const chunk of chunks(rows, ROWS_PER_INSERT)) {
-      const insert = this.manager.createQueryBuilder().insert().into(target).values(chunk).updateEntity(false);
-      await (overwrite.length ? insert.orUpdate(overwrite, conflict) : insert.orIgnore()).execute();
-    }
+    const str = (v: bigint): string => v.toString();
+    await bulkUpsert(this.manager, AccountEntity, { columns: ['address'], rows: [...slice.dirty.accounts].map((a) => [a]), conflict: ['address'], overwrite: [] });
+    await bulkUpsert(this.manager, CollateralEntity, {
+      columns: ['account', 'eid', 'asset_id', 'balance', 'sequence', 'vault_balance', 'vault_sequence'],
+      rows: pick(slice.collateral, slice.dirty.collateral).map((r) => [r.account, r.eid, r.assetId, str(r.balance), str(r.sequence), str(r.vaultBalance), str(r.vaultSequence)]),
+      conflict: ['account', 'eid', 'asset_id'],
+      overwrite: ['balance', 'sequence', 'vault_balance', 'vault_sequence'],
+    });
+    await bulkUpsert(this.manager, PositionEntity, {
+      columns: ['account', 'market_id', 'size', 'entry_price', 'margin', 'last_price', 'realized_pnl', 'version'],
+      rows: pick(slice.positions, slice.dirty.positions).map((r) => [r.account, r.marketId, str(r.size), str(r.entryPrice), str(r.margin), str(r.lastPrice), str(r.realizedPnl), str(r.version)]),
+      conflict: ['account', 'market_id'],
+      overwrite: ['size', 'entry_price', 'margin', 'last_price', 'realized_pnl', 'version'],
+    });
+    await bulkUpsert(this.manager, CreditEntity, {
+      columns: ['account', 'credit_limit', 'epoch', 'liquidatable', 'used', 'used_version', 'reserved', 'reserved_version'],
+      rows: pick(slice.credit, slice.dirty.credit).map((r) => [r.account, str(r.limit), str(r.epoch), r.liquidatable, str(r.used), str(r.usedVersion), str(r.reserved), str(r.reservedVersion)]),
+      conflict: ['account'],
+      overwrite: ['credit_limit', 'epoch', 'liquidatable', 'used', 'used_version', 'reserved', 'reserved_version'],
+    });
+    await bulkUpsert(this.manager, CreditEpochEntity, {
+      columns: ['epoch', 'accounts', 'total_increase', 'block_number', 'tx_hash'],
+      rows: pick(slice.epochs, slice.dirty.epochs).map((r) => [str(r.epoch), str(r.accounts), str(r.totalIncrease), r.blockNumber, r.txHash]),
+      conflict: ['epoch'],
+      overwrite: ['accounts', 'total_increase', 'block_number', 'tx_hash'],
+    });
+    const withdrawalColumns = ['account', 'asset_id', 'amount', 'status', 'vault_requested', 'hub_requested', 'approved', 'reason', 'reserved_value', 'released', 'vault_rejected', 'settled'];
+    await bulkUpsert(this.manager, WithdrawalEntity, {
+      columns: ['eid', 'request_id', ...withdrawalColumns],
+      rows: pick(slice.withdrawals, slice.dirty.withdrawals).map((r) => [
+        r.eid, str(r.requestId), r.account, r.assetId, str(r.amount), r.status, r.vaultRequested, r.hubRequested, r.approved, r.reason, str(r.reservedValue), r.released, r.vaultRejected, r.settled,
+      ]),
+      conflict: ['eid', 'request_id'],
+      overwrite: withdrawalColumns,
+    });
   }
 
   async saveBlockHashes(eid: number, hashes: readonly BlockHash[]): Promise<void> {
-    const unique = [...new Map(hashes.map((h) => [h.number, h])).values()].map(({ number, hash }) => ({ eid, number, hash }));
-    await this.upsert(BlockHeaderEntity, unique, ['eid', 'number'], ['hash']);
+    const unique = [...new Map(hashes.map((h) => [h.number, h.hash])).entries()];
+    await bulkUpsert(this.manager, BlockHeaderEntity, { columns: ['eid', 'number', 'hash'], rows: unique.map(([number, hash]) => [eid, number, hash]), conflict: ['eid', 'number'], overwrite: ['hash'] });
   }
 
   async pruneBlockHashes(eid: number, belowOrAt: number): Promise<void> {
@@ -175,19 +212,16 @@ class TypeormLedgerWriter implements LedgerWriter {
   }
 
   async setCursor(update: CursorUpdate): Promise<void> {
-    const row = {
-      eid: update.eid,
-      nextBlock: BigInt(update.nextBlock),
-      updatedAt: new Date().toISOString(),
-      headBlock: update.headBlock,
-      headTime: update.headTime,
-      indexedTime: update.indexedTime,
-    };
-    await this.upsert(ChainCursorEntity, [row], ['eid'], ['next_block', 'updated_at', 'head_block', 'head_time', 'indexed_time']);
+    await bulkUpsert(this.manager, ChainCursorEntity, {
+      columns: ['eid', 'next_block', 'updated_at', 'head_block', 'head_time', 'indexed_time'],
+      rows: [[update.eid, update.nextBlock, new Date().toISOString(), update.headBlock, update.headTime, update.indexedTime]],
+      conflict: ['eid'],
+      overwrite: ['next_block', 'updated_at', 'head_block', 'head_time', 'indexed_time'],
+    });
   }
 
   async deleteEventsAbove(eid: number, forkBlock: number): Promise<OrphanedEvents> {
-    const rows = await this.manager.getRepository(ChainEventEntity).find({ where: { eid, blockNumber: MoreThan(forkBlock) } });
+    const rows = await selectEvents(this.manager, 'eid = ? AND block_number > ?', [eid, forkBlock]);
     const accounts = new Set(rows.map((r) => r.account).filter((a): a is string => a !== null));
     const epochs = new Set<bigint>();
     for (const { event } of decodeStored(rows.map(toStoredEvent))) if (event.kind === 'CreditBatchPushed') epochs.add(event.epoch);
@@ -209,19 +243,19 @@ class TypeormLedgerWriter implements LedgerWriter {
   }
 
   async eventsFor(accounts: ReadonlySet<string>, epochs: ReadonlySet<bigint>): Promise<StoredEvent[]> {
-    const rows: ChainEventEntity[] = [];
+    const rows: EventRow[] = [];
     for (const chunk of chunks([...accounts], KEYS_PER_SELECT)) {
-      rows.push(...(await this.manager.getRepository(ChainEventEntity).findBy({ account: In(chunk) })));
+      rows.push(...(await selectEvents(this.manager, `account IN (${chunk.map(() => '?').join(', ')})`, chunk)));
     }
     if (epochs.size) {
-      const pushes = await this.manager.getRepository(ChainEventEntity).findBy({ name: 'CreditBatchPushed' });
+      const pushes = await selectEvents(this.manager, 'name = ?', ['CreditBatchPushed']);
       const wanted = new Set([...epochs].map(String));
       for (const row of pushes) {
         const [decoded] = decodeStored([toStoredEvent(row)]);
         if (decoded?.event.kind === 'CreditBatchPushed' && wanted.has(decoded.event.epoch.toString())) rows.push(row);
       }
     }
-    return rows.sort((a, b) => a.eid - b.eid || a.blockNumber - b.blockNumber || a.logIndex - b.logIndex).map(toStoredEvent);
+    return rows.map(toStoredEvent).sort((a, b) => a.eid - b.eid || a.raw.blockNumber - b.raw.blockNumber || a.raw.logIndex - b.raw.logIndex);
   }
 
   async rewindCursor(eid: number, nextBlock: number): Promise<void> {

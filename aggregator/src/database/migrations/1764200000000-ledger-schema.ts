@@ -11,6 +11,7 @@ export class LedgerSchema1764200000000 implements MigrationInterface {
   name = 'LedgerSchema1764200000000';
 
   async up(runner: QueryRunner): Promise<void> {
+    const binary = runner.connection.driver.options.type === 'postgres' ? 'bytea' : 'blob';
     await runner.addColumns('chain_cursor', [
       new TableColumn(int('head_block', { isNullable: true })),
       new TableColumn(int('head_time', { isNullable: true })),
@@ -23,7 +24,7 @@ export class LedgerSchema1764200000000 implements MigrationInterface {
           { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
           int('chain_id'), int('eid'), int('block_number'), text('block_hash', '66'), int('log_index'), text('tx_hash', '66'),
           text('contract', '16'), text('address', '42'), text('name', '40'), text('account', '42', { isNullable: true }),
-          { name: 'topics', type: 'text' }, { name: 'data', type: 'text' },
+          { name: 'topics', type: binary }, { name: 'data', type: binary },
         ],
         uniques: [new TableUnique({ name: 'uq_chain_event_identity', columnNames: ['chain_id', 'block_hash', 'log_index'] })],
         indices: [

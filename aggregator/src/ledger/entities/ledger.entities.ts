@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } 
 import { amountColumn, bigintColumn } from '../../database/columns';
 import type { WithdrawalStatus } from '../ledger-state';
 
-/** Append-only log of every indexed chain event (raw topics/data), the source a rebuild replays. */
+/** Append-only log of every indexed chain event (with the raw log), the source a rebuild replays. */
 @Entity('chain_event')
 @Unique('uq_chain_event_identity', ['chainId', 'blockHash', 'logIndex'])
 @Index('ix_chain_event_eid_block', ['eid', 'blockNumber'])
@@ -21,9 +21,8 @@ export class ChainEventEntity {
   @Column('varchar', { length: 42 }) address!: string;
   @Column('varchar', { length: 40 }) name!: string;
   @Column('varchar', { length: 42, nullable: true }) account!: string | null;
-  /** JSON array of topics. */
-  @Column('text') topics!: string;
-  @Column('text') data!: string;
+  // Raw `topics` (n × 32 bytes) and `data` are binary columns (blob / bytea) written and read with plain SQL
+  // (bulk-upsert.ts): TypeORM has no column type that maps to both engines.
 }
 
 /** Hash of indexed blocks (those with events and each range's last block), for reorg detection. */

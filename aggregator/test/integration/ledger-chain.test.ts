@@ -1,0 +1,157 @@
+import request from 'supertest';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { CollateralEntity } from '../../src/ledger/entities/ledger.entities';
+import { parseEther, parseUnits } from 'ethers';
+import { MSG_ATTEST, MSG_WITHDRAW_REQUEST, packCreditEntry } from '@tributary/contracts';
+import { startAggregator, type Aggregator } from '../support/aggregator';
+import { HUB_EID, USDC, VAULT_EID, WETH, startDevnet, type Devnet } from '../support/devnet';
+
+/**
+ * Real contracts on two `hardhat node` chains, real LayerZero delivery (deliverPending), the aggregator
+ * indexing both chains: live ledger, replay = live, reorg rollback, reconciliation.
+ */
+describe('ledger indexed from the chains', () => {
+  let net: Devnet;
+  let agg: Aggregator;
+
+  beforeAll(async () => {
+    net = await startDevnet({ hub: 18711, vault: 18712 });
+    agg = await startAggregator({ MANIFEST_PATH: net.manifestPath, INDEXER_MAX_BLOCK_RANGE: '50' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await agg?.close();
+    await net?.stop();
+  });
+
+  async function sync(): Promise<void> {
+    await net.mine(net.vaultSide.provider); // the collateral chain needs one confirmation
+    await agg.indexer.syncAll();
+  }
+
+  it('follows deposits, credit pushes, trades and a withdrawal round trip, block range by block range', async () => {
+    const { alice, vault, creditManager, market } = net;
+    await (await vault.connect(alice).deposit(USDC, parseUnits('5000', 6), alice.address, { value: await vault.quote(MSG_ATTEST) })).wait();
+    await (await vault.connect(alice).deposit(WETH, parseEther('2'), alice.address, { value: await vault.quote(MSG_ATTEST) })).wait();
+    await sync();
+    let account = (await request(agg.http).get(`/v1/accounts/${alice.address}`).expect(200)).body;
+    // Attested on the vault chain, not yet delivered to the hub.
+    expect(account.collateral).toEqual([
+      expect.objectContaining({ eid: VAULT_EID, assetId: USDC, symbol: 'USDC', balance: '0', vaultBalance: '5000000000', vaultSequence: '1' }),
+      expect.objectContaining({ eid: VAULT_EID, assetId: WETH, symbol: 'WETH', balance: '0', vaultBalance: parseEther('2').toString(), vaultSequence: '2' }),
+    ]);
+
+    expect((await net.toHub()).length).toBe(2);
+    await (await creditManager.connect(net.pusher).pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('7000'))])).wait();
+    await (await market.connect(alice.connect(net.hubSide.provider)).modifyPosition(0, parseEther('1'))).wait();
+    await sync();
+    account = (await request(agg.http).get(`/v1/accounts/${alice.address}`).expect(200)).body;
+    expect(account.collateral.map((c: { balance: string; sequence: string }) => [c.balance, c.sequence])).toEqual([['5000000000', '1'], [parseEther('2').toString(), '2']]);
+    expect(account.credit).toEqual({ limit: parseEther('7000').toString(), epoch: '1', liquidatable: false, used: parseEther('200').toString(), reserved: '0' });
+    expect(account.positions).toEqual([expect.objectContaining({ marketId: 0, size: parseEther('1').toString(), entryPrice: parseEther('2000').toString(), margin: parseEther('200').toString() })]);
+
+    // Withdrawal: request on the vault → hub decides and reserves → vault releases and re-attests → hub settles.
+    await (await vault.connect(alice).requestWithdraw(USDC, parseUnits('1000', 6), { value: await vault.quote(MSG_WITHDRAW_REQUEST) })).wait();
+    await sync();
+    expect((await request(agg.http).get(`/v1/accounts/${alice.address}/withdrawals`).expect(200)).body.items).toEqual([
+      expect.objectContaining({ eid: VAULT_EID, requestId: '1', assetId: USDC, amount: '1000000000', status: 'requested' }),
+    ]);
+    await net.toHub();
+    await sync();
+    const approved = (await request(agg.http).get(`/v1/accounts/${alice.address}/withdrawals?status=approved`).expect(200)).body;
+    expect(approved.items).toEqual([expect.objectContaining({ status: 'approved', approved: true })]);
+    expect(BigInt(approved.items[0].reservedValue)).toBeGreaterThan(0n);
+    await net.settle();
+    await sync();
+    account = (await request(agg.http).get(`/v1/accounts/${alice.address}`).expect(200)).body;
+    expect(account.withdrawals).toEqual([expect.objectContaining({ requestId: '1', status: 'settled' })]);
+    expect(account.collateral[0]).toEqual(expect.objectContaining({ balance: '4000000000', vaultBalance: '4000000000', sequence: '3', vaultSequence: '3' }));
+    expect(account.credit.reserved).toBe('0');
+
+    const chains = (await request(agg.http).get('/v1/chains').expect(200)).body;
+    expect(chains.indexingEnabled).toBe(true);
+    expect(chains.chains.map((c: { eid: number; indexing: { lagBlocks: number } }) => [c.eid, c.indexing.lagBlocks])).toEqual([[HUB_EID, 0], [VAULT_EID, 1]]);
+  });
+
+  it('reconciles with the vault and the hub, reports in-flight attestations and never overwrites a difference', async () => {
+    let report = (await agg.reconciliation.reconcile());
+    expect(report.differences).toEqual([]);
+    expect(report.checked).toBe(2);
+
+    await (await net.vault.connect(net.bob).deposit(WETH, parseEther('3'), net.bob.address, { value: await net.vault.quote(MSG_ATTEST) })).wait();
+    await sync();
+    report = await agg.reconciliation.reconcile();
+    expect(report.differences).toEqual([]);
+    expect(report.inFlight).toEqual([{ eid: VAULT_EID, account: net.bob.address, assetId: WETH, hubSequence: 0n, vaultSequence: 4n }]);
+
+    // Corrupt one ledger row behind the indexer's back: reported (API + metric), left as is.
+    const ds = agg.app.get<DataSource>(getDataSourceToken());
+    await ds.createQueryBuilder().update(CollateralEntity).set({ balance: '1' }).where({ account: net.alice.address, assetId: USDC }).execute();
+    await agg.reconciliation.reconcile();
+    const body = (await request(agg.http).get('/v1/reconciliation').expect(200)).body;
+    expect(body.report.ok).toBe(false);
+    expect(body.report.differences).toEqual([
+      expect.objectContaining({ source: 'hub', eid: VAULT_EID, account: net.alice.address, assetId: USDC, ledger: '1', onChain: '4000000000', difference: '3999999999' }),
+    ]);
+    const metrics = (await request(agg.http).get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(new RegExp(`tributary_aggregator_reconciliation_differences\\{eid="${VAULT_EID}",source="hub"\\} 1`));
+    expect((await agg.ledger.collateralOf(net.alice.address))[0].balance).toBe(1n);
+    // Repair for the following tests: a rebuild from the event log restores the row.
+    await agg.store.rebuildFromEventLog();
+    expect((await agg.reconciliation.reconcile()).differences).toEqual([]);
+  });
+
+  it('a ledger replayed from the chains (other range size) and one rebuilt from the event log equal the live one', async () => {
+    await net.settle();
+    await sync();
+    const live = await agg.ledger.snapshot();
+    expect(live.accounts).toHaveLength(2);
+    const replay = await startAggregator({ MANIFEST_PATH: net.manifestPath, INDEXER_MAX_BLOCK_RANGE: '7' });
+    try {
+      await replay.indexer.syncAll();
+      expect(await replay.ledger.snapshot()).toEqual(live);
+    } finally {
+      await replay.close();
+    }
+    await agg.store.rebuildFromEventLog();
+    expect(await agg.ledger.snapshot()).toEqual(live);
+  });
+
+  it('rolls back a reorg of the trading chain and follows the new chain', async () => {
+    const hp = net.hubSide.provider;
+    const before = await agg.ledger.snapshot();
+    const snapshotId: string = await hp.send('evm_snapshot', []);
+    await (await net.vault.connect(net.bob).deposit(WETH, parseEther('4'), net.bob.address, { value: await net.vault.quote(MSG_ATTEST) })).wait();
+    await net.toHub();
+    await (await net.creditManager.connect(net.pusher).pushCreditLimits(2, [packCreditEntry(net.bob.address, parseEther('5000'))])).wait();
+    await sync();
+    const bobRow = async () => (await agg.ledger.collateralOf(net.bob.address)).find((r) => r.assetId === WETH)!;
+    expect((await bobRow()).balance).toBe(parseEther('7'));
+    expect((await agg.ledger.creditOf(net.bob.address))?.epoch).toBe(2n);
+
+    // The trading chain reorganizes: the delivery and the push never happened; other blocks are mined.
+    await hp.send('evm_revert', [snapshotId]);
+    await net.mine(hp, 5);
+    const results = await agg.indexer.syncAll();
+    expect(results).toContainEqual({ kind: 'reorg', forkBlock: expect.any(Number), orphaned: 3, rebuiltAccounts: 1 });
+    expect((await bobRow()).balance).toBe(parseEther('3'));
+    expect((await bobRow()).vaultBalance).toBe(parseEther('7'));
+    expect(await agg.ledger.creditOf(net.bob.address)).toBeNull();
+    const afterReorg = await agg.ledger.snapshot();
+    expect(afterReorg.credit).toEqual(before.credit);
+
+    // The pending packet is delivered again on the new chain; the ledger follows and matches a fresh replay.
+    await net.toHub();
+    await sync();
+    expect((await bobRow()).balance).toBe(parseEther('7'));
+    const replay = await startAggregator({ MANIFEST_PATH: net.manifestPath });
+    try {
+      await replay.indexer.syncAll();
+      expect(await replay.ledger.snapshot()).toEqual(await agg.ledger.snapshot());
+    } finally {
+      await replay.close();
+    }
+    expect((await agg.reconciliation.reconcile()).differences).toEqual([]);
+  });
+});
