@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import { noQuerySchema } from './schemas';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ChainsService } from './chains.service';
 
 @ApiTags('chains')
@@ -10,7 +11,8 @@ export class ChainsController {
   @Get()
   @ApiOperation({ summary: 'Chains of the deployment manifest with indexing progress' })
   @ApiOkResponse({ description: '{ indexingEnabled, chains: [{ eid, name, role, contracts, indexing: { lastIndexedBlock, headBlock, lagBlocks, lagSeconds } }] }' })
-  list() {
+  @ApiBadRequestResponse({ description: 'unexpected query parameters' })
+  list(@Query({ schema: noQuerySchema }) _query: Record<string, never>) {
     return this.chains.chains();
   }
 }

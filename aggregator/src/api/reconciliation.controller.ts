@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import { noQuerySchema } from './schemas';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ChainRegistry } from '../registry/chain-registry';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { reconciliationView } from './views';
@@ -15,7 +16,8 @@ export class ReconciliationController {
   @Get()
   @ApiOperation({ summary: 'Last reconciliation of ledger balances against vault custody and hub attestations (runs one if none yet)' })
   @ApiOkResponse({ description: '{ enabled, report: { ranAt, checked, ok, differences, inFlight, chains } | null }' })
-  async report() {
+  @ApiBadRequestResponse({ description: 'unexpected query parameters' })
+  async report(@Query({ schema: noQuerySchema }) _query: Record<string, never>) {
     if (!this.registry.enabled) return { enabled: false, report: null };
     const report = this.reconciliation.lastReport() ?? (await this.reconciliation.reconcile());
     return { enabled: true, report: reconciliationView(report) };

@@ -37,3 +37,6 @@ export const withdrawalsQuerySchema = pageQuerySchema.extend({ status: withdrawa
 
 export type PageQuery = z.output<typeof pageQuerySchema>;
 export type WithdrawalsQuery = z.output<typeof withdrawalsQuerySchema>;
+
+/** Routes without parameters still reject unexpected ones (a typo should not pass silently). */
+export const noQuerySchema = z.strictObject({});

@@ -1,9 +1,20 @@
-import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@tributary/service-kit';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { tuneDatabase } from './tune-database';
+
+@Injectable()
+class DatabaseTuning implements OnModuleInit {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  onModuleInit(): Promise<void> {
+    return tuneDatabase(this.dataSource);
+  }
+}
 
 @Module({
   imports: [
@@ -19,5 +30,6 @@ import { MIGRATIONS } from './migrations';
         }),
     }),
   ],
+  providers: [DatabaseTuning],
 })
 export class DatabaseModule {}

@@ -87,7 +87,7 @@ describe('ledger indexed from the chains', () => {
 
     // Corrupt one ledger row behind the indexer's back: reported (API + metric), left as is.
     const ds = agg.app.get<DataSource>(getDataSourceToken());
-    await ds.createQueryBuilder().update(CollateralEntity).set({ balance: '1' }).where({ account: net.alice.address, assetId: USDC }).execute();
+    await ds.createQueryBuilder().update(CollateralEntity).set({ balance: 1n }).where({ account: net.alice.address, assetId: USDC }).execute();
     await agg.reconciliation.reconcile();
     const body = (await request(agg.http).get('/v1/reconciliation').expect(200)).body;
     expect(body.report.ok).toBe(false);

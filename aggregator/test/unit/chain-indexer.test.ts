@@ -1,0 +1,143 @@
+import { keccak256, toBeHex } from 'ethers';
+import type { BlockInfo, ChainClient } from '../../src/indexer/chain-client';
+import { ChainIndexer } from '../../src/indexer/chain-indexer';
+import type { RawLog } from '../../src/indexer/event-decoder';
+import { LedgerIngestor } from '../../src/ledger/ledger-ingestor';
+import type { RegisteredChain } from '../../src/registry/chain-registry';
+import { MemoryLedgerStore } from '../support/memory-ledger-store';
+import { ALICE, BOB, CONTRACT_ADDRESS, HUB_CHAIN, indexed, rawLog } from '../support/synthetic';
+
+/** A chain in memory: blocks with hashes and logs; `reorg(n)` replaces every block from n on. */
+class FakeChain implements ChainClient {
+  blocks: (BlockInfo & { logs: RawLog[] })[] = [];
+  private branch = 0;
+  calls = { logs: [] as [number, number][] };
+
+  mine(logs: ((at: { block: number; index: number; fork: number }) => RawLog)[] = []): number {
+    const number = this.blocks.length;
+    const at = { block: number, fork: this.branch };
+    const built = logs.map((make, index) => make({ ...at, index }));
+    this.blocks.push({ number, hash: built[0]?.blockHash ?? keccak256(toBeHex(number * 1000 + this.branch, 32)), timestamp: 1000 + number * 12, logs: built });
+    return number;
+  }
+
+  reorg(fromBlock: number): void {
+    this.branch++;
+    this.blocks = this.blocks.slice(0, fromBlock);
+  }
+
+  async head(): Promise<BlockInfo> {
+    return this.blocks[this.blocks.length - 1];
+  }
+  async block(number: number): Promise<BlockInfo | null> {
+    return this.blocks[number] ?? null;
+  }
+  async logs(_addresses: readonly string[], fromBlock: number, toBlock: number): Promise<RawLog[]> {
+    this.calls.logs.push([fromBlock, toBlock]);
+    return this.blocks.slice(fromBlock, toBlock + 1).flatMap((b) => b.logs);
+  }
+  vaultBalance(): Promise<bigint> {
+    throw new Error('not used');
+  }
+  hubAttestation(): Promise<{ balance: bigint; sequence: bigint }> {
+    throw new Error('not used');
+  }
+}
+
+const chain: RegisteredChain = {
+  name: 'trading', ...HUB_CHAIN, rpcUrl: 'http://unused', role: 'trading', confirmations: 2, startBlock: 1,
+  contracts: [{ role: 'hub', address: CONTRACT_ADDRESS.hub }, { role: 'creditManager', address: CONTRACT_ADDRESS.creditManager }],
+  assets: [], manifest: {} as RegisteredChain['manifest'],
+};
+
+const attest = (account: string, sequence: bigint, balance: bigint) => (at: { block: number; index: number; fork: number }) =>
+  rawLog('hub', 'AttestationApplied', [account, 40102, 1, balance, sequence], at);
+const limit = (account: string, epoch: bigint) => (at: { block: number; index: number; fork: number }) =>
+  rawLog('creditManager', 'CreditLimitSet', [account, epoch, 1000n * epoch, false], at);
+
+function setup(settings = { maxBlockRange: 3, reorgWindow: 16 }) {
+  const fake = new FakeChain();
+  const store = new MemoryLedgerStore();
+  const indexer = new ChainIndexer(chain, fake, store, new LedgerIngestor(store), settings);
+  const sync = async () => {
+    const results = [];
+    for (let i = 0; i < 100; i++) {
+      const result = await indexer.tick();
+      results.push(result);
+      if (result.kind === 'caught-up') return results;
+    }
+    throw new Error('did not catch up');
+  };
+  const balance = (account: string) => store.tables.rows.collateral.get(`${account}/40102/1`)?.balance;
+  return { fake, store, sync, balance };
+}
+
+describe('chain indexer', () => {
+  it('reads bounded ranges from startBlock up to head − confirmations', async () => {
+    const { fake, store, sync, balance } = setup();
+    fake.mine();
+    for (let s = 1n; s <= 8n; s++) fake.mine([attest(ALICE, s, s * 10n)]);
+    await sync();
+    // head 8, two confirmations → blocks 1..6 applied, in ranges of at most 3 blocks.
+    expect(fake.calls.logs).toEqual([[1, 3], [4, 6]]);
+    expect(balance(ALICE)).toBe(60n);
+    expect(await store.cursor(chain.eid)).toBe(7);
+    fake.mine();
+    fake.mine();
+    await sync();
+    expect(balance(ALICE)).toBe(80n);
+  });
+
+  it('applies each event once: a repeated batch is skipped by its (chainId, blockHash, logIndex)', async () => {
+    const store = new MemoryLedgerStore();
+    const ingestor = new LedgerIngestor(store);
+    const logs = [indexed('perpMarket', rawLog('perpMarket', 'PositionOpened', [ALICE, 0, 5n, 5n, 100n, 100n, 7n, 50n], { block: 3, index: 0 }))];
+    const batch = { ...HUB_CHAIN, fromBlock: 3, toBlock: 3, logs, blockHashes: [], cursor: { eid: chain.eid, nextBlock: 4, headBlock: 3, headTime: 0, indexedTime: 0 } };
+    expect(await ingestor.ingest(batch)).toEqual({ applied: 1, duplicates: 0 });
+    expect(await ingestor.ingest(batch)).toEqual({ applied: 0, duplicates: 1 });
+    expect(store.tables.events).toHaveLength(1);
+    expect(store.tables.rows.positions.get(`${ALICE}/0`)?.realizedPnl).toBe(7n); // summed once
+  });
+
+  it('detects a reorg by a stored hash that is no longer canonical, rolls back and follows the new branch', async () => {
+    const { fake, store, sync, balance } = setup();
+    fake.mine();
+    fake.mine([attest(ALICE, 1n, 10n)]);
+    fake.mine([attest(BOB, 1n, 5n)]);
+    fake.mine([attest(ALICE, 2n, 20n), limit(ALICE, 1n)]);
+    fake.mine([attest(BOB, 2n, 6n)]);
+    fake.mine();
+    fake.mine();
+    await sync();
+    expect([balance(ALICE), balance(BOB), store.tables.rows.credit.get(ALICE)?.epoch]).toEqual([20n, 6n, 1n]);
+
+    fake.reorg(3); // blocks 3.. replaced: Alice's second attestation and her limit never happened
+    fake.mine([attest(BOB, 3n, 7n)]);
+    for (let i = 0; i < 4; i++) fake.mine();
+    const results = await sync();
+    expect(results[0]).toEqual({ kind: 'reorg', forkBlock: 2, orphaned: 3, rebuiltAccounts: 2 });
+    expect([balance(ALICE), balance(BOB), store.tables.rows.credit.get(ALICE)]).toEqual([10n, 7n, undefined]);
+
+    const fresh = setup();
+    fresh.fake.blocks = fake.blocks;
+    await fresh.sync();
+    expect(fresh.store.tables.rows).toEqual(store.tables.rows);
+    expect(fresh.store.tables.events.map((e) => e.raw)).toEqual(store.tables.events.map((e) => e.raw));
+  });
+
+  it('re-indexes the chain from its start block when the reorg is deeper than the stored hashes', async () => {
+    const { fake, sync, balance, store } = setup({ maxBlockRange: 2, reorgWindow: 2 });
+    fake.mine();
+    for (let s = 1n; s <= 6n; s++) fake.mine([attest(ALICE, s, s)]);
+    fake.mine();
+    fake.mine();
+    await sync();
+    expect(balance(ALICE)).toBe(6n);
+    fake.reorg(1);
+    for (let i = 0; i < 9; i++) fake.mine(i === 0 ? [attest(ALICE, 1n, 100n)] : []);
+    const results = await sync();
+    expect(results[0]).toMatchObject({ kind: 'reorg', forkBlock: 0 });
+    expect(balance(ALICE)).toBe(100n);
+    expect(store.tables.events).toHaveLength(1);
+  });
+});
