@@ -42,49 +42,77 @@ export class AccountRiskState {
   floorInit = 0;
   floorMaint = 0;
   creditLimit = 0;
-  health: number | null = null;
+  /** NaN = unbounded (null health); kept a plain double so updates allocate nothing. */
+  healthOrNaN = Number.NaN;
+
+  get health(): number | null {
+    return Number.isNaN(this.healthOrNaN) ? null : this.healthOrNaN;
+  }
 
   constructor(readonly accountId: string) {}
 
-  /** Rebuilds the per-held-asset terms from raw balances/positions and the current chain weights. */
-  derive(market: RiskMarket, localIndexScratch: Int32Array): void {
+  /**
+   * Rebuilds the per-held-asset terms from raw balances/positions and the current chain weights.
+   * Allocation-free when the set of held assets is unchanged (recomputeAll re-derives every account).
+   */
+  derive(market: RiskMarket, scratch: DeriveScratch): void {
     const n = market.assetCount;
-    const held: number[] = [];
-    const chains: number[] = [];
-    const units: number[] = [];
-    const weighted: number[] = [];
-    const net: number[] = [];
-    const local = localIndexScratch;
-    const localOf = (k: number): number => {
-      let j = local[k];
-      if (j < 0) {
-        j = local[k] = held.length;
-        held.push(k);
-        units.push(0);
-        weighted.push(0);
-        net.push(0);
-      }
-      return j;
-    };
+    const { assetLocal, heldOrder, chainSeen, chainOrder } = scratch;
+    let heldCount = 0;
+    let chainCount = 0;
     for (let i = 0; i < this.balanceKeys.length; i++) {
       const key = this.balanceKeys[i];
       const k = key % n;
       const c = (key - k) / n;
-      const j = localOf(k);
+      if (assetLocal[k] < 0) {
+        assetLocal[k] = heldCount;
+        heldOrder[heldCount++] = k;
+      }
+      if (chainSeen[c] === 0) {
+        chainSeen[c] = 1;
+        chainOrder[chainCount++] = c;
+      }
+    }
+    for (let m = 0; m < this.positionAsset.length; m++) {
+      const k = this.positionAsset[m];
+      if (assetLocal[k] < 0) {
+        assetLocal[k] = heldCount;
+        heldOrder[heldCount++] = k;
+      }
+    }
+    if (this.heldAssets.length !== heldCount) {
+      this.heldAssets = new Array<number>(heldCount);
+      this.totalUnits = new Array<number>(heldCount);
+      this.chainWeightedUnits = new Array<number>(heldCount);
+      this.sizeCap = new Array<number>(heldCount);
+      this.netPerpSize = new Array<number>(heldCount);
+      this.exposure = new Array<number>(heldCount);
+    }
+    if (this.heldChains.length !== chainCount) this.heldChains = new Array<number>(chainCount);
+    for (let j = 0; j < chainCount; j++) {
+      this.heldChains[j] = chainOrder[j];
+      chainSeen[chainOrder[j]] = 0;
+    }
+    const units = this.totalUnits;
+    const weighted = this.chainWeightedUnits;
+    const net = this.netPerpSize;
+    for (let j = 0; j < heldCount; j++) {
+      this.heldAssets[j] = heldOrder[j];
+      units[j] = weighted[j] = net[j] = this.exposure[j] = 0;
+    }
+    for (let i = 0; i < this.balanceKeys.length; i++) {
+      const key = this.balanceKeys[i];
+      const k = key % n;
+      const j = assetLocal[k];
       const amount = this.balanceAmounts[i];
       units[j] += amount;
-      weighted[j] += amount * market.chainWeight[c];
-      if (!chains.includes(c)) chains.push(c);
+      weighted[j] += amount * market.chainWeight[(key - k) / n];
     }
-    for (let m = 0; m < this.positionAsset.length; m++) net[localOf(this.positionAsset[m])] += this.positionSize[m];
-    for (const k of held) local[k] = -1;
-    this.heldAssets = held;
-    this.heldChains = chains;
-    this.totalUnits = units;
-    this.chainWeightedUnits = weighted;
-    this.netPerpSize = net;
-    this.sizeCap = held.map((k, j) => market.sizeCap(k, units[j]));
-    if (this.exposure.length !== held.length) this.exposure = new Array<number>(held.length).fill(0);
+    for (let m = 0; m < this.positionAsset.length; m++) net[assetLocal[this.positionAsset[m]]] += this.positionSize[m];
+    for (let j = 0; j < heldCount; j++) {
+      this.sizeCap[j] = market.sizeCap(heldOrder[j], units[j]);
+      assetLocal[heldOrder[j]] = -1;
+    }
   }
 
   /** Steps 2–8 on the derived terms: O(held assets² + positions). */
@@ -132,7 +160,7 @@ export class AccountRiskState {
     this.varMaint = valueAtRisk(params.zMaint, params.horizonDays, quadraticForm);
     this.floorInit = floorInit;
     this.floorMaint = floorMaint;
-    this.health = healthOf(collateralMaint, pnlAdjusted, Math.max(this.varMaint, floorMaint));
+    this.healthOrNaN = healthOf(collateralMaint, pnlAdjusted, Math.max(this.varMaint, floorMaint)) ?? Number.NaN;
     this.creditLimit = creditLimitOf(collateralInit, pnlAdjusted, this.varInit, floorInit);
   }
 
@@ -160,6 +188,21 @@ export class AccountRiskState {
     this.heldAssets.forEach((k, j) => (exposure[market.assetIds[k]] = this.exposure[j]));
     const { accountId: _accountId, ...summary } = this.summary();
     return { ...summary, exposure };
+  }
+}
+
+/** Reusable work arrays for `derive` (one per book; sized by asset and chain count). */
+export class DeriveScratch {
+  readonly assetLocal: Int32Array;
+  readonly heldOrder: Int32Array;
+  readonly chainSeen: Uint8Array;
+  readonly chainOrder: Int32Array;
+
+  constructor(assetCount: number, chainCount: number) {
+    this.assetLocal = new Int32Array(assetCount).fill(-1);
+    this.heldOrder = new Int32Array(assetCount);
+    this.chainSeen = new Uint8Array(chainCount);
+    this.chainOrder = new Int32Array(chainCount);
   }
 }
 

@@ -1,4 +1,4 @@
-import { AccountRiskState, type AccountRiskSummary } from './account-risk-state';
+import { AccountRiskState, DeriveScratch, type AccountRiskSummary } from './account-risk-state';
 import { RiskMarket, type AssetRiskTerms, type MarketConfig, type MarketParams } from './risk-market';
 import type { RiskPosition } from './risk-request.schema';
 import { RiskInputError, type RiskResult } from './risk-result';
@@ -25,13 +25,13 @@ export class RiskBook {
   private readonly accounts = new Map<string, AccountRiskState>();
   private readonly holdersByAsset: Set<AccountRiskState>[];
   private readonly holdersByChain: Set<AccountRiskState>[];
-  private readonly localIndexScratch: Int32Array;
+  private readonly deriveScratch: DeriveScratch;
 
   constructor(config: MarketConfig) {
     this.market = new RiskMarket(config);
     this.holdersByAsset = this.market.assetIds.map(() => new Set());
     this.holdersByChain = this.market.chainEids.map(() => new Set());
-    this.localIndexScratch = new Int32Array(this.market.assetCount).fill(-1);
+    this.deriveScratch = new DeriveScratch(this.market.assetCount, this.market.chainEids.length);
   }
 
   get accountCount(): number {
@@ -137,7 +137,7 @@ export class RiskBook {
   /** Rebuilds every account's derived terms and recomputes it. */
   recomputeAll(): void {
     for (const account of this.accounts.values()) {
-      account.derive(this.market, this.localIndexScratch);
+      account.derive(this.market, this.deriveScratch);
       account.compute(this.market);
     }
   }
@@ -149,10 +149,10 @@ export class RiskBook {
   private recompute(accounts: Iterable<AccountRiskState>, rederive: boolean): AccountRiskSummary[] {
     const changed: AccountRiskSummary[] = [];
     for (const account of accounts) {
-      const { creditLimit, health } = account;
-      if (rederive) account.derive(this.market, this.localIndexScratch);
+      const { creditLimit, healthOrNaN } = account;
+      if (rederive) account.derive(this.market, this.deriveScratch);
       account.compute(this.market);
-      if (!Object.is(account.creditLimit, creditLimit) || !Object.is(account.health, health)) changed.push(account.summary());
+      if (!Object.is(account.creditLimit, creditLimit) || !Object.is(account.healthOrNaN, healthOrNaN)) changed.push(account.summary());
     }
     return changed;
   }
@@ -198,7 +198,7 @@ export class RiskBook {
   }
 
   private reindexAndCompute(account: AccountRiskState): AccountRiskState {
-    account.derive(this.market, this.localIndexScratch);
+    account.derive(this.market, this.deriveScratch);
     for (const k of account.heldAssets) this.holdersByAsset[k].add(account);
     for (const c of account.heldChains) this.holdersByChain[c].add(account);
     account.compute(this.market);

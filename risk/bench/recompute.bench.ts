@@ -1,0 +1,91 @@
+/**
+ * Risk engine benchmark: full recompute of 100k accounts × 8 assets × 5 chains × 3 positions,
+ * one price tick, and Aave's `formatUserSummary` on the same account data as a per-account yardstick.
+ * Run: npm run bench -w @tributary/risk   (env ACCOUNTS=… to change the book size)
+ */
+import { performance } from 'node:perf_hooks';
+import { evaluateRisk, RiskBook, type AccountHoldings } from '../src';
+import { aaveYardstick } from './aave-yardstick';
+import { seededRandom, syntheticAccount, syntheticMarket, type BookShape } from './synthetic-book';
+
+const shape: BookShape = { accounts: Number(process.env.ACCOUNTS ?? 100_000), assets: 8, chains: 5, positionsPerAccount: 3 };
+const YARDSTICK_ACCOUNTS = Number(process.env.YARDSTICK_ACCOUNTS ?? 2_000);
+const REPEATS = 5;
+
+let peakHeap = 0;
+function sampleHeap(): void {
+  peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+}
+
+function timeBest(repeats: number, run: () => void): { best: number; median: number } {
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    run();
+    times.push(performance.now() - start);
+    sampleHeap();
+  }
+  times.sort((a, b) => a - b);
+  return { best: times[0], median: times[Math.floor(times.length / 2)] };
+}
+
+const random = seededRandom(42);
+const market = syntheticMarket(shape, random);
+const book = new RiskBook(market);
+const holdings: AccountHoldings[] = [];
+const loadStart = performance.now();
+for (let i = 0; i < shape.accounts; i++) {
+  const account = syntheticAccount(shape, market, random);
+  if (i < YARDSTICK_ACCOUNTS) holdings.push(account);
+  book.setAccount(`acct-${i}`, account);
+}
+const loadMs = performance.now() - loadStart;
+sampleHeap();
+const gc = (globalThis as { gc?: () => void }).gc;
+gc?.();
+const retainedHeap = process.memoryUsage().heapUsed;
+
+const full = timeBest(REPEATS, () => book.recomputeAll());
+let tickPrice = market.assets[3].price;
+let changedOnTick = 0;
+const tick = timeBest(REPEATS, () => {
+  tickPrice *= 0.999;
+  changedOnTick = book.onPriceTick('ASSET3', tickPrice).length;
+});
+
+// Sanity: the fast engine agrees with the reference function on a sample account.
+const sample = book.result('acct-7')!;
+const reference = evaluateRisk({ ...market, assets: market.assets.map((a, k) => ({ ...a, price: book.market.price[k] })), ...holdings[7] });
+const mismatch = Math.abs(sample.creditLimit - reference.creditLimit) / Math.max(1, reference.creditLimit);
+if (mismatch > 1e-9) throw new Error(`RiskBook and evaluateRisk disagree: ${sample.creditLimit} vs ${reference.creditLimit}`);
+
+const referenceFn = timeBest(3, () => {
+  for (const account of holdings) evaluateRisk({ ...market, ...account });
+});
+
+const aave = aaveYardstick(market);
+const aaveInputs = holdings.map((account) => aave.userReservesOf(account));
+const aaveRun = timeBest(3, () => {
+  for (const userReserves of aaveInputs) aave.summarize(userReserves);
+});
+
+const usPerAccount = (ms: number, accounts: number) => (ms * 1000) / accounts;
+const fullPerAccount = usPerAccount(full.best, shape.accounts);
+const aavePerAccount = usPerAccount(aaveRun.best, aaveInputs.length);
+const rows = [
+  ['load (setAccount × accounts, once)', loadMs, loadMs, usPerAccount(loadMs, shape.accounts)],
+  [`RiskBook.recomputeAll (${shape.accounts} accounts)`, full.best, full.median, fullPerAccount],
+  [`RiskBook.onPriceTick ASSET3 (${changedOnTick} changed)`, tick.best, tick.median, usPerAccount(tick.best, shape.accounts)],
+  [`evaluateRisk (${holdings.length} accounts)`, referenceFn.best, referenceFn.median, usPerAccount(referenceFn.best, holdings.length)],
+  [`aave formatUserSummary (${aaveInputs.length} accounts)`, aaveRun.best, aaveRun.median, aavePerAccount],
+] as const;
+
+console.log(`\nbook: ${shape.accounts} accounts × ${shape.assets} assets × ${shape.chains} chains × ${shape.positionsPerAccount} positions; node ${process.version}\n`);
+console.log(`${'what'.padEnd(52)} ${'best ms'.padStart(10)} ${'median ms'.padStart(10)} ${'µs/account'.padStart(11)}`);
+for (const [what, best, median, perAccount] of rows) {
+  console.log(`${what.padEnd(52)} ${best.toFixed(1).padStart(10)} ${median.toFixed(1).padStart(10)} ${perAccount.toFixed(3).padStart(11)}`);
+}
+console.log(`\nfull recompute target ≤ 1000 ms: ${full.best <= 1000 ? 'met' : 'MISSED'} (${full.best.toFixed(1)} ms)`);
+console.log(`speed-up per account vs aave formatUserSummary: ${(aavePerAccount / fullPerAccount).toFixed(0)}× (target ≥ 10×)`);
+console.log(`retained heap after load + gc: ${gc ? `${(retainedHeap / 2 ** 20).toFixed(0)} MiB` : 'n/a (run with --expose-gc)'}`);
+console.log(`peak heap used (sampled): ${(peakHeap / 2 ** 20).toFixed(0)} MiB; max RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
