@@ -26,11 +26,13 @@ export class RiskBook {
   private readonly holdersByAsset: Set<AccountRiskState>[];
   private readonly holdersByChain: Set<AccountRiskState>[];
   private readonly deriveScratch: DeriveScratch;
+  private readonly balanceKeySeen: Uint8Array;
 
   constructor(config: MarketConfig) {
     this.market = new RiskMarket(config);
     this.holdersByAsset = this.market.assetIds.map(() => new Set());
     this.holdersByChain = this.market.chainEids.map(() => new Set());
+    this.balanceKeySeen = new Uint8Array(this.market.assetCount * this.market.chainEids.length);
     this.deriveScratch = new DeriveScratch(this.market.assetCount, this.market.chainEids.length);
   }
 
@@ -44,27 +46,42 @@ export class RiskBook {
 
   /** Replaces an account's balances and positions and returns its new summary. */
   setAccount(accountId: string, holdings: AccountHoldings): AccountRiskSummary {
-    const balances = holdings.balances.map((balance) => this.balanceEntry(balance));
-    const positions = holdings.positions.map((position) => this.positionEntry(position));
-    const seen = new Set<number>();
-    for (const [key] of balances) {
-      if (seen.has(key)) throw new RiskInputError(`account ${accountId}: a chain/asset balance is listed twice`);
-      seen.add(key);
+    // Validate everything into fresh arrays first: on bad input nothing changes.
+    const balanceCount = holdings.balances.length;
+    const balanceKeys = new Array<number>(balanceCount);
+    const balanceAmounts = new Array<number>(balanceCount);
+    const seen = this.balanceKeySeen;
+    try {
+      for (let i = 0; i < balanceCount; i++) {
+        const balance = holdings.balances[i];
+        const key = this.balanceKey(balance);
+        if (seen[key] === 1) throw new RiskInputError(`account ${accountId}: balance of '${balance.assetId}' on eid ${balance.eid} is listed twice`);
+        seen[key] = 1;
+        balanceKeys[i] = key;
+        balanceAmounts[i] = balance.amount;
+      }
+    } finally {
+      for (let i = 0; i < balanceCount; i++) if (balanceKeys[i] !== undefined) seen[balanceKeys[i]] = 0;
     }
+    const positionCount = holdings.positions.length;
+    const positionAsset = new Array<number>(positionCount);
+    for (let m = 0; m < positionCount; m++) positionAsset[m] = this.positionAssetIndex(holdings.positions[m]);
+
     const account = this.unindexed(accountId);
-    account.balanceKeys = balances.map(([key]) => key);
-    account.balanceAmounts = balances.map(([, amount]) => amount);
-    account.positionAsset = positions.map((p) => p.asset);
-    account.positionSize = positions.map((p) => p.size);
-    account.positionEntry = positions.map((p) => p.entryPrice);
-    account.positionImr = positions.map((p) => p.imr);
-    account.positionMmr = positions.map((p) => p.mmr);
+    account.balanceKeys = balanceKeys;
+    account.balanceAmounts = balanceAmounts;
+    account.positionAsset = positionAsset;
+    account.positionSize = holdings.positions.map((p) => p.size);
+    account.positionEntry = holdings.positions.map((p) => p.entryPrice);
+    account.positionImr = holdings.positions.map((p) => p.imr);
+    account.positionMmr = holdings.positions.map((p) => p.mmr);
     return this.reindexAndCompute(account).summary();
   }
 
   /** Sets one post-state balance (an attestation) and returns the account's new summary. */
   setBalance(accountId: string, balance: AccountBalance): AccountRiskSummary {
-    const [key, amount] = this.balanceEntry(balance);
+    const key = this.balanceKey(balance);
+    const amount = balance.amount;
     const account = this.unindexed(accountId);
     const i = account.balanceKeys.indexOf(key);
     if (i >= 0) account.balanceAmounts[i] = amount;
@@ -157,20 +174,21 @@ export class RiskBook {
     return changed;
   }
 
-  private balanceEntry(balance: AccountBalance): [key: number, amount: number] {
+  /** Validates a balance and returns its key `chainIndex * assetCount + assetIndex`. */
+  private balanceKey(balance: AccountBalance): number {
     if (!Number.isFinite(balance.amount) || balance.amount < 0) throw new RiskInputError('balance amount must be a finite number ≥ 0');
-    const key = this.market.chainIndex(balance.eid) * this.market.assetCount + this.market.assetIndex(balance.assetId);
-    return [key, balance.amount];
+    return this.market.chainIndex(balance.eid) * this.market.assetCount + this.market.assetIndex(balance.assetId);
   }
 
-  private positionEntry(position: RiskPosition) {
+  /** Validates a position and returns its asset index. */
+  private positionAssetIndex(position: RiskPosition): number {
     const asset = this.market.assetIndex(position.assetId);
     if (!Number.isFinite(position.size)) throw new RiskInputError('position size must be a finite number');
     if (!Number.isFinite(position.entryPrice) || position.entryPrice < 0) throw new RiskInputError('entryPrice must be a finite number ≥ 0');
     for (const field of ['imr', 'mmr'] as const) {
       if (!(position[field] >= 0 && position[field] <= 1)) throw new RiskInputError(`${field} must be in [0, 1]`);
     }
-    return { ...position, asset };
+    return asset;
   }
 
   private balancesOf(account: AccountRiskState): AccountBalance[] {

@@ -73,10 +73,14 @@ describe('RiskBook', () => {
     expect(() => book.setBalance('alice', { eid: 1, assetId: 'ETH', amount: 1 })).toThrow(/chain eid 1/);
     expect(() => book.setBalance('alice', { eid: CHAIN_A, assetId: 'ETH', amount: -1 })).toThrow(/amount/);
     expect(() => book.setPositions('alice', [{ assetId: 'ETH', size: 1, entryPrice: 1, imr: 2, mmr: 0 }])).toThrow(/imr/);
+    const twice = { eid: CHAIN_A, assetId: 'ETH', amount: 1 };
+    expect(() => book.setAccount('alice', { balances: [twice, twice], positions: [] })).toThrow(/listed twice/);
     expect(() => book.onPriceTick('ETH', Number.NaN)).toThrow(/price/);
     expect(() => book.setChainWeight(CHAIN_A, 1.5)).toThrow(/chain weight/);
     expect(book.summary('alice')).toEqual(before);
     expect(book.onPriceTick('ETH', 2000)).toEqual([]);
+    // The duplicate check leaves no residue: the same balance alone is accepted afterwards.
+    expectClose(book.setAccount('dave', { balances: [twice], positions: [] }).collateralInit, 1600);
   });
 
   it('removes accounts from the indexes', () => {
