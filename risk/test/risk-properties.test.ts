@@ -76,16 +76,40 @@ function expectSameResult(actual: RiskResult, expected: RiskResult): void {
 }
 
 describe('risk properties', () => {
-  it('credit never increases when a price falls for a long-only collateral book', () => {
+  // ∂L/∂p_k = Σ_c b(c,k)·v_c·w_k − ∂VaR/∂p_k, and ∂VaR/∂p_k ≤ z√h·σ_k·S_k (Cauchy–Schwarz, |ρs| ≤ 1).
+  // So credit is monotone in price when every asset's haircut covers its VaR charge:
+  // w_k^init · min_c v_c ≥ z^init·√h·σ_k. The generator keeps books in that regime; the next test
+  // shows a book outside it where a falling price raises credit (reported to the lead).
+  it('credit never increases when a price falls for a long-only collateral book (haircut ≥ VaR charge)', () => {
     fc.assert(
       fc.property(bookArb, fc.constantFrom(...ASSET_IDS), num(0, 1), (book, assetId, factor) => {
-        const before = evaluateRisk({ ...book, positions: [] });
-        const assets = book.assets.map((a) => (a.id === assetId ? { ...a, price: a.price * factor } : a));
+        const minChainWeight = Math.min(...book.chains.map((c) => c.weight));
+        const varPerUnitVol = params.zInit * Math.sqrt(params.horizonDays);
+        const inRegime = book.assets.map((a) => ({ ...a, volatility: Math.min(a.volatility, (a.weightInit * minChainWeight) / varPerUnitVol) }));
+        const before = evaluateRisk({ ...book, assets: inRegime, positions: [] });
+        const assets = inRegime.map((a) => (a.id === assetId ? { ...a, price: a.price * factor } : a));
         const after = evaluateRisk({ ...book, assets, positions: [] });
         expect(after.creditLimit).toBeLessThanOrEqual(before.creditLimit * (1 + 1e-12) + 1e-9);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('outside that regime a falling price can raise credit (model behaviour)', () => {
+    // 10,000 USDC (σ 0, w 0.95) + 100 X (w 0.1, σ 0.2): z√h·σ = 0.8 > w = 0.1.
+    // X @ 10: L = 9,500 + 100 − 4·0.2·1,000 = 8,800.  X @ 5: L = 9,500 + 50 − 4·0.2·500 = 9,150.
+    const at = (price: number) =>
+      evaluateRisk({
+        assets: [
+          { id: 'USDC', price: 1, weightInit: 0.95, weightMaint: 0.97, imf: 0, volatility: 0 },
+          { id: 'X', price, weightInit: 0.1, weightMaint: 0.2, imf: 0, volatility: 0.2 },
+        ],
+        chains: [{ eid: 1, weight: 1 }],
+        balances: [{ eid: 1, assetId: 'USDC', amount: 10_000 }, { eid: 1, assetId: 'X', amount: 100 }],
+        params,
+      }).creditLimit;
+    expect(at(10)).toBeCloseTo(8800, 9);
+    expect(at(5)).toBeCloseTo(9150, 9);
   });
 
   // Holds when correlations are ≥ 0 (then eᵀΣe is monotone in each e_k ≥ 0). With a negative
@@ -139,6 +163,21 @@ describe('risk properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('with imf > 0, collateral added on a zero-weight chain lowers credit (model behaviour)', () => {
+    // imf 0.1, 100 ETH on a v=1 chain: cap 1.1/(1+1) = 0.55 → C^init = 100·2,000·0.55 = 110,000.
+    // +100 ETH on a v=0 chain: S = 200, cap 1.1/(1+√2·1) ≈ 0.4556 lowers the weight of the counted 100.
+    const base = {
+      assets: [{ id: 'ETH', price: 2000, weightInit: 0.8, weightMaint: 0.85, imf: 0.1, volatility: 0 }],
+      chains: [{ eid: 1, weight: 1 }, { eid: 2, weight: 0 }],
+      params,
+    };
+    const before = evaluateRisk({ ...base, balances: [{ eid: 1, assetId: 'ETH', amount: 100 }] });
+    const after = evaluateRisk({ ...base, balances: [{ eid: 1, assetId: 'ETH', amount: 100 }, { eid: 2, assetId: 'ETH', amount: 100 }] });
+    expect(before.creditLimit).toBeCloseTo(110_000, 6);
+    expect(after.creditLimit).toBeCloseTo(200_000 * (1.1 / (1 + 0.1 * Math.sqrt(200))), 6);
+    expect(after.creditLimit).toBeLessThan(before.creditLimit);
   });
 
   it('RiskBook equals evaluateRisk on random books, also after ticks and balance updates', () => {
