@@ -80,6 +80,7 @@ async function main(): Promise<void> {
   await run('sql.js', sqljs, logs);
   await sqljs.destroy();
 
+  if (process.env.BENCH_ONLY === 'sqljs') return;
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const admin = await new DataSource({ type: 'postgres', url }).initialize();

@@ -91,7 +91,7 @@ export class LedgerQueryRepository {
     return { items: rows.map((r) => ({ ...r })), total };
   }
 
-  /** Collateral rows of one chain (reconciliation), keyset-paged by (account, assetId). */
+  /** Collateral rows of one chain (reconciliation), by account and asset. */
   async collateralOnChain(eid: number): Promise<CollateralRow[]> {
     const rows = await this.dataSource.getRepository(CollateralEntity).find({ where: { eid }, order: { account: 'ASC', assetId: 'ASC' } });
     return rows.map((r) => ({ ...r }));

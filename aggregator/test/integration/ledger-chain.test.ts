@@ -16,7 +16,9 @@ describe('ledger indexed from the chains', () => {
   let agg: Aggregator;
 
   beforeAll(async () => {
-    net = await startDevnet({ hub: 18711, vault: 18712 });
+    // Distinct ports per database so the sql.js and PostgreSQL runs may overlap.
+    const base = process.env.DATABASE_URL ? 18721 : 18711;
+    net = await startDevnet({ hub: base, vault: base + 1 });
     agg = await startAggregator({ MANIFEST_PATH: net.manifestPath, INDEXER_MAX_BLOCK_RANGE: '50' });
   }, 120_000);
 
@@ -107,9 +109,14 @@ describe('ledger indexed from the chains', () => {
     await sync();
     const live = await agg.ledger.snapshot();
     expect(live.accounts).toHaveLength(2);
-    const replay = await startAggregator({ MANIFEST_PATH: net.manifestPath, INDEXER_MAX_BLOCK_RANGE: '7' });
+    // This replay runs the service's own polling loop (as in production), with small block ranges.
+    const replay = await startAggregator({ MANIFEST_PATH: net.manifestPath, INDEXER_MAX_BLOCK_RANGE: '7', INDEXER_POLL_MS: '50' });
     try {
-      await replay.indexer.syncAll();
+      const deadline = Date.now() + 30_000;
+      while (JSON.stringify((await replay.ledger.cursors()).map((c) => c.nextBlock)) !== JSON.stringify((await agg.ledger.cursors()).map((c) => c.nextBlock))) {
+        if (Date.now() > deadline) throw new Error('the polling indexer did not catch up');
+        await new Promise((r) => setTimeout(r, 100));
+      }
       expect(await replay.ledger.snapshot()).toEqual(live);
     } finally {
       await replay.close();

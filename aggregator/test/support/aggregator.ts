@@ -11,8 +11,8 @@ import { ReconciliationService } from '../../src/reconciliation/reconciliation.s
 import { freshDatabase } from './database';
 
 /** The whole aggregator app (HTTP included) on a fresh database; indexing is driven by the test. */
-export async function startAggregator(env: Record<string, string> = {}) {
-  const db = await freshDatabase(env);
+export async function startAggregator(env: Record<string, string> = {}, existing?: Awaited<ReturnType<typeof freshDatabase>>) {
+  const db = existing ?? (await freshDatabase(env));
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(db.config)] }).compile();
   const app: INestApplication = configureService(moduleRef.createNestApplication({ logger: false }));
   setupDocs(app);
@@ -26,9 +26,10 @@ export async function startAggregator(env: Record<string, string> = {}) {
     ingestor: app.get(LedgerIngestor),
     reconciliation: app.get(ReconciliationService),
     kind: db.kind,
-    async close(): Promise<void> {
+    db,
+    async close(options: { keepDatabase?: boolean } = {}): Promise<void> {
       await app.close();
-      await db.drop();
+      if (!options.keepDatabase) await db.drop();
     },
   };
 }
