@@ -9,7 +9,7 @@ import { ALICE, HUB_CHAIN, indexed, rawLog } from './support/synthetic';
 describe('ledger persistence across restarts', () => {
   it('keeps events, rows and cursors, and migrations run once', async () => {
     const sqljsPath = join(mkdtempSync(join(tmpdir(), 'agg-sqljs-')), 'ledger.sqlite');
-    const env = process.env.DATABASE_URL ? {} : { SQLJS_PATH: sqljsPath };
+    const env: Record<string, string> = process.env.DATABASE_URL ? {} : { SQLJS_PATH: sqljsPath };
     const first = await startAggregator(env);
     const logs = [indexed('hub', rawLog('hub', 'AttestationApplied', [ALICE, 40102, 1, 42n, 1n], { block: 5, index: 0 }))];
     await first.ingestor.ingest({
