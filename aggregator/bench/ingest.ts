@@ -2,10 +2,12 @@
  * Ingest benchmark: a synthetic stream of 200k hub AttestationApplied logs (10k accounts × 2 chains × 2
  * assets, 20 logs per block), decoded and ingested in block-range batches (event log insert + collateral
  * upserts + cursor, one transaction per batch), on sql.js (in memory) and on PostgreSQL (DATABASE_URL or
- * the local server). Prints events/s.   npm run bench -w @tributary/aggregator [-- --events 200000]
+ * the local server). Prints events/s (wall clock) and events per CPU second of this process (PostgreSQL's own
+ * CPU not included), since the machine may be shared.   npm run bench -w @tributary/aggregator [-- --events 200000]
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { getAddress, hexlify, keccak256, toBeHex } from 'ethers';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@tributary/service-kit';
@@ -49,6 +51,7 @@ async function run(label: string, dataSource: DataSource, logs: RawLog[]): Promi
   const ingestor = new LedgerIngestor(store);
   const lastBlock = logs[logs.length - 1].blockNumber;
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   let cursor = 0;
   for (let from = 1; from <= lastBlock; from += BLOCKS_PER_BATCH) {
     const to = Math.min(lastBlock, from + BLOCKS_PER_BATCH - 1);
@@ -65,9 +68,16 @@ async function run(label: string, dataSource: DataSource, logs: RawLog[]): Promi
     });
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const stored = await dataSource.getRepository(ChainEventEntity).count();
   const rate = logs.length / seconds;
-  console.log(`${label.padEnd(12)} ${logs.length} events in ${seconds.toFixed(2)} s = ${Math.round(rate).toLocaleString('en-US')} events/s (stored ${stored}, batches of ${BLOCKS_PER_BATCH * PER_BLOCK})`);
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  console.log(
+    `${label.padEnd(12)} ${logs.length} events in ${seconds.toFixed(2)} s = ${fmt(rate)} events/s wall clock; ` +
+      `this process used ${cpuSeconds.toFixed(2)} CPU s = ${fmt(logs.length / cpuSeconds)} events per CPU second ` +
+      `(stored ${stored}, batches of ${BLOCKS_PER_BATCH * PER_BLOCK}, load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`,
+  );
   return rate;
 }
 

@@ -77,9 +77,9 @@ interface EventRow {
   chain_id: number;
   eid: number;
   block_number: number;
-  block_hash: string;
+  block_hash: Uint8Array;
   log_index: number;
-  tx_hash: string;
+  tx_hash: Uint8Array;
   contract: string;
   address: string;
   name: string;
@@ -105,9 +105,9 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     topics,
     data: hexlify(row.data),
     blockNumber: Number(row.block_number),
-    blockHash: row.block_hash,
+    blockHash: hexlify(row.block_hash),
     logIndex: Number(row.log_index),
-    transactionHash: row.tx_hash,
+    transactionHash: hexlify(row.tx_hash),
   };
   return { chainId: Number(row.chain_id), eid: Number(row.eid), contract: row.contract as ContractRole, raw };
 }
@@ -116,19 +116,20 @@ class TypeormLedgerWriter implements LedgerWriter {
   constructor(private readonly manager: EntityManager) {}
 
   async existingEventKeys(eid: number, fromBlock: number, toBlock: number): Promise<Set<string>> {
-    const rows = await this.manager
-      .createQueryBuilder(ChainEventEntity, 'e')
-      .select(['e.blockHash', 'e.logIndex'])
-      .where('e.eid = :eid AND e.block_number BETWEEN :fromBlock AND :toBlock', { eid, fromBlock, toBlock })
-      .getMany();
-    return new Set(rows.map((r) => `${r.blockHash}:${r.logIndex}`));
+    const table = tableName(this.manager, ChainEventEntity);
+    const rows = await rawQuery<{ block_hash: Uint8Array; log_index: number }>(
+      this.manager,
+      `SELECT block_hash, log_index FROM ${table} WHERE eid = ? AND block_number BETWEEN ? AND ?`,
+      [eid, fromBlock, toBlock],
+    );
+    return new Set(rows.map((r) => `${hexlify(r.block_hash)}:${Number(r.log_index)}`));
   }
 
   async insertEvents(logs: readonly IndexedLog[]): Promise<void> {
     await bulkUpsert(this.manager, ChainEventEntity, {
       columns: ['chain_id', 'eid', 'block_number', 'block_hash', 'log_index', 'tx_hash', 'contract', 'address', 'name', 'account', 'topics', 'data'],
       rows: logs.map(({ envelope: { origin, event }, raw }) => [
-        origin.chainId, origin.eid, origin.blockNumber, origin.blockHash, origin.logIndex, origin.txHash, origin.contract, raw.address, origin.name,
+        origin.chainId, origin.eid, origin.blockNumber, hexToBuffer(origin.blockHash.slice(2)), origin.logIndex, hexToBuffer(origin.txHash.slice(2)), origin.contract, raw.address, origin.name,
         'account' in event ? event.account : null, hexToBuffer(raw.topics.map((t) => t.slice(2)).join('')), hexToBuffer(raw.data.slice(2)),
       ]),
       conflict: ['chain_id', 'block_hash', 'log_index'],

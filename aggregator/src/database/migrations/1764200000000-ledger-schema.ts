@@ -22,7 +22,7 @@ export class LedgerSchema1764200000000 implements MigrationInterface {
         name: 'chain_event',
         columns: [
           { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
-          int('chain_id'), int('eid'), int('block_number'), text('block_hash', '66'), int('log_index'), text('tx_hash', '66'),
+          int('chain_id'), int('eid'), int('block_number'), { name: 'block_hash', type: binary }, int('log_index'), { name: 'tx_hash', type: binary },
           text('contract', '16'), text('address', '42'), text('name', '40'), text('account', '42', { isNullable: true }),
           { name: 'topics', type: binary }, { name: 'data', type: binary },
         ],

@@ -1,10 +1,9 @@
-import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { amountColumn, bigintColumn } from '../../database/columns';
 import type { WithdrawalStatus } from '../ledger-state';
 
 /** Append-only log of every indexed chain event (with the raw log), the source a rebuild replays. */
 @Entity('chain_event')
-@Unique('uq_chain_event_identity', ['chainId', 'blockHash', 'logIndex'])
 @Index('ix_chain_event_eid_block', ['eid', 'blockNumber'])
 @Index('ix_chain_event_account', ['account'])
 export class ChainEventEntity {
@@ -14,15 +13,14 @@ export class ChainEventEntity {
   @Column('integer', { name: 'chain_id' }) chainId!: number;
   @Column('integer') eid!: number;
   @Column('integer', { name: 'block_number' }) blockNumber!: number;
-  @Column('varchar', { name: 'block_hash', length: 66 }) blockHash!: string;
   @Column('integer', { name: 'log_index' }) logIndex!: number;
-  @Column('varchar', { name: 'tx_hash', length: 66 }) txHash!: string;
   @Column('varchar', { length: 16 }) contract!: string;
   @Column('varchar', { length: 42 }) address!: string;
   @Column('varchar', { length: 40 }) name!: string;
   @Column('varchar', { length: 42, nullable: true }) account!: string | null;
-  // Raw `topics` (n × 32 bytes) and `data` are binary columns (blob / bytea) written and read with plain SQL
-  // (bulk-upsert.ts): TypeORM has no column type that maps to both engines.
+  // `block_hash`, `tx_hash` (32 bytes), raw `topics` (n × 32 bytes) and `data` are binary columns (blob / bytea),
+  // written and read with plain SQL (bulk-upsert.ts): TypeORM has no column type mapping to both engines. Binary
+  // hashes halve the unique key (chain_id, block_hash, log_index) and the row; the migration creates the key.
 }
 
 /** Hash of indexed blocks (those with events and each range's last block), for reorg detection. */
