@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { ChainConfig, Pathway, RelayerConfig } from '../config/relayer-config.schema';
 import type { SignerKeys } from '../config/relayer-config.load';
 import { Clock } from '../core/clock';
@@ -33,7 +33,7 @@ export interface ChainContext {
 
 /** One RPC wrapper per chain and one signer per destination chain. */
 @Injectable()
-export class ChainRegistry implements OnModuleDestroy {
+export class ChainRegistry implements OnApplicationShutdown {
   private readonly chains = new Map<number, ChainContext>();
   readonly pathways: readonly Pathway[];
 
@@ -77,7 +77,7 @@ export class ChainRegistry implements OnModuleDestroy {
     return [...this.chains.values()].filter((c) => c.submitter);
   }
 
-  onModuleDestroy(): void {
+  onApplicationShutdown(): void {
     for (const chain of this.chains.values()) chain.rpc.close();
   }
 }

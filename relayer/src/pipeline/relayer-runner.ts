@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from '../chain/chain-registry';
 import { sleep } from '../core/clock';
 import { messageOf } from '../tx/tx-submitter';
@@ -10,7 +10,7 @@ const GAUGE_REFRESH_MS = 2_000;
 
 /** The long-running loops: one watcher per source chain, the pipeline ticks, the gauge refresh. */
 @Injectable()
-export class RelayerRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RelayerRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(RelayerRunner.name);
   private running = false;
   private loops: Promise<void>[] = [];
@@ -46,7 +46,8 @@ export class RelayerRunner implements OnApplicationBootstrap, OnApplicationShutd
     this.loops = [];
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Loops stop before any provider closes (RPC wrappers close at application shutdown). */
+  async onModuleDestroy(): Promise<void> {
     await this.stop();
   }
 
