@@ -16,6 +16,7 @@ export interface PacketPage {
 export class PacketRepository {
   private readonly repo: Repository<PacketEntity>;
   private readonly postgres: boolean;
+  private sqljsClaims: Promise<unknown> = Promise.resolve();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(PacketEntity);
@@ -53,11 +54,21 @@ export class PacketRepository {
       const rows = await select(repo).getRawMany<{ guid: string }>();
       if (rows.length === 0) return [];
       const guids = rows.map((r) => r.guid);
-      await repo.update({ guid: In(guids) }, { claimedBy: workerId, claimUntil });
+      // Conditional: a row someone claimed in between is not taken over.
+      await repo
+        .createQueryBuilder()
+        .update()
+        .set({ claimedBy: workerId, claimUntil })
+        .where({ guid: In(guids) })
+        .andWhere(new Brackets((b) => b.where('claim_until IS NULL').orWhere('claim_until < :now', { now })))
+        .execute();
       return repo.findBy({ guid: In(guids), claimedBy: workerId });
     };
-    if (!this.postgres) return claim(this.repo);
-    return this.dataSource.transaction((manager) => claim(manager.getRepository(PacketEntity)));
+    if (this.postgres) return this.dataSource.transaction((manager) => claim(manager.getRepository(PacketEntity)));
+    // sql.js: one connection, no row locks; claims of this process run one after another.
+    const run = this.sqljsClaims.then(() => claim(this.repo));
+    this.sqljsClaims = run.catch(() => undefined);
+    return run;
   }
 
   /** Writes `patch` only while `workerId` still holds the claim; false when the claim was lost. */

@@ -141,11 +141,10 @@ export async function sendPings(src: PingChain, dst: PingChain, count: number, s
   const options = lzReceiveOptions(gas);
   const fee = await src.app.quote(dst.spec.eid, '0x01020304', options);
   const app = src.app.connect(sender);
-  // A fixed gas limit skips eth_estimateGas; sends go out concurrently (the NonceManager numbers them).
+  // A fixed gas limit skips eth_estimateGas; sends go out in nonce order (automine refuses gaps), receipts are awaited together.
   const overrides = { value: fee.nativeFee, gasLimit: 400_000 };
-  const sent = await Promise.all(
-    Array.from({ length: count }, (_, i) => app.ping(dst.spec.eid, '0x' + (i + 1).toString(16).padStart(8, '0'), options, overrides)),
-  );
+  const sent = [];
+  for (let i = 0; i < count; i++) sent.push(await app.ping(dst.spec.eid, '0x' + (i + 1).toString(16).padStart(8, '0'), options, overrides));
   const receipts = await Promise.all(sent.map((tx) => tx.wait()));
   if (receipts.some((r) => r?.status !== 1)) throw new Error('a ping reverted');
 }
