@@ -1,75 +1,174 @@
 #!/usr/bin/env node
 import { resolve } from 'node:path';
-import { startDevnet } from './devnet';
+import { ConfigFileError, loadDeployConfig, parseChainConfig, readJsonFile } from './config/schema';
+import { addChain, UnknownDeploymentError } from './deploy/add-chain';
+import { InsufficientFundsError, KeyError, RpcUnreachableError } from './deploy/chain-session';
+import { deploy, type DeployResult } from './deploy/deployer';
+import { startDevnet } from './devnet/devnet';
+import { UnknownChainError, deploymentStatus, formatStatus } from './deploy/status';
 
-const USAGE = `usage: tributary <command>
+const USAGE = `usage: tributary <command> [options]
 
 commands:
-  devnet     start local chains, LayerZero V2, the relayer and the aggregator; Ctrl-C stops everything`;
+  devnet     [--dir .devnet]
+             3 local chains, LayerZero V2, our contracts, relayer, aggregator, price simulator; Ctrl-C stops all
+  deploy     --config <deploy-config.json> [--manifest <manifest.json>]
+             deploy + wire everything the config lists (idempotent: a second run sends no transaction)
+  add-chain  --chain <chain.json> --manifest <manifest.json>
+             deploy a vault on a new collateral chain, wire it to the hub both ways, update the manifest
+  status     --manifest <manifest.json> [--chain <name>] [--aggregator <url>] [--relayer <url>]
+             reachability, code at every recorded address, peers, service health
+
+keys: DEPLOYER_PRIVATE_KEY, or on local chains Hardhat's dev account 0
+exit codes: 0 ok, 1 failed / status not ok, 2 usage, 3 invalid config or manifest, 4 RPC unreachable,
+            5 insufficient funds, 6 missing or invalid key`;
 
 export class UsageError extends Error {}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, config: 3, rpc: 4, funds: 5, key: 6 } as const;
+
+export type CliArgs =
+  | { command: 'devnet'; dir: string }
+  | { command: 'deploy'; config: string; manifest: string }
+  | { command: 'add-chain'; chain: string; manifest: string }
+  | { command: 'status'; manifest: string; chain?: string; aggregator?: string; relayer?: string };
+
+const OPTIONS: Record<CliArgs['command'], { allowed: string[]; required: string[] }> = {
+  devnet: { allowed: ['dir'], required: [] },
+  deploy: { allowed: ['config', 'manifest'], required: ['config'] },
+  'add-chain': { allowed: ['chain', 'manifest'], required: ['chain', 'manifest'] },
+  status: { allowed: ['manifest', 'chain', 'aggregator', 'relayer'], required: ['manifest'] },
+};
 
 /** One readable line: ethers errors carry whole transactions in `message`. */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const short = (error as Error & { shortMessage?: string }).shortMessage ?? error.message;
-  return short.length > 500 ? `${short.slice(0, 500)}…` : short;
+  return short.length > 800 ? `${short.slice(0, 800)}…` : short;
 }
 
-export interface DevnetArgs {
-  command: 'devnet';
-  dir: string;
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof UsageError) return EXIT.usage;
+  if (error instanceof ConfigFileError || error instanceof UnknownDeploymentError || error instanceof UnknownChainError) return EXIT.config;
+  if (error instanceof Error && error.message.startsWith('invalid deployment manifest')) return EXIT.config;
+  if (error instanceof Error && error.message.startsWith('cannot read deployment manifest')) return EXIT.config;
+  if (error instanceof RpcUnreachableError) return EXIT.rpc;
+  if (error instanceof InsufficientFundsError) return EXIT.funds;
+  if (error instanceof KeyError) return EXIT.key;
+  return EXIT.failed;
 }
 
-export function parseArgs(argv: string[]): DevnetArgs {
+export function parseArgs(argv: string[]): CliArgs {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h') throw new UsageError(USAGE);
-  if (command !== 'devnet') throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
-  let dir = resolve('.devnet');
+  if (!command || command === '--help' || command === '-h' || command === 'help') throw new UsageError(USAGE);
+  if (!(command in OPTIONS)) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  const spec = OPTIONS[command as CliArgs['command']];
+  const values: Record<string, string> = {};
   for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === '--dir' && rest[i + 1]) dir = resolve(rest[++i]!);
-    else throw new UsageError(`unknown option "${rest[i]}" for ${command}\n\n${USAGE}`);
+    const option = rest[i]!;
+    const name = option.replace(/^--/, '');
+    if (!option.startsWith('--') || !spec.allowed.includes(name)) throw new UsageError(`unknown option "${option}" for ${command}\n\n${USAGE}`);
+    const value = rest[++i];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`option ${option} needs a value`);
+    values[name] = value;
   }
-  return { command, dir };
+  for (const name of spec.required) if (!values[name]) throw new UsageError(`${command} needs --${name}\n\n${USAGE}`);
+  const path = (name: string, fallback?: string) => (values[name] ?? fallback) && resolve((values[name] ?? fallback)!);
+  switch (command) {
+    case 'devnet':
+      return { command, dir: path('dir', '.devnet')! };
+    case 'deploy':
+      return { command, config: path('config')!, manifest: path('manifest', 'manifest.json')! };
+    case 'add-chain':
+      return { command, chain: path('chain')!, manifest: path('manifest')! };
+    default:
+      return { command: 'status', manifest: path('manifest')!, chain: values.chain, aggregator: values.aggregator, relayer: values.relayer };
+  }
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const log = (line: string) => console.log(line);
-  const env = process.env;
+function summarize(result: DeployResult, manifestPath: string): string {
+  const txs = Object.entries(result.transactions).map(([name, n]) => `${name} ${n}`).join(', ');
+  return `manifest ${manifestPath}${result.manifestChanged ? ' (written)' : ' (unchanged)'}\ntransactions sent: ${txs}`;
+}
+
+async function runDevnet(dir: string, log: (line: string) => void, env: NodeJS.ProcessEnv): Promise<number> {
+  const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
   const devnet = await startDevnet({
-    dir: args.dir,
-    chainPort: Number(env.DEVNET_CHAIN_PORT ?? 8545),
-    aggregatorPort: Number(env.DEVNET_AGGREGATOR_PORT ?? 3000),
-    relayerPort: Number(env.DEVNET_RELAYER_PORT ?? 3100),
-    blockTimeMs: Number(env.DEVNET_BLOCK_TIME_MS ?? 1000),
+    dir,
+    chainPort: port('DEVNET_CHAIN_PORT', 8545),
+    aggregatorPort: port('DEVNET_AGGREGATOR_PORT', 3000),
+    relayerPort: port('DEVNET_RELAYER_PORT', 3100),
+    blockTimeMs: port('DEVNET_BLOCK_TIME_MS', 1000),
+    heartbeatSeconds: env.DEVNET_HEARTBEAT_SECONDS ? Number(env.DEVNET_HEARTBEAT_SECONDS) : undefined,
+    decayWindowSeconds: env.DEVNET_DECAY_WINDOW_SECONDS ? Number(env.DEVNET_DECAY_WINDOW_SECONDS) : undefined,
     log,
   });
-  const aggregatorPort = env.DEVNET_AGGREGATOR_PORT ?? 3000;
-  const relayerPort = env.DEVNET_RELAYER_PORT ?? 3100;
   log(`devnet ready:
-  aggregator  http://127.0.0.1:${aggregatorPort}  (health /health, metrics /metrics)
-  relayer     http://127.0.0.1:${relayerPort}  (health /health, metrics /metrics)
-  chains      ${devnet.chains.map((c) => `${c.chainId}@${c.rpcUrl}`).join(', ')}
-  logs        ${args.dir}
+  ledger API  ${devnet.urls.aggregator}/v1   (accounts, chains, reconciliation)
+  API docs    ${devnet.urls.aggregator}/docs
+  metrics     ${devnet.urls.aggregator}/metrics  ${devnet.urls.relayer}/metrics
+  health      ${devnet.urls.aggregator}/health  ${devnet.urls.relayer}/health
+  relayer API ${devnet.urls.relayer}  (operator key in ${dir}/relayer-api-key)
+  chains      ${devnet.manifest.chains.map((c) => `${c.name} (chainId ${c.chainId}, eid ${c.eid}) ${c.rpcUrl}`).join('\n              ')}
+  manifest    ${devnet.manifestPath}
+  demo        Hardhat dev accounts 5–19 hold test USDC/WETH (+WBTC on collateral-b), vaults approved
+  add a chain start a hardhat node, then: tributary add-chain --chain <chain.json> --manifest ${devnet.manifestPath}
+              (the devnet restarts the relayer and the aggregator when the manifest changes)
+  logs        ${dir}
 Ctrl-C stops everything.`);
-  let stopping = false;
-  const shutdown = () => {
-    if (stopping) return;
-    stopping = true;
-    log('stopping devnet…');
-    void devnet.stop().then(() => {
-      log('devnet stopped');
-      process.exit(0);
-    });
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  await new Promise<void>((done) => {
+    let stopping = false;
+    const shutdown = () => {
+      if (stopping) return;
+      stopping = true;
+      log('stopping devnet…');
+      void devnet.stop().then(() => {
+        log('devnet stopped');
+        done();
+      });
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
+  return EXIT.ok;
+}
+
+export async function run(argv: string[], io: { log: (line: string) => void; env: NodeJS.ProcessEnv }): Promise<number> {
+  const args = parseArgs(argv);
+  const { log, env } = io;
+  switch (args.command) {
+    case 'devnet':
+      return runDevnet(args.dir, log, env);
+    case 'deploy': {
+      const result = await deploy({ config: loadDeployConfig(args.config), manifestPath: args.manifest, env, log });
+      log(summarize(result, args.manifest));
+      return EXIT.ok;
+    }
+    case 'add-chain': {
+      const chain = parseChainConfig(readJsonFile(args.chain, 'chain config'), `chain config ${args.chain}`);
+      const result = await addChain({ manifestPath: args.manifest, chain, env, log });
+      log(summarize(result, args.manifest));
+      log('running relayer/aggregator: restart them to follow the new chain (a devnet does this itself)');
+      return EXIT.ok;
+    }
+    case 'status': {
+      const services = [
+        ...(args.aggregator ? [{ name: 'aggregator', url: `${args.aggregator.replace(/\/$/, '')}/health` }] : []),
+        ...(args.relayer ? [{ name: 'relayer', url: `${args.relayer.replace(/\/$/, '')}/health` }] : []),
+      ];
+      const status = await deploymentStatus(args.manifest, services, args.chain);
+      log(formatStatus(status));
+      return status.ok ? EXIT.ok : EXIT.failed;
+    }
+  }
 }
 
 if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(describeError(error));
-    process.exit(error instanceof UsageError ? 2 : 1);
-  });
+  run(process.argv.slice(2), { log: (line) => console.log(line), env: process.env }).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`error: ${describeError(error)}`);
+      process.exit(exitCodeFor(error));
+    },
+  );
 }

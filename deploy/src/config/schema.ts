@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The declarative deployment config: which chains, which role each plays, which assets with which caps and
+ * risk parameters. `tributary deploy` turns it into contracts, wiring and a deployment manifest.
+ */
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte address');
+const units = z.string().regex(/^\d+$/, 'must be a non-negative integer in base units, as a decimal string');
+const fraction = z.number().finite().min(0).max(1);
+
+export const chainAssetConfigSchema = z.object({
+  /** Symbol of a global asset (`assets[].symbol`). */
+  symbol: z.string().min(1).max(16),
+  /** ERC-20 on this chain; omitted on a local chain = a mintable test token is deployed. */
+  token: address.optional(),
+  /** Overrides the asset's default decimals on this chain. */
+  decimals: z.number().int().min(0).max(36).optional(),
+  /** Deposit cap of the vault, token base units. */
+  depositCap: units,
+  /** Outflow token bucket of the vault (0 = unlimited). */
+  rateCapacity: units.default('0'),
+  refillPerSecond: units.default('0'),
+});
+
+export const existingLayerZeroSchema = z.object({
+  endpoint: address,
+  sendUln302: address,
+  receiveUln302: address,
+  /** Our RelayerWorker if already deployed; omitted = deployed by `tributary deploy`. */
+  worker: address.optional(),
+});
+
+export const chainConfigSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and - only (it names env overrides)'),
+    chainId: z.number().int().positive(),
+    eid: z.number().int().positive().max(0xffffffff),
+    rpcUrl: z.string().url(),
+    /** Source-chain confirmations before a packet is verified. 0 is refused: ULN302 reads 0 as "use the default". */
+    confirmations: z.number().int().min(1, 'must be at least 1 (0 means "endpoint default" to ULN302)').max(10_000),
+    role: z.enum(['trading', 'collateral']),
+    /** A local development chain: LayerZero V2 is deployed from its artifacts and Hardhat's dev keys may sign. */
+    local: z.boolean().default(false),
+    /** Existing LayerZero V2 deployment (required unless `local`). */
+    layerZero: existingLayerZeroSchema.optional(),
+    weight: fraction.default(1),
+    heartbeatSeconds: z.number().int().positive().default(3600),
+    decayWindowSeconds: z.number().int().positive().default(3600),
+    assets: z.array(chainAssetConfigSchema).default([]),
+  })
+  .superRefine((chain, ctx) => {
+    if (!chain.local && !chain.layerZero) {
+      ctx.addIssue({ code: 'custom', path: ['layerZero'], message: 'required on a non-local chain (endpoint, sendUln302, receiveUln302 addresses)' });
+    }
+    if (chain.role === 'trading' && chain.assets.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['assets'], message: 'the trading chain holds no vault; list assets on collateral chains' });
+    }
+    chain.assets.forEach((asset, i) => {
+      if (!asset.token && !chain.local) ctx.addIssue({ code: 'custom', path: ['assets', i, 'token'], message: 'required on a non-local chain' });
+    });
+  });
+
+export const assetConfigSchema = z.object({
+  assetId: z.number().int().min(0).max(0xffff),
+  symbol: z.string().min(1).max(16),
+  decimals: z.number().int().min(0).max(36),
+  weightInit: fraction,
+  weightMaint: fraction,
+  imf: z.number().finite().min(0),
+  volatility: z.number().finite().positive(),
+  /** Chainlink-compatible USD feed on the trading chain; omitted on a local trading chain = a settable feed is deployed. */
+  priceFeed: address.optional(),
+  /** Initial USD price of a deployed settable feed. */
+  initialPrice: z.number().finite().positive().optional(),
+  heartbeatSeconds: z.number().int().positive().default(3600),
+  maxDeviation: z.number().positive().default(0.2),
+  /** A perp market on this asset (margin ratios as fractions). */
+  market: z.object({ imr: fraction, mmr: fraction }).optional(),
+});
+
+export const deployConfigSchema = z
+  .object({
+    chains: z.array(chainConfigSchema).min(1),
+    assets: z.array(assetConfigSchema).min(1),
+    /** Correlations between assets (risk model input; kept in the manifest sidecar). */
+    correlations: z.array(z.object({ a: z.string(), b: z.string(), rho: z.number().min(-1).max(1) })).default([]),
+    /** Operator addresses; on local chains each defaults to a Hardhat dev account. */
+    operators: z
+      .object({
+        /** The relayer's EOA: receive-side DVN on every chain. */
+        relayer: address.optional(),
+        /** The aggregator's credit pusher (CreditManager PUSHER_ROLE). */
+        pusher: address.optional(),
+        /** Owner of deployed settable price feeds (the devnet price simulator). */
+        oracle: address.optional(),
+        liquidator: address.optional(),
+      })
+      .default({}),
+    trading: z
+      .object({
+        creditStaleAfterSeconds: z.number().int().positive().default(3600),
+        /** Token bucket on total credit increases, 1e18 USD units. */
+        creditIncreaseCapacity: units.default('10000000000000000000000000'),
+        creditIncreaseRefillPerSecond: units.default('100000000000000000000000'),
+        maxPriceAgeSeconds: z.number().int().positive().default(3600),
+      })
+      .default({ creditStaleAfterSeconds: 3600, creditIncreaseCapacity: '10000000000000000000000000', creditIncreaseRefillPerSecond: '100000000000000000000000', maxPriceAgeSeconds: 3600 }),
+    /** Fees our RelayerWorker charges per message, wei. */
+    workerFees: z.object({ dvnFee: units.default('0'), executorFee: units.default('0') }).default({ dvnFee: '0', executorFee: '0' }),
+    /** Multiplier on the measured lzReceive gas (contracts/gas-snapshot.json) for enforced options. */
+    gasHeadroom: z.number().min(1).max(10).default(1.5),
+    /** Native balance (wei) kept on the hub and each vault: they pay their own replies. */
+    oappNativeFloat: units.default('1000000000000000000'),
+    maxMessageSize: z.number().int().positive().default(10_000),
+  })
+  .superRefine((config, ctx) => {
+    const unique = <T>(values: T[], what: string, path: string) => {
+      const seen = new Set<T>();
+      for (const value of values) {
+        if (seen.has(value)) ctx.addIssue({ code: 'custom', path: [path], message: `duplicate ${what} ${String(value)}` });
+        seen.add(value);
+      }
+    };
+    unique(config.chains.map((c) => c.name), 'chain name', 'chains');
+    unique(config.chains.map((c) => c.eid), 'eid', 'chains');
+    unique(config.assets.map((a) => a.assetId), 'assetId', 'assets');
+    unique(config.assets.map((a) => a.symbol), 'asset symbol', 'assets');
+    const trading = config.chains.filter((c) => c.role === 'trading');
+    if (trading.length !== 1) ctx.addIssue({ code: 'custom', path: ['chains'], message: `exactly one trading chain expected, found ${trading.length}` });
+    const symbols = new Set(config.assets.map((a) => a.symbol));
+    config.chains.forEach((chain, i) =>
+      chain.assets.forEach((asset, j) => {
+        if (!symbols.has(asset.symbol)) ctx.addIssue({ code: 'custom', path: ['chains', i, 'assets', j, 'symbol'], message: `unknown asset "${asset.symbol}" (not in assets[])` });
+      }),
+    );
+    const tradingLocal = trading[0]?.local ?? false;
+    config.assets.forEach((asset, i) => {
+      if (asset.weightMaint < asset.weightInit) ctx.addIssue({ code: 'custom', path: ['assets', i, 'weightMaint'], message: 'must be ≥ weightInit' });
+      if (!asset.priceFeed && !tradingLocal) ctx.addIssue({ code: 'custom', path: ['assets', i, 'priceFeed'], message: 'required when the trading chain is not local' });
+      if (!asset.priceFeed && asset.initialPrice === undefined) ctx.addIssue({ code: 'custom', path: ['assets', i, 'initialPrice'], message: 'required when no priceFeed is given' });
+      if (asset.market && asset.market.mmr > asset.market.imr) ctx.addIssue({ code: 'custom', path: ['assets', i, 'market'], message: 'mmr must be ≤ imr' });
+    });
+    config.correlations.forEach((c, i) => {
+      for (const key of ['a', 'b'] as const) {
+        if (!symbols.has(c[key])) ctx.addIssue({ code: 'custom', path: ['correlations', i, key], message: `unknown asset "${c[key]}"` });
+      }
+    });
+    const hasLocal = config.chains.some((c) => c.local);
+    const hasPublic = config.chains.some((c) => !c.local);
+    if (hasPublic) {
+      for (const role of ['relayer', 'pusher'] as const) {
+        if (!config.operators[role]) ctx.addIssue({ code: 'custom', path: ['operators', role], message: 'required when any chain is not local' });
+      }
+    }
+    if (hasLocal && hasPublic) ctx.addIssue({ code: 'custom', path: ['chains'], message: 'local and public chains cannot be mixed in one deployment' });
+  });
+
+export type DeployConfig = z.output<typeof deployConfigSchema>;
+export type DeployConfigInput = z.input<typeof deployConfigSchema>;
+export type ChainConfig = z.output<typeof chainConfigSchema>;
+export type ChainConfigInput = z.input<typeof chainConfigSchema>;
+export type AssetConfig = z.output<typeof assetConfigSchema>;
+
+export class ConfigFileError extends Error {}
+
+function formatIssues(what: string, issues: z.core.$ZodIssue[]): string {
+  const lines = issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  return `${what}:\n${lines.join('\n')}`;
+}
+
+export function parseDeployConfig(json: unknown, source = 'deploy config'): DeployConfig {
+  const result = deployConfigSchema.safeParse(json);
+  if (!result.success) throw new ConfigFileError(formatIssues(`invalid ${source}`, result.error.issues));
+  return result.data;
+}
+
+export function parseChainConfig(json: unknown, source = 'chain config'): ChainConfig {
+  const result = chainConfigSchema.safeParse(json);
+  if (!result.success) throw new ConfigFileError(formatIssues(`invalid ${source}`, result.error.issues));
+  return result.data;
+}
+
+export function readJsonFile(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigFileError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigFileError(`${what} ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export const loadDeployConfig = (path: string): DeployConfig => parseDeployConfig(readJsonFile(path, 'deploy config'), `deploy config ${path}`);

@@ -1,0 +1,183 @@
+import { parseEther, parseUnits } from 'ethers';
+import {
+  CollateralVault__factory,
+  CreditManager__factory,
+  MarginHub__factory,
+  PerpMarket__factory,
+  configureHubAsset,
+  deployCreditManager,
+  deployHub,
+  deployPerpMarket,
+  deployPriceFeed,
+  deployTestToken,
+  deployVault,
+  ensureNativeBalance,
+  grantCreditRoles,
+  grantLiquidator,
+  listAsset,
+} from '@tributary/contracts';
+import type { Manifest, ManifestChain } from '@tributary/protocol';
+import type { AssetConfig, ChainConfig, DeployConfig } from '../config/schema';
+import type { ChainSession } from './chain-session';
+import { planContract } from './plan';
+import type { Progress } from './progress';
+
+const wad = (fraction: number): bigint => parseEther(fraction.toFixed(18));
+
+async function ensureContract(session: ChainSession, progress: Progress, label: string, recorded: string | undefined, deploy: () => Promise<string>): Promise<string> {
+  const hasCode = !!recorded && (await session.provider.getCode(recorded)) !== '0x';
+  if (planContract(recorded, hasCode) === 'reuse') {
+    progress.exists(label, recorded!);
+    return recorded!;
+  }
+  return progress.step(`deploying ${label}`, deploy, (address) => address);
+}
+
+export interface TradingContracts {
+  hub: string;
+  creditManager: string;
+  perpMarket: string;
+  feeds: Record<number, string>;
+  markets: { assetId: number; symbol: string; marketId: number; imr: number; mmr: number }[];
+}
+
+export interface Operators {
+  relayer: string;
+  pusher: string;
+  oracle: string;
+  liquidator?: string;
+}
+
+/** Price feeds, CreditManager, MarginHub, PerpMarket and their roles, on the trading chain. */
+export async function ensureTradingContracts(
+  session: ChainSession,
+  config: DeployConfig,
+  endpoint: string,
+  recorded: { chain?: ManifestChain; manifest?: Manifest },
+  operators: Operators,
+  progress: Progress,
+): Promise<TradingContracts> {
+  const { deployer } = session;
+  const feeds: Record<number, string> = {};
+  for (const asset of config.assets) {
+    if (asset.priceFeed) {
+      feeds[asset.assetId] = asset.priceFeed;
+      continue;
+    }
+    const previous = recorded.manifest?.assets.find((a) => a.assetId === asset.assetId)?.priceFeed;
+    feeds[asset.assetId] = await ensureContract(session, progress, `${asset.symbol}/USD price feed`, previous, async () => {
+      const feed = await deployPriceFeed(deployer, { description: `${asset.symbol} / USD`, price: parseUnits(asset.initialPrice!.toFixed(8), 8), owner: operators.oracle });
+      return feed.getAddress();
+    });
+  }
+  const t = config.trading;
+  const creditManager = await ensureContract(session, progress, 'CreditManager', recorded.chain?.contracts.creditManager, async () =>
+    (await deployCreditManager(deployer, { staleAfterSeconds: t.creditStaleAfterSeconds, guardCapacity: t.creditIncreaseCapacity, guardRefillPerSecond: t.creditIncreaseRefillPerSecond })).getAddress(),
+  );
+  const hub = await ensureContract(session, progress, 'MarginHub', recorded.chain?.contracts.hub, async () =>
+    (await deployHub(deployer, { endpoint, creditManager, maxPriceAgeSeconds: t.maxPriceAgeSeconds })).getAddress(),
+  );
+  const perpMarket = await ensureContract(session, progress, 'PerpMarket', recorded.chain?.contracts.perpMarket, async () =>
+    (await deployPerpMarket(deployer, { creditManager, maxPriceAgeSeconds: t.maxPriceAgeSeconds })).getAddress(),
+  );
+  const cm = CreditManager__factory.connect(creditManager, deployer);
+  const hubContract = MarginHub__factory.connect(hub, deployer);
+  await grantCreditRoles(cm, { pusher: operators.pusher, market: perpMarket, hub });
+  if (operators.liquidator) await grantLiquidator(hubContract, operators.liquidator);
+  const markets = await ensureMarkets(session, perpMarket, config.assets, feeds, progress);
+  await ensureNativeBalance(deployer, hub, BigInt(config.oappNativeFloat));
+  return { hub, creditManager, perpMarket, feeds, markets };
+}
+
+async function ensureMarkets(session: ChainSession, perpMarket: string, assets: AssetConfig[], feeds: Record<number, string>, progress: Progress): Promise<TradingContracts['markets']> {
+  const market = PerpMarket__factory.connect(perpMarket, session.deployer);
+  const listed = new Map<number, number>();
+  const count = Number(await market.marketCount());
+  for (let id = 0; id < count; id++) {
+    const m = await market.market(id);
+    if (m.listed) listed.set(Number(m.assetId), id);
+  }
+  const result: TradingContracts['markets'] = [];
+  for (const asset of assets) {
+    if (!asset.market) continue;
+    let marketId = listed.get(asset.assetId);
+    if (marketId === undefined) {
+      marketId = await progress.step(`listing ${asset.symbol}-PERP`, async () => {
+        const id = Number(await market.marketCount());
+        await (await market.listMarket(asset.assetId, feeds[asset.assetId]!, wad(asset.market!.imr), wad(asset.market!.mmr))).wait();
+        return id;
+      });
+    }
+    result.push({ assetId: asset.assetId, symbol: asset.symbol, marketId, imr: asset.market.imr, mmr: asset.market.mmr });
+  }
+  return result;
+}
+
+/** Feed and haircut of every asset on the hub, and each asset's decimals per collateral chain. */
+export async function ensureHubAssets(
+  session: ChainSession,
+  hub: string,
+  config: DeployConfig,
+  feeds: Record<number, string>,
+  chainAssets: { eid: number; assets: { assetId: number; decimals: number }[] }[],
+): Promise<void> {
+  const hubContract = MarginHub__factory.connect(hub, session.deployer);
+  for (const asset of config.assets) {
+    const chains = chainAssets.flatMap((c) => c.assets.filter((a) => a.assetId === asset.assetId).map((a) => ({ eid: c.eid, decimals: a.decimals })));
+    await configureHubAsset(hubContract, { assetId: asset.assetId, feed: feeds[asset.assetId]!, initWeight: wad(asset.weightInit), chains });
+  }
+}
+
+export interface VaultDeployment {
+  vault: string;
+  assets: ManifestChain['assets'];
+  testTokens: Record<string, string>;
+}
+
+/** Test tokens (local chains, when no token is configured), the vault, its listed assets and caps. */
+export async function ensureVault(
+  session: ChainSession,
+  chain: ChainConfig,
+  config: DeployConfig,
+  hubEid: number,
+  endpoint: string,
+  recorded: ManifestChain | undefined,
+  progress: Progress,
+): Promise<VaultDeployment> {
+  const { deployer } = session;
+  const testTokens: Record<string, string> = {};
+  const assets: ManifestChain['assets'] = [];
+  for (const chainAsset of chain.assets) {
+    const asset = config.assets.find((a) => a.symbol === chainAsset.symbol)!;
+    const decimals = chainAsset.decimals ?? asset.decimals;
+    let token = chainAsset.token;
+    if (!token) {
+      const previous = recorded?.assets.find((a) => a.assetId === asset.assetId)?.token;
+      token = await ensureContract(session, progress, `test token ${asset.symbol}`, previous, async () =>
+        (await deployTestToken(deployer, { name: `Test ${asset.symbol}`, symbol: asset.symbol, decimals })).getAddress(),
+      );
+      testTokens[asset.symbol] = token;
+    }
+    assets.push({ assetId: asset.assetId, token, decimals, depositCap: chainAsset.depositCap });
+  }
+  const vault = await ensureContract(session, progress, 'CollateralVault', recorded?.contracts.vault, async () =>
+    (await deployVault(deployer, { endpoint, hubEid })).getAddress(),
+  );
+  const vaultContract = CollateralVault__factory.connect(vault, deployer);
+  for (const [i, chainAsset] of chain.assets.entries()) {
+    const asset = assets[i]!;
+    const listed = await listAsset(vaultContract, {
+      assetId: asset.assetId,
+      token: asset.token,
+      depositCap: asset.depositCap,
+      rateCapacity: chainAsset.rateCapacity,
+      refillPerSecond: chainAsset.refillPerSecond,
+    });
+    if (listed) progress.info(`listed ${chainAsset.symbol} (cap ${asset.depositCap})`);
+    else if ((await vaultContract.assetConfig(asset.assetId)).depositCap !== BigInt(asset.depositCap)) {
+      await progress.step(`deposit cap of ${chainAsset.symbol} → ${asset.depositCap}`, async () => (await vaultContract.setDepositCap(asset.assetId, asset.depositCap)).wait());
+    }
+  }
+  await ensureNativeBalance(deployer, vault, BigInt(config.oappNativeFloat));
+  return { vault, assets, testTokens };
+}

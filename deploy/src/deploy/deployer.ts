@@ -1,0 +1,225 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { devWallet, CONTRACTS_ROOT } from '@tributary/contracts';
+import type { Manifest, ManifestChain } from '@tributary/protocol';
+import type { ChainConfig, DeployConfig } from '../config/schema';
+import { ensureHubAssets, ensureTradingContracts, ensureVault, type Operators, type TradingContracts, type VaultDeployment } from './app';
+import { explainSendError, openChainSession, requireFunds, transactionsSent, type ChainSession } from './chain-session';
+import { ensureLayerZero, ensureLocalDefaults, ensureWorkerDestination, type ChainLayerZero } from './infra';
+import { readManifestIfPresent, readSidecar, recordedChain, writeManifest, type ManifestSidecar } from './manifest-io';
+import { appPathways, enforcedGasFromSnapshot, enforcedOptionsHex, type EnforcedGas, type GasSnapshot } from './plan';
+import { Progress } from './progress';
+import { ensurePathway } from './wiring';
+
+export interface DeployOptions {
+  config: DeployConfig;
+  manifestPath: string;
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+export interface DeployResult {
+  manifest: Manifest;
+  sidecar: ManifestSidecar;
+  /** Transactions the deployer sent, per chain name (0 everywhere on a repeated run). */
+  transactions: Record<string, number>;
+  manifestChanged: boolean;
+}
+
+/** Minimum native balance checked before deploying on a chain (a full chain deploy costs well under this). */
+const MIN_DEPLOYER_BALANCE = 10n ** 16n;
+
+export function loadGasSnapshot(): GasSnapshot {
+  try {
+    return JSON.parse(readFileSync(join(CONTRACTS_ROOT, 'gas-snapshot.json'), 'utf8')) as GasSnapshot;
+  } catch {
+    return {};
+  }
+}
+
+/** Operator addresses: from the config, or on local chains Hardhat dev accounts 1 (relayer), 2 (pusher), 3 (oracle). */
+export function resolveOperators(config: DeployConfig): Operators {
+  const local = config.chains.every((c) => c.local);
+  const pick = (value: string | undefined, devIndex: number) => value ?? (local ? devWallet(devIndex).address : undefined);
+  const relayer = pick(config.operators.relayer, 1)!;
+  const pusher = pick(config.operators.pusher, 2)!;
+  const oracle = pick(config.operators.oracle, 3) ?? pusher;
+  const liquidator = config.operators.liquidator ?? (local ? pusher : undefined);
+  return { relayer, pusher, oracle, ...(liquidator ? { liquidator } : {}) };
+}
+
+/**
+ * Deploys and wires everything the config describes, reusing what the manifest records and the chain
+ * still holds, and writes the manifest (+ sidecar). Every step reads first: a second run sends nothing.
+ */
+export async function deploy(options: DeployOptions): Promise<DeployResult> {
+  const { config, manifestPath } = options;
+  const progress = new Progress(options.log ?? (() => undefined));
+  const env = options.env ?? process.env;
+  const previous = readManifestIfPresent(manifestPath);
+  const operators = resolveOperators(config);
+  const enforcedGas = enforcedGasFromSnapshot(loadGasSnapshot(), config.gasHeadroom);
+
+  const sessions = new Map<number, ChainSession>();
+  try {
+    for (const chain of config.chains) sessions.set(chain.eid, await openChainSession(chain, env));
+    for (const session of sessions.values()) await requireFunds(session, MIN_DEPLOYER_BALANCE);
+    const trading = config.chains.find((c) => c.role === 'trading')!;
+    const run = async <T>(chain: ChainConfig, work: (session: ChainSession, p: Progress) => Promise<T>): Promise<T> => {
+      const session = sessions.get(chain.eid)!;
+      try {
+        return await work(session, progress.forChain(chain.name));
+      } catch (error) {
+        throw explainSendError(session, error);
+      }
+    };
+
+    // 1. LayerZero on every chain (independent chains in parallel).
+    const startBlocks = new Map<number, number>();
+    const layerZero = new Map<number, ChainLayerZero>();
+    await Promise.all(
+      config.chains.map((chain) =>
+        run(chain, async (session, p) => {
+          const recorded = recordedChain(previous, chain.eid);
+          startBlocks.set(chain.eid, recorded?.startBlock ?? (await session.provider.getBlockNumber()));
+          layerZero.set(chain.eid, await ensureLayerZero(session, recorded, p));
+          for (const { local, remote } of appPathways(config.chains).filter((x) => x.local.eid === chain.eid)) {
+            await ensureWorkerDestination(session, layerZero.get(chain.eid)!.worker, remote.eid, { enabled: true, dvnFee: BigInt(config.workerFees.dvnFee), executorFee: BigInt(config.workerFees.executorFee) }, p);
+            if (local.local) await ensureLocalDefaults(session, layerZero.get(chain.eid)!, { remoteEid: remote.eid, confirmations: local.confirmations, dvnSigner: operators.relayer, maxMessageSize: config.maxMessageSize }, p);
+          }
+        }),
+      ),
+    );
+
+    // 2. Our contracts: the trading chain and the vault chains in parallel.
+    let tradingContracts!: TradingContracts;
+    const vaults = new Map<number, VaultDeployment>();
+    await Promise.all([
+      run(trading, async (session, p) => {
+        tradingContracts = await ensureTradingContracts(session, config, layerZero.get(trading.eid)!.endpoint, { chain: recordedChain(previous, trading.eid), manifest: previous }, operators, p);
+      }),
+      ...config.chains
+        .filter((c) => c.role === 'collateral')
+        .map((chain) =>
+          run(chain, async (session, p) => {
+            vaults.set(chain.eid, await ensureVault(session, chain, config, trading.eid, layerZero.get(chain.eid)!.endpoint, recordedChain(previous, chain.eid), p));
+          }),
+        ),
+    ]);
+    await run(trading, (session) =>
+      ensureHubAssets(session, tradingContracts.hub, config, tradingContracts.feeds, [...vaults.entries()].map(([eid, v]) => ({ eid, assets: v.assets }))),
+    );
+
+    // 3. Wiring, both directions of every vault ⇄ hub pathway.
+    const oappOf = (chain: ChainConfig) => (chain.role === 'trading' ? tradingContracts.hub : vaults.get(chain.eid)!.vault);
+    const confirmationsOf = (eid: number) => config.chains.find((c) => c.eid === eid)!.confirmations;
+    await Promise.all(
+      config.chains.map((chain) =>
+        run(chain, async (session, p) => {
+          for (const { local, remote } of appPathways(config.chains).filter((x) => x.local.eid === chain.eid)) {
+            const lz = layerZero.get(local.eid)!;
+            const gas = local.role === 'trading' ? enforcedGas.hubToVault : enforcedGas.vaultToHub;
+            await ensurePathway(
+              session,
+              {
+                oapp: oappOf(local),
+                remoteEid: remote.eid,
+                remoteOApp: oappOf(remote),
+                endpoint: lz.endpoint,
+                sendUln302: lz.sendUln302,
+                receiveUln302: lz.receiveUln302,
+                worker: lz.worker,
+                dvnSigner: operators.relayer,
+                localConfirmations: local.confirmations,
+                remoteConfirmations: confirmationsOf(remote.eid),
+                maxMessageSize: config.maxMessageSize,
+                enforcedOptions: enforcedOptionsHex(gas),
+              },
+              `${local.role === 'trading' ? 'hub' : 'vault'} → ${remote.name}`,
+              p,
+            );
+          }
+        }),
+      ),
+    );
+
+    const manifest = buildManifest(config, { layerZero, startBlocks, tradingContracts, vaults, operators });
+    const sidecar = buildSidecar(config, { layerZero, tradingContracts, vaults, operators, enforcedGas, sessions });
+    const manifestChanged = writeManifest(manifestPath, manifest, sidecar);
+    const transactions: Record<string, number> = {};
+    for (const [eid, session] of sessions) transactions[config.chains.find((c) => c.eid === eid)!.name] = await transactionsSent(session);
+    return { manifest, sidecar, transactions, manifestChanged };
+  } finally {
+    for (const session of sessions.values()) session.close();
+  }
+}
+
+interface Deployed {
+  layerZero: Map<number, ChainLayerZero>;
+  startBlocks: Map<number, number>;
+  tradingContracts: TradingContracts;
+  vaults: Map<number, VaultDeployment>;
+  operators: Operators;
+}
+
+function buildManifest(config: DeployConfig, d: Deployed): Manifest {
+  const chains: ManifestChain[] = config.chains.map((chain) => {
+    const lz = d.layerZero.get(chain.eid)!;
+    const vault = d.vaults.get(chain.eid);
+    const t = d.tradingContracts;
+    return {
+      name: chain.name,
+      chainId: chain.chainId,
+      eid: chain.eid,
+      rpcUrl: chain.rpcUrl,
+      role: chain.role,
+      confirmations: chain.confirmations,
+      startBlock: d.startBlocks.get(chain.eid)!,
+      weight: chain.weight,
+      heartbeatSeconds: chain.heartbeatSeconds,
+      decayWindowSeconds: chain.decayWindowSeconds,
+      layerZero: { endpoint: lz.endpoint, sendUln302: lz.sendUln302, receiveUln302: lz.receiveUln302, worker: lz.worker, dvnSigner: d.operators.relayer },
+      contracts: chain.role === 'trading' ? { hub: t.hub, creditManager: t.creditManager, perpMarket: t.perpMarket } : { vault: vault!.vault },
+      assets: vault?.assets ?? [],
+    };
+  });
+  return {
+    version: 1,
+    chains,
+    assets: config.assets.map((a) => ({
+      assetId: a.assetId,
+      symbol: a.symbol,
+      weightInit: a.weightInit,
+      weightMaint: a.weightMaint,
+      imf: a.imf,
+      volatility: a.volatility,
+      priceFeed: d.tradingContracts.feeds[a.assetId],
+      heartbeatSeconds: a.heartbeatSeconds,
+      maxDeviation: a.maxDeviation,
+    })),
+  };
+}
+
+function buildSidecar(config: DeployConfig, d: Omit<Deployed, 'startBlocks'> & { enforcedGas: EnforcedGas; sessions: Map<number, ChainSession> }): ManifestSidecar {
+  const idOf = (symbol: string) => config.assets.find((a) => a.symbol === symbol)!.assetId;
+  return {
+    version: 1,
+    config,
+    operators: d.operators,
+    markets: d.tradingContracts.markets,
+    correlations: config.correlations.map((c) => ({ a: idOf(c.a), b: idOf(c.b), rho: c.rho })),
+    enforcedGas: d.enforcedGas,
+    chains: config.chains.map((chain) => ({
+      eid: chain.eid,
+      name: chain.name,
+      layerZeroDeployedByUs: d.layerZero.get(chain.eid)!.deployedByUs,
+      deployer: d.sessions.get(chain.eid)!.deployerAddress,
+      testTokens: d.vaults.get(chain.eid)?.testTokens ?? {},
+    })),
+  };
+}
+
+/** The config a previous deploy recorded (add-chain extends it). */
+export function recordedConfig(manifestPath: string): DeployConfig | undefined {
+  return readSidecar(manifestPath)?.config;
+}

@@ -1,0 +1,95 @@
+import { ZeroAddress } from 'ethers';
+import { RelayerWorker__factory, deployEndpoint, lzContract, wireDefaultPathway, type EndpointDeployment } from '@tributary/contracts';
+import type { ManifestChain } from '@tributary/protocol';
+import type { ChainSession } from './chain-session';
+import { planContract, workerConfigEquals, type WorkerDstConfig } from './plan';
+import type { Progress } from './progress';
+
+export interface ChainLayerZero extends EndpointDeployment {
+  worker: string;
+  deployedByUs: boolean;
+}
+
+const hasCode = async (session: ChainSession, address: string | undefined) => !!address && (await session.provider.getCode(address)) !== '0x';
+
+/**
+ * LayerZero V2 on one chain. Local: EndpointV2 + SendUln302 + ReceiveUln302 from LayerZero's artifacts,
+ * reused when the manifest's addresses still hold code. Public: the config's addresses. Either way our
+ * RelayerWorker (send-side DVN + executor) is deployed or reused and allowed on the send library.
+ */
+export async function ensureLayerZero(session: ChainSession, recorded: ManifestChain | undefined, progress: Progress): Promise<ChainLayerZero> {
+  const { config, deployer } = session;
+  let endpoint: EndpointDeployment;
+  if (config.local) {
+    const lz = recorded?.layerZero;
+    const present = lz && (await hasCode(session, lz.endpoint)) && (await hasCode(session, lz.sendUln302)) && (await hasCode(session, lz.receiveUln302));
+    if (planContract(lz?.endpoint, !!present) === 'reuse') {
+      endpoint = { eid: config.eid, endpoint: lz!.endpoint, sendUln302: lz!.sendUln302, receiveUln302: lz!.receiveUln302 };
+      progress.exists('EndpointV2 + ULN302', endpoint.endpoint);
+    } else {
+      endpoint = await progress.step('deploying LayerZero V2 EndpointV2 + SendUln302 + ReceiveUln302', () => deployEndpoint(deployer, config.eid), (e) => e.endpoint);
+    }
+  } else {
+    const lz = config.layerZero!;
+    for (const [name, address] of Object.entries({ EndpointV2: lz.endpoint, SendUln302: lz.sendUln302, ReceiveUln302: lz.receiveUln302 })) {
+      if (!(await hasCode(session, address))) throw new Error(`chain "${config.name}": no contract at the configured ${name} ${address}`);
+    }
+    endpoint = { eid: config.eid, endpoint: lz.endpoint, sendUln302: lz.sendUln302, receiveUln302: lz.receiveUln302 };
+  }
+
+  const recordedWorker = config.layerZero?.worker ?? recorded?.layerZero.worker;
+  let worker: string;
+  if (planContract(recordedWorker, await hasCode(session, recordedWorker)) === 'reuse') {
+    worker = recordedWorker!;
+    progress.exists('RelayerWorker', worker);
+  } else {
+    worker = await progress.step(
+      'deploying RelayerWorker (send-side DVN + executor)',
+      async () => {
+        const contract = await new RelayerWorker__factory(deployer).deploy(session.deployerAddress, [endpoint.sendUln302]);
+        await contract.waitForDeployment();
+        return contract.getAddress();
+      },
+      (address) => address,
+    );
+  }
+  const workerContract = RelayerWorker__factory.connect(worker, deployer);
+  if (!(await workerContract.allowedLibraries(endpoint.sendUln302))) {
+    await progress.step('allowing SendUln302 on the worker', async () => (await workerContract.setLibrary(endpoint.sendUln302, true)).wait());
+  }
+  return { ...endpoint, worker, deployedByUs: config.local };
+}
+
+/** The worker serves `remoteEid` at the configured fees (setDstConfig only when different). */
+export async function ensureWorkerDestination(session: ChainSession, worker: string, remoteEid: number, desired: WorkerDstConfig, progress: Progress): Promise<void> {
+  const contract = RelayerWorker__factory.connect(worker, session.deployer);
+  const current = await contract.dstConfigs(remoteEid);
+  if (workerConfigEquals({ enabled: current.enabled, dvnFee: current.dvnFee, executorFee: current.executorFee }, desired)) return;
+  await progress.step(`worker: serve eid ${remoteEid}`, async () => (await contract.setDstConfig(remoteEid, desired)).wait());
+}
+
+/**
+ * Local chains only: default ULN/executor configs and default libraries toward `remoteEid`, which make the
+ * eid "supported" so OApps can select the libraries explicitly. Public endpoints already have defaults.
+ */
+export async function ensureLocalDefaults(
+  session: ChainSession,
+  lz: ChainLayerZero,
+  pathway: { remoteEid: number; confirmations: number; dvnSigner: string; maxMessageSize: number },
+  progress: Progress,
+): Promise<void> {
+  const endpoint = lzContract('EndpointV2', lz.endpoint, session.deployer);
+  const send: string = await endpoint.defaultSendLibrary(pathway.remoteEid);
+  const receive: string = await endpoint.defaultReceiveLibrary(pathway.remoteEid);
+  if (send !== ZeroAddress && receive !== ZeroAddress) return;
+  await progress.step(`endpoint defaults toward eid ${pathway.remoteEid}`, () =>
+    wireDefaultPathway(session.deployer, lz, {
+      remoteEid: pathway.remoteEid,
+      confirmations: pathway.confirmations,
+      sendDvns: [lz.worker],
+      receiveDvns: [pathway.dvnSigner],
+      executor: lz.worker,
+      maxMessageSize: pathway.maxMessageSize,
+    }),
+  );
+}

@@ -1,0 +1,90 @@
+import { Contract, formatEther } from 'ethers';
+import { addressToBytes32 } from '@tributary/contracts';
+import { loadManifest, tradingChain } from '@tributary/protocol';
+import { makeProvider, checkRpc } from './chain-session';
+import { readSidecar } from './manifest-io';
+
+export interface ChainStatus {
+  name: string;
+  eid: number;
+  role: string;
+  reachable: boolean;
+  head?: number;
+  problems: string[];
+}
+
+export interface DeploymentStatus {
+  chains: ChainStatus[];
+  services: { name: string; url: string; healthy: boolean }[];
+  ok: boolean;
+}
+
+export class UnknownChainError extends Error {}
+
+const PEERS_ABI = ['function peers(uint32 eid) view returns (bytes32)'];
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(3000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads a deployment back: each chain reachable, code at every recorded contract, peers set both ways, services up. */
+export async function deploymentStatus(manifestPath: string, services: { name: string; url: string }[] = [], only?: string): Promise<DeploymentStatus> {
+  const manifest = loadManifest(manifestPath);
+  if (only && !manifest.chains.some((c) => c.name === only)) {
+    throw new UnknownChainError(`unknown chain "${only}" (the manifest has: ${manifest.chains.map((c) => c.name).join(', ')})`);
+  }
+  const sidecar = readSidecar(manifestPath);
+  const hubChain = tradingChain(manifest);
+  const chains: ChainStatus[] = [];
+  for (const chain of manifest.chains.filter((c) => !only || c.name === only)) {
+    const status: ChainStatus = { name: chain.name, eid: chain.eid, role: chain.role, reachable: false, problems: [] };
+    chains.push(status);
+    try {
+      await checkRpc(chain.name, chain.rpcUrl, chain.chainId, 3000);
+    } catch (error) {
+      status.problems.push((error as Error).message);
+      continue;
+    }
+    status.reachable = true;
+    const provider = makeProvider(chain.rpcUrl, chain.chainId);
+    try {
+      status.head = await provider.getBlockNumber();
+      const addresses = { ...chain.layerZero, ...chain.contracts } as Record<string, string | undefined>;
+      delete addresses.dvnSigner;
+      for (const [name, address] of Object.entries(addresses)) {
+        if (address && (await provider.getCode(address)) === '0x') status.problems.push(`no code at ${name} ${address}`);
+      }
+      const peerChecks = chain.role === 'trading' ? manifest.chains.filter((c) => c.role === 'collateral') : [hubChain];
+      const local = chain.contracts.hub ?? chain.contracts.vault;
+      for (const remote of peerChecks) {
+        const remoteOApp = remote.contracts.hub ?? remote.contracts.vault;
+        if (!local || !remoteOApp || status.problems.length) continue;
+        const peer: string = await new Contract(local, PEERS_ABI, provider).getFunction('peers')(remote.eid);
+        if (peer.toLowerCase() !== addressToBytes32(remoteOApp)) status.problems.push(`peer toward ${remote.name} not set`);
+      }
+      const deployer = sidecar?.chains.find((c) => c.eid === chain.eid)?.deployer;
+      if (deployer) {
+        const balance = await provider.getBalance(deployer);
+        if (balance === 0n) status.problems.push(`deployer ${deployer} has ${formatEther(balance)} native`);
+      }
+    } finally {
+      provider.destroy();
+    }
+  }
+  const serviceStatus = await Promise.all(services.map(async (s) => ({ ...s, healthy: await healthy(s.url) })));
+  return { chains, services: serviceStatus, ok: chains.every((c) => c.problems.length === 0) && serviceStatus.every((s) => s.healthy) };
+}
+
+export function formatStatus(status: DeploymentStatus): string {
+  const lines = status.chains.map((c) => {
+    const state = !c.reachable ? 'UNREACHABLE' : c.problems.length ? 'PROBLEM' : 'ok';
+    const head = c.head !== undefined ? ` block ${c.head}` : '';
+    return [`${c.name.padEnd(16)} eid ${c.eid} ${c.role.padEnd(10)} ${state}${head}`, ...c.problems.map((p) => `    - ${p}`)].join('\n');
+  });
+  for (const s of status.services) lines.push(`${s.name.padEnd(16)} ${s.url} ${s.healthy ? 'ok' : 'DOWN'}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,138 @@
+import { Contract } from 'ethers';
+import {
+  CONFIG_TYPE_EXECUTOR,
+  CONFIG_TYPE_ULN,
+  addressToBytes32,
+  encodeExecutorConfig,
+  encodeUlnConfig,
+  lzContract,
+  ulnConfig,
+} from '@tributary/contracts';
+import type { ChainSession } from './chain-session';
+import { planPathway, type DesiredPathway, type OAppPathwayState, type PathwayWrite, type UlnConfigValue } from './plan';
+import type { Progress } from './progress';
+
+/** One OApp (hub or vault) on the local chain, talking to `remoteOApp` on `remoteEid`. */
+export interface PathwaySide {
+  oapp: string;
+  remoteEid: number;
+  remoteOApp: string;
+  endpoint: string;
+  sendUln302: string;
+  receiveUln302: string;
+  worker: string;
+  /** Relayer EOA: the required DVN that verifies on this chain's ReceiveUln302. */
+  dvnSigner: string;
+  /** Confirmations of this chain (outbound packets) and of the remote chain (inbound packets). */
+  localConfirmations: number;
+  remoteConfirmations: number;
+  maxMessageSize: number;
+  enforcedOptions: Record<number, string>;
+}
+
+const OAPP_ABI = [
+  'function peers(uint32 eid) view returns (bytes32)',
+  'function setPeer(uint32 eid, bytes32 peer)',
+  'function enforcedOptions(uint32 eid, uint16 msgType) view returns (bytes)',
+  'function setEnforcedOptions(tuple(uint32 eid, uint16 msgType, bytes options)[] params)',
+];
+
+const toUln = (raw: {
+  confirmations: bigint;
+  requiredDVNCount: bigint | number;
+  optionalDVNCount: bigint | number;
+  optionalDVNThreshold: bigint | number;
+  requiredDVNs: string[];
+  optionalDVNs: string[];
+}): UlnConfigValue => ({
+  confirmations: BigInt(raw.confirmations),
+  requiredDVNCount: Number(raw.requiredDVNCount),
+  optionalDVNCount: Number(raw.optionalDVNCount),
+  optionalDVNThreshold: Number(raw.optionalDVNThreshold),
+  requiredDVNs: [...raw.requiredDVNs],
+  optionalDVNs: [...raw.optionalDVNs],
+});
+
+export function desiredPathway(side: PathwaySide): DesiredPathway {
+  return {
+    peer: addressToBytes32(side.remoteOApp),
+    sendLibrary: side.sendUln302,
+    receiveLibrary: side.receiveUln302,
+    sendUln: ulnConfig(side.localConfirmations, [side.worker]),
+    executor: { maxMessageSize: side.maxMessageSize, executor: side.worker },
+    receiveUln: ulnConfig(side.remoteConfirmations, [side.dvnSigner]),
+    enforcedOptions: side.enforcedOptions,
+  };
+}
+
+export async function readPathway(session: ChainSession, side: PathwaySide): Promise<OAppPathwayState> {
+  const runner = session.provider;
+  const endpoint = lzContract('EndpointV2', side.endpoint, session.deployer);
+  const sendUln = lzContract('SendUln302', side.sendUln302, session.deployer);
+  const receiveUln = lzContract('ReceiveUln302', side.receiveUln302, session.deployer);
+  const oapp = new Contract(side.oapp, OAPP_ABI, runner);
+  const [peer, sendLib, sendIsDefault, receiveLib, sendUlnRaw, executorRaw, receiveUlnRaw] = await Promise.all([
+    oapp.getFunction('peers')(side.remoteEid) as Promise<string>,
+    endpoint.getSendLibrary(side.oapp, side.remoteEid) as Promise<string>,
+    endpoint.isDefaultSendLibrary(side.oapp, side.remoteEid) as Promise<boolean>,
+    endpoint.getReceiveLibrary(side.oapp, side.remoteEid),
+    sendUln.getAppUlnConfig(side.oapp, side.remoteEid),
+    sendUln.executorConfigs(side.oapp, side.remoteEid),
+    receiveUln.getAppUlnConfig(side.oapp, side.remoteEid),
+  ]);
+  const enforcedOptions: Record<number, string> = {};
+  for (const type of Object.keys(side.enforcedOptions)) {
+    enforcedOptions[Number(type)] = ((await oapp.getFunction('enforcedOptions')(side.remoteEid, Number(type))) as string).toLowerCase();
+  }
+  return {
+    peer,
+    sendLibrary: { lib: sendLib, isDefault: sendIsDefault },
+    receiveLibrary: { lib: receiveLib[0], isDefault: receiveLib[1] },
+    sendUln: toUln(sendUlnRaw),
+    executor: { maxMessageSize: Number(executorRaw[0]), executor: executorRaw[1] },
+    receiveUln: toUln(receiveUlnRaw),
+    enforcedOptions,
+  };
+}
+
+async function applyWrite(session: ChainSession, side: PathwaySide, desired: DesiredPathway, write: PathwayWrite): Promise<void> {
+  const endpoint = lzContract('EndpointV2', side.endpoint, session.deployer);
+  const oapp = new Contract(side.oapp, OAPP_ABI, session.deployer);
+  const eid = side.remoteEid;
+  const wait = async (tx: Promise<{ wait(): Promise<unknown> }>) => void (await (await tx).wait());
+  switch (write.kind) {
+    case 'setPeer':
+      return wait(oapp.getFunction('setPeer')(eid, desired.peer));
+    case 'setSendLibrary':
+      return wait(endpoint.setSendLibrary(side.oapp, eid, side.sendUln302));
+    case 'setReceiveLibrary':
+      return wait(endpoint.setReceiveLibrary(side.oapp, eid, side.receiveUln302, 0));
+    case 'setSendConfig': {
+      const params = [];
+      if (write.executor) params.push({ eid, configType: CONFIG_TYPE_EXECUTOR, config: encodeExecutorConfig(side.maxMessageSize, side.worker) });
+      if (write.uln) params.push({ eid, configType: CONFIG_TYPE_ULN, config: encodeUlnConfig(side.localConfirmations, [side.worker]) });
+      return wait(endpoint.setConfig(side.oapp, side.sendUln302, params));
+    }
+    case 'setReceiveConfig':
+      return wait(endpoint.setConfig(side.oapp, side.receiveUln302, [{ eid, configType: CONFIG_TYPE_ULN, config: encodeUlnConfig(side.remoteConfirmations, [side.dvnSigner]) }]));
+    case 'setEnforcedOptions':
+      return wait(oapp.getFunction('setEnforcedOptions')(write.messageTypes.map((msgType) => ({ eid, msgType, options: desired.enforcedOptions[msgType]! }))));
+  }
+}
+
+const describeWrite = (write: PathwayWrite): string =>
+  write.kind === 'setSendConfig'
+    ? `setConfig(send: ${[write.executor && 'executor', write.uln && 'ULN'].filter(Boolean).join(' + ')})`
+    : write.kind === 'setEnforcedOptions'
+      ? `setEnforcedOptions(types ${write.messageTypes.join(', ')})`
+      : write.kind;
+
+/** Reads the OApp's pathway settings and writes only what differs. Returns the writes made. */
+export async function ensurePathway(session: ChainSession, side: PathwaySide, label: string, progress: Progress): Promise<PathwayWrite[]> {
+  const desired = desiredPathway(side);
+  const writes = planPathway(await readPathway(session, side), desired);
+  for (const write of writes) {
+    await progress.step(`${label}: ${describeWrite(write)}`, () => applyWrite(session, side, desired, write));
+  }
+  return writes;
+}

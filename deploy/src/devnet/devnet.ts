@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, rmSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { MaxUint256, parseUnits } from 'ethers';
+import { TestERC20__factory, devWallet, startHardhatNode, type LocalChain } from '@tributary/contracts';
+import type { Manifest } from '@tributary/protocol';
+import { parseDeployConfig } from '../config/schema';
+import { makeProvider } from '../deploy/chain-session';
+import { deploy } from '../deploy/deployer';
+import type { ManifestSidecar } from '../deploy/manifest-io';
+import { startServiceProcess, waitForHttp, type ServiceProcess } from '../processes';
+import { DEVNET_CHAINS, DEV_ACCOUNTS, devnetDeployConfig } from './devnet-config';
+import { CorrelatedWalk, PriceSimulator } from './price-simulator';
+
+export interface DevnetOptions {
+  /** Where the manifest, logs and the embedded databases go. */
+  dir: string;
+  /** First chain's port; the others follow (port + 1, port + 2). */
+  chainPort: number;
+  aggregatorPort: number;
+  relayerPort: number;
+  blockTimeMs: number;
+  log: (line: string) => void;
+  /** Chain heartbeat/decay (s), shortened by tests that watch a silent chain decay. */
+  heartbeatSeconds?: number;
+  decayWindowSeconds?: number;
+  /** Run the price simulator (default true). */
+  simulatePrices?: boolean;
+}
+
+export interface Devnet {
+  chains: LocalChain[];
+  manifestPath: string;
+  manifest: Manifest;
+  sidecar: ManifestSidecar;
+  services: { relayer: ServiceProcess; aggregator: ServiceProcess };
+  urls: { aggregator: string; relayer: string };
+  simulator?: PriceSimulator;
+  /** Restarts the relayer and the aggregator (they read the manifest at start). */
+  restartServices(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const workspaceRoot = resolve(__dirname, '..', '..', '..');
+
+/** Mints every test token to the demo traders and approves the vaults for them. */
+async function fundDemoAccounts(manifest: Manifest, sidecar: ManifestSidecar): Promise<void> {
+  await Promise.all(
+    manifest.chains
+      .filter((c) => c.role === 'collateral')
+      .map(async (chain) => {
+        const provider = makeProvider(chain.rpcUrl, chain.chainId);
+        const deployer = devWallet(DEV_ACCOUNTS.deployer, provider);
+        const tokens = Object.values(sidecar.chains.find((c) => c.eid === chain.eid)?.testTokens ?? {});
+        for (let i = DEV_ACCOUNTS.firstTrader; i <= DEV_ACCOUNTS.lastTrader; i++) {
+          const trader = devWallet(i, provider);
+          for (const token of tokens) {
+            const asset = chain.assets.find((a) => a.token.toLowerCase() === token.toLowerCase())!;
+            const erc20 = TestERC20__factory.connect(token, deployer);
+            await (await erc20.mint(trader.address, parseUnits('1000000', asset.decimals))).wait();
+            await (await erc20.connect(trader).approve(chain.contracts.vault!, MaxUint256)).wait();
+          }
+        }
+        provider.destroy();
+      }),
+  );
+}
+
+async function setAutomine(chains: LocalChain[], on: boolean): Promise<void> {
+  await Promise.all(
+    chains.map(async (chain) => {
+      const provider = makeProvider(chain.rpcUrl, chain.chainId);
+      await provider.send('evm_setAutomine', [on]);
+      provider.destroy();
+    }),
+  );
+}
+
+export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
+  mkdirSync(options.dir, { recursive: true });
+  const manifestPath = join(options.dir, 'manifest.json');
+  // Fresh chains every start: an old manifest would name contracts that no longer exist.
+  for (const file of ['manifest.json', 'manifest.extra.json', 'relayer.sqlite', 'aggregator.sqlite']) rmSync(join(options.dir, file), { force: true });
+  const chains: LocalChain[] = [];
+  const services: Partial<Devnet['services']> = {};
+  let simulator: PriceSimulator | undefined;
+  const stop = async () => {
+    unwatchFile(manifestPath);
+    await simulator?.stop();
+    await Promise.all(Object.values(services).map((s) => s.stop()));
+    await Promise.all(chains.map((c) => c.stop()));
+  };
+  try {
+    options.log(`starting ${DEVNET_CHAINS.length} hardhat nodes (${options.blockTimeMs} ms blocks) on ports ${options.chainPort}–${options.chainPort + DEVNET_CHAINS.length - 1}…`);
+    chains.push(
+      ...(await Promise.all(
+        DEVNET_CHAINS.map((chain, i) =>
+          startHardhatNode({ chainId: chain.chainId, port: options.chainPort + i, blockTimeMs: options.blockTimeMs, logFile: createWriteStream(join(options.dir, `chain-${chain.name}.log`)) }),
+        ),
+      )),
+    );
+    // Deploy with a block per transaction, then hand the chains back to interval mining.
+    await setAutomine(chains, true);
+    const config = parseDeployConfig(
+      devnetDeployConfig({ rpcUrls: chains.map((c) => c.rpcUrl), heartbeatSeconds: options.heartbeatSeconds, decayWindowSeconds: options.decayWindowSeconds }),
+    );
+    const result = await deploy({ config, manifestPath, log: options.log, env: { ...process.env, DEPLOYER_PRIVATE_KEY: '' } });
+    options.log('funding demo accounts 5–19 with test USDC/WETH/WBTC…');
+    await fundDemoAccounts(result.manifest, result.sidecar);
+    await setAutomine(chains, false);
+
+    // The relayer's operator API key goes to a 0600 file, never to the console.
+    const apiKey = randomBytes(24).toString('hex');
+    writeFileSync(join(options.dir, 'relayer-api-key'), apiKey, { mode: 0o600 });
+    const startRelayer = () =>
+      startServiceProcess(
+        'relayer',
+        join(workspaceRoot, 'relayer', 'dist', 'main.js'),
+        {
+          MANIFEST_PATH: manifestPath,
+          PORT: String(options.relayerPort),
+          SQLJS_PATH: join(options.dir, 'relayer.sqlite'),
+          RELAYER_PRIVATE_KEY: devWallet(DEV_ACCOUNTS.relayer).privateKey,
+          RELAYER_API_KEY: apiKey,
+          LOG_LEVEL: 'info',
+        },
+        join(options.dir, 'relayer.log'),
+      );
+    const startAggregator = () =>
+      startServiceProcess(
+        'aggregator',
+        join(workspaceRoot, 'aggregator', 'dist', 'main.js'),
+        {
+          MANIFEST_PATH: manifestPath,
+          PORT: String(options.aggregatorPort),
+          SQLJS_PATH: join(options.dir, 'aggregator.sqlite'),
+          AGGREGATOR_PUSHER_PRIVATE_KEY: devWallet(DEV_ACCOUNTS.pusher).privateKey,
+          INDEXER_POLL_MS: '500',
+          LOG_LEVEL: 'info',
+        },
+        join(options.dir, 'aggregator.log'),
+      );
+    const urls = { aggregator: `http://127.0.0.1:${options.aggregatorPort}`, relayer: `http://127.0.0.1:${options.relayerPort}` };
+    const startServices = async () => {
+      services.relayer = startRelayer();
+      services.aggregator = startAggregator();
+      await waitForHttp(`${urls.relayer}/health`, services.relayer);
+      await waitForHttp(`${urls.aggregator}/health`, services.aggregator);
+    };
+    options.log('starting the relayer and the aggregator…');
+    await startServices();
+
+    if (options.simulatePrices ?? true) {
+      const trading = result.manifest.chains.find((c) => c.role === 'trading')!;
+      const provider = makeProvider(trading.rpcUrl, trading.chainId);
+      const assets = result.manifest.assets.map((a) => ({
+        symbol: a.symbol,
+        price: config.assets.find((c) => c.assetId === a.assetId)!.initialPrice ?? 1,
+        volatility: a.volatility,
+      }));
+      simulator = new PriceSimulator({
+        signer: devWallet(DEV_ACCOUNTS.oracle, provider),
+        feeds: result.manifest.assets.map((a) => ({ symbol: a.symbol, address: a.priceFeed! })),
+        walk: new CorrelatedWalk(assets, config.correlations),
+        intervalMs: Math.max(options.blockTimeMs, 1000) * 2,
+        dtDays: 1 / 24,
+        onError: (error) => options.log(`price simulator: ${(error as Error).message}`),
+      });
+      simulator.start();
+    }
+
+    let restarting: Promise<void> | undefined;
+    const restartServices = async () => {
+      restarting ??= (async () => {
+        await Promise.all(Object.values(services).map((s) => s.stop()));
+        await startServices();
+      })().finally(() => (restarting = undefined));
+      return restarting;
+    };
+    // add-chain rewrites the manifest: restart both services so they follow the new chain.
+    watchFile(manifestPath, { interval: 500 }, (current, previous) => {
+      if (current.mtimeMs === previous.mtimeMs) return;
+      options.log('manifest changed (add-chain?): restarting the relayer and the aggregator…');
+      restartServices().then(
+        () => options.log('relayer and aggregator restarted with the new manifest'),
+        (error: unknown) => options.log(`restart failed: ${(error as Error).message}`),
+      );
+    });
+
+    return {
+      chains,
+      manifestPath,
+      manifest: result.manifest,
+      sidecar: result.sidecar,
+      services: services as Devnet['services'],
+      urls,
+      simulator,
+      restartServices,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
