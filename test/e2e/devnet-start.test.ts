@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 // The command `npm start` runs, as a real process: chains, relayer and aggregator all start,
 // answer /health, and Ctrl-C (SIGINT) stops every one of them.
 const cli = resolve(__dirname, '..', '..', 'deploy', 'dist', 'cli.js');
-const ports = { chain: 18545, aggregator: 13000, relayer: 13100 };
+const ports = { chain: 18800, aggregator: 18810, relayer: 18811 };
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -42,6 +42,19 @@ describe('devnet (npm start)', () => {
     expect(await answers(`http://127.0.0.1:${ports.relayer}/health`)).toBe(true);
     const metrics = await (await fetch(`http://127.0.0.1:${ports.aggregator}/metrics`)).text();
     expect(metrics).toContain('process_cpu_seconds_total');
+    expect(output).toContain(`API docs    http://127.0.0.1:${ports.aggregator}/docs`);
+    expect(await answers(`http://127.0.0.1:${ports.aggregator}/docs`)).toBe(true);
+    // Three chains, each answering its own chain id.
+    for (const [i, chainId] of [31337, 31338, 31339].entries()) {
+      const response = await fetch(`http://127.0.0.1:${ports.chain + i}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }) });
+      expect(Number(((await response.json()) as { result: string }).result)).toBe(chainId);
+    }
+    // The deploy wrote a manifest the services accept, and a second deploy of its recorded config sends nothing.
+    const status = spawn(process.execPath, [cli, 'status', '--manifest', join(dir, 'manifest.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let statusOutput = '';
+    status.stdout.on('data', (c: Buffer) => (statusOutput += c.toString()));
+    expect(await new Promise((r) => status.once('exit', r))).toBe(0);
+    expect(statusOutput).toMatch(/collateral-b\s+eid 40103 collateral ok/);
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);

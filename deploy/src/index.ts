@@ -1,0 +1,11 @@
+export * from './config/schema';
+export * from './deploy/plan';
+export * from './deploy/chain-session';
+export { deploy, resolveOperators, loadGasSnapshot, recordedConfig, type DeployOptions, type DeployResult } from './deploy/deployer';
+export { addChain, UnknownDeploymentError, type AddChainOptions } from './deploy/add-chain';
+export { deploymentStatus, formatStatus, UnknownChainError, type DeploymentStatus } from './deploy/status';
+export { readSidecar, sidecarPath, type ManifestSidecar } from './deploy/manifest-io';
+export { startDevnet, type Devnet, type DevnetOptions } from './devnet/devnet';
+export { DEVNET_CHAINS, DEV_ACCOUNTS, devnetDeployConfig, devnetExtraChain } from './devnet/devnet-config';
+export { CorrelatedWalk, PriceSimulator, cholesky, seededRandom } from './devnet/price-simulator';
+export { startServiceProcess, waitForHttp, type ServiceProcess } from './processes';

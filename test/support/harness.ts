@@ -1,0 +1,124 @@
+import { JsonRpcProvider, Network, NonceManager, parseUnits, type Signer } from 'ethers';
+import {
+  CollateralVault__factory,
+  CreditManager__factory,
+  MSG_ATTEST,
+  MSG_WITHDRAW_REQUEST,
+  MarginHub__factory,
+  PerpMarket__factory,
+  SettablePriceFeed__factory,
+  TestERC20__factory,
+  devWallet,
+} from '@tributary/contracts';
+import type { Manifest, ManifestChain } from '@tributary/protocol';
+
+export function provider(chain: Pick<ManifestChain, 'rpcUrl' | 'chainId'>): JsonRpcProvider {
+  const p = new JsonRpcProvider(chain.rpcUrl, Network.from(chain.chainId), { staticNetwork: true, cacheTimeout: -1 });
+  p.pollingInterval = 100;
+  return p;
+}
+
+/** Polls `probe` until it returns a value that is not undefined; fails with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
+export interface AccountView {
+  address: string;
+  collateral: { eid: number; assetId: number; symbol: string | null; balance: string }[];
+  credit: { limit: string; used: string } | null;
+}
+
+/** Typed handles on one manifest's contracts, for a trader (dev account `index`) and the devnet's oracle. */
+export class Deployment {
+  readonly providers = new Map<number, JsonRpcProvider>();
+
+  constructor(readonly manifest: Manifest) {
+    for (const chain of manifest.chains) this.providers.set(chain.eid, provider(chain));
+  }
+
+  chain(name: string): ManifestChain {
+    const chain = this.manifest.chains.find((c) => c.name === name);
+    if (!chain) throw new Error(`no chain ${name} in the manifest`);
+    return chain;
+  }
+
+  get trading(): ManifestChain {
+    return this.manifest.chains.find((c) => c.role === 'trading')!;
+  }
+
+  assetId(symbol: string): number {
+    return this.manifest.assets.find((a) => a.symbol === symbol)!.assetId;
+  }
+
+  wallet(index: number, chain: ManifestChain): Signer {
+    return new NonceManager(devWallet(index, this.providers.get(chain.eid)!));
+  }
+
+  vault(chain: ManifestChain, signer: Signer) {
+    return CollateralVault__factory.connect(chain.contracts.vault!, signer);
+  }
+
+  token(chain: ManifestChain, symbol: string, signer: Signer) {
+    const asset = chain.assets.find((a) => a.assetId === this.assetId(symbol))!;
+    return { contract: TestERC20__factory.connect(asset.token, signer), decimals: asset.decimals };
+  }
+
+  hub() {
+    return MarginHub__factory.connect(this.trading.contracts.hub!, this.providers.get(this.trading.eid)!);
+  }
+
+  creditManager() {
+    return CreditManager__factory.connect(this.trading.contracts.creditManager!, this.providers.get(this.trading.eid)!);
+  }
+
+  perpMarket(signer: Signer) {
+    return PerpMarket__factory.connect(this.trading.contracts.perpMarket!, signer);
+  }
+
+  /** Deposits `amount` (human units) and returns the deposit's receipt. */
+  async deposit(chain: ManifestChain, trader: Signer, symbol: string, amount: string) {
+    const vault = this.vault(chain, trader);
+    const { decimals } = this.token(chain, symbol, trader);
+    const fee = await vault.quote(MSG_ATTEST);
+    return (await (await vault.deposit(this.assetId(symbol), parseUnits(amount, decimals), await trader.getAddress(), { value: fee })).wait())!;
+  }
+
+  /** Requests a withdrawal; returns its requestId. */
+  async requestWithdraw(chain: ManifestChain, trader: Signer, symbol: string, amount: string): Promise<bigint> {
+    const vault = this.vault(chain, trader);
+    const { decimals } = this.token(chain, symbol, trader);
+    const fee = await vault.quote(MSG_WITHDRAW_REQUEST);
+    const receipt = (await (await vault.requestWithdraw(this.assetId(symbol), parseUnits(amount, decimals), { value: fee })).wait())!;
+    const event = receipt.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === 'WithdrawalRequested');
+    return event!.args.requestId as bigint;
+  }
+
+  /** Sets a settable feed's USD price as the devnet's oracle account (dev account 3). */
+  async setPrice(symbol: string, usd: number): Promise<void> {
+    const feed = this.manifest.assets.find((a) => a.symbol === symbol)!.priceFeed!;
+    const oracle = devWallet(3, this.providers.get(this.trading.eid)!);
+    await (await SettablePriceFeed__factory.connect(feed, oracle).setPrice(parseUnits(usd.toFixed(8), 8))).wait();
+  }
+
+  close(): void {
+    for (const p of this.providers.values()) p.destroy();
+  }
+}
