@@ -1,8 +1,12 @@
 /**
- * Relayer throughput: two `hardhat node` processes (automine by default: a block per transaction; set
- * BENCH_BLOCK_TIME_MS for interval mining), real EndpointV2 + ULN302, the relayer as its own process
- * (`node dist/main.js`, sql.js unless DATABASE_URL is set). Sends N pings alpha → beta, then reads from the
- * relayer's own store the source-confirmation → lzReceive latency of each packet.
+ * Relayer throughput: two `hardhat node` processes mining a block every second (BENCH_BLOCK_TIME_MS,
+ * default 1000), real EndpointV2 + ULN302, the relayer as its own process (`node dist/main.js`, sql.js
+ * unless DATABASE_URL is set), 1 confirmation.
+ *
+ * BENCH_MODE=backlog (default): N pings alpha → beta are sent and mined first, then the relayer starts;
+ *   packets/s = N / (relayer start → last lzReceive). Latency includes waiting in that backlog.
+ * BENCH_MODE=stream: the relayer runs while the N pings are sent (latency under a steady stream).
+ * Latency = source confirmation reached → lzReceive mined, read from the relayer's store (confirmed_at, delivered_at).
  *
  *   npm run build -w @tributary/relayer && npm run bench -w @tributary/relayer   (BENCH_PACKETS=200)
  */
@@ -16,7 +20,8 @@ import { RelayerProcess } from '../test/helpers/relayer-process';
 import { freshDatabase } from '../test/helpers/database';
 
 const PACKETS = Number(process.env.BENCH_PACKETS ?? 200);
-const BLOCK_TIME_MS = process.env.BENCH_BLOCK_TIME_MS ? Number(process.env.BENCH_BLOCK_TIME_MS) : undefined;
+const BLOCK_TIME_MS = Number(process.env.BENCH_BLOCK_TIME_MS ?? 1000) || undefined;
+const MODE = process.env.BENCH_MODE === 'stream' ? 'stream' : 'backlog';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
@@ -28,7 +33,6 @@ async function main(): Promise<void> {
     startHardhatNode({ chainId: 62001, port: 18680, blockTimeMs: BLOCK_TIME_MS }),
     startHardhatNode({ chainId: 62002, port: 18681, blockTimeMs: BLOCK_TIME_MS }),
   ]);
-  console.error('chains up');
   const db = await freshDatabase('bench');
   let relayer: RelayerProcess | undefined;
   try {
@@ -36,15 +40,24 @@ async function main(): Promise<void> {
       { name: 'alpha', eid: 40501, chainId: 62001, rpcUrl: chains[0].rpcUrl, confirmations: 1 },
       { name: 'beta', eid: 40502, chainId: 62002, rpcUrl: chains[1].rpcUrl, confirmations: 1 },
     ]);
-    console.error('deployed');
     const [a, b] = network.chains;
     const configPath = join(dir, 'relayer.json');
     writeFileSync(configPath, JSON.stringify(network.relayerConfig({ pollIntervalMs: 250 })));
     relayer = new RelayerProcess({ ...db.env, ...network.keyEnv(), RELAYER_CONFIG: configPath, PORT: '18690', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' }, join(dir, 'relayer.log'));
-    await relayer.start();
-    const started = Date.now();
-    await sendPings(a, b, PACKETS, trader(a));
-    const sent = Date.now();
+    let sendSeconds: number;
+    let started: number;
+    if (MODE === 'backlog') {
+      const t = Date.now();
+      await sendPings(a, b, PACKETS, trader(a));
+      sendSeconds = (Date.now() - t) / 1000;
+      await relayer.start();
+      started = Date.now();
+    } else {
+      await relayer.start();
+      started = Date.now();
+      await sendPings(a, b, PACKETS, trader(a));
+      sendSeconds = (Date.now() - started) / 1000;
+    }
     let state = await pathwayState(a, b);
     while (state.received < PACKETS && Date.now() - started < 600_000) {
       await new Promise((r) => setTimeout(r, 200));
@@ -59,11 +72,12 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify(
         {
+          mode: MODE,
           mining: BLOCK_TIME_MS ? `interval ${BLOCK_TIME_MS} ms` : 'automine',
           database: db.kind,
           packets: PACKETS,
           delivered: state.received,
-          sendSeconds: (sent - started) / 1000,
+          sendSeconds,
           totalSeconds: seconds,
           packetsPerSecond: Number((state.received / seconds).toFixed(2)),
           latencySeconds: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] },

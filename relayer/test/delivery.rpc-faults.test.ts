@@ -1,3 +1,4 @@
+import { RelayerMetrics } from '../src/metrics/relayer-metrics';
 import { startHardhatNode, type LocalChain } from '@tributary/contracts';
 import { freshDatabase, type TestDatabase } from './helpers/database';
 import { startFaultyProxy, type FaultyProxy } from './helpers/faulty-rpc-proxy';
@@ -56,7 +57,7 @@ describe('delivery through a faulty RPC (HTTP 500, JSON-RPC errors, answers with
     // Three transactions per packet on each destination, none twice.
     expect(ab.relayerTxCount).toBe(3 * PACKETS_EACH_WAY);
     expect(ba.relayerTxCount).toBe(3 * PACKETS_EACH_WAY);
-    const metrics = await relayer.app.get((await import('../src/metrics/relayer-metrics')).RelayerMetrics).registry.metrics();
+    const metrics = await relayer.app.get(RelayerMetrics).registry.metrics();
     expect(metrics).toMatch(/tributary_relayer_rpc_errors_total\{chain="alpha",method="[a-zA-Z_]+"\} \d+/);
   }, 120_000);
 });

@@ -73,7 +73,7 @@ export class PacketProcessor {
     if (step.action === 'verify' && !sourceChecked && !(await this.sourceIsFinal(packet))) return false;
     const action = step.action;
     const request = await this.buildRequest(action, packet, dst, submitter);
-    await submitter.send(request, (tx) => this.save(packet, { status: step.status, ...this.pendingPatch(action, tx) }));
+    await submitter.send(request, (tx) => this.saveDurably(packet, { status: step.status, ...this.pendingPatch(action, tx) }));
     this.metrics.transactions.inc({ chain: dst.config.name, action, result: 'sent' });
     return true;
   }
@@ -117,7 +117,7 @@ export class PacketProcessor {
     if (now - (packet.pendingTxSentAt ?? now) > dst.config.gas.stuckTimeoutMs) {
       const request = await this.buildRequest(action, packet, dst, submitter, false);
       const stuck = { nonce: packet.pendingTxNonce!, maxFeePerGas: Transaction.from(packet.pendingTxRaw!).maxFeePerGas ?? 0n };
-      const replacement = await submitter.replace(request, stuck, (tx) => this.save(packet, this.pendingPatch(action, tx)));
+      const replacement = await submitter.replace(request, stuck, (tx) => this.saveDurably(packet, this.pendingPatch(action, tx)));
       this.metrics.transactions.inc({ chain: dst.config.name, action, result: 'replaced' });
       this.logger.warn({ msg: 'stuck transaction replaced', chain: dst.config.name, action, nonce: stuck.nonce, hash: replacement.hash });
     }
@@ -178,6 +178,12 @@ export class PacketProcessor {
 
   private pathwayLabels(packet: PacketEntity) {
     return { src_chain: this.chains.nameOf(packet.srcEid), dst_chain: this.chains.nameOf(packet.dstEid) };
+  }
+
+  /** Write-ahead: the signed transaction is on disk before it is broadcast. */
+  private async saveDurably(packet: PacketEntity, patch: PacketPatch): Promise<void> {
+    await this.save(packet, patch);
+    this.packets.flush();
   }
 
   /** Applies `patch` to the row (while the claim holds) and to the in-memory entity. */

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { LessThan, MoreThan, type DataSource, type Repository } from 'typeorm';
 import { BlockCheckpointEntity } from '../database/block-checkpoint.entity';
 import { ChainCursorEntity } from '../database/chain-cursor.entity';
+import { DurableStore } from '../database/durable-store';
 
 /** How many recent scan checkpoints per chain are kept to walk back through on a reorg. */
 export const CHECKPOINTS_KEPT = 256;
@@ -18,7 +19,10 @@ export class CursorRepository {
   private readonly cursors: Repository<ChainCursorEntity>;
   private readonly checkpoints: Repository<BlockCheckpointEntity>;
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    @Optional() private readonly durable?: DurableStore,
+  ) {
     this.cursors = dataSource.getRepository(ChainCursorEntity);
     this.checkpoints = dataSource.getRepository(BlockCheckpointEntity);
   }
@@ -33,6 +37,7 @@ export class CursorRepository {
     await this.checkpoints.save({ eid, number: checkpoint.number, hash: checkpoint.hash });
     await this.cursors.save({ eid, nextBlock: BigInt(checkpoint.number + 1), updatedAt: new Date().toISOString() });
     await this.checkpoints.delete({ eid, number: LessThan(checkpoint.number - CHECKPOINTS_KEPT * 16) });
+    this.durable?.markDirty();
   }
 
   /** Newest first. */
@@ -44,5 +49,6 @@ export class CursorRepository {
   async rewind(eid: number, block: number): Promise<void> {
     await this.checkpoints.delete({ eid, number: MoreThan(block) });
     await this.cursors.save({ eid, nextBlock: BigInt(block + 1), updatedAt: new Date().toISOString() });
+    this.durable?.flush();
   }
 }

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, In, LessThanOrEqual, type DataSource, type Repository } from 'typeorm';
 import { ACTIVE_STATUSES, type PacketStatus } from '../core/packet-state';
+import { DurableStore } from '../database/durable-store';
 import { PacketEntity } from '../database/packet.entity';
 
 export type PacketPatch = Partial<Omit<PacketEntity, 'guid'>>;
@@ -18,7 +19,10 @@ export class PacketRepository {
   private readonly postgres: boolean;
   private sqljsClaims: Promise<unknown> = Promise.resolve();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() private readonly durable?: DurableStore,
+  ) {
     this.repo = dataSource.getRepository(PacketEntity);
     this.postgres = dataSource.options.type === 'postgres';
   }
@@ -29,6 +33,7 @@ export class PacketRepository {
 
   async insert(packet: PacketEntity): Promise<void> {
     await this.repo.createQueryBuilder().insert().into(PacketEntity).values(packet).orIgnore().execute();
+    this.durable?.markDirty();
   }
 
   /**
@@ -62,6 +67,7 @@ export class PacketRepository {
         .where({ guid: In(guids) })
         .andWhere(new Brackets((b) => b.where('claim_until IS NULL').orWhere('claim_until < :now', { now })))
         .execute();
+      this.durable?.markDirty();
       return repo.findBy({ guid: In(guids), claimedBy: workerId });
     };
     if (this.postgres) return this.dataSource.transaction((manager) => claim(manager.getRepository(PacketEntity)));
@@ -74,6 +80,7 @@ export class PacketRepository {
   /** Writes `patch` only while `workerId` still holds the claim; false when the claim was lost. */
   async updateClaimed(guid: string, workerId: string, patch: PacketPatch): Promise<boolean> {
     const result = await this.repo.update({ guid, claimedBy: workerId }, patch);
+    this.durable?.markDirty();
     return (result.affected ?? 1) > 0;
   }
 
@@ -85,15 +92,23 @@ export class PacketRepository {
     const result = this.postgres
       ? await this.repo.update({ claimedBy: workerId }, { claimedBy: null, claimUntil: null })
       : await this.repo.createQueryBuilder().update().set({ claimedBy: null, claimUntil: null }).where('claimed_by IS NOT NULL').execute();
+    this.durable?.markDirty();
     return result.affected ?? 0;
   }
 
   async release(guid: string, workerId: string): Promise<void> {
     await this.repo.update({ guid, claimedBy: workerId }, { claimedBy: null, claimUntil: null });
+    this.durable?.markDirty();
   }
 
-  update(guid: string, patch: PacketPatch): Promise<unknown> {
-    return this.repo.update({ guid }, patch);
+  async update(guid: string, patch: PacketPatch): Promise<void> {
+    await this.repo.update({ guid }, patch);
+    this.durable?.markDirty();
+  }
+
+  /** Makes every write so far durable (sql.js: writes the file now). Called before a transaction is broadcast. */
+  flush(): void {
+    this.durable?.flush();
   }
 
   async page(status: PacketStatus | undefined, offset: number, limit: number): Promise<PacketPage> {
