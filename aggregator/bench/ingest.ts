@@ -22,7 +22,8 @@ import { ChainEventEntity } from '../src/ledger/entities/ledger.entities';
 
 const EVENTS = Number(process.argv[process.argv.indexOf('--events') + 1]) || 200_000;
 const PER_BLOCK = 20;
-const BLOCKS_PER_BATCH = Number(process.env.BENCH_BLOCKS_PER_BATCH ?? 250);
+// One batch = one indexer block range (1000 blocks × 20 logs); BENCH_BLOCKS_PER_BATCH overrides.
+const BLOCKS_PER_BATCH = Number(process.env.BENCH_BLOCKS_PER_BATCH ?? 1000);
 const CHAIN = { chainId: 31337, eid: 40101 };
 const HUB = getAddress(hexlify(randomBytes(20)));
 

@@ -43,7 +43,7 @@ describe('REST API', () => {
     const body = (await request(agg.http).get(`/v1/accounts/${ALICE.toLowerCase()}`).expect(200)).body;
     expect(body).toEqual({
       address: ALICE,
-      collateral: [{ eid: 40102, chain: null, assetId: 1, symbol: null, balance: '5000000000', sequence: '1', vaultBalance: '0', vaultSequence: '0' }],
+      collateral: [{ eid: 40102, chain: null, assetId: 1, symbol: null, balance: '5000000000', sequence: '1', attestedBlock: 10, vaultBalance: '0', vaultSequence: '0' }],
       positions: [{ marketId: 0, size: '-1000000000000000000', entryPrice: '2000000000000000000000', margin: '200000000000000000000', lastPrice: '2000000000000000000000', realizedPnl: '0' }],
       credit: { limit: '7000000000000000000000', epoch: '3', liquidatable: false, used: '0', reserved: '0' },
       withdrawals: [{ eid: 40102, requestId: '1', assetId: 1, amount: '1000000', status: 'approved', approved: true, reason: 0, reservedValue: '950000000000000000' }],

@@ -12,6 +12,7 @@ export function collateralView(row: CollateralRow, registry: ChainRegistry) {
     symbol: registry.asset(row.assetId)?.symbol ?? null,
     balance: row.balance.toString(),
     sequence: row.sequence.toString(),
+    attestedBlock: row.attestedBlock,
     vaultBalance: row.vaultBalance.toString(),
     vaultSequence: row.vaultSequence.toString(),
   };

@@ -97,6 +97,19 @@ export class LedgerQueryRepository {
     return rows.map((r) => ({ ...r }));
   }
 
+  /** Per collateral chain (eid): the newest trading-chain block where the hub applied one of its attestations. */
+  async lastAttestationBlocks(): Promise<Map<number, number>> {
+    const rows = await this.dataSource
+      .getRepository(CollateralEntity)
+      .createQueryBuilder('c')
+      .select('c.eid', 'eid')
+      .addSelect('MAX(c.attested_block)', 'block')
+      .where('c.attested_block > 0')
+      .groupBy('c.eid')
+      .getRawMany<{ eid: number | string; block: number | string }>();
+    return new Map(rows.map((r) => [Number(r.eid), Number(r.block)]));
+  }
+
   async latestEpoch(): Promise<CreditEpochRow | null> {
     const [row] = await this.dataSource.getRepository(CreditEpochEntity).find({ order: { epoch: 'DESC' }, take: 1 });
     return row ? { ...row } : null;

@@ -8,6 +8,8 @@ export interface CollateralRow {
   /** Balance the hub stored (AttestationApplied): what the margin ledger counts. */
   balance: bigint;
   sequence: bigint;
+  /** Trading-chain block of the hub attestation that set `balance` (0: none yet); drives chain heartbeats. */
+  attestedBlock: number;
   /** Balance the vault attested on its own chain (BalanceAttested); ahead of `balance` while in flight. */
   vaultBalance: bigint;
   vaultSequence: bigint;
@@ -150,7 +152,7 @@ function applyOne(slice: LedgerSlice, { origin, event }: LedgerEnvelope): void {
       const row = collateralRow(slice, event.account, event.eid, event.assetId);
       const hub = event.kind === 'HubAttestation';
       if (hub ? event.sequence <= row.sequence : event.sequence <= row.vaultSequence) return;
-      if (hub) Object.assign(row, { balance: event.balance, sequence: event.sequence });
+      if (hub) Object.assign(row, { balance: event.balance, sequence: event.sequence, attestedBlock: origin.blockNumber });
       else Object.assign(row, { vaultBalance: event.balance, vaultSequence: event.sequence });
       slice.dirty.collateral.add(collateralKey(row.account, row.eid, row.assetId));
       return;
@@ -238,7 +240,7 @@ function collateralRow(slice: LedgerSlice, account: string, eid: number, assetId
   const key = collateralKey(account, eid, assetId);
   let row = slice.collateral.get(key);
   if (!row) {
-    row = { account, eid, assetId, balance: 0n, sequence: 0n, vaultBalance: 0n, vaultSequence: 0n };
+    row = { account, eid, assetId, balance: 0n, sequence: 0n, attestedBlock: 0, vaultBalance: 0n, vaultSequence: 0n };
     slice.collateral.set(key, row);
   }
   return row;

@@ -132,7 +132,7 @@ class TypeormLedgerWriter implements LedgerWriter {
         origin.chainId, origin.eid, origin.blockNumber, hexToBuffer(origin.blockHash.slice(2)), origin.logIndex, hexToBuffer(origin.txHash.slice(2)), origin.contract, raw.address, origin.name,
         'account' in event ? event.account : null, hexToBuffer(raw.topics.map((t) => t.slice(2)).join('')), hexToBuffer(raw.data.slice(2)),
       ]),
-      conflict: ['chain_id', 'block_hash', 'log_index'],
+      conflict: ['chain_id', 'block_number', 'block_hash', 'log_index'],
       overwrite: [],
     });
   }
@@ -169,10 +169,12 @@ class TypeormLedgerWriter implements LedgerWriter {
     const str = (v: bigint): string => v.toString();
     await bulkUpsert(this.manager, AccountEntity, { columns: ['address'], rows: [...slice.dirty.accounts].map((a) => [a]), conflict: ['address'], overwrite: [] });
     await bulkUpsert(this.manager, CollateralEntity, {
-      columns: ['account', 'eid', 'asset_id', 'balance', 'sequence', 'vault_balance', 'vault_sequence'],
-      rows: pick(slice.collateral, slice.dirty.collateral).map((r) => [r.account, r.eid, r.assetId, str(r.balance), str(r.sequence), str(r.vaultBalance), str(r.vaultSequence)]),
+      columns: ['account', 'eid', 'asset_id', 'balance', 'sequence', 'attested_block', 'vault_balance', 'vault_sequence'],
+      rows: pick(slice.collateral, slice.dirty.collateral).map((r) => [
+        r.account, r.eid, r.assetId, str(r.balance), str(r.sequence), r.attestedBlock, str(r.vaultBalance), str(r.vaultSequence),
+      ]),
       conflict: ['account', 'eid', 'asset_id'],
-      overwrite: ['balance', 'sequence', 'vault_balance', 'vault_sequence'],
+      overwrite: ['balance', 'sequence', 'attested_block', 'vault_balance', 'vault_sequence'],
     });
     await bulkUpsert(this.manager, PositionEntity, {
       columns: ['account', 'market_id', 'size', 'entry_price', 'margin', 'last_price', 'realized_pnl', 'version'],

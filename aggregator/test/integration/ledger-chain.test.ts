@@ -70,6 +70,10 @@ describe('ledger indexed from the chains', () => {
     expect(account.withdrawals).toEqual([expect.objectContaining({ requestId: '1', status: 'settled' })]);
     expect(account.collateral[0]).toEqual(expect.objectContaining({ balance: '4000000000', vaultBalance: '4000000000', sequence: '3', vaultSequence: '3' }));
     expect(account.credit.reserved).toBe('0');
+    const hubBlocks = await agg.ledger.lastAttestationBlocks();
+    expect([...hubBlocks.keys()]).toEqual([VAULT_EID]);
+    expect(hubBlocks.get(VAULT_EID)).toBe(account.collateral[0].attestedBlock);
+    expect(hubBlocks.get(VAULT_EID)).toBeLessThanOrEqual(await net.hubSide.provider.getBlockNumber());
 
     const chains = (await request(agg.http).get('/v1/chains').expect(200)).body;
     expect(chains.indexingEnabled).toBe(true);

@@ -26,7 +26,9 @@ export class LedgerSchema1764200000000 implements MigrationInterface {
           text('contract', '16'), text('address', '42'), text('name', '40'), text('account', '42', { isNullable: true }),
           { name: 'topics', type: binary }, { name: 'data', type: binary },
         ],
-        uniques: [new TableUnique({ name: 'uq_chain_event_identity', columnNames: ['chain_id', 'block_hash', 'log_index'] })],
+        // Identity (chainId, blockHash, logIndex); block_number leads the key because a block hash fixes its number
+        // (same uniqueness) and the index then grows in append order instead of at random hash positions.
+        uniques: [new TableUnique({ name: 'uq_chain_event_identity', columnNames: ['chain_id', 'block_number', 'block_hash', 'log_index'] })],
         indices: [
           new TableIndex({ name: 'ix_chain_event_eid_block', columnNames: ['eid', 'block_number'] }),
           new TableIndex({ name: 'ix_chain_event_account', columnNames: ['account'] }),
@@ -40,7 +42,7 @@ export class LedgerSchema1764200000000 implements MigrationInterface {
         name: 'collateral_balance',
         columns: [
           text('account', '42', { isPrimary: true }), int('eid', { isPrimary: true }), int('asset_id', { isPrimary: true }),
-          amount('balance'), big('sequence'), amount('vault_balance'), big('vault_sequence'),
+          amount('balance'), big('sequence'), int('attested_block'), amount('vault_balance'), big('vault_sequence'),
         ],
       }),
     );

@@ -43,6 +43,7 @@ export class CollateralEntity {
   @PrimaryColumn('integer', { name: 'asset_id' }) assetId!: number;
   @Column({ ...amountColumn }) balance!: bigint;
   @Column({ ...bigintColumn }) sequence!: bigint;
+  @Column('integer', { name: 'attested_block' }) attestedBlock!: number;
   @Column({ ...amountColumn, name: 'vault_balance' }) vaultBalance!: bigint;
   @Column({ ...bigintColumn, name: 'vault_sequence' }) vaultSequence!: bigint;
 }
