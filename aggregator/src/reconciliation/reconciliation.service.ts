@@ -51,8 +51,26 @@ export class ReconciliationService implements OnApplicationBootstrap {
     return this.last;
   }
 
+  /**
+   * Reads run at each chain's last indexed block; if the indexer moved a cursor meanwhile the ledger rows may be
+   * newer than those blocks, so the comparison is redone (a few times) rather than reporting a false difference.
+   */
   async reconcile(): Promise<ReconciliationReport> {
-    const cursors = new Map((await this.ledger.cursors()).map((c) => [c.eid, c.nextBlock - 1]));
+    let report: ReconciliationReport | null = null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const before = await this.cursorBlocks();
+      report = await this.compare(before);
+      if (sameCursors(before, await this.cursorBlocks())) break;
+    }
+    this.publish(report!);
+    return report!;
+  }
+
+  private async cursorBlocks(): Promise<Map<number, number>> {
+    return new Map((await this.ledger.cursors()).map((c) => [c.eid, c.nextBlock - 1]));
+  }
+
+  private async compare(cursors: Map<number, number>): Promise<ReconciliationReport> {
     const trading = this.registry.tradingChain;
     const hubAddress = trading?.contracts.find((c) => c.role === 'hub')?.address;
     const hubBlock = trading ? cursors.get(trading.eid) : undefined;
@@ -81,7 +99,6 @@ export class ReconciliationService implements OnApplicationBootstrap {
       }
       report.chains.push({ eid: chain.eid, block: vaultBlock, rows: rows.length });
     }
-    this.publish(report);
     return report;
   }
 
@@ -95,6 +112,10 @@ export class ReconciliationService implements OnApplicationBootstrap {
     }
     this.last = report;
   }
+}
+
+function sameCursors(a: Map<number, number>, b: Map<number, number>): boolean {
+  return a.size === b.size && [...a].every(([eid, block]) => b.get(eid) === block);
 }
 
 function describe(d: BalanceDifference): string {

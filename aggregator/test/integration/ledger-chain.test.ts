@@ -113,8 +113,9 @@ describe('ledger indexed from the chains', () => {
     await sync();
     const live = await agg.ledger.snapshot();
     expect(live.accounts).toHaveLength(2);
-    // This replay runs the service's own polling loop (as in production), with small block ranges.
-    const replay = await startAggregator({ MANIFEST_PATH: net.manifestPath, INDEXER_MAX_BLOCK_RANGE: '7', INDEXER_POLL_MS: '50' });
+    // This replay runs the service's own polling loop and scheduled reconciliation (as in production), with small
+    // block ranges.
+    const replay = await startAggregator({ MANIFEST_PATH: net.manifestPath, INDEXER_MAX_BLOCK_RANGE: '7', INDEXER_POLL_MS: '50', RECONCILE_INTERVAL_MS: '200' });
     try {
       const deadline = Date.now() + 30_000;
       while (JSON.stringify((await replay.ledger.cursors()).map((c) => c.nextBlock)) !== JSON.stringify((await agg.ledger.cursors()).map((c) => c.nextBlock))) {
@@ -122,6 +123,12 @@ describe('ledger indexed from the chains', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(await replay.ledger.snapshot()).toEqual(live);
+      const started = Date.now();
+      while (!replay.reconciliation.lastReport()?.checked) {
+        if (Date.now() - started > 10_000) throw new Error('no scheduled reconciliation ran');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(replay.reconciliation.lastReport()?.differences).toEqual([]);
     } finally {
       await replay.close();
     }
