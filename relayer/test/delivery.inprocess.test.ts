@@ -1,5 +1,7 @@
+import { keccak256 as keccak, Transaction } from 'ethers';
 import { startHardhatNode, type LocalChain } from '@tributary/contracts';
 import { ENDPOINT_ABI, RECEIVE_ULN_ABI } from '../src/chain/abis';
+import { RelayerMetrics as RelayerMetricsToken } from '../src/metrics/relayer-metrics';
 import { freshDatabase, type TestDatabase } from './helpers/database';
 import { FaultInjector } from './helpers/fault-rpc';
 import { deployPingNetwork, mine, pathwayState, sendPings, type PingNetwork } from './helpers/ping-network';
@@ -143,10 +145,43 @@ describe('relayer delivery on one hardhat node with two endpoints (restarts at e
     );
     expect(lookup[0]).toBe(false);
   });
+
+  it('replaces a stuck transaction at the same nonce with a higher fee', async () => {
+    const [a, b] = network.chains;
+    const r = relayer!;
+    const before = await pathwayState(a, b);
+    await sendPings(a, b, 1);
+    await mine(a.provider, 6);
+    await scanAll(r);
+    await a.provider.send('evm_setAutomine', [false]);
+    try {
+      await tickNow(r);
+      const [sent] = (await r.packets.page('verifying', 0, 10)).items;
+      expect(sent).toMatchObject({ stage: 'confirm', pendingAction: 'verify' });
+      const original = Transaction.from(sent.pendingTxRaw!);
+      // Not stuck yet: nothing replaced.
+      await r.pipeline.tick();
+      expect((await r.packets.find(sent.guid))?.pendingTxHash).toBe(sent.pendingTxHash);
+      clock.offset += 25_000; // past gas.stuckTimeoutMs (20 s)
+      await r.pipeline.tick();
+      const replaced = (await r.packets.find(sent.guid))!;
+      const replacement = Transaction.from(replaced.pendingTxRaw!);
+      expect(replaced.pendingTxHash).not.toBe(sent.pendingTxHash);
+      expect(replacement.nonce).toBe(original.nonce);
+      expect(replacement.maxFeePerGas! * 100n).toBeGreaterThanOrEqual(original.maxFeePerGas! * 120n);
+      await a.provider.send('evm_mine', []);
+      expect(await b.provider.getTransactionReceipt(original.hash!)).toBeNull();
+      expect((await b.provider.getTransactionReceipt(replacement.hash!))?.status).toBe(1);
+    } finally {
+      await a.provider.send('evm_setAutomine', [true]);
+    }
+    await drain(r);
+    const after = await pathwayState(a, b);
+    expect(after.received).toBe(before.received + 1);
+    expect(after.relayerTxCount).toBe(before.relayerTxCount + 3);
+  });
 });
 
-import { keccak256 as keccak, Transaction } from 'ethers';
-import { RelayerMetrics as RelayerMetricsToken } from '../src/metrics/relayer-metrics';
 
 function txSelector(raw: unknown): string {
   return Transaction.from(String(raw)).data.slice(0, 10);
