@@ -1,0 +1,86 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Wallet } from 'ethers';
+import { CollateralVault__factory, MSG_ATTEST, MarginHub__factory, addressToBytes32, devWallet, lzContract, lzReceiveOptions, startHardhatNode, type LocalChain } from '@tributary/contracts';
+import { parseManifest } from '@tributary/protocol';
+import { parseDeployConfig } from '../src/config/schema';
+import { InsufficientFundsError, makeProvider } from '../src/deploy/chain-session';
+import { deploy } from '../src/deploy/deployer';
+import { sidecarPath } from '../src/deploy/manifest-io';
+import { DEVNET_CHAINS, devnetDeployConfig } from '../src/devnet/devnet-config';
+
+// Real `hardhat node` processes (automine), LayerZero V2 from its shipped artifacts, our contracts.
+const BASE_PORT = 18860;
+
+describe('deploy against hardhat nodes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deploy-it-'));
+  const manifestPath = join(dir, 'manifest.json');
+  const chains: LocalChain[] = [];
+  const env = { DEPLOYER_PRIVATE_KEY: '' } as NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    chains.push(...(await Promise.all(DEVNET_CHAINS.map((c, i) => startHardhatNode({ chainId: c.chainId, port: BASE_PORT + i })))));
+  }, 90_000);
+  afterAll(() => Promise.all(chains.map((c) => c.stop())));
+
+  const config = () => parseDeployConfig(devnetDeployConfig({ rpcUrls: chains.map((c) => c.rpcUrl) }));
+
+  it('deploys, wires and writes a valid manifest; a second run sends zero transactions', async () => {
+    const first = await deploy({ config: config(), manifestPath, env });
+    expect(Object.values(first.transactions).every((n) => n > 10)).toBe(true);
+    const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
+    expect(manifest.chains.map((c) => c.eid)).toEqual([40101, 40102, 40103]);
+    expect(JSON.parse(readFileSync(sidecarPath(manifestPath), 'utf8')).markets.map((m: { symbol: string }) => m.symbol)).toEqual(['WETH', 'WBTC']);
+
+    const second = await deploy({ config: config(), manifestPath, env });
+    expect(second.transactions).toEqual({ trading: 0, 'collateral-a': 0, 'collateral-b': 0 });
+    expect(second.manifestChanged).toBe(false);
+    expect(second.manifest).toEqual(first.manifest);
+  });
+
+  it('wires peers, libraries, the relayer as required DVN and enforced options on chain', async () => {
+    const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
+    const [trading, a] = [manifest.chains[0]!, manifest.chains[1]!];
+    const provider = makeProvider(a.rpcUrl, a.chainId);
+    const hubProvider = makeProvider(trading.rpcUrl, trading.chainId);
+    try {
+      const vault = CollateralVault__factory.connect(a.contracts.vault!, provider);
+      const hub = MarginHub__factory.connect(trading.contracts.hub!, hubProvider);
+      expect(await vault.peers(trading.eid)).toBe(addressToBytes32(trading.contracts.hub!));
+      expect(await hub.peers(a.eid)).toBe(addressToBytes32(a.contracts.vault!));
+      const receiveUln = lzContract('ReceiveUln302', trading.layerZero.receiveUln302, devWallet(0, hubProvider));
+      const uln = await receiveUln.getAppUlnConfig(trading.contracts.hub, a.eid);
+      expect(uln.requiredDVNs).toEqual([devWallet(1).address]);
+      expect(uln.confirmations).toBe(1n);
+      const endpoint = lzContract('EndpointV2', a.layerZero.endpoint, devWallet(0, provider));
+      expect(await endpoint.isDefaultSendLibrary(a.contracts.vault, trading.eid)).toBe(false);
+      expect((await vault.enforcedOptions(trading.eid, MSG_ATTEST)).length).toBeGreaterThan(2);
+    } finally {
+      provider.destroy();
+      hubProvider.destroy();
+    }
+  });
+
+  it('repairs drift with exactly the writes needed, on the chain that drifted', async () => {
+    const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
+    const b = manifest.chains[2]!;
+    const provider = makeProvider(b.rpcUrl, b.chainId);
+    try {
+      const vault = CollateralVault__factory.connect(b.contracts.vault!, devWallet(0, provider));
+      await (await vault.setEnforcedOptions([{ eid: 40101, msgType: MSG_ATTEST, options: lzReceiveOptions(50_000) }])).wait();
+    } finally {
+      provider.destroy();
+    }
+    const repaired = await deploy({ config: config(), manifestPath, env });
+    expect(repaired.transactions).toEqual({ trading: 0, 'collateral-a': 0, 'collateral-b': 1 });
+  });
+
+  it('refuses to start with an unfunded deployer key, naming the chain and the address only', async () => {
+    const empty = Wallet.createRandom();
+    const promise = deploy({ config: config(), manifestPath: join(dir, 'other.json'), env: { DEPLOYER_PRIVATE_KEY: empty.privateKey } });
+    await expect(promise).rejects.toBeInstanceOf(InsufficientFundsError);
+    await expect(promise).rejects.toThrow(`chain "trading": deployer ${empty.address} has 0.0 native`);
+    await expect(promise).rejects.not.toThrow(empty.privateKey.slice(2));
+  });
+});

@@ -1,0 +1,113 @@
+import { MSG_ATTEST, MSG_SEIZE, MSG_WITHDRAW_DECISION, MSG_WITHDRAW_REQUEST, DEFAULT_RECEIVE_GAS, addressToBytes32, ulnConfig } from '@tributary/contracts';
+import { appPathways, enforcedGasFromSnapshot, enforcedOptionsHex, planContract, planPathway, workerConfigEquals, type OAppPathwayState } from '../src/deploy/plan';
+import { desiredPathway, type PathwaySide } from '../src/deploy/wiring';
+
+const a = (n: number) => '0x' + n.toString(16).padStart(40, '0');
+const ZERO = '0x' + '0'.repeat(64);
+
+const side: PathwaySide = {
+  oapp: a(1),
+  remoteEid: 40101,
+  remoteOApp: a(2),
+  endpoint: a(3),
+  sendUln302: a(4),
+  receiveUln302: a(5),
+  worker: a(6),
+  dvnSigner: a(7),
+  localConfirmations: 2,
+  remoteConfirmations: 5,
+  maxMessageSize: 10_000,
+  enforcedOptions: enforcedOptionsHex({ [MSG_ATTEST]: 130_000, [MSG_WITHDRAW_REQUEST]: 480_000 }),
+};
+
+const emptyUln = { confirmations: 0n, requiredDVNCount: 0, optionalDVNCount: 0, optionalDVNThreshold: 0, requiredDVNs: [], optionalDVNs: [] };
+
+/** What a freshly deployed OApp on an endpoint with defaults reads like. */
+const fresh = (): OAppPathwayState => ({
+  peer: ZERO,
+  sendLibrary: { lib: a(4), isDefault: true },
+  receiveLibrary: { lib: a(5), isDefault: true },
+  sendUln: emptyUln,
+  executor: { maxMessageSize: 0, executor: a(0) },
+  receiveUln: emptyUln,
+  enforcedOptions: { [MSG_ATTEST]: '0x', [MSG_WITHDRAW_REQUEST]: '0x' },
+});
+
+/** The same state after every desired write (as read back from chain: checksummed addresses, bigint). */
+function wired(): OAppPathwayState {
+  const d = desiredPathway(side);
+  return { ...d, peer: addressToBytes32(side.remoteOApp), sendLibrary: { lib: d.sendLibrary, isDefault: false }, receiveLibrary: { lib: d.receiveLibrary, isDefault: false } };
+}
+
+describe('idempotency planning', () => {
+  it('reuses a recorded contract only when code is still there', () => {
+    expect(planContract(a(9), true)).toBe('reuse');
+    expect(planContract(a(9), false)).toBe('deploy');
+    expect(planContract(undefined, false)).toBe('deploy');
+  });
+
+  it('plans every write for a fresh OApp, libraries before their configs', () => {
+    expect(planPathway(fresh(), desiredPathway(side)).map((w) => w.kind)).toEqual([
+      'setPeer',
+      'setSendLibrary',
+      'setReceiveLibrary',
+      'setSendConfig',
+      'setReceiveConfig',
+      'setEnforcedOptions',
+    ]);
+  });
+
+  it('plans nothing once wired (the second run sends no transaction)', () => {
+    expect(planPathway(wired(), desiredPathway(side))).toEqual([]);
+  });
+
+  it('ignores address case but not a different DVN, confirmations or library', () => {
+    const lower = wired();
+    lower.sendUln = { ...lower.sendUln, requiredDVNs: lower.sendUln.requiredDVNs.map((x) => x.toLowerCase()) };
+    expect(planPathway(lower, desiredPathway(side))).toEqual([]);
+
+    const otherDvn = wired();
+    otherDvn.receiveUln = ulnConfig(5, [a(8)]);
+    expect(planPathway(otherDvn, desiredPathway(side))).toEqual([{ kind: 'setReceiveConfig' }]);
+
+    const fewerConfirmations = wired();
+    fewerConfirmations.sendUln = ulnConfig(1, [side.worker]);
+    expect(planPathway(fewerConfirmations, desiredPathway(side))).toEqual([{ kind: 'setSendConfig', executor: false, uln: true }]);
+
+    const defaultLibrary = wired();
+    defaultLibrary.sendLibrary = { lib: side.sendUln302, isDefault: true };
+    expect(planPathway(defaultLibrary, desiredPathway(side))).toEqual([{ kind: 'setSendLibrary' }]);
+  });
+
+  it('rewrites only the enforced options that differ', () => {
+    const state = wired();
+    state.enforcedOptions = { ...state.enforcedOptions, [MSG_WITHDRAW_REQUEST]: enforcedOptionsHex({ 2: 1 })[2]! };
+    expect(planPathway(state, desiredPathway(side))).toEqual([{ kind: 'setEnforcedOptions', messageTypes: [MSG_WITHDRAW_REQUEST] }]);
+  });
+
+  it('compares worker fees exactly', () => {
+    expect(workerConfigEquals({ enabled: true, dvnFee: 1n, executorFee: 2n }, { enabled: true, dvnFee: 1n, executorFee: 2n })).toBe(true);
+    expect(workerConfigEquals({ enabled: false, dvnFee: 1n, executorFee: 2n }, { enabled: true, dvnFee: 1n, executorFee: 2n })).toBe(false);
+    expect(workerConfigEquals({ enabled: true, dvnFee: 1n, executorFee: 3n }, { enabled: true, dvnFee: 1n, executorFee: 2n })).toBe(false);
+  });
+
+  it('derives enforced gas from the snapshot with headroom, falling back to the contracts default', () => {
+    const gas = enforcedGasFromSnapshot(
+      { hubReceiveAttest: { firstAttestation: { lzReceive: 84_262 } }, withdrawalRoundTrip: { hubDecision: { lzReceive: 315_607 }, vaultRelease: { lzReceive: 222_981 } } },
+      1.5,
+    );
+    expect(gas.vaultToHub).toEqual({ [MSG_ATTEST]: 130_000, [MSG_WITHDRAW_REQUEST]: 480_000 });
+    expect(gas.hubToVault).toEqual({ [MSG_WITHDRAW_DECISION]: 340_000, [MSG_SEIZE]: DEFAULT_RECEIVE_GAS[MSG_SEIZE] });
+    expect(gas.sources[MSG_SEIZE]).toContain('not in gas snapshot');
+    expect(enforcedGasFromSnapshot({}, 2).vaultToHub[MSG_ATTEST]).toBe(DEFAULT_RECEIVE_GAS[MSG_ATTEST]);
+  });
+
+  it('pairs every collateral chain with the trading chain both ways', () => {
+    const chains = [
+      { eid: 1, role: 'trading' as const },
+      { eid: 2, role: 'collateral' as const },
+      { eid: 3, role: 'collateral' as const },
+    ];
+    expect(appPathways(chains).map((p) => `${p.local.eid}→${p.remote.eid}`)).toEqual(['2→1', '1→2', '3→1', '1→3']);
+  });
+});
