@@ -33,3 +33,21 @@ describe('ledger persistence across restarts', () => {
     }
   });
 });
+
+describe('concurrent writers of one chain', () => {
+  it('apply a batch once when two ingest it at the same time (one process on sql.js, two replicas on PostgreSQL)', async () => {
+    const first = await startAggregator();
+    const second = process.env.DATABASE_URL ? await startAggregator({}, first.db) : first;
+    try {
+      const logs = [indexed('perpMarket', rawLog('perpMarket', 'PositionOpened', [ALICE, 0, 5n, 5n, 100n, 100n, 7n, 50n], { block: 3, index: 0 }))];
+      const batch = { ...HUB_CHAIN, fromBlock: 3, toBlock: 3, logs, blockHashes: [], cursor: { eid: HUB_CHAIN.eid, nextBlock: 4, headBlock: 3, headTime: 0, indexedTime: 0 } };
+      const results = await Promise.all([first.ingestor.ingest(batch), second.ingestor.ingest(batch)]);
+      expect(results.map((r) => r.applied).sort()).toEqual([0, 1]);
+      expect((await first.ledger.positionsOf(ALICE))[0].realizedPnl).toBe(7n);
+      expect(await first.ledger.eventCount()).toBe(1);
+    } finally {
+      if (second !== first) await second.close({ keepDatabase: true });
+      await first.close();
+    }
+  });
+});

@@ -22,6 +22,9 @@ export type TickResult =
  * block still canonical; otherwise reads the next bounded range up to head − confirmations and ingests it.
  */
 export class ChainIndexer {
+  /** Head last recorded while caught up: an unchanged head needs no write (sql.js saves its file per write). */
+  private recordedHead = -1;
+
   constructor(
     private readonly chain: RegisteredChain,
     private readonly client: ChainClient,
@@ -37,11 +40,13 @@ export class ChainIndexer {
     const next = (await this.store.cursor(this.chain.eid)) ?? this.chain.startBlock;
     const safe = head.number - this.chain.confirmations;
     if (next > safe) {
+      if (head.number === this.recordedHead) return { kind: 'caught-up', headBlock: head.number };
       const indexed = next - 1 >= 0 ? await this.client.block(next - 1) : null;
       await this.ingestor.ingest({
         chainId: this.chain.chainId, eid: this.chain.eid, fromBlock: next, toBlock: next - 1, logs: [], blockHashes: [],
         cursor: { eid: this.chain.eid, nextBlock: next, headBlock: head.number, headTime: head.timestamp, indexedTime: indexed?.timestamp ?? null },
       });
+      this.recordedHead = head.number;
       return { kind: 'caught-up', headBlock: head.number };
     }
     const to = Math.min(safe, next + this.settings.maxBlockRange - 1);

@@ -41,6 +41,7 @@ export class LedgerIngestor {
 
   ingest(batch: IngestBatch): Promise<IngestResult> {
     return this.store.transaction(async (writer) => {
+      await writer.lockChain(batch.eid);
       const existing = batch.logs.length ? await writer.existingEventKeys(batch.eid, batch.fromBlock, batch.toBlock) : new Set<string>();
       const fresh = batch.logs.filter(({ raw }) => !existing.has(`${raw.blockHash}:${raw.logIndex}`));
       if (fresh.length) {
@@ -63,6 +64,7 @@ export class LedgerIngestor {
    */
   rollback(eid: number, forkBlock: number): Promise<RollbackResult> {
     return this.store.transaction(async (writer) => {
+      await writer.lockChain(eid);
       const orphaned = await writer.deleteEventsAbove(eid, forkBlock);
       await rebuildRows(writer, orphaned.accounts, orphaned.epochs);
       await writer.rewindCursor(eid, forkBlock + 1);

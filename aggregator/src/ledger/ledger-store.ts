@@ -38,6 +38,8 @@ export interface OrphanedEvents {
 
 /** Writes of one database transaction (the indexer's unit of work). */
 export interface LedgerWriter {
+  /** Serializes writers of one chain across processes (PostgreSQL advisory lock; no-op on sql.js). */
+  lockChain(eid: number): Promise<void>;
   /** (blockHash:logIndex) of events already stored for `eid` in [fromBlock, toBlock]. */
   existingEventKeys(eid: number, fromBlock: number, toBlock: number): Promise<Set<string>>;
   insertEvents(logs: readonly IndexedLog[]): Promise<void>;

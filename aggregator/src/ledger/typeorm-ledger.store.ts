@@ -35,10 +35,20 @@ const LEDGER_TABLES = [AccountEntity, CollateralEntity, PositionEntity, CreditEn
 /** TypeORM implementation of the ledger store (sql.js or PostgreSQL, same SQL). */
 @Injectable()
 export class TypeormLedgerStore implements LedgerStore {
+  /** Tail of the queue of this process's write transactions (sql.js has one connection: no nesting). */
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   transaction<T>(work: (writer: LedgerWriter) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(new TypeormLedgerWriter(manager)));
+    return this.serialized(() => this.dataSource.transaction((manager) => work(new TypeormLedgerWriter(manager))));
+  }
+
+  /** Runs write transactions of this process one at a time (other processes: the PostgreSQL advisory lock). */
+  private serialized<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   async cursor(eid: number): Promise<number | null> {
@@ -53,7 +63,7 @@ export class TypeormLedgerStore implements LedgerStore {
 
   /** Drops every ledger row and re-derives all of them from the event log (page by page, one transaction). */
   rebuildFromEventLog(pageSize = 5000): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.serialized(() => this.dataSource.transaction(async (manager) => {
       for (const table of LEDGER_TABLES) await manager.createQueryBuilder().delete().from(table).execute();
       const writer = new TypeormLedgerWriter(manager);
       let afterId = 0;
@@ -68,7 +78,7 @@ export class TypeormLedgerStore implements LedgerStore {
         await writer.saveSlice(slice);
         total += rows.length;
       }
-    });
+    }));
   }
 }
 
@@ -112,8 +122,18 @@ export function toStoredEvent(row: EventRow): StoredEvent {
   return { chainId: Number(row.chain_id), eid: Number(row.eid), contract: row.contract as ContractRole, raw };
 }
 
+/** Advisory-lock namespace of the indexer (high 32 bits), the eid in the low 32 bits. */
+const INDEXER_LOCK_NAMESPACE = 0x7472_6962n; // "trib"
+
 class TypeormLedgerWriter implements LedgerWriter {
   constructor(private readonly manager: EntityManager) {}
+
+  async lockChain(eid: number): Promise<void> {
+    // Two replicas indexing the same chain would both pass the duplicate check; the second now waits for the
+    // first's commit and then sees its events. Released at commit/rollback.
+    if (this.manager.connection.driver.options.type !== 'postgres') return;
+    await this.manager.query('SELECT pg_advisory_xact_lock($1)', [((INDEXER_LOCK_NAMESPACE << 32n) | BigInt(eid)).toString()]);
+  }
 
   async existingEventKeys(eid: number, fromBlock: number, toBlock: number): Promise<Set<string>> {
     const table = tableName(this.manager, ChainEventEntity);

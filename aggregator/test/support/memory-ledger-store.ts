@@ -35,6 +35,8 @@ export class MemoryLedgerStore implements LedgerStore {
 class MemoryWriter implements LedgerWriter {
   constructor(private readonly t: Tables) {}
 
+  async lockChain(): Promise<void> {}
+
   async existingEventKeys(eid: number, fromBlock: number, toBlock: number): Promise<Set<string>> {
     return new Set(this.t.events.filter((e) => e.eid === eid && e.raw.blockNumber >= fromBlock && e.raw.blockNumber <= toBlock).map((e) => `${e.raw.blockHash}:${e.raw.logIndex}`));
   }
