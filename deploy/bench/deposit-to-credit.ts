@@ -1,0 +1,191 @@
+/**
+ * Deposit → credit-visible latency on the devnet (3 hardhat nodes at 1 s blocks, relayer and aggregator
+ * processes), at an offered load of DEPOSITS_PER_SECOND spread over the demo traders of both collateral chains.
+ *
+ * Stages per deposit, each in ms (from the moment the deposit's receipt = source confirmation is seen) and in
+ * trading-chain blocks (block of the event − trading head at source confirmation):
+ *   hub      AttestationApplied on the MarginHub (relayer: verify + commit + lzReceive)
+ *   ledger   the aggregator's /v1/accounts API shows the deposit's sequence
+ *   credit   CreditLimitSet for the account in a block at or after the hub block (aggregator credit push)
+ *
+ * Run: npm run bench -w @tributary/deploy   (env: BENCH_SECONDS, DEPOSITS_PER_SECOND)
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NonceManager, parseUnits, type JsonRpcProvider } from 'ethers';
+import { CollateralVault__factory, CreditManager__factory, MSG_ATTEST, MarginHub__factory, devWallet } from '@tributary/contracts';
+import { makeProvider } from '../src/deploy/chain-session';
+import { startDevnet } from '../src/devnet/devnet';
+import { DEV_ACCOUNTS } from '../src/devnet/devnet-config';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const RATE = Number(process.env.DEPOSITS_PER_SECOND ?? 100);
+const BLOCK_MS = 1000;
+const DRAIN_TIMEOUT_MS = Number(process.env.BENCH_DRAIN_MS ?? 60_000);
+
+interface Deposit {
+  account: string;
+  eid: number;
+  assetId: number;
+  sequence?: bigint;
+  sentAt: number;
+  confirmedAt?: number;
+  tradingHeadAtConfirm?: number;
+  hub?: { at: number; block: number };
+  ledger?: { at: number; head: number };
+  credit?: { at: number; block: number };
+  failed?: string;
+}
+
+const percentile = (values: number[], p: number): number => {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
+  const log = (line: string) => console.log(line);
+  log(`starting devnet in ${dir}…`);
+  const devnet = await startDevnet({ dir, chainPort: 18840, aggregatorPort: 18850, relayerPort: 18851, blockTimeMs: BLOCK_MS, simulatePrices: false, log: () => undefined });
+  const manifest = devnet.manifest;
+  const trading = manifest.chains.find((c) => c.role === 'trading')!;
+  const collateral = manifest.chains.filter((c) => c.role === 'collateral');
+  const providers = new Map<number, JsonRpcProvider>(manifest.chains.map((c) => [c.eid, makeProvider(c.rpcUrl, c.chainId, 100)]));
+  const tradingProvider = providers.get(trading.eid)!;
+  const usdc = manifest.assets.find((a) => a.symbol === 'USDC')!.assetId;
+  const deposits: Deposit[] = [];
+  let tradingHead = await tradingProvider.getBlockNumber();
+  const headTimer = setInterval(() => void tradingProvider.getBlockNumber().then((n) => (tradingHead = n), () => undefined), 100);
+
+  try {
+    // One sender per (trader, chain); each keeps its own nonce sequence.
+    const senders = collateral.flatMap((chain) => {
+      const fee = CollateralVault__factory.connect(chain.contracts.vault!, providers.get(chain.eid)!).quote(MSG_ATTEST);
+      return Array.from({ length: DEV_ACCOUNTS.lastTrader - DEV_ACCOUNTS.firstTrader + 1 }, (_, i) => {
+        const wallet = new NonceManager(devWallet(DEV_ACCOUNTS.firstTrader + i, providers.get(chain.eid)!));
+        return { chain, wallet, vault: CollateralVault__factory.connect(chain.contracts.vault!, wallet), fee, address: devWallet(DEV_ACCOUNTS.firstTrader + i).address };
+      });
+    });
+    log(`offering ${RATE} deposits/s for ${SECONDS} s over ${senders.length} senders on ${collateral.length} chains…`);
+    const total = RATE * SECONDS;
+    const started = Date.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / RATE;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const sender = senders[i % senders.length]!;
+      const deposit: Deposit = { account: sender.address, eid: sender.chain.eid, assetId: usdc, sentAt: Date.now() };
+      deposits.push(deposit);
+      inFlight.push(
+        (async () => {
+          try {
+            const tx = await sender.vault.deposit(usdc, parseUnits('1', 6), sender.address, { value: await sender.fee, gasLimit: 400_000 });
+            const receipt = (await tx.wait())!;
+            deposit.confirmedAt = Date.now();
+            deposit.tradingHeadAtConfirm = tradingHead;
+            const attested = receipt.logs.map((l) => sender.vault.interface.parseLog(l)).find((p) => p?.name === 'BalanceAttested');
+            deposit.sequence = attested!.args.sequence as bigint;
+          } catch (error) {
+            deposit.failed = (error as Error & { shortMessage?: string }).shortMessage ?? (error as Error).message;
+          }
+        })(),
+      );
+    }
+    const offeredSeconds = (Date.now() - started) / 1000;
+    await Promise.all(inFlight);
+    log(`sent ${total} deposits in ${offeredSeconds.toFixed(1)} s (${(total / offeredSeconds).toFixed(0)}/s achieved offer); ${deposits.filter((d) => d.failed).length} failed`);
+
+    // Follow the hub and the CreditManager by logs, the ledger by its API, until everything arrived or time is up.
+    const hub = MarginHub__factory.connect(trading.contracts.hub!, tradingProvider);
+    const cm = CreditManager__factory.connect(trading.contracts.creditManager!, tradingProvider);
+    const firstCredit = new Map<string, { block: number; at: number }[]>();
+    let fromBlock = manifest.chains.find((c) => c.role === 'trading')!.startBlock;
+    const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+    let pollErrors = 0;
+    while (Date.now() < deadline) {
+      try {
+        await pollOnce();
+      } catch (error) {
+        // A node or the aggregator dropping a connection under load: count it and poll again.
+        if (pollErrors++ === 0) log(`  (poll error, retrying: ${(error as Error).message})`);
+      }
+      const confirmed = deposits.filter((d) => d.confirmedAt);
+      if (confirmed.every((d) => d.hub && d.ledger && d.credit)) break;
+      if (confirmed.every((d) => d.hub && d.ledger) && firstCredit.size === 0 && Date.now() > deadline - DRAIN_TIMEOUT_MS / 2) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    async function pollOnce(): Promise<void> {
+      const head = await tradingProvider.getBlockNumber();
+      const now = Date.now();
+      if (head >= fromBlock) {
+        // The relayer may execute a later nonce first (LayerZero allows it once lower nonces are verified):
+        // the hub then ignores the older attestation. A deposit is on the hub once a sequence ≥ its own is.
+        for (const event of await hub.queryFilter(hub.filters.AttestationApplied(), fromBlock, head)) {
+          for (const d of deposits) {
+            if (d.hub || d.sequence === undefined || d.sequence > event.args.sequence) continue;
+            if (d.eid !== Number(event.args.eid) || d.assetId !== Number(event.args.assetId) || d.account.toLowerCase() !== event.args.account.toLowerCase()) continue;
+            d.hub = { at: now, block: event.blockNumber };
+          }
+        }
+        for (const event of await cm.queryFilter(cm.filters.CreditLimitSet(), fromBlock, head)) {
+          const list = firstCredit.get(event.args.account.toLowerCase()) ?? [];
+          list.push({ block: event.blockNumber, at: now });
+          firstCredit.set(event.args.account.toLowerCase(), list);
+        }
+        fromBlock = head + 1;
+      }
+      const accounts = [...new Set(deposits.map((d) => d.account))];
+      for (const account of accounts) {
+        const response = await fetch(`${devnet.urls.aggregator}/v1/accounts/${account}`).catch(() => undefined);
+        if (!response?.ok) continue;
+        const view = (await response.json()) as { collateral: { eid: number; assetId: number; sequence: string }[] };
+        for (const d of deposits) {
+          if (d.ledger || d.account !== account || d.sequence === undefined) continue;
+          const row = view.collateral.find((c) => c.eid === d.eid && c.assetId === d.assetId);
+          if (row && BigInt(row.sequence) >= d.sequence) d.ledger = { at: Date.now(), head };
+        }
+      }
+      for (const d of deposits) {
+        if (d.credit || !d.hub) continue;
+        const credit = firstCredit.get(d.account.toLowerCase())?.find((c) => c.block >= d.hub!.block);
+        if (credit) d.credit = credit;
+      }
+    }
+
+    const confirmed = deposits.filter((d) => d.confirmedAt);
+    const report = (name: string, stage: (d: Deposit) => { at: number; block?: number; head?: number } | undefined) => {
+      const reached = confirmed.filter((d) => stage(d));
+      const ms = reached.map((d) => stage(d)!.at - d.confirmedAt!);
+      const blocks = reached.map((d) => {
+        const s = stage(d)!;
+        return (s.block ?? s.head!) - d.tradingHeadAtConfirm!;
+      });
+      const line = reached.length
+        ? `p50 ${percentile(blocks, 50)} blocks / ${percentile(ms, 50)} ms   p99 ${percentile(blocks, 99)} blocks / ${percentile(ms, 99)} ms   max ${Math.max(...blocks)} blocks`
+        : 'not observed';
+      log(`  ${name.padEnd(7)} ${String(reached.length).padStart(5)}/${confirmed.length}  ${line}`);
+    };
+    log(`latency after source confirmation (trading-chain blocks of ${BLOCK_MS} ms; target credit p50 ≤ 3, p99 ≤ 6):`);
+    report('hub', (d) => d.hub);
+    report('ledger', (d) => d.ledger);
+    report('credit', (d) => d.credit);
+    if (firstCredit.size === 0) log('  credit: no CreditLimitSet event was emitted: the aggregator running here pushes no credit limits');
+    const failures = deposits.filter((d) => d.failed);
+    if (failures.length) log(`  first failure: ${failures[0]!.failed}`);
+  } finally {
+    clearInterval(headTimer);
+    for (const p of providers.values()) p.destroy();
+    await devnet.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
