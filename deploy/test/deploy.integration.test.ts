@@ -8,6 +8,7 @@ import { parseDeployConfig } from '../src/config/schema';
 import { InsufficientFundsError, makeProvider } from '../src/deploy/chain-session';
 import { deploy } from '../src/deploy/deployer';
 import { sidecarPath } from '../src/deploy/manifest-io';
+import { deploymentStatus } from '../src/deploy/status';
 import { DEVNET_CHAINS, devnetDeployConfig } from '../src/devnet/devnet-config';
 
 // Real `hardhat node` processes (automine), LayerZero V2 from its shipped artifacts, our contracts.
@@ -72,8 +73,14 @@ describe('deploy against hardhat nodes', () => {
     } finally {
       provider.destroy();
     }
+    const drifted = await deploymentStatus(manifestPath);
+    expect(drifted.ok).toBe(false);
+    expect(drifted.chains.find((c) => c.name === 'collateral-b')!.problems).toEqual(['toward trading: setEnforcedOptions needed (run deploy)']);
+    expect(drifted.chains.filter((c) => c.problems.length === 0).map((c) => c.name)).toEqual(['trading', 'collateral-a']);
+
     const repaired = await deploy({ config: config(), manifestPath, env });
     expect(repaired.transactions).toEqual({ trading: 0, 'collateral-a': 0, 'collateral-b': 1 });
+    expect((await deploymentStatus(manifestPath)).ok).toBe(true);
   });
 
   it('refuses to start with an unfunded deployer key, naming the chain and the address only', async () => {

@@ -1,8 +1,10 @@
 import { Contract, formatEther } from 'ethers';
 import { addressToBytes32 } from '@tributary/contracts';
-import { loadManifest, tradingChain } from '@tributary/protocol';
+import { loadManifest, tradingChain, type Manifest, type ManifestChain } from '@tributary/protocol';
 import { makeProvider, checkRpc } from './chain-session';
-import { readSidecar } from './manifest-io';
+import { readSidecar, type ManifestSidecar } from './manifest-io';
+import { appPathways, enforcedOptionsHex, planPathway } from './plan';
+import { desiredPathway, readPathway } from './wiring';
 
 export interface ChainStatus {
   name: string;
@@ -66,6 +68,7 @@ export async function deploymentStatus(manifestPath: string, services: { name: s
         const peer: string = await new Contract(local, PEERS_ABI, provider).getFunction('peers')(remote.eid);
         if (peer.toLowerCase() !== addressToBytes32(remoteOApp)) status.problems.push(`peer toward ${remote.name} not set`);
       }
+      if (sidecar && status.problems.length === 0) status.problems.push(...(await wiringDrift(manifest, sidecar, chain, provider)));
       const deployer = sidecar?.chains.find((c) => c.eid === chain.eid)?.deployer;
       if (deployer) {
         const balance = await provider.getBalance(deployer);
@@ -77,6 +80,34 @@ export async function deploymentStatus(manifestPath: string, services: { name: s
   }
   const serviceStatus = await Promise.all(services.map(async (s) => ({ ...s, healthy: await healthy(s.url) })));
   return { chains, services: serviceStatus, ok: chains.every((c) => c.problems.length === 0) && serviceStatus.every((s) => s.healthy) };
+}
+
+/** Pathway settings of this chain's OApp that differ from what `deploy` would write (needs the sidecar). */
+async function wiringDrift(manifest: Manifest, sidecar: ManifestSidecar, chain: ManifestChain, provider: ReturnType<typeof makeProvider>): Promise<string[]> {
+  const drift: string[] = [];
+  for (const { local, remote } of appPathways(manifest.chains).filter((p) => p.local.eid === chain.eid)) {
+    const oapp = local.contracts.hub ?? local.contracts.vault;
+    const remoteOApp = remote.contracts.hub ?? remote.contracts.vault;
+    if (!oapp || !remoteOApp) continue;
+    const gas = local.role === 'trading' ? sidecar.enforcedGas.hubToVault : sidecar.enforcedGas.vaultToHub;
+    const side = {
+      oapp,
+      remoteEid: remote.eid,
+      remoteOApp,
+      endpoint: local.layerZero.endpoint,
+      sendUln302: local.layerZero.sendUln302,
+      receiveUln302: local.layerZero.receiveUln302,
+      worker: local.layerZero.worker,
+      dvnSigner: local.layerZero.dvnSigner,
+      localConfirmations: local.confirmations,
+      remoteConfirmations: remote.confirmations,
+      maxMessageSize: sidecar.config.maxMessageSize,
+      enforcedOptions: enforcedOptionsHex(gas),
+    };
+    const writes = planPathway(await readPathway(provider, side), desiredPathway(side));
+    if (writes.length) drift.push(`toward ${remote.name}: ${writes.map((w) => w.kind).join(', ')} needed (run deploy)`);
+  }
+  return drift;
 }
 
 export function formatStatus(status: DeploymentStatus): string {

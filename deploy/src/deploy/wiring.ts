@@ -1,12 +1,14 @@
-import { Contract } from 'ethers';
+import { Contract, type Provider } from 'ethers';
 import {
   CONFIG_TYPE_EXECUTOR,
   CONFIG_TYPE_ULN,
   addressToBytes32,
   encodeExecutorConfig,
   encodeUlnConfig,
+  loadLzArtifact,
   lzContract,
   ulnConfig,
+  type LzContractName,
 } from '@tributary/contracts';
 import type { ChainSession } from './chain-session';
 import { planPathway, type DesiredPathway, type OAppPathwayState, type PathwayWrite, type UlnConfigValue } from './plan';
@@ -65,12 +67,14 @@ export function desiredPathway(side: PathwaySide): DesiredPathway {
   };
 }
 
-export async function readPathway(session: ChainSession, side: PathwaySide): Promise<OAppPathwayState> {
-  const runner = session.provider;
-  const endpoint = lzContract('EndpointV2', side.endpoint, session.deployer);
-  const sendUln = lzContract('SendUln302', side.sendUln302, session.deployer);
-  const receiveUln = lzContract('ReceiveUln302', side.receiveUln302, session.deployer);
-  const oapp = new Contract(side.oapp, OAPP_ABI, runner);
+const reader = (name: LzContractName, address: string, provider: Provider) => new Contract(address, loadLzArtifact(name).abi, provider);
+
+/** Reads one OApp's current pathway settings (read-only: a provider is enough). */
+export async function readPathway(provider: Provider, side: PathwaySide): Promise<OAppPathwayState> {
+  const endpoint = reader('EndpointV2', side.endpoint, provider);
+  const sendUln = reader('SendUln302', side.sendUln302, provider);
+  const receiveUln = reader('ReceiveUln302', side.receiveUln302, provider);
+  const oapp = new Contract(side.oapp, OAPP_ABI, provider);
   const [peer, sendLib, sendIsDefault, receiveLib, sendUlnRaw, executorRaw, receiveUlnRaw] = await Promise.all([
     oapp.getFunction('peers')(side.remoteEid) as Promise<string>,
     endpoint.getSendLibrary(side.oapp, side.remoteEid) as Promise<string>,
@@ -130,7 +134,7 @@ const describeWrite = (write: PathwayWrite): string =>
 /** Reads the OApp's pathway settings and writes only what differs. Returns the writes made. */
 export async function ensurePathway(session: ChainSession, side: PathwaySide, label: string, progress: Progress): Promise<PathwayWrite[]> {
   const desired = desiredPathway(side);
-  const writes = planPathway(await readPathway(session, side), desired);
+  const writes = planPathway(await readPathway(session.provider, side), desired);
   for (const write of writes) {
     await progress.step(`${label}: ${describeWrite(write)}`, () => applyWrite(session, side, desired, write));
   }
