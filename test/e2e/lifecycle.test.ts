@@ -96,7 +96,8 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
   it('add-chain on the running devnet: a new vault chain is wired both ways and its deposits reach the hub and the ledger', async () => {
     const chainId = 31340;
     const eid = 40104;
-    const node = await startHardhatNode({ chainId, port: PORTS.extraChain, blockTimeMs: 1000 });
+    // The new chain automines while add-chain deploys (keeps the test short), then makes 1 s blocks like the others.
+    const node = await startHardhatNode({ chainId, port: PORTS.extraChain });
     extraChains.push(node);
     const chainFile = join(dir, 'collateral-c.json');
     writeFileSync(chainFile, JSON.stringify(devnetExtraChain({ name: 'collateral-c', chainId, eid, rpcUrl: node.rpcUrl })));
@@ -115,6 +116,9 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
     expect(second.output).toContain('transactions sent: trading 0, collateral-a 0, collateral-b 0, collateral-c 0');
 
     const extended = new Deployment(manifest);
+    const newChain = extended.providers.get(eid)!;
+    await newChain.send('evm_setAutomine', [false]);
+    await newChain.send('evm_setIntervalMining', [1000]);
     try {
       const signer = extended.wallet(TRADER, c);
       const { contract: usdc } = extended.token(c, 'USDC', signer);
