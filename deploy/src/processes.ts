@@ -8,16 +8,33 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-export function startServiceProcess(name: string, script: string, env: NodeJS.ProcessEnv, logPath: string): ServiceProcess {
+/** Variables a service must not inherit from the launcher (it gets only the keys meant for it). */
+const WITHHELD_ENV = ['DEPLOYER_PRIVATE_KEY'];
+
+export function startServiceProcess(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  logPath: string,
+  onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void,
+): ServiceProcess {
   const log = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !WITHHELD_ENV.includes(key)));
+  const child = spawn(process.execPath, [script], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stopping = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) onUnexpectedExit?.(code, signal);
+      resolve();
+    }),
+  );
   return {
     name,
     child,
     async stop() {
+      stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 10_000))]);

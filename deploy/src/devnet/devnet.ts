@@ -112,6 +112,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     // The relayer's operator API key goes to a 0600 file, never to the console.
     const apiKey = randomBytes(24).toString('hex');
     writeFileSync(join(options.dir, 'relayer-api-key'), apiKey, { mode: 0o600 });
+    const exitNotice = (name: string) => (code: number | null, signal: NodeJS.Signals | null) =>
+      options.log(`${name} exited unexpectedly (${signal ?? `code ${code}`}); see ${join(options.dir, `${name}.log`)}`);
     const startRelayer = () =>
       startServiceProcess(
         'relayer',
@@ -125,6 +127,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
           LOG_LEVEL: 'info',
         },
         join(options.dir, 'relayer.log'),
+        exitNotice('relayer'),
       );
     const startAggregator = () =>
       startServiceProcess(
@@ -139,6 +142,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
           LOG_LEVEL: 'info',
         },
         join(options.dir, 'aggregator.log'),
+        exitNotice('aggregator'),
       );
     const urls = { aggregator: `http://127.0.0.1:${options.aggregatorPort}`, relayer: `http://127.0.0.1:${options.relayerPort}` };
     const startServices = async () => {
