@@ -14,6 +14,7 @@ const side: PathwaySide = {
   receiveUln302: a(5),
   worker: a(6),
   dvnSigner: a(7),
+  additionalDvns: [],
   localConfirmations: 2,
   remoteConfirmations: 5,
   maxMessageSize: 10_000,
@@ -77,6 +78,15 @@ describe('idempotency planning', () => {
     const defaultLibrary = wired();
     defaultLibrary.sendLibrary = { lib: side.sendUln302, isDefault: true };
     expect(planPathway(defaultLibrary, desiredPathway(side))).toEqual([{ kind: 'setSendLibrary' }]);
+  });
+
+  it('adds further required DVNs (public networks) on both sides, sorted, and plans both configs when missing', () => {
+    const withLabs = { ...side, additionalDvns: [a(3)] };
+    const desired = desiredPathway(withLabs);
+    expect(desired.sendUln.requiredDVNs.map((x) => x.toLowerCase())).toEqual([a(3), a(6)]);
+    expect(desired.sendUln.requiredDVNCount).toBe(2);
+    expect(desired.receiveUln.requiredDVNs.map((x) => x.toLowerCase())).toEqual([a(3), a(7)]);
+    expect(planPathway(wired(), desired)).toEqual([{ kind: 'setSendConfig', executor: false, uln: true }, { kind: 'setReceiveConfig' }]);
   });
 
   it('rewrites only the enforced options that differ', () => {

@@ -29,6 +29,11 @@ export const existingLayerZeroSchema = z.object({
   receiveUln302: address,
   /** Our RelayerWorker if already deployed; omitted = deployed by `tributary deploy`. */
   worker: address.optional(),
+  /**
+   * Further required DVNs on this chain (e.g. LayerZero Labs' DVN), beside ours: added to the send ULN config
+   * (with our worker) and to the receive ULN config (with the relayer's key) of every pathway on this chain.
+   */
+  additionalRequiredDvns: z.array(address).max(8).default([]),
 });
 
 export const chainConfigSchema = z

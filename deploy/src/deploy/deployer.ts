@@ -130,6 +130,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
                 receiveUln302: lz.receiveUln302,
                 worker: lz.worker,
                 dvnSigner: operators.relayer,
+                additionalDvns: local.layerZero?.additionalRequiredDvns ?? [],
                 localConfirmations: local.confirmations,
                 remoteConfirmations: confirmationsOf(remote.eid),
                 maxMessageSize: config.maxMessageSize,

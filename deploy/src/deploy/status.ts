@@ -99,6 +99,7 @@ async function wiringDrift(manifest: Manifest, sidecar: ManifestSidecar, chain: 
       receiveUln302: local.layerZero.receiveUln302,
       worker: local.layerZero.worker,
       dvnSigner: local.layerZero.dvnSigner,
+      additionalDvns: sidecar.config.chains.find((c) => c.eid === local.eid)?.layerZero?.additionalRequiredDvns ?? [],
       localConfirmations: local.confirmations,
       remoteConfirmations: remote.confirmations,
       maxMessageSize: sidecar.config.maxMessageSize,

@@ -25,6 +25,8 @@ export interface PathwaySide {
   worker: string;
   /** Relayer EOA: the required DVN that verifies on this chain's ReceiveUln302. */
   dvnSigner: string;
+  /** Other required DVNs on this chain (public networks: e.g. LayerZero Labs' DVN). */
+  additionalDvns: string[];
   /** Confirmations of this chain (outbound packets) and of the remote chain (inbound packets). */
   localConfirmations: number;
   remoteConfirmations: number;
@@ -55,14 +57,17 @@ const toUln = (raw: {
   optionalDVNs: [...raw.optionalDVNs],
 });
 
+const sendDvns = (side: PathwaySide) => [side.worker, ...side.additionalDvns];
+const receiveDvns = (side: PathwaySide) => [side.dvnSigner, ...side.additionalDvns];
+
 export function desiredPathway(side: PathwaySide): DesiredPathway {
   return {
     peer: addressToBytes32(side.remoteOApp),
     sendLibrary: side.sendUln302,
     receiveLibrary: side.receiveUln302,
-    sendUln: ulnConfig(side.localConfirmations, [side.worker]),
+    sendUln: ulnConfig(side.localConfirmations, sendDvns(side)),
     executor: { maxMessageSize: side.maxMessageSize, executor: side.worker },
-    receiveUln: ulnConfig(side.remoteConfirmations, [side.dvnSigner]),
+    receiveUln: ulnConfig(side.remoteConfirmations, receiveDvns(side)),
     enforcedOptions: side.enforcedOptions,
   };
 }
@@ -114,11 +119,11 @@ async function applyWrite(session: ChainSession, side: PathwaySide, desired: Des
     case 'setSendConfig': {
       const params = [];
       if (write.executor) params.push({ eid, configType: CONFIG_TYPE_EXECUTOR, config: encodeExecutorConfig(side.maxMessageSize, side.worker) });
-      if (write.uln) params.push({ eid, configType: CONFIG_TYPE_ULN, config: encodeUlnConfig(side.localConfirmations, [side.worker]) });
+      if (write.uln) params.push({ eid, configType: CONFIG_TYPE_ULN, config: encodeUlnConfig(side.localConfirmations, sendDvns(side)) });
       return wait(endpoint.setConfig(side.oapp, side.sendUln302, params));
     }
     case 'setReceiveConfig':
-      return wait(endpoint.setConfig(side.oapp, side.receiveUln302, [{ eid, configType: CONFIG_TYPE_ULN, config: encodeUlnConfig(side.remoteConfirmations, [side.dvnSigner]) }]));
+      return wait(endpoint.setConfig(side.oapp, side.receiveUln302, [{ eid, configType: CONFIG_TYPE_ULN, config: encodeUlnConfig(side.remoteConfirmations, receiveDvns(side)) }]));
     case 'setEnforcedOptions':
       return wait(oapp.getFunction('setEnforcedOptions')(write.messageTypes.map((msgType) => ({ eid, msgType, options: desired.enforcedOptions[msgType]! }))));
   }
