@@ -68,55 +68,12 @@ async function main(): Promise<void> {
         return { chain, wallet, vault: CollateralVault__factory.connect(chain.contracts.vault!, wallet), fee, address: devWallet(DEV_ACCOUNTS.firstTrader + i).address };
       });
     });
-    log(`offering ${RATE} deposits/s for ${SECONDS} s over ${senders.length} senders on ${collateral.length} chains…`);
-    const total = RATE * SECONDS;
-    const started = Date.now();
-    const inFlight: Promise<void>[] = [];
-    for (let i = 0; i < total; i++) {
-      const due = started + (i * 1000) / RATE;
-      const wait = due - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const sender = senders[i % senders.length]!;
-      const deposit: Deposit = { account: sender.address, eid: sender.chain.eid, assetId: usdc, sentAt: Date.now() };
-      deposits.push(deposit);
-      inFlight.push(
-        (async () => {
-          try {
-            const tx = await sender.vault.deposit(usdc, parseUnits('1', 6), sender.address, { value: await sender.fee, gasLimit: 400_000 });
-            const receipt = (await tx.wait())!;
-            deposit.confirmedAt = Date.now();
-            deposit.tradingHeadAtConfirm = tradingHead;
-            const attested = receipt.logs.map((l) => sender.vault.interface.parseLog(l)).find((p) => p?.name === 'BalanceAttested');
-            deposit.sequence = attested!.args.sequence as bigint;
-          } catch (error) {
-            deposit.failed = (error as Error & { shortMessage?: string }).shortMessage ?? (error as Error).message;
-          }
-        })(),
-      );
-    }
-    const offeredSeconds = (Date.now() - started) / 1000;
-    await Promise.all(inFlight);
-    log(`sent ${total} deposits in ${offeredSeconds.toFixed(1)} s (${(total / offeredSeconds).toFixed(0)}/s achieved offer); ${deposits.filter((d) => d.failed).length} failed`);
-
-    // Follow the hub and the CreditManager by logs, the ledger by its API, until everything arrived or time is up.
+    // Follow the hub and the CreditManager by logs and the ledger by its API while deposits are sent, so every
+    // stage is timed when it happens.
     const hub = MarginHub__factory.connect(trading.contracts.hub!, tradingProvider);
     const cm = CreditManager__factory.connect(trading.contracts.creditManager!, tradingProvider);
     const firstCredit = new Map<string, { block: number; at: number }[]>();
     let fromBlock = manifest.chains.find((c) => c.role === 'trading')!.startBlock;
-    const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-    let pollErrors = 0;
-    while (Date.now() < deadline) {
-      try {
-        await pollOnce();
-      } catch (error) {
-        // A node or the aggregator dropping a connection under load: count it and poll again.
-        if (pollErrors++ === 0) log(`  (poll error, retrying: ${(error as Error).message})`);
-      }
-      const confirmed = deposits.filter((d) => d.confirmedAt);
-      if (confirmed.every((d) => d.hub && d.ledger && d.credit)) break;
-      if (confirmed.every((d) => d.hub && d.ledger) && firstCredit.size === 0 && Date.now() > deadline - DRAIN_TIMEOUT_MS / 2) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
     async function pollOnce(): Promise<void> {
       const head = await tradingProvider.getBlockNumber();
       const now = Date.now();
@@ -154,6 +111,59 @@ async function main(): Promise<void> {
         if (credit) d.credit = credit;
       }
     }
+
+    let pollErrors = 0;
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        try {
+          await pollOnce();
+        } catch (error) {
+          // A node or the aggregator dropping a connection under load: count it and poll again.
+          if (pollErrors++ === 0) log(`  (poll error, retrying: ${(error as Error).message})`);
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    log(`offering ${RATE} deposits/s for ${SECONDS} s over ${senders.length} senders on ${collateral.length} chains…`);
+    const total = RATE * SECONDS;
+    const started = Date.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / RATE;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const sender = senders[i % senders.length]!;
+      const deposit: Deposit = { account: sender.address, eid: sender.chain.eid, assetId: usdc, sentAt: Date.now() };
+      deposits.push(deposit);
+      inFlight.push(
+        (async () => {
+          try {
+            const tx = await sender.vault.deposit(usdc, parseUnits('1', 6), sender.address, { value: await sender.fee, gasLimit: 400_000 });
+            const receipt = (await tx.wait())!;
+            deposit.confirmedAt = Date.now();
+            deposit.tradingHeadAtConfirm = tradingHead;
+            const attested = receipt.logs.map((l) => sender.vault.interface.parseLog(l)).find((p) => p?.name === 'BalanceAttested');
+            deposit.sequence = attested!.args.sequence as bigint;
+          } catch (error) {
+            deposit.failed = (error as Error & { shortMessage?: string }).shortMessage ?? (error as Error).message;
+          }
+        })(),
+      );
+    }
+    const offeredSeconds = (Date.now() - started) / 1000;
+    await Promise.all(inFlight);
+    log(`sent ${total} deposits in ${offeredSeconds.toFixed(1)} s (${(total / offeredSeconds).toFixed(0)}/s achieved offer); ${deposits.filter((d) => d.failed).length} failed`);
+
+    const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const confirmed = deposits.filter((d) => d.confirmedAt);
+      if (confirmed.every((d) => d.hub && d.ledger && d.credit)) break;
+      if (confirmed.every((d) => d.hub && d.ledger) && firstCredit.size === 0 && Date.now() > deadline - DRAIN_TIMEOUT_MS / 2) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    polling = false;
+    await poller;
 
     const confirmed = deposits.filter((d) => d.confirmedAt);
     const report = (name: string, stage: (d: Deposit) => { at: number; block?: number; head?: number } | undefined) => {
