@@ -24,6 +24,8 @@ exit codes: 0 ok, 1 failed / status not ok, 2 usage, 3 invalid config or manifes
             5 insufficient funds, 6 missing or invalid key`;
 
 export class UsageError extends Error {}
+/** `--help`: the usage, on stdout, exit 0. */
+export class HelpRequested extends Error {}
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, config: 3, rpc: 4, funds: 5, key: 6 } as const;
 
@@ -60,7 +62,8 @@ export function exitCodeFor(error: unknown): number {
 
 export function parseArgs(argv: string[]): CliArgs {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') throw new UsageError(USAGE);
+  if (command === '--help' || command === '-h' || command === 'help') throw new HelpRequested(USAGE);
+  if (!command) throw new UsageError(USAGE);
   if (!(command in OPTIONS)) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   const spec = OPTIONS[command as CliArgs['command']];
   const values: Record<string, string> = {};
@@ -167,6 +170,10 @@ if (require.main === module) {
   run(process.argv.slice(2), { log: (line) => console.log(line), env: process.env }).then(
     (code) => process.exit(code),
     (error: unknown) => {
+      if (error instanceof HelpRequested) {
+        console.log(error.message);
+        process.exit(EXIT.ok);
+      }
       console.error(`error: ${describeError(error)}`);
       process.exit(exitCodeFor(error));
     },

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EXIT, exitCodeFor, parseArgs, run, UsageError } from '../src/cli';
+import { EXIT, HelpRequested, exitCodeFor, parseArgs, run, UsageError } from '../src/cli';
 import { ConfigFileError } from '../src/config/schema';
 import { InsufficientFundsError, KeyError, RpcUnreachableError, checkRpc, deployerSigner } from '../src/deploy/chain-session';
 import { devnetDeployConfig } from '../src/devnet/devnet-config';
@@ -26,6 +26,7 @@ describe('tributary CLI arguments', () => {
     expect(() => parseArgs(['deploy', '--config'])).toThrow(/option --config needs a value/);
     expect(() => parseArgs(['add-chain', '--chain', 'x.json'])).toThrow(/add-chain needs --manifest/);
     expect(() => parseArgs([])).toThrow(UsageError);
+    expect(() => parseArgs(['--help'])).toThrow(HelpRequested);
   });
 
   it('maps error kinds to distinct exit codes', () => {
@@ -116,8 +117,11 @@ describe('tributary CLI errors', () => {
     provider.destroy();
   });
 
-  it('the built CLI exits 2 with the usage on an unknown command and 3 on an invalid config', () => {
+  it('the built CLI exits 0 on --help, 2 with the usage on an unknown command and 3 on an invalid config', () => {
     const cli = resolve(__dirname, '..', 'dist', 'cli.js');
+    const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('usage: tributary <command>');
     const unknown = spawnSync(process.execPath, [cli, 'launch'], { encoding: 'utf8' });
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('unknown command "launch"');
