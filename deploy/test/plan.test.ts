@@ -1,6 +1,8 @@
-import { MSG_ATTEST, MSG_SEIZE, MSG_WITHDRAW_DECISION, MSG_WITHDRAW_REQUEST, DEFAULT_RECEIVE_GAS, addressToBytes32, ulnConfig } from '@tributary/contracts';
+import { Interface } from 'ethers';
+import { MSG_ATTEST, MSG_SEIZE, MSG_WITHDRAW_DECISION, MSG_WITHDRAW_REQUEST, DEFAULT_RECEIVE_GAS, addressToBytes32, loadLzArtifact, ulnConfig } from '@tributary/contracts';
 import { appPathways, enforcedGasFromSnapshot, enforcedOptionsHex, planContract, planPathway, workerConfigEquals, type OAppPathwayState } from '../src/deploy/plan';
 import { desiredPathway, type PathwaySide } from '../src/deploy/wiring';
+import { decodeRevert } from '../src/deploy/revert-reason';
 
 const a = (n: number) => '0x' + n.toString(16).padStart(40, '0');
 const ZERO = '0x' + '0'.repeat(64);
@@ -119,5 +121,14 @@ describe('idempotency planning', () => {
       { eid: 3, role: 'collateral' as const },
     ];
     expect(appPathways(chains).map((p) => `${p.local.eid}→${p.remote.eid}`)).toEqual(['2→1', '1→2', '3→1', '1→3']);
+  });
+});
+
+describe('revert reasons', () => {
+  it('names custom errors of LayerZero and of our contracts from revert data', () => {
+    const endpoint = new Interface(loadLzArtifact('EndpointV2').abi);
+    expect(decodeRevert(endpoint.encodeErrorResult('LZ_SameValue', []))).toBe('LZ_SameValue()');
+    expect(decodeRevert('0xdeadbeef')).toBeUndefined();
+    expect(decodeRevert(undefined)).toBeUndefined();
   });
 });

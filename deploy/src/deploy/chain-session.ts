@@ -1,6 +1,7 @@
 import { JsonRpcProvider, Network, Wallet, formatEther, type Signer } from 'ethers';
 import { devWallet } from '@tributary/contracts';
 import type { ChainConfig } from '../config/schema';
+import { decodeRevert } from './revert-reason';
 
 /** Errors the CLI maps to distinct exit codes. */
 export class RpcUnreachableError extends Error {}
@@ -97,6 +98,11 @@ export function explainSendError(session: ChainSession, error: unknown): Error {
   const code = (error as { code?: string }).code;
   if (code === 'INSUFFICIENT_FUNDS') {
     return new InsufficientFundsError(`chain "${session.config.name}": deployer ${session.deployerAddress} has insufficient funds for a transaction`);
+  }
+  const reason = decodeRevert((error as { data?: unknown }).data ?? (error as { info?: { error?: { data?: unknown } } }).info?.error?.data);
+  if (reason) {
+    const short = (error as { shortMessage?: string }).shortMessage ?? 'execution reverted';
+    return new Error(`chain "${session.config.name}": ${short.replace(/\s*\(unknown custom error\)/, '')}: ${reason}`, { cause: error });
   }
   return error instanceof Error ? error : new Error(String(error));
 }
