@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
@@ -33,6 +33,8 @@ describe('deploy against hardhat nodes', () => {
     const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
     expect(manifest.chains.map((c) => c.eid)).toEqual([40101, 40102, 40103]);
     expect(JSON.parse(readFileSync(sidecarPath(manifestPath), 'utf8')).markets.map((m: { symbol: string }) => m.symbol)).toEqual(['WETH', 'WBTC']);
+
+    expect(existsSync(join(dir, 'manifest.journal.json'))).toBe(false);
 
     const second = await deploy({ config: config(), manifestPath, env });
     expect(second.transactions).toEqual({ trading: 0, 'collateral-a': 0, 'collateral-b': 0 });
@@ -81,6 +83,33 @@ describe('deploy against hardhat nodes', () => {
     const repaired = await deploy({ config: config(), manifestPath, env });
     expect(repaired.transactions).toEqual({ trading: 0, 'collateral-a': 0, 'collateral-b': 1 });
     expect((await deploymentStatus(manifestPath)).ok).toBe(true);
+  });
+
+  it('resumes a run that stopped before writing its manifest from the journal, without deploying again', async () => {
+    const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
+    const sidecar = JSON.parse(readFileSync(sidecarPath(manifestPath), 'utf8')) as { chains: { eid: number; testTokens: Record<string, string> }[] };
+    // What a crashed first run would have journaled: every deployment and each chain's start block.
+    const journal: Record<string, string> = {};
+    for (const chain of manifest.chains) {
+      const put = (label: string, value: string | number | undefined) => value !== undefined && (journal[`${chain.eid}:${label}`] = String(value));
+      put('startBlock', chain.startBlock);
+      put('EndpointV2', chain.layerZero.endpoint);
+      put('SendUln302', chain.layerZero.sendUln302);
+      put('ReceiveUln302', chain.layerZero.receiveUln302);
+      put('RelayerWorker', chain.layerZero.worker);
+      put('CreditManager', chain.contracts.creditManager);
+      put('MarginHub', chain.contracts.hub);
+      put('PerpMarket', chain.contracts.perpMarket);
+      put('CollateralVault', chain.contracts.vault);
+      for (const [symbol, token] of Object.entries(sidecar.chains.find((c) => c.eid === chain.eid)!.testTokens)) put(`test token ${symbol}`, token);
+      if (chain.role === 'trading') for (const asset of manifest.assets) put(`${asset.symbol}/USD price feed`, asset.priceFeed);
+    }
+    const resumedPath = join(dir, 'resumed.json');
+    writeFileSync(join(dir, 'resumed.journal.json'), JSON.stringify(journal));
+    const resumed = await deploy({ config: config(), manifestPath: resumedPath, env });
+    expect(resumed.transactions).toEqual({ trading: 0, 'collateral-a': 0, 'collateral-b': 0 });
+    expect(resumed.manifest).toEqual(manifest);
+    expect(existsSync(join(dir, 'resumed.journal.json'))).toBe(false);
   });
 
   it('refuses to start with an unfunded deployer key, naming the chain and the address only', async () => {

@@ -24,13 +24,18 @@ import type { Progress } from './progress';
 
 const wad = (fraction: number): bigint => parseEther(fraction.toFixed(18));
 
-async function ensureContract(session: ChainSession, progress: Progress, label: string, recorded: string | undefined, deploy: () => Promise<string>): Promise<string> {
-  const hasCode = !!recorded && (await session.provider.getCode(recorded)) !== '0x';
-  if (planContract(recorded, hasCode) === 'reuse') {
-    progress.exists(label, recorded!);
-    return recorded!;
+/** Reuses the manifest's (or the journal's) address when code is there; otherwise deploys and journals it. */
+export async function ensureContract(session: ChainSession, progress: Progress, label: string, recorded: string | undefined, deploy: () => Promise<string>): Promise<string> {
+  const candidates = [recorded, session.journal?.get(session.config.eid, label)].filter((a): a is string => !!a);
+  for (const candidate of candidates) {
+    if (planContract(candidate, (await session.provider.getCode(candidate)) !== '0x') === 'reuse') {
+      progress.exists(label, candidate);
+      return candidate;
+    }
   }
-  return progress.step(`deploying ${label}`, deploy, (address) => address);
+  const address = await progress.step(`deploying ${label}`, deploy, (a) => a);
+  session.journal?.record(session.config.eid, label, address);
+  return address;
 }
 
 export interface TradingContracts {

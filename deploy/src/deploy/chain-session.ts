@@ -1,6 +1,7 @@
 import { JsonRpcProvider, Network, Wallet, formatEther, type Signer } from 'ethers';
 import { devWallet } from '@tributary/contracts';
 import type { ChainConfig } from '../config/schema';
+import type { DeployJournal } from './journal';
 import { decodeRevert } from './revert-reason';
 
 /** Errors the CLI maps to distinct exit codes. */
@@ -16,6 +17,8 @@ export interface ChainSession {
   deployerAddress: string;
   /** Deployer nonce when the session opened (transactions sent = nonce now − this). */
   startNonce: number;
+  /** Deployments not yet in a manifest (resume after a failed run). */
+  journal?: DeployJournal;
   close(): void;
 }
 

@@ -5,6 +5,7 @@ import type { Manifest, ManifestChain } from '@tributary/protocol';
 import type { ChainConfig, DeployConfig } from '../config/schema';
 import { ensureHubAssets, ensureTradingContracts, ensureVault, type Operators, type TradingContracts, type VaultDeployment } from './app';
 import { explainSendError, openChainSession, requireFunds, transactionsSent, type ChainSession } from './chain-session';
+import { DeployJournal } from './journal';
 import { ensureLayerZero, ensureLocalDefaults, ensureWorkerDestination, type ChainLayerZero } from './infra';
 import { readManifestIfPresent, readSidecar, recordedChain, writeManifest, type ManifestSidecar } from './manifest-io';
 import { appPathways, enforcedGasFromSnapshot, enforcedOptionsHex, type EnforcedGas, type GasSnapshot } from './plan';
@@ -62,7 +63,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
 
   const sessions = new Map<number, ChainSession>();
   try {
-    for (const chain of config.chains) sessions.set(chain.eid, await openChainSession(chain, env));
+    const journal = DeployJournal.forManifest(manifestPath);
+    for (const chain of config.chains) sessions.set(chain.eid, { ...(await openChainSession(chain, env)), journal });
     for (const session of sessions.values()) await requireFunds(session, MIN_DEPLOYER_BALANCE);
     const trading = config.chains.find((c) => c.role === 'trading')!;
     const run = async <T>(chain: ChainConfig, work: (session: ChainSession, p: Progress) => Promise<T>): Promise<T> => {
@@ -81,7 +83,10 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       config.chains.map((chain) =>
         run(chain, async (session, p) => {
           const recorded = recordedChain(previous, chain.eid);
-          startBlocks.set(chain.eid, recorded?.startBlock ?? (await session.provider.getBlockNumber()));
+          const journaledStart = journal.get(chain.eid, 'startBlock');
+          const startBlock = recorded?.startBlock ?? (journaledStart ? Number(journaledStart) : await session.provider.getBlockNumber());
+          if (!recorded) journal.record(chain.eid, 'startBlock', String(startBlock));
+          startBlocks.set(chain.eid, startBlock);
           layerZero.set(chain.eid, await ensureLayerZero(session, recorded, p));
           for (const { local, remote } of appPathways(config.chains).filter((x) => x.local.eid === chain.eid)) {
             await ensureWorkerDestination(session, layerZero.get(chain.eid)!.worker, remote.eid, { enabled: true, dvnFee: BigInt(config.workerFees.dvnFee), executorFee: BigInt(config.workerFees.executorFee) }, p);
@@ -147,6 +152,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const manifest = buildManifest(config, { layerZero, startBlocks, tradingContracts, vaults, operators });
     const sidecar = buildSidecar(config, { layerZero, tradingContracts, vaults, operators, enforcedGas, sessions });
     const manifestChanged = writeManifest(manifestPath, manifest, sidecar);
+    journal.clear();
     const transactions: Record<string, number> = {};
     for (const [eid, session] of sessions) transactions[config.chains.find((c) => c.eid === eid)!.name] = await transactionsSent(session);
     return { manifest, sidecar, transactions, manifestChanged };

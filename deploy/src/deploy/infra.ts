@@ -2,6 +2,7 @@ import { ZeroAddress } from 'ethers';
 import { RelayerWorker__factory, deployEndpoint, lzContract, wireDefaultPathway, type EndpointDeployment } from '@tributary/contracts';
 import type { ManifestChain } from '@tributary/protocol';
 import type { ChainSession } from './chain-session';
+import { ensureContract } from './app';
 import { planContract, workerConfigEquals, type WorkerDstConfig } from './plan';
 import type { Progress } from './progress';
 
@@ -21,13 +22,21 @@ export async function ensureLayerZero(session: ChainSession, recorded: ManifestC
   const { config, deployer } = session;
   let endpoint: EndpointDeployment;
   if (config.local) {
-    const lz = recorded?.layerZero;
+    const journaled = session.journal?.get(config.eid, 'EndpointV2');
+    const lz = recorded?.layerZero ?? (journaled ? { endpoint: journaled, sendUln302: session.journal!.get(config.eid, 'SendUln302')!, receiveUln302: session.journal!.get(config.eid, 'ReceiveUln302')! } : undefined);
     const present = lz && (await hasCode(session, lz.endpoint)) && (await hasCode(session, lz.sendUln302)) && (await hasCode(session, lz.receiveUln302));
     if (planContract(lz?.endpoint, !!present) === 'reuse') {
       endpoint = { eid: config.eid, endpoint: lz!.endpoint, sendUln302: lz!.sendUln302, receiveUln302: lz!.receiveUln302 };
       progress.exists('EndpointV2 + ULN302', endpoint.endpoint);
+      const endpointContract = lzContract('EndpointV2', endpoint.endpoint, deployer);
+      for (const lib of [endpoint.sendUln302, endpoint.receiveUln302]) {
+        if (!(await endpointContract.isRegisteredLibrary(lib))) await progress.step(`registering library ${lib}`, async () => (await endpointContract.registerLibrary(lib)).wait());
+      }
     } else {
       endpoint = await progress.step('deploying LayerZero V2 EndpointV2 + SendUln302 + ReceiveUln302', () => deployEndpoint(deployer, config.eid), (e) => e.endpoint);
+      session.journal?.record(config.eid, 'SendUln302', endpoint.sendUln302);
+      session.journal?.record(config.eid, 'ReceiveUln302', endpoint.receiveUln302);
+      session.journal?.record(config.eid, 'EndpointV2', endpoint.endpoint);
     }
   } else {
     const lz = config.layerZero!;
@@ -37,22 +46,11 @@ export async function ensureLayerZero(session: ChainSession, recorded: ManifestC
     endpoint = { eid: config.eid, endpoint: lz.endpoint, sendUln302: lz.sendUln302, receiveUln302: lz.receiveUln302 };
   }
 
-  const recordedWorker = config.layerZero?.worker ?? recorded?.layerZero.worker;
-  let worker: string;
-  if (planContract(recordedWorker, await hasCode(session, recordedWorker)) === 'reuse') {
-    worker = recordedWorker!;
-    progress.exists('RelayerWorker', worker);
-  } else {
-    worker = await progress.step(
-      'deploying RelayerWorker (send-side DVN + executor)',
-      async () => {
-        const contract = await new RelayerWorker__factory(deployer).deploy(session.deployerAddress, [endpoint.sendUln302]);
-        await contract.waitForDeployment();
-        return contract.getAddress();
-      },
-      (address) => address,
-    );
-  }
+  const worker = await ensureContract(session, progress, 'RelayerWorker', config.layerZero?.worker ?? recorded?.layerZero.worker, async () => {
+    const contract = await new RelayerWorker__factory(deployer).deploy(session.deployerAddress, [endpoint.sendUln302]);
+    await contract.waitForDeployment();
+    return contract.getAddress();
+  });
   const workerContract = RelayerWorker__factory.connect(worker, deployer);
   if (!(await workerContract.allowedLibraries(endpoint.sendUln302))) {
     await progress.step('allowing SendUln302 on the worker', async () => (await workerContract.setLibrary(endpoint.sendUln302, true)).wait());
