@@ -72,6 +72,8 @@ export const manifestSchema = z
     version: z.literal(1),
     chains: z.array(chainSchema).min(1),
     assets: z.array(manifestAssetSchema),
+    /** Prior correlations of the risk model (asset ids), used until the aggregator has enough price history. */
+    correlations: z.array(z.object({ a: z.number().int().min(0).max(0xffff), b: z.number().int().min(0).max(0xffff), rho: z.number().finite().min(-1).max(1) })).default([]),
   })
   .superRefine((manifest, ctx) => {
     const eids = manifest.chains.map((c) => c.eid);
@@ -79,6 +81,10 @@ export const manifestSchema = z
     const trading = manifest.chains.filter((c) => c.role === 'trading');
     if (trading.length !== 1) ctx.addIssue({ code: 'custom', message: `exactly one trading chain expected, found ${trading.length}`, path: ['chains'] });
     const known = new Set(manifest.assets.map((a) => a.assetId));
+    manifest.correlations.forEach((c, i) => {
+      for (const key of ['a', 'b'] as const)
+        if (!known.has(c[key])) ctx.addIssue({ code: 'custom', message: `unknown assetId ${c[key]}`, path: ['correlations', i, key] });
+    });
     manifest.chains.forEach((chain, i) =>
       chain.assets.forEach((asset, j) => {
         if (!known.has(asset.assetId)) ctx.addIssue({ code: 'custom', message: `unknown assetId ${asset.assetId}`, path: ['chains', i, 'assets', j] });

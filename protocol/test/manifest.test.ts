@@ -24,6 +24,14 @@ describe('deployment manifest', () => {
     expect(collateralChains(parsed).map((c) => c.eid)).toEqual([40102]);
     expect(parsed.chains[1].weight).toBe(1);
     expect(parsed.assets[0].heartbeatSeconds).toBe(3600);
+    expect(parsed.correlations).toEqual([]);
+  });
+
+  it('keeps prior correlations between listed assets and refuses unknown ids or |rho| > 1', () => {
+    const ok = { ...manifest(), correlations: [{ a: 1, b: 1, rho: 0.5 }] };
+    expect(parseManifest(ok).correlations).toEqual([{ a: 1, b: 1, rho: 0.5 }]);
+    expect(() => parseManifest({ ...manifest(), correlations: [{ a: 1, b: 9, rho: 0.5 }] })).toThrow(/correlations\.0\.b: unknown assetId 9/);
+    expect(() => parseManifest({ ...manifest(), correlations: [{ a: 1, b: 1, rho: 1.5 }] })).toThrow(/correlations\.0\.rho/);
   });
 
   it('rejects duplicate eids, two trading chains, unknown assets and bad addresses with every problem listed', () => {

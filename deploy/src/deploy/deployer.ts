@@ -204,17 +204,18 @@ function buildManifest(config: DeployConfig, d: Deployed): Manifest {
       heartbeatSeconds: a.heartbeatSeconds,
       maxDeviation: a.maxDeviation,
     })),
+    correlations: config.correlations.map((c) => ({ a: assetIdOf(config, c.a), b: assetIdOf(config, c.b), rho: c.rho })),
   };
 }
 
+const assetIdOf = (config: DeployConfig, symbol: string): number => config.assets.find((a) => a.symbol === symbol)!.assetId;
+
 function buildSidecar(config: DeployConfig, d: Omit<Deployed, 'startBlocks'> & { enforcedGas: EnforcedGas; sessions: Map<number, ChainSession> }): ManifestSidecar {
-  const idOf = (symbol: string) => config.assets.find((a) => a.symbol === symbol)!.assetId;
   return {
     version: 1,
     config,
     operators: d.operators,
     markets: d.tradingContracts.markets,
-    correlations: config.correlations.map((c) => ({ a: idOf(c.a), b: idOf(c.b), rho: c.rho })),
     enforcedGas: d.enforcedGas,
     chains: config.chains.map((chain) => ({
       eid: chain.eid,

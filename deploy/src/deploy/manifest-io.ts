@@ -6,14 +6,13 @@ import type { EnforcedGas } from './plan';
 /**
  * Data the manifest schema (protocol/src/manifest.ts) has no field for, kept next to it in
  * `<manifest>.extra.json`: the deploy config it came from (add-chain extends it), operator addresses,
- * perp markets, correlations, the enforced gas and where LayerZero came from.
+ * perp markets, the enforced gas and where LayerZero came from.
  */
 export interface ManifestSidecar {
   version: 1;
   config: DeployConfig;
   operators: { relayer: string; pusher: string; oracle: string; liquidator?: string };
   markets: { assetId: number; symbol: string; marketId: number; imr: number; mmr: number }[];
-  correlations: { a: number; b: number; rho: number }[];
   enforcedGas: EnforcedGas;
   chains: { eid: number; name: string; layerZeroDeployedByUs: boolean; deployer: string; testTokens: Record<string, string> }[];
 }
