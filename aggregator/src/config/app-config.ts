@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { definedEnv, parseConfig } from '@tributary/service-kit';
+import { creditConfigShape } from '../credit/credit-config';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -20,6 +21,8 @@ export const appConfigSchema = z.object({
   /** Reconciliation period (ms); 0 = only on demand. */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Credit pusher and liquidation watch (see credit/credit-config.ts). */
+  ...creditConfigShape,
 });
 
 export type AppConfig = z.output<typeof appConfigSchema>;

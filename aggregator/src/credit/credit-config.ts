@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+const privateKey = z
+  .string()
+  .trim()
+  .regex(/^(0x)?[0-9a-fA-F]{64}$/, 'must be a 32-byte hex private key')
+  .transform((key) => (key.startsWith('0x') ? key : `0x${key}`))
+  .optional();
+
+/**
+ * Env of the credit pusher and the liquidation watch (spread into the app config schema). Keys are only ever
+ * read from here; they are never logged (config errors name the variable, not its value).
+ */
+export const creditConfigShape = {
+  /** Key holding PUSHER_ROLE on the CreditManager; absent = pusher and liquidator disabled (said at start). */
+  AGGREGATOR_PUSHER_PRIVATE_KEY: privateKey,
+  /** Key that calls PerpMarket.liquidate; absent = the pusher key (one nonce queue). */
+  AGGREGATOR_LIQUIDATOR_PRIVATE_KEY: privateKey,
+  /** Scheduled push period (ms); 0 = manual (`CreditPusherService.pushNow`), no event-driven pushes either. */
+  CREDIT_PUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
+  /** Risk changes are coalesced for this long before an event-driven push. */
+  CREDIT_PUSH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+  /** Entries per pushCreditLimits transaction. */
+  CREDIT_PUSH_BATCH: z.coerce.number().int().min(1).max(2000).default(200),
+  /** Hysteresis: a change smaller than max(relative × on-chain limit, absolute USD) is not pushed. */
+  CREDIT_HYSTERESIS_RELATIVE: z.coerce.number().finite().min(0).max(1).default(0.01),
+  CREDIT_HYSTERESIS_ABSOLUTE_USD: z.coerce.number().finite().min(0).max(1e12).default(1),
+  /** Every account is re-planned at least this often (events cover the rest); ms. */
+  CREDIT_RESCAN_MS: z.coerce.number().int().min(1000).max(86_400_000).default(30_000),
+  /** A push transaction not mined after this long is replaced with higher fees (same nonce); ms. */
+  CREDIT_TX_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(20_000),
+  /** Fee increase of each replacement, percent (nodes want ≥ 10). */
+  CREDIT_FEE_BUMP_PERCENT: z.coerce.number().int().min(10).max(500).default(20),
+  /** Receipt poll period while a transaction is pending; ms. */
+  CREDIT_TX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** PostgreSQL: how often a replica tries to become the pusher (and the leader checks its lock); ms. */
+  CREDIT_LEADER_RETRY_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  /** Liquidation watch period (ms); 0 = manual (`LiquidationWatchService.tick`). */
+  LIQUIDATION_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+};
+
+export type CreditConfig = z.output<z.ZodObject<typeof creditConfigShape>>;
