@@ -205,10 +205,14 @@ describe('credit pusher against a CreditManager', () => {
       const accounts = [account(20), account(21), account(22)];
       for (const a of accounts) risk.set(a, { creditLimit: 10 });
       await until(() => Promise.all(accounts.map(onChain)), (rows) => rows.every((r) => r.limit === 10n * E18), 'the event-driven push');
-      const batches = await scheduled.metrics.getSingleMetric('tributary_aggregator_credit_batch_accounts')!.get();
-      const count = batches.values.find((v) => v.metricName?.endsWith('_count'))!.value;
-      const sum = batches.values.find((v) => v.metricName?.endsWith('_sum'))!.value;
-      expect([count, sum]).toEqual([1, 3]);
+      // The block is visible before the pusher has handled its receipt: wait for the pusher's own record.
+      const batchTotals = async () => {
+        const batches = await scheduled.metrics.getSingleMetric('tributary_aggregator_credit_batch_accounts')!.get();
+        return ['_count', '_sum'].map((suffix) => batches.values.find((v) => v.metricName?.endsWith(suffix))!.value);
+      };
+      await until(batchTotals, ([count]) => count > 0, 'the pusher to record its batch');
+      await new Promise((r) => setTimeout(r, 300)); // a second batch would have gone out by now
+      expect(await batchTotals()).toEqual([1, 3]);
     } finally {
       await scheduled.close();
     }
