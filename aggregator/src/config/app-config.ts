@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { definedEnv, parseConfig } from '@tributary/service-kit';
 import { creditConfigShape } from '../credit/credit-config';
+import { oracleConfigShape } from '../oracle/oracle-config';
+import { riskConfigShape } from '../risk/risk-config';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -23,6 +25,9 @@ export const appConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Credit pusher and liquidation watch (see credit/credit-config.ts). */
   ...creditConfigShape,
+  /** Price feeds (oracle/oracle-config.ts) and the live risk engine (risk/risk-config.ts). */
+  ...oracleConfigShape,
+  ...riskConfigShape,
 });
 
 export type AppConfig = z.output<typeof appConfigSchema>;

@@ -9,6 +9,8 @@ import {
   PositionEntity,
   WithdrawalEntity,
 } from '../ledger/entities/ledger.entities';
+import { PriceSampleEntity } from '../oracle/price-sample.entity';
+import { RiskSnapshotEntity } from '../risk/risk-snapshot.entity';
 
 export const ENTITIES = [
   ChainCursorEntity,
@@ -20,5 +22,7 @@ export const ENTITIES = [
   CreditEntity,
   CreditEpochEntity,
   WithdrawalEntity,
+  PriceSampleEntity,
+  RiskSnapshotEntity,
 ];
 export { ChainCursorEntity };

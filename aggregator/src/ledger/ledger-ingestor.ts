@@ -37,17 +37,24 @@ export const byChainOrder = (a: LedgerEnvelope, b: LedgerEnvelope): number =>
  * chainId, blockHash, logIndex) are skipped. Also rolls back reorged blocks.
  */
 export class LedgerIngestor {
-  constructor(private readonly store: LedgerStore) {}
+  /** `onCommitted` gets the accounts a transaction changed, after it committed. */
+  constructor(
+    private readonly store: LedgerStore,
+    private readonly onCommitted: (accounts: ReadonlySet<string>) => void = () => undefined,
+  ) {}
 
-  ingest(batch: IngestBatch): Promise<IngestResult> {
-    return this.store.transaction(async (writer) => {
+  async ingest(batch: IngestBatch): Promise<IngestResult> {
+    let touched: ReadonlySet<string> = new Set();
+    const result = await this.store.transaction(async (writer) => {
       await writer.lockChain(batch.eid);
       const existing = batch.logs.length ? await writer.existingEventKeys(batch.eid, batch.fromBlock, batch.toBlock) : new Set<string>();
       const fresh = batch.logs.filter(({ raw }) => !existing.has(`${raw.blockHash}:${raw.logIndex}`));
       if (fresh.length) {
         await writer.insertEvents(fresh);
         const envelopes = fresh.map((log) => log.envelope);
-        const slice = await writer.loadSlice(keysOf(envelopes));
+        const keys = keysOf(envelopes);
+        touched = keys.accounts;
+        const slice = await writer.loadSlice(keys);
         applyEvents(slice, envelopes);
         await writer.saveSlice(slice);
       }
@@ -56,20 +63,26 @@ export class LedgerIngestor {
       await writer.setCursor(batch.cursor);
       return { applied: fresh.length, duplicates: batch.logs.length - fresh.length };
     });
+    this.onCommitted(touched);
+    return result;
   }
 
   /**
    * Undoes everything of `eid` above `forkBlock` (the newest block still canonical): deletes the orphaned
    * events, rebuilds the rows of the accounts they touched from the remaining events, rewinds the cursor.
    */
-  rollback(eid: number, forkBlock: number): Promise<RollbackResult> {
-    return this.store.transaction(async (writer) => {
+  async rollback(eid: number, forkBlock: number): Promise<RollbackResult> {
+    let touched: ReadonlySet<string> = new Set();
+    const result = await this.store.transaction(async (writer) => {
       await writer.lockChain(eid);
       const orphaned = await writer.deleteEventsAbove(eid, forkBlock);
       await rebuildRows(writer, orphaned.accounts, orphaned.epochs);
       await writer.rewindCursor(eid, forkBlock + 1);
+      touched = orphaned.accounts;
       return { orphaned: orphaned.count, rebuiltAccounts: orphaned.accounts.size };
     });
+    this.onCommitted(touched);
+    return result;
   }
 }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LedgerChanges } from './ledger-changes';
 import { LedgerIngestor } from './ledger-ingestor';
 import { LedgerQueryRepository } from './ledger-query.repository';
 import { TypeormLedgerStore } from './typeorm-ledger.store';
@@ -11,8 +12,13 @@ import { TypeormLedgerStore } from './typeorm-ledger.store';
   providers: [
     TypeormLedgerStore,
     LedgerQueryRepository,
-    { provide: LedgerIngestor, inject: [TypeormLedgerStore], useFactory: (store: TypeormLedgerStore) => new LedgerIngestor(store) },
+    LedgerChanges,
+    {
+      provide: LedgerIngestor,
+      inject: [TypeormLedgerStore, LedgerChanges],
+      useFactory: (store: TypeormLedgerStore, changes: LedgerChanges) => new LedgerIngestor(store, (accounts) => changes.announce(accounts)),
+    },
   ],
-  exports: [TypeormLedgerStore, LedgerQueryRepository, LedgerIngestor],
+  exports: [TypeormLedgerStore, LedgerQueryRepository, LedgerIngestor, LedgerChanges],
 })
 export class LedgerModule {}

@@ -1,0 +1,163 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '@tributary/service-kit';
+import type { ManifestAsset } from '@tributary/protocol';
+import { Clock } from '../common/clock';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ChainRegistry } from '../registry/chain-registry';
+import { registerOracleMetrics } from './oracle-metrics';
+import { PriceGuard, type FeedReading, type PriceStatus } from './price-guard';
+import { PriceSampleRepository } from './price-sample.repository';
+import { TradingRpcRepository } from './trading-rpc.repository';
+
+export interface OraclePrice {
+  assetId: number;
+  symbol: string;
+  /** Last accepted price (USD); null until one was accepted. */
+  price: number | null;
+  /** Feed timestamp / read time of the accepted price (unix s). */
+  updatedAt: number | null;
+  observedAt: number | null;
+  status: PriceStatus;
+  detail: string;
+}
+
+interface Feed {
+  asset: ManifestAsset;
+  guard: PriceGuard;
+  lastSampleAt: number | null | undefined;
+}
+
+/**
+ * Polls the Chainlink feed of every manifest asset on the trading chain through a staleness / deviation guard,
+ * keeps the last good price, persists one sample per asset per ORACLE_SAMPLE_INTERVAL_S and tells subscribers
+ * about every asset whose status or accepted price changed.
+ */
+@Injectable()
+export class OracleService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OracleService.name);
+  private readonly feeds = new Map<number, Feed>();
+  private readonly listeners = new Set<(changed: OraclePrice[]) => void>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  /** Bumped whenever a sample is persisted (the risk engine re-reads its EWMA inputs then). */
+  private samplesVersion = 0;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    registry: ChainRegistry,
+    private readonly rpc: TradingRpcRepository,
+    private readonly samples: PriceSampleRepository,
+    private readonly clock: Clock,
+    @Inject(METRICS_REGISTRY) metrics: Registry,
+  ) {
+    for (const asset of registry.tradingChain ? registry.assets : []) {
+      const guard = new PriceGuard({ heartbeatSeconds: asset.heartbeatSeconds, maxDeviation: asset.maxDeviation, confirmations: config.ORACLE_DEVIATION_CONFIRMATIONS });
+      this.feeds.set(asset.assetId, { asset, guard, lastSampleAt: undefined });
+    }
+    registerOracleMetrics(metrics, () => this.prices(), () => this.nowSeconds());
+  }
+
+  get enabled(): boolean {
+    return this.feeds.size > 0;
+  }
+
+  get sampleVersion(): number {
+    return this.samplesVersion;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.enabled) {
+      this.logger.warn('no manifest assets on a trading chain: oracle idle');
+      return;
+    }
+    if (this.config.ORACLE_POLL_MS > 0) this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.queue;
+  }
+
+  prices(): OraclePrice[] {
+    return [...this.feeds.values()].map(view);
+  }
+
+  price(assetId: number): OraclePrice | undefined {
+    const feed = this.feeds.get(assetId);
+    return feed && view(feed);
+  }
+
+  subscribe(listener: (changed: OraclePrice[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Reads every feed once (after any poll in progress); resolves with the assets whose status or price changed. */
+  poll(): Promise<OraclePrice[]> {
+    const run = this.queue.then(() => this.pollOnce());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async pollOnce(): Promise<OraclePrice[]> {
+    const feeds = [...this.feeds.values()];
+    const readings = await Promise.all(feeds.map((feed) => this.read(feed.asset)));
+    const now = this.nowSeconds();
+    const changed: OraclePrice[] = [];
+    feeds.forEach((feed, i) => {
+      if (feed.guard.observe(readings[i], now)) changed.push(view(feed));
+    });
+    for (const feed of feeds) await this.sample(feed, now);
+    if (changed.length) {
+      for (const price of changed) if (price.status !== 'ok') this.logger.warn(`${price.symbol} price ${price.status}: ${price.detail}`);
+      for (const listener of this.listeners) listener(changed);
+    }
+    return changed;
+  }
+
+  private async read(asset: ManifestAsset): Promise<FeedReading> {
+    if (!asset.priceFeed) return { error: 'no priceFeed in the manifest' };
+    try {
+      return await this.rpc.latestRound(asset.priceFeed);
+    } catch (error) {
+      return { error: `feed ${asset.priceFeed} read failed: ${(error as Error).message.slice(0, 200)}` };
+    }
+  }
+
+  /** Persists the accepted price if the asset's last sample is at least one interval old. */
+  private async sample(feed: Feed, now: number): Promise<void> {
+    const current = feed.guard.current;
+    if (current.status !== 'ok' || current.price === null) return;
+    try {
+      if (feed.lastSampleAt === undefined) feed.lastSampleAt = (await this.samples.latest(feed.asset.assetId))?.observedAt ?? null;
+      if (feed.lastSampleAt !== null && now - feed.lastSampleAt < this.config.ORACLE_SAMPLE_INTERVAL_S) return;
+      await this.samples.insert({ assetId: feed.asset.assetId, price: current.price, updatedAt: current.updatedAt!, observedAt: now });
+      feed.lastSampleAt = now;
+      await this.samples.prune(feed.asset.assetId, this.config.ORACLE_SAMPLE_KEEP);
+      this.samplesVersion++;
+    } catch (error) {
+      this.logger.error(`saving a ${feed.asset.symbol} price sample failed: ${(error as Error).message}`);
+    }
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      void this.poll()
+        .catch((error: Error) => this.logger.error(`oracle poll failed: ${error.message}`))
+        .finally(() => this.schedule(this.config.ORACLE_POLL_MS));
+    }, delayMs);
+  }
+}
+
+function view(feed: Feed): OraclePrice {
+  const { price, updatedAt, observedAt, status, detail } = feed.guard.current;
+  return { assetId: feed.asset.assetId, symbol: feed.asset.symbol, price, updatedAt, observedAt, status, detail };
+}
