@@ -3,10 +3,13 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { HealthModule, MetricsModule, configModule } from '@tributary/service-kit';
 import { ApiModule } from './api/api.module';
 import { APP_CONFIG, loadAppConfig, type AppConfig } from './config/app-config';
+import { CreditModule } from './credit/credit.module';
 import { DatabaseModule } from './database/database.module';
 import { IndexerModule } from './indexer/indexer.module';
 import { LedgerModule } from './ledger/ledger.module';
+import { OracleModule } from './oracle/oracle.module';
 import { RegistryModule } from './registry/registry.module';
+import { RiskModule } from './risk/risk.module';
 
 @Module({})
 export class AppModule {
@@ -23,6 +26,9 @@ export class AppModule {
         LedgerModule,
         IndexerModule,
         ApiModule,
+        OracleModule,
+        RiskModule,
+        CreditModule.forRoot([RiskModule]),
       ],
     };
   }

@@ -1,0 +1,72 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { RiskInputError, describeRiskRequestIssues, evaluateRisk, riskRequestSchema, type RiskResult } from '@tributary/risk';
+import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
+import { OracleService } from '../oracle/oracle.service';
+import { RiskHistoryRepository } from '../risk/risk-history.repository';
+import { RiskService } from '../risk/risk.service';
+import type { PageQuery } from './schemas';
+
+@Injectable()
+export class RiskApiService {
+  constructor(
+    private readonly risk: RiskService,
+    private readonly oracle: OracleService,
+    private readonly history: RiskHistoryRepository,
+    private readonly ledger: LedgerQueryRepository,
+  ) {}
+
+  evaluate(body: unknown): RiskResult {
+    const parsed = riskRequestSchema.safeParse(body);
+    if (!parsed.success) throw new BadRequestException(describeRiskRequestIssues(parsed.error));
+    try {
+      return evaluateRisk(parsed.data);
+    } catch (error) {
+      if (error instanceof RiskInputError) throw new BadRequestException([error.message]);
+      throw error;
+    }
+  }
+
+  account(address: string) {
+    const risk = this.risk.get(address);
+    const inputs = this.risk.inputsOf(address);
+    if (!risk || !inputs) throw new NotFoundException(`account ${address} has no risk (unknown to the ledger)`);
+    const weights = new Map(this.risk.chainWeights().map((c) => [c.chain.eid, c.weight]));
+    return {
+      account: address,
+      computedAt: new Date(risk.computedAt).toISOString(),
+      result: risk.result,
+      frozen: risk.frozen,
+      inputs: {
+        balances: inputs.balances.map((b) => ({ ...b, chainWeight: weights.get(b.eid) ?? 0 })),
+        positions: inputs.positions,
+        prices: risk.assets.map((assetId) => {
+          const p = this.oracle.price(assetId);
+          return { assetId, symbol: p?.symbol ?? String(assetId), price: this.risk.bookPrice(assetId), status: p?.status ?? 'unavailable' };
+        }),
+      },
+    };
+  }
+
+  async accountHistory(address: string, query: PageQuery) {
+    if (!this.risk.get(address) && !(await this.ledger.account(address))) throw new NotFoundException(`account ${address} has no ledger entries`);
+    const page = await this.history.page(address.toLowerCase(), query.limit, query.offset);
+    return {
+      items: page.items.map((s) => ({ ...s, computedAt: new Date(s.computedAt).toISOString() })),
+      total: page.total,
+    };
+  }
+
+  chains() {
+    return {
+      chains: this.risk.chainWeights().map(({ chain, weight, lastAttestationAt }) => ({
+        eid: chain.eid,
+        name: chain.name,
+        configuredWeight: chain.manifest.weight,
+        weight,
+        lastAttestationAt: lastAttestationAt === null ? null : new Date(lastAttestationAt * 1000).toISOString(),
+        heartbeatSeconds: chain.manifest.heartbeatSeconds,
+        decayWindowSeconds: chain.manifest.decayWindowSeconds,
+      })),
+    };
+  }
+}
