@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import type { Manifest } from '@tributary/protocol';
 import { Clock } from '../../src/common/clock';
@@ -81,6 +82,8 @@ class FakeClock extends Clock {
 }
 
 describe('OracleService (fake feed, fake sample store, fake clock)', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
   const feed = '0x00000000000000000000000000000000000000f1';
   const manifest = {
     version: 1,
