@@ -1,0 +1,206 @@
+import { Logger } from '@nestjs/common';
+import { parseEther } from 'ethers';
+import type { Manifest } from '@tributary/protocol';
+import { evaluateRisk, ewmaCorrelation, ewmaVolatility, type RiskResult } from '@tributary/risk';
+import { Clock } from '../../src/common/clock';
+import { loadAppConfig } from '../../src/config/app-config';
+import { LedgerChanges } from '../../src/ledger/ledger-changes';
+import type { LedgerQueryRepository } from '../../src/ledger/ledger-query.repository';
+import type { CollateralRow, PositionRow } from '../../src/ledger/ledger-state';
+import type { OraclePrice, OracleService } from '../../src/oracle/oracle.service';
+import type { PriceSample, PriceSampleRepository } from '../../src/oracle/price-sample.repository';
+import type { TradingRpcRepository } from '../../src/oracle/trading-rpc.repository';
+import { ChainRegistry } from '../../src/registry/chain-registry';
+import type { RiskHistoryRepository, RiskSnapshot } from '../../src/risk/risk-history.repository';
+import type { AccountRisk } from '../../src/risk/risk-reader';
+import { RiskService } from '../../src/risk/risk.service';
+
+const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
+const ID = ALICE.toLowerCase();
+const T0 = 1_800_000_000;
+
+const manifest = {
+  version: 1,
+  chains: [
+    { name: 'trading', chainId: 1, eid: 1, rpcUrl: 'http://127.0.0.1:1', role: 'trading', confirmations: 0, startBlock: 0, weight: 1, heartbeatSeconds: 100, decayWindowSeconds: 200, layerZero: {} as never, contracts: {}, assets: [] },
+    {
+      name: 'collateral', chainId: 2, eid: 2, rpcUrl: 'http://127.0.0.1:2', role: 'collateral', confirmations: 0, startBlock: 0, weight: 0.8, heartbeatSeconds: 100, decayWindowSeconds: 200, layerZero: {} as never, contracts: {},
+      assets: [{ assetId: 1, token: '0x0000000000000000000000000000000000000001', decimals: 6, depositCap: '0' }],
+    },
+  ],
+  assets: [
+    { assetId: 1, symbol: 'AAA', weightInit: 0.9, weightMaint: 0.9, imf: 0, volatility: 0.01, heartbeatSeconds: 60, maxDeviation: 0.2 },
+    { assetId: 2, symbol: 'BBB', weightInit: 0.8, weightMaint: 0.85, imf: 0, volatility: 0.02, heartbeatSeconds: 60, maxDeviation: 0.2 },
+  ],
+  correlations: [{ a: 1, b: 2, rho: 0.3 }],
+} as Manifest;
+
+class FakeClock extends Clock {
+  seconds = T0;
+  override now(): Date {
+    return new Date(this.seconds * 1000);
+  }
+}
+
+function setup(env: Record<string, string> = {}) {
+  const clock = new FakeClock();
+  const collateral: CollateralRow[] = [{ account: ALICE, eid: 2, assetId: 1, balance: 1000n * 10n ** 6n, sequence: 1n, attestedBlock: 0, vaultBalance: 0n, vaultSequence: 0n }];
+  const positions: PositionRow[] = [{ account: ALICE, marketId: 0, size: parseEther('10'), entryPrice: parseEther('100'), margin: 0n, lastPrice: 0n, realizedPnl: 0n, version: 1n }];
+  const attestations = new Map<number, number>();
+  const ledger = {
+    accounts: async () => ({ items: [ALICE], total: 1 }),
+    collateralOf: async () => collateral,
+    positionsOf: async () => positions,
+    lastAttestationBlocks: async () => attestations,
+  } as unknown as LedgerQueryRepository;
+  const prices = new Map<number, OraclePrice>();
+  const setPrice = (assetId: number, price: number, status: OraclePrice['status'] = 'ok') =>
+    prices.set(assetId, { assetId, symbol: assetId === 1 ? 'AAA' : 'BBB', price, updatedAt: clock.seconds, observedAt: clock.seconds, status, detail: status === 'ok' ? '' : `${status} for test` });
+  setPrice(1, 1);
+  setPrice(2, 100);
+  const oracleListeners = new Set<(changed: OraclePrice[]) => void>();
+  const samples = new Map<number, PriceSample[]>();
+  const oracle = {
+    sampleVersion: 0,
+    prices: () => [...prices.values()],
+    price: (id: number) => prices.get(id),
+    subscribe: (l: (changed: OraclePrice[]) => void) => (oracleListeners.add(l), () => oracleListeners.delete(l)),
+    tick(assetId: number, price: number, status: OraclePrice['status'] = 'ok') {
+      setPrice(assetId, price, status);
+      for (const l of oracleListeners) l([prices.get(assetId)!]);
+    },
+  };
+  const sampleRepo = { recent: async (assetId: number) => samples.get(assetId) ?? [] } as unknown as PriceSampleRepository;
+  const rpc = {
+    market: async () => ({ assetId: 2, imr: 0.1, mmr: 0.05, listed: true }),
+    blockTimestamp: async (block: number) => T0 + block,
+  } as unknown as TradingRpcRepository;
+  const rows: RiskSnapshot[] = [];
+  const history = { insert: async (r: RiskSnapshot[]) => void rows.push(...r) } as unknown as RiskHistoryRepository;
+  const config = loadAppConfig({ RISK_TICK_MS: '0', ...env });
+  const changes = new LedgerChanges();
+  const service = new RiskService(config, new ChainRegistry(manifest), ledger, changes, oracle as unknown as OracleService, sampleRepo, rpc, history, clock);
+  const announced: AccountRisk[][] = [];
+  service.subscribe((changed) => announced.push(changed));
+  service.onApplicationBootstrap();
+  return { service, clock, oracle, samples, attestations, changes, rows, announced, collateral };
+}
+
+/** evaluateRisk on Alice's inputs: 1000 AAA on chain 2, long 10 BBB at 100. */
+function reference(opts: { priceB: number; chainWeight: number; volA?: number; volB?: number; wA?: number; wBInit?: number; wBMaint?: number; rho?: number }) {
+  return evaluateRisk({
+    assets: [
+      { id: '1', price: 1, weightInit: opts.wA ?? 0.9, weightMaint: opts.wA ?? 0.9, imf: 0, volatility: opts.volA ?? 0.01 },
+      { id: '2', price: opts.priceB, weightInit: opts.wBInit ?? 0.8, weightMaint: opts.wBMaint ?? 0.85, imf: 0, volatility: opts.volB ?? 0.02 },
+    ],
+    correlations: [{ a: '1', b: '2', rho: opts.rho ?? 0.3 }],
+    chains: [{ eid: 2, weight: opts.chainWeight }],
+    balances: [{ eid: 2, assetId: '1', amount: 1000 }],
+    positions: [{ assetId: '2', size: 10, entryPrice: 100, imr: 0.1, mmr: 0.05 }],
+    params: { zInit: 2.33, zMaint: 1.65, horizonDays: 1, stress: 1.25, pnlWeight: 0.5 },
+  });
+}
+
+/** Same terms up to float rounding (the book sums in another order than evaluateRisk). */
+function expectClose(actual: RiskResult | undefined, expected: RiskResult): void {
+  expect(actual).toBeDefined();
+  for (const [key, value] of Object.entries(expected) as [keyof RiskResult, unknown][]) {
+    if (typeof value === 'number') expect([key, actual![key]]).toEqual([key, expect.closeTo(value, 9)]);
+    else if (key !== 'exposure') expect([key, actual![key]]).toEqual([key, value]);
+  }
+  for (const [asset, usd] of Object.entries(expected.exposure)) expect(actual!.exposure[asset]).toBeCloseTo(usd, 9);
+}
+
+describe('RiskService (fake ledger, oracle, chain, clock)', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('loads the ledger, prices it and matches evaluateRisk; the chain weight decays from service start until an attestation', async () => {
+    const { service, clock, attestations, changes } = setup();
+    await service.refresh();
+    expectClose(service.get(ALICE)?.result, reference({ priceB: 100, chainWeight: 0.8 }));
+    expect(service.inputsOf(ALICE)).toMatchObject({ balances: [{ eid: 2, assetId: 1, symbol: 'AAA', amount: 1000 }], positions: [{ marketId: 0, assetId: 2, size: 10, entryPrice: 100 }] });
+
+    clock.seconds = T0 + 100 + 50; // heartbeat 100 s passed, a quarter of the 200 s window
+    await service.refresh();
+    expect(service.chainWeights().map((c) => [c.chain.eid, c.weight, c.lastAttestationAt])).toEqual([[2, expect.closeTo(0.6, 12), null]]);
+    expect(service.get(ALICE)?.result.collateralInit).toBeCloseTo(reference({ priceB: 100, chainWeight: 0.6 }).collateralInit, 9);
+
+    attestations.set(2, 140); // block 140: timestamp T0 + 140
+    changes.announce(new Set([ALICE]));
+    await service.refresh();
+    expect(service.chainWeights()[0]).toMatchObject({ weight: 0.8, lastAttestationAt: T0 + 140, lastAttestationBlock: 140 });
+    clock.seconds = T0 + 140 + 100 + 200;
+    await service.refresh();
+    expect(service.chainWeights()[0].weight).toBe(0);
+    expect(service.get(ALICE)?.result.collateralInit).toBe(0);
+  });
+
+  it('reloads an account announced by the ledger and tells subscribers what changed', async () => {
+    const { service, changes, announced, collateral } = setup();
+    await service.refresh();
+    announced.length = 0;
+    collateral[0] = { ...collateral[0], balance: 2000n * 10n ** 6n };
+    changes.announce(new Set([ALICE]));
+    await service.refresh();
+    expect(announced).toHaveLength(1);
+    expect(announced[0][0].result.collateralInit).toBeCloseTo(2000 * 0.9 * 0.8, 9);
+    await service.refresh();
+    expect(announced).toHaveLength(1); // nothing changed: nothing announced
+  });
+
+  it('applies price ticks at once, freezes on a bad guard status, flips liquidatable', async () => {
+    const { service, oracle, announced } = setup();
+    await service.refresh();
+    oracle.tick(2, 80);
+    expectClose(service.get(ALICE)?.result, reference({ priceB: 80, chainWeight: 0.8 }));
+    oracle.tick(2, 80, 'stale');
+    expect(service.get(ALICE)?.frozen).toEqual([{ assetId: 2, symbol: 'BBB', reason: 'stale', detail: 'stale for test' }]);
+    expect(announced.at(-1)?.[0].frozen).toHaveLength(1);
+    oracle.tick(2, 80);
+    expect(service.get(ALICE)?.frozen).toEqual([]);
+    oracle.tick(2, 30); // U = 10·(30 − 100) = −700 against C_maint = 720
+    expect(service.get(ALICE)?.result.liquidatable).toBe(true);
+    expectClose(service.get(ALICE)?.result, reference({ priceB: 30, chainWeight: 0.8 }));
+  });
+
+  it('uses EWMA σ and ρ once RISK_MIN_SAMPLES samples exist and scales the base weights down', async () => {
+    const { service, oracle, samples } = setup({ RISK_MIN_SAMPLES: '30', ORACLE_SAMPLE_INTERVAL_S: '3600' });
+    await service.refresh();
+    const pricesA = Array.from({ length: 40 }, (_, i) => 1 + 0.02 * Math.sin(i));
+    const pricesB = Array.from({ length: 40 }, (_, i) => 100 * (1 + 0.05 * Math.sin(i) * (i % 2 ? 1 : -1)));
+    samples.set(1, pricesA.map((price, i) => ({ assetId: 1, price, updatedAt: T0 + i * 3600, observedAt: T0 + i * 3600 })));
+    samples.set(2, pricesB.map((price, i) => ({ assetId: 2, price, updatedAt: T0 + i * 3600, observedAt: T0 + i * 3600 + 5 })));
+    oracle.sampleVersion = 1;
+    await service.refresh();
+    const options = { sampleIntervalDays: 1 / 24 };
+    const volA = ewmaVolatility(pricesA, options);
+    const volB = ewmaVolatility(pricesB, options);
+    const rho = ewmaCorrelation(pricesA, pricesB, options)!;
+    expect(volA).toBeGreaterThan(0.01);
+    expect(volB).toBeGreaterThan(0.02);
+    const expected = reference({ priceB: 100, chainWeight: 0.8, volA, volB, rho, wA: 0.9 * (0.01 / volA), wBInit: 0.8 * (0.02 / volB), wBMaint: 0.85 * (0.02 / volB) });
+    const actual = service.get(ALICE)!.result;
+    for (const key of ['collateralInit', 'varInit', 'varMaint', 'creditLimit', 'health'] as const) expect([key, actual[key]]).toEqual([key, expect.closeTo(expected[key] as number, 9)]);
+  });
+
+  it('throttles risk snapshots per account, except when liquidatable flips', async () => {
+    const { service, oracle, clock, rows } = setup({ RISK_SNAPSHOT_INTERVAL_MS: '60000' });
+    await service.refresh();
+    expect(rows).toHaveLength(1);
+    clock.seconds += 10;
+    oracle.tick(2, 90);
+    await service.refresh();
+    expect(rows).toHaveLength(1); // within the interval
+    oracle.tick(2, 30); // liquidatable
+    await service.refresh();
+    expect(rows.map((r) => r.liquidatable)).toEqual([false, true]);
+    clock.seconds += 30;
+    oracle.tick(2, 29); // still liquidatable: throttled
+    await service.refresh();
+    expect(rows).toHaveLength(2);
+    clock.seconds += 31; // the deferred change is written once the interval passed
+    await service.refresh();
+    expect(rows).toHaveLength(3);
+    expect(rows[2]).toMatchObject({ account: ID, computedAt: clock.seconds * 1000, creditLimit: service.get(ALICE)!.result.creditLimit, liquidatable: true });
+  });
+});
