@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { LedgerChanges } from '../ledger/ledger-changes';
 import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
+import type { CollateralRow, PositionRow } from '../ledger/ledger-state';
 import { OracleService, type OraclePrice } from '../oracle/oracle.service';
 import { PriceSampleRepository } from '../oracle/price-sample.repository';
 import { TradingRpcRepository, type PerpMarketTerms } from '../oracle/trading-rpc.repository';
@@ -190,14 +191,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
     this.syncQueued = false;
     const book = this.book!;
     const touched = new Set<string>();
-    if (!this.loaded) {
-      for (let offset = 0; ; offset += 1000) {
-        const page = await this.ledger.accounts(1000, offset);
-        for (const account of page.items) this.pending.add(account.toLowerCase());
-        if (offset + page.items.length >= page.total || page.items.length === 0) break;
-      }
-      this.loaded = true;
-    }
+    if (!this.loaded) await this.loadAll(touched);
     const accounts = [...this.pending];
     this.pending = new Set();
     for (let i = 0; i < accounts.length; i += 16) {
@@ -227,10 +221,41 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
     await this.flushSnapshots();
   }
 
+  /** Every ledger account at start, from one snapshot of the ledger (a few queries, not two per account). */
+  private async loadAll(touched: Set<string>): Promise<void> {
+    const snapshot = await this.ledger.snapshot();
+    const group = <T extends { account: string }>(rows: T[]) => {
+      const out = new Map<string, T[]>();
+      for (const row of rows) {
+        const id = row.account.toLowerCase();
+        out.set(id, [...(out.get(id) ?? []), row]);
+      }
+      return out;
+    };
+    const collateral = group(snapshot.collateral);
+    const positions = group(snapshot.positions);
+    for (const account of snapshot.accounts) {
+      const id = account.toLowerCase();
+      await this.load(id, collateral.get(id) ?? [], positions.get(id) ?? [], touched);
+    }
+    this.loaded = true;
+  }
+
   private async reload(account: string, touched: Set<string>): Promise<void> {
+    let rows: [CollateralRow[], PositionRow[]];
     try {
       const address = getAddress(account);
-      const [collateral, positions] = await Promise.all([this.ledger.collateralOf(address), this.ledger.positionsOf(address)]);
+      rows = await Promise.all([this.ledger.collateralOf(address), this.ledger.positionsOf(address)]);
+    } catch (error) {
+      this.pending.add(account);
+      this.logger.error(`reading ${account} from the ledger failed: ${(error as Error).message}`);
+      return;
+    }
+    await this.load(account, ...rows, touched);
+  }
+
+  private async load(account: string, collateral: CollateralRow[], positions: PositionRow[], touched: Set<string>): Promise<void> {
+    try {
       for (const p of positions) {
         if (p.size !== 0n && !this.markets.has(p.marketId)) this.markets.set(p.marketId, await this.rpc.market(p.marketId));
       }
