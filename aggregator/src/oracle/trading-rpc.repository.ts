@@ -67,6 +67,7 @@ export class TradingRpcRepository implements OnModuleDestroy {
     if (cached !== undefined) return cached;
     const block = await this.rpc.getBlock(blockNumber);
     if (!block) throw new Error(`trading-chain block ${blockNumber} not found`);
+    if (this.blockTimes.size >= 1024) this.blockTimes.clear(); // only the newest attestation blocks are asked for
     this.blockTimes.set(blockNumber, block.timestamp);
     return block.timestamp;
   }
