@@ -15,10 +15,10 @@ function pushed(outcome: PushOutcome) {
   return outcome;
 }
 
-async function until<T>(read: () => Promise<T> | T, ok: (value: T) => boolean, what: string): Promise<T> {
+async function until<T>(read: () => Promise<T> | T, ok: (value: T) => boolean, what: string): Promise<NonNullable<T>> {
   for (let i = 0; i < 500; i++) {
     const value = await read();
-    if (ok(value)) return value;
+    if (ok(value) && value !== undefined && value !== null) return value;
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`timed out waiting for ${what}`);
@@ -208,7 +208,8 @@ describe('credit pusher against a CreditManager', () => {
       // The block is visible before the pusher has handled its receipt: wait for the pusher's own record.
       const batchTotals = async () => {
         const batches = await scheduled.metrics.getSingleMetric('tributary_aggregator_credit_batch_accounts')!.get();
-        return ['_count', '_sum'].map((suffix) => batches.values.find((v) => v.metricName?.endsWith(suffix))!.value);
+        const values = batches.values as { metricName?: string; value: number }[];
+        return ['_count', '_sum'].map((suffix) => values.find((v) => v.metricName?.endsWith(suffix))!.value);
       };
       await until(batchTotals, ([count]) => count > 0, 'the pusher to record its batch');
       await new Promise((r) => setTimeout(r, 300)); // a second batch would have gone out by now
