@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { MaxUint256, parseUnits } from 'ethers';
+import { MaxUint256, formatUnits, parseUnits } from 'ethers';
 import { startHardhatNode, type LocalChain } from '@tributary/contracts';
 import { parseManifest } from '@tributary/protocol';
 import { devnetExtraChain, startDevnet, type Devnet } from '@tributary/deploy';
-import { Deployment, getJson, waitFor, type AccountView } from '../support/harness';
+import { Deployment, getJson, waitFor, type AccountRiskView, type AccountView, type ChainWeightsView } from '../support/harness';
 
 // The whole system as processes: 3 hardhat nodes, the relayer (our DVN + executor over real EndpointV2 +
 // ULN302) and the aggregator (sql.js), deployed by the deploy package exactly as `npm start` does.
@@ -39,10 +39,13 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
       aggregatorPort: PORTS.aggregator,
       relayerPort: PORTS.relayer,
       blockTimeMs: 1000,
+      // Chains A and B stay trusted for the whole suite; only the added chain C is made to go silent.
+      heartbeatSeconds: 900,
+      decayWindowSeconds: 900,
       simulatePrices: false,
       log: () => undefined,
     });
-    d = new Deployment(devnet.manifest);
+    d = new Deployment(devnet.manifest, devnet.sidecar.markets);
     trader = await d.wallet(TRADER, d.trading).getAddress();
   }, 180_000);
 
@@ -53,6 +56,7 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
   });
 
   const account = () => getJson<AccountView>(`${devnet.urls.aggregator}/v1/accounts/${trader}`);
+  const marketOf = (symbol: string) => devnet.sidecar.markets.find((m) => m.symbol === symbol)!.marketId;
 
   it('a deposit of USDC on chain A and of WETH on chain B reach the hub through the relayer, and the ledger API shows both', async () => {
     const a = d.chain('collateral-a');
@@ -93,6 +97,52 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
     });
   });
 
+  it('a credit limit appears on the trading chain and the trader opens a perp position against it', async () => {
+    const cm = d.creditManager();
+    const pushed = await waitFor('the aggregator to push a credit limit', async () => {
+      const acct = await cm.account(trader);
+      return acct.limit > 0n ? acct.limit : undefined;
+    });
+    const risk = await getJson<AccountRiskView>(`${devnet.urls.aggregator}/v1/accounts/${trader}/risk`);
+    // What was pushed is the engine's limit (floored to 1e18), within the pusher's hysteresis.
+    expect(Math.abs(Number(formatUnits(pushed, 18)) - risk.result.creditLimit) / risk.result.creditLimit).toBeLessThan(0.02);
+    expect(risk.result.creditLimit).toBeGreaterThan(15_000);
+
+    await d.modifyPosition(d.wallet(TRADER, d.trading), 'WETH', '20');
+    const position = await d.perpMarket(d.wallet(TRADER, d.trading)).position(trader, marketOf('WETH'));
+    expect(position.size).toBe(parseUnits('20', 18));
+    expect((await cm.account(trader)).used).toBe(position.margin);
+    await waitFor('the ledger to show the position', async () => ((await account()).positions.some((p) => p.size === parseUnits('20', 18).toString()) ? true : undefined));
+  });
+
+  it('the price drops: the pushed credit falls, a withdrawal that would break margin is rejected and a safe one is paid', async () => {
+    const cm = d.creditManager();
+    const before = (await cm.account(trader)).limit;
+    await d.setPrice('WETH', 2700);
+    const after = await waitFor('a lower credit limit on chain', async () => {
+      const limit = (await cm.account(trader)).limit;
+      return limit < (before * 9n) / 10n ? limit : undefined;
+    });
+    const risk = await getJson<AccountRiskView>(`${devnet.urls.aggregator}/v1/accounts/${trader}/risk`);
+    expect(risk.result.unrealizedPnl).toBeCloseTo(20 * (2700 - 3000), 6);
+    expect(risk.result.liquidatable).toBe(false);
+
+    const a = d.chain('collateral-a');
+    const signer = d.wallet(TRADER, a);
+    const vault = d.vault(a, signer);
+    const { contract: usdc } = d.token(a, 'USDC', signer);
+    // 9,900 USDC × 0.95 = 9,405 of haircut value: more than the ~7k of free credit left at 2,700.
+    const available = after - (await cm.account(trader)).used;
+    expect(available).toBeLessThan(parseUnits('9405', 18));
+    const unsafe = await d.requestWithdraw(a, signer, 'USDC', '9900');
+    await waitFor('the unsafe withdrawal to be rejected', async () => ((await vault.withdrawalRequest(unsafe)).status === RequestStatus.Rejected ? true : undefined));
+
+    const balance = await usdc.balanceOf(trader);
+    const safe = await d.requestWithdraw(a, signer, 'USDC', '1000');
+    await waitFor('the safe withdrawal to be paid', async () => ((await vault.withdrawalRequest(safe)).status === RequestStatus.Released ? true : undefined));
+    expect((await usdc.balanceOf(trader)) - balance).toBe(parseUnits('1000', 6));
+  });
+
   it('add-chain on the running devnet: a new vault chain is wired both ways and its deposits reach the hub and the ledger', async () => {
     const chainId = 31340;
     const eid = 40104;
@@ -100,7 +150,7 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
     const node = await startHardhatNode({ chainId, port: PORTS.extraChain });
     extraChains.push(node);
     const chainFile = join(dir, 'collateral-c.json');
-    writeFileSync(chainFile, JSON.stringify(devnetExtraChain({ name: 'collateral-c', chainId, eid, rpcUrl: node.rpcUrl })));
+    writeFileSync(chainFile, JSON.stringify(devnetExtraChain({ name: 'collateral-c', chainId, eid, rpcUrl: node.rpcUrl, heartbeatSeconds: 5, decayWindowSeconds: 15 })));
 
     const first = await runCli(['add-chain', '--chain', chainFile, '--manifest', devnet.manifestPath]);
     expect(first.output).toContain('transactions sent:');
@@ -136,6 +186,20 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
       await waitFor('the ledger API to show collateral on the new chain', async () => {
         const v = await account();
         return v.collateral.some((x) => x.eid === eid && x.balance === parseUnits('250', 6).toString()) ? true : undefined;
+      });
+
+      // Chain C then goes silent: 5 s after its last attestation its weight decays linearly to 0 over 15 s.
+      const weightOfC = async () => (await getJson<ChainWeightsView>(`${devnet.urls.aggregator}/v1/risk/chains`)).chains.find((x) => x.eid === eid)!;
+      const decaying = await waitFor('chain C weight to start decaying', async () => {
+        const w = await weightOfC();
+        return w.weight < w.configuredWeight ? w : undefined;
+      });
+      expect(decaying.lastAttestationAt).not.toBeNull();
+      await waitFor('chain C weight to reach 0', async () => ((await weightOfC()).weight === 0 ? true : undefined));
+      await waitFor('the risk breakdown to count chain C collateral at weight 0', async () => {
+        const risk = await getJson<AccountRiskView>(`${devnet.urls.aggregator}/v1/accounts/${trader}/risk`);
+        const onC = risk.inputs.balances.find((b) => b.eid === eid);
+        return onC && onC.amount === 250 && onC.chainWeight === 0 ? true : undefined;
       });
     } finally {
       extended.close();

@@ -43,14 +43,33 @@ export async function getJson<T>(url: string): Promise<T> {
 export interface AccountView {
   address: string;
   collateral: { eid: number; assetId: number; symbol: string | null; balance: string }[];
+  positions: { marketId: number; size: string }[];
   credit: { limit: string; used: string } | null;
+}
+
+/** GET /v1/accounts/:address/risk (aggregator risk breakdown). */
+export interface AccountRiskView {
+  account: string;
+  computedAt: string;
+  result: { collateralInit: number; creditLimit: number; health: number | null; liquidatable: boolean; floorInit: number; unrealizedPnl: number };
+  frozen: { assetId: number; reason: string; detail: string }[];
+  inputs: { balances: { eid: number; assetId: number; amount: number; chainWeight: number }[] };
+}
+
+/** GET /v1/risk/chains. */
+export interface ChainWeightsView {
+  chains: { eid: number; name: string; configuredWeight: number; weight: number; lastAttestationAt: string | null }[];
 }
 
 /** Typed handles on one manifest's contracts, for a trader (dev account `index`) and the devnet's oracle. */
 export class Deployment {
   readonly providers = new Map<number, JsonRpcProvider>();
 
-  constructor(readonly manifest: Manifest) {
+  constructor(
+    readonly manifest: Manifest,
+    /** Perp markets by underlying (the deploy sidecar's list). */
+    private readonly markets: { symbol: string; marketId: number }[] = [],
+  ) {
     for (const chain of manifest.chains) this.providers.set(chain.eid, provider(chain));
   }
 
@@ -109,6 +128,13 @@ export class Deployment {
     const receipt = (await (await vault.requestWithdraw(this.assetId(symbol), parseUnits(amount, decimals), { value: fee })).wait())!;
     const event = receipt.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === 'WithdrawalRequested');
     return event!.args.requestId as bigint;
+  }
+
+  /** Opens or changes a perp position by `size` units (negative = short) on the market of `symbol`. */
+  async modifyPosition(trader: Signer, symbol: string, size: string) {
+    const market = this.markets.find((m) => m.symbol === symbol);
+    if (!market) throw new Error(`no perp market for ${symbol}`);
+    return (await (await this.perpMarket(trader).modifyPosition(market.marketId, parseUnits(size, 18))).wait())!;
   }
 
   /** Sets a settable feed's USD price as the devnet's oracle account (dev account 3). */

@@ -59,14 +59,14 @@ export function devnetDeployConfig(options: DevnetChainOptions): DeployConfigInp
 }
 
 /** A further local collateral chain for `tributary add-chain` on a running devnet. */
-export function devnetExtraChain(params: { name: string; chainId: number; eid: number; rpcUrl: string }): ChainConfigInput {
+export function devnetExtraChain(params: { name: string; chainId: number; eid: number; rpcUrl: string; heartbeatSeconds?: number; decayWindowSeconds?: number }): ChainConfigInput {
   return {
+    heartbeatSeconds: 120,
+    decayWindowSeconds: 300,
     ...params,
     role: 'collateral',
     confirmations: 1,
     local: true,
-    heartbeatSeconds: 120,
-    decayWindowSeconds: 300,
     assets: [
       { symbol: 'USDC', depositCap: cap(100_000_000, 6) },
       { symbol: 'WETH', depositCap: cap(100_000, 18) },
