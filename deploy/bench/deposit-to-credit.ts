@@ -6,7 +6,12 @@
  * trading-chain blocks (block of the event − trading head at source confirmation):
  *   hub      AttestationApplied on the MarginHub (relayer: verify + commit + lzReceive)
  *   ledger   the aggregator's /v1/accounts API shows the deposit's sequence
- *   credit   CreditLimitSet for the account in a block at or after the hub block (aggregator credit push)
+ *   credit   CreditLimitSet for the account whose limit covers the deposit (aggregator credit push)
+ *
+ * Each trader deposits on one chain only and every deposit adds 3 % to its balance (the first one 100 USDC),
+ * so each deposit moves the USDC-only credit limit (linear in the balance: L = k · balance) past the pusher's
+ * 1 % hysteresis, and the push that covers a deposit is recognisable: limit ≥ k · balance after it · 0.985.
+ * k per account is read from the aggregator's risk breakdown at the end.
  *
  * Run: npm run bench -w @tributary/deploy   (env: BENCH_SECONDS, DEPOSITS_PER_SECOND)
  */
@@ -29,8 +34,13 @@ interface Deposit {
   eid: number;
   assetId: number;
   sequence?: bigint;
+  /** USDC units (6 decimals) of this deposit and the vault balance after it. */
+  amount: bigint;
+  balanceAfter?: bigint;
   sentAt: number;
   txHash?: string;
+  /** Source block holding the deposit; it is confirmed once the source head is `confirmations` past it. */
+  includedBlock?: number;
   confirmedAt?: number;
   tradingHeadAtConfirm?: number;
   hub?: { at: number; block: number };
@@ -50,6 +60,11 @@ async function main(): Promise<void> {
   const log = (line: string) => console.log(line);
   log(`starting devnet in ${dir}…`);
   const devnet = await startDevnet({ dir, chainPort: 18840, aggregatorPort: 18850, relayerPort: 18851, blockTimeMs: BLOCK_MS, simulatePrices: false, log: () => undefined });
+  // A dropped connection can surface as an uncaught socket error: never leave the devnet's processes behind.
+  process.once('uncaughtException', (error) => {
+    console.error(error);
+    void devnet.stop().finally(() => process.exit(1));
+  });
   const manifest = devnet.manifest;
   const trading = manifest.chains.find((c) => c.role === 'trading')!;
   const collateral = manifest.chains.filter((c) => c.role === 'collateral');
@@ -61,15 +76,14 @@ async function main(): Promise<void> {
   const headTimer = setInterval(() => void tradingProvider.getBlockNumber().then((n) => (tradingHead = n), () => undefined), 100);
 
   try {
-    // One sender per (trader, chain); each keeps its own nonce sequence.
-    const senders = collateral.flatMap((chain) => {
-      const fee = CollateralVault__factory.connect(chain.contracts.vault!, providers.get(chain.eid)!).quote(MSG_ATTEST);
-      return Array.from({ length: DEV_ACCOUNTS.lastTrader - DEV_ACCOUNTS.firstTrader + 1 }, (_, i) => {
-        const wallet = new NonceManager(devWallet(DEV_ACCOUNTS.firstTrader + i, providers.get(chain.eid)!));
-        return { chain, wallet, vault: CollateralVault__factory.connect(chain.contracts.vault!, wallet), fee, address: devWallet(DEV_ACCOUNTS.firstTrader + i).address };
-      });
+    // One sender per trader, each on one chain (alternating), with its own nonce sequence.
+    const fees = new Map(collateral.map((chain) => [chain.eid, CollateralVault__factory.connect(chain.contracts.vault!, providers.get(chain.eid)!).quote(MSG_ATTEST)]));
+    const senders = Array.from({ length: DEV_ACCOUNTS.lastTrader - DEV_ACCOUNTS.firstTrader + 1 }, (_, i) => {
+      const chain = collateral[i % collateral.length]!;
+      const wallet = new NonceManager(devWallet(DEV_ACCOUNTS.firstTrader + i, providers.get(chain.eid)!));
+      return { chain, wallet, vault: CollateralVault__factory.connect(chain.contracts.vault!, wallet), fee: fees.get(chain.eid)!, address: devWallet(DEV_ACCOUNTS.firstTrader + i).address, sent: 0n };
     });
-    const fees = new Map(
+    const gasPrices = new Map(
       collateral.map((chain) => [
         chain.eid,
         providers.get(chain.eid)!.getFeeData().then((f) => ({ maxFeePerGas: f.maxFeePerGas! * 2n, maxPriorityFeePerGas: f.maxPriorityFeePerGas! })),
@@ -77,27 +91,31 @@ async function main(): Promise<void> {
     );
     const byTxHash = new Map<string, Deposit>();
     const vaultFrom = new Map(collateral.map((chain) => [chain.eid, chain.startBlock]));
-    /** Source confirmation: the deposit's BalanceAttested log is in a block (seen at this poll). */
+    /** Source confirmation (seen at this poll): the deposit's block is the chain's `confirmations` deep, as the relayer requires. */
     async function pollConfirmations(): Promise<void> {
       for (const chain of collateral) {
         const provider = providers.get(chain.eid)!;
         const head = await provider.getBlockNumber();
         const from = vaultFrom.get(chain.eid)!;
-        if (head < from) continue;
         const vault = CollateralVault__factory.connect(chain.contracts.vault!, provider);
-        for (const event of await vault.queryFilter(vault.filters.BalanceAttested(), from, head)) {
-          const d = byTxHash.get(event.transactionHash);
-          if (!d || d.confirmedAt) continue;
-          Object.assign(d, { confirmedAt: Date.now(), tradingHeadAtConfirm: tradingHead, sequence: event.args.sequence });
+        if (head >= from) {
+          for (const event of await vault.queryFilter(vault.filters.BalanceAttested(), from, head)) {
+            const d = byTxHash.get(event.transactionHash);
+            if (d) Object.assign(d, { includedBlock: event.blockNumber, sequence: event.args.sequence, balanceAfter: event.args.balance });
+          }
+          vaultFrom.set(chain.eid, head + 1);
         }
-        vaultFrom.set(chain.eid, head + 1);
+        for (const d of deposits) {
+          if (d.eid !== chain.eid || d.confirmedAt || d.includedBlock === undefined || head < d.includedBlock + chain.confirmations) continue;
+          Object.assign(d, { confirmedAt: Date.now(), tradingHeadAtConfirm: tradingHead });
+        }
       }
     }
     // Follow the hub and the CreditManager by logs and the ledger by its API while deposits are sent, so every
     // stage is timed when it happens.
     const hub = MarginHub__factory.connect(trading.contracts.hub!, tradingProvider);
     const cm = CreditManager__factory.connect(trading.contracts.creditManager!, tradingProvider);
-    const firstCredit = new Map<string, { block: number; at: number }[]>();
+    const firstCredit = new Map<string, { block: number; at: number; limit: bigint }[]>();
     let fromBlock = manifest.chains.find((c) => c.role === 'trading')!.startBlock;
     async function pollOnce(): Promise<void> {
       await pollConfirmations();
@@ -115,7 +133,7 @@ async function main(): Promise<void> {
         }
         for (const event of await cm.queryFilter(cm.filters.CreditLimitSet(), fromBlock, head)) {
           const list = firstCredit.get(event.args.account.toLowerCase()) ?? [];
-          list.push({ block: event.blockNumber, at: now });
+          list.push({ block: event.blockNumber, at: now, limit: event.args.limit });
           firstCredit.set(event.args.account.toLowerCase(), list);
         }
         fromBlock = head + 1;
@@ -131,10 +149,26 @@ async function main(): Promise<void> {
           if (row && BigInt(row.sequence) >= d.sequence) d.ledger = { at: Date.now(), head };
         }
       }
+    }
+
+    /** k per account: pushed USD (1e18) per USDC unit (1e6) = creditLimit / balance from the risk breakdown. */
+    async function creditRatios(): Promise<Map<string, number>> {
+      const ratios = new Map<string, number>();
+      for (const sender of senders) {
+        const response = await fetch(`${devnet.urls.aggregator}/v1/accounts/${sender.address}/risk`).catch(() => undefined);
+        if (!response?.ok) continue;
+        const risk = (await response.json()) as { result: { creditLimit: number }; inputs: { balances: { amount: number }[] } };
+        const units = risk.inputs.balances.reduce((sum, b) => sum + b.amount, 0);
+        if (units > 0) ratios.set(sender.address.toLowerCase(), risk.result.creditLimit / units);
+      }
+      return ratios;
+    }
+    function matchCredit(ratios: Map<string, number>): void {
       for (const d of deposits) {
-        if (d.credit || !d.hub) continue;
-        const credit = firstCredit.get(d.account.toLowerCase())?.find((c) => c.block >= d.hub!.block);
-        if (credit) d.credit = credit;
+        const k = ratios.get(d.account.toLowerCase());
+        if (d.credit || !d.hub || d.balanceAfter === undefined || k === undefined) continue;
+        const needed = BigInt(Math.floor(k * 0.985 * 1e6)) * d.balanceAfter * 10n ** 6n; // k · (balance / 1e6) · 1e18
+        d.credit = firstCredit.get(d.account.toLowerCase())?.find((c) => c.limit >= needed);
       }
     }
 
@@ -160,14 +194,16 @@ async function main(): Promise<void> {
       const wait = due - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const sender = senders[i % senders.length]!;
-      const deposit: Deposit = { account: sender.address, eid: sender.chain.eid, assetId: usdc, sentAt: Date.now() };
+      const amount = sender.sent === 0n ? parseUnits('100', 6) : ((sender.sent * 3n) / 100n / 10n ** 6n + 1n) * 10n ** 6n;
+      sender.sent += amount;
+      const deposit: Deposit = { account: sender.address, eid: sender.chain.eid, assetId: usdc, sentAt: Date.now(), amount };
       deposits.push(deposit);
       inFlight.push(
         (async () => {
           try {
             // Fees and gas fixed up front: one eth_sendRawTransaction per deposit; confirmation comes from the
             // vault's logs (one getLogs per chain per poll), not from a receipt poller per transaction.
-            const tx = await sender.vault.deposit(usdc, parseUnits('1', 6), sender.address, { value: await sender.fee, gasLimit: 400_000, ...(await fees.get(sender.chain.eid)!) });
+            const tx = await sender.vault.deposit(usdc, amount, sender.address, { value: await sender.fee, gasLimit: 400_000, ...(await gasPrices.get(sender.chain.eid)!) });
             deposit.txHash = tx.hash;
             byTxHash.set(tx.hash, deposit);
           } catch (error) {
@@ -187,12 +223,19 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 250));
         continue;
       }
-      if (confirmed.every((d) => d.hub && d.ledger && d.credit)) break;
-      if (confirmed.every((d) => d.hub && d.ledger) && firstCredit.size === 0 && Date.now() > deadline - DRAIN_TIMEOUT_MS / 2) break;
-      await new Promise((r) => setTimeout(r, 250));
+      if (confirmed.every((d) => d.hub && d.ledger)) {
+        // Credit: the last deposit of every account covered by a push (or, with no pusher, a grace period).
+        const ratios = await creditRatios();
+        matchCredit(ratios);
+        const lastOf = new Map(confirmed.map((d) => [d.account, d]));
+        if ([...lastOf.values()].every((d) => d.credit)) break;
+        if (firstCredit.size === 0 && Date.now() > deadline - DRAIN_TIMEOUT_MS / 2) break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
     }
     polling = false;
     await poller;
+    matchCredit(await creditRatios());
 
     const confirmed = deposits.filter((d) => d.confirmedAt);
     const report = (name: string, stage: (d: Deposit) => { at: number; block?: number; head?: number } | undefined) => {
