@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync, rmSync, unwatchFile, watchFile, writeFile
 import { join, resolve } from 'node:path';
 import { MaxUint256, parseUnits } from 'ethers';
 import { TestERC20__factory, devWallet, startHardhatNode, type LocalChain } from '@tributary/contracts';
-import type { Manifest } from '@tributary/protocol';
+import { loadManifest, type Manifest } from '@tributary/protocol';
 import { parseDeployConfig } from '../config/schema';
 import { makeProvider } from '../deploy/chain-session';
 import { deploy } from '../deploy/deployer';
@@ -124,6 +124,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
           SQLJS_PATH: join(options.dir, 'relayer.sqlite'),
           RELAYER_PRIVATE_KEY: devWallet(DEV_ACCOUNTS.relayer).privateKey,
           RELAYER_API_KEY: apiKey,
+          ...relayerPollOverrides(manifestPath, options.blockTimeMs),
           LOG_LEVEL: 'info',
         },
         join(options.dir, 'relayer.log'),
@@ -206,4 +207,15 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The relayer polls each local chain 4× per block (default: once a second): with 1 s blocks, a packet is seen
+ * within a quarter block of its confirmation instead of up to a whole one. Read at each (re)start, so chains
+ * added by add-chain get it too.
+ */
+function relayerPollOverrides(manifestPath: string, blockTimeMs: number): Record<string, string> {
+  const pollMs = String(Math.max(100, Math.floor((blockTimeMs || 1000) / 4)));
+  const envName = (name: string) => name.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase();
+  return Object.fromEntries(loadManifest(manifestPath).chains.map((c) => [`RELAYER_CHAIN_${envName(c.name)}_POLL_INTERVAL_MS`, pollMs]));
 }
