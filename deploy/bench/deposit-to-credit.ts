@@ -254,6 +254,11 @@ async function main(): Promise<void> {
     report('hub', (d) => d.hub);
     report('ledger', (d) => d.ledger);
     report('credit', (d) => d.credit);
+    const delivered = confirmed.filter((d) => d.hub);
+    if (delivered.length > 1) {
+      const span = (Math.max(...delivered.map((d) => d.hub!.at)) - Math.min(...confirmed.map((d) => d.confirmedAt!))) / 1000;
+      log(`  throughput: ${delivered.length} deposits on the hub ${span.toFixed(1)} s after the first source confirmation (${(delivered.length / span).toFixed(1)}/s)`);
+    }
     if (firstCredit.size === 0) log('  credit: no CreditLimitSet event was emitted: the aggregator running here pushes no credit limits');
     const failures = deposits.filter((d) => d.failed);
     if (failures.length) log(`  first failure: ${failures[0]!.failed}`);
