@@ -107,7 +107,7 @@ async function runDevnet(dir: string, log: (line: string) => void, env: NodeJS.P
     log,
   });
   log(`devnet ready:
-  ledger API  ${devnet.urls.aggregator}/v1   (accounts, chains, reconciliation)
+  API         ${devnet.urls.aggregator}/v1   (accounts, risk, oracle, credit, liquidations, chains)
   API docs    ${devnet.urls.aggregator}/docs
   metrics     ${devnet.urls.aggregator}/metrics  ${devnet.urls.relayer}/metrics
   health      ${devnet.urls.aggregator}/health  ${devnet.urls.relayer}/health
