@@ -11,7 +11,7 @@ function row(n: number): PacketEntity {
   return {
     guid: hex(n, 32), srcEid: 1, dstEid: 2, sender: hex(1, 32), receiver: hex(2, 20), nonce: n, header: '0x', message: '0x',
     payloadHash: hex(n, 32), receiveGas: '1', receiveValue: '0', srcBlockNumber: 1, srcBlockHash: hex(1, 32), srcTxHash: hex(n, 32),
-    status: 'verifying', stage: 'prepare', pendingAction: null, pendingTxHash: null, pendingTxNonce: null, pendingTxRaw: null,
+    status: 'verifying', stage: 'prepare', pendingAction: null, pendingTxHash: null, pendingTxNonce: null, pendingTxRaw: null, pendingChainRaw: null,
     pendingTxSentAt: null, attempts: 0, nextAttemptAt: 0, lastError: null, claimedBy: null, claimUntil: null, seenAt: 0,
     confirmedAt: null, deliveredAt: null, updatedAt: 0,
   };

@@ -37,8 +37,9 @@ describe('relayer delivery on one hardhat node with two endpoints (restarts at e
     await db?.drop();
   });
 
+  // One step per transaction (pipeline.chainSteps off) so every stage can be interrupted; chained sends: delivery.chained.test.ts.
   const start = async () => {
-    relayer = await startRelayerApp({ config: network.relayerConfig({ maxExecuteAttempts: 2, executeGasOverhead: 60_000 }), keyEnv: network.keyEnv(), db, clock, rpcFactory: faults.factory() });
+    relayer = await startRelayerApp({ config: network.relayerConfig({ maxExecuteAttempts: 2, executeGasOverhead: 60_000, chainSteps: false }), keyEnv: network.keyEnv(), db, clock, rpcFactory: faults.factory() });
     return relayer;
   };
   const restart = async () => {

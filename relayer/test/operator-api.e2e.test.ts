@@ -11,7 +11,7 @@ function row(n: number, status: PacketEntity['status']): PacketEntity {
     guid: guid(n), srcEid: 40101, dstEid: 40102, sender: '0x' + '0'.repeat(24) + A(10).slice(2), receiver: A(11), nonce: n,
     header: '0x01', message: '0x', payloadHash: guid(1000 + n), receiveGas: '200000', receiveValue: '0',
     srcBlockNumber: n, srcBlockHash: guid(2000 + n), srcTxHash: guid(3000 + n), status, stage: 'prepare',
-    pendingAction: null, pendingTxHash: null, pendingTxNonce: null, pendingTxRaw: null, pendingTxSentAt: null,
+    pendingAction: null, pendingTxHash: null, pendingTxNonce: null, pendingTxRaw: null, pendingChainRaw: null, pendingTxSentAt: null,
     attempts: status === 'parked' ? 5 : 0, nextAttemptAt: 0, lastError: status === 'parked' ? 'revert: lzReceive reverts' : null,
     claimedBy: null, claimUntil: null, seenAt: 1_700_000_000_000 + n, confirmedAt: null, deliveredAt: null, updatedAt: 0,
   };

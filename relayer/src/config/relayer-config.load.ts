@@ -22,10 +22,18 @@ export interface ConfigSources {
   env: NodeJS.ProcessEnv;
 }
 
-/** Applies RELAYER_CHAIN_<NAME>_* overrides to a raw (not yet validated) config object. */
+/** RELAYER_CHAIN_STEPS=true|false overrides pipeline.chainSteps; anything else is left for validation to reject. */
+function applyPipelineOverrides(pipeline: unknown, env: NodeJS.ProcessEnv): unknown {
+  const value = env.RELAYER_CHAIN_STEPS?.trim().toLowerCase();
+  if (value === undefined || value === '') return pipeline;
+  const chainSteps = value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : env.RELAYER_CHAIN_STEPS;
+  return { ...(typeof pipeline === 'object' && pipeline !== null ? pipeline : {}), chainSteps };
+}
+
+/** Applies RELAYER_CHAIN_<NAME>_* and RELAYER_CHAIN_STEPS overrides to a raw (not yet validated) config object. */
 export function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv): unknown {
   if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as { chains?: unknown }).chains)) return raw;
-  const source = raw as { chains: Record<string, unknown>[] };
+  const source = raw as { chains: Record<string, unknown>[]; pipeline?: unknown };
   const chains = source.chains.map((chain) => {
     if (typeof chain?.name !== 'string') return chain;
     const copy: Record<string, unknown> = { ...chain };
@@ -36,7 +44,8 @@ export function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv): unknown
     }
     return copy;
   });
-  return { ...source, chains };
+  const pipeline = applyPipelineOverrides(source.pipeline, env);
+  return pipeline === undefined ? { ...source, chains } : { ...source, chains, pipeline };
 }
 
 /** Reads, overrides and validates the relayer config; every problem is listed in one ConfigError. */

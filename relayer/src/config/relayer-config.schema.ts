@@ -59,6 +59,12 @@ export const pipelineSettingsSchema = z.object({
   maxExecuteAttempts: positiveInt.default(5),
   /** How often a submitted transaction's receipt is polled. */
   confirmPollMs: positiveInt.default(250),
+  /**
+   * Send the next destination step before the previous one is mined (nonce order keeps them in order):
+   * commitVerification right after our verify when we are the pathway's only DVN, lzReceive right after
+   * commitVerification when every lower nonce is committed. One destination block per packet instead of 3.
+   */
+  chainSteps: z.boolean().default(true),
 });
 
 export const relayerConfigSchema = z

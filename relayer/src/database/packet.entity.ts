@@ -70,6 +70,10 @@ export class PacketEntity {
   @Column('text', { name: 'pending_tx_raw', nullable: true })
   pendingTxRaw!: string | null;
 
+  /** Earlier signed transactions of a chained send (JSON array of raw txs, nonce order); rebroadcast if the node lost one. */
+  @Column('text', { name: 'pending_chain_raw', nullable: true })
+  pendingChainRaw!: string | null;
+
   @Column('bigint', { name: 'pending_tx_sent_at', nullable: true, transformer: numberBigint })
   pendingTxSentAt!: number | null;
 

@@ -35,6 +35,19 @@ export class DeliveryReader {
     return { ...view, verifiedByUs, verifiable: Boolean(verifiable[0]) };
   }
 
+  /** Our signer is the pathway's only DVN (required = [us], no optional threshold): our verify alone makes it verifiable. */
+  async soleDvn(dst: ChainContext, packet: PacketEntity, dvn: string): Promise<boolean> {
+    const config = await this.ulnConfig(dst, packet);
+    const required = config[4] as Result;
+    return required.length === 1 && String(required[0]).toLowerCase() === dvn.toLowerCase() && Number(config[3]) === 0;
+  }
+
+  /** Every lower nonce of the packet's pathway is committed on the endpoint (inboundNonce ≥ nonce − 1). */
+  async lowerNoncesCommitted(dst: ChainContext, packet: PacketEntity): Promise<boolean> {
+    const inbound = await this.read(dst, dst.config.endpoint, ENDPOINT_ABI, 'inboundNonce', [packet.receiver, packet.srcEid, packet.sender]);
+    return (inbound[0] as bigint) >= BigInt(packet.nonce) - 1n;
+  }
+
   /** The receive ULN config of the packet's receiver (confirmations the DVN must report). */
   async ulnConfig(dst: ChainContext, packet: PacketEntity): Promise<Result> {
     const key = `${dst.config.eid}|${packet.receiver}|${packet.srcEid}`;

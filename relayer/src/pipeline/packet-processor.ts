@@ -7,17 +7,21 @@ import { nextStep, type DeliveryAction } from '../core/packet-state';
 import type { PacketEntity } from '../database/packet.entity';
 import { RelayerMetrics } from '../metrics/relayer-metrics';
 import { PacketRepository, type PacketPatch } from '../store/packet.repository';
-import { messageOf, type SignedTx, type TxRequest, type TxSubmitter } from '../tx/tx-submitter';
+import { isNonceError, messageOf, type SignedTx, type TxRequest, type TxSubmitter } from '../tx/tx-submitter';
 import { DeliveryReader } from './delivery-reader';
 import { checkSourceFinality } from './source-finality';
 import { ClaimLostError, StepError, isRevert } from './step-error';
 
-const CLEAR_PENDING: PacketPatch = { stage: 'prepare', pendingAction: null, pendingTxHash: null, pendingTxNonce: null, pendingTxRaw: null, pendingTxSentAt: null };
+type PendingStatus = 'verifying' | 'committing' | 'executing';
+const STATUS_OF: Record<DeliveryAction, PendingStatus> = { verify: 'verifying', commit: 'committing', execute: 'executing' };
+
+const CLEAR_PENDING: PacketPatch = { stage: 'prepare', pendingAction: null, pendingTxHash: null, pendingTxNonce: null, pendingTxRaw: null, pendingChainRaw: null, pendingTxSentAt: null };
 
 /**
  * The stage processors of one claimed packet. prepare: read source finality and destination state, pick
  * the one step still missing; submit: build, simulate (lzReceive) and send it through the chain's signer
- * (stored before broadcast); confirm: follow the receipt, rebroadcast a lost transaction, replace a stuck one.
+ * (stored before broadcast), then chain the following steps when they cannot fail (pipeline.chainSteps);
+ * confirm: follow the receipt of the last one sent, rebroadcast lost transactions, replace a stuck one.
  */
 @Injectable()
 export class PacketProcessor {
@@ -72,10 +76,44 @@ export class PacketProcessor {
     // Reorg safety: the source receipt is re-read right before the DVN signs for the packet.
     if (step.action === 'verify' && !sourceChecked && !(await this.sourceIsFinal(packet))) return false;
     const action = step.action;
-    const request = await this.buildRequest(action, packet, dst, submitter);
-    await submitter.send(request, (tx) => this.saveDurably(packet, { status: step.status, ...this.pendingPatch(action, tx) }));
-    this.metrics.transactions.inc({ chain: dst.config.name, action, result: 'sent' });
+    const sent = await this.send(packet, dst, submitter, action, await this.buildRequest(action, packet, dst, submitter), []);
+    if (this.setup.config.pipeline.chainSteps) await this.sendChained(packet, dst, submitter, action, sent);
     return true;
+  }
+
+  /**
+   * Sends the steps that follow `action` without waiting for it to be mined (the nonce order keeps them in
+   * order): commitVerification after our verify when we are the pathway's only DVN, then lzReceive (not
+   * simulated: it cannot run before the commit) when every lower nonce of the pathway is already committed.
+   * Each one is stored with the earlier raw transactions of the chain, so a lost one is rebroadcast.
+   */
+  private async sendChained(packet: PacketEntity, dst: ChainContext, submitter: TxSubmitter, action: DeliveryAction, first: SignedTx): Promise<void> {
+    const chain = [first.raw];
+    let last = action;
+    if (last === 'verify' && (await this.chainable(() => this.reader.soleDvn(dst, packet, submitter.address)))) {
+      const commit = await this.send(packet, dst, submitter, 'commit', await this.buildRequest('commit', packet, dst, submitter), chain);
+      chain.push(commit.raw);
+      last = 'commit';
+    }
+    if (last === 'commit' && (await this.chainable(() => this.reader.lowerNoncesCommitted(dst, packet)))) {
+      await this.send(packet, dst, submitter, 'execute', await this.buildRequest('execute', packet, dst, submitter, false), chain);
+    }
+  }
+
+  /** A failed read only means no chaining: the sent step is confirmed as usual. */
+  private async chainable(check: () => Promise<boolean>): Promise<boolean> {
+    try {
+      return await check();
+    } catch {
+      return false;
+    }
+  }
+
+  private async send(packet: PacketEntity, dst: ChainContext, submitter: TxSubmitter, action: DeliveryAction, request: TxRequest, chain: string[]): Promise<SignedTx> {
+    const pendingChainRaw = chain.length > 0 ? JSON.stringify(chain) : null;
+    const tx = await submitter.send(request, (signed) => this.saveDurably(packet, { status: STATUS_OF[action], ...this.pendingPatch(action, signed), pendingChainRaw }));
+    this.metrics.transactions.inc({ chain: dst.config.name, action, result: 'sent' });
+    return tx;
   }
 
   /** Confirm stage. Returns true when the packet should be prepared again at once. */
@@ -109,6 +147,9 @@ export class PacketProcessor {
     }
     const known = await dst.rpc.transaction(packet.pendingTxHash!);
     const pollAt = now + this.setup.config.pipeline.confirmPollMs;
+    // An earlier transaction of the chain lost by the node would leave a nonce gap blocking the signer.
+    // Looked for when the last one is lost too, or pending for a tenth of the stuck timeout (a few blocks).
+    if (packet.pendingChainRaw && (!known || now - (packet.pendingTxSentAt ?? now) > dst.config.gas.stuckTimeoutMs / 10)) await this.restoreChain(packet, dst, submitter, minedNonce);
     if (!known) {
       await submitter.broadcast(packet.pendingTxRaw!);
       await this.save(packet, { nextAttemptAt: pollAt, updatedAt: now });
@@ -123,6 +164,21 @@ export class PacketProcessor {
     }
     await this.save(packet, { nextAttemptAt: pollAt, updatedAt: now });
     return false;
+  }
+
+  /** Rebroadcasts, in nonce order, the earlier transactions of the pending chain neither mined nor known to the node. */
+  private async restoreChain(packet: PacketEntity, dst: ChainContext, submitter: TxSubmitter, minedNonce: number): Promise<void> {
+    const earlier = (JSON.parse(packet.pendingChainRaw ?? '[]') as string[]).map((raw) => ({ raw, tx: Transaction.from(raw) }));
+    for (const { raw, tx } of earlier) {
+      if (tx.nonce < minedNonce || (await dst.rpc.transaction(tx.hash!))) continue;
+      try {
+        await submitter.broadcast(raw);
+      } catch (error) {
+        // Mined or replaced meanwhile: the nonce is used, nothing to restore.
+        if (!isNonceError(error)) throw error;
+      }
+      this.logger.warn({ msg: 'earlier chained transaction rebroadcast', chain: dst.config.name, guid: packet.guid, nonce: tx.nonce, hash: tx.hash });
+    }
   }
 
   /** Confirmation depth reached and the source receipt still in the recorded block; handles moved and dropped packets. */

@@ -125,6 +125,7 @@ export class ChainWatcher {
       pendingTxHash: null,
       pendingTxNonce: null,
       pendingTxRaw: null,
+      pendingChainRaw: null,
       pendingTxSentAt: null,
       attempts: 0,
       nextAttemptAt: now,

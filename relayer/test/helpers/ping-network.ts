@@ -39,7 +39,7 @@ export interface PingChain {
 export interface PingNetwork {
   chains: PingChain[];
   byEid(eid: number): PingChain;
-  relayerConfig(overrides?: { pollIntervalMs?: number; rpcUrls?: Record<number, string>; maxExecuteAttempts?: number; executeGasOverhead?: number }): RelayerConfigInput;
+  relayerConfig(overrides?: { pollIntervalMs?: number; rpcUrls?: Record<number, string>; maxExecuteAttempts?: number; executeGasOverhead?: number; chainSteps?: boolean }): RelayerConfigInput;
   /** RELAYER_PRIVATE_KEY_<NAME> for each chain. */
   keyEnv(): Record<string, string>;
   close(): void;
@@ -121,7 +121,7 @@ export async function deployPingNetwork(specs: PingChainSpec[]): Promise<PingNet
           .filter((dst) => dst !== src)
           .map((dst) => ({ srcEid: src.spec.eid, sender: src.app.target as string, dstEid: dst.spec.eid, receiver: dst.app.target as string })),
       ),
-      pipeline: { tickMs: 50, batchSize: 64, claimTtlMs: 30_000, maxExecuteAttempts: overrides.maxExecuteAttempts ?? 5, confirmPollMs: 100 },
+      pipeline: { tickMs: 50, batchSize: 64, claimTtlMs: 30_000, maxExecuteAttempts: overrides.maxExecuteAttempts ?? 5, confirmPollMs: 100, chainSteps: overrides.chainSteps ?? true },
     }),
     keyEnv: () => Object.fromEntries(chains.map((c) => [`RELAYER_PRIVATE_KEY_${c.spec.name.toUpperCase()}`, c.relayerKey])),
     close: () => {

@@ -36,6 +36,15 @@ describe('relayer config', () => {
     const config = loadRelayerConfig({ configPath: write('ok.json', valid), env: {} });
     expect(config.chains[0]).toMatchObject({ pollIntervalMs: 1000, maxBlockRange: 1000, gas: { bumpPercent: 20, stuckTimeoutMs: 30_000 } });
     expect(config.pipeline.maxExecuteAttempts).toBe(5);
+    expect(config.pipeline.chainSteps).toBe(true);
+  });
+
+  it('turns chained destination steps off with RELAYER_CHAIN_STEPS and rejects other values', () => {
+    const path = write('steps.json', { ...valid, pipeline: { tickMs: 100 } });
+    expect(loadRelayerConfig({ configPath: path, env: { RELAYER_CHAIN_STEPS: 'false' } }).pipeline).toMatchObject({ chainSteps: false, tickMs: 100 });
+    expect(loadRelayerConfig({ configPath: path, env: { RELAYER_CHAIN_STEPS: '1' } }).pipeline.chainSteps).toBe(true);
+    expect(loadRelayerConfig({ configPath: write('steps2.json', valid), env: { RELAYER_CHAIN_STEPS: 'FALSE' } }).pipeline.chainSteps).toBe(false);
+    expect(() => loadRelayerConfig({ configPath: path, env: { RELAYER_CHAIN_STEPS: 'maybe' } })).toThrow(/pipeline\.chainSteps/);
   });
 
   it('applies RELAYER_CHAIN_<NAME>_* overrides before validating', () => {
