@@ -2,6 +2,7 @@ import { keccak256, type Result } from 'ethers';
 import { ENDPOINT_ABI, RECEIVE_ULN_ABI } from '../chain/abis';
 import type { ChainContext } from '../chain/chain-registry';
 import type { DeliveryView } from '../core/packet-state';
+import { isSoleDvn } from '../core/sole-dvn';
 import type { PacketEntity } from '../database/packet.entity';
 
 const ZERO_HASH = '0x' + '0'.repeat(64);
@@ -38,8 +39,7 @@ export class DeliveryReader {
   /** Our signer is the pathway's only DVN (required = [us], no optional threshold): our verify alone makes it verifiable. */
   async soleDvn(dst: ChainContext, packet: PacketEntity, dvn: string): Promise<boolean> {
     const config = await this.ulnConfig(dst, packet);
-    const required = config[4] as Result;
-    return required.length === 1 && String(required[0]).toLowerCase() === dvn.toLowerCase() && Number(config[3]) === 0;
+    return isSoleDvn({ requiredDVNs: (config[4] as Result).map(String), optionalDVNThreshold: Number(config[3]) }, dvn);
   }
 
   /** Every lower nonce of the packet's pathway is committed on the endpoint (inboundNonce ≥ nonce − 1). */

@@ -3,6 +3,7 @@ import { lzReceiveOptions } from '@tributary/contracts';
 import { REVERT_BACKOFF_MS, TRANSIENT_BACKOFF_MS, retryDelayMs } from '../../src/core/backoff';
 import { OptionsDecodeError, decodeExecutorLzReceive } from '../../src/core/executor-options';
 import { InvalidTransitionError, assertTransition, failureOutcome, nextStep, type DeliveryView } from '../../src/core/packet-state';
+import { isSoleDvn } from '../../src/core/sole-dvn';
 
 describe('backoff tables', () => {
   it('follows the table and repeats its last entry', () => {
@@ -71,5 +72,19 @@ describe('type-3 executor options', () => {
     expect(() => decodeExecutorLzReceive('0x00')).toThrow(OptionsDecodeError);
     expect(() => decodeExecutorLzReceive(lzReceiveOptions(1).slice(0, -4))).toThrow(/bad size/);
     expect(() => decodeExecutorLzReceive('0x0003')).toThrow(/no executor lzReceive option/);
+  });
+});
+
+describe('chaining commitVerification behind our verify', () => {
+  const us = '0x' + 'aB'.repeat(20);
+  const labs = '0x' + '11'.repeat(20);
+
+  it('is allowed only when our DVN alone makes the packet verifiable', () => {
+    expect(isSoleDvn({ requiredDVNs: [us.toLowerCase()], optionalDVNThreshold: 0 }, us)).toBe(true);
+    // A second required DVN (e.g. deploy's additionalRequiredDvns) or any optional threshold must sign too.
+    expect(isSoleDvn({ requiredDVNs: [us, labs], optionalDVNThreshold: 0 }, us)).toBe(false);
+    expect(isSoleDvn({ requiredDVNs: [us], optionalDVNThreshold: 1 }, us)).toBe(false);
+    expect(isSoleDvn({ requiredDVNs: [labs], optionalDVNThreshold: 0 }, us)).toBe(false);
+    expect(isSoleDvn({ requiredDVNs: [], optionalDVNThreshold: 1 }, us)).toBe(false);
   });
 });
