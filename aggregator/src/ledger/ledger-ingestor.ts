@@ -44,7 +44,6 @@ export class LedgerIngestor {
   ) {}
 
   async ingest(batch: IngestBatch): Promise<IngestResult> {
-    let touched: ReadonlySet<string> = new Set();
     const result = await this.store.transaction(async (writer) => {
       await writer.lockChain(batch.eid);
       const existing = batch.logs.length ? await writer.existingEventKeys(batch.eid, batch.fromBlock, batch.toBlock) : new Set<string>();
@@ -52,9 +51,7 @@ export class LedgerIngestor {
       if (fresh.length) {
         await writer.insertEvents(fresh);
         const envelopes = fresh.map((log) => log.envelope);
-        const keys = keysOf(envelopes);
-        touched = keys.accounts;
-        const slice = await writer.loadSlice(keys);
+        const slice = await writer.loadSlice(keysOf(envelopes));
         applyEvents(slice, envelopes);
         await writer.saveSlice(slice);
       }
@@ -63,7 +60,9 @@ export class LedgerIngestor {
       await writer.setCursor(batch.cursor);
       return { applied: fresh.length, duplicates: batch.logs.length - fresh.length };
     });
-    this.onCommitted(touched);
+    // Duplicates included: with several replicas, another one may have committed these events first, and this
+    // replica's readers (the risk engine) must still hear of the accounts they changed.
+    this.onCommitted(keysOf(batch.logs.map((log) => log.envelope)).accounts);
     return result;
   }
 

@@ -99,6 +99,20 @@ describe('chain indexer', () => {
     expect(store.tables.rows.positions.get(`${ALICE}/0`)?.realizedPnl).toBe(7n); // summed once
   });
 
+  it('announces the accounts of a batch after commit, also when another replica stored its events first', async () => {
+    const store = new MemoryLedgerStore();
+    const heard: { replica: string; accounts: string[] }[] = [];
+    const replica = (name: string) => new LedgerIngestor(store, (accounts) => heard.push({ replica: name, accounts: [...accounts] }));
+    const logs = [indexed('hub', rawLog('hub', 'AttestationApplied', [ALICE, 40102, 1, 10n, 1n], { block: 3, index: 0 }))];
+    const batch = { ...HUB_CHAIN, fromBlock: 3, toBlock: 3, logs, blockHashes: [], cursor: { eid: chain.eid, nextBlock: 4, headBlock: 3, headTime: 0, indexedTime: 0 } };
+    expect(await replica('a').ingest(batch)).toEqual({ applied: 1, duplicates: 0 });
+    expect(await replica('b').ingest(batch)).toEqual({ applied: 0, duplicates: 1 });
+    expect(heard).toEqual([
+      { replica: 'a', accounts: [ALICE] },
+      { replica: 'b', accounts: [ALICE] },
+    ]);
+  });
+
   it('detects a reorg by a stored hash that is no longer canonical, rolls back and follows the new branch', async () => {
     const { fake, store, sync, balance } = setup();
     fake.mine();
