@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Interface, JsonRpcProvider, Network, Wallet, getAddress } from 'ethers';
+import { Interface, Wallet, getAddress, type JsonRpcProvider } from 'ethers';
 import { CreditManager__factory, PerpMarket__factory, packCreditEntry } from '@tributary/contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { chainProvider } from '../registry/chain-provider';
 import { ChainRegistry } from '../registry/chain-registry';
 import { TxSender, messageOf, type Fees, type TxRequest, type TxRpc } from './tx-sender';
 
@@ -113,8 +114,7 @@ export class TradingChain implements OnApplicationShutdown {
           ? 'AGGREGATOR_PUSHER_PRIVATE_KEY is not set'
           : null;
     if (!chain || !cm) return;
-    const network = Network.from(chain.chainId);
-    this.provider = new JsonRpcProvider(chain.rpcUrl, network, { staticNetwork: network, cacheTimeout: -1, batchMaxCount: 1 });
+    this.provider = chainProvider(chain);
     this.provider.pollingInterval = 250;
     this.creditManager = getAddress(cm);
     this.perpMarket = market ? getAddress(market) : null;

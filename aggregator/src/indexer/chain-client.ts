@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { JsonRpcProvider, Network, type BlockTag } from 'ethers';
+import type { BlockTag, JsonRpcProvider } from 'ethers';
 import { ICollateralVault__factory, IMarginHub__factory } from '@tributary/contracts';
+import { chainProvider } from '../registry/chain-provider';
 import type { RegisteredChain } from '../registry/chain-registry';
 import type { RawLog } from './event-decoder';
 
@@ -78,8 +79,7 @@ export class ChainClients implements OnModuleDestroy {
   for(chain: RegisteredChain): ChainClient {
     let client = this.clients.get(chain.eid);
     if (!client) {
-      const network = Network.from(chain.chainId);
-      client = new JsonRpcChainClient(new JsonRpcProvider(chain.rpcUrl, network, { staticNetwork: network, cacheTimeout: -1, batchMaxCount: 1 }));
+      client = new JsonRpcChainClient(chainProvider(chain));
       this.clients.set(chain.eid, client);
     }
     return client;

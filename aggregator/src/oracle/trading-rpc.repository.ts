@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { JsonRpcProvider, Network, formatUnits, getAddress } from 'ethers';
+import { formatUnits, getAddress, type JsonRpcProvider } from 'ethers';
 import { AggregatorV3Interface__factory, IPerpMarket__factory } from '@tributary/contracts';
+import { chainProvider } from '../registry/chain-provider';
 import { ChainRegistry } from '../registry/chain-registry';
 
 export interface FeedRound {
@@ -33,8 +34,7 @@ export class TradingRpcRepository implements OnModuleDestroy {
   constructor(registry: ChainRegistry) {
     const chain = registry.tradingChain;
     if (!chain) return;
-    const network = Network.from(chain.chainId);
-    this.provider = new JsonRpcProvider(chain.rpcUrl, network, { staticNetwork: network, cacheTimeout: -1, batchMaxCount: 1 });
+    this.provider = chainProvider(chain);
     const market = chain.manifest.contracts.perpMarket;
     this.perpMarket = market ? getAddress(market) : null;
   }
