@@ -116,3 +116,8 @@ export function loadManifest(path: string): Manifest {
 
 export const tradingChain = (manifest: Manifest): ManifestChain => manifest.chains.find((c) => c.role === 'trading')!;
 export const collateralChains = (manifest: Manifest): ManifestChain[] => manifest.chains.filter((c) => c.role === 'collateral');
+
+/** A chain name as it appears in environment variable names: `arbitrum-sepolia` → `ARBITRUM_SEPOLIA`. */
+export function chainEnvName(name: string): string {
+  return name.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase() || 'CHAIN';
+}

@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync, rmSync, unwatchFile, watchFile, writeFile
 import { join, resolve } from 'node:path';
 import { MaxUint256, parseUnits } from 'ethers';
 import { TestERC20__factory, devWallet, startHardhatNode, type LocalChain } from '@tributary/contracts';
-import { loadManifest, type Manifest } from '@tributary/protocol';
+import { chainEnvName, loadManifest, type Manifest } from '@tributary/protocol';
 import { parseDeployConfig } from '../config/schema';
 import { makeProvider } from '../deploy/chain-session';
 import { deploy } from '../deploy/deployer';
@@ -216,6 +216,5 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
  */
 function relayerPollOverrides(manifestPath: string, blockTimeMs: number): Record<string, string> {
   const pollMs = String(Math.max(100, Math.floor((blockTimeMs || 1000) / 4)));
-  const envName = (name: string) => name.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase();
-  return Object.fromEntries(loadManifest(manifestPath).chains.map((c) => [`RELAYER_CHAIN_${envName(c.name)}_POLL_INTERVAL_MS`, pollMs]));
+  return Object.fromEntries(loadManifest(manifestPath).chains.map((c) => [`RELAYER_CHAIN_${chainEnvName(c.name)}_POLL_INTERVAL_MS`, pollMs]));
 }

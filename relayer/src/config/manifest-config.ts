@@ -1,8 +1,5 @@
-import { collateralChains, tradingChain, type Manifest } from '@tributary/protocol';
+import { chainEnvName, collateralChains, tradingChain, type Manifest } from '@tributary/protocol';
 import type { RelayerConfigInput } from './relayer-config.schema';
-
-/** Chain names usable in env variable names: "arbitrum-sepolia" → "ARBITRUM_SEPOLIA". */
-export const envName = (name: string): string => name.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase() || 'CHAIN';
 
 /**
  * Derives the relayer config from the deployment manifest: every collateral chain's vault ⇄ the trading
@@ -22,7 +19,7 @@ export function relayerConfigFromManifest(manifest: Manifest): RelayerConfigInpu
   }
   return {
     chains: manifest.chains.map((chain) => ({
-      name: envName(chain.name),
+      name: chainEnvName(chain.name),
       eid: chain.eid,
       chainId: chain.chainId,
       rpcUrl: chain.rpcUrl,

@@ -2,9 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@tributary/service-kit';
-import type { ManifestInput } from '@tributary/protocol';
+import { chainEnvName, type ManifestInput } from '@tributary/protocol';
 import { SignerKeys, applyEnvOverrides, loadRelayerConfig } from '../../src/config/relayer-config.load';
-import { envName } from '../../src/config/manifest-config';
 import type { RelayerConfigInput } from '../../src/config/relayer-config.schema';
 
 const A = (n: number) => '0x' + n.toString(16).padStart(40, '0');
@@ -96,7 +95,7 @@ describe('relayer config', () => {
       { srcEid: 40003, sender: A(700), dstEid: 40001, receiver: A(500) },
       { srcEid: 40001, sender: A(500), dstEid: 40003, receiver: A(700) },
     ]);
-    expect(envName('arbitrum-sepolia')).toBe('ARBITRUM_SEPOLIA');
+    expect(chainEnvName('arbitrum-sepolia')).toBe('ARBITRUM_SEPOLIA');
   });
 });
 
