@@ -53,7 +53,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
   private syncQueued = false;
   private timer: NodeJS.Timeout | null = null;
   private subscriptions: (Subscription | (() => void))[] = [];
-  private readonly snapshots = new Map<string, { at: number; liquidatable: boolean; dirty: boolean }>();
+  private readonly snapshots = new Map<string, { at: number; dirty: boolean }>();
   private snapshotBuffer: RiskSnapshot[] = [];
   private stopped = false;
 
@@ -333,7 +333,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
     const flipped = before !== undefined && before.result.liquidatable !== risk.result.liquidatable;
     if (!last || flipped || risk.computedAt - last.at >= this.config.RISK_SNAPSHOT_INTERVAL_MS) {
       this.snapshotBuffer.push(snapshotOf(risk));
-      this.snapshots.set(risk.account, { at: risk.computedAt, liquidatable: risk.result.liquidatable, dirty: false });
+      this.snapshots.set(risk.account, { at: risk.computedAt, dirty: false });
     } else last.dirty = true;
   }
 
@@ -345,7 +345,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
       const risk = this.risks.get(account);
       if (!risk) continue;
       this.snapshotBuffer.push(snapshotOf({ ...risk, computedAt: now }));
-      this.snapshots.set(account, { at: now, liquidatable: risk.result.liquidatable, dirty: false });
+      this.snapshots.set(account, { at: now, dirty: false });
     }
   }
 
