@@ -22,6 +22,8 @@ export class AccountRiskState {
   positionEntry: number[] = [];
   positionImr: number[] = [];
   positionMmr: number[] = [];
+  /** Signed USD cash on the trading chain (weight 1 in both collaterals). */
+  cash = 0;
 
   // Derived per held asset j (global asset index heldAssets[j]).
   heldAssets: number[] = [];
@@ -117,30 +119,35 @@ export class AccountRiskState {
 
   /** Steps 2–8 on the derived terms: O(held assets² + positions). */
   compute(market: RiskMarket): void {
-    const { price, weightInit, weightMaint, covariance, assetCount: n, params } = market;
+    const { price, stablePrice, weightInit, weightMaint, covariance, assetCount: n, params } = market;
     const held = this.heldAssets;
     const exposure = this.exposure;
-    let collateralInit = 0;
-    let collateralMaint = 0;
+    // Init side at the dampened prices p⁻ = min(p, s), p⁺ = max(p, s); a NaN stable price means "none".
+    let collateralInit = this.cash;
+    let collateralMaint = this.cash;
     for (let j = 0; j < held.length; j++) {
       const k = held[j];
       const p = price[k];
+      const s = stablePrice[k];
       const cap = this.sizeCap[j];
-      const weightedValue = this.chainWeightedUnits[j] * p;
-      collateralInit += weightedValue * Math.min(weightInit[k], cap);
-      collateralMaint += weightedValue * Math.min(weightMaint[k], cap);
+      collateralInit += this.chainWeightedUnits[j] * (s < p ? s : p) * Math.min(weightInit[k], cap);
+      collateralMaint += this.chainWeightedUnits[j] * p * Math.min(weightMaint[k], cap);
       exposure[j] = (this.totalUnits[j] + this.netPerpSize[j]) * p;
     }
     let unrealizedPnl = 0;
+    let unrealizedPnlInit = 0;
     let floorInit = 0;
     let floorMaint = 0;
     for (let m = 0; m < this.positionAsset.length; m++) {
-      const p = price[this.positionAsset[m]];
+      const k = this.positionAsset[m];
+      const p = price[k];
+      const s = stablePrice[k];
+      const high = s > p ? s : p;
       const size = this.positionSize[m];
       unrealizedPnl += size * (p - this.positionEntry[m]);
-      const notional = Math.abs(size) * p;
-      floorInit += notional * this.positionImr[m];
-      floorMaint += notional * this.positionMmr[m];
+      unrealizedPnlInit += size * ((size > 0 ? (s < p ? s : p) : high) - this.positionEntry[m]);
+      floorInit += Math.abs(size) * high * this.positionImr[m];
+      floorMaint += Math.abs(size) * p * this.positionMmr[m];
     }
     let quadraticForm = 0;
     for (let j = 0; j < held.length; j++) {
@@ -161,7 +168,7 @@ export class AccountRiskState {
     this.floorInit = floorInit;
     this.floorMaint = floorMaint;
     this.healthOrNaN = healthOf(collateralMaint, pnlAdjusted, Math.max(this.varMaint, floorMaint)) ?? Number.NaN;
-    this.creditLimit = creditLimitOf(collateralInit, pnlAdjusted, this.varInit, floorInit);
+    this.creditLimit = creditLimitOf(collateralInit, adjustedPnl(unrealizedPnlInit, params.pnlWeight), this.varInit, floorInit);
   }
 
   summary(): AccountRiskSummary {

@@ -11,7 +11,8 @@ import { DEFAULT_STRESS, type RiskRequestInput } from './risk-request.schema';
 import { RiskInputError, type RiskResult } from './risk-result';
 
 /**
- * DESIGN.md "Risk model" steps 1–8, written as directly as the formulas read. This is the reference
+ * The risk model's steps 1–8 (docs/risk-model.md), with the cash term and the stable-price dampener,
+ * written as directly as the formulas read. This is the reference
  * the what-if API uses and the one `RiskBook` is tested against. Input is expected to have passed
  * `riskRequestSchema`; unknown asset ids or chains still throw `RiskInputError` here.
  */
@@ -21,6 +22,7 @@ export function evaluateRisk(request: RiskRequestInput): RiskResult {
   const balances = request.balances ?? [];
   const positions = request.positions ?? [];
   const stress = params.stress ?? DEFAULT_STRESS;
+  const cash = request.cash ?? 0;
 
   const assetIndex = new Map(assets.map((asset, i) => [asset.id, i]));
   const chainWeight = new Map(chains.map((chain) => [chain.eid, chain.weight]));
@@ -37,20 +39,25 @@ export function evaluateRisk(request: RiskRequestInput): RiskResult {
   const weightInit = assets.map((asset, k) => sizeAdjustedWeight(asset.weightInit, asset.imf, totalUnits[k]));
   const weightMaint = assets.map((asset, k) => sizeAdjustedWeight(asset.weightMaint, asset.imf, totalUnits[k]));
 
-  // 2. Collateral value, each balance weighted by its asset and its chain.
-  let collateralInit = 0;
-  let collateralMaint = 0;
+  // Stable-price dampener: the init side values assets at p⁻ = min(p, s) and liabilities at p⁺ = max(p, s).
+  const priceLow = assets.map((asset) => Math.min(asset.price, asset.stablePrice ?? asset.price));
+  const priceHigh = assets.map((asset) => Math.max(asset.price, asset.stablePrice ?? asset.price));
+
+  // 2. Collateral value, each balance weighted by its asset and its chain; cash counts at weight 1.
+  let collateralInit = cash;
+  let collateralMaint = cash;
   for (const balance of balances) {
     const k = indexOf(balance.assetId, 'balances');
     const v = chainWeight.get(balance.eid);
     if (v === undefined) throw new RiskInputError(`balances: chain eid ${balance.eid} is not listed`);
-    const value = balance.amount * assets[k].price;
-    collateralInit += value * weightInit[k] * v;
-    collateralMaint += value * weightMaint[k] * v;
+    collateralInit += balance.amount * priceLow[k] * weightInit[k] * v;
+    collateralMaint += balance.amount * assets[k].price * weightMaint[k] * v;
   }
 
   // 3. Unrealized PnL of the perps; 4. exposure; 6. margin floors.
+  // The init side marks a long at p⁻ and a short at p⁺ (a dampened price never flatters the account).
   let unrealizedPnl = 0;
+  let unrealizedPnlInit = 0;
   let floorInit = 0;
   let floorMaint = 0;
   const exposure = assets.map((asset, k) => totalUnits[k] * asset.price);
@@ -58,12 +65,13 @@ export function evaluateRisk(request: RiskRequestInput): RiskResult {
     const k = indexOf(position.assetId, 'positions');
     const price = assets[k].price;
     unrealizedPnl += position.size * (price - position.entryPrice);
+    unrealizedPnlInit += position.size * ((position.size > 0 ? priceLow[k] : priceHigh[k]) - position.entryPrice);
     exposure[k] += position.size * price;
-    const notional = Math.abs(position.size) * price;
-    floorInit += notional * position.imr;
-    floorMaint += notional * position.mmr;
+    floorInit += Math.abs(position.size) * priceHigh[k] * position.imr;
+    floorMaint += Math.abs(position.size) * price * position.mmr;
   }
   const pnlAdjusted = adjustedPnl(unrealizedPnl, params.pnlWeight);
+  const pnlAdjustedInit = adjustedPnl(unrealizedPnlInit, params.pnlWeight);
 
   // 5. Stressed correlation matrix (identity on the diagonal, missing pairs 0), then eᵀΣe.
   const rho: number[][] = assets.map((_, k) => assets.map((__, l) => (k === l ? 1 : 0)));
@@ -99,7 +107,7 @@ export function evaluateRisk(request: RiskRequestInput): RiskResult {
     requirementInit,
     requirementMaint,
     health,
-    creditLimit: creditLimitOf(collateralInit, pnlAdjusted, varInit, floorInit),
+    creditLimit: creditLimitOf(collateralInit, pnlAdjustedInit, varInit, floorInit),
     liquidatable: isLiquidatable(health),
   };
 }

@@ -1,4 +1,12 @@
 export { evaluateRisk } from './evaluate-risk';
+export {
+  DEFAULT_LIQUIDATION_PENALTY,
+  DEFAULT_TARGET_HEALTH,
+  liquidationPlanRequestSchema,
+  planLiquidation,
+  type LiquidationPlan,
+  type LiquidationPlanRequestInput,
+} from './liquidation-plan';
 export { RiskInputError, type RiskResult } from './risk-result';
 export {
   DEFAULT_STRESS,

@@ -12,6 +12,8 @@ export interface AccountBalance {
 export interface AccountHoldings {
   balances: AccountBalance[];
   positions: RiskPosition[];
+  /** Signed USD cash on the trading chain; 0 when absent. */
+  cash?: number;
 }
 
 /**
@@ -63,6 +65,8 @@ export class RiskBook {
     } finally {
       for (let i = 0; i < balanceCount; i++) if (balanceKeys[i] !== undefined) seen[balanceKeys[i]] = 0;
     }
+    const cash = holdings.cash ?? 0;
+    if (!Number.isFinite(cash)) throw new RiskInputError(`account ${accountId}: cash must be a finite number`);
     const positionCount = holdings.positions.length;
     const positionAsset = new Array<number>(positionCount);
     for (let m = 0; m < positionCount; m++) positionAsset[m] = this.positionAssetIndex(holdings.positions[m]);
@@ -75,6 +79,7 @@ export class RiskBook {
     account.positionEntry = holdings.positions.map((p) => p.entryPrice);
     account.positionImr = holdings.positions.map((p) => p.imr);
     account.positionMmr = holdings.positions.map((p) => p.mmr);
+    account.cash = cash;
     return this.reindexAndCompute(account).summary();
   }
 
@@ -98,7 +103,16 @@ export class RiskBook {
     return this.setAccount(accountId, {
       balances: account ? this.balancesOf(account) : [],
       positions,
+      cash: account?.cash ?? 0,
     });
+  }
+
+  /** Sets an account's cash (realized PnL, fees, repayments, withdrawals) and returns its new summary. */
+  setCash(accountId: string, cash: number): AccountRiskSummary {
+    if (!Number.isFinite(cash)) throw new RiskInputError('cash must be a finite number');
+    const account = this.unindexed(accountId);
+    account.cash = cash;
+    return this.reindexAndCompute(account).summary();
   }
 
   removeAccount(accountId: string): boolean {
@@ -122,6 +136,13 @@ export class RiskBook {
   onPriceTick(assetId: string, price: number): AccountRiskSummary[] {
     const k = this.market.assetIndex(assetId);
     this.market.setPrice(k, price);
+    return this.recompute(this.holdersByAsset[k], false);
+  }
+
+  /** New stable (dampened) price for one asset, or `null` for none; only the init side moves. */
+  onStablePriceTick(assetId: string, stablePrice: number | null): AccountRiskSummary[] {
+    const k = this.market.assetIndex(assetId);
+    this.market.setStablePrice(k, stablePrice);
     return this.recompute(this.holdersByAsset[k], false);
   }
 

@@ -9,7 +9,7 @@ import {
 import { RiskInputError } from './risk-result';
 
 export type MarketParams = Omit<RiskParams, 'stress'> & { stress?: number };
-export type AssetRiskTerms = Omit<RiskAsset, 'id' | 'price'>;
+export type AssetRiskTerms = Omit<RiskAsset, 'id' | 'price' | 'stablePrice'>;
 
 /** Market-wide inputs of the risk model: assets, stressed covariance, chain weights, parameters. */
 export interface MarketConfig {
@@ -27,6 +27,8 @@ export class RiskMarket {
   readonly assetIds: readonly string[];
   readonly assetCount: number;
   readonly price: Float64Array;
+  /** Dampened price per asset for the init side; NaN = none (the oracle price is used). */
+  readonly stablePrice: Float64Array;
   readonly weightInit: Float64Array;
   readonly weightMaint: Float64Array;
   readonly imf: Float64Array;
@@ -47,6 +49,7 @@ export class RiskMarket {
     this.assetIndexById = new Map(this.assetIds.map((id, i) => [id, i]));
     if (this.assetIndexById.size !== n) throw new RiskInputError('asset ids must be unique');
     this.price = Float64Array.from(config.assets, (asset) => asset.price);
+    this.stablePrice = Float64Array.from(config.assets, (asset) => asset.stablePrice ?? Number.NaN);
     this.weightInit = Float64Array.from(config.assets, (asset) => asset.weightInit);
     this.weightMaint = Float64Array.from(config.assets, (asset) => asset.weightMaint);
     this.imf = Float64Array.from(config.assets, (asset) => asset.imf);
@@ -86,6 +89,12 @@ export class RiskMarket {
   setPrice(assetIndex: number, price: number): void {
     requireFinite(price, 'price', 0);
     this.price[assetIndex] = price;
+  }
+
+  /** `null` drops the stable price (the init side then uses the oracle price). */
+  setStablePrice(assetIndex: number, stablePrice: number | null): void {
+    if (stablePrice !== null) requireFinite(stablePrice, 'stablePrice', 0);
+    this.stablePrice[assetIndex] = stablePrice ?? Number.NaN;
   }
 
   setAssetRiskTerms(assetIndex: number, terms: AssetRiskTerms): void {

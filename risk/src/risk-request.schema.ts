@@ -19,6 +19,8 @@ export const riskAssetSchema = z.object({
   weightMaint: fraction('weightMaint'),
   imf: nonNegative('imf'),
   volatility: nonNegative('volatility'),
+  /** Dampened price for the init side (docs/risk-model.md "Stable price"); absent = the oracle price. */
+  stablePrice: nonNegative('stablePrice').optional(),
 });
 
 export const riskCorrelationSchema = z.object({
@@ -62,6 +64,8 @@ export const riskRequestSchema = z
     chains: z.array(riskChainSchema, { error: 'chains must be an array' }),
     balances: z.array(riskBalanceSchema, { error: 'balances must be an array' }).default([]),
     positions: z.array(riskPositionSchema, { error: 'positions must be an array' }).default([]),
+    /** Signed USD cash of the account on the trading chain; counts at weight 1 in both collaterals. */
+    cash: finite('cash').default(0),
     params: riskParamsSchema,
   })
   .superRefine((request, ctx) => {

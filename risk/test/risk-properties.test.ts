@@ -20,6 +20,7 @@ const assetsArb = fc.tuple(
       weightMaint: num(0, 1),
       imf: num(0, 0.1),
       volatility: num(0, 0.2),
+      stablePrice: fc.option(price, { nil: undefined }),
     }),
   ),
 );
@@ -51,6 +52,7 @@ const bookArb = fc.record({
   chains: chainsArb,
   balances: balancesArb,
   positions: fc.array(positionArb, { maxLength: 3 }),
+  cash: num(-1e6, 1e6),
   params: fc.constant(params),
 });
 
@@ -184,10 +186,11 @@ describe('risk properties', () => {
     fc.assert(
       fc.property(
         bookArb,
-        fc.array(bookArb.map((b) => ({ balances: b.balances, positions: b.positions })), { minLength: 1, maxLength: 4 }),
+        fc.array(bookArb.map((b) => ({ balances: b.balances, positions: b.positions, cash: b.cash })), { minLength: 1, maxLength: 4 }),
         fc.constantFrom(...ASSET_IDS),
         price,
-        (market, accounts, tickAsset, tickPrice) => {
+        fc.option(price, { nil: null }),
+        (market, accounts, tickAsset, tickPrice, tickStable) => {
           const book = new RiskBook(market);
           accounts.forEach((holdings, i) => book.setAccount(`acct-${i}`, holdings));
           const check = (assets: typeof market.assets) =>
@@ -198,6 +201,11 @@ describe('risk properties', () => {
           check(ticked);
           book.recomputeAll();
           check(ticked);
+          book.onStablePriceTick(tickAsset, tickStable);
+          const stabilised = ticked.map((a) => (a.id === tickAsset ? { ...a, stablePrice: tickStable ?? undefined } : a));
+          check(stabilised);
+          book.setCash('acct-0', -accounts[0].cash);
+          expectSameResult(book.result('acct-0')!, evaluateRisk({ ...market, assets: stabilised, ...accounts[0], cash: -accounts[0].cash }));
         },
       ),
       { numRuns: 200 },
