@@ -11,7 +11,7 @@ import { DEFAULT_STRESS, type RiskRequestInput } from './risk-request.schema';
 import { RiskInputError, type RiskResult } from './risk-result';
 
 /**
- * DESIGN.md "Risk model" steps 1–8, written as directly as the formulas read. This is the reference
+ * docs/risk-model.md steps 1–8, written as directly as the formulas read. This is the reference
  * the what-if API uses and the one `RiskBook` is tested against. Input is expected to have passed
  * `riskRequestSchema`; unknown asset ids or chains still throw `RiskInputError` here.
  */
