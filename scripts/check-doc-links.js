@@ -19,10 +19,10 @@ const FORBIDDEN = [
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', '.nx', 'coverage', 'artifacts', 'cache', 'typechain-types', '.devnet']);
 const PACKAGE_DIRS = ['aggregator', 'contracts', 'deploy', 'docs', 'protocol', 'relayer', 'risk', 'scripts', 'service-kit', 'test'];
 
-/** Tracked and new (not ignored) files; a directory walk when git is not available. */
+/** Tracked files; a directory walk when git is not available. */
 function repositoryFiles() {
   try {
-    const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('git', ['ls-files', '-z', '--cached'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     return out.split('\0').filter((file) => file && !file.split('/').some((part) => SKIPPED_DIRS.has(part)) && existsSync(join(root, file)));
   } catch {
     const files = [];
