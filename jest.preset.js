@@ -1,5 +1,5 @@
 // Shared Jest setup: @swc/jest with legacy decorators + metadata (NestJS 12 is ESM-only,
-// so swc must also transform @nestjs and its ESM dependencies; see ../shared/TOOLCHAIN.md).
+// so swc must also transform @nestjs and its ESM dependencies; see docs/architecture.md#toolchain-notes).
 const esmPackages = ['@nestjs', 'file-type', 'strtok3', 'token-types', '@tokenizer', '@borewit', 'uint8array-extras'];
 
 module.exports = {

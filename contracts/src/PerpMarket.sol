@@ -11,7 +11,7 @@ import {AssetId} from "./types/Ids.sol";
 
 /// @title PerpMarket
 /// @notice See IPerpMarket. Liquidatability is decided off chain by the aggregator (portfolio health < 1,
-/// DESIGN.md) and marked by the pusher in the same credit push; `liquidate` checks that mark on chain.
+/// docs/risk-model.md#7-health) and marked by the pusher in the same credit push; `liquidate` checks that mark on chain.
 contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
     uint32 public constant MAX_MARKETS = 32;
 

@@ -13,7 +13,7 @@ export const manifestAssetSchema = z.object({
   /** On-chain asset id (the same id on every chain for the same asset). */
   assetId: z.number().int().min(0).max(0xffff),
   symbol: z.string().min(1).max(16),
-  /** Risk parameters (DESIGN.md risk model). */
+  /** Risk parameters (docs/risk-model.md#inputs). */
   weightInit: fraction,
   weightMaint: fraction,
   imf: z.number().finite().min(0),

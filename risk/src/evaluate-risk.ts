@@ -11,8 +11,8 @@ import { DEFAULT_STRESS, type RiskRequestInput } from './risk-request.schema';
 import { RiskInputError, type RiskResult } from './risk-result';
 
 /**
- * The risk model's steps 1–8 (docs/risk-model.md), with the cash term and the stable-price dampener,
- * written as directly as the formulas read. This is the reference
+ * docs/risk-model.md steps 1–8 with the cash term and the stable-price dampener, written as directly as
+ * the formulas read. This is the reference
  * the what-if API uses and the one `RiskBook` is tested against. Input is expected to have passed
  * `riskRequestSchema`; unknown asset ids or chains still throw `RiskInputError` here.
  */

@@ -1,4 +1,4 @@
-/** RiskMetrics EWMA decay used for live volatility and correlation (DESIGN.md "Live inputs"). */
+/** RiskMetrics EWMA decay used for live volatility and correlation (docs/risk-model.md#ewma-volatility-and-correlation). */
 export const EWMA_LAMBDA = 0.94;
 
 export interface EwmaOptions {

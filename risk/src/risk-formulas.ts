@@ -1,4 +1,4 @@
-/** Small formula pieces of DESIGN.md "Risk model", shared by `evaluateRisk` and `RiskBook`. */
+/** Small formula pieces of the risk model (docs/risk-model.md), shared by `evaluateRisk` and `RiskBook`. */
 
 /** Step 1: `min(w0, 1.1 / (1 + imf * sqrt(S)))` — large holdings of an asset get a smaller weight. */
 export function sizeAdjustedWeight(baseWeight: number, imf: number, totalUnits: number): number {

@@ -10,7 +10,7 @@ export class RiskController {
 
   @Post('evaluate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'What-if: the risk model (DESIGN.md) on the given assets, correlations, chains, balances, positions and params' })
+  @ApiOperation({ summary: 'What-if: the risk model (docs/risk-model.md) on the given assets, correlations, chains, balances, positions and params' })
   @ApiBody({ description: '{ assets:[{id, price, weightInit, weightMaint, imf, volatility}], correlations:[{a, b, rho}], chains:[{eid, weight}], balances:[{eid, assetId, amount}], positions:[{assetId, size, entryPrice, imr, mmr}], params:{zInit, zMaint, horizonDays, stress, pnlWeight} }' })
   @ApiOkResponse({ description: '{ collateralInit, collateralMaint, unrealizedPnl, pnlAdjusted, exposure, varInit, varMaint, floorInit, floorMaint, requirementInit, requirementMaint, health, creditLimit, liquidatable }' })
   @ApiBadRequestResponse({ description: 'invalid request; every problem as `path: message`' })

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const nonNegative = z.coerce.number().finite().min(0);
 
-/** Env of the live risk engine (spread into the app config schema); DESIGN.md "Risk model" parameters. */
+/** Env of the live risk engine (spread into the app config schema); the risk model's parameters (docs/risk-model.md#inputs). */
 export const riskConfigShape = {
   RISK_Z_INIT: nonNegative.default(2.33),
   RISK_Z_MAINT: nonNegative.default(1.65),

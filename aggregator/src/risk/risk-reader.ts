@@ -13,7 +13,7 @@ export interface CreditFreeze {
 export interface AccountRisk {
   /** Lower-case 0x address. */
   account: string;
-  /** Every term of DESIGN.md's formula (USD, float64). */
+  /** Every term of the risk model (docs/risk-model.md), USD, float64. */
   result: RiskResult;
   /** Asset ids the account holds collateral in or has positions on. */
   assets: number[];
