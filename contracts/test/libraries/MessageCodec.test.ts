@@ -111,14 +111,16 @@ describe('MessageCodec constants against the message table of @tributary/protoco
     expect(await enumMembers('src/interfaces/IMarginHub.sol', 'IMarginHub', 'RejectReason')).to.deep.equal(names);
   });
 
-  it('accepts every type id of the table at its length and no other id', async () => {
+  it('messageType and messageLength accept every type id of the table at its length and no other id', async () => {
     const codec = await new MessageCodecHarness__factory((await ethers.getSigners())[0]).deploy();
     for (let kind = 0; kind < 256; kind++) {
       const length: number | undefined = MESSAGE_LENGTHS[kind as MessageType];
       if (length === undefined) {
         await expect(codec.messageType(messageOf(kind, 2)), `type ${kind}`).to.be.revertedWithCustomError(codec, 'UnknownMessageType');
+        await expect(codec.messageLength(kind), `length of type ${kind}`).to.be.revertedWithCustomError(codec, 'UnknownMessageType');
         continue;
       }
+      expect(await codec.messageLength(kind)).to.equal(BigInt(length));
       expect(await codec.messageType(messageOf(kind, length))).to.equal(BigInt(kind));
       for (const wrong of [length - 1, length + 1]) {
         await expect(codec.messageType(messageOf(kind, wrong)), `type ${kind}, ${wrong} bytes`).to.be.revertedWithCustomError(codec, 'InvalidMessageLength');
