@@ -13,13 +13,17 @@ import {
   type SettablePriceFeed,
   type TestERC20,
 } from '../typechain-types';
+import { MessageType } from '@tributary/protocol';
 import { addressToBytes32, lzReceiveOptions } from './layerzero';
 
-/** Message types of MessageCodec.sol (also the msgType of enforced options). */
-export const MSG_ATTEST = 1;
-export const MSG_WITHDRAW_REQUEST = 2;
-export const MSG_WITHDRAW_DECISION = 3;
-export const MSG_SEIZE = 4;
+/** The message table lives in `@tributary/protocol`; re-exported for the deploy helpers' callers. */
+export { MESSAGE_LENGTHS, MESSAGE_VERSION, MessageType, RejectReason } from '@tributary/protocol';
+
+/** Short names of `MessageType` members (also the msgType of enforced options). */
+export const MSG_ATTEST = MessageType.Attest;
+export const MSG_WITHDRAW_REQUEST = MessageType.WithdrawRequest;
+export const MSG_WITHDRAW_DECISION = MessageType.WithdrawDecision;
+export const MSG_SEIZE = MessageType.Seize;
 
 /**
  * lzReceive gas the executor gets per message type, measured with margin (see gas-snapshot.json):

@@ -1,22 +1,21 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;
 
-import {OApp, Origin, MessagingFee} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp/OApp.sol";
-import {OAppOptionsType3} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp/libs/OAppOptionsType3.sol";
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Origin} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp/OAppReceiver.sol";
 import {IERC20, SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {TributaryOApp} from "./base/TributaryOApp.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {MessageCodec} from "./libraries/MessageCodec.sol";
 import {TokenBucket} from "./libraries/TokenBucket.sol";
 import {AssetId} from "./types/Ids.sol";
 
 /// @title CollateralVault
-/// @notice See ICollateralVault. Messages to the hub use the enforced options set per message type
-/// (OAppOptionsType3); hub-triggered attestations are paid from the vault's native balance (fund it, or
-/// have the hub's enforced options carry lzReceive value).
-contract CollateralVault is ICollateralVault, OApp, OAppOptionsType3, ReentrancyGuard {
+/// @notice See ICollateralVault. Sending, fees and receive dispatch are TributaryOApp's: hub-triggered
+/// attestations are paid from the vault's native balance (fund it, or have the hub's enforced options carry
+/// lzReceive value).
+contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
     using SafeERC20 for IERC20;
     using TokenBucket for TokenBucket.Bucket;
 
@@ -32,11 +31,9 @@ contract CollateralVault is ICollateralVault, OApp, OAppOptionsType3, Reentrancy
     mapping(uint64 => WithdrawalRequest) private _requests;
     mapping(address => mapping(AssetId => uint256)) public owed;
 
-    constructor(address endpoint, address owner_, uint32 hubEid_) OApp(endpoint, owner_) Ownable(owner_) {
+    constructor(address endpoint, address owner_, uint32 hubEid_) TributaryOApp(endpoint, owner_) {
         hubEid = hubEid_;
     }
-
-    receive() external payable {}
 
     modifier whenNotPaused() {
         if (paused) revert VaultPaused();
@@ -62,10 +59,7 @@ contract CollateralVault is ICollateralVault, OApp, OAppOptionsType3, Reentrancy
     }
 
     function quote(uint8 messageType) public view returns (uint256 nativeFee) {
-        bytes memory placeholder = new bytes(
-            messageType == MessageCodec.ATTEST ? MessageCodec.ATTEST_LENGTH : MessageCodec.WITHDRAW_REQUEST_LENGTH
-        );
-        return _quote(hubEid, placeholder, enforcedOptions[hubEid][uint16(messageType)], false).nativeFee;
+        return _quoteMessage(hubEid, messageType);
     }
 
     // ---- admin ----
@@ -147,7 +141,7 @@ contract CollateralVault is ICollateralVault, OApp, OAppOptionsType3, Reentrancy
         bytes memory message = MessageCodec.encodeWithdrawRequest(
             MessageCodec.WithdrawRequest(msg.sender, assetId, uint128(amount), requestId)
         );
-        _send(MessageCodec.WITHDRAW_REQUEST, message, true);
+        _sendMessage(hubEid, MessageCodec.WITHDRAW_REQUEST, message, true);
     }
 
     /// @inheritdoc ICollateralVault
@@ -165,11 +159,10 @@ contract CollateralVault is ICollateralVault, OApp, OAppOptionsType3, Reentrancy
 
     // ---- hub messages ----
 
-    /// @dev While paused, hub messages revert and stay committed on the endpoint: the executor retries them
+    /// @dev While paused, valid hub messages revert and stay committed on the endpoint: the executor retries them
     /// after unpause, so a pause also stops every outflow.
-    function _lzReceive(Origin calldata, bytes32, bytes calldata message, address, bytes calldata) internal override {
+    function _receiveMessage(Origin calldata, uint8 kind, bytes calldata message) internal override {
         if (paused) revert VaultPaused();
-        uint8 kind = MessageCodec.messageType(message);
         if (kind == MessageCodec.WITHDRAW_DECISION) _onDecision(MessageCodec.decodeWithdrawDecision(message));
         else if (kind == MessageCodec.SEIZE) _onSeize(MessageCodec.decodeSeize(message));
         else revert UnexpectedMessageType(kind);
@@ -228,24 +221,7 @@ contract CollateralVault is ICollateralVault, OApp, OAppOptionsType3, Reentrancy
         seq = ++sequence;
         emit BalanceAttested(account, assetId, balance, seq, requestId);
         bytes memory message = MessageCodec.encodeAttest(MessageCodec.Attest(account, assetId, uint128(balance), seq, requestId));
-        _send(MessageCodec.ATTEST, message, callerPays);
-    }
-
-    /// @dev The caller's msg.value pays user-initiated messages (excess refunded to the caller); the vault's
-    /// own balance pays the exact quote of hub-triggered ones.
-    function _send(uint8 kind, bytes memory message, bool callerPays) private {
-        bytes memory options = enforcedOptions[hubEid][uint16(kind)];
-        if (callerPays) {
-            _lzSend(hubEid, message, options, MessagingFee(msg.value, 0), payable(msg.sender));
-        } else {
-            // Offer the whole balance and take the endpoint's refund of the excess: cheaper than quoting first.
-            _lzSend(hubEid, message, options, MessagingFee(address(this).balance, 0), payable(address(this)));
-        }
-    }
-
-    function _payNative(uint256 nativeFee) internal view override returns (uint256) {
-        if (nativeFee > address(this).balance) revert InsufficientNativeForResponse(nativeFee, address(this).balance);
-        return nativeFee;
+        _sendMessage(hubEid, MessageCodec.ATTEST, message, callerPays);
     }
 
     function _listed(AssetId assetId) private view returns (AssetConfig storage asset) {

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;
 
-import {OApp, Origin, MessagingFee} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp/OApp.sol";
-import {OAppOptionsType3} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp/libs/OAppOptionsType3.sol";
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {Origin} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp/OAppReceiver.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {TributaryOApp} from "./base/TributaryOApp.sol";
 import {IMarginHub} from "./interfaces/IMarginHub.sol";
 import {ICreditManager} from "./interfaces/ICreditManager.sol";
 import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
@@ -13,9 +12,10 @@ import {MarginMath} from "./libraries/MarginMath.sol";
 import {AssetId} from "./types/Ids.sol";
 
 /// @title MarginHub
-/// @notice See IMarginHub. WITHDRAW_DECISION replies are paid from the hub's native balance (fund it);
-/// a reply the hub cannot pay reverts the delivery (LZ_InsufficientFee), which the executor retries after funding.
-contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
+/// @notice See IMarginHub. Sending, fees and receive dispatch are TributaryOApp's: WITHDRAW_DECISION replies are
+/// paid from the hub's native balance (fund it); a reply the hub cannot pay reverts the delivery
+/// (LZ_InsufficientFee), which the executor retries after funding.
+contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
     bytes32 public constant LIQUIDATOR_ROLE = keccak256("LIQUIDATOR_ROLE");
 
     struct ChainAsset {
@@ -35,8 +35,7 @@ contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
     mapping(uint32 => mapping(AssetId => ChainAsset)) public chainAsset;
 
     constructor(address endpoint, address owner_, ICreditManager creditManager_, uint256 maxPriceAge_)
-        OApp(endpoint, owner_)
-        Ownable(owner_)
+        TributaryOApp(endpoint, owner_)
     {
         if (address(creditManager_) == address(0)) revert ZeroAddress();
         creditManager = creditManager_;
@@ -44,8 +43,6 @@ contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
         _grantRole(DEFAULT_ADMIN_ROLE, owner_);
         emit MaxPriceAgeSet(maxPriceAge_);
     }
-
-    receive() external payable {}
 
     // ---- views ----
 
@@ -73,10 +70,7 @@ contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
     }
 
     function quote(uint32 eid, uint8 messageType) public view returns (uint256 nativeFee) {
-        bytes memory placeholder = new bytes(
-            messageType == MessageCodec.SEIZE ? MessageCodec.SEIZE_LENGTH : MessageCodec.WITHDRAW_DECISION_LENGTH
-        );
-        return _quote(eid, placeholder, enforcedOptions[eid][uint16(messageType)], false).nativeFee;
+        return _quoteMessage(eid, messageType);
     }
 
     // ---- admin ----
@@ -113,13 +107,12 @@ contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
             MessageCodec.Seize(account, assetId, uint128(amount), recipient, liquidationId)
         );
         emit SeizureSent(liquidationId, account, eid, assetId, amount, recipient);
-        _send(eid, MessageCodec.SEIZE, message, msg.value != 0);
+        _sendMessage(eid, MessageCodec.SEIZE, message, msg.value != 0);
     }
 
     // ---- vault messages ----
 
-    function _lzReceive(Origin calldata origin, bytes32, bytes calldata message, address, bytes calldata) internal override {
-        uint8 kind = MessageCodec.messageType(message);
+    function _receiveMessage(Origin calldata origin, uint8 kind, bytes calldata message) internal override {
         if (kind == MessageCodec.ATTEST) _onAttest(origin.srcEid, message);
         else if (kind == MessageCodec.WITHDRAW_REQUEST) _onWithdrawRequest(origin.srcEid, MessageCodec.decodeWithdrawRequest(message));
         else revert UnexpectedMessageType(kind);
@@ -160,7 +153,7 @@ contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
         bytes memory message = MessageCodec.encodeWithdrawDecision(
             MessageCodec.WithdrawDecision(request.requestId, approved, uint8(reason))
         );
-        _send(eid, MessageCodec.WITHDRAW_DECISION, message, false);
+        _sendMessage(eid, MessageCodec.WITHDRAW_DECISION, message, false);
     }
 
     /// @dev Approves iff the credit left after reserving the withdrawal's haircut value still covers what
@@ -187,20 +180,5 @@ contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
         if (creditManager.isStale(request.account)) return (RejectReason.StaleCredit, 0);
         if (credit.liquidatable) return (RejectReason.Liquidatable, 0);
         if (value > creditManager.availableCredit(request.account)) return (RejectReason.InsufficientCredit, 0);
-    }
-
-    function _send(uint32 eid, uint8 kind, bytes memory message, bool callerPays) private {
-        bytes memory options = enforcedOptions[eid][uint16(kind)];
-        if (callerPays) {
-            _lzSend(eid, message, options, MessagingFee(msg.value, 0), payable(msg.sender));
-        } else {
-            // Offer the whole balance and take the endpoint's refund of the excess: cheaper than quoting first.
-            _lzSend(eid, message, options, MessagingFee(address(this).balance, 0), payable(address(this)));
-        }
-    }
-
-    function _payNative(uint256 nativeFee) internal view override returns (uint256) {
-        if (nativeFee > address(this).balance) revert InsufficientNativeForResponse(nativeFee, address(this).balance);
-        return nativeFee;
     }
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ethers } from 'hardhat';
 import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import { parseEther, parseUnits } from 'ethers';
-import { MSG_ATTEST, MSG_WITHDRAW_REQUEST, lzContract, lzReceiveOptions, packCreditEntry } from '../lib';
+import { MSG_ATTEST, MSG_SEIZE, MSG_WITHDRAW_REQUEST, lzContract, lzReceiveOptions, packCreditEntry } from '../lib';
 import { FeeOnTransferERC20__factory, PingOApp__factory } from '../typechain-types';
 import { EID_A, EID_HUB, USDC, WETH, WETH_RATE_CAPACITY, deployProtocol, type Protocol } from './helpers/fixture';
 
@@ -229,7 +229,7 @@ describe('CollateralVault', () => {
       const p = await loadFixture(deployProtocol);
       await deposit(p, p.alice, usd(1000));
       await p.settle();
-      const fee = await p.hub.quote(EID_A, 4);
+      const fee = await p.hub.quote(EID_A, MSG_SEIZE);
       await expect(p.hub.connect(p.liquidator).seize(p.alice.address, EID_A, USDC, usd(300), p.insurance.address, { value: fee }))
         .to.emit(p.hub, 'SeizureSent')
         .withArgs(1n, p.alice.address, EID_A, USDC, usd(300), p.insurance.address);

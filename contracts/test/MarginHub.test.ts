@@ -3,11 +3,9 @@ import { ethers } from 'hardhat';
 import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import fc from 'fast-check';
 import { parseEther } from 'ethers';
-import { MSG_ATTEST, MSG_WITHDRAW_REQUEST, lzContract, packCreditEntry } from '../lib';
+import { MSG_ATTEST, MSG_WITHDRAW_REQUEST, RejectReason, lzContract, packCreditEntry } from '../lib';
 import { EID_A, EID_B, EID_HUB, STALE_AFTER, USDC, WETH, deployProtocol, type Protocol } from './helpers/fixture';
 import { execute, sentPackets, verifyAndCommit } from './helpers/packets';
-
-const REASON = { None: 0, UnlistedAsset: 1, InsufficientAttestedBalance: 2, StaleCredit: 3, InsufficientCredit: 4, PriceUnavailable: 5, Liquidatable: 6 };
 
 async function depositWeth(p: Protocol, amount: bigint, who = p.alice, vault = p.vaultA) {
   const fee = await vault.quote(MSG_ATTEST);
@@ -145,7 +143,7 @@ describe('MarginHub', () => {
       await requestWithdraw(p, parseEther('5.01'));
       await p.deliver(EID_A, EID_HUB);
       const d = await decision(p);
-      expect([d.approved, d.reason]).to.deep.equal([false, BigInt(REASON.InsufficientCredit)]);
+      expect([d.approved, d.reason]).to.deep.equal([false, BigInt(RejectReason.InsufficientCredit)]);
       expect(await p.creditManager.reserved(p.alice.address)).to.equal(0n);
       await p.settle();
       const balance = await p.vaultA.balanceOf(p.alice.address, WETH);
@@ -155,12 +153,12 @@ describe('MarginHub', () => {
     it('rejects with StaleCredit, Liquidatable, PriceUnavailable, InsufficientAttestedBalance, UnlistedAsset', async () => {
       const p = await aliceTrading();
       const cases: [() => Promise<unknown>, bigint, number][] = [
-        [() => time.increase(STALE_AFTER + 1), parseEther('1'), REASON.StaleCredit],
-        [() => p.creditManager.connect(p.pusher).pushCreditLimits(2, [packCreditEntry(p.alice.address, parseEther('10000'), true)]), parseEther('1'), REASON.Liquidatable],
+        [() => time.increase(STALE_AFTER + 1), parseEther('1'), RejectReason.StaleCredit],
+        [() => p.creditManager.connect(p.pusher).pushCreditLimits(2, [packCreditEntry(p.alice.address, parseEther('10000'), true)]), parseEther('1'), RejectReason.Liquidatable],
         [async () => {
           await p.creditManager.connect(p.pusher).pushCreditLimits(3, [packCreditEntry(p.alice.address, parseEther('10000'))]);
           await p.wethFeed.setRoundData(2000n * 10n ** 8n, (await time.latest()) - 4000);
-        }, parseEther('1'), REASON.PriceUnavailable],
+        }, parseEther('1'), RejectReason.PriceUnavailable],
       ];
       for (const [setup, amount, reason] of cases) {
         await setup();
@@ -177,7 +175,7 @@ describe('MarginHub', () => {
       const pending = (await sentPackets(p, EID_A, EID_HUB)).slice(-2);
       await verifyAndCommit(p, EID_HUB, pending);
       await execute(p, EID_HUB, [pending[1], pending[0]]);
-      expect((await decision(p)).reason).to.equal(BigInt(REASON.InsufficientAttestedBalance));
+      expect((await decision(p)).reason).to.equal(BigInt(RejectReason.InsufficientAttestedBalance));
       await p.settle();
       expect((await p.vaultA.balanceOf(p.alice.address, WETH)).free).to.equal(parseEther('11'));
       // Asset listed on the vault but not configured on the hub for chain B.
@@ -187,7 +185,7 @@ describe('MarginHub', () => {
       await p.vaultB.connect(p.alice).requestWithdraw(USDC, parseEther('1'), { value: await p.vaultB.quote(MSG_WITHDRAW_REQUEST) });
       await p.settle();
       const last = await decision(p);
-      expect([last.eid, last.reason]).to.deep.equal([BigInt(EID_B), BigInt(REASON.UnlistedAsset)]);
+      expect([last.eid, last.reason]).to.deep.equal([BigInt(EID_B), BigInt(RejectReason.UnlistedAsset)]);
     });
 
     it('reverts delivery (to be retried) when the hub cannot pay the reply', async () => {

@@ -1,8 +1,12 @@
 import { getAddress, getBytes, hexlify, solidityPacked, toBigInt } from 'ethers';
 
 /**
- * TypeScript twin of contracts/src/libraries/MessageCodec.sol: packed, versioned vault ⇄ hub messages.
- * Byte 0 = version, byte 1 = type, then fixed big-endian fields (offsets below).
+ * The message table (version, type ids, lengths, field offsets, reject reasons) and its TypeScript codec:
+ * packed, versioned vault ⇄ hub messages. Byte 0 = version, byte 1 = type, then fixed big-endian fields.
+ * This file is the one definition of the table. contracts/src/libraries/MessageCodec.sol is its Solidity
+ * twin: contracts/test/libraries/MessageCodec.test.ts fails if a constant there (named as the upper snake
+ * case of the key here, e.g. `WITHDRAW_REQUEST`, `WITHDRAW_REQUEST_LENGTH`, `ASSET_ID_OFFSET`) or a
+ * member of IMarginHub.RejectReason differs, and both codecs run the vectors in test/vectors/messages.json.
  */
 export const MESSAGE_VERSION = 1;
 

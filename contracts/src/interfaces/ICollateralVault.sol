@@ -2,13 +2,14 @@
 pragma solidity ^0.8.20;
 
 import {AssetId} from "../types/Ids.sol";
+import {ITributaryOApp} from "./ITributaryOApp.sol";
 
 /// @title ICollateralVault
 /// @notice Custody of one collateral chain. Deposits are attested to the MarginHub on the trading chain;
 /// collateral leaves only when the hub says so (WITHDRAW_DECISION approval or SEIZE).
 /// @dev An account's attested balance is `free + locked`: locked amounts wait for the hub's decision and
 /// still count as collateral until released.
-interface ICollateralVault {
+interface ICollateralVault is ITributaryOApp {
     /// @notice Configuration of one listed asset.
     struct AssetConfig {
         address token;
@@ -49,9 +50,7 @@ interface ICollateralVault {
     error VaultPaused();
     error NotGuardianOrOwner(address caller);
     error UnknownWithdrawalRequest(uint64 requestId);
-    error UnexpectedMessageType(uint8 messageType);
     error NothingOwed(address to, AssetId assetId);
-    error InsufficientNativeForResponse(uint256 required, uint256 available);
 
     /// @notice Emitted when the owner lists an asset.
     event AssetListed(AssetId indexed assetId, address indexed token, uint8 decimals, uint128 depositCap);

@@ -3,13 +3,14 @@ pragma solidity ^0.8.20;
 
 import {AssetId} from "../types/Ids.sol";
 import {AggregatorV3Interface} from "./AggregatorV3Interface.sol";
+import {ITributaryOApp} from "./ITributaryOApp.sol";
 
 /// @title IMarginHub
 /// @notice The trading chain's end of every vault pathway. Stores the vaults' attested balances, decides
 /// withdrawal requests against the CreditManager and sends seizures on liquidation.
 /// @dev Only messages from a vault peer delivered by the endpoint are accepted (OAppReceiver). An attestation
 /// whose sequence is not above the stored one changes nothing: delivery order and repetition do not matter.
-interface IMarginHub {
+interface IMarginHub is ITributaryOApp {
     /// @notice Latest attested balance of (account, eid, asset) and the vault sequence that carried it.
     struct Attestation {
         uint128 balance;
@@ -44,12 +45,10 @@ interface IMarginHub {
         DuplicateRequest
     }
 
-    error UnexpectedMessageType(uint8 messageType);
     error AssetNotListed(uint32 eid, AssetId assetId);
     error ZeroAddress();
     error ZeroAmount();
     error InvalidWeight(uint64 weight);
-    error InsufficientNativeForResponse(uint256 required, uint256 available);
     error NotPeer(uint32 eid);
 
     /// @notice Emitted when an attestation newer than the stored one was stored.

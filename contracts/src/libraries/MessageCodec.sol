@@ -11,6 +11,9 @@ import {AssetId} from "../types/Ids.sol";
 ///   WITHDRAW_DECISION requestId u64[2,10) approved u8[10] reason u8[11]
 ///   SEIZE             account[2,22) assetId[22,24) amount u128[24,40) recipient[40,60) liquidationId u64[60,68)
 /// ATTEST's requestId names the withdrawal whose release the attestation settles (0 = none).
+/// The ids, lengths and offsets are defined once, in the protocol package (`protocol/src/messages.ts`); the
+/// constants here are their Solidity copy, checked name by name against that table by
+/// `test/libraries/MessageCodec.test.ts`.
 library MessageCodec {
     uint8 internal constant VERSION = 1;
 
@@ -22,16 +25,16 @@ library MessageCodec {
     uint256 private constant VERSION_OFFSET = 0;
     uint256 private constant TYPE_OFFSET = 1;
     uint256 private constant ACCOUNT_OFFSET = 2;
-    uint256 private constant ASSET_OFFSET = 22;
+    uint256 private constant ASSET_ID_OFFSET = 22;
     uint256 private constant AMOUNT_OFFSET = 24;
     uint256 private constant ATTEST_SEQUENCE_OFFSET = 40;
-    uint256 private constant ATTEST_REQUEST_OFFSET = 48;
+    uint256 private constant ATTEST_REQUEST_ID_OFFSET = 48;
     uint256 private constant REQUEST_ID_OFFSET = 40;
-    uint256 private constant DECISION_REQUEST_OFFSET = 2;
+    uint256 private constant DECISION_REQUEST_ID_OFFSET = 2;
     uint256 private constant DECISION_APPROVED_OFFSET = 10;
     uint256 private constant DECISION_REASON_OFFSET = 11;
     uint256 private constant SEIZE_RECIPIENT_OFFSET = 40;
-    uint256 private constant SEIZE_LIQUIDATION_OFFSET = 60;
+    uint256 private constant SEIZE_LIQUIDATION_ID_OFFSET = 60;
 
     uint256 internal constant ATTEST_LENGTH = 56;
     uint256 internal constant WITHDRAW_REQUEST_LENGTH = 48;
@@ -77,6 +80,7 @@ library MessageCodec {
         uint8 version = uint8(message[VERSION_OFFSET]);
         if (version != VERSION) revert UnsupportedVersion(version);
         kind = uint8(message[TYPE_OFFSET]);
+        // The same table as messageLength, inline: calling it would cost every delivery 36 gas.
         uint256 expected;
         if (kind == ATTEST) expected = ATTEST_LENGTH;
         else if (kind == WITHDRAW_REQUEST) expected = WITHDRAW_REQUEST_LENGTH;
@@ -84,6 +88,15 @@ library MessageCodec {
         else if (kind == SEIZE) expected = SEIZE_LENGTH;
         else revert UnknownMessageType(kind);
         if (message.length != expected) revert InvalidMessageLength(kind, message.length);
+    }
+
+    /// @notice Length in bytes (head included) of every message of type `kind`; reverts on an unknown type.
+    function messageLength(uint8 kind) internal pure returns (uint256) {
+        if (kind == ATTEST) return ATTEST_LENGTH;
+        if (kind == WITHDRAW_REQUEST) return WITHDRAW_REQUEST_LENGTH;
+        if (kind == WITHDRAW_DECISION) return WITHDRAW_DECISION_LENGTH;
+        if (kind == SEIZE) return SEIZE_LENGTH;
+        revert UnknownMessageType(kind);
     }
 
     function encodeAttest(Attest memory m) internal pure returns (bytes memory) {
@@ -107,8 +120,8 @@ library MessageCodec {
         m.account = _account(message, ACCOUNT_OFFSET);
         m.assetId = _assetId(message);
         m.balance = uint128(bytes16(message[AMOUNT_OFFSET:ATTEST_SEQUENCE_OFFSET]));
-        m.sequence = uint64(bytes8(message[ATTEST_SEQUENCE_OFFSET:ATTEST_REQUEST_OFFSET]));
-        m.requestId = uint64(bytes8(message[ATTEST_REQUEST_OFFSET:ATTEST_LENGTH]));
+        m.sequence = uint64(bytes8(message[ATTEST_SEQUENCE_OFFSET:ATTEST_REQUEST_ID_OFFSET]));
+        m.requestId = uint64(bytes8(message[ATTEST_REQUEST_ID_OFFSET:ATTEST_LENGTH]));
     }
 
     /// @notice ATTEST fields straight from calldata onto the stack (the hub's hot path; no memory struct).
@@ -120,10 +133,10 @@ library MessageCodec {
         assembly ("memory-safe") {
             let p := message.offset
             account := shr(96, calldataload(add(p, ACCOUNT_OFFSET)))
-            assetId := shr(240, calldataload(add(p, ASSET_OFFSET)))
+            assetId := shr(240, calldataload(add(p, ASSET_ID_OFFSET)))
             attested := shr(128, calldataload(add(p, AMOUNT_OFFSET)))
             sequence := shr(192, calldataload(add(p, ATTEST_SEQUENCE_OFFSET)))
-            requestId := shr(192, calldataload(add(p, ATTEST_REQUEST_OFFSET)))
+            requestId := shr(192, calldataload(add(p, ATTEST_REQUEST_ID_OFFSET)))
         }
     }
 
@@ -135,7 +148,7 @@ library MessageCodec {
     }
 
     function decodeWithdrawDecision(bytes calldata message) internal pure returns (WithdrawDecision memory m) {
-        m.requestId = uint64(bytes8(message[DECISION_REQUEST_OFFSET:DECISION_APPROVED_OFFSET]));
+        m.requestId = uint64(bytes8(message[DECISION_REQUEST_ID_OFFSET:DECISION_APPROVED_OFFSET]));
         m.approved = uint8(message[DECISION_APPROVED_OFFSET]) != 0;
         m.reason = uint8(message[DECISION_REASON_OFFSET]);
     }
@@ -145,7 +158,7 @@ library MessageCodec {
         m.assetId = _assetId(message);
         m.amount = uint128(bytes16(message[AMOUNT_OFFSET:SEIZE_RECIPIENT_OFFSET]));
         m.recipient = _account(message, SEIZE_RECIPIENT_OFFSET);
-        m.liquidationId = uint64(bytes8(message[SEIZE_LIQUIDATION_OFFSET:SEIZE_LENGTH]));
+        m.liquidationId = uint64(bytes8(message[SEIZE_LIQUIDATION_ID_OFFSET:SEIZE_LENGTH]));
     }
 
     function _account(bytes calldata message, uint256 offset) private pure returns (address) {
@@ -153,6 +166,6 @@ library MessageCodec {
     }
 
     function _assetId(bytes calldata message) private pure returns (AssetId) {
-        return AssetId.wrap(uint16(bytes2(message[ASSET_OFFSET:AMOUNT_OFFSET])));
+        return AssetId.wrap(uint16(bytes2(message[ASSET_ID_OFFSET:AMOUNT_OFFSET])));
     }
 }

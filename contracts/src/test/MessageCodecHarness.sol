@@ -9,6 +9,10 @@ contract MessageCodecHarness {
         return MessageCodec.messageType(message);
     }
 
+    function messageLength(uint8 kind) external pure returns (uint256) {
+        return MessageCodec.messageLength(kind);
+    }
+
     function encodeAttest(MessageCodec.Attest calldata m) external pure returns (bytes memory) {
         return MessageCodec.encodeAttest(m);
     }

@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { ethers } from 'hardhat';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MESSAGE_LENGTHS, MESSAGE_OFFSETS, MESSAGE_VERSION, MessageType, RejectReason } from '@tributary/protocol';
 import { MessageCodecHarness__factory, type MessageCodecHarness } from '../../typechain-types';
+import { enumMembers, numberConstants, upperSnakeCase } from '../helpers/solidity-ast';
 
 interface Vector {
   name: string;
@@ -18,11 +20,11 @@ const big = (v: unknown) => BigInt(v as string);
 
 async function encode(codec: MessageCodecHarness, m: Vector['message']): Promise<string> {
   switch (m.type) {
-    case 1:
+    case MessageType.Attest:
       return codec.encodeAttest({ account: m.account as string, assetId: m.assetId as number, balance: big(m.balance), sequence: big(m.sequence), requestId: big(m.requestId) });
-    case 2:
+    case MessageType.WithdrawRequest:
       return codec.encodeWithdrawRequest({ account: m.account as string, assetId: m.assetId as number, amount: big(m.amount), requestId: big(m.requestId) });
-    case 3:
+    case MessageType.WithdrawDecision:
       return codec.encodeWithdrawDecision({ requestId: big(m.requestId), approved: m.approved as boolean, reason: m.reason as number });
     default:
       return codec.encodeSeize({
@@ -37,11 +39,11 @@ async function encode(codec: MessageCodecHarness, m: Vector['message']): Promise
 
 async function decode(codec: MessageCodecHarness, type: number, encoded: string): Promise<Record<string, unknown>> {
   const r =
-    type === 1
+    type === MessageType.Attest
       ? await codec.decodeAttest(encoded)
-      : type === 2
+      : type === MessageType.WithdrawRequest
         ? await codec.decodeWithdrawRequest(encoded)
-        : type === 3
+        : type === MessageType.WithdrawDecision
           ? await codec.decodeWithdrawDecision(encoded)
           : await codec.decodeSeize(encoded);
   return (r as unknown as { toObject(): Record<string, unknown> }).toObject();
@@ -80,4 +82,49 @@ describe('MessageCodec (shared vectors with protocol/src/messages.ts)', () => {
       await expect(codec.messageType(vector.encoded)).to.be.revertedWithCustomError(codec, vector.error);
     });
   }
+});
+
+/** [name, value] of a numeric TypeScript enum (whose object also maps values back to names). */
+function enumEntries(e: Record<string, string | number>): [string, number][] {
+  return Object.entries(e).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
+}
+
+/** A message of `kind` with a correct head and `length` bytes. */
+function messageOf(kind: number, length: number): string {
+  return '0x' + MESSAGE_VERSION.toString(16).padStart(2, '0') + kind.toString(16).padStart(2, '0') + '00'.repeat(length - 2);
+}
+
+describe('MessageCodec constants against the message table of @tributary/protocol', () => {
+  it('are exactly the table: version, type ids, lengths and offsets, named after its keys', async () => {
+    const expected: Record<string, bigint> = { VERSION: BigInt(MESSAGE_VERSION) };
+    for (const [name, id] of enumEntries(MessageType)) {
+      expected[upperSnakeCase(name)] = BigInt(id);
+      expected[`${upperSnakeCase(name)}_LENGTH`] = BigInt(MESSAGE_LENGTHS[id as MessageType]);
+    }
+    for (const [field, offset] of Object.entries(MESSAGE_OFFSETS)) expected[`${upperSnakeCase(field)}_OFFSET`] = BigInt(offset);
+    const solidity = Object.fromEntries(await numberConstants('src/libraries/MessageCodec.sol', 'MessageCodec'));
+    expect(solidity).to.deep.equal(expected);
+  });
+
+  it('IMarginHub.RejectReason has the table\'s reasons in the same order', async () => {
+    const names = enumEntries(RejectReason).sort((a, b) => a[1] - b[1]).map(([name]) => name);
+    expect(await enumMembers('src/interfaces/IMarginHub.sol', 'IMarginHub', 'RejectReason')).to.deep.equal(names);
+  });
+
+  it('messageType and messageLength accept every type id of the table at its length and no other id', async () => {
+    const codec = await new MessageCodecHarness__factory((await ethers.getSigners())[0]).deploy();
+    for (let kind = 0; kind < 256; kind++) {
+      const length: number | undefined = MESSAGE_LENGTHS[kind as MessageType];
+      if (length === undefined) {
+        await expect(codec.messageType(messageOf(kind, 2)), `type ${kind}`).to.be.revertedWithCustomError(codec, 'UnknownMessageType');
+        await expect(codec.messageLength(kind), `length of type ${kind}`).to.be.revertedWithCustomError(codec, 'UnknownMessageType');
+        continue;
+      }
+      expect(await codec.messageLength(kind)).to.equal(BigInt(length));
+      expect(await codec.messageType(messageOf(kind, length))).to.equal(BigInt(kind));
+      for (const wrong of [length - 1, length + 1]) {
+        await expect(codec.messageType(messageOf(kind, wrong)), `type ${kind}, ${wrong} bytes`).to.be.revertedWithCustomError(codec, 'InvalidMessageLength');
+      }
+    }
+  });
 });
