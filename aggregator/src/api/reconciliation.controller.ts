@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { noQuerySchema } from './schemas';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ChainRegistry } from '../registry/chain-registry';
+import { ChainRegistry } from '../chain/chain-registry';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
 import { reconciliationView } from './views';
 

@@ -1,7 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AccountRiskController } from '../api/account-risk.controller';
-import { RiskApiService } from '../api/risk-api.service';
-import { RiskController } from '../api/risk.controller';
 import { Clock } from '../common/clock';
 import { LedgerModule } from '../ledger/ledger.module';
 import { OracleModule } from '../oracle/oracle.module';
@@ -9,11 +6,10 @@ import { RiskHistoryRepository } from './risk-history.repository';
 import { RiskReader } from './risk-reader';
 import { RiskService } from './risk.service';
 
-/** The live risk engine (RiskService, provided as the RiskReader port) and the risk API. */
+/** The live risk engine (RiskService, also provided as the RiskReader port) and its snapshot history. */
 @Module({
   imports: [LedgerModule, OracleModule],
-  controllers: [RiskController, AccountRiskController],
-  providers: [Clock, RiskHistoryRepository, RiskService, { provide: RiskReader, useExisting: RiskService }, RiskApiService],
-  exports: [RiskReader, RiskService],
+  providers: [Clock, RiskHistoryRepository, RiskService, { provide: RiskReader, useExisting: RiskService }],
+  exports: [RiskReader, RiskService, RiskHistoryRepository],
 })
 export class RiskModule {}

@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import { parseEther } from 'ethers';
 import type { Manifest } from '@tributary/protocol';
 import { evaluateRisk, ewmaCorrelation, ewmaVolatility, type RiskResult } from '@tributary/risk';
+import { ChainRegistry } from '../../src/chain/chain-registry';
+import type { TradingRpcRepository } from '../../src/chain/trading-rpc.repository';
 import { Clock } from '../../src/common/clock';
 import { loadAppConfig } from '../../src/config/app-config';
 import { LedgerChanges } from '../../src/ledger/ledger-changes';
@@ -9,8 +11,6 @@ import type { LedgerQueryRepository } from '../../src/ledger/ledger-query.reposi
 import type { CollateralRow, PositionRow } from '../../src/ledger/ledger-state';
 import type { OraclePrice, OracleService } from '../../src/oracle/oracle.service';
 import type { PriceSample, PriceSampleRepository } from '../../src/oracle/price-sample.repository';
-import type { TradingRpcRepository } from '../../src/oracle/trading-rpc.repository';
-import { ChainRegistry } from '../../src/registry/chain-registry';
 import type { RiskHistoryRepository, RiskSnapshot } from '../../src/risk/risk-history.repository';
 import type { AccountRisk } from '../../src/risk/risk-reader';
 import { RiskService } from '../../src/risk/risk.service';
