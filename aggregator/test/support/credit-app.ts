@@ -13,6 +13,7 @@ import { LiquidationWatchService } from '../../src/liquidation/liquidation-watch
 import { RiskReader } from '../../src/risk/risk-reader';
 import type { FakeRiskReader } from './credit-fake-risk';
 import { freshDatabase } from './database';
+import { checkResponseSchemas } from './response-check';
 
 /**
  * The aggregator with a fake RiskReader (what the credit pusher and the liquidation watch read) on a fresh or
@@ -32,6 +33,7 @@ export async function startCreditApp(risk: FakeRiskReader, env: Record<string, s
     .useValue(risk)
     .compile();
   const app: INestApplication = configureService(moduleRef.createNestApplication({ logger: false }));
+  checkResponseSchemas(app);
   await app.init();
   return {
     app,
