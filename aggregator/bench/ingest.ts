@@ -13,12 +13,13 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@tributary/service-kit';
 import { ENTITIES } from '../src/database/entities';
 import { MIGRATIONS } from '../src/database/migrations';
-import { CONTRACT_INTERFACES, decodeLog, type RawLog } from '../src/indexer/event-decoder';
+import { tuneDatabase } from '../src/database/tune-database';
+import { CONTRACT_INTERFACES, decodeLog } from '../src/events/event-decoder';
+import type { RawLog } from '../src/events/raw-log';
+import { ChainEventEntity } from '../src/ledger/entities/ledger.entities';
 import { LedgerIngestor } from '../src/ledger/ledger-ingestor';
 import type { IndexedLog } from '../src/ledger/ledger-store';
 import { TypeormLedgerStore } from '../src/ledger/typeorm-ledger.store';
-import { tuneDatabase } from '../src/database/tune-database';
-import { ChainEventEntity } from '../src/ledger/entities/ledger.entities';
 
 const EVENTS = Number(process.argv[process.argv.indexOf('--events') + 1]) || 200_000;
 const PER_BLOCK = 20;

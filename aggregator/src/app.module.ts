@@ -2,13 +2,15 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { HealthModule, MetricsModule, configModule } from '@tributary/service-kit';
 import { ApiModule } from './api/api.module';
+import { ChainModule } from './chain/chain.module';
 import { APP_CONFIG, loadAppConfig, type AppConfig } from './config/app-config';
 import { CreditModule } from './credit/credit.module';
 import { DatabaseModule } from './database/database.module';
 import { IndexerModule } from './indexer/indexer.module';
 import { LedgerModule } from './ledger/ledger.module';
+import { LiquidationModule } from './liquidation/liquidation.module';
 import { OracleModule } from './oracle/oracle.module';
-import { RegistryModule } from './registry/registry.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { RiskModule } from './risk/risk.module';
 
 @Module({})
@@ -22,13 +24,15 @@ export class AppModule {
         ScheduleModule.forRoot(),
         MetricsModule.forRoot('tributary_aggregator'),
         HealthModule,
-        RegistryModule,
+        ChainModule,
         LedgerModule,
         IndexerModule,
-        ApiModule,
+        ReconciliationModule,
         OracleModule,
         RiskModule,
-        CreditModule.forRoot([RiskModule]),
+        CreditModule,
+        LiquidationModule,
+        ApiModule,
       ],
     };
   }

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { getAddress, keccak256, toBeHex } from 'ethers';
-import { CONTRACT_INTERFACES, decodeLog, type RawLog } from '../src/indexer/event-decoder';
-import type { ContractRole } from '../src/ledger/ledger-events';
+import { CONTRACT_INTERFACES, decodeLog } from '../src/events/event-decoder';
+import type { ContractRole } from '../src/events/ledger-events';
+import type { RawLog } from '../src/events/raw-log';
 import { startAggregator, type Aggregator } from './support/aggregator';
 
 const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';

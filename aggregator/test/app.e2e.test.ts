@@ -6,6 +6,18 @@ import { setupDocs } from '../src/api/docs';
 import { AppModule } from '../src/app.module';
 import { loadAppConfig } from '../src/config/app-config';
 import { freshDatabase } from './support/database';
+import { checkResponseSchemas } from './support/response-check';
+
+interface JsonSchema {
+  type?: string;
+  nullable?: boolean;
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  pattern?: string;
+}
+interface OpenApiDocument {
+  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: JsonSchema }> }; responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }> }>>;
+}
 
 describe('aggregator service without a manifest', () => {
   let app: INestApplication;
@@ -17,6 +29,7 @@ describe('aggregator service without a manifest', () => {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(db.config)] }).compile();
     app = configureService(moduleRef.createNestApplication({ logger: false }));
     setupDocs(app);
+    checkResponseSchemas(app);
     await app.init();
   });
 
@@ -41,11 +54,35 @@ describe('aggregator service without a manifest', () => {
     expect((await request(app.getHttpServer()).get('/v1/accounts').expect(200)).body).toEqual({ items: [], total: 0, limit: 20, offset: 0 });
   });
 
-  it('serves the OpenAPI document with every route', async () => {
-    const response = await request(app.getHttpServer()).get('/docs-json').expect(200);
-    expect(Object.keys(response.body.paths)).toEqual(
-      expect.arrayContaining(['/v1/accounts', '/v1/accounts/{address}', '/v1/accounts/{address}/withdrawals', '/v1/chains', '/v1/reconciliation']),
-    );
+  it('serves the OpenAPI document: every route with a typed 200 body', async () => {
+    const doc = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body as OpenApiDocument;
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
+    expect(operations.map((o) => o.route).sort()).toEqual([
+      'GET /health',
+      'GET /metrics',
+      'GET /v1/accounts',
+      'GET /v1/accounts/{address}',
+      'GET /v1/accounts/{address}/risk',
+      'GET /v1/accounts/{address}/risk/history',
+      'GET /v1/accounts/{address}/withdrawals',
+      'GET /v1/chains',
+      'GET /v1/credit/status',
+      'GET /v1/liquidations',
+      'GET /v1/oracle/prices',
+      'GET /v1/reconciliation',
+      'GET /v1/risk/chains',
+      'POST /v1/risk/evaluate',
+    ]);
+    // /metrics is Prometheus text from the service kit, not JSON.
+    for (const { route, op } of operations.filter((o) => o.route !== 'GET /metrics')) {
+      const schema = op.responses['200']?.content?.['application/json']?.schema;
+      expect({ route, properties: Object.keys(schema?.properties ?? {}) }).toEqual({ route, properties: expect.arrayContaining([expect.any(String)]) });
+    }
+    const ledger = operations.find((o) => o.route === 'GET /v1/accounts/{address}')!.op.responses['200'].content!['application/json'].schema;
+    expect(ledger.properties!.collateral).toMatchObject({ type: 'array', items: { type: 'object', properties: { balance: { type: 'string', pattern: '^-?\\d+$' } } } });
+    expect(ledger.properties!.credit).toMatchObject({ nullable: true, properties: { liquidatable: { type: 'boolean' } } });
+    const evaluate = operations.find((o) => o.route === 'POST /v1/risk/evaluate')!.op;
+    expect(Object.keys(evaluate.requestBody!.content['application/json'].schema.properties!)).toEqual(['assets', 'correlations', 'chains', 'balances', 'positions', 'params']);
     await request(app.getHttpServer()).get('/docs').expect(200);
   });
 

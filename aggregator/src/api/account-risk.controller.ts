@@ -1,5 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkBody } from './openapi';
+import { accountRisk, riskHistoryPage, type AccountRiskResponse, type RiskHistoryPage } from './responses';
 import { RiskApiService } from './risk-api.service';
 import { MAX_OFFSET, MAX_PAGE_SIZE, addressSchema, noQuerySchema, pageQuerySchema, type PageQuery } from './schemas';
 
@@ -15,8 +17,8 @@ export class AccountRiskController {
   @Get(':address/risk')
   @ApiOperation({ summary: 'Live risk of an account: every term of the model, price freezes, and the inputs it was computed from' })
   @addressParam
-  @ApiOkResponse({ description: '{ account, computedAt, result, frozen: [{assetId, symbol, reason, detail}], inputs: { balances, positions, prices } }' })
-  account(@Param('address', { schema: addressSchema }) address: string, @Query({ schema: noQuerySchema }) _query: Record<string, never>) {
+  @ApiOkBody(accountRisk)
+  account(@Param('address', { schema: addressSchema }) address: string, @Query({ schema: noQuerySchema }) _query: Record<string, never>): AccountRiskResponse {
     return this.risk.account(address);
   }
 
@@ -25,8 +27,8 @@ export class AccountRiskController {
   @addressParam
   @ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE} (default 20)` })
   @ApiQuery({ name: 'offset', required: false, description: `0–${MAX_OFFSET} (default 0)` })
-  @ApiOkResponse({ description: '{ items: [{ account, computedAt, health, creditLimit, collateralInit, collateralMaint, requirementInit, requirementMaint, unrealizedPnl, liquidatable }], total }' })
-  history(@Param('address', { schema: addressSchema }) address: string, @Query({ schema: pageQuerySchema }) query: PageQuery) {
+  @ApiOkBody(riskHistoryPage)
+  history(@Param('address', { schema: addressSchema }) address: string, @Query({ schema: pageQuerySchema }) query: PageQuery): Promise<RiskHistoryPage> {
     return this.risk.accountHistory(address, query);
   }
 }

@@ -1,6 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AccountsService } from './accounts.service';
+import { ApiOkBody } from './openapi';
+import { accountLedger, accountsPage, withdrawalsPage, type AccountLedgerResponse, type AccountsPage, type WithdrawalsPage } from './responses';
 import { MAX_OFFSET, MAX_PAGE_SIZE, addressSchema, pageQuerySchema, withdrawalsQuerySchema, type PageQuery, type WithdrawalsQuery } from './schemas';
 
 const addressParam = ApiParam({ name: 'address', description: '0x address (lowercase or EIP-55 checksummed)', example: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' });
@@ -17,17 +19,17 @@ export class AccountsController {
   @ApiOperation({ summary: 'Accounts known to the ledger, by address' })
   @limitQuery
   @offsetQuery
-  @ApiOkResponse({ description: '{ items: [{ address }], total, limit, offset }' })
-  list(@Query({ schema: pageQuerySchema }) query: PageQuery) {
+  @ApiOkBody(accountsPage)
+  list(@Query({ schema: pageQuerySchema }) query: PageQuery): Promise<AccountsPage> {
     return this.accounts.list(query);
   }
 
   @Get(':address')
   @ApiOperation({ summary: 'Collateral by chain and asset, positions, credit limit and epoch, withdrawals' })
   @addressParam
-  @ApiOkResponse({ description: 'the account ledger (amounts as decimal strings in base units / 1e18 USD)' })
+  @ApiOkBody(accountLedger, 'the account ledger (amounts as decimal strings in base units / 1e18 USD)')
   @ApiNotFoundResponse({ description: 'no ledger entries for this account' })
-  account(@Param('address', { schema: addressSchema }) address: string) {
+  account(@Param('address', { schema: addressSchema }) address: string): Promise<AccountLedgerResponse> {
     return this.accounts.account(address);
   }
 
@@ -37,8 +39,9 @@ export class AccountsController {
   @limitQuery
   @offsetQuery
   @ApiQuery({ name: 'status', required: false, enum: ['requested', 'approved', 'rejected', 'released', 'settled'] })
+  @ApiOkBody(withdrawalsPage)
   @ApiNotFoundResponse({ description: 'no ledger entries for this account' })
-  withdrawals(@Param('address', { schema: addressSchema }) address: string, @Query({ schema: withdrawalsQuerySchema }) query: WithdrawalsQuery) {
+  withdrawals(@Param('address', { schema: addressSchema }) address: string, @Query({ schema: withdrawalsQuerySchema }) query: WithdrawalsQuery): Promise<WithdrawalsPage> {
     return this.accounts.withdrawals(address, query);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { ChainRegistry } from '../chain/chain-registry';
 import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
-import { ChainRegistry } from '../registry/chain-registry';
 import type { PageQuery, WithdrawalsQuery } from './schemas';
 import { accountView, withdrawalView } from './views';
 

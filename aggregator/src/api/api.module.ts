@@ -1,15 +1,35 @@
 import { Module } from '@nestjs/common';
+import { CreditModule } from '../credit/credit.module';
 import { LedgerModule } from '../ledger/ledger.module';
+import { LiquidationModule } from '../liquidation/liquidation.module';
+import { OracleModule } from '../oracle/oracle.module';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module';
+import { RiskModule } from '../risk/risk.module';
+import { AccountRiskController } from './account-risk.controller';
 import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
 import { ChainsController } from './chains.controller';
 import { ChainsService } from './chains.service';
+import { CreditController } from './credit.controller';
+import { LiquidationController } from './liquidation.controller';
+import { OracleController } from './oracle.controller';
 import { ReconciliationController } from './reconciliation.controller';
+import { RiskApiService } from './risk-api.service';
+import { RiskController } from './risk.controller';
 
+/** Every HTTP route of the service (`/v1/…`); the feature modules have none of their own. */
 @Module({
-  imports: [LedgerModule, ReconciliationModule],
-  controllers: [AccountsController, ChainsController, ReconciliationController],
-  providers: [AccountsService, ChainsService],
+  imports: [LedgerModule, ReconciliationModule, OracleModule, RiskModule, CreditModule, LiquidationModule],
+  controllers: [
+    AccountsController,
+    AccountRiskController,
+    ChainsController,
+    CreditController,
+    LiquidationController,
+    OracleController,
+    ReconciliationController,
+    RiskController,
+  ],
+  providers: [AccountsService, ChainsService, RiskApiService],
 })
 export class ApiModule {}

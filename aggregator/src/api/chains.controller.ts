@@ -1,7 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { noQuerySchema } from './schemas';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ChainsService } from './chains.service';
+import { ApiOkBody } from './openapi';
+import { chainsResponse, type ChainsResponse } from './responses';
+import { noQuerySchema } from './schemas';
 
 @ApiTags('chains')
 @Controller('v1/chains')
@@ -10,9 +12,9 @@ export class ChainsController {
 
   @Get()
   @ApiOperation({ summary: 'Chains of the deployment manifest with indexing progress' })
-  @ApiOkResponse({ description: '{ indexingEnabled, chains: [{ eid, name, role, contracts, indexing: { lastIndexedBlock, headBlock, lagBlocks, lagSeconds } }] }' })
+  @ApiOkBody(chainsResponse)
   @ApiBadRequestResponse({ description: 'unexpected query parameters' })
-  list(@Query({ schema: noQuerySchema }) _query: Record<string, never>) {
+  list(@Query({ schema: noQuerySchema }) _query: Record<string, never>): Promise<ChainsResponse> {
     return this.chains.chains();
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ChainRegistry } from '../chain/chain-registry';
 import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
-import { ChainRegistry } from '../registry/chain-registry';
 
 @Injectable()
 export class ChainsService {

@@ -1,6 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreditPusherService } from '../credit/credit-pusher.service';
+import { ApiOkBody } from './openapi';
+import { creditStatusResponse, type CreditStatusResponse } from './responses';
 import { noQuerySchema } from './schemas';
 
 @ApiTags('credit')
@@ -10,9 +12,9 @@ export class CreditController {
 
   @Get('status')
   @ApiOperation({ summary: 'Credit pusher: enabled, leader, last epoch / push / tx, pending accounts, deferred increases, last error' })
-  @ApiOkResponse({ description: '{ enabled, disabledReason, leader, lastEpoch, lastPushAt, lastTxHash, pendingAccounts, deferredIncreases, lastError }' })
+  @ApiOkBody(creditStatusResponse)
   @ApiBadRequestResponse({ description: 'unexpected query parameters' })
-  status(@Query({ schema: noQuerySchema }) _query: Record<string, never>) {
+  status(@Query({ schema: noQuerySchema }) _query: Record<string, never>): Promise<CreditStatusResponse> {
     return this.pusher.status();
   }
 }

@@ -1,6 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OracleService } from '../oracle/oracle.service';
+import { ApiOkBody } from './openapi';
+import { oraclePricesResponse, type OraclePricesResponse } from './responses';
 import { noQuerySchema } from './schemas';
 
 @ApiTags('oracle')
@@ -10,9 +12,9 @@ export class OracleController {
 
   @Get('prices')
   @ApiOperation({ summary: 'Guarded price of every manifest asset: last accepted price, feed time, read time, guard status' })
-  @ApiOkResponse({ description: "{ prices: [{ assetId, symbol, price, updatedAt, observedAt, status: 'ok'|'stale'|'deviating'|'unavailable', detail }] } (times ISO)" })
+  @ApiOkBody(oraclePricesResponse)
   @ApiBadRequestResponse({ description: 'unexpected query parameters' })
-  prices(@Query({ schema: noQuerySchema }) _query: Record<string, never>) {
+  prices(@Query({ schema: noQuerySchema }) _query: Record<string, never>): OraclePricesResponse {
     return {
       prices: this.oracle.prices().map((p) => ({ ...p, updatedAt: iso(p.updatedAt), observedAt: iso(p.observedAt) })),
     };

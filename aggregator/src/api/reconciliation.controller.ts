@@ -1,8 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { noQuerySchema } from './schemas';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ChainRegistry } from '../registry/chain-registry';
+import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ChainRegistry } from '../chain/chain-registry';
 import { ReconciliationService } from '../reconciliation/reconciliation.service';
+import { ApiOkBody } from './openapi';
+import { reconciliationResponse, type ReconciliationResponse } from './responses';
+import { noQuerySchema } from './schemas';
 import { reconciliationView } from './views';
 
 @ApiTags('reconciliation')
@@ -15,9 +17,9 @@ export class ReconciliationController {
 
   @Get()
   @ApiOperation({ summary: 'Last reconciliation of ledger balances against vault custody and hub attestations (runs one if none yet)' })
-  @ApiOkResponse({ description: '{ enabled, report: { ranAt, checked, ok, differences, inFlight, chains } | null }' })
+  @ApiOkBody(reconciliationResponse)
   @ApiBadRequestResponse({ description: 'unexpected query parameters' })
-  async report(@Query({ schema: noQuerySchema }) _query: Record<string, never>) {
+  async report(@Query({ schema: noQuerySchema }) _query: Record<string, never>): Promise<ReconciliationResponse> {
     if (!this.registry.enabled) return { enabled: false, report: null };
     const report = this.reconciliation.lastReport() ?? (await this.reconciliation.reconcile());
     return { enabled: true, report: reconciliationView(report) };

@@ -2,6 +2,8 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { RiskInputError, describeRiskRequestIssues, evaluateRisk, riskRequestSchema, type RiskResult } from '@tributary/risk';
 import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
 import { OracleService } from '../oracle/oracle.service';
+import { RiskBookSync } from '../risk/book-sync';
+import { ChainWeights } from '../risk/chain-weights';
 import { RiskHistoryRepository } from '../risk/risk-history.repository';
 import { RiskService } from '../risk/risk.service';
 import type { PageQuery } from './schemas';
@@ -10,6 +12,8 @@ import type { PageQuery } from './schemas';
 export class RiskApiService {
   constructor(
     private readonly risk: RiskService,
+    private readonly book: RiskBookSync,
+    private readonly weights: ChainWeights,
     private readonly oracle: OracleService,
     private readonly history: RiskHistoryRepository,
     private readonly ledger: LedgerQueryRepository,
@@ -28,9 +32,9 @@ export class RiskApiService {
 
   account(address: string) {
     const risk = this.risk.get(address);
-    const inputs = this.risk.inputsOf(address);
+    const inputs = this.book.inputsOf(address);
     if (!risk || !inputs) throw new NotFoundException(`account ${address} has no risk (unknown to the ledger)`);
-    const weights = new Map(this.risk.chainWeights().map((c) => [c.chain.eid, c.weight]));
+    const weights = new Map(this.weights.all().map((c) => [c.chain.eid, c.weight]));
     return {
       account: address,
       computedAt: new Date(risk.computedAt).toISOString(),
@@ -41,7 +45,7 @@ export class RiskApiService {
         positions: inputs.positions,
         prices: risk.assets.map((assetId) => {
           const p = this.oracle.price(assetId);
-          return { assetId, symbol: p?.symbol ?? String(assetId), price: this.risk.bookPrice(assetId), status: p?.status ?? 'unavailable' };
+          return { assetId, symbol: p?.symbol ?? String(assetId), price: this.book.bookPrice(assetId), status: p?.status ?? 'unavailable' };
         }),
       },
     };
@@ -58,7 +62,7 @@ export class RiskApiService {
 
   chains() {
     return {
-      chains: this.risk.chainWeights().map(({ chain, weight, lastAttestationAt }) => ({
+      chains: this.weights.all().map(({ chain, weight, lastAttestationAt }) => ({
         eid: chain.eid,
         name: chain.name,
         configuredWeight: chain.manifest.weight,

@@ -1,7 +1,7 @@
+import type { ChainRegistry } from '../chain/chain-registry';
 import type { AccountLedger } from '../ledger/ledger-query.repository';
 import type { CollateralRow, CreditRow, PositionRow, WithdrawalRow } from '../ledger/ledger-state';
 import type { ReconciliationReport } from '../reconciliation/reconciliation';
-import type { ChainRegistry } from '../registry/chain-registry';
 
 /** JSON views of ledger rows: integers as decimal strings (uint256 does not fit a JSON number). */
 export function collateralView(row: CollateralRow, registry: ChainRegistry) {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { definedEnv, parseConfig } from '@tributary/service-kit';
-import { creditConfigShape } from '../credit/credit-config';
-import { oracleConfigShape } from '../oracle/oracle-config';
-import { riskConfigShape } from '../risk/risk-config';
+import { creditConfigShape } from './credit-config';
+import { oracleConfigShape } from './oracle-config';
+import { riskConfigShape } from './risk-config';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -23,9 +23,9 @@ export const appConfigSchema = z.object({
   /** Reconciliation period (ms); 0 = only on demand. */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Credit pusher and liquidation watch (see credit/credit-config.ts). */
+  /** Credit pusher and liquidation watch (see credit-config.ts). */
   ...creditConfigShape,
-  /** Price feeds (oracle/oracle-config.ts) and the live risk engine (risk/risk-config.ts). */
+  /** Price feeds (oracle-config.ts) and the live risk engine (risk-config.ts). */
   ...oracleConfigShape,
   ...riskConfigShape,
 });

@@ -1,5 +1,6 @@
+import type { OnChainAccount } from '../chain/credit-contracts';
 import { refreshDue, type OnChainCredit } from './credit-plan';
-import type { OnChainAccount, PushEntry } from './trading-chain';
+import type { PushEntry } from './trading-chain';
 
 /**
  * What the CreditManager holds, as the leader knows it: loaded from `CreditManager.account()` when it takes

@@ -1,27 +1,18 @@
-import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
-import { CreditController } from '../api/credit.controller';
-import { LiquidationController } from '../api/liquidation.controller';
+import { Module } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { LedgerModule } from '../ledger/ledger.module';
-import { LiquidationWatchService } from '../liquidation/liquidation-watch.service';
+import { RiskModule } from '../risk/risk.module';
 import { CreditLedgerReader } from './credit-ledger.reader';
 import { CreditPusherService } from './credit-pusher.service';
 import { LeaderElection } from './leader-election';
 import { TradingChain } from './trading-chain';
 
 /**
- * Credit push (leader only) and the liquidation watch, with their API. `riskImports` must provide
- * `RiskReader` (the app passes the RiskModule; tests may pass a module with a fake).
+ * Credit push (leader only): the risk engine's limits and marks to the CreditManager. Also provides what the
+ * liquidation watch shares with it: the trading chain's signers, the leader election and the clock.
  */
-@Module({})
-export class CreditModule {
-  static forRoot(riskImports: NonNullable<ModuleMetadata['imports']>): DynamicModule {
-    return {
-      module: CreditModule,
-      imports: [LedgerModule, ...riskImports],
-      controllers: [CreditController, LiquidationController],
-      providers: [Clock, TradingChain, LeaderElection, CreditLedgerReader, CreditPusherService, LiquidationWatchService],
-      exports: [CreditPusherService, LiquidationWatchService, LeaderElection, TradingChain],
-    };
-  }
-}
+@Module({
+  imports: [RiskModule],
+  providers: [Clock, TradingChain, LeaderElection, CreditLedgerReader, CreditPusherService],
+  exports: [CreditPusherService, LeaderElection, TradingChain, Clock],
+})
+export class CreditModule {}

@@ -1,27 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Interface, Wallet, getAddress, type JsonRpcProvider } from 'ethers';
+import { Interface, Wallet } from 'ethers';
 import { CreditManager__factory, PerpMarket__factory, packCreditEntry } from '@tributary/contracts';
+import { ChainRegistry } from '../chain/chain-registry';
+import { CreditContracts, type CreditChainState, type OnChainAccount } from '../chain/credit-contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { chainProvider } from '../registry/chain-provider';
-import { ChainRegistry } from '../registry/chain-registry';
-import { TxSender, messageOf, type Fees, type TxRequest, type TxRpc } from './tx-sender';
+import { TxSender, messageOf, type TxRequest } from './tx-sender';
 
-export interface CreditChainState {
-  lastEpoch: bigint;
-  increaseAllowance: bigint;
-  /** CreditManager.staleAfter() (s). */
-  staleAfter: number;
-  /** Timestamp of the latest block (s): the clock staleness is measured against. */
-  now: number;
-}
-
-export interface OnChainAccount {
-  limit: bigint;
-  used: bigint;
-  liquidatable: boolean;
-  /** Chain timestamp of the last push for the account (s); 0 = never. */
-  updatedAt: number;
-}
+export type { CreditChainState, OnChainAccount };
 
 export interface PushEntry {
   account: string;
@@ -35,61 +20,10 @@ export const pushGasLimit = (entries: number): bigint => 80_000n + 32_000n * Big
 const creditManagerAbi = CreditManager__factory.createInterface();
 const perpMarketAbi = PerpMarket__factory.createInterface();
 
-class JsonRpcTxRpc implements TxRpc {
-  constructor(
-    private readonly provider: JsonRpcProvider,
-    readonly chainId: number,
-  ) {}
-
-  nonce(address: string, tag: 'pending' | 'latest'): Promise<number> {
-    return this.provider.getTransactionCount(address, tag);
-  }
-
-  async fees(): Promise<Fees> {
-    const data = await this.provider.getFeeData();
-    const maxFeePerGas = data.maxFeePerGas ?? data.gasPrice ?? 1_000_000_000n;
-    const maxPriorityFeePerGas = data.maxPriorityFeePerGas ?? 1_000_000_000n;
-    return { maxFeePerGas, maxPriorityFeePerGas: maxPriorityFeePerGas > maxFeePerGas ? maxFeePerGas : maxPriorityFeePerGas };
-  }
-
-  async broadcast(raw: string): Promise<void> {
-    await this.provider.send('eth_sendRawTransaction', [raw]);
-  }
-
-  async receipt(hash: string): Promise<{ status: number; blockNumber: number } | null> {
-    const receipt = await this.provider.getTransactionReceipt(hash);
-    return receipt ? { status: receipt.status ?? 0, blockNumber: receipt.blockNumber } : null;
-  }
-
-  async known(hash: string): Promise<boolean> {
-    return (await this.provider.send('eth_getTransactionByHash', [hash])) !== null;
-  }
-
-  async blockTimestamp(blockNumber: number): Promise<number> {
-    const block = await this.provider.getBlock(blockNumber);
-    if (!block) throw new Error(`block ${blockNumber} not found`);
-    return block.timestamp;
-  }
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /**
- * The trading chain as the pusher and the liquidation watch see it: CreditManager / PerpMarket reads and the
- * signers (one TxSender per key, so a liquidator sharing the pusher key shares its nonce queue). Disabled, with
- * a reason, when there is no manifest, no CreditManager/PerpMarket or no pusher key.
+ * The trading chain as the pusher and the liquidation watch see it: CreditManager / PerpMarket reads (through
+ * `CreditContracts`) and the signers (one TxSender per key, so a liquidator sharing the pusher key shares its
+ * nonce queue). Disabled, with a reason, when there is no manifest, no CreditManager/PerpMarket or no pusher key.
  */
 @Injectable()
 export class TradingChain implements OnApplicationShutdown {
@@ -99,12 +33,11 @@ export class TradingChain implements OnApplicationShutdown {
   readonly perpMarket: string | null = null;
   readonly pusher: TxSender | null = null;
   readonly liquidator: TxSender | null = null;
-  private readonly provider: JsonRpcProvider | null = null;
+  private readonly contracts: CreditContracts | null = null;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, registry: ChainRegistry) {
     const chain = registry.tradingChain;
     const cm = chain?.manifest.contracts.creditManager;
-    const market = chain?.manifest.contracts.perpMarket;
     const key = config.AGGREGATOR_PUSHER_PRIVATE_KEY;
     this.disabledReason = !chain
       ? 'no manifest (MANIFEST_PATH) with a trading chain'
@@ -114,12 +47,11 @@ export class TradingChain implements OnApplicationShutdown {
           ? 'AGGREGATOR_PUSHER_PRIVATE_KEY is not set'
           : null;
     if (!chain || !cm) return;
-    this.provider = chainProvider(chain);
-    this.provider.pollingInterval = 250;
-    this.creditManager = getAddress(cm);
-    this.perpMarket = market ? getAddress(market) : null;
+    this.contracts = new CreditContracts(chain, cm, chain.manifest.contracts.perpMarket);
+    this.creditManager = this.contracts.creditManager;
+    this.perpMarket = this.contracts.perpMarket;
     if (!key) return;
-    const rpc = new JsonRpcTxRpc(this.provider, chain.chainId);
+    const rpc = this.contracts.txRpc;
     const settings = { timeoutMs: config.CREDIT_TX_TIMEOUT_MS, bumpPercent: config.CREDIT_FEE_BUMP_PERCENT, pollMs: config.CREDIT_TX_POLL_MS, maxReplacements: 10 };
     this.pusher = new TxSender(rpc, key, settings);
     const liquidatorKey = config.AGGREGATOR_LIQUIDATOR_PRIVATE_KEY;
@@ -130,48 +62,31 @@ export class TradingChain implements OnApplicationShutdown {
     return this.disabledReason === null;
   }
 
-  private get rpc(): JsonRpcProvider {
-    if (!this.provider) throw new Error('trading chain not configured');
-    return this.provider;
+  private get rpc(): CreditContracts {
+    if (!this.contracts) throw new Error('trading chain not configured');
+    return this.contracts;
   }
 
-  private creditManagerContract() {
-    return CreditManager__factory.connect(this.creditManager!, this.rpc);
+  state(): Promise<CreditChainState> {
+    return this.rpc.state();
   }
 
-  async state(): Promise<CreditChainState> {
-    const cm = this.creditManagerContract();
-    const [lastEpoch, increaseAllowance, staleAfter, block] = await Promise.all([cm.lastEpoch(), cm.increaseAllowance(), cm.staleAfter(), this.rpc.getBlock('latest')]);
-    if (!block) throw new Error('no latest block');
-    return { lastEpoch, increaseAllowance, staleAfter: Number(staleAfter), now: block.timestamp };
+  lastEpoch(): Promise<bigint> {
+    return this.rpc.lastEpoch();
   }
 
-  async lastEpoch(): Promise<bigint> {
-    return this.creditManagerContract().lastEpoch();
+  /** CreditManager.account() of each address. */
+  accounts(addresses: readonly string[]): Promise<Map<string, OnChainAccount>> {
+    return this.rpc.accounts(addresses);
   }
 
-  /** CreditManager.account() of each address (16 calls in flight). */
-  async accounts(addresses: readonly string[]): Promise<Map<string, OnChainAccount>> {
-    const cm = this.creditManagerContract();
-    const rows = await mapLimited(addresses, 16, async (address) => {
-      const a = await cm.account(address);
-      return [address, { limit: a.limit, used: a.used, liquidatable: a.liquidatable, updatedAt: Number(a.updatedAt) }] as const;
-    });
-    return new Map(rows);
+  isLiquidatable(account: string): Promise<boolean> {
+    return this.rpc.isLiquidatable(account);
   }
 
-  async isLiquidatable(account: string): Promise<boolean> {
-    return this.creditManagerContract().isLiquidatable(account);
-  }
-
-  /** Markets where the account has a non-zero position (PerpMarket reads). */
-  async openPositions(account: string): Promise<number[]> {
-    if (!this.perpMarket) return [];
-    const market = PerpMarket__factory.connect(this.perpMarket, this.rpc);
-    const count = Number(await market.marketCount());
-    const ids = Array.from({ length: count }, (_, i) => i);
-    const sizes = await mapLimited(ids, 8, async (id) => (await market.position(account, id)).size);
-    return ids.filter((id) => sizes[id] !== 0n);
+  /** Markets where the account has a non-zero position. */
+  openPositions(account: string): Promise<number[]> {
+    return this.rpc.openPositions(account);
   }
 
   pushRequest(epoch: bigint, entries: readonly PushEntry[]): TxRequest {
@@ -202,7 +117,7 @@ export class TradingChain implements OnApplicationShutdown {
 
   onApplicationShutdown(): void {
     this.stopSenders();
-    this.provider?.destroy();
+    this.contracts?.destroy();
     this.logger.debug('trading chain provider closed');
   }
 }

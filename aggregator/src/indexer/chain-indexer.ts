@@ -1,8 +1,8 @@
+import type { ChainClient } from '../chain/chain-client';
+import type { RegisteredChain } from '../chain/chain-registry';
+import { decodeLog } from '../events/event-decoder';
 import type { LedgerIngestor } from '../ledger/ledger-ingestor';
 import type { BlockHash, IndexedLog, LedgerStore } from '../ledger/ledger-store';
-import type { RegisteredChain } from '../registry/chain-registry';
-import type { ChainClient } from './chain-client';
-import { decodeLog } from './event-decoder';
 
 export interface IndexerSettings {
   /** Largest eth_getLogs range. */

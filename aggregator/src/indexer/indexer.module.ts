@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { LedgerModule } from '../ledger/ledger.module';
-import { ChainClients } from './chain-client';
 import { IndexerService } from './indexer.service';
 
 @Module({
   imports: [LedgerModule],
-  providers: [ChainClients, IndexerService],
-  exports: [ChainClients, IndexerService],
+  providers: [IndexerService],
+  exports: [IndexerService],
 })
 export class IndexerModule {}

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@tributary/service-kit';
+import { ChainClients } from '../chain/chain-client';
+import { ChainRegistry } from '../chain/chain-registry';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { LedgerIngestor } from '../ledger/ledger-ingestor';
 import { TypeormLedgerStore } from '../ledger/typeorm-ledger.store';
-import { ChainRegistry } from '../registry/chain-registry';
-import { ChainClients } from './chain-client';
 import { ChainIndexer, type TickResult } from './chain-indexer';
 
 /** Runs one ChainIndexer per manifest chain: a polling loop, or `syncAll` on demand (tests, tools). */

@@ -1,5 +1,5 @@
-import { decodeLog } from '../indexer/event-decoder';
-import type { LedgerEnvelope } from './ledger-events';
+import { decodeLog } from '../events/event-decoder';
+import type { LedgerEnvelope } from '../events/ledger-events';
 import { LedgerSlice, applyEvents, keysOf } from './ledger-state';
 import type { BlockHash, CursorUpdate, IndexedLog, LedgerStore, LedgerWriter, StoredEvent } from './ledger-store';
 

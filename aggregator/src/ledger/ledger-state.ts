@@ -1,4 +1,4 @@
-import { accountOf, orderKey, type LedgerEnvelope, type LedgerEvent } from './ledger-events';
+import { accountOf, orderKey, type LedgerEnvelope, type LedgerEvent } from '../events/ledger-events';
 
 /** Plain ledger rows (what repositories load and save; amounts are exact bigints). */
 export interface CollateralRow {

@@ -1,5 +1,5 @@
-import type { RawLog } from '../indexer/event-decoder';
-import type { ContractRole, LedgerEnvelope } from './ledger-events';
+import type { ContractRole, LedgerEnvelope } from '../events/ledger-events';
+import type { RawLog } from '../events/raw-log';
 import type { LedgerSlice, SliceKeys } from './ledger-state';
 
 /** A decoded log together with the raw log it came from (the event log stores the raw form). */

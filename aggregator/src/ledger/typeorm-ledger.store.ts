@@ -4,7 +4,8 @@ import { Brackets, In, type DataSource, type EntityManager } from 'typeorm';
 import { hexlify } from 'ethers';
 import { bulkUpsert, rawQuery, tableName, type SqlValue } from '../database/bulk-upsert';
 import { ChainCursorEntity } from '../database/chain-cursor.entity';
-import type { RawLog } from '../indexer/event-decoder';
+import type { ContractRole } from '../events/ledger-events';
+import type { RawLog } from '../events/raw-log';
 import {
   AccountEntity,
   BlockHeaderEntity,
@@ -15,10 +16,9 @@ import {
   PositionEntity,
   WithdrawalEntity,
 } from './entities/ledger.entities';
-import type { ContractRole } from './ledger-events';
+import { decodeStored } from './ledger-ingestor';
 import { LedgerSlice, applyEvents, collateralKey, keysOf, positionKey, withdrawalKey, type SliceKeys } from './ledger-state';
 import type { BlockHash, CursorUpdate, IndexedLog, LedgerStore, LedgerWriter, OrphanedEvents, StoredEvent } from './ledger-store';
-import { decodeStored } from './ledger-ingestor';
 
 const KEYS_PER_SELECT = 500;
 

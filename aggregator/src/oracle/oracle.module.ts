@@ -1,14 +1,11 @@
 import { Module } from '@nestjs/common';
-import { OracleController } from '../api/oracle.controller';
 import { Clock } from '../common/clock';
 import { OracleService } from './oracle.service';
 import { PriceSampleRepository } from './price-sample.repository';
-import { TradingRpcRepository } from './trading-rpc.repository';
 
-/** Price feeds of the manifest assets (guarded), their sample history and `GET /v1/oracle/prices`. */
+/** Price feeds of the manifest assets (guarded) and their sample history. */
 @Module({
-  controllers: [OracleController],
-  providers: [Clock, TradingRpcRepository, PriceSampleRepository, OracleService],
-  exports: [OracleService, PriceSampleRepository, TradingRpcRepository],
+  providers: [Clock, PriceSampleRepository, OracleService],
+  exports: [OracleService, PriceSampleRepository],
 })
 export class OracleModule {}

@@ -2,13 +2,13 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@tributary/service-kit';
 import type { ManifestAsset } from '@tributary/protocol';
+import { ChainRegistry } from '../chain/chain-registry';
+import { TradingRpcRepository } from '../chain/trading-rpc.repository';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { ChainRegistry } from '../registry/chain-registry';
 import { registerOracleMetrics } from './oracle-metrics';
 import { PriceGuard, type FeedReading, type PriceStatus } from './price-guard';
 import { PriceSampleRepository } from './price-sample.repository';
-import { TradingRpcRepository } from './trading-rpc.repository';
 
 export interface OraclePrice {
   assetId: number;

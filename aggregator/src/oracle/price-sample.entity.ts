@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochColumn } from '../risk/risk-snapshot.entity';
+import { epochColumn } from '../common/epoch-column';
 
 /** One accepted price per asset per sampling interval: the EWMA's history. */
 @Entity('price_samples')

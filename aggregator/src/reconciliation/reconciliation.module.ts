@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { IndexerModule } from '../indexer/indexer.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { ReconciliationService } from './reconciliation.service';
 
 @Module({
-  imports: [LedgerModule, IndexerModule],
+  imports: [LedgerModule],
   providers: [ReconciliationService, Clock],
   exports: [ReconciliationService],
 })

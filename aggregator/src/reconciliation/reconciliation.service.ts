@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@tributary/service-kit';
+import { ChainClients } from '../chain/chain-client';
+import { ChainRegistry } from '../chain/chain-registry';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { ChainClients } from '../indexer/chain-client';
 import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
-import { ChainRegistry } from '../registry/chain-registry';
 import { compareRow, inFlightOf, type BalanceDifference, type InFlightAttestation, type ReconciliationReport } from './reconciliation';
 
 /**

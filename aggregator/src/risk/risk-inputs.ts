@@ -1,12 +1,12 @@
 import { formatUnits } from 'ethers';
 import type { ManifestAsset } from '@tributary/protocol';
 import { ewmaCorrelation, ewmaVolatility, volatilityScaledWeight, type AccountHoldings, type AssetRiskTerms, type MarketConfig, type MarketParams } from '@tributary/risk';
+import type { RegisteredChain } from '../chain/chain-registry';
+import type { PerpMarketTerms } from '../chain/trading-rpc.repository';
 import type { AppConfig } from '../config/app-config';
 import type { CollateralRow, PositionRow } from '../ledger/ledger-state';
 import type { OraclePrice } from '../oracle/oracle.service';
-import type { PerpMarketTerms } from '../oracle/trading-rpc.repository';
 import type { PriceSample } from '../oracle/price-sample.repository';
-import type { RegisteredChain } from '../registry/chain-registry';
 import type { CreditFreeze } from './risk-reader';
 
 /** The book's asset id of a manifest asset id. */

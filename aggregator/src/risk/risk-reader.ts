@@ -35,3 +35,15 @@ export abstract class RiskReader {
   /** Resolves once everything the ledger and the oracle held when it was called is reflected. */
   abstract refresh(): Promise<void>;
 }
+
+/** Same credit limit, health, liquidatability and freezes: nothing a reader acts on changed. */
+export function sameRisk(a: AccountRisk, b: AccountRisk): boolean {
+  return (
+    Object.is(a.result.creditLimit, b.result.creditLimit) &&
+    Object.is(a.result.health, b.result.health) &&
+    a.result.liquidatable === b.result.liquidatable &&
+    freezeKey(a) === freezeKey(b)
+  );
+}
+
+const freezeKey = (risk: AccountRisk): string => risk.frozen.map((f) => `${f.assetId}:${f.reason}`).join(',');

@@ -1,13 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn, type ValueTransformer } from 'typeorm';
-
-/** Unix times as bigint columns (pg returns strings, sql.js numbers); always numbers in code. */
-export const epochColumn = {
-  type: 'bigint' as const,
-  transformer: {
-    to: (value: number | undefined) => value,
-    from: (value: string | number | null) => (value === null ? null : Number(value)),
-  } satisfies ValueTransformer,
-};
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { epochColumn } from '../common/epoch-column';
 
 /** Risk history of an account (throttled; every liquidatable flip is kept). USD amounts as float64. */
 @Entity('risk_snapshots')

@@ -1,19 +1,28 @@
 import { Module } from '@nestjs/common';
-import { AccountRiskController } from '../api/account-risk.controller';
-import { RiskApiService } from '../api/risk-api.service';
-import { RiskController } from '../api/risk.controller';
 import { Clock } from '../common/clock';
 import { LedgerModule } from '../ledger/ledger.module';
 import { OracleModule } from '../oracle/oracle.module';
+import { RiskBookSync } from './book-sync';
+import { ChainWeights } from './chain-weights';
+import { RiskEstimator } from './risk-estimator';
 import { RiskHistoryRepository } from './risk-history.repository';
 import { RiskReader } from './risk-reader';
 import { RiskService } from './risk.service';
+import { RiskSnapshotRecorder } from './snapshot-recorder';
 
-/** The live risk engine (RiskService, provided as the RiskReader port) and the risk API. */
+/** The live risk engine (RiskService, also provided as the RiskReader port), its parts and its snapshot history. */
 @Module({
   imports: [LedgerModule, OracleModule],
-  controllers: [RiskController, AccountRiskController],
-  providers: [Clock, RiskHistoryRepository, RiskService, { provide: RiskReader, useExisting: RiskService }, RiskApiService],
-  exports: [RiskReader, RiskService],
+  providers: [
+    Clock,
+    RiskHistoryRepository,
+    RiskBookSync,
+    ChainWeights,
+    RiskEstimator,
+    RiskSnapshotRecorder,
+    RiskService,
+    { provide: RiskReader, useExisting: RiskService },
+  ],
+  exports: [RiskReader, RiskService, RiskBookSync, ChainWeights, RiskHistoryRepository],
 })
 export class RiskModule {}

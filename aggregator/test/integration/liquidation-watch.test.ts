@@ -16,7 +16,7 @@ describe('liquidation watch', () => {
   beforeAll(async () => {
     chain = await startCreditChain(18924);
     app = await startCreditApp(risk, { MANIFEST_PATH: chain.manifestPath, AGGREGATOR_PUSHER_PRIVATE_KEY: chain.pusher.privateKey });
-    clock = app.app.get(Clock);
+    clock = app.clock;
     clock.now = () => new Date(Date.now() + offsetMs);
   });
   afterAll(async () => {

@@ -9,6 +9,7 @@ import { LedgerQueryRepository } from '../../src/ledger/ledger-query.repository'
 import { TypeormLedgerStore } from '../../src/ledger/typeorm-ledger.store';
 import { ReconciliationService } from '../../src/reconciliation/reconciliation.service';
 import { freshDatabase } from './database';
+import { checkResponseSchemas } from './response-check';
 
 /** The whole aggregator app (HTTP included) on a fresh database; indexing is driven by the test. */
 export async function startAggregator(env: Record<string, string> = {}, existing?: Awaited<ReturnType<typeof freshDatabase>>) {
@@ -16,6 +17,7 @@ export async function startAggregator(env: Record<string, string> = {}, existing
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(db.config)] }).compile();
   const app: INestApplication = configureService(moduleRef.createNestApplication({ logger: false }));
   setupDocs(app);
+  checkResponseSchemas(app);
   await app.init();
   return {
     app,

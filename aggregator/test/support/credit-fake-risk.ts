@@ -1,4 +1,3 @@
-import { Module, type DynamicModule } from '@nestjs/common';
 import type { RiskResult } from '@tributary/risk';
 import { RiskReader, type AccountRisk, type CreditFreeze } from '../../src/risk/risk-reader';
 
@@ -46,11 +45,4 @@ export class FakeRiskReader extends RiskReader {
   }
 
   async refresh(): Promise<void> {}
-}
-
-@Module({})
-class FakeRiskModule {}
-
-export function fakeRiskModule(reader: FakeRiskReader): DynamicModule {
-  return { module: FakeRiskModule, providers: [{ provide: RiskReader, useValue: reader }], exports: [RiskReader] };
 }

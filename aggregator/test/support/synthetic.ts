@@ -1,6 +1,7 @@
 import { getAddress, keccak256, toBeHex } from 'ethers';
-import { CONTRACT_INTERFACES, decodeLog, type RawLog } from '../../src/indexer/event-decoder';
-import type { ContractRole } from '../../src/ledger/ledger-events';
+import { CONTRACT_INTERFACES, decodeLog } from '../../src/events/event-decoder';
+import type { ContractRole } from '../../src/events/ledger-events';
+import type { RawLog } from '../../src/events/raw-log';
 import type { IndexedLog } from '../../src/ledger/ledger-store';
 
 export const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';

@@ -1,9 +1,9 @@
 import { keccak256, toBeHex } from 'ethers';
-import type { BlockInfo, ChainClient } from '../../src/indexer/chain-client';
+import type { BlockInfo, ChainClient } from '../../src/chain/chain-client';
+import type { RegisteredChain } from '../../src/chain/chain-registry';
+import type { RawLog } from '../../src/events/raw-log';
 import { ChainIndexer } from '../../src/indexer/chain-indexer';
-import type { RawLog } from '../../src/indexer/event-decoder';
 import { LedgerIngestor } from '../../src/ledger/ledger-ingestor';
-import type { RegisteredChain } from '../../src/registry/chain-registry';
 import { MemoryLedgerStore } from '../support/memory-ledger-store';
 import { ALICE, BOB, CONTRACT_ADDRESS, HUB_CHAIN, indexed, rawLog } from '../support/synthetic';
 

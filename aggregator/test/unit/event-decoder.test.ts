@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { getAddress, hexlify } from 'ethers';
-import { CONTRACT_INTERFACES, decodeLog } from '../../src/indexer/event-decoder';
+import { CONTRACT_INTERFACES, decodeLog } from '../../src/events/event-decoder';
 import { ALICE, HUB_CHAIN, rawLog } from '../support/synthetic';
 
 describe('event decoder', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
+import type { EventOrigin, LedgerEnvelope, LedgerEvent } from '../../src/events/ledger-events';
 import { LedgerSlice, applyEvents, withdrawalStatus } from '../../src/ledger/ledger-state';
-import type { EventOrigin, LedgerEnvelope, LedgerEvent } from '../../src/ledger/ledger-events';
 import { ALICE, BOB } from '../support/synthetic';
 
 let counter = 0;

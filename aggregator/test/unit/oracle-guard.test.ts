@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import type { Manifest } from '@tributary/protocol';
+import { ChainRegistry } from '../../src/chain/chain-registry';
+import type { TradingRpcRepository } from '../../src/chain/trading-rpc.repository';
 import { Clock } from '../../src/common/clock';
 import { loadAppConfig } from '../../src/config/app-config';
 import { OracleService } from '../../src/oracle/oracle.service';
 import { PriceGuard, type FeedReading } from '../../src/oracle/price-guard';
 import type { PriceSample, PriceSampleRepository } from '../../src/oracle/price-sample.repository';
-import type { TradingRpcRepository } from '../../src/oracle/trading-rpc.repository';
-import { ChainRegistry } from '../../src/registry/chain-registry';
 
 const settings = { heartbeatSeconds: 60, maxDeviation: 0.2, confirmations: 3 };
 const at = (price: number, updatedAt: number): FeedReading => ({ price, updatedAt });

@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import { parseEther } from 'ethers';
 import type { Manifest } from '@tributary/protocol';
 import { evaluateRisk, ewmaCorrelation, ewmaVolatility, type RiskResult } from '@tributary/risk';
+import { ChainRegistry } from '../../src/chain/chain-registry';
+import type { TradingRpcRepository } from '../../src/chain/trading-rpc.repository';
 import { Clock } from '../../src/common/clock';
 import { loadAppConfig } from '../../src/config/app-config';
 import { LedgerChanges } from '../../src/ledger/ledger-changes';
@@ -9,11 +11,13 @@ import type { LedgerQueryRepository } from '../../src/ledger/ledger-query.reposi
 import type { CollateralRow, PositionRow } from '../../src/ledger/ledger-state';
 import type { OraclePrice, OracleService } from '../../src/oracle/oracle.service';
 import type { PriceSample, PriceSampleRepository } from '../../src/oracle/price-sample.repository';
-import type { TradingRpcRepository } from '../../src/oracle/trading-rpc.repository';
-import { ChainRegistry } from '../../src/registry/chain-registry';
+import { RiskBookSync } from '../../src/risk/book-sync';
+import { ChainWeights } from '../../src/risk/chain-weights';
+import { RiskEstimator } from '../../src/risk/risk-estimator';
 import type { RiskHistoryRepository, RiskSnapshot } from '../../src/risk/risk-history.repository';
 import type { AccountRisk } from '../../src/risk/risk-reader';
 import { RiskService } from '../../src/risk/risk.service';
+import { RiskSnapshotRecorder } from '../../src/risk/snapshot-recorder';
 
 const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const ID = ALICE.toLowerCase();
@@ -79,11 +83,16 @@ function setup(env: Record<string, string> = {}) {
   const history = { insert: async (r: RiskSnapshot[]) => void rows.push(...r) } as unknown as RiskHistoryRepository;
   const config = loadAppConfig({ RISK_TICK_MS: '0', ...env });
   const changes = new LedgerChanges();
-  const service = new RiskService(config, new ChainRegistry(manifest), ledger, changes, oracle as unknown as OracleService, sampleRepo, rpc, history, clock);
+  const registry = new ChainRegistry(manifest);
+  const book = new RiskBookSync(config, registry, ledger, rpc);
+  const weights = new ChainWeights(registry, ledger, rpc, clock);
+  const estimator = new RiskEstimator(config, registry, sampleRepo);
+  const recorder = new RiskSnapshotRecorder(config, history, clock);
+  const service = new RiskService(config, book, weights, estimator, recorder, changes, oracle as unknown as OracleService, clock);
   const announced: AccountRisk[][] = [];
   service.subscribe((changed) => announced.push(changed));
   service.onApplicationBootstrap();
-  return { service, clock, oracle, samples, attestations, changes, rows, announced, collateral };
+  return { service, book, weights, clock, oracle, samples, attestations, changes, rows, announced, collateral };
 }
 
 /** evaluateRisk on Alice's inputs: 1000 AAA on chain 2, long 10 BBB at 100. */
@@ -115,23 +124,23 @@ describe('RiskService (fake ledger, oracle, chain, clock)', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
   it('loads the ledger, prices it and matches evaluateRisk; the chain weight decays from service start until an attestation', async () => {
-    const { service, clock, attestations, changes } = setup();
+    const { service, book, weights, clock, attestations, changes } = setup();
     await service.refresh();
     expectClose(service.get(ALICE)?.result, reference({ priceB: 100, chainWeight: 0.8 }));
-    expect(service.inputsOf(ALICE)).toMatchObject({ balances: [{ eid: 2, assetId: 1, symbol: 'AAA', amount: 1000 }], positions: [{ marketId: 0, assetId: 2, size: 10, entryPrice: 100 }] });
+    expect(book.inputsOf(ALICE)).toMatchObject({ balances: [{ eid: 2, assetId: 1, symbol: 'AAA', amount: 1000 }], positions: [{ marketId: 0, assetId: 2, size: 10, entryPrice: 100 }] });
 
     clock.seconds = T0 + 100 + 50; // heartbeat 100 s passed, a quarter of the 200 s window
     await service.refresh();
-    expect(service.chainWeights().map((c) => [c.chain.eid, c.weight, c.lastAttestationAt])).toEqual([[2, expect.closeTo(0.6, 12), null]]);
+    expect(weights.all().map((c) => [c.chain.eid, c.weight, c.lastAttestationAt])).toEqual([[2, expect.closeTo(0.6, 12), null]]);
     expect(service.get(ALICE)?.result.collateralInit).toBeCloseTo(reference({ priceB: 100, chainWeight: 0.6 }).collateralInit, 9);
 
     attestations.set(2, 140); // block 140: timestamp T0 + 140
     changes.announce(new Set([ALICE]));
     await service.refresh();
-    expect(service.chainWeights()[0]).toMatchObject({ weight: 0.8, lastAttestationAt: T0 + 140, lastAttestationBlock: 140 });
+    expect(weights.all()[0]).toMatchObject({ weight: 0.8, lastAttestationAt: T0 + 140, lastAttestationBlock: 140 });
     clock.seconds = T0 + 140 + 100 + 200;
     await service.refresh();
-    expect(service.chainWeights()[0].weight).toBe(0);
+    expect(weights.all()[0].weight).toBe(0);
     expect(service.get(ALICE)?.result.collateralInit).toBe(0);
   });
 

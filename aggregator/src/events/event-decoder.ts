@@ -1,17 +1,7 @@
 import { AbiCoder, getAddress, type EventFragment, type Interface, type ParamType } from 'ethers';
 import { ICollateralVault__factory, ICreditManager__factory, IMarginHub__factory, IPerpMarket__factory } from '@tributary/contracts';
-import type { ContractRole, EventOrigin, LedgerEnvelope, LedgerEvent } from '../ledger/ledger-events';
-
-/** A raw log as JSON-RPC returns it (and as the event log stores it). */
-export interface RawLog {
-  address: string;
-  topics: readonly string[];
-  data: string;
-  blockNumber: number;
-  blockHash: string;
-  logIndex: number;
-  transactionHash: string;
-}
+import type { ContractRole, EventOrigin, LedgerEnvelope, LedgerEvent } from './ledger-events';
+import type { RawLog } from './raw-log';
 
 export const CONTRACT_INTERFACES: Record<ContractRole, Interface> = {
   vault: ICollateralVault__factory.createInterface(),

@@ -1,9 +1,9 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { BlockTag, JsonRpcProvider } from 'ethers';
 import { ICollateralVault__factory, IMarginHub__factory } from '@tributary/contracts';
-import { chainProvider } from '../registry/chain-provider';
-import type { RegisteredChain } from '../registry/chain-registry';
-import type { RawLog } from './event-decoder';
+import type { RawLog } from '../events/raw-log';
+import { chainProvider } from './chain-provider';
+import type { RegisteredChain } from './chain-registry';
 
 export interface BlockInfo {
   number: number;

@@ -1,5 +1,5 @@
 /**
- * Typed domain events of the ledger, decoded from the contracts' logs (see indexer/event-decoder.ts).
+ * Typed domain events of the ledger, decoded from the contracts' logs (see event-decoder.ts).
  * Every event names the ledger rows it touches; applying is a merge keyed by a version
  * (attestation sequence, credit epoch, or the trading chain's (block, logIndex) order), so the
  * result does not depend on how events are batched, and replaying the chain gives the live state.

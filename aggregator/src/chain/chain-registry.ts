@@ -1,6 +1,6 @@
 import { getAddress } from 'ethers';
 import type { Manifest, ManifestAsset, ManifestChain } from '@tributary/protocol';
-import type { ContractRole } from '../ledger/ledger-events';
+import type { ContractRole } from '../events/ledger-events';
 
 export interface RegisteredChain {
   name: string;

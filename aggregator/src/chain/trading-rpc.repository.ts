@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { formatUnits, getAddress, type JsonRpcProvider } from 'ethers';
 import { AggregatorV3Interface__factory, IPerpMarket__factory } from '@tributary/contracts';
-import { chainProvider } from '../registry/chain-provider';
-import { ChainRegistry } from '../registry/chain-registry';
+import { chainProvider } from './chain-provider';
+import { ChainRegistry } from './chain-registry';
 
 export interface FeedRound {
   /** Answer scaled by the feed's decimals (USD). */

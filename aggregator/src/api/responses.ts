@@ -1,0 +1,220 @@
+import { z } from 'zod';
+import { withdrawalStatusSchema } from './schemas';
+
+/** Response bodies of the `/v1` routes: the types `/docs` publishes and the controllers return. */
+
+const int = z.number().int();
+const decimal = z.string().regex(/^-?\d+$/).describe('integer as a decimal string (exact; uint256 does not fit a JSON number)');
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/).describe('0x address');
+const hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
+const isoTime = z.iso.datetime().describe('ISO 8601 time (UTC)');
+const usd = z.number().describe('USD (float64)');
+const priceStatus = z.enum(['ok', 'stale', 'deviating', 'unavailable']);
+const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), total: int, limit: int, offset: int });
+
+// Ledger (amounts in base units, prices and PnL 1e18 USD, as decimal strings)
+
+export const collateralView = z.strictObject({
+  eid: int,
+  chain: z.string().nullable().describe('manifest name of the chain'),
+  assetId: int,
+  symbol: z.string().nullable(),
+  balance: decimal.describe('balance the hub applied (what the margin ledger counts), base units'),
+  sequence: decimal,
+  attestedBlock: int.describe('trading-chain block of the hub attestation that set `balance` (0: none yet)'),
+  vaultBalance: decimal.describe('balance the vault attested on its own chain (ahead of `balance` while in flight)'),
+  vaultSequence: decimal,
+});
+
+export const positionView = z.strictObject({ marketId: int, size: decimal, entryPrice: decimal, margin: decimal, lastPrice: decimal, realizedPnl: decimal });
+
+export const creditView = z.strictObject({ limit: decimal, epoch: decimal, liquidatable: z.boolean(), used: decimal, reserved: decimal });
+
+export const withdrawalView = z.strictObject({
+  eid: int,
+  requestId: decimal,
+  assetId: int,
+  amount: decimal,
+  status: withdrawalStatusSchema,
+  approved: z.boolean().nullable().describe('hub decision; null until decided'),
+  reason: int,
+  reservedValue: decimal,
+});
+
+export const accountsPage = pageOf(z.strictObject({ address }));
+
+export const accountLedger = z.strictObject({
+  address,
+  collateral: z.array(collateralView),
+  positions: z.array(positionView),
+  credit: creditView.nullable(),
+  withdrawals: z.array(withdrawalView),
+});
+
+export const withdrawalsPage = pageOf(withdrawalView);
+
+export const chainsResponse = z.strictObject({
+  indexingEnabled: z.boolean(),
+  chains: z.array(
+    z.strictObject({
+      name: z.string(),
+      eid: int,
+      chainId: int,
+      role: z.enum(['trading', 'collateral']),
+      confirmations: int,
+      startBlock: int,
+      contracts: z.strictObject({ vault: address.optional(), hub: address.optional(), creditManager: address.optional(), perpMarket: address.optional() }),
+      assets: z.array(z.strictObject({ assetId: int, symbol: z.string().nullable(), token: address, decimals: int })),
+      indexing: z.strictObject({
+        lastIndexedBlock: int.nullable(),
+        headBlock: int.nullable(),
+        lagBlocks: int.nullable(),
+        lagSeconds: int.nullable(),
+        updatedAt: isoTime.nullable(),
+      }),
+    }),
+  ),
+});
+
+export const reconciliationResponse = z.strictObject({
+  enabled: z.boolean().describe('false without a manifest'),
+  report: z
+    .strictObject({
+      ranAt: isoTime,
+      checked: int,
+      ok: z.boolean(),
+      differences: z.array(
+        z.strictObject({
+          source: z.enum(['vault', 'hub']),
+          eid: int,
+          account: address,
+          assetId: int,
+          block: int.describe('block of the chain the on-chain value was read at'),
+          ledger: decimal,
+          onChain: decimal,
+          difference: decimal.describe('onChain − ledger'),
+        }),
+      ),
+      inFlight: z.array(z.strictObject({ eid: int, account: address, assetId: int, hubSequence: decimal, vaultSequence: decimal })),
+      chains: z.array(z.strictObject({ eid: int, block: int.nullable(), rows: int, skipped: z.string().optional() })),
+    })
+    .nullable(),
+});
+
+// Risk, prices, credit, liquidations (USD as float64)
+
+export const riskResult = z.strictObject({
+  collateralInit: usd,
+  collateralMaint: usd,
+  unrealizedPnl: usd,
+  pnlAdjusted: usd,
+  exposure: z.record(z.string(), usd).describe('net USD exposure per asset id'),
+  varInit: usd,
+  varMaint: usd,
+  floorInit: usd,
+  floorMaint: usd,
+  requirementInit: usd,
+  requirementMaint: usd,
+  health: z.number().nullable().describe('(C_maint + Ua) / R_maint; null when nothing is required'),
+  creditLimit: usd,
+  liquidatable: z.boolean(),
+});
+
+export const accountRisk = z.strictObject({
+  account: address,
+  computedAt: isoTime,
+  result: riskResult,
+  frozen: z.array(z.strictObject({ assetId: int, symbol: z.string(), reason: z.enum(['stale', 'deviating', 'unavailable']), detail: z.string() })),
+  inputs: z.strictObject({
+    balances: z.array(z.strictObject({ eid: int, assetId: int, symbol: z.string(), amount: z.number().describe('token units'), chainWeight: z.number() })),
+    positions: z.array(z.strictObject({ marketId: int, assetId: int, size: z.number(), entryPrice: usd, imr: z.number(), mmr: z.number() })),
+    prices: z.array(z.strictObject({ assetId: int, symbol: z.string(), price: usd.describe('price the book uses (0 until one was accepted)'), status: priceStatus })),
+  }),
+});
+
+export const riskHistoryPage = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      account: address,
+      computedAt: isoTime,
+      health: z.number().nullable(),
+      creditLimit: usd,
+      collateralInit: usd,
+      collateralMaint: usd,
+      requirementInit: usd,
+      requirementMaint: usd,
+      unrealizedPnl: usd,
+      liquidatable: z.boolean(),
+    }),
+  ),
+  total: int,
+});
+
+export const riskChainsResponse = z.strictObject({
+  chains: z.array(
+    z.strictObject({
+      eid: int,
+      name: z.string(),
+      configuredWeight: z.number(),
+      weight: z.number().describe('current weight v_c (decayed while attestations are late)'),
+      lastAttestationAt: isoTime.nullable(),
+      heartbeatSeconds: int,
+      decayWindowSeconds: int,
+    }),
+  ),
+});
+
+export const oraclePricesResponse = z.strictObject({
+  prices: z.array(
+    z.strictObject({
+      assetId: int,
+      symbol: z.string(),
+      price: usd.nullable().describe('last accepted price; null until one was accepted'),
+      updatedAt: isoTime.nullable().describe('feed time of the accepted price'),
+      observedAt: isoTime.nullable().describe('when the accepted price was read'),
+      status: priceStatus,
+      detail: z.string(),
+    }),
+  ),
+});
+
+export const creditStatusResponse = z.strictObject({
+  enabled: z.boolean(),
+  disabledReason: z.string().nullable(),
+  leader: z.boolean(),
+  lastEpoch: decimal.nullable(),
+  lastPushAt: isoTime.nullable(),
+  lastTxHash: hash.nullable(),
+  pendingAccounts: int,
+  deferredIncreases: int,
+  lastError: z.string().nullable(),
+});
+
+export const liquidationsPage = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      account: address,
+      health: z.number().nullable(),
+      collateralMaint: usd,
+      requirementMaint: usd,
+      markedOnChain: z.boolean().nullable().describe('CreditManager.isLiquidatable at the last watch round (null: not read yet)'),
+      lastAttempt: isoTime.nullable(),
+      txHash: hash.nullable(),
+      error: z.string().nullable(),
+    }),
+  ),
+  total: int,
+});
+
+export type AccountsPage = z.output<typeof accountsPage>;
+export type AccountLedgerResponse = z.output<typeof accountLedger>;
+export type WithdrawalsPage = z.output<typeof withdrawalsPage>;
+export type ChainsResponse = z.output<typeof chainsResponse>;
+export type ReconciliationResponse = z.output<typeof reconciliationResponse>;
+export type RiskResultResponse = z.output<typeof riskResult>;
+export type AccountRiskResponse = z.output<typeof accountRisk>;
+export type RiskHistoryPage = z.output<typeof riskHistoryPage>;
+export type RiskChainsResponse = z.output<typeof riskChainsResponse>;
+export type OraclePricesResponse = z.output<typeof oraclePricesResponse>;
+export type CreditStatusResponse = z.output<typeof creditStatusResponse>;
+export type LiquidationsPage = z.output<typeof liquidationsPage>;

@@ -1,0 +1,27 @@
+import { Global, Module } from '@nestjs/common';
+import { loadManifest } from '@tributary/protocol';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ChainClients } from './chain-client';
+import { ChainRegistry } from './chain-registry';
+import { TradingRpcRepository } from './trading-rpc.repository';
+
+/**
+ * The chains of the deployment manifest and the JSON-RPC reads of them: the ChainRegistry from MANIFEST_PATH
+ * (validated at start: an invalid manifest stops the service), one client per chain (indexer, reconciliation)
+ * and the trading chain's feed/market/block reads (oracle, risk engine). The credit pusher's CreditManager and
+ * PerpMarket calls go through `CreditContracts`, which its TradingChain owns.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: ChainRegistry,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new ChainRegistry(config.MANIFEST_PATH ? loadManifest(config.MANIFEST_PATH) : null),
+    },
+    ChainClients,
+    TradingRpcRepository,
+  ],
+  exports: [ChainRegistry, ChainClients, TradingRpcRepository],
+})
+export class ChainModule {}

@@ -1,0 +1,88 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { decayedChainWeight, type RiskBook } from '@tributary/risk';
+import { ChainRegistry, type RegisteredChain } from '../chain/chain-registry';
+import { TradingRpcRepository } from '../chain/trading-rpc.repository';
+import { Clock } from '../common/clock';
+import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
+
+export interface ChainWeightState {
+  chain: RegisteredChain;
+  lastAttestationBlock: number | null;
+  /** Unix s of the last delivered attestation's trading-chain block; null = none yet (decays from service start). */
+  lastAttestationAt: number | null;
+  weight: number;
+}
+
+/**
+ * The current weight v_c of every collateral chain: its configured weight, decayed while no hub attestation
+ * of the chain was delivered for longer than its heartbeat (timed by the trading-chain block that applied the
+ * last one; from service start while there is none).
+ */
+@Injectable()
+export class ChainWeights {
+  private readonly logger = new Logger(ChainWeights.name);
+  private readonly chains = new Map<number, ChainWeightState>();
+  private readonly startedAt: number;
+  private attestationsDirty = true;
+
+  constructor(
+    registry: ChainRegistry,
+    private readonly ledger: LedgerQueryRepository,
+    private readonly rpc: TradingRpcRepository,
+    private readonly clock: Clock,
+  ) {
+    this.startedAt = this.nowSeconds();
+    for (const chain of registry.chains.filter((c) => c.role === 'collateral')) {
+      this.chains.set(chain.eid, { chain, lastAttestationBlock: null, lastAttestationAt: null, weight: chain.manifest.weight });
+    }
+  }
+
+  all(): ChainWeightState[] {
+    return [...this.chains.values()];
+  }
+
+  /** The ledger changed (maybe a delivered attestation): the next `update` re-reads the last attestation blocks. */
+  markAttestationsChanged(): void {
+    this.attestationsDirty = true;
+  }
+
+  /** Decays every chain's weight to now; changed weights go into the book and their holders to `touched`. */
+  async update(book: RiskBook, touched: Set<string>): Promise<void> {
+    if (this.attestationsDirty) await this.loadAttestationTimes();
+    const now = this.nowSeconds();
+    for (const state of this.chains.values()) {
+      const m = state.chain.manifest;
+      const weight = decayedChainWeight({
+        configuredWeight: m.weight,
+        heartbeatSeconds: m.heartbeatSeconds,
+        decayWindowSeconds: m.decayWindowSeconds,
+        lastAttestationAt: state.lastAttestationAt ?? undefined,
+        since: this.startedAt,
+        now,
+      });
+      if (weight !== state.weight) {
+        state.weight = weight;
+        for (const s of book.setChainWeight(state.chain.eid, weight)) touched.add(s.accountId);
+      }
+    }
+  }
+
+  private async loadAttestationTimes(): Promise<void> {
+    try {
+      const blocks = await this.ledger.lastAttestationBlocks();
+      for (const [eid, block] of blocks) {
+        const state = this.chains.get(eid);
+        if (!state || state.lastAttestationBlock === block) continue;
+        state.lastAttestationAt = await this.rpc.blockTimestamp(block);
+        state.lastAttestationBlock = block;
+      }
+      this.attestationsDirty = false;
+    } catch (error) {
+      this.logger.error(`reading the last attestation times failed: ${(error as Error).message}`);
+    }
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
+  }
+}

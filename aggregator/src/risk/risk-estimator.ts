@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ManifestAsset } from '@tributary/protocol';
+import type { RiskBook } from '@tributary/risk';
+import { ChainRegistry } from '../chain/chain-registry';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { PriceSampleRepository, type PriceSample } from '../oracle/price-sample.repository';
+import { assetTerms, bookId, sampledCorrelation } from './risk-inputs';
+
+/**
+ * Volatility and correlation estimates from the oracle's price samples: EWMA σ per asset (base weights scaled
+ * down by it) and EWMA ρ per pair once RISK_MIN_SAMPLES samples exist; the manifest's baseline σ and prior ρ
+ * until then. Re-estimated whenever the oracle persisted new samples.
+ */
+@Injectable()
+export class RiskEstimator {
+  private readonly assets = new Map<number, ManifestAsset>();
+  /** Manifest correlations: used until the samples give an EWMA estimate. */
+  private readonly priors: readonly { a: number; b: number; rho: number }[];
+  /** Oracle sample version the book's terms were estimated from. */
+  private version = -1;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    registry: ChainRegistry,
+    private readonly samples: PriceSampleRepository,
+  ) {
+    for (const asset of registry.assets) this.assets.set(asset.assetId, asset);
+    this.priors = registry.manifest?.correlations ?? [];
+  }
+
+  /** Sets σ, weights and ρ in the book if `sampleVersion` is new; the affected accounts go to `touched`. */
+  async update(book: RiskBook, sampleVersion: number, touched: Set<string>): Promise<void> {
+    if (sampleVersion === this.version) return;
+    const interval = this.config.ORACLE_SAMPLE_INTERVAL_S;
+    const min = this.config.RISK_MIN_SAMPLES;
+    const history = new Map<number, PriceSample[]>();
+    for (const asset of this.assets.values()) {
+      const samples = await this.samples.recent(asset.assetId, this.config.ORACLE_SAMPLE_KEEP);
+      history.set(asset.assetId, samples);
+      for (const s of book.setAssetRiskTerms(bookId(asset.assetId), assetTerms(asset, samples, min, interval))) touched.add(s.accountId);
+    }
+    const priors = new Map(this.priors.map((c) => [`${c.a}:${c.b}`, c.rho]));
+    const ids = [...this.assets.keys()];
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = i + 1; j < ids.length; j++) {
+        const [a, b] = [ids[i], ids[j]];
+        const rho = sampledCorrelation(history.get(a)!, history.get(b)!, min, interval) ?? priors.get(`${a}:${b}`) ?? priors.get(`${b}:${a}`) ?? 0;
+        for (const s of book.setCorrelation(bookId(a), bookId(b), rho)) touched.add(s.accountId);
+      }
+    }
+    this.version = sampleVersion;
+  }
+}
