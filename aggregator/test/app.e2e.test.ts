@@ -72,6 +72,7 @@ describe('aggregator service without a manifest', () => {
       'GET /v1/reconciliation',
       'GET /v1/risk/chains',
       'POST /v1/risk/evaluate',
+      'POST /v1/risk/liquidation-plan',
     ]);
     // /metrics is Prometheus text from the service kit, not JSON.
     for (const { route, op } of operations.filter((o) => o.route !== 'GET /metrics')) {
@@ -82,7 +83,7 @@ describe('aggregator service without a manifest', () => {
     expect(ledger.properties!.collateral).toMatchObject({ type: 'array', items: { type: 'object', properties: { balance: { type: 'string', pattern: '^-?\\d+$' } } } });
     expect(ledger.properties!.credit).toMatchObject({ nullable: true, properties: { liquidatable: { type: 'boolean' } } });
     const evaluate = operations.find((o) => o.route === 'POST /v1/risk/evaluate')!.op;
-    expect(Object.keys(evaluate.requestBody!.content['application/json'].schema.properties!)).toEqual(['assets', 'correlations', 'chains', 'balances', 'positions', 'params']);
+    expect(Object.keys(evaluate.requestBody!.content['application/json'].schema.properties!)).toEqual(['assets', 'correlations', 'chains', 'balances', 'positions', 'cash', 'params']);
     await request(app.getHttpServer()).get('/docs').expect(200);
   });
 

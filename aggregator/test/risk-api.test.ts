@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { evaluateRisk } from '@tributary/risk';
+import { evaluateRisk, planLiquidation } from '@tributary/risk';
 import { startAggregator, type Aggregator } from './support/aggregator';
 
 const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
@@ -36,6 +36,26 @@ describe('risk and oracle API', () => {
     expect(response.body.collateralInit).toBeCloseTo(6350, 9);
     expect(response.body.unrealizedPnl).toBeCloseTo(-150, 9);
     expect(response.body.liquidatable).toBe(false);
+  });
+
+  it('POST /v1/risk/evaluate counts an optional cash at weight 1', async () => {
+    const withDebt = { ...body(), cash: -1_000 };
+    const response = await request(agg.http).post('/v1/risk/evaluate').send(withDebt).expect(200);
+    expect(response.body).toEqual(evaluateRisk(withDebt));
+    expect(response.body.collateralInit).toBeCloseTo(6350 - 1_000, 9);
+  });
+
+  it('POST /v1/risk/liquidation-plan returns planLiquidation of the body and validates its parameters', async () => {
+    // A long of 20 WETH from 2,400 at 2,000 on 5,000 USDC: underwater, the plan closes part of it.
+    const underwater = { ...body(), positions: [{ assetId: 'WETH', size: 20, entryPrice: 2_400, imr: 0.1, mmr: 0.08 }] };
+    const plan = await request(agg.http).post('/v1/risk/liquidation-plan').send(underwater).expect(200);
+    expect(plan.body).toEqual(planLiquidation(underwater));
+    expect(plan.body.fraction).toBeGreaterThan(0);
+    const strict = { ...underwater, params: { ...underwater.params, targetHealth: 5, liquidationPenalty: 0.05 } };
+    expect((await request(agg.http).post('/v1/risk/liquidation-plan').send(strict).expect(200)).body).toEqual(planLiquidation(strict));
+    const bad = { ...underwater, params: { ...underwater.params, targetHealth: -1, liquidationPenalty: 3 } };
+    const rejected = await request(agg.http).post('/v1/risk/liquidation-plan').send(bad).expect(400);
+    expect(rejected.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/targetHealth/), expect.stringMatching(/liquidationPenalty/)]));
   });
 
   it('rejects a malformed body with every problem named', async () => {

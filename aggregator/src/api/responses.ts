@@ -103,6 +103,14 @@ export const reconciliationResponse = z.strictObject({
 
 // Risk, prices, credit, liquidations (USD as float64)
 
+export const liquidationPlan = z.strictObject({
+  fraction: z.number().describe('fraction of every position closed: the smallest of 0.1 … 1.0 reaching the target health (1.0 if none)'),
+  closedNotional: z.number().describe('USD notional closed, f · Σ|q|·p'),
+  penalty: z.number().describe('liquidation penalty charged to cash, π · closedNotional'),
+  cashAfter: z.number().describe('cash after the realized PnL of the closed part and the penalty'),
+  healthAfter: z.number().nullable().describe('health after the plan; null when nothing is required (unbounded)'),
+});
+
 export const riskResult = z.strictObject({
   collateralInit: usd,
   collateralMaint: usd,
@@ -212,6 +220,7 @@ export type WithdrawalsPage = z.output<typeof withdrawalsPage>;
 export type ChainsResponse = z.output<typeof chainsResponse>;
 export type ReconciliationResponse = z.output<typeof reconciliationResponse>;
 export type RiskResultResponse = z.output<typeof riskResult>;
+export type LiquidationPlanResponse = z.output<typeof liquidationPlan>;
 export type AccountRiskResponse = z.output<typeof accountRisk>;
 export type RiskHistoryPage = z.output<typeof riskHistoryPage>;
 export type RiskChainsResponse = z.output<typeof riskChainsResponse>;

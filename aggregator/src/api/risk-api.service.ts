@@ -1,5 +1,14 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { RiskInputError, describeRiskRequestIssues, evaluateRisk, riskRequestSchema, type RiskResult } from '@tributary/risk';
+import {
+  RiskInputError,
+  describeRiskRequestIssues,
+  evaluateRisk,
+  liquidationPlanRequestSchema,
+  planLiquidation,
+  riskRequestSchema,
+  type LiquidationPlan,
+  type RiskResult,
+} from '@tributary/risk';
 import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
 import { OracleService } from '../oracle/oracle.service';
 import { RiskBookSync } from '../risk/book-sync';
@@ -22,12 +31,13 @@ export class RiskApiService {
   evaluate(body: unknown): RiskResult {
     const parsed = riskRequestSchema.safeParse(body);
     if (!parsed.success) throw new BadRequestException(describeRiskRequestIssues(parsed.error));
-    try {
-      return evaluateRisk(parsed.data);
-    } catch (error) {
-      if (error instanceof RiskInputError) throw new BadRequestException([error.message]);
-      throw error;
-    }
+    return asBadRequest(() => evaluateRisk(parsed.data));
+  }
+
+  liquidationPlan(body: unknown): LiquidationPlan {
+    const parsed = liquidationPlanRequestSchema.safeParse(body);
+    if (!parsed.success) throw new BadRequestException(describeRiskRequestIssues(parsed.error));
+    return asBadRequest(() => planLiquidation(parsed.data));
   }
 
   account(address: string) {
@@ -72,5 +82,15 @@ export class RiskApiService {
         decayWindowSeconds: chain.manifest.decayWindowSeconds,
       })),
     };
+  }
+}
+
+/** A model input the schema cannot see (e.g. an unknown asset id) is the caller's error: 400. */
+function asBadRequest<T>(compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof RiskInputError) throw new BadRequestException([error.message]);
+    throw error;
   }
 }

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { riskRequestSchema } from '@tributary/risk';
+import { liquidationPlanRequestSchema, riskRequestSchema } from '@tributary/risk';
 import { ApiOkBody, openApiSchema } from './openapi';
-import { riskChainsResponse, riskResult, type RiskChainsResponse, type RiskResultResponse } from './responses';
+import { liquidationPlan, riskChainsResponse, riskResult, type LiquidationPlanResponse, type RiskChainsResponse, type RiskResultResponse } from './responses';
 import { RiskApiService } from './risk-api.service';
 import { noQuerySchema } from './schemas';
 
@@ -19,6 +19,16 @@ export class RiskController {
   @ApiBadRequestResponse({ description: 'invalid request; every problem as `path: message`' })
   evaluate(@Query({ schema: noQuerySchema }) _query: Record<string, never>, @Body() body: unknown): RiskResultResponse {
     return this.risk.evaluate(body);
+  }
+
+  @Post('liquidation-plan')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'What-if: the smallest fraction of every position to close so health reaches params.targetHealth (docs/risk-model.md)' })
+  @ApiBody({ description: 'an evaluate request; params also take targetHealth (default 1.2) and liquidationPenalty (default 0.02)', schema: openApiSchema(liquidationPlanRequestSchema, 'input') })
+  @ApiOkBody(liquidationPlan)
+  @ApiBadRequestResponse({ description: 'invalid request; every problem as `path: message`' })
+  liquidationPlan(@Query({ schema: noQuerySchema }) _query: Record<string, never>, @Body() body: unknown): LiquidationPlanResponse {
+    return this.risk.liquidationPlan(body);
   }
 
   @Get('chains')
