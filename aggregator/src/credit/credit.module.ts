@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { Clock } from '@tributary/service-kit';
 import { CreditController } from '../api/credit.controller';
 import { LiquidationController } from '../api/liquidation.controller';
-import { Clock } from '../common/clock';
 import { LedgerModule } from '../ledger/ledger.module';
 import { LiquidationWatchService } from '../liquidation/liquidation-watch.service';
 import { CreditLedgerReader } from './credit-ledger.reader';

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Interface, Wallet, getAddress, type JsonRpcProvider } from 'ethers';
 import { CreditManager__factory, PerpMarket__factory, packCreditEntry } from '@tributary/contracts';
+import { TxSender, VOLATILE_JOURNAL, messageOf, type Fees, type MinedReceipt, type TxJournal, type TxRequest, type TxRpc } from '@tributary/service-kit';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { chainProvider } from '../registry/chain-provider';
 import { ChainRegistry } from '../registry/chain-registry';
-import { TxSender, messageOf, type Fees, type TxRequest, type TxRpc } from './tx-sender';
 
 export interface CreditChainState {
   lastEpoch: bigint;
@@ -35,7 +35,12 @@ export const pushGasLimit = (entries: number): bigint => 80_000n + 32_000n * Big
 const creditManagerAbi = CreditManager__factory.createInterface();
 const perpMarketAbi = PerpMarket__factory.createInterface();
 
-class JsonRpcTxRpc implements TxRpc {
+/** A mined transaction with the time of its block (the pusher dates its push by it). */
+export interface TradingReceipt extends MinedReceipt {
+  blockTimestamp: number;
+}
+
+class JsonRpcTxRpc implements TxRpc<TradingReceipt> {
   constructor(
     private readonly provider: JsonRpcProvider,
     readonly chainId: number,
@@ -56,16 +61,16 @@ class JsonRpcTxRpc implements TxRpc {
     await this.provider.send('eth_sendRawTransaction', [raw]);
   }
 
-  async receipt(hash: string): Promise<{ status: number; blockNumber: number } | null> {
+  async receipt(hash: string): Promise<TradingReceipt | null> {
     const receipt = await this.provider.getTransactionReceipt(hash);
-    return receipt ? { status: receipt.status ?? 0, blockNumber: receipt.blockNumber } : null;
+    return receipt ? { status: receipt.status ?? 0, blockNumber: receipt.blockNumber, blockTimestamp: await this.blockTimestamp(receipt.blockNumber) } : null;
   }
 
   async known(hash: string): Promise<boolean> {
     return (await this.provider.send('eth_getTransactionByHash', [hash])) !== null;
   }
 
-  async blockTimestamp(blockNumber: number): Promise<number> {
+  private async blockTimestamp(blockNumber: number): Promise<number> {
     const block = await this.provider.getBlock(blockNumber);
     if (!block) throw new Error(`block ${blockNumber} not found`);
     return block.timestamp;
@@ -97,8 +102,14 @@ export class TradingChain implements OnApplicationShutdown {
   readonly disabledReason: string | null;
   readonly creditManager: string | null = null;
   readonly perpMarket: string | null = null;
-  readonly pusher: TxSender | null = null;
-  readonly liquidator: TxSender | null = null;
+  readonly pusher: TxSender<TradingReceipt> | null = null;
+  readonly liquidator: TxSender<TradingReceipt> | null = null;
+  /**
+   * Where the signers record their transactions before broadcast: nowhere. After a restart the chain says what
+   * landed (a push of an epoch already taken reverts StaleEpoch and is retried; liquidate() is simulated again),
+   * so a pending transaction the process forgot costs at most one reverted transaction.
+   */
+  readonly journal: TxJournal = VOLATILE_JOURNAL;
   private readonly provider: JsonRpcProvider | null = null;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, registry: ChainRegistry) {
@@ -120,7 +131,7 @@ export class TradingChain implements OnApplicationShutdown {
     this.perpMarket = market ? getAddress(market) : null;
     if (!key) return;
     const rpc = new JsonRpcTxRpc(this.provider, chain.chainId);
-    const settings = { timeoutMs: config.CREDIT_TX_TIMEOUT_MS, bumpPercent: config.CREDIT_FEE_BUMP_PERCENT, pollMs: config.CREDIT_TX_POLL_MS, maxReplacements: 10 };
+    const settings = { replaceAfterMs: config.CREDIT_TX_TIMEOUT_MS, bumpPercent: config.CREDIT_FEE_BUMP_PERCENT, pollMs: config.CREDIT_TX_POLL_MS, maxReplacements: 10 };
     this.pusher = new TxSender(rpc, key, settings);
     const liquidatorKey = config.AGGREGATOR_LIQUIDATOR_PRIVATE_KEY;
     this.liquidator = liquidatorKey && new Wallet(liquidatorKey).address !== this.pusher.address ? new TxSender(rpc, liquidatorKey, settings) : this.pusher;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
+import { Clock } from '@tributary/service-kit';
 import { OracleController } from '../api/oracle.controller';
-import { Clock } from '../common/clock';
 import { OracleService } from './oracle.service';
 import { PriceSampleRepository } from './price-sample.repository';
 import { TradingRpcRepository } from './trading-rpc.repository';

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
+import { Clock } from '@tributary/service-kit';
 import { AccountRiskController } from '../api/account-risk.controller';
 import { RiskApiService } from '../api/risk-api.service';
 import { RiskController } from '../api/risk.controller';
-import { Clock } from '../common/clock';
 import { LedgerModule } from '../ledger/ledger.module';
 import { OracleModule } from '../oracle/oracle.module';
 import { RiskHistoryRepository } from './risk-history.repository';

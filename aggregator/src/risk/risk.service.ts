@@ -2,8 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { getAddress } from 'ethers';
 import type { Subscription } from 'rxjs';
 import type { ManifestAsset } from '@tributary/protocol';
+import { Clock, SerialQueue } from '@tributary/service-kit';
 import { RiskBook, decayedChainWeight } from '@tributary/risk';
-import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { LedgerChanges } from '../ledger/ledger-changes';
 import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
@@ -49,7 +49,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
   private attestationsDirty = true;
   private ewmaVersion = -1;
   private readonly startedAt: number;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private syncQueued = false;
   private timer: NodeJS.Timeout | null = null;
   private subscriptions: (Subscription | (() => void))[] = [];
@@ -107,7 +107,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
       if (typeof s === 'function') s();
       else s.unsubscribe();
     }
-    await this.queue;
+    await this.queue.idle();
   }
 
   get(account: string): AccountRisk | undefined {
@@ -125,7 +125,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
 
   refresh(): Promise<void> {
     if (!this.book) return Promise.resolve();
-    return this.enqueue(() => this.sync());
+    return this.queue.run(() => this.sync());
   }
 
   /** The ledger inputs behind an account's risk, in model units. */
@@ -152,7 +152,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
   private onPrices(changed: readonly OraclePrice[]): void {
     const touched = this.applyPrices(changed);
     if (touched.size) this.publish(touched);
-    if (this.snapshotBuffer.length) void this.enqueue(() => this.flushSnapshots());
+    if (this.snapshotBuffer.length) void this.queue.run(() => this.flushSnapshots());
   }
 
   private applyPrices(prices: readonly OraclePrice[]): Set<string> {
@@ -177,13 +177,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
   private scheduleSync(): void {
     if (this.syncQueued || this.stopped) return;
     this.syncQueued = true;
-    void this.enqueue(() => this.sync()).catch((error: Error) => this.logger.error(`risk sync failed: ${error.message}`));
-  }
-
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    void this.queue.run(() => this.sync()).catch((error: Error) => this.logger.error(`risk sync failed: ${error.message}`));
   }
 
   /** Everything announced so far: ledger accounts, attestation times, chain weights, EWMA terms, prices, snapshots. */
@@ -311,7 +305,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
   /** Rebuilds the AccountRisk of these accounts and tells listeners about the ones that changed. */
   private publish(accounts: Iterable<string>): void {
     const changed: AccountRisk[] = [];
-    const computedAt = this.clock.now().getTime();
+    const computedAt = this.clock.now();
     for (const account of accounts) {
       const result = this.book!.result(account);
       const inputs = this.inputs.get(account);
@@ -339,7 +333,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
 
   /** Throttled changes whose interval has passed are written with the account's current risk. */
   private dueSnapshots(): void {
-    const now = this.clock.now().getTime();
+    const now = this.clock.now();
     for (const [account, last] of this.snapshots) {
       if (!last.dirty || now - last.at < this.config.RISK_SNAPSHOT_INTERVAL_MS) continue;
       const risk = this.risks.get(account);
@@ -361,7 +355,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
   }
 
   private nowSeconds(): number {
-    return Math.floor(this.clock.now().getTime() / 1000);
+    return Math.floor(this.clock.now() / 1000);
   }
 }
 

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { parseEther } from 'ethers';
 import type { Manifest } from '@tributary/protocol';
 import { evaluateRisk, ewmaCorrelation, ewmaVolatility, type RiskResult } from '@tributary/risk';
-import { Clock } from '../../src/common/clock';
+import { Clock } from '@tributary/service-kit';
 import { loadAppConfig } from '../../src/config/app-config';
 import { LedgerChanges } from '../../src/ledger/ledger-changes';
 import type { LedgerQueryRepository } from '../../src/ledger/ledger-query.repository';
@@ -37,8 +37,8 @@ const manifest = {
 
 class FakeClock extends Clock {
   seconds = T0;
-  override now(): Date {
-    return new Date(this.seconds * 1000);
+  override now(): number {
+    return this.seconds * 1000;
   }
 }
 
