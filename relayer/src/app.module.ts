@@ -1,9 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { HealthModule, MetricsModule, configModule } from '@tributary/service-kit';
+import { HealthModule, MetricsModule, configModule, type Clock } from '@tributary/service-kit';
 import type { RelayerSetup } from './chain/chain-registry';
 import { APP_CONFIG, loadAppConfig, type AppConfig } from './config/app-config';
-import type { Clock } from './core/clock';
 import { DatabaseModule } from './database/database.module';
 import { RelayerModule } from './relayer.module';
 

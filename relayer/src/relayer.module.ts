@@ -1,9 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { Clock } from '@tributary/service-kit';
 import { OperatorService } from './api/operator.service';
 import { ApiKeyGuard } from './api/api-key.guard';
 import { PacketsController } from './api/packets.controller';
 import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from './chain/chain-registry';
-import { Clock, SystemClock } from './core/clock';
 import { RelayerMetrics } from './metrics/relayer-metrics';
 import { PacketProcessor } from './pipeline/packet-processor';
 import { PipelineService } from './pipeline/pipeline.service';
@@ -15,7 +15,7 @@ import { ChainWatcher } from './watcher/chain-watcher';
 /** The DVN + executor: chain watcher, packet store, stage processors, tx submitters, metrics, operator API. */
 @Module({})
 export class RelayerModule {
-  static forRoot(setup: RelayerSetup, clock: Clock = new SystemClock()): DynamicModule {
+  static forRoot(setup: RelayerSetup, clock: Clock = new Clock()): DynamicModule {
     return {
       module: RelayerModule,
       controllers: [PacketsController],

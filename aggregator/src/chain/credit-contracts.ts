@@ -1,5 +1,6 @@
 import { CreditManager__factory, PerpMarket__factory } from '@tributary/contracts';
 import { getAddress, type JsonRpcProvider } from 'ethers';
+import type { Fees, MinedReceipt, TxRpc } from '@tributary/service-kit';
 import { chainProvider } from './chain-provider';
 import type { RegisteredChain } from './chain-registry';
 
@@ -20,8 +21,13 @@ export interface OnChainAccount {
   updatedAt: number;
 }
 
-/** The raw transaction I/O a nonce-managed sender needs on the trading chain. */
-class JsonRpcTxRpc {
+/** A mined transaction with the time of its block (the pusher dates its push by it). */
+export interface TradingReceipt extends MinedReceipt {
+  blockTimestamp: number;
+}
+
+/** The raw transaction I/O the service kit's nonce-managed sender needs on the trading chain. */
+class JsonRpcTxRpc implements TxRpc<TradingReceipt> {
   constructor(
     private readonly provider: JsonRpcProvider,
     readonly chainId: number,
@@ -31,7 +37,7 @@ class JsonRpcTxRpc {
     return this.provider.getTransactionCount(address, tag);
   }
 
-  async fees(): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
+  async fees(): Promise<Fees> {
     const data = await this.provider.getFeeData();
     const maxFeePerGas = data.maxFeePerGas ?? data.gasPrice ?? 1_000_000_000n;
     const maxPriorityFeePerGas = data.maxPriorityFeePerGas ?? 1_000_000_000n;
@@ -42,16 +48,16 @@ class JsonRpcTxRpc {
     await this.provider.send('eth_sendRawTransaction', [raw]);
   }
 
-  async receipt(hash: string): Promise<{ status: number; blockNumber: number } | null> {
+  async receipt(hash: string): Promise<TradingReceipt | null> {
     const receipt = await this.provider.getTransactionReceipt(hash);
-    return receipt ? { status: receipt.status ?? 0, blockNumber: receipt.blockNumber } : null;
+    return receipt ? { status: receipt.status ?? 0, blockNumber: receipt.blockNumber, blockTimestamp: await this.blockTimestamp(receipt.blockNumber) } : null;
   }
 
   async known(hash: string): Promise<boolean> {
     return (await this.provider.send('eth_getTransactionByHash', [hash])) !== null;
   }
 
-  async blockTimestamp(blockNumber: number): Promise<number> {
+  private async blockTimestamp(blockNumber: number): Promise<number> {
     const block = await this.provider.getBlock(blockNumber);
     if (!block) throw new Error(`block ${blockNumber} not found`);
     return block.timestamp;

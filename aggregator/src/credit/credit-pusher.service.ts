@@ -1,18 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Registry } from 'prom-client';
-import { METRICS_REGISTRY } from '@tributary/service-kit';
+import { Clock, METRICS_REGISTRY, SerialQueue, backoffMs, messageOf } from '@tributary/service-kit';
 import { toFixed18 } from '@tributary/risk';
-import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { RiskReader, type AccountRisk } from '../risk/risk-reader';
-import { PUSH_BACKOFF_MS, STALE_EPOCH_RETRIES, backoffMs } from './backoff';
 import { CreditLedgerReader } from './credit-ledger.reader';
 import { CreditMetrics } from './credit-metrics';
 import { planCreditBatch, type DeferredChange, type PlanAccount, type PlannedEntry } from './credit-plan';
 import { CreditView } from './credit-view';
 import { LeaderElection } from './leader-election';
-import { messageOf } from './tx-sender';
 import { TradingChain, type CreditChainState } from './trading-chain';
 
 export type PushOutcome =
@@ -33,6 +30,11 @@ export interface CreditStatus {
 }
 
 class StaleEpochError extends Error {}
+
+/** Retry delays (ms) of a failed push (RPC error, revert other than StaleEpoch, dropped nonce) by consecutive failures (1-based; the last entry repeats). */
+export const PUSH_BACKOFF_MS: readonly number[] = [500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
+/** StaleEpoch (another pusher landed an epoch first) is retried at once with the re-read epoch, this many times. */
+export const STALE_EPOCH_RETRIES = 3;
 
 /** Floor of the limit in 1e18 USD; a non-finite limit (bad input upstream) pushes nothing above zero. */
 function targetLimit(risk: AccountRisk): bigint {
@@ -57,9 +59,8 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
   /** Accounts left over by the last plan (batch full, allowance short, frozen): planned again next time. */
   private readonly carried = new Map<string, DeferredChange>();
   private readonly metrics: CreditMetrics;
-  private queue: Promise<unknown> = Promise.resolve();
   /** Cycles running or waiting (a tick adds none while one waits: ticks during a slow push do not pile up). */
-  private queued = 0;
+  private readonly queue = new SerialQueue();
   private lastFullScan = Number.NEGATIVE_INFINITY;
   private failures = 0;
   private nextAttemptAt = 0;
@@ -112,21 +113,18 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
     this.unsubscribe?.();
     if (this.debounce) clearTimeout(this.debounce);
     this.chain.stopSenders(); // a push waiting for a stuck transaction gives up instead of holding shutdown
-    await this.queue;
+    await this.queue.idle();
   }
 
   /** Scheduled/event-driven entry: respects the retry backoff. */
   tick(): void {
-    if (this.stopped || this.queued >= 2 || this.clock.now().getTime() < this.nextAttemptAt) return;
+    if (this.stopped || this.queue.size >= 2 || this.clock.now() < this.nextAttemptAt) return;
     void this.pushNow();
   }
 
   /** Plans and sends one batch now (after any running one); StaleEpoch is retried with the re-read epoch. */
   pushNow(): Promise<PushOutcome> {
-    this.queued += 1;
-    const run = this.queue.then(() => this.cycleWithRetry()).finally(() => (this.queued -= 1));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.cycleWithRetry());
   }
 
   /** Accounts in `changed` are planned at the next push; with a schedule, that push comes after the debounce. */
@@ -154,7 +152,7 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
         }
         const message = messageOf(error);
         this.failures += 1;
-        this.nextAttemptAt = this.clock.now().getTime() + backoffMs(this.failures, PUSH_BACKOFF_MS);
+        this.nextAttemptAt = this.clock.now() + backoffMs(this.failures, PUSH_BACKOFF_MS);
         this.last.error = message;
         this.metrics.pushes.inc({ result: 'failed' });
         this.logger.error(`credit push failed (${this.failures} in a row, next try in ${backoffMs(this.failures, PUSH_BACKOFF_MS)} ms): ${message}`);
@@ -167,7 +165,7 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
     if (!this.chain.enabled || this.stopped) return { kind: 'disabled' };
     if (!this.leader.isLeader) return { kind: 'not-leader' };
     const state = await this.chain.state();
-    this.chainClock = { chainNow: state.now, wallMs: this.clock.now().getTime() };
+    this.chainClock = { chainNow: state.now, wallMs: this.clock.now() };
     if (this.view.knownEpoch === null || state.lastEpoch !== this.view.knownEpoch) await this.sync(state.lastEpoch);
 
     const taken = this.takeCandidates(state);
@@ -196,7 +194,7 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
 
   /** Every account on a rescan; otherwise the changed, carried-over and refresh-due ones. */
   private takeCandidates(state: CreditChainState): string[] {
-    const nowMs = this.clock.now().getTime();
+    const nowMs = this.clock.now();
     const out = new Set<string>([...this.dirty, ...this.carried.keys(), ...this.view.due(state.staleAfter, state.now)]);
     if (nowMs - this.lastFullScan >= this.config.CREDIT_RESCAN_MS) {
       this.lastFullScan = nowMs;
@@ -244,7 +242,7 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
       return { kind: 'not-leader' };
     }
     const epoch = state.lastEpoch + 1n;
-    const sent = await this.chain.pusher!.send(this.chain.pushRequest(epoch, plan.entries));
+    const sent = await this.chain.pusher!.sendAndWait(this.chain.pushRequest(epoch, plan.entries), this.chain.journal);
     if (sent.reverted) {
       const lastEpoch = await this.chain.lastEpoch();
       if (lastEpoch >= epoch) {
@@ -282,7 +280,7 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
 
   private *staleness(): Iterable<[string, number]> {
     if (!this.leader.isLeader || !this.chainClock) return;
-    const now = this.chainClock.chainNow + (this.clock.now().getTime() - this.chainClock.wallMs) / 1000;
+    const now = this.chainClock.chainNow + (this.clock.now() - this.chainClock.wallMs) / 1000;
     for (const [account, row] of this.view.entries()) {
       if (row.pushedAt > 0 && (row.limit > 0n || row.liquidatable)) yield [account, Math.max(0, now - row.pushedAt)];
     }

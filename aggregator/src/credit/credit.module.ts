@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
+import { Clock } from '@tributary/service-kit';
 import { RiskModule } from '../risk/risk.module';
 import { CreditLedgerReader } from './credit-ledger.reader';
 import { CreditPusherService } from './credit-pusher.service';

@@ -2,11 +2,11 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { Interface, Wallet } from 'ethers';
 import { CreditManager__factory, PerpMarket__factory, packCreditEntry } from '@tributary/contracts';
 import { ChainRegistry } from '../chain/chain-registry';
-import { CreditContracts, type CreditChainState, type OnChainAccount } from '../chain/credit-contracts';
+import { CreditContracts, type CreditChainState, type OnChainAccount, type TradingReceipt } from '../chain/credit-contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { TxSender, messageOf, type TxRequest } from './tx-sender';
+import { TxSender, VOLATILE_JOURNAL, messageOf, type TxJournal, type TxRequest } from '@tributary/service-kit';
 
-export type { CreditChainState, OnChainAccount };
+export type { CreditChainState, OnChainAccount, TradingReceipt };
 
 export interface PushEntry {
   account: string;
@@ -31,8 +31,14 @@ export class TradingChain implements OnApplicationShutdown {
   readonly disabledReason: string | null;
   readonly creditManager: string | null = null;
   readonly perpMarket: string | null = null;
-  readonly pusher: TxSender | null = null;
-  readonly liquidator: TxSender | null = null;
+  readonly pusher: TxSender<TradingReceipt> | null = null;
+  readonly liquidator: TxSender<TradingReceipt> | null = null;
+  /**
+   * Where the signers record their transactions before broadcast: nowhere. After a restart the chain says what
+   * landed (a push of an epoch already taken reverts StaleEpoch and is retried; liquidate() is simulated again),
+   * so a pending transaction the process forgot costs at most one reverted transaction.
+   */
+  readonly journal: TxJournal = VOLATILE_JOURNAL;
   private readonly contracts: CreditContracts | null = null;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, registry: ChainRegistry) {
@@ -52,7 +58,7 @@ export class TradingChain implements OnApplicationShutdown {
     this.perpMarket = this.contracts.perpMarket;
     if (!key) return;
     const rpc = this.contracts.txRpc;
-    const settings = { timeoutMs: config.CREDIT_TX_TIMEOUT_MS, bumpPercent: config.CREDIT_FEE_BUMP_PERCENT, pollMs: config.CREDIT_TX_POLL_MS, maxReplacements: 10 };
+    const settings = { replaceAfterMs: config.CREDIT_TX_TIMEOUT_MS, bumpPercent: config.CREDIT_FEE_BUMP_PERCENT, pollMs: config.CREDIT_TX_POLL_MS, maxReplacements: 10 };
     this.pusher = new TxSender(rpc, key, settings);
     const liquidatorKey = config.AGGREGATOR_LIQUIDATOR_PRIVATE_KEY;
     this.liquidator = liquidatorKey && new Wallet(liquidatorKey).address !== this.pusher.address ? new TxSender(rpc, liquidatorKey, settings) : this.pusher;

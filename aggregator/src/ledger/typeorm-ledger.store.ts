@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, In, type DataSource, type EntityManager } from 'typeorm';
 import { hexlify } from 'ethers';
+import { SerialQueue } from '@tributary/service-kit';
 import { bulkUpsert, rawQuery, tableName, type SqlValue } from '../database/bulk-upsert';
 import { ChainCursorEntity } from '../database/chain-cursor.entity';
 import type { ContractRole } from '../events/ledger-events';
@@ -35,20 +36,13 @@ const LEDGER_TABLES = [AccountEntity, CollateralEntity, PositionEntity, CreditEn
 /** TypeORM implementation of the ledger store (sql.js or PostgreSQL, same SQL). */
 @Injectable()
 export class TypeormLedgerStore implements LedgerStore {
-  /** Tail of the queue of this process's write transactions (sql.js has one connection: no nesting). */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** This process's write transactions, one at a time (sql.js has one connection: no nesting; other processes: the PostgreSQL advisory lock). */
+  private readonly writes = new SerialQueue();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   transaction<T>(work: (writer: LedgerWriter) => Promise<T>): Promise<T> {
-    return this.serialized(() => this.dataSource.transaction((manager) => work(new TypeormLedgerWriter(manager))));
-  }
-
-  /** Runs write transactions of this process one at a time (other processes: the PostgreSQL advisory lock). */
-  private serialized<T>(run: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(run, run);
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.writes.run(() => this.dataSource.transaction((manager) => work(new TypeormLedgerWriter(manager))));
   }
 
   async cursor(eid: number): Promise<number | null> {
@@ -63,7 +57,7 @@ export class TypeormLedgerStore implements LedgerStore {
 
   /** Drops every ledger row and re-derives all of them from the event log (page by page, one transaction). */
   rebuildFromEventLog(pageSize = 5000): Promise<number> {
-    return this.serialized(() => this.dataSource.transaction(async (manager) => {
+    return this.writes.run(() => this.dataSource.transaction(async (manager) => {
       for (const table of LEDGER_TABLES) await manager.createQueryBuilder().delete().from(table).execute();
       const writer = new TypeormLedgerWriter(manager);
       let afterId = 0;

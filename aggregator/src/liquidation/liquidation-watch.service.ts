@@ -2,12 +2,9 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { getAddress } from 'ethers';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { METRICS_REGISTRY } from '@tributary/service-kit';
-import { Clock } from '../common/clock';
+import { Clock, METRICS_REGISTRY, backoffMs, messageOf } from '@tributary/service-kit';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { LIQUIDATION_BACKOFF_MS, backoffMs } from '../credit/backoff';
 import { LeaderElection } from '../credit/leader-election';
-import { messageOf } from '../credit/tx-sender';
 import { TradingChain } from '../credit/trading-chain';
 import { RiskReader, type AccountRisk } from '../risk/risk-reader';
 import { attemptDue, onMarkRead, type LiquidationRecord } from './liquidation-state';
@@ -23,6 +20,12 @@ export interface LiquidationItem {
   txHash: string | null;
   error: string | null;
 }
+
+/**
+ * Retry delays (ms) of a liquidate() that failed for an account (simulation revert, RPC error, mined revert) by
+ * consecutive failures (1-based; the last entry repeats): long enough never to spam the market with a call that keeps failing.
+ */
+export const LIQUIDATION_BACKOFF_MS: readonly number[] = [2_000, 5_000, 15_000, 60_000, 300_000];
 
 const byHealth = (a: AccountRisk, b: AccountRisk) => (a.result.health ?? Infinity) - (b.result.health ?? Infinity) || (a.account < b.account ? -1 : 1);
 
@@ -95,19 +98,19 @@ export class LiquidationWatchService implements OnApplicationBootstrap, OnModule
     if (!this.chain.perpMarket || !this.chain.liquidator || !this.leader.isLeader) return;
     for (const a of liquidatable) {
       const record = this.records.get(a.account)!;
-      if (this.stopped || !attemptDue(record, this.clock.now().getTime())) continue;
+      if (this.stopped || !attemptDue(record, this.clock.now())) continue;
       if (!(await this.chain.openPositions(a.account)).length) continue;
       await this.attempt(a, record);
     }
   }
 
   private async attempt(a: AccountRisk, record: LiquidationRecord): Promise<void> {
-    const now = this.clock.now().getTime();
+    const now = this.clock.now();
     record.lastAttempt = now;
     record.attempts += 1;
     try {
       const request = await this.chain.liquidateRequest(a.account);
-      const sent = await this.chain.liquidator!.send(request);
+      const sent = await this.chain.liquidator!.sendAndWait(request, this.chain.journal);
       record.txHash = sent.hash;
       if (sent.reverted) throw new Error(`liquidate(${a.account}) reverted in tx ${sent.hash}`);
       record.done = true;

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
+import { Clock } from '@tributary/service-kit';
 import { OracleService } from './oracle.service';
 import { PriceSampleRepository } from './price-sample.repository';
 

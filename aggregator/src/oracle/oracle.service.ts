@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { METRICS_REGISTRY } from '@tributary/service-kit';
+import { Clock, METRICS_REGISTRY, SerialQueue } from '@tributary/service-kit';
 import type { ManifestAsset } from '@tributary/protocol';
 import { ChainRegistry } from '../chain/chain-registry';
 import { TradingRpcRepository } from '../chain/trading-rpc.repository';
-import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { registerOracleMetrics } from './oracle-metrics';
 import { PriceGuard, type FeedReading, type PriceStatus } from './price-guard';
@@ -38,7 +37,7 @@ export class OracleService implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger(OracleService.name);
   private readonly feeds = new Map<number, Feed>();
   private readonly listeners = new Set<(changed: OraclePrice[]) => void>();
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   /** Bumped whenever a sample is persisted (the risk engine re-reads its EWMA inputs then). */
@@ -78,7 +77,7 @@ export class OracleService implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.queue;
+    await this.queue.idle();
   }
 
   prices(): OraclePrice[] {
@@ -97,9 +96,7 @@ export class OracleService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Reads every feed once (after any poll in progress); resolves with the assets whose status or price changed. */
   poll(): Promise<OraclePrice[]> {
-    const run = this.queue.then(() => this.pollOnce());
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.queue.run(() => this.pollOnce());
   }
 
   private async pollOnce(): Promise<OraclePrice[]> {
@@ -144,7 +141,7 @@ export class OracleService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private nowSeconds(): number {
-    return Math.floor(this.clock.now().getTime() / 1000);
+    return Math.floor(this.clock.now() / 1000);
   }
 
   private schedule(delayMs: number): void {

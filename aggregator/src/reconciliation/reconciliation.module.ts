@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
+import { Clock } from '@tributary/service-kit';
 import { LedgerModule } from '../ledger/ledger.module';
 import { ReconciliationService } from './reconciliation.service';
 

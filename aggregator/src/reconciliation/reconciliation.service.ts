@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { METRICS_REGISTRY } from '@tributary/service-kit';
+import { Clock, METRICS_REGISTRY } from '@tributary/service-kit';
 import { ChainClients } from '../chain/chain-client';
 import { ChainRegistry } from '../chain/chain-registry';
-import { Clock } from '../common/clock';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
 import { compareRow, inFlightOf, type BalanceDifference, type InFlightAttestation, type ReconciliationReport } from './reconciliation';
@@ -74,7 +73,7 @@ export class ReconciliationService implements OnApplicationBootstrap {
     const trading = this.registry.tradingChain;
     const hubAddress = trading?.contracts.find((c) => c.role === 'hub')?.address;
     const hubBlock = trading ? cursors.get(trading.eid) : undefined;
-    const report: ReconciliationReport = { ranAt: this.clock.now().toISOString(), checked: 0, differences: [], inFlight: [], chains: [] };
+    const report: ReconciliationReport = { ranAt: new Date(this.clock.now()).toISOString(), checked: 0, differences: [], inFlight: [], chains: [] };
 
     for (const chain of this.registry.chains) {
       const vault = chain.contracts.find((c) => c.role === 'vault')?.address;

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { decayedChainWeight, type RiskBook } from '@tributary/risk';
 import { ChainRegistry, type RegisteredChain } from '../chain/chain-registry';
 import { TradingRpcRepository } from '../chain/trading-rpc.repository';
-import { Clock } from '../common/clock';
+import { Clock } from '@tributary/service-kit';
 import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
 
 export interface ChainWeightState {
@@ -83,6 +83,6 @@ export class ChainWeights {
   }
 
   private nowSeconds(): number {
-    return Math.floor(this.clock.now().getTime() / 1000);
+    return Math.floor(this.clock.now() / 1000);
   }
 }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
+import { Clock } from '@tributary/service-kit';
 import { LedgerModule } from '../ledger/ledger.module';
 import { OracleModule } from '../oracle/oracle.module';
 import { RiskBookSync } from './book-sync';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { Clock } from '../common/clock';
+import { Clock, SerialQueue } from '@tributary/service-kit';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { LedgerChanges } from '../ledger/ledger-changes';
 import { OracleService, type OraclePrice } from '../oracle/oracle.service';
@@ -22,7 +22,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
   private readonly logger = new Logger(RiskService.name);
   private readonly risks = new Map<string, AccountRisk>();
   private readonly listeners = new Set<(changed: AccountRisk[]) => void>();
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private syncQueued = false;
   private timer: NodeJS.Timeout | null = null;
   private subscriptions: (Subscription | (() => void))[] = [];
@@ -66,7 +66,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
       if (typeof s === 'function') s();
       else s.unsubscribe();
     }
-    await this.queue;
+    await this.queue.idle();
   }
 
   get(account: string): AccountRisk | undefined {
@@ -84,7 +84,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
 
   refresh(): Promise<void> {
     if (!this.enabled) return Promise.resolve();
-    return this.enqueue(() => this.sync());
+    return this.queue.run(() => this.sync());
   }
 
   private onLedgerChange(accounts: ReadonlySet<string>): void {
@@ -97,7 +97,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
   private onPrices(changed: readonly OraclePrice[]): void {
     const touched = this.applyPrices(changed);
     if (touched.size) this.publish(touched);
-    if (this.snapshots.pending) void this.enqueue(() => this.snapshots.flush());
+    if (this.snapshots.pending) void this.queue.run(() => this.snapshots.flush());
   }
 
   /** Prices into the book; touched: accounts whose risk moved or who hold an asset whose guard status changed. */
@@ -112,13 +112,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
   private scheduleSync(): void {
     if (this.syncQueued || this.stopped) return;
     this.syncQueued = true;
-    void this.enqueue(() => this.sync()).catch((error: Error) => this.logger.error(`risk sync failed: ${error.message}`));
-  }
-
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work);
-    this.queue = run.catch(() => undefined);
-    return run;
+    void this.queue.run(() => this.sync()).catch((error: Error) => this.logger.error(`risk sync failed: ${error.message}`));
   }
 
   /** Everything announced so far: ledger accounts, attestation times, chain weights, EWMA terms, prices, snapshots. */
@@ -138,7 +132,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
   /** Rebuilds the AccountRisk of these accounts and tells listeners about the ones that changed. */
   private publish(accounts: Iterable<string>): void {
     const changed: AccountRisk[] = [];
-    const computedAt = this.clock.now().getTime();
+    const computedAt = this.clock.now();
     for (const account of accounts) {
       const result = this.book.result(account);
       const inputs = this.book.inputsOf(account);

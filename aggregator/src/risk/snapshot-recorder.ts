@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Clock } from '../common/clock';
+import { Clock } from '@tributary/service-kit';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { RiskHistoryRepository, type RiskSnapshot } from './risk-history.repository';
 import type { AccountRisk } from './risk-reader';
@@ -38,7 +38,7 @@ export class RiskSnapshotRecorder {
 
   /** Throttled changes whose interval has passed are taken with the account's current risk. */
   takeDue(current: (account: string) => AccountRisk | undefined): void {
-    const now = this.clock.now().getTime();
+    const now = this.clock.now();
     for (const [account, last] of this.last) {
       if (!last.dirty || now - last.at < this.config.RISK_SNAPSHOT_INTERVAL_MS) continue;
       const risk = current(account);

@@ -2,7 +2,7 @@ import { parseEther } from 'ethers';
 import request from 'supertest';
 import { packCreditEntry } from '@tributary/contracts';
 import type { PushOutcome } from '../../src/credit/credit-pusher.service';
-import type { TxEvent } from '../../src/credit/tx-sender';
+import type { TxEvent } from '@tributary/service-kit';
 import { startCreditApp, type CreditApp } from '../support/credit-app';
 import { startCreditChain, type CreditChain } from '../support/credit-chain';
 import { FakeRiskReader } from '../support/credit-fake-risk';

@@ -1,6 +1,6 @@
 import { getAddress, parseEther, parseUnits, type HDNodeWallet } from 'ethers';
 import request from 'supertest';
-import { Clock } from '../../src/common/clock';
+import { Clock } from '@tributary/service-kit';
 import { startCreditApp, type CreditApp } from '../support/credit-app';
 import { startCreditChain, type CreditChain } from '../support/credit-chain';
 import { FakeRiskReader } from '../support/credit-fake-risk';
@@ -17,7 +17,7 @@ describe('liquidation watch', () => {
     chain = await startCreditChain(18924);
     app = await startCreditApp(risk, { MANIFEST_PATH: chain.manifestPath, AGGREGATOR_PUSHER_PRIVATE_KEY: chain.pusher.privateKey });
     clock = app.clock;
-    clock.now = () => new Date(Date.now() + offsetMs);
+    clock.now = () => Date.now() + offsetMs;
   });
   afterAll(async () => {
     await app?.close();

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY, configureService } from '@tributary/service-kit';
 import { AppModule } from '../../src/app.module';
-import { Clock } from '../../src/common/clock';
+import { Clock } from '@tributary/service-kit';
 import { loadAppConfig } from '../../src/config/app-config';
 import { CreditPusherService } from '../../src/credit/credit-pusher.service';
 import { CreditModule } from '../../src/credit/credit.module';

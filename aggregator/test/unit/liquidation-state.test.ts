@@ -1,5 +1,7 @@
+import { backoffMs } from '@tributary/service-kit';
 import { attemptDue, newRecord, onMarkRead } from '../../src/liquidation/liquidation-state';
-import { backoffMs, LIQUIDATION_BACKOFF_MS, PUSH_BACKOFF_MS } from '../../src/credit/backoff';
+import { PUSH_BACKOFF_MS } from '../../src/credit/credit-pusher.service';
+import { LIQUIDATION_BACKOFF_MS } from '../../src/liquidation/liquidation-watch.service';
 
 describe('liquidation records', () => {
   it('attempts only while marked, not done and past the backoff', () => {

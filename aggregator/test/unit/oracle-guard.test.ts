@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import type { Manifest } from '@tributary/protocol';
+import { Clock } from '@tributary/service-kit';
 import { ChainRegistry } from '../../src/chain/chain-registry';
 import type { TradingRpcRepository } from '../../src/chain/trading-rpc.repository';
-import { Clock } from '../../src/common/clock';
 import { loadAppConfig } from '../../src/config/app-config';
 import { OracleService } from '../../src/oracle/oracle.service';
 import { PriceGuard, type FeedReading } from '../../src/oracle/price-guard';
@@ -76,8 +76,8 @@ describe('PriceGuard', () => {
 
 class FakeClock extends Clock {
   seconds = 1_000_000;
-  override now(): Date {
-    return new Date(this.seconds * 1000);
+  override now(): number {
+    return this.seconds * 1000;
   }
 }
 

@@ -2,9 +2,9 @@ import { Logger } from '@nestjs/common';
 import { parseEther } from 'ethers';
 import type { Manifest } from '@tributary/protocol';
 import { evaluateRisk, ewmaCorrelation, ewmaVolatility, type RiskResult } from '@tributary/risk';
+import { Clock } from '@tributary/service-kit';
 import { ChainRegistry } from '../../src/chain/chain-registry';
 import type { TradingRpcRepository } from '../../src/chain/trading-rpc.repository';
-import { Clock } from '../../src/common/clock';
 import { loadAppConfig } from '../../src/config/app-config';
 import { LedgerChanges } from '../../src/ledger/ledger-changes';
 import type { LedgerQueryRepository } from '../../src/ledger/ledger-query.repository';
@@ -41,8 +41,8 @@ const manifest = {
 
 class FakeClock extends Clock {
   seconds = T0;
-  override now(): Date {
-    return new Date(this.seconds * 1000);
+  override now(): number {
+    return this.seconds * 1000;
   }
 }
 

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Clock } from '@tributary/service-kit';
 import { ChainRegistry } from '../chain/chain-registry';
-import { Clock } from '../core/clock';
 import { assertTransition } from '../core/packet-state';
 import type { PacketEntity } from '../database/packet.entity';
 import { PacketRepository } from '../store/packet.repository';

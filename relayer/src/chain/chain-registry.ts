@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Clock, TxSender } from '@tributary/service-kit';
 import type { ChainConfig, Pathway, RelayerConfig } from '../config/relayer-config.schema';
 import type { SignerKeys } from '../config/relayer-config.load';
-import { Clock } from '../core/clock';
 import { RelayerMetrics } from '../metrics/relayer-metrics';
-import { TxSubmitter } from '../tx/tx-submitter';
+import { ChainTxRpc, FEE_CACHE_MS } from '../tx/chain-tx-rpc';
 import { JsonRpcChainRpc, type ChainRpc, type RpcErrorListener } from './chain-rpc';
 
 export const RELAYER_SETUP = Symbol('RELAYER_SETUP');
@@ -28,7 +28,7 @@ export interface ChainContext {
   config: ChainConfig;
   rpc: ChainRpc;
   /** Present on destination chains: the signer that verifies, commits and executes there. */
-  submitter?: TxSubmitter;
+  submitter?: TxSender;
 }
 
 /** One RPC wrapper per chain and one signer per destination chain. */
@@ -44,7 +44,7 @@ export class ChainRegistry implements OnApplicationShutdown {
     for (const chain of setup.config.chains) {
       const rpc = factory(chain, onError);
       const submitter = destinations.has(chain.eid)
-        ? new TxSubmitter(rpc, chain.chainId, setup.keys.keyFor(chain.eid), chain.gas, () => clock.now())
+        ? new TxSender(new ChainTxRpc(rpc, chain.chainId, chain.gas), setup.keys.keyFor(chain.eid), { bumpPercent: chain.gas.bumpPercent, feeCacheMs: FEE_CACHE_MS }, clock)
         : undefined;
       this.chains.set(chain.eid, { config: chain, rpc, submitter });
     }
@@ -61,7 +61,7 @@ export class ChainRegistry implements OnApplicationShutdown {
     return this.chains.get(eid)?.config.name ?? String(eid);
   }
 
-  submitter(eid: number): TxSubmitter {
+  submitter(eid: number): TxSender {
     const submitter = this.get(eid).submitter;
     if (!submitter) throw new Error(`eid ${eid} is no destination of any pathway`);
     return submitter;

@@ -1,4 +1,17 @@
-import { REVERT_BACKOFF_MS, TRANSIENT_BACKOFF_MS, retryDelayMs } from './backoff';
+import { backoffMs } from '@tributary/service-kit';
+
+/**
+ * Retry delays in ms, indexed by how many times the current step has failed in a row (1-based; the
+ * last entry repeats).
+ *
+ * - REVERT_BACKOFF_MS: the step's transaction or its simulation reverted on chain (a lower nonce still
+ *   missing, an OApp that rejects the message). Grows to minutes; a reverting lzReceive is parked after
+ *   `pipeline.maxExecuteAttempts` failures.
+ * - TRANSIENT_BACKOFF_MS: the RPC failed or timed out, a nonce clashed. Short and capped at 5 s: the
+ *   step itself is fine and retrying soon is what completes delivery through a flaky node.
+ */
+export const REVERT_BACKOFF_MS: readonly number[] = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000];
+export const TRANSIENT_BACKOFF_MS: readonly number[] = [250, 500, 1_000, 2_000, 5_000];
 
 /** Where a packet is in delivery. Terminal: delivered, parked (operator), reorged (not on the canonical chain). */
 export const PACKET_STATUSES = ['awaiting_confirmations', 'verifying', 'committing', 'executing', 'delivered', 'parked', 'reorged'] as const;
@@ -78,5 +91,5 @@ export function failureOutcome(
 ): FailureOutcome {
   const failed = attempts + 1;
   if (kind === 'revert' && action === 'execute' && failed >= maxExecuteAttempts) return { status: 'parked', attempts: failed, nextAttemptAt: now };
-  return { status, attempts: failed, nextAttemptAt: now + retryDelayMs(failed, kind === 'revert' ? REVERT_BACKOFF_MS : TRANSIENT_BACKOFF_MS) };
+  return { status, attempts: failed, nextAttemptAt: now + backoffMs(failed, kind === 'revert' ? REVERT_BACKOFF_MS : TRANSIENT_BACKOFF_MS) };
 }

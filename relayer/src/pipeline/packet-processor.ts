@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock, decodeSignedTx, isNonceError, messageOf, type SignedTx, type TxJournal, type TxRequest, type TxSender } from '@tributary/service-kit';
 import { Transaction } from 'ethers';
 import { ENDPOINT_ABI, RECEIVE_ULN_ABI } from '../chain/abis';
 import { ChainRegistry, RELAYER_SETUP, type ChainContext, type RelayerSetup } from '../chain/chain-registry';
-import { Clock } from '../core/clock';
 import { nextStep, type DeliveryAction } from '../core/packet-state';
 import type { PacketEntity } from '../database/packet.entity';
 import { RelayerMetrics } from '../metrics/relayer-metrics';
 import { PacketRepository, type PacketPatch } from '../store/packet.repository';
-import { isNonceError, messageOf, type SignedTx, type TxRequest, type TxSubmitter } from '../tx/tx-submitter';
 import { DeliveryReader } from './delivery-reader';
 import { checkSourceFinality } from './source-finality';
 import { ClaimLostError, StepError, isRevert } from './step-error';
@@ -87,7 +86,7 @@ export class PacketProcessor {
    * simulated: it cannot run before the commit) when every lower nonce of the pathway is already committed.
    * Each one is stored with the earlier raw transactions of the chain, so a lost one is rebroadcast.
    */
-  private async sendChained(packet: PacketEntity, dst: ChainContext, submitter: TxSubmitter, action: DeliveryAction, first: SignedTx): Promise<void> {
+  private async sendChained(packet: PacketEntity, dst: ChainContext, submitter: TxSender, action: DeliveryAction, first: SignedTx): Promise<void> {
     const chain = [first.raw];
     let last = action;
     if (last === 'verify' && (await this.chainable(() => this.reader.soleDvn(dst, packet, submitter.address)))) {
@@ -109,9 +108,9 @@ export class PacketProcessor {
     }
   }
 
-  private async send(packet: PacketEntity, dst: ChainContext, submitter: TxSubmitter, action: DeliveryAction, request: TxRequest, chain: string[]): Promise<SignedTx> {
+  private async send(packet: PacketEntity, dst: ChainContext, submitter: TxSender, action: DeliveryAction, request: TxRequest, chain: string[]): Promise<SignedTx> {
     const pendingChainRaw = chain.length > 0 ? JSON.stringify(chain) : null;
-    const tx = await submitter.send(request, (signed) => this.saveDurably(packet, { status: STATUS_OF[action], ...this.pendingPatch(action, signed), pendingChainRaw }));
+    const tx = await submitter.send(request, this.journal(packet, (signed) => ({ status: STATUS_OF[action], ...this.pendingPatch(action, signed), pendingChainRaw })));
     this.metrics.transactions.inc({ chain: dst.config.name, action, result: 'sent' });
     return tx;
   }
@@ -151,14 +150,14 @@ export class PacketProcessor {
     // Looked for when the last one is lost too, or pending for a tenth of the stuck timeout (a few blocks).
     if (packet.pendingChainRaw && (!known || now - (packet.pendingTxSentAt ?? now) > dst.config.gas.stuckTimeoutMs / 10)) await this.restoreChain(packet, dst, submitter, minedNonce);
     if (!known) {
-      await submitter.broadcast(packet.pendingTxRaw!);
+      await submitter.rebroadcast(packet.pendingTxRaw!);
       await this.save(packet, { nextAttemptAt: pollAt, updatedAt: now });
       return false;
     }
     if (now - (packet.pendingTxSentAt ?? now) > dst.config.gas.stuckTimeoutMs) {
       const request = await this.buildRequest(action, packet, dst, submitter, false);
-      const stuck = { nonce: packet.pendingTxNonce!, maxFeePerGas: Transaction.from(packet.pendingTxRaw!).maxFeePerGas ?? 0n };
-      const replacement = await submitter.replace(request, stuck, (tx) => this.saveDurably(packet, this.pendingPatch(action, tx)));
+      const stuck = decodeSignedTx(packet.pendingTxRaw!);
+      const replacement = await submitter.replace(request, stuck, this.journal(packet, (tx) => this.pendingPatch(action, tx)));
       this.metrics.transactions.inc({ chain: dst.config.name, action, result: 'replaced' });
       this.logger.warn({ msg: 'stuck transaction replaced', chain: dst.config.name, action, nonce: stuck.nonce, hash: replacement.hash });
     }
@@ -167,12 +166,12 @@ export class PacketProcessor {
   }
 
   /** Rebroadcasts, in nonce order, the earlier transactions of the pending chain neither mined nor known to the node. */
-  private async restoreChain(packet: PacketEntity, dst: ChainContext, submitter: TxSubmitter, minedNonce: number): Promise<void> {
+  private async restoreChain(packet: PacketEntity, dst: ChainContext, submitter: TxSender, minedNonce: number): Promise<void> {
     const earlier = (JSON.parse(packet.pendingChainRaw ?? '[]') as string[]).map((raw) => ({ raw, tx: Transaction.from(raw) }));
     for (const { raw, tx } of earlier) {
       if (tx.nonce < minedNonce || (await dst.rpc.transaction(tx.hash!))) continue;
       try {
-        await submitter.broadcast(raw);
+        await submitter.rebroadcast(raw);
       } catch (error) {
         // Mined or replaced meanwhile: the nonce is used, nothing to restore.
         if (!isNonceError(error)) throw error;
@@ -200,7 +199,7 @@ export class PacketProcessor {
     return false;
   }
 
-  private async buildRequest(action: DeliveryAction, packet: PacketEntity, dst: ChainContext, submitter: TxSubmitter, simulate = true): Promise<TxRequest> {
+  private async buildRequest(action: DeliveryAction, packet: PacketEntity, dst: ChainContext, submitter: TxSender, simulate = true): Promise<TxRequest> {
     const gas = dst.config.gas;
     if (action === 'verify') {
       const config = await this.reader.ulnConfig(dst, packet);
@@ -236,10 +235,14 @@ export class PacketProcessor {
     return { src_chain: this.chains.nameOf(packet.srcEid), dst_chain: this.chains.nameOf(packet.dstEid) };
   }
 
-  /** Write-ahead: the signed transaction is on disk before it is broadcast. */
-  private async saveDurably(packet: PacketEntity, patch: PacketPatch): Promise<void> {
-    await this.save(packet, patch);
-    this.packets.flush();
+  /** Write-ahead into the packet's row: the signed transaction is on disk (while the claim holds) before it is broadcast. */
+  private journal(packet: PacketEntity, patchOf: (tx: SignedTx) => PacketPatch): TxJournal {
+    return {
+      record: async (tx) => {
+        await this.save(packet, patchOf(tx));
+        this.packets.flush();
+      },
+    };
   }
 
   /** Applies `patch` to the row (while the claim holds) and to the in-memory entity. */

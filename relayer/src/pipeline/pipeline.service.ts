@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@tributary/service-kit';
 import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from '../chain/chain-registry';
-import { Clock } from '../core/clock';
 import { failureOutcome } from '../core/packet-state';
 import type { PacketEntity } from '../database/packet.entity';
 import { RelayerMetrics } from '../metrics/relayer-metrics';

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { messageOf, sleep } from '@tributary/service-kit';
 import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from '../chain/chain-registry';
-import { sleep } from '../core/clock';
-import { messageOf } from '../tx/tx-submitter';
 import { ChainWatcher } from '../watcher/chain-watcher';
 import { PacketRepository } from '../store/packet.repository';
 import { PipelineService } from './pipeline.service';

@@ -1,5 +1,5 @@
+import { messageOf } from '@tributary/service-kit';
 import type { DeliveryAction, PipelineStage } from '../core/packet-state';
-import { messageOf } from '../tx/tx-submitter';
 
 /** Why a pipeline step failed: transient (RPC, transport, nonce) or an on-chain revert. */
 export type FailureKind = 'transient' | 'revert';

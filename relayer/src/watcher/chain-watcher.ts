@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@tributary/service-kit';
 import { DVN_JOB_TOPIC, EXECUTOR_JOB_TOPIC, PACKET_SENT_TOPIC } from '../chain/abis';
 import { ChainRegistry, type ChainContext } from '../chain/chain-registry';
-import { Clock } from '../core/clock';
 import type { PacketEntity } from '../database/packet.entity';
 import { RelayerMetrics } from '../metrics/relayer-metrics';
 import { CursorRepository } from '../store/cursor.repository';

@@ -1,13 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configureService } from '@tributary/service-kit';
+import { Clock, configureService } from '@tributary/service-kit';
 import { AppModule } from '../../src/app.module';
 import type { ChainRpcFactory } from '../../src/chain/chain-registry';
 import { loadAppConfig } from '../../src/config/app-config';
 import { SignerKeys } from '../../src/config/relayer-config.load';
 import { parseConfig } from '@tributary/service-kit';
 import { relayerConfigSchema, type RelayerConfigInput } from '../../src/config/relayer-config.schema';
-import { Clock } from '../../src/core/clock';
 import { ChainWatcher } from '../../src/watcher/chain-watcher';
 import { PipelineService } from '../../src/pipeline/pipeline.service';
 import { PacketRepository } from '../../src/store/packet.repository';
@@ -17,7 +16,7 @@ import type { TestDatabase } from './database';
 /** Real time plus an offset the test moves forward (skips backoff delays without sleeping). */
 export class ShiftedClock extends Clock {
   offset = 0;
-  now(): number {
+  override now(): number {
     return Date.now() + this.offset;
   }
 }

@@ -1,16 +1,16 @@
 import { Options } from '@layerzerolabs/lz-v2-utilities';
 import { lzReceiveOptions } from '@tributary/contracts';
-import { REVERT_BACKOFF_MS, TRANSIENT_BACKOFF_MS, retryDelayMs } from '../../src/core/backoff';
+import { backoffMs } from '@tributary/service-kit';
 import { OptionsDecodeError, decodeExecutorLzReceive } from '../../src/core/executor-options';
-import { InvalidTransitionError, assertTransition, failureOutcome, nextStep, type DeliveryView } from '../../src/core/packet-state';
+import { InvalidTransitionError, REVERT_BACKOFF_MS, TRANSIENT_BACKOFF_MS, assertTransition, failureOutcome, nextStep, type DeliveryView } from '../../src/core/packet-state';
 import { isSoleDvn } from '../../src/core/sole-dvn';
 
 describe('backoff tables', () => {
   it('follows the table and repeats its last entry', () => {
-    expect(REVERT_BACKOFF_MS.map((_, i) => retryDelayMs(i + 1, REVERT_BACKOFF_MS))).toEqual([...REVERT_BACKOFF_MS]);
-    expect(retryDelayMs(100, REVERT_BACKOFF_MS)).toBe(300_000);
-    expect(retryDelayMs(1, TRANSIENT_BACKOFF_MS)).toBe(250);
-    expect(retryDelayMs(50, TRANSIENT_BACKOFF_MS)).toBe(5_000);
+    expect(REVERT_BACKOFF_MS.map((_, i) => backoffMs(i + 1, REVERT_BACKOFF_MS))).toEqual([...REVERT_BACKOFF_MS]);
+    expect(backoffMs(100, REVERT_BACKOFF_MS)).toBe(300_000);
+    expect(backoffMs(1, TRANSIENT_BACKOFF_MS)).toBe(250);
+    expect(backoffMs(50, TRANSIENT_BACKOFF_MS)).toBe(5_000);
   });
 
   it('never shrinks and keeps transport retries under 5 s', () => {
@@ -19,8 +19,8 @@ describe('backoff tables', () => {
   });
 
   it('rejects a non-positive attempt count', () => {
-    expect(() => retryDelayMs(0, REVERT_BACKOFF_MS)).toThrow(RangeError);
-    expect(() => retryDelayMs(1.5, REVERT_BACKOFF_MS)).toThrow(RangeError);
+    expect(() => backoffMs(0, REVERT_BACKOFF_MS)).toThrow(RangeError);
+    expect(() => backoffMs(1.5, REVERT_BACKOFF_MS)).toThrow(RangeError);
   });
 });
 
