@@ -20,6 +20,7 @@ import {AssetId} from "./types/Ids.sol";
 contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
     bytes32 public constant LIQUIDATOR_ROLE = keccak256("LIQUIDATOR_ROLE");
     bytes32 public constant DECIDER_ROLE = keccak256("DECIDER_ROLE");
+    uint256 public constant MAX_DECISION_TIMEOUT = 30 days;
 
     struct ChainAsset {
         bool listed;
@@ -49,10 +50,9 @@ contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
         if (address(creditManager_) == address(0)) revert ZeroAddress();
         creditManager = creditManager_;
         maxPriceAge = maxPriceAge_;
-        decisionTimeout = decisionTimeout_;
         _grantRole(DEFAULT_ADMIN_ROLE, owner_);
         emit MaxPriceAgeSet(maxPriceAge_);
-        emit DecisionTimeoutSet(decisionTimeout_);
+        _setDecisionTimeout(decisionTimeout_);
     }
 
     receive() external payable {}
@@ -109,6 +109,11 @@ contract MarginHub is IMarginHub, OApp, OAppOptionsType3, AccessControl {
     }
 
     function setDecisionTimeout(uint256 decisionTimeout_) external onlyOwner {
+        _setDecisionTimeout(decisionTimeout_);
+    }
+
+    function _setDecisionTimeout(uint256 decisionTimeout_) private {
+        if (decisionTimeout_ == 0 || decisionTimeout_ > MAX_DECISION_TIMEOUT) revert InvalidDecisionTimeout(decisionTimeout_);
         decisionTimeout = decisionTimeout_;
         emit DecisionTimeoutSet(decisionTimeout_);
     }

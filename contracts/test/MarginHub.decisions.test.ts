@@ -149,6 +149,8 @@ describe('MarginHub two-key withdrawals', () => {
   it('setDecisionTimeout is owner-only and applies to later requests', async () => {
     const p = await loadFixture(deployProtocol);
     await expect(p.hub.connect(p.alice).setDecisionTimeout(1)).to.be.revertedWithCustomError(p.hub, 'OwnableUnauthorizedAccount');
+    await expect(p.hub.setDecisionTimeout(0)).to.be.revertedWithCustomError(p.hub, 'InvalidDecisionTimeout').withArgs(0);
+    await expect(p.hub.setDecisionTimeout(30 * 86_400 + 1)).to.be.revertedWithCustomError(p.hub, 'InvalidDecisionTimeout');
     await expect(p.hub.setDecisionTimeout(60)).to.emit(p.hub, 'DecisionTimeoutSet').withArgs(60n);
     expect(await p.hub.decisionTimeout()).to.equal(60n);
   });

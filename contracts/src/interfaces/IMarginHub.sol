@@ -72,6 +72,8 @@ interface IMarginHub {
     error DecisionNotExpired(uint32 eid, uint64 requestId, uint256 deadline);
     /// @notice A rejection must name a reason other than None, within the enum.
     error InvalidRejectReason(uint8 reason);
+    /// @notice The decision timeout must be in (0, MAX_DECISION_TIMEOUT].
+    error InvalidDecisionTimeout(uint256 decisionTimeout);
 
     /// @notice Emitted when an attestation newer than the stored one was stored.
     event AttestationApplied(address indexed account, uint32 indexed eid, AssetId indexed assetId, uint256 balance, uint64 sequence);
@@ -121,6 +123,9 @@ interface IMarginHub {
 
     /// @notice Seconds a pending withdrawal waits for `decideWithdrawal` before `expireWithdrawal` may reject it.
     function decisionTimeout() external view returns (uint256);
+
+    /// @notice Upper bound of `decisionTimeout` (30 days).
+    function MAX_DECISION_TIMEOUT() external view returns (uint256);
 
     /// @notice Seizures sent for `account` whose outcome has not come back (incremented by `seize`; the
     /// auction result of the liquidation flow decrements it). Non-zero blocks every withdrawal.
