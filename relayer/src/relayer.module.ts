@@ -5,6 +5,7 @@ import { PacketsController } from './api/packets.controller';
 import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from './chain/chain-registry';
 import { Clock, SystemClock } from './core/clock';
 import { RelayerMetrics } from './metrics/relayer-metrics';
+import { SignerBalances } from './metrics/signer-balances';
 import { PacketProcessor } from './pipeline/packet-processor';
 import { PipelineService } from './pipeline/pipeline.service';
 import { RelayerRunner } from './pipeline/relayer-runner';
@@ -12,7 +13,7 @@ import { CursorRepository } from './store/cursor.repository';
 import { PacketRepository } from './store/packet.repository';
 import { ChainWatcher } from './watcher/chain-watcher';
 
-/** The DVN + executor: chain watcher, packet store, stage processors, tx submitters, metrics, operator API. */
+/** The DVN + executor: chain watcher, packet store, stage processors, tx submitters, metrics (signer balances too), operator API. */
 @Module({})
 export class RelayerModule {
   static forRoot(setup: RelayerSetup, clock: Clock = new SystemClock()): DynamicModule {
@@ -32,8 +33,9 @@ export class RelayerModule {
         RelayerRunner,
         OperatorService,
         ApiKeyGuard,
+        SignerBalances,
       ],
-      exports: [PipelineService, ChainWatcher, RelayerRunner, PacketRepository, ChainRegistry, RelayerMetrics],
+      exports: [PipelineService, ChainWatcher, RelayerRunner, PacketRepository, ChainRegistry, RelayerMetrics, SignerBalances],
     };
   }
 }
