@@ -2,6 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { OperatorService } from './api/operator.service';
 import { ApiKeyGuard } from './api/api-key.guard';
 import { PacketsController } from './api/packets.controller';
+import { PathwaysController } from './api/pathways.controller';
+import { PathwaysService } from './api/pathways.service';
 import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from './chain/chain-registry';
 import { Clock, SystemClock } from './core/clock';
 import { RelayerMetrics } from './metrics/relayer-metrics';
@@ -10,6 +12,7 @@ import { PacketProcessor } from './pipeline/packet-processor';
 import { PipelineService } from './pipeline/pipeline.service';
 import { RelayerRunner } from './pipeline/relayer-runner';
 import { CursorRepository } from './store/cursor.repository';
+import { PathwayStatsRepository } from './store/pathway-stats.repository';
 import { PacketRepository } from './store/packet.repository';
 import { ChainWatcher } from './watcher/chain-watcher';
 
@@ -19,7 +22,7 @@ export class RelayerModule {
   static forRoot(setup: RelayerSetup, clock: Clock = new SystemClock()): DynamicModule {
     return {
       module: RelayerModule,
-      controllers: [PacketsController],
+      controllers: [PacketsController, PathwaysController],
       providers: [
         { provide: RELAYER_SETUP, useValue: setup },
         { provide: Clock, useValue: clock },
@@ -34,6 +37,8 @@ export class RelayerModule {
         OperatorService,
         ApiKeyGuard,
         SignerBalances,
+        PathwayStatsRepository,
+        PathwaysService,
       ],
       exports: [PipelineService, ChainWatcher, RelayerRunner, PacketRepository, ChainRegistry, RelayerMetrics, SignerBalances],
     };
