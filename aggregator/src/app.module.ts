@@ -7,6 +7,7 @@ import { CreditModule } from './credit/credit.module';
 import { DatabaseModule } from './database/database.module';
 import { IndexerModule } from './indexer/indexer.module';
 import { LedgerModule } from './ledger/ledger.module';
+import { OperatorMetricsModule } from './operator-metrics/operator-metrics.module';
 import { OracleModule } from './oracle/oracle.module';
 import { RegistryModule } from './registry/registry.module';
 import { RiskModule } from './risk/risk.module';
@@ -29,6 +30,7 @@ export class AppModule {
         OracleModule,
         RiskModule,
         CreditModule.forRoot([RiskModule]),
+        OperatorMetricsModule,
       ],
     };
   }
