@@ -33,7 +33,6 @@ export const pathwayViewSchema = z.object({
   backlog: count,
   oldestUndeliveredSeenAt: isoTime.nullable(),
   parked: count,
-  delivered: count,
   /** Source confirmation → lzReceive mined, over the last LATENCY_SAMPLE_SIZE delivered packets (nearest rank). */
   latency: z.object({ samples: count, p50Seconds: seconds.nullable(), p99Seconds: seconds.nullable() }),
 });

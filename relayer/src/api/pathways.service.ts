@@ -3,7 +3,7 @@ import { getAddress, zeroPadValue } from 'ethers';
 import { ChainRegistry } from '../chain/chain-registry';
 import type { Pathway } from '../config/relayer-config.schema';
 import { Clock } from '../core/clock';
-import { ACTIVE_STATUSES } from '../core/packet-state';
+import { ACTIVE_STATUSES, PACKET_STATUSES } from '../core/packet-state';
 import { SignerBalances } from '../metrics/signer-balances';
 import { PathwayStatsRepository, type DeliveryTimes, type PathwayKey, type PathwayStatusCount } from '../store/pathway-stats.repository';
 import { LATENCY_SAMPLE_SIZE, pathwaysResponseSchema, type PathwayView, type PathwaysResponse } from './pathways.schemas';
@@ -23,15 +23,17 @@ export function latencySummary(deliveries: readonly DeliveryTimes[]): PathwayVie
   return { samples: seconds.length, p50Seconds: percentile(seconds, 0.5), p99Seconds: percentile(seconds, 0.99) };
 }
 
-/** Backlog, parked and delivered counts and the oldest undelivered packet of one pathway. */
-export function pathwayCounts(counts: readonly PathwayStatusCount[]): Pick<PathwayView, 'backlog' | 'oldestUndeliveredSeenAt' | 'parked' | 'delivered'> {
+/** Statuses counted per pathway: all but 'delivered', so the view never scans the delivered bulk of the table. */
+const COUNTED_STATUSES = PACKET_STATUSES.filter((s) => s !== 'delivered');
+
+/** Backlog and parked counts and the oldest undelivered packet of one pathway. */
+export function pathwayCounts(counts: readonly PathwayStatusCount[]): Pick<PathwayView, 'backlog' | 'oldestUndeliveredSeenAt' | 'parked'> {
   const active = counts.filter((c) => ACTIVE_STATUSES.includes(c.status));
   const sum = (rows: readonly PathwayStatusCount[]) => rows.reduce((n, c) => n + c.count, 0);
   return {
     backlog: sum(active),
     oldestUndeliveredSeenAt: iso(active.length ? Math.min(...active.map((c) => c.oldestSeenAt)) : null),
     parked: sum(counts.filter((c) => c.status === 'parked')),
-    delivered: sum(counts.filter((c) => c.status === 'delivered')),
   };
 }
 
@@ -54,7 +56,7 @@ export class PathwaysService {
   ) {}
 
   async pathways(): Promise<PathwaysResponse> {
-    const counts = await this.stats.countsByStatus();
+    const counts = await this.stats.countsByStatus(COUNTED_STATUSES);
     const pathways: PathwayView[] = [];
     for (const pathway of this.chains.pathways) {
       const key = storedKey(pathway);

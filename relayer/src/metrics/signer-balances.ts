@@ -33,6 +33,7 @@ export class SignerBalances implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly readings = new Map<number, SignerBalance>();
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
+  private attempted = false;
 
   constructor(
     private readonly chains: ChainRegistry,
@@ -70,15 +71,16 @@ export class SignerBalances implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Reads every signer's balance (a refresh already running is awaited instead of starting another); never throws. */
   refresh(): Promise<void> {
+    this.attempted = true;
     this.refreshing ??= Promise.all([...this.readings.values()].map((reading) => this.read(reading)))
       .then(() => undefined)
       .finally(() => (this.refreshing = null));
     return this.refreshing;
   }
 
-  /** Reads once if some signer was never read (the API's first call before the loop ran). */
+  /** Reads once if no read was ever tried (the API's first call before the loop ran); never re-reads a failing RPC. */
   async ensureRead(): Promise<void> {
-    if ([...this.readings.values()].some((r) => r.readAt === null)) await this.refresh();
+    if (!this.attempted) await this.refresh();
   }
 
   private async read(reading: SignerBalance): Promise<void> {

@@ -23,13 +23,13 @@ describe('pathway view arithmetic', () => {
     expect(latencySummary([])).toEqual({ samples: 0, p50Seconds: null, p99Seconds: null });
   });
 
-  it('adds the active statuses into the backlog and keeps parked and delivered apart', () => {
+  it('adds the active statuses into the backlog and keeps parked apart', () => {
     const key = { srcEid: 1, sender: '0x' + '0'.repeat(64), dstEid: 2, receiver: '0x' + '0'.repeat(40) };
     const row = (status: PathwayStatusCount['status'], count: number, oldestSeenAt: number): PathwayStatusCount => ({ ...key, status, count, oldestSeenAt });
     expect(
       pathwayCounts([row('awaiting_confirmations', 2, 5_000), row('executing', 1, 3_000), row('parked', 4, 1_000), row('delivered', 9, 500), row('reorged', 1, 100)]),
-    ).toEqual({ backlog: 3, oldestUndeliveredSeenAt: new Date(3_000).toISOString(), parked: 4, delivered: 9 });
-    expect(pathwayCounts([])).toEqual({ backlog: 0, oldestUndeliveredSeenAt: null, parked: 0, delivered: 0 });
+    ).toEqual({ backlog: 3, oldestUndeliveredSeenAt: new Date(3_000).toISOString(), parked: 4 });
+    expect(pathwayCounts([])).toEqual({ backlog: 0, oldestUndeliveredSeenAt: null, parked: 0 });
   });
 
   it('keys a configured pathway the way packet rows store it', () => {
