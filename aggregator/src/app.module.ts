@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { IndexerModule } from './indexer/indexer.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { LiquidationModule } from './liquidation/liquidation.module';
+import { OperatorMetricsModule } from './operator-metrics/operator-metrics.module';
 import { OracleModule } from './oracle/oracle.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { RiskModule } from './risk/risk.module';
@@ -32,6 +33,7 @@ export class AppModule {
         RiskModule,
         CreditModule,
         LiquidationModule,
+        OperatorMetricsModule,
         ApiModule,
       ],
     };

@@ -3,22 +3,26 @@ import { Clock } from '@tributary/service-kit';
 import { OperatorService } from './api/operator.service';
 import { ApiKeyGuard } from './api/api-key.guard';
 import { PacketsController } from './api/packets.controller';
+import { PathwaysController } from './api/pathways.controller';
+import { PathwaysService } from './api/pathways.service';
 import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from './chain/chain-registry';
 import { RelayerMetrics } from './metrics/relayer-metrics';
+import { SignerBalances } from './balances/signer-balances';
 import { PacketProcessor } from './pipeline/packet-processor';
 import { PipelineService } from './pipeline/pipeline.service';
 import { RelayerRunner } from './pipeline/relayer-runner';
 import { CursorRepository } from './store/cursor.repository';
+import { PathwayStatsRepository } from './store/pathway-stats.repository';
 import { PacketRepository } from './store/packet.repository';
 import { ChainWatcher } from './watcher/chain-watcher';
 
-/** The DVN + executor: chain watcher, packet store, stage processors, tx submitters, metrics, operator API. */
+/** The DVN + executor: chain watcher, packet store, stage processors, tx submitters, metrics (signer balances too), operator API. */
 @Module({})
 export class RelayerModule {
   static forRoot(setup: RelayerSetup, clock: Clock = new Clock()): DynamicModule {
     return {
       module: RelayerModule,
-      controllers: [PacketsController],
+      controllers: [PacketsController, PathwaysController],
       providers: [
         { provide: RELAYER_SETUP, useValue: setup },
         { provide: Clock, useValue: clock },
@@ -32,8 +36,11 @@ export class RelayerModule {
         RelayerRunner,
         OperatorService,
         ApiKeyGuard,
+        SignerBalances,
+        PathwayStatsRepository,
+        PathwaysService,
       ],
-      exports: [PipelineService, ChainWatcher, RelayerRunner, PacketRepository, ChainRegistry, RelayerMetrics],
+      exports: [PipelineService, ChainWatcher, RelayerRunner, PacketRepository, ChainRegistry, RelayerMetrics, SignerBalances],
     };
   }
 }

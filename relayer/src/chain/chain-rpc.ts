@@ -31,6 +31,8 @@ export interface ChainRpc {
   receipt(txHash: string): Promise<TransactionReceipt | null>;
   transaction(txHash: string): Promise<TransactionResponse | null>;
   transactionCount(address: string, tag: 'latest' | 'pending'): Promise<number>;
+  /** Native balance in wei at the latest block. */
+  balance(address: string): Promise<bigint>;
   call(to: string, data: string, from?: string, gasLimit?: bigint, value?: bigint): Promise<string>;
   broadcast(signedTx: string): Promise<string>;
   feeData(): Promise<FeeData>;
@@ -106,6 +108,10 @@ export class JsonRpcChainRpc implements ChainRpc {
 
   transactionCount(address: string, tag: 'latest' | 'pending'): Promise<number> {
     return this.wrap('eth_getTransactionCount', () => this.provider.getTransactionCount(address, tag));
+  }
+
+  balance(address: string): Promise<bigint> {
+    return this.wrap('eth_getBalance', () => this.provider.getBalance(address, 'latest'));
   }
 
   call(to: string, data: string, from?: string, gasLimit?: bigint, value?: bigint): Promise<string> {
