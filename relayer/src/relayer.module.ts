@@ -4,6 +4,7 @@ import { ApiKeyGuard } from './api/api-key.guard';
 import { PacketsController } from './api/packets.controller';
 import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from './chain/chain-registry';
 import { Clock, SystemClock } from './core/clock';
+import { DatabaseModule } from './database/database.module';
 import { RelayerMetrics } from './metrics/relayer-metrics';
 import { PacketProcessor } from './pipeline/packet-processor';
 import { PipelineService } from './pipeline/pipeline.service';
@@ -18,6 +19,7 @@ export class RelayerModule {
   static forRoot(setup: RelayerSetup, clock: Clock = new SystemClock()): DynamicModule {
     return {
       module: RelayerModule,
+      imports: [DatabaseModule],
       controllers: [PacketsController],
       providers: [
         { provide: RELAYER_SETUP, useValue: setup },

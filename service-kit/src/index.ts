@@ -5,3 +5,4 @@ export * from './database';
 export * from './health';
 export * from './logger';
 export * from './metrics';
+export * from './sqlite-file';

@@ -239,7 +239,7 @@ export class PacketProcessor {
   /** Write-ahead: the signed transaction is on disk before it is broadcast. */
   private async saveDurably(packet: PacketEntity, patch: PacketPatch): Promise<void> {
     await this.save(packet, patch);
-    this.packets.flush();
+    await this.packets.flush();
   }
 
   /** Applies `patch` to the row (while the claim holds) and to the in-memory entity. */
