@@ -153,6 +153,9 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       ...database('relayer'),
       RELAYER_PRIVATE_KEY: devWallet(DEV_ACCOUNTS.relayer).privateKey,
       RELAYER_API_KEY: apiKey,
+      // Stable across restarts: a restarted relayer releases its killed incarnation's row claims at once
+      // (PostgreSQL) instead of waiting for them to expire.
+      RELAYER_WORKER_ID: 'devnet-relayer',
       ...relayerPollOverrides(manifestPath, options.blockTimeMs),
       LOG_LEVEL: 'info',
     }));

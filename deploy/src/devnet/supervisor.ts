@@ -19,8 +19,10 @@ export interface ServiceState {
   /** Restarts after a crash (not the ones the devnet asks for, e.g. after add-chain). */
   restarts: number;
   lastExit?: { code: number | null; signal: string | null; at: string };
-  /** Crash → /health answering again, of the last restart (ms). */
+  /** Crash → /health answering again, of the last restart (ms): the backoff plus `lastStartupMs`. */
   lastRecoveryMs?: number;
+  /** Process spawned → /health answering, of the last start (ms). */
+  lastStartupMs?: number;
   /** Why the supervisor gave up (state `failed`). */
   failure?: string;
 }
@@ -112,7 +114,10 @@ export class SupervisedService extends EventEmitter {
     await this.start();
   }
 
+  private spawnedAt = 0;
+
   private spawn(): ServiceProcess {
+    this.spawnedAt = Date.now();
     const process = startServiceProcess(this.options.name, this.options.script, this.options.env(), this.options.logPath, (code, signal) =>
       this.onUnexpectedExit(process, code, signal),
     );
@@ -123,7 +128,7 @@ export class SupervisedService extends EventEmitter {
 
   private markUp(): void {
     this.failedStarts = 0;
-    this.update({ state: 'running', upSince: new Date().toISOString() });
+    this.update({ state: 'running', upSince: new Date().toISOString(), lastStartupMs: Date.now() - this.spawnedAt });
     clearTimeout(this.stableTimer);
     this.stableTimer = setTimeout(() => (this.crashesInARow = 0), this.options.stableAfterMs);
     this.stableTimer.unref();
