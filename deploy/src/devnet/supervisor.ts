@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { startServiceProcess, waitForHttp, type ServiceProcess } from '../processes';
 
-/** Exit status with which a service says a restart cannot help (invalid config, damaged database file). */
+/** Exit status with which a service says a restart cannot help (invalid config, damaged database file): service-kit's EXIT_DO_NOT_RESTART. */
 export const EXIT_DO_NOT_RESTART = 78;
 
 export type SupervisedState = 'starting' | 'running' | 'backoff' | 'failed' | 'stopped';
