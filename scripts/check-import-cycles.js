@@ -23,7 +23,6 @@ const KNOWN_EDGES = [
   { package: 'aggregator', from: 'database', to: 'ledger', reason: 'database/entities.ts lists every entity; ledger/ uses database/ helpers' },
   { package: 'aggregator', from: 'database', to: 'risk', reason: 'database/entities.ts lists every entity (risk snapshots)' },
   { package: 'relayer', from: 'chain', to: 'tx', reason: 'chain/chain-registry.ts builds the TxSubmitter, which takes chain/ChainRpc' },
-  { package: 'deploy', from: 'devnet', to: '.', reason: 'devnet/devnet.ts uses processes.ts, which sits beside the CLI in src/' },
 ];
 
 /** The code without comments (string literals kept, so a "//" or "/*" inside a string is not a comment). */

@@ -1,19 +1,20 @@
 /**
  * Ingest benchmark: a synthetic stream of 200k hub AttestationApplied logs (10k accounts × 2 chains × 2
  * assets, 20 logs per block), decoded and ingested in block-range batches (event log insert + collateral
- * upserts + cursor, one transaction per batch), on sql.js (in memory) and on PostgreSQL (DATABASE_URL or
+ * upserts + cursor, one transaction per batch), on the embedded SQLite file (WAL) and on PostgreSQL (DATABASE_URL or
  * the local server). Prints events/s (wall clock) and events per CPU second of this process (PostgreSQL's own
  * CPU not included), since the machine may be shared.   npm run bench -w @tributary/aggregator [-- --events 200000]
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getAddress, hexlify, keccak256, toBeHex } from 'ethers';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@tributary/service-kit';
 import { ENTITIES } from '../src/database/entities';
 import { MIGRATIONS } from '../src/database/migrations';
-import { tuneDatabase } from '../src/database/tune-database';
 import { CONTRACT_INTERFACES, decodeLog } from '../src/events/event-decoder';
 import type { RawLog } from '../src/events/raw-log';
 import { ChainEventEntity } from '../src/ledger/entities/ledger.entities';
@@ -87,12 +88,13 @@ async function main(): Promise<void> {
   const logs = syntheticLogs(EVENTS);
   const common = { entities: ENTITIES, migrations: MIGRATIONS };
 
-  const sqljs = await new DataSource(dataSourceOptions({ ...common })).initialize();
-  await tuneDatabase(sqljs);
-  await run('sql.js', sqljs, logs);
-  await sqljs.destroy();
+  const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
+  const sqlite = await new DataSource(dataSourceOptions({ ...common, sqlitePath: join(dir, 'ledger.sqlite') })).initialize();
+  await run('SQLite', sqlite, logs);
+  await sqlite.destroy();
+  rmSync(dir, { recursive: true, force: true });
 
-  if (process.env.BENCH_ONLY === 'sqljs') return;
+  if (process.env.BENCH_ONLY === 'sqlite') return;
   const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const admin = await new DataSource({ type: 'postgres', url }).initialize();

@@ -5,11 +5,11 @@ import request from 'supertest';
 import { startAggregator } from './support/aggregator';
 import { ALICE, HUB_CHAIN, indexed, rawLog } from './support/synthetic';
 
-/** The ledger survives a restart: sql.js file (SQLJS_PATH) by default, the same schema on PostgreSQL. */
+/** The ledger survives a restart: SQLite file (SQLITE_PATH) by default, the same schema on PostgreSQL. */
 describe('ledger persistence across restarts', () => {
   it('keeps events, rows and cursors, and migrations run once', async () => {
-    const sqljsPath = join(mkdtempSync(join(tmpdir(), 'agg-sqljs-')), 'ledger.sqlite');
-    const env: Record<string, string> = process.env.DATABASE_URL ? {} : { SQLJS_PATH: sqljsPath };
+    const sqlitePath = join(mkdtempSync(join(tmpdir(), 'agg-sqlite-')), 'ledger.sqlite');
+    const env: Record<string, string> = process.env.DATABASE_URL ? {} : { SQLITE_PATH: sqlitePath };
     const first = await startAggregator(env);
     const logs = [indexed('hub', rawLog('hub', 'AttestationApplied', [ALICE, 40102, 1, 42n, 1n], { block: 5, index: 0 }))];
     await first.ingestor.ingest({
@@ -18,7 +18,7 @@ describe('ledger persistence across restarts', () => {
     });
     const before = await first.ledger.snapshot();
     await first.close({ keepDatabase: true });
-    if (!process.env.DATABASE_URL) expect(statSync(sqljsPath).size).toBeGreaterThan(0);
+    if (!process.env.DATABASE_URL) expect(statSync(sqlitePath).size).toBeGreaterThan(0);
 
     const second = await startAggregator(env, first.db);
     try {
@@ -35,7 +35,7 @@ describe('ledger persistence across restarts', () => {
 });
 
 describe('concurrent writers of one chain', () => {
-  it('apply a batch once when two ingest it at the same time (one process on sql.js, two replicas on PostgreSQL)', async () => {
+  it('apply a batch once when two ingest it at the same time (one process on SQLite, two replicas on PostgreSQL)', async () => {
     const first = await startAggregator();
     const second = process.env.DATABASE_URL ? await startAggregator({}, first.db) : first;
     try {

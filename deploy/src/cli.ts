@@ -17,7 +17,8 @@ commands:
   add-chain  --chain <chain.json> --manifest <manifest.json>
              deploy a vault on a new collateral chain, wire it to the hub both ways, update the manifest
   status     --manifest <manifest.json> [--chain <name>] [--aggregator <url>] [--relayer <url>]
-             reachability, code at every recorded address, peers, service health
+             reachability, code at every recorded address, peers, service health;
+             next to a devnet's manifest also its services' supervisor state (restarts, last exit)
 
 keys: DEPLOYER_PRIVATE_KEY, or on local chains Hardhat's dev account 0
 exit codes: 0 ok, 1 failed / status not ok, 2 usage, 3 invalid config or manifest, 4 RPC unreachable,
@@ -117,6 +118,8 @@ async function runDevnet(dir: string, log: (line: string) => void, env: NodeJS.P
   demo        Hardhat dev accounts 5–19 hold test USDC/WETH (+WBTC on collateral-b), vaults approved
   add a chain start a hardhat node, then: tributary add-chain --chain <chain.json> --manifest ${devnet.manifestPath}
               (the devnet restarts the relayer and the aggregator when the manifest changes)
+  supervised  the relayer and the aggregator are restarted when they crash (backoff 1 s doubling to 30 s);
+              restarts: tributary status --manifest ${devnet.manifestPath}
   logs        ${dir}
 Ctrl-C stops everything.`);
   await new Promise<void>((done) => {

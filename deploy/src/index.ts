@@ -5,7 +5,9 @@ export { deploy, resolveOperators, loadGasSnapshot, recordedConfig, type DeployO
 export { addChain, UnknownDeploymentError, type AddChainOptions } from './deploy/add-chain';
 export { deploymentStatus, formatStatus, UnknownChainError, type DeploymentStatus } from './deploy/status';
 export { readSidecar, sidecarPath, type ManifestSidecar } from './deploy/manifest-io';
-export { startDevnet, type Devnet, type DevnetOptions } from './devnet/devnet';
+export { startDevnet, devnetDatabaseFiles, type Devnet, type DevnetOptions, type DevnetServices } from './devnet/devnet';
+export { SupervisedService, EXIT_DO_NOT_RESTART, type ServiceState, type SupervisorOptions } from './supervision/supervisor';
+export { readServicesFile, servicesFilePath, type DevnetServicesFile } from './supervision/service-state';
 export { DEVNET_CHAINS, DEV_ACCOUNTS, devnetDeployConfig, devnetExtraChain } from './devnet/devnet-config';
 export { CorrelatedWalk, PriceSimulator, cholesky, seededRandom } from './devnet/price-simulator';
-export { startServiceProcess, waitForHttp, type ServiceProcess } from './processes';
+export { startServiceProcess, waitForHttp, type ServiceProcess } from './supervision/processes';

@@ -1,6 +1,6 @@
 /**
  * Relayer throughput: two `hardhat node` processes mining a block every second (BENCH_BLOCK_TIME_MS,
- * default 1000), real EndpointV2 + ULN302, the relayer as its own process (`node dist/main.js`, sql.js
+ * default 1000), real EndpointV2 + ULN302, the relayer as its own process (`node dist/main.js`, SQLite
  * unless DATABASE_URL is set), 1 confirmation.
  *
  * BENCH_MODE=backlog (default): N pings alpha → beta are sent and mined first, then the relayer starts;
@@ -95,10 +95,10 @@ async function main(): Promise<void> {
 }
 
 /** confirmed_at → delivered_at of every delivered packet, from the relayer's store, seconds ascending. */
-async function readLatencies(env: { DATABASE_URL?: string; DATABASE_SCHEMA?: string; SQLJS_PATH?: string }): Promise<number[]> {
+async function readLatencies(env: { DATABASE_URL?: string; DATABASE_SCHEMA?: string; SQLITE_PATH?: string }): Promise<number[]> {
   const dataSource = env.DATABASE_URL
     ? new DataSource({ type: 'postgres', url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA })
-    : new DataSource({ type: 'sqljs', location: env.SQLJS_PATH, autoSave: false });
+    : new DataSource({ type: 'better-sqlite3', database: env.SQLITE_PATH!, readonly: true });
   await dataSource.initialize();
   const table = env.DATABASE_SCHEMA ? `"${env.DATABASE_SCHEMA}".packet` : 'packet';
   const rows: { confirmed_at: string | number; delivered_at: string | number }[] = await dataSource.query(

@@ -6,6 +6,7 @@ import { PacketsController } from './api/packets.controller';
 import { PathwaysController } from './api/pathways.controller';
 import { PathwaysService } from './api/pathways.service';
 import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from './chain/chain-registry';
+import { DatabaseModule } from './database/database.module';
 import { RelayerMetrics } from './metrics/relayer-metrics';
 import { SignerBalances } from './balances/signer-balances';
 import { PacketProcessor } from './pipeline/packet-processor';
@@ -22,6 +23,7 @@ export class RelayerModule {
   static forRoot(setup: RelayerSetup, clock: Clock = new Clock()): DynamicModule {
     return {
       module: RelayerModule,
+      imports: [DatabaseModule],
       controllers: [PacketsController, PathwaysController],
       providers: [
         { provide: RELAYER_SETUP, useValue: setup },

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { relayerDataSourceOptions } from '../src/database/database.module';
+import { DurableStore } from '../src/database/durable-store';
 import type { PacketEntity } from '../src/database/packet.entity';
 import { loadAppConfig } from '../src/config/app-config';
 import { PacketRepository } from '../src/store/packet.repository';
@@ -32,10 +33,11 @@ describe('packet claims', () => {
   });
 
   const open = async () => {
-    const source = new DataSource(relayerDataSourceOptions(loadAppConfig({ ...db.env })));
+    const config = loadAppConfig({ ...db.env });
+    const source = new DataSource(relayerDataSourceOptions(config));
     await source.initialize();
     sources.push(source);
-    return new PacketRepository(source);
+    return new PacketRepository(source, new DurableStore(source, config));
   };
 
   it('hands each due packet to one worker only', async () => {

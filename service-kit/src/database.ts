@@ -1,12 +1,16 @@
+import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { prepareSqliteFile } from './sqlite-file';
 
-export type DatabaseKind = 'sqljs' | 'postgres';
+export type DatabaseKind = 'sqlite' | 'postgres';
 
 export interface DatabaseSettings {
-  /** postgres://… selects PostgreSQL; absent selects the embedded sql.js engine. */
+  /** postgres://… selects PostgreSQL; absent selects the embedded SQLite engine (better-sqlite3). */
   url?: string;
-  /** sql.js file to load from and save to; absent keeps the database in memory. */
-  sqljsPath?: string;
+  /** SQLite file; absent keeps the database in memory. */
+  sqlitePath?: string;
+  /** How the service rebuilds its state when its file is moved aside (ends the damaged-file message). */
+  rebuildAdvice?: string;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -18,7 +22,7 @@ export interface DatabaseSettings {
 }
 
 export function databaseKind(url: string | undefined): DatabaseKind {
-  if (!url) return 'sqljs';
+  if (!url) return 'sqlite';
   if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
   throw new Error(`unsupported DATABASE_URL scheme: ${url.split(':')[0]} (expected postgres://)`);
 }
@@ -34,10 +38,21 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
   if (databaseKind(settings.url) === 'postgres') {
     return { type: 'postgres', url: settings.url, schema: settings.schema, extra: { max: 10 }, ...common };
   }
+  const path = settings.sqlitePath;
+  const rebuild = settings.rebuildAdvice ?? 'the service rebuilds its state from the chains';
   return {
-    type: 'sqljs',
-    location: settings.sqljsPath,
-    autoSave: Boolean(settings.sqljsPath),
+    type: 'better-sqlite3',
+    database: path ?? ':memory:',
+    prepareDatabase: path ? (db) => prepareSqliteFile(db, path, rebuild) : undefined,
     ...common,
   };
+}
+
+/**
+ * Data source options for `TypeOrmModule.forRootAsync`. PostgreSQL keeps Nest's connection retries (the
+ * server may still be starting); a SQLite file that fails to open will fail the same way again, so start-up
+ * stops at the first error with its message.
+ */
+export function typeOrmModuleOptions(options: DataSourceOptions): TypeOrmModuleOptions {
+  return options.type === 'postgres' ? options : { ...options, toRetry: () => false };
 }

@@ -6,3 +6,4 @@ export * from './health';
 export * from './logger';
 export * from './metrics';
 export * from './runtime';
+export * from './sqlite-file';

@@ -22,11 +22,12 @@ describe('parseConfig', () => {
 });
 
 describe('database selection', () => {
-  it('defaults to sql.js and selects PostgreSQL by URL', () => {
-    expect(databaseKind(undefined)).toBe('sqljs');
+  it('defaults to the embedded SQLite engine and selects PostgreSQL by URL', () => {
+    expect(databaseKind(undefined)).toBe('sqlite');
     expect(databaseKind('postgres://u@h/db')).toBe('postgres');
     expect(() => databaseKind('mysql://h/db')).toThrow(/unsupported DATABASE_URL/);
-    expect(dataSourceOptions({ entities: [], migrations: [], sqljsPath: '/tmp/x.sqlite' })).toMatchObject({ type: 'sqljs', autoSave: true });
+    expect(dataSourceOptions({ entities: [], migrations: [], sqlitePath: '/tmp/x.sqlite' })).toMatchObject({ type: 'better-sqlite3', database: '/tmp/x.sqlite', migrationsRun: true });
+    expect(dataSourceOptions({ entities: [], migrations: [] })).toMatchObject({ type: 'better-sqlite3', database: ':memory:' });
     expect(dataSourceOptions({ url: 'postgresql://h/db', entities: [], migrations: [] })).toMatchObject({ type: 'postgres', migrationsRun: true });
   });
 

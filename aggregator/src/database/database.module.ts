@@ -1,35 +1,29 @@
-import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { dataSourceOptions } from '@tributary/service-kit';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSourceOptions } from 'typeorm';
+import { dataSourceOptions, typeOrmModuleOptions } from '@tributary/service-kit';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
-import { tuneDatabase } from './tune-database';
 
-@Injectable()
-class DatabaseTuning implements OnModuleInit {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+/** The aggregator's SQLite file (SQLJS_PATH still accepted: a sql.js file is a SQLite file). */
+export function aggregatorSqlitePath(config: AppConfig): string | undefined {
+  return config.SQLITE_PATH ?? config.SQLJS_PATH;
+}
 
-  onModuleInit(): Promise<void> {
-    return tuneDatabase(this.dataSource);
-  }
+export function aggregatorDataSourceOptions(config: AppConfig): DataSourceOptions {
+  return dataSourceOptions({
+    url: config.DATABASE_URL,
+    sqlitePath: aggregatorSqlitePath(config),
+    rebuildAdvice:
+      'the aggregator then re-indexes every chain from its start block (the ledger is rebuilt; price samples and risk history kept only in the old file start anew)',
+    schema: config.DATABASE_SCHEMA,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+  });
 }
 
 @Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        dataSourceOptions({
-          url: config.DATABASE_URL,
-          sqljsPath: config.SQLJS_PATH,
-          schema: config.DATABASE_SCHEMA,
-          entities: ENTITIES,
-          migrations: MIGRATIONS,
-        }),
-    }),
-  ],
-  providers: [DatabaseTuning],
+  imports: [TypeOrmModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => typeOrmModuleOptions(aggregatorDataSourceOptions(config)) })],
 })
 export class DatabaseModule {}

@@ -26,7 +26,7 @@ describe('credit pusher leader election', () => {
 
   it('only the lock holder pushes; the other replica takes over when it stops (sql.js: one process, always leader)', async () => {
     const first = await startCreditApp(risk, env());
-    if (first.kind === 'sqljs') {
+    if (first.kind === 'sqlite') {
       try {
         expect(first.leader.usesLock).toBe(false);
         expect(first.leader.isLeader).toBe(true);
@@ -61,7 +61,7 @@ describe('credit pusher leader election', () => {
 
   it('PostgreSQL: a leader whose database session dies stops pushing and the other replica takes over (sql.js: no lock)', async () => {
     const first = await startCreditApp(risk, env());
-    if (first.kind === 'sqljs') {
+    if (first.kind === 'sqlite') {
       try {
         expect(await first.leader.check()).toBe(true);
       } finally {

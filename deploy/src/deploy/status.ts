@@ -1,6 +1,8 @@
 import { Contract, formatEther } from 'ethers';
 import { addressToBytes32 } from '@tributary/contracts';
 import { loadManifest, tradingChain, type Manifest, type ManifestChain } from '@tributary/protocol';
+import { readServicesFile, servicesFilePath } from '../supervision/service-state';
+import type { ServiceState } from '../supervision/supervisor';
 import { makeProvider, checkRpc } from './chain-session';
 import { readSidecar, type ManifestSidecar } from './manifest-io';
 import { appPathways, enforcedOptionsHex, planPathway } from './plan';
@@ -15,9 +17,19 @@ export interface ChainStatus {
   problems: string[];
 }
 
+export interface ServiceStatus {
+  name: string;
+  url: string;
+  healthy: boolean;
+  /** What the devnet's supervisor knows of it (restarts, last exit), when a devnet runs it. */
+  supervisor?: ServiceState;
+}
+
 export interface DeploymentStatus {
   chains: ChainStatus[];
-  services: { name: string; url: string; healthy: boolean }[];
+  services: ServiceStatus[];
+  /** A devnet's supervisor state file next to the manifest, when there is one. */
+  devnet?: { pid: number; running: boolean; updatedAt: string };
   ok: boolean;
 }
 
@@ -78,8 +90,21 @@ export async function deploymentStatus(manifestPath: string, services: { name: s
       provider.destroy();
     }
   }
-  const serviceStatus = await Promise.all(services.map(async (s) => ({ ...s, healthy: await healthy(s.url) })));
-  return { chains, services: serviceStatus, ok: chains.every((c) => c.problems.length === 0) && serviceStatus.every((s) => s.healthy) };
+  const devnet = readServicesFile(servicesFilePath(manifestPath));
+  const supervised = devnet?.devnetRunning ? devnet.services : [];
+  const checked = [
+    ...services,
+    ...supervised.filter((state) => !services.some((s) => s.name === state.name)).map((state) => ({ name: state.name, url: `${state.url}/health` })),
+  ];
+  const serviceStatus = await Promise.all(
+    checked.map(async (s) => ({ ...s, healthy: await healthy(s.url), supervisor: supervised.find((state) => state.name === s.name) })),
+  );
+  return {
+    chains,
+    services: serviceStatus,
+    devnet: devnet && { pid: devnet.pid, running: devnet.devnetRunning, updatedAt: devnet.updatedAt },
+    ok: chains.every((c) => c.problems.length === 0) && serviceStatus.every((s) => s.healthy && s.supervisor?.state !== 'failed'),
+  };
 }
 
 /** Pathway settings of this chain's OApp that differ from what `deploy` would write (needs the sidecar). */
@@ -117,6 +142,31 @@ export function formatStatus(status: DeploymentStatus): string {
     const head = c.head !== undefined ? ` block ${c.head}` : '';
     return [`${c.name.padEnd(16)} eid ${c.eid} ${c.role.padEnd(10)} ${state}${head}`, ...c.problems.map((p) => `    - ${p}`)].join('\n');
   });
-  for (const s of status.services) lines.push(`${s.name.padEnd(16)} ${s.url} ${s.healthy ? 'ok' : 'DOWN'}`);
+  if (status.devnet && !status.devnet.running) lines.push(`devnet supervisor (pid ${status.devnet.pid}) not running; its last state is from ${status.devnet.updatedAt}`);
+  for (const s of status.services) {
+    lines.push(`${s.name.padEnd(16)} ${s.url} ${s.healthy ? 'ok' : 'DOWN'}${s.supervisor ? `  ${describeSupervised(s.supervisor)}` : ''}`);
+  }
   return lines.join('\n');
+}
+
+/** e.g. "running, pid 4242, up 3m 10s, 2 restarts (last exit: SIGKILL at 12:03:04, answering again after 2.1 s)". */
+export function describeSupervised(state: ServiceState, now = Date.now()): string {
+  const parts: string[] = [state.state];
+  if (state.pid) parts.push(`pid ${state.pid}`);
+  if (state.upSince) parts.push(`up ${duration(now - Date.parse(state.upSince))}`);
+  parts.push(`${state.restarts} restart${state.restarts === 1 ? '' : 's'}`);
+  let text = parts.join(', ');
+  if (state.lastExit) {
+    const how = state.lastExit.signal ?? `code ${state.lastExit.code}`;
+    const recovery = state.lastRecoveryMs !== undefined ? `, answering again after ${(state.lastRecoveryMs / 1000).toFixed(1)} s` : '';
+    text += ` (last exit: ${how} at ${state.lastExit.at.slice(11, 19)}${recovery})`;
+  }
+  if (state.failure) text += `\n    - not restarted: ${state.failure}`;
+  return text;
+}
+
+function duration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  const [h, m, s] = [Math.floor(seconds / 3600), Math.floor((seconds % 3600) / 60), seconds % 60];
+  return h ? `${h}h ${m}m` : m ? `${m}m ${s}s` : `${s}s`;
 }

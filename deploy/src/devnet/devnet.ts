@@ -8,9 +8,10 @@ import { parseDeployConfig } from '../config/schema';
 import { makeProvider } from '../deploy/chain-session';
 import { deploy } from '../deploy/deployer';
 import type { ManifestSidecar } from '../deploy/manifest-io';
-import { startServiceProcess, waitForHttp, type ServiceProcess } from '../processes';
 import { DEVNET_CHAINS, DEV_ACCOUNTS, devnetDeployConfig } from './devnet-config';
 import { CorrelatedWalk, PriceSimulator } from './price-simulator';
+import { servicesFilePath, writeServicesFile } from '../supervision/service-state';
+import { SupervisedService } from '../supervision/supervisor';
 
 export interface DevnetOptions {
   /** Where the manifest, logs and the embedded databases go. */
@@ -26,6 +27,16 @@ export interface DevnetOptions {
   decayWindowSeconds?: number;
   /** Run the price simulator (default true). */
   simulatePrices?: boolean;
+  /** PostgreSQL for both services (a schema each) instead of their SQLite files in `dir`. */
+  postgres?: { url: string; relayerSchema: string; aggregatorSchema: string };
+  /** First restart delay after a crash (ms, default 1000; doubles per crash in a row up to 30 s). */
+  restartBackoffMs?: number;
+}
+
+/** The services the devnet runs and restarts when they crash. */
+export interface DevnetServices {
+  relayer: SupervisedService;
+  aggregator: SupervisedService;
 }
 
 export interface Devnet {
@@ -33,7 +44,7 @@ export interface Devnet {
   manifestPath: string;
   manifest: Manifest;
   sidecar: ManifestSidecar;
-  services: { relayer: ServiceProcess; aggregator: ServiceProcess };
+  services: DevnetServices;
   urls: { aggregator: string; relayer: string };
   simulator?: PriceSimulator;
   /** Restarts the relayer and the aggregator (they read the manifest at start). */
@@ -42,6 +53,11 @@ export interface Devnet {
 }
 
 const workspaceRoot = resolve(__dirname, '..', '..', '..');
+
+/** The embedded databases (and their write-ahead logs) of a devnet in `dir`. */
+export function devnetDatabaseFiles(dir: string): { relayer: string; aggregator: string } {
+  return { relayer: join(dir, 'relayer.sqlite'), aggregator: join(dir, 'aggregator.sqlite') };
+}
 
 /**
  * Mints every test token to the demo traders and approves the contracts that pull it: the vault on a collateral
@@ -81,10 +97,14 @@ async function setAutomine(chains: LocalChain[], on: boolean): Promise<void> {
 export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   mkdirSync(options.dir, { recursive: true });
   const manifestPath = join(options.dir, 'manifest.json');
-  // Fresh chains every start: an old manifest would name contracts that no longer exist.
-  for (const file of ['manifest.json', 'manifest.extra.json', 'relayer.sqlite', 'aggregator.sqlite']) rmSync(join(options.dir, file), { force: true });
+  const databases = devnetDatabaseFiles(options.dir);
+  // Fresh chains every start: an old manifest would name contracts that no longer exist. A database's log
+  // goes with it (a stale log next to a new file would be replayed into it).
+  const stale = ['manifest.json', 'manifest.extra.json', 'services.json'].map((f) => join(options.dir, f));
+  for (const db of Object.values(databases)) stale.push(db, `${db}-wal`, `${db}-shm`);
+  for (const file of stale) rmSync(file, { force: true });
   const chains: LocalChain[] = [];
-  const services: Partial<Devnet['services']> = {};
+  const services: Partial<DevnetServices> = {};
   let simulator: PriceSimulator | undefined;
   const stop = async () => {
     unwatchFile(manifestPath);
@@ -114,46 +134,47 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     // The relayer's operator API key goes to a 0600 file, never to the console.
     const apiKey = randomBytes(24).toString('hex');
     writeFileSync(join(options.dir, 'relayer-api-key'), apiKey, { mode: 0o600 });
-    const exitNotice = (name: string) => (code: number | null, signal: NodeJS.Signals | null) =>
-      options.log(`${name} exited unexpectedly (${signal ?? `code ${code}`}); see ${join(options.dir, `${name}.log`)}`);
-    const startRelayer = () =>
-      startServiceProcess(
-        'relayer',
-        join(workspaceRoot, 'relayer', 'dist', 'main.js'),
-        {
-          MANIFEST_PATH: manifestPath,
-          PORT: String(options.relayerPort),
-          SQLJS_PATH: join(options.dir, 'relayer.sqlite'),
-          RELAYER_PRIVATE_KEY: devWallet(DEV_ACCOUNTS.relayer).privateKey,
-          RELAYER_API_KEY: apiKey,
-          ...relayerPollOverrides(manifestPath, options.blockTimeMs),
-          LOG_LEVEL: 'info',
-        },
-        join(options.dir, 'relayer.log'),
-        exitNotice('relayer'),
-      );
-    const startAggregator = () =>
-      startServiceProcess(
-        'aggregator',
-        join(workspaceRoot, 'aggregator', 'dist', 'main.js'),
-        {
-          MANIFEST_PATH: manifestPath,
-          PORT: String(options.aggregatorPort),
-          SQLJS_PATH: join(options.dir, 'aggregator.sqlite'),
-          AGGREGATOR_PUSHER_PRIVATE_KEY: devWallet(DEV_ACCOUNTS.pusher).privateKey,
-          INDEXER_POLL_MS: '500',
-          LOG_LEVEL: 'info',
-        },
-        join(options.dir, 'aggregator.log'),
-        exitNotice('aggregator'),
-      );
     const urls = { aggregator: `http://127.0.0.1:${options.aggregatorPort}`, relayer: `http://127.0.0.1:${options.relayerPort}` };
-    const startServices = async () => {
-      services.relayer = startRelayer();
-      services.aggregator = startAggregator();
-      await waitForHttp(`${urls.relayer}/health`, services.relayer);
-      await waitForHttp(`${urls.aggregator}/health`, services.aggregator);
-    };
+    const database = (name: 'relayer' | 'aggregator'): Record<string, string> =>
+      options.postgres
+        ? { DATABASE_URL: options.postgres.url, DATABASE_SCHEMA: name === 'relayer' ? options.postgres.relayerSchema : options.postgres.aggregatorSchema }
+        : { SQLITE_PATH: databases[name] };
+    const supervise = (name: 'relayer' | 'aggregator', env: () => NodeJS.ProcessEnv) =>
+      new SupervisedService({
+        name,
+        script: join(workspaceRoot, name, 'dist', 'main.js'),
+        env,
+        logPath: join(options.dir, `${name}.log`),
+        url: urls[name],
+        log: options.log,
+        initialBackoffMs: options.restartBackoffMs,
+      });
+    services.relayer = supervise('relayer', () => ({
+      MANIFEST_PATH: manifestPath,
+      PORT: String(options.relayerPort),
+      ...database('relayer'),
+      RELAYER_PRIVATE_KEY: devWallet(DEV_ACCOUNTS.relayer).privateKey,
+      RELAYER_API_KEY: apiKey,
+      // Stable across restarts: a restarted relayer releases its killed incarnation's row claims at once
+      // (PostgreSQL) instead of waiting for them to expire.
+      RELAYER_WORKER_ID: 'devnet-relayer',
+      ...relayerPollOverrides(manifestPath, options.blockTimeMs),
+      LOG_LEVEL: 'info',
+    }));
+    services.aggregator = supervise('aggregator', () => ({
+      MANIFEST_PATH: manifestPath,
+      PORT: String(options.aggregatorPort),
+      ...database('aggregator'),
+      AGGREGATOR_PUSHER_PRIVATE_KEY: devWallet(DEV_ACCOUNTS.pusher).privateKey,
+      INDEXER_POLL_MS: '500',
+      LOG_LEVEL: 'info',
+    }));
+    // `tributary status --manifest <dir>/manifest.json` reads the supervisor's view from this file.
+    const stateFile = servicesFilePath(manifestPath);
+    const supervised = Object.values(services);
+    const writeState = () => writeServicesFile(stateFile, supervised.map((s) => s.state()));
+    for (const service of supervised) service.on('change', writeState);
+    const startServices = () => Promise.all(supervised.map((s) => s.start())).then(() => undefined);
     options.log('starting the relayer and the aggregator…');
     await startServices();
 
@@ -178,10 +199,9 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
 
     let restarting: Promise<void> | undefined;
     const restartServices = async () => {
-      restarting ??= (async () => {
-        await Promise.all(Object.values(services).map((s) => s.stop()));
-        await startServices();
-      })().finally(() => (restarting = undefined));
+      restarting ??= Promise.all(supervised.map((s) => s.restart()))
+        .then(() => undefined)
+        .finally(() => (restarting = undefined));
       return restarting;
     };
     // add-chain rewrites the manifest: restart both services so they follow the new chain.
@@ -199,7 +219,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       manifestPath,
       manifest: result.manifest,
       sidecar: result.sidecar,
-      services: services as Devnet['services'],
+      services: services as DevnetServices,
       urls,
       simulator,
       restartServices,

@@ -1,52 +1,25 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { SqljsDriver } from 'typeorm/driver/sqljs/SqljsDriver';
+import { syncWal } from '@tributary/service-kit';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { atomicWriteSync } from './sqljs-file';
-
-/** How often a changed sql.js image is written to disk in the background. */
-export const SQLJS_FLUSH_INTERVAL_MS = 250;
+import { relayerSqlitePath } from './data-source';
 
 /**
- * Durability of the packet store. PostgreSQL: every write is durable when it returns. sql.js: the image is
- * written (atomically) every SQLJS_FLUSH_INTERVAL_MS when something changed, and at once by `flush()`,
- * which the pipeline calls after storing a signed transaction and before broadcasting it. Losing the last
- * few hundred ms of other writes in a crash is harmless: every step re-reads chain state first.
+ * Durability of the packet store. Every commit survives the process being killed when it returns (SQLite's
+ * write-ahead log; PostgreSQL). `flush()` makes the commits so far survive a power loss as well: on SQLite it
+ * fsyncs the log (off the event loop), on PostgreSQL a commit is already fsynced. The pipeline calls it after
+ * storing a signed transaction and before broadcasting it.
  */
 @Injectable()
-export class DurableStore implements OnModuleInit, BeforeApplicationShutdown {
-  private dirty = false;
-  private timer: NodeJS.Timeout | null = null;
-  private readonly location: string | undefined;
+export class DurableStore {
+  private readonly sqlitePath: string | undefined;
 
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.location = dataSource.options.type === 'sqljs' ? config.SQLJS_PATH : undefined;
+  constructor(@InjectDataSource() dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
+    this.sqlitePath = dataSource.options.type === 'better-sqlite3' ? relayerSqlitePath(config) : undefined;
   }
 
-  onModuleInit(): void {
-    if (!this.location) return;
-    this.flush();
-    this.timer = setInterval(() => this.dirty && this.flush(), SQLJS_FLUSH_INTERVAL_MS);
-    this.timer.unref();
-  }
-
-  markDirty(): void {
-    this.dirty = true;
-  }
-
-  flush(): void {
-    if (!this.location || !this.dataSource.isInitialized) return;
-    this.dirty = false;
-    atomicWriteSync(this.location, (this.dataSource.driver as SqljsDriver).export());
-  }
-
-  /** Before the data source closes (at application shutdown). */
-  beforeApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.flush();
+  async flush(): Promise<void> {
+    if (this.sqlitePath) await syncWal(this.sqlitePath);
   }
 }

@@ -240,7 +240,7 @@ export class PacketProcessor {
     return {
       record: async (tx) => {
         await this.save(packet, patchOf(tx));
-        this.packets.flush();
+        await this.packets.flush();
       },
     };
   }

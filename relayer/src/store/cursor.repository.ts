@@ -1,4 +1,4 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { LessThan, MoreThan, type DataSource, type Repository } from 'typeorm';
 import { BlockCheckpointEntity } from '../database/block-checkpoint.entity';
@@ -21,7 +21,7 @@ export class CursorRepository {
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
-    @Optional() private readonly durable?: DurableStore,
+    private readonly durable: DurableStore,
   ) {
     this.cursors = dataSource.getRepository(ChainCursorEntity);
     this.checkpoints = dataSource.getRepository(BlockCheckpointEntity);
@@ -37,7 +37,6 @@ export class CursorRepository {
     await this.checkpoints.save({ eid, number: checkpoint.number, hash: checkpoint.hash });
     await this.cursors.save({ eid, nextBlock: BigInt(checkpoint.number + 1), updatedAt: new Date().toISOString() });
     await this.checkpoints.delete({ eid, number: LessThan(checkpoint.number - CHECKPOINTS_KEPT * 16) });
-    this.durable?.markDirty();
   }
 
   /** Newest first. */
@@ -45,10 +44,10 @@ export class CursorRepository {
     return this.checkpoints.find({ where: { eid }, order: { number: 'DESC' }, take: limit });
   }
 
-  /** Forgets checkpoints above `block` and sets the cursor to `block + 1`. */
+  /** Forgets checkpoints above `block` and sets the cursor to `block + 1` (durably: a lost rewind would skip the reorged blocks). */
   async rewind(eid: number, block: number): Promise<void> {
     await this.checkpoints.delete({ eid, number: MoreThan(block) });
     await this.cursors.save({ eid, nextBlock: BigInt(block + 1), updatedAt: new Date().toISOString() });
-    this.durable?.flush();
+    await this.durable.flush();
   }
 }

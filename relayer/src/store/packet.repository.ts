@@ -1,4 +1,4 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, In, LessThanOrEqual, type DataSource, type Repository } from 'typeorm';
 import { ACTIVE_STATUSES, type PacketStatus } from '../core/packet-state';
@@ -17,11 +17,11 @@ export interface PacketPage {
 export class PacketRepository {
   private readonly repo: Repository<PacketEntity>;
   private readonly postgres: boolean;
-  private sqljsClaims: Promise<unknown> = Promise.resolve();
+  private sqliteClaims: Promise<unknown> = Promise.resolve();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Optional() private readonly durable?: DurableStore,
+    private readonly durable: DurableStore,
   ) {
     this.repo = dataSource.getRepository(PacketEntity);
     this.postgres = dataSource.options.type === 'postgres';
@@ -33,13 +33,12 @@ export class PacketRepository {
 
   async insert(packet: PacketEntity): Promise<void> {
     await this.repo.createQueryBuilder().insert().into(PacketEntity).values(packet).orIgnore().execute();
-    this.durable?.markDirty();
   }
 
   /**
    * Claims up to `limit` due active packets for `workerId` until `claimUntil`. On PostgreSQL the candidate
    * rows are selected `FOR UPDATE SKIP LOCKED` inside a transaction, so concurrent workers never claim the
-   * same row; an expired claim (crashed worker) is claimable again. sql.js runs one process.
+   * same row; an expired claim (crashed worker) is claimable again. SQLite runs one process.
    */
   async claimDue(workerId: string, now: number, claimUntil: number, limit: number): Promise<PacketEntity[]> {
     const select = (repo: Repository<PacketEntity>) => {
@@ -67,48 +66,43 @@ export class PacketRepository {
         .where({ guid: In(guids) })
         .andWhere(new Brackets((b) => b.where('claim_until IS NULL').orWhere('claim_until < :now', { now })))
         .execute();
-      this.durable?.markDirty();
       return repo.findBy({ guid: In(guids), claimedBy: workerId });
     };
     if (this.postgres) return this.dataSource.transaction((manager) => claim(manager.getRepository(PacketEntity)));
-    // sql.js: one connection, no row locks; claims of this process run one after another.
-    const run = this.sqljsClaims.then(() => claim(this.repo));
-    this.sqljsClaims = run.catch(() => undefined);
+    // SQLite: one connection, no row locks; claims of this process run one after another.
+    const run = this.sqliteClaims.then(() => claim(this.repo));
+    this.sqliteClaims = run.catch(() => undefined);
     return run;
   }
 
   /** Writes `patch` only while `workerId` still holds the claim; false when the claim was lost. */
   async updateClaimed(guid: string, workerId: string, patch: PacketPatch): Promise<boolean> {
     const result = await this.repo.update({ guid, claimedBy: workerId }, patch);
-    this.durable?.markDirty();
     return (result.affected ?? 1) > 0;
   }
 
   /**
    * At start-up: claims left by an earlier incarnation of this worker id (killed mid-tick) are released.
-   * On sql.js (one process by design) every claim is.
+   * On SQLite (one process per file) every claim is.
    */
   async releaseStaleClaims(workerId: string): Promise<number> {
     const result = this.postgres
       ? await this.repo.update({ claimedBy: workerId }, { claimedBy: null, claimUntil: null })
       : await this.repo.createQueryBuilder().update().set({ claimedBy: null, claimUntil: null }).where('claimed_by IS NOT NULL').execute();
-    this.durable?.markDirty();
     return result.affected ?? 0;
   }
 
   async release(guid: string, workerId: string): Promise<void> {
     await this.repo.update({ guid, claimedBy: workerId }, { claimedBy: null, claimUntil: null });
-    this.durable?.markDirty();
   }
 
   async update(guid: string, patch: PacketPatch): Promise<void> {
     await this.repo.update({ guid }, patch);
-    this.durable?.markDirty();
   }
 
-  /** Makes every write so far durable (sql.js: writes the file now). Called before a transaction is broadcast. */
-  flush(): void {
-    this.durable?.flush();
+  /** Makes every write so far survive a power loss, not only a crash. Called before a transaction is broadcast. */
+  flush(): Promise<void> {
+    return this.durable.flush();
   }
 
   async page(status: PacketStatus | undefined, offset: number, limit: number): Promise<PacketPage> {

@@ -47,7 +47,9 @@ export function startServiceProcess(
 export async function waitForHttp(url: string, service: ServiceProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (service.child.exitCode !== null) throw new Error(`${service.name} exited with code ${service.child.exitCode}; see its log`);
+    if (service.child.exitCode !== null || service.child.signalCode !== null) {
+      throw new Error(`${service.name} exited (${service.child.signalCode ?? `code ${service.child.exitCode}`}) before answering ${url}; see its log`);
+    }
     try {
       const response = await fetch(url);
       if (response.ok) return;
