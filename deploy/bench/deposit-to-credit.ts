@@ -133,7 +133,7 @@ async function main(): Promise<void> {
         }
         for (const event of await cm.queryFilter(cm.filters.CreditLimitSet(), fromBlock, head)) {
           const list = firstCredit.get(event.args.account.toLowerCase()) ?? [];
-          list.push({ block: event.blockNumber, at: now, limit: event.args.base }); // base = limit − cash; no cash here
+          list.push({ block: event.blockNumber, at: now, limit: event.args.limit });
           firstCredit.set(event.args.account.toLowerCase(), list);
         }
         fromBlock = head + 1;

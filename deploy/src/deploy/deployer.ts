@@ -38,19 +38,15 @@ export function loadGasSnapshot(): GasSnapshot {
   }
 }
 
-/**
- * Operator addresses: from the config, or on local chains Hardhat dev accounts 1 (relayer), 2 (pusher), 3 (oracle).
- * The withdrawal decider defaults to the pusher (the same aggregator key).
- */
+/** Operator addresses: from the config, or on local chains Hardhat dev accounts 1 (relayer), 2 (pusher), 3 (oracle). */
 export function resolveOperators(config: DeployConfig): Operators {
   const local = config.chains.every((c) => c.local);
   const pick = (value: string | undefined, devIndex: number) => value ?? (local ? devWallet(devIndex).address : undefined);
   const relayer = pick(config.operators.relayer, 1)!;
   const pusher = pick(config.operators.pusher, 2)!;
-  const decider = config.operators.decider ?? pusher;
   const oracle = pick(config.operators.oracle, 3) ?? pusher;
   const liquidator = config.operators.liquidator ?? (local ? pusher : undefined);
-  return { relayer, pusher, decider, oracle, ...(liquidator ? { liquidator } : {}) };
+  return { relayer, pusher, oracle, ...(liquidator ? { liquidator } : {}) };
 }
 
 /**
@@ -190,10 +186,7 @@ function buildManifest(config: DeployConfig, d: Deployed): Manifest {
       heartbeatSeconds: chain.heartbeatSeconds,
       decayWindowSeconds: chain.decayWindowSeconds,
       layerZero: { endpoint: lz.endpoint, sendUln302: lz.sendUln302, receiveUln302: lz.receiveUln302, worker: lz.worker, dvnSigner: d.operators.relayer },
-      contracts:
-        chain.role === 'trading'
-          ? { hub: t.hub, creditManager: t.creditManager, perpMarket: t.perpMarket, settlementPool: t.settlementPool, quoteToken: t.quoteToken }
-          : { vault: vault!.vault },
+      contracts: chain.role === 'trading' ? { hub: t.hub, creditManager: t.creditManager, perpMarket: t.perpMarket } : { vault: vault!.vault },
       assets: vault?.assets ?? [],
     };
   });
@@ -229,7 +222,7 @@ function buildSidecar(config: DeployConfig, d: Omit<Deployed, 'startBlocks'> & {
       name: chain.name,
       layerZeroDeployedByUs: d.layerZero.get(chain.eid)!.deployedByUs,
       deployer: d.sessions.get(chain.eid)!.deployerAddress,
-      testTokens: chain.role === 'trading' ? d.tradingContracts.testTokens : (d.vaults.get(chain.eid)?.testTokens ?? {}),
+      testTokens: d.vaults.get(chain.eid)?.testTokens ?? {},
     })),
   };
 }
