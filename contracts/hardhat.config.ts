@@ -30,9 +30,7 @@ const config: HardhatUserConfig = {
     hardhat: {
       chainId: Number(process.env.HH_CHAIN_ID ?? 31337),
       // Devnet chains mine on an interval (HH_BLOCK_TIME_MS); tests keep automine.
-      mining: process.env.HH_BLOCK_TIME_MS
-        ? { auto: false, interval: Number(process.env.HH_BLOCK_TIME_MS) }
-        : { auto: true },
+      mining: process.env.HH_BLOCK_TIME_MS ? { auto: false, interval: Number(process.env.HH_BLOCK_TIME_MS) } : { auto: true },
       accounts: { count: Number(process.env.HH_ACCOUNTS ?? 20) },
     },
   },

@@ -47,7 +47,10 @@ function headingAnchors(markdown) {
     const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!heading) continue;
     const text = heading[1].replace(/`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
-    const base = text.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const count = seen.get(base) ?? 0;
     seen.set(base, count + 1);
     anchors.add(count ? `${base}-${count}` : base);
@@ -99,7 +102,8 @@ for (const file of files) {
 
   for (const { text: needle, ignoreCase } of FORBIDDEN) {
     const index = ignoreCase ? lower.indexOf(needle.toLowerCase()) : text.indexOf(needle);
-    if (index >= 0) report(file, index, text, `cites "${text.slice(index, index + needle.length)}", a document outside the repository; cite docs/… instead`);
+    if (index >= 0)
+      report(file, index, text, `cites "${text.slice(index, index + needle.length)}", a document outside the repository; cite docs/… instead`);
   }
 
   const isDoc = file.startsWith('docs/') && file.endsWith('.md');

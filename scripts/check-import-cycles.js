@@ -213,14 +213,23 @@ function check(root) {
     report.folders[p.dir] = Object.fromEntries([...graph].sort().map(([from, to]) => [from, [...to].sort()]));
     const known = KNOWN_EDGES.filter((k) => k.package === p.dir);
     for (const k of known) {
-      if (!graph.get(k.from)?.has(k.to)) problems.push(`known edge ${k.package}/src ${k.from} -> ${k.to} is gone: delete it from KNOWN_EDGES in ${relative(root, SELF)}`);
-      else if (!reaches(graph, k.to, k.from)) problems.push(`known edge ${k.package}/src ${k.from} -> ${k.to} closes no cycle any more: delete it from KNOWN_EDGES in ${relative(root, SELF)}`);
+      if (!graph.get(k.from)?.has(k.to))
+        problems.push(`known edge ${k.package}/src ${k.from} -> ${k.to} is gone: delete it from KNOWN_EDGES in ${relative(root, SELF)}`);
+      else if (!reaches(graph, k.to, k.from))
+        problems.push(
+          `known edge ${k.package}/src ${k.from} -> ${k.to} closes no cycle any more: delete it from KNOWN_EDGES in ${relative(root, SELF)}`,
+        );
     }
-    const checked = new Map([...graph].map(([from, to]) => [from, new Set([...to].filter((t) => !known.some((k) => k.from === from && k.to === t)))]));
+    const checked = new Map(
+      [...graph].map(([from, to]) => [from, new Set([...to].filter((t) => !known.some((k) => k.from === from && k.to === t)))]),
+    );
     for (const component of cycles(checked)) {
       const edges = [...evidence].filter(([key]) => component.includes(key.split(' -> ')[0]) && component.includes(key.split(' -> ')[1]));
       problems.push(
-        [`${p.dir}/src: folders ${component.join(', ')} import each other in a cycle:`, ...edges.map(([key, files]) => `  ${key}: ${files.slice(0, 3).join('; ')}${files.length > 3 ? ` (+${files.length - 3})` : ''}`)].join('\n'),
+        [
+          `${p.dir}/src: folders ${component.join(', ')} import each other in a cycle:`,
+          ...edges.map(([key, files]) => `  ${key}: ${files.slice(0, 3).join('; ')}${files.length > 3 ? ` (+${files.length - 3})` : ''}`),
+        ].join('\n'),
       );
     }
   }

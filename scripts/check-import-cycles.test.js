@@ -36,7 +36,7 @@ test('passes a layered package', () => {
   const root = workspace({
     'app/src/main.ts': "import { a } from './api/a';\n",
     'app/src/api/a.ts': "import { b } from '../core/b';\nexport const a = b;\n",
-    'app/src/core/b.ts': "export const b = 1;\n",
+    'app/src/core/b.ts': 'export const b = 1;\n',
   });
   assert.deepEqual(run(root), { code: 0, output: 'import check: no folder or package cycles, no source file over 400 lines\n' });
 });
@@ -56,7 +56,7 @@ test('fails on a folder cycle and names the files that make it (type-only and re
 test('ignores imports in comments and imports inside one folder', () => {
   const root = workspace({
     'app/src/api/a.ts': "// import { b } from '../core/b';\n/* import { c } from '../core/b'; */\nimport { x } from './x';\nexport const a = x;\n",
-    'app/src/api/x.ts': "export const x = 1;\n",
+    'app/src/api/x.ts': 'export const x = 1;\n',
     'app/src/core/b.ts': "import { a } from '../api/a';\nexport const b = a;\n",
   });
   assert.equal(run(root).code, 0);

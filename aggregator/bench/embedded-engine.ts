@@ -34,7 +34,20 @@ const ADDRESS = `0x${randomBytes(20).toString('hex')}`;
 
 function eventRow(i: number): unknown[] {
   const account = `0x${(i % 10_000).toString(16).padStart(40, '0')}`;
-  return [31337, 40101, Math.floor(i / 20), randomBytes(32), i % 20, randomBytes(32), 'hub', ADDRESS, 'AttestationApplied', account, randomBytes(128), randomBytes(64)];
+  return [
+    31337,
+    40101,
+    Math.floor(i / 20),
+    randomBytes(32),
+    i % 20,
+    randomBytes(32),
+    'hub',
+    ADDRESS,
+    'AttestationApplied',
+    account,
+    randomBytes(128),
+    randomBytes(64),
+  ];
 }
 
 /** Inserts events [from, to) through `run`, one multi-row statement per chunk. */
@@ -80,7 +93,17 @@ function connectionOf<T>(source: DataSource): T {
 interface Row {
   events: number;
   sqljs?: { mb: number; insertMs: number; exportMs: number; writeMs: number } | { error: string };
-  sqlite: { mb: number; insertMs: number; insertMaxMs: number; rowCommitMs: number; rowCommitFullMs: number; walFsyncMs: number; checkpointMs: number; quickCheckMs: number; openMs: number };
+  sqlite: {
+    mb: number;
+    insertMs: number;
+    insertMaxMs: number;
+    rowCommitMs: number;
+    rowCommitFullMs: number;
+    walFsyncMs: number;
+    checkpointMs: number;
+    quickCheckMs: number;
+    openMs: number;
+  };
   yardstick: { writeFsyncMs: number; fsync4kMs: number };
 }
 
@@ -213,7 +236,9 @@ function print(row: Row): void {
       : `${s.mb.toFixed(1).padStart(16)} ${ms(s.insertMs)}  ${ms(s.exportMs)} ${ms(s.writeMs)}     ${ms(s.exportMs + s.writeMs)}`;
   const q = row.sqlite;
   const sqlite = `${q.mb.toFixed(1).padStart(24)} ${ms(q.insertMs)} (${ms(q.insertMaxMs)})    ${ms(q.rowCommitMs)}  ${ms(q.rowCommitFullMs)}  ${ms(q.walFsyncMs)}    ${ms(q.checkpointMs)}      ${ms(q.quickCheckMs)} ${ms(q.openMs)}`;
-  console.log(`${String(row.events).padStart(8)} |${sqljs} |${sqlite} |${ms(row.yardstick.writeFsyncMs).padStart(31)}  ${ms(row.yardstick.fsync4kMs)}`);
+  console.log(
+    `${String(row.events).padStart(8)} |${sqljs} |${sqlite} |${ms(row.yardstick.writeFsyncMs).padStart(31)}  ${ms(row.yardstick.fsync4kMs)}`,
+  );
 }
 
 main().catch((error: unknown) => {

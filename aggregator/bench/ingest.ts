@@ -44,7 +44,15 @@ function syntheticLogs(count: number): RawLog[] {
     sequences.set(key, sequence);
     const { topics, data } = hub.encodeEventLog(fragment, [account, eid, assetId, BigInt(i) * 10n ** 12n, sequence]);
     const blockNumber = 1 + Math.floor(i / PER_BLOCK);
-    logs.push({ address: HUB, topics, data, blockNumber, blockHash: keccak256(toBeHex(blockNumber, 32)), logIndex: i % PER_BLOCK, transactionHash: keccak256(toBeHex(i, 32)) });
+    logs.push({
+      address: HUB,
+      topics,
+      data,
+      blockNumber,
+      blockHash: keccak256(toBeHex(blockNumber, 32)),
+      logIndex: i % PER_BLOCK,
+      transactionHash: keccak256(toBeHex(i, 32)),
+    });
   }
   return logs;
 }
@@ -64,7 +72,10 @@ async function run(label: string, dataSource: DataSource, logs: RawLog[]): Promi
       batch.push({ raw, envelope: decodeLog('hub', CHAIN, raw)! });
     }
     await ingestor.ingest({
-      ...CHAIN, fromBlock: from, toBlock: to, logs: batch,
+      ...CHAIN,
+      fromBlock: from,
+      toBlock: to,
+      logs: batch,
       blockHashes: [{ number: to, hash: keccak256(toBeHex(to, 32)) }],
       cursor: { eid: CHAIN.eid, nextBlock: to + 1, headBlock: lastBlock, headTime: 0, indexedTime: 0 },
       pruneAtOrBelow: to - 256,

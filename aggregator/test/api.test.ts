@@ -12,7 +12,15 @@ const CHAIN = { chainId: 41001, eid: 40101 };
 function log(role: ContractRole, name: string, args: unknown[], blockNumber: number, logIndex: number): RawLog {
   const iface = CONTRACT_INTERFACES[role];
   const { topics, data } = iface.encodeEventLog(iface.getEvent(name)!, args);
-  return { address: getAddress(toBeHex(1, 20)), topics, data, blockNumber, blockHash: keccak256(toBeHex(blockNumber, 32)), logIndex, transactionHash: keccak256(toBeHex(blockNumber * 100 + logIndex, 32)) };
+  return {
+    address: getAddress(toBeHex(1, 20)),
+    topics,
+    data,
+    blockNumber,
+    blockHash: keccak256(toBeHex(blockNumber, 32)),
+    logIndex,
+    transactionHash: keccak256(toBeHex(blockNumber * 100 + logIndex, 32)),
+  };
 }
 
 /** The REST API over a ledger filled through the ingestor; every bad input is a 4xx and changes nothing. */
@@ -28,10 +36,21 @@ describe('REST API', () => {
       ['hub', log('hub', 'WithdrawalDecided', [40102, 1n, ALICE, true, 0, 950_000_000_000_000_000n], 11, 1)],
       ['creditManager', log('creditManager', 'CreditLimitSet', [ALICE, 3n, 7n * 10n ** 21n, false], 12, 0)],
       ['creditManager', log('creditManager', 'CreditBatchPushed', [3n, 1n, 7n * 10n ** 21n], 12, 1)],
-      ['perpMarket', log('perpMarket', 'PositionOpened', [ALICE, 0, -(10n ** 18n), -(10n ** 18n), 2000n * 10n ** 18n, 2000n * 10n ** 18n, 0n, 200n * 10n ** 18n], 13, 0)],
+      [
+        'perpMarket',
+        log(
+          'perpMarket',
+          'PositionOpened',
+          [ALICE, 0, -(10n ** 18n), -(10n ** 18n), 2000n * 10n ** 18n, 2000n * 10n ** 18n, 0n, 200n * 10n ** 18n],
+          13,
+          0,
+        ),
+      ],
     ];
     await agg.ingestor.ingest({
-      ...CHAIN, fromBlock: 10, toBlock: 13,
+      ...CHAIN,
+      fromBlock: 10,
+      toBlock: 13,
       logs: raws.map(([role, raw]) => ({ raw, envelope: decodeLog(role, CHAIN, raw)! })),
       blockHashes: [{ number: 13, hash: keccak256(toBeHex(13, 32)) }],
       cursor: { eid: CHAIN.eid, nextBlock: 14, headBlock: 14, headTime: 1000, indexedTime: 990 },
@@ -44,17 +63,59 @@ describe('REST API', () => {
     const body = (await request(agg.http).get(`/v1/accounts/${ALICE.toLowerCase()}`).expect(200)).body;
     expect(body).toEqual({
       address: ALICE,
-      collateral: [{ eid: 40102, chain: null, assetId: 1, symbol: null, balance: '5000000000', sequence: '1', attestedBlock: 10, vaultBalance: '0', vaultSequence: '0' }],
-      positions: [{ marketId: 0, size: '-1000000000000000000', entryPrice: '2000000000000000000000', margin: '200000000000000000000', lastPrice: '2000000000000000000000', realizedPnl: '0' }],
+      collateral: [
+        {
+          eid: 40102,
+          chain: null,
+          assetId: 1,
+          symbol: null,
+          balance: '5000000000',
+          sequence: '1',
+          attestedBlock: 10,
+          vaultBalance: '0',
+          vaultSequence: '0',
+        },
+      ],
+      positions: [
+        {
+          marketId: 0,
+          size: '-1000000000000000000',
+          entryPrice: '2000000000000000000000',
+          margin: '200000000000000000000',
+          lastPrice: '2000000000000000000000',
+          realizedPnl: '0',
+        },
+      ],
       credit: { limit: '7000000000000000000000', epoch: '3', liquidatable: false, used: '0', reserved: '0' },
-      withdrawals: [{ eid: 40102, requestId: '1', assetId: 1, amount: '1000000', status: 'approved', approved: true, reason: 0, reservedValue: '950000000000000000' }],
+      withdrawals: [
+        {
+          eid: 40102,
+          requestId: '1',
+          assetId: 1,
+          amount: '1000000',
+          status: 'approved',
+          approved: true,
+          reason: 0,
+          reservedValue: '950000000000000000',
+        },
+      ],
     });
   });
 
   it('pages accounts and withdrawals', async () => {
-    expect((await request(agg.http).get('/v1/accounts?limit=1').expect(200)).body).toEqual({ items: [{ address: BOB }], total: 2, limit: 1, offset: 0 });
+    expect((await request(agg.http).get('/v1/accounts?limit=1').expect(200)).body).toEqual({
+      items: [{ address: BOB }],
+      total: 2,
+      limit: 1,
+      offset: 0,
+    });
     expect((await request(agg.http).get('/v1/accounts?limit=1&offset=1').expect(200)).body.items).toEqual([{ address: ALICE }]);
-    expect((await request(agg.http).get(`/v1/accounts/${ALICE}/withdrawals?status=settled`).expect(200)).body).toEqual({ items: [], total: 0, limit: 20, offset: 0 });
+    expect((await request(agg.http).get(`/v1/accounts/${ALICE}/withdrawals?status=settled`).expect(200)).body).toEqual({
+      items: [],
+      total: 0,
+      limit: 20,
+      offset: 0,
+    });
   });
 
   const badRequests: [string, RegExp][] = [

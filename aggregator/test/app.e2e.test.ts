@@ -16,7 +16,16 @@ interface JsonSchema {
   pattern?: string;
 }
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: JsonSchema }> }; responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody?: { content: Record<string, { schema: JsonSchema }> };
+        responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }>;
+      }
+    >
+  >;
 }
 
 describe('aggregator service without a manifest', () => {
@@ -56,7 +65,9 @@ describe('aggregator service without a manifest', () => {
 
   it('serves the OpenAPI document: every route with a typed 200 body', async () => {
     const doc = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body as OpenApiDocument;
-    const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
+    const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })),
+    );
     expect(operations.map((o) => o.route).sort()).toEqual([
       'GET /health',
       'GET /metrics',
@@ -77,13 +88,27 @@ describe('aggregator service without a manifest', () => {
     // /metrics is Prometheus text from the service kit, not JSON.
     for (const { route, op } of operations.filter((o) => o.route !== 'GET /metrics')) {
       const schema = op.responses['200']?.content?.['application/json']?.schema;
-      expect({ route, properties: Object.keys(schema?.properties ?? {}) }).toEqual({ route, properties: expect.arrayContaining([expect.any(String)]) });
+      expect({ route, properties: Object.keys(schema?.properties ?? {}) }).toEqual({
+        route,
+        properties: expect.arrayContaining([expect.any(String)]),
+      });
     }
     const ledger = operations.find((o) => o.route === 'GET /v1/accounts/{address}')!.op.responses['200'].content!['application/json'].schema;
-    expect(ledger.properties!.collateral).toMatchObject({ type: 'array', items: { type: 'object', properties: { balance: { type: 'string', pattern: '^-?\\d+$' } } } });
+    expect(ledger.properties!.collateral).toMatchObject({
+      type: 'array',
+      items: { type: 'object', properties: { balance: { type: 'string', pattern: '^-?\\d+$' } } },
+    });
     expect(ledger.properties!.credit).toMatchObject({ nullable: true, properties: { liquidatable: { type: 'boolean' } } });
     const evaluate = operations.find((o) => o.route === 'POST /v1/risk/evaluate')!.op;
-    expect(Object.keys(evaluate.requestBody!.content['application/json'].schema.properties!)).toEqual(['assets', 'correlations', 'chains', 'balances', 'positions', 'cash', 'params']);
+    expect(Object.keys(evaluate.requestBody!.content['application/json'].schema.properties!)).toEqual([
+      'assets',
+      'correlations',
+      'chains',
+      'balances',
+      'positions',
+      'cash',
+      'params',
+    ]);
     await request(app.getHttpServer()).get('/docs').expect(200);
   });
 
@@ -98,6 +123,8 @@ describe('aggregator service without a manifest', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'agg-manifest-')), 'manifest.json');
     writeFileSync(path, JSON.stringify({ version: 1, chains: [], assets: [] }));
     const config = loadAppConfig({ MANIFEST_PATH: path, LOG_LEVEL: 'silent' });
-    await expect(Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile()).rejects.toThrow(/invalid deployment manifest[\s\S]*chains/);
+    await expect(Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile()).rejects.toThrow(
+      /invalid deployment manifest[\s\S]*chains/,
+    );
   });
 });

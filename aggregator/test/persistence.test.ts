@@ -13,7 +13,11 @@ describe('ledger persistence across restarts', () => {
     const first = await startAggregator(env);
     const logs = [indexed('hub', rawLog('hub', 'AttestationApplied', [ALICE, 40102, 1, 42n, 1n], { block: 5, index: 0 }))];
     await first.ingestor.ingest({
-      ...HUB_CHAIN, fromBlock: 5, toBlock: 5, logs, blockHashes: [{ number: 5, hash: logs[0].raw.blockHash }],
+      ...HUB_CHAIN,
+      fromBlock: 5,
+      toBlock: 5,
+      logs,
+      blockHashes: [{ number: 5, hash: logs[0].raw.blockHash }],
       cursor: { eid: HUB_CHAIN.eid, nextBlock: 6, headBlock: 6, headTime: 100, indexedTime: 88 },
     });
     const before = await first.ledger.snapshot();
@@ -40,7 +44,14 @@ describe('concurrent writers of one chain', () => {
     const second = process.env.DATABASE_URL ? await startAggregator({}, first.db) : first;
     try {
       const logs = [indexed('perpMarket', rawLog('perpMarket', 'PositionOpened', [ALICE, 0, 5n, 5n, 100n, 100n, 7n, 50n], { block: 3, index: 0 }))];
-      const batch = { ...HUB_CHAIN, fromBlock: 3, toBlock: 3, logs, blockHashes: [], cursor: { eid: HUB_CHAIN.eid, nextBlock: 4, headBlock: 3, headTime: 0, indexedTime: 0 } };
+      const batch = {
+        ...HUB_CHAIN,
+        fromBlock: 3,
+        toBlock: 3,
+        logs,
+        blockHashes: [],
+        cursor: { eid: HUB_CHAIN.eid, nextBlock: 4, headBlock: 3, headTime: 0, indexedTime: 0 },
+      };
       const results = await Promise.all([first.ingestor.ingest(batch), second.ingestor.ingest(batch)]);
       expect(results.map((r) => r.applied).sort()).toEqual([0, 1]);
       expect((await first.ledger.positionsOf(ALICE))[0].realizedPnl).toBe(7n);

@@ -10,7 +10,10 @@ const body = () => ({
     { id: 'WETH', price: 2000, weightInit: 0.8, weightMaint: 0.85, imf: 0.0001, volatility: 0.04 },
   ],
   correlations: [{ a: 'USDC', b: 'WETH', rho: 0.1 }],
-  chains: [{ eid: 40102, weight: 1 }, { eid: 40103, weight: 0.5 }],
+  chains: [
+    { eid: 40102, weight: 1 },
+    { eid: 40103, weight: 0.5 },
+  ],
   balances: [
     { eid: 40102, assetId: 'USDC', amount: 5000 },
     { eid: 40103, assetId: 'WETH', amount: 2 },
@@ -55,7 +58,9 @@ describe('risk and oracle API', () => {
     expect((await request(agg.http).post('/v1/risk/liquidation-plan').send(strict).expect(200)).body).toEqual(planLiquidation(strict));
     const bad = { ...underwater, params: { ...underwater.params, targetHealth: -1, liquidationPenalty: 3 } };
     const rejected = await request(agg.http).post('/v1/risk/liquidation-plan').send(bad).expect(400);
-    expect(rejected.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/targetHealth/), expect.stringMatching(/liquidationPenalty/)]));
+    expect(rejected.body.message).toEqual(
+      expect.arrayContaining([expect.stringMatching(/targetHealth/), expect.stringMatching(/liquidationPenalty/)]),
+    );
   });
 
   it('rejects a malformed body with every problem named', async () => {
@@ -98,6 +103,14 @@ describe('risk and oracle API', () => {
 
   it('lists the new routes in the OpenAPI document', async () => {
     const paths = Object.keys((await request(agg.http).get('/docs-json').expect(200)).body.paths);
-    expect(paths).toEqual(expect.arrayContaining(['/v1/risk/evaluate', '/v1/risk/chains', '/v1/oracle/prices', '/v1/accounts/{address}/risk', '/v1/accounts/{address}/risk/history']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/v1/risk/evaluate',
+        '/v1/risk/chains',
+        '/v1/oracle/prices',
+        '/v1/accounts/{address}/risk',
+        '/v1/accounts/{address}/risk/history',
+      ]),
+    );
   });
 });

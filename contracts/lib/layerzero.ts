@@ -85,9 +85,7 @@ export async function wireDefaultPathway(signer: Signer, local: EndpointDeployme
   const eid = pathway.remoteEid;
   await (await sendUln.setDefaultUlnConfigs([{ eid, config: ulnConfig(pathway.confirmations, pathway.sendDvns) }])).wait();
   await (
-    await sendUln.setDefaultExecutorConfigs([
-      { eid, config: { maxMessageSize: pathway.maxMessageSize ?? 10_000, executor: pathway.executor } },
-    ])
+    await sendUln.setDefaultExecutorConfigs([{ eid, config: { maxMessageSize: pathway.maxMessageSize ?? 10_000, executor: pathway.executor } }])
   ).wait();
   await (await receiveUln.setDefaultUlnConfigs([{ eid, config: ulnConfig(pathway.confirmations, pathway.receiveDvns) }])).wait();
   await (await endpoint.setDefaultSendLibrary(eid, local.sendUln302)).wait();

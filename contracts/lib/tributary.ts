@@ -118,10 +118,7 @@ export async function configureHubAsset(
 }
 
 /** Grants CreditManager roles (skipping ones already held). */
-export async function grantCreditRoles(
-  creditManager: CreditManager,
-  params: { pusher?: string; market?: string; hub?: string },
-): Promise<void> {
+export async function grantCreditRoles(creditManager: CreditManager, params: { pusher?: string; market?: string; hub?: string }): Promise<void> {
   const grants: [string, string | undefined][] = [
     [await creditManager.PUSHER_ROLE(), params.pusher],
     [await creditManager.MARKET_ROLE(), params.market],
@@ -141,13 +138,20 @@ export async function grantLiquidator(hub: MarginHub, liquidator: string): Promi
 
 /** An OApp with its chain's eid; `oapp` must be connected to its owner on that chain. */
 export interface OAppOnChain {
-  oapp: { getAddress(): Promise<string>; peers(eid: BigNumberish): Promise<string>; setPeer(eid: BigNumberish, peer: string): Promise<{ wait(): Promise<unknown> }> };
+  oapp: {
+    getAddress(): Promise<string>;
+    peers(eid: BigNumberish): Promise<string>;
+    setPeer(eid: BigNumberish, peer: string): Promise<{ wait(): Promise<unknown> }>;
+  };
   eid: number;
 }
 
 /** Sets `a` and `b` as each other's peers (skips sides already set). */
 export async function wireOAppPeers(a: OAppOnChain, b: OAppOnChain): Promise<void> {
-  for (const [local, remote] of [[a, b], [b, a]] as const) {
+  for (const [local, remote] of [
+    [a, b],
+    [b, a],
+  ] as const) {
     const peer = addressToBytes32(await remote.oapp.getAddress());
     if ((await local.oapp.peers(remote.eid)).toLowerCase() === peer) continue;
     await (await local.oapp.setPeer(remote.eid, peer)).wait();

@@ -78,7 +78,9 @@ describe('CollateralVault', () => {
       const p = await loadFixture(deployProtocol);
       const fee = await p.vaultA.quote(MSG_ATTEST);
       const v = p.vaultA.connect(p.alice);
-      await expect(v.deposit(77, 1n, p.alice.address, { value: fee })).to.be.revertedWithCustomError(p.vaultA, 'AssetNotListed').withArgs(77);
+      await expect(v.deposit(77, 1n, p.alice.address, { value: fee }))
+        .to.be.revertedWithCustomError(p.vaultA, 'AssetNotListed')
+        .withArgs(77);
       await expect(v.deposit(USDC, 0n, p.alice.address, { value: fee })).to.be.revertedWithCustomError(p.vaultA, 'ZeroAmount');
       await expect(v.deposit(USDC, 1n, ethers.ZeroAddress, { value: fee })).to.be.revertedWithCustomError(p.vaultA, 'ZeroAddress');
       await p.vaultA.setDepositCap(USDC, usd(100));
@@ -137,7 +139,9 @@ describe('CollateralVault', () => {
         .withArgs(1n, p.alice.address, USDC, usd(400));
       const locked = await p.vaultA.balanceOf(p.alice.address, USDC);
       expect([locked.free, locked.locked]).to.deep.equal([usd(600), usd(400)]);
-      await expect(requestWithdraw(p, usd(601))).to.be.revertedWithCustomError(p.vaultA, 'InsufficientFreeBalance').withArgs(usd(601), usd(600));
+      await expect(requestWithdraw(p, usd(601)))
+        .to.be.revertedWithCustomError(p.vaultA, 'InsufficientFreeBalance')
+        .withArgs(usd(601), usd(600));
 
       const before = await p.usdc.balanceOf(p.alice.address);
       await p.settle();
@@ -204,7 +208,9 @@ describe('CollateralVault', () => {
       await p.vaultA.connect(p.alice).claim(WETH); // drains the bucket
       await expect(p.vaultA.connect(p.alice).claim(WETH)).to.be.revertedWithCustomError(p.vaultA, 'RateLimited');
       // Disabling the limit lets the rest out.
-      await expect(p.vaultA.setRateLimit(WETH, false, 0, 0)).to.emit(p.vaultA, 'RateLimitSet').withArgs(WETH, false, 0n, 0n);
+      await expect(p.vaultA.setRateLimit(WETH, false, 0, 0))
+        .to.emit(p.vaultA, 'RateLimitSet')
+        .withArgs(WETH, false, 0n, 0n);
       await p.vaultA.connect(p.alice).claim(WETH);
       expect(await p.vaultA.owed(p.alice.address, WETH)).to.equal(0n);
     });

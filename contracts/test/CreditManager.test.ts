@@ -26,7 +26,9 @@ describe('CreditManager', () => {
   describe('pushCreditLimits', () => {
     it('stores limits with the push time and liquidation marks, one event per account and one per batch', async () => {
       const { cm, pusher, alice, bob } = await loadFixture(creditFixture);
-      const tx = cm.connect(pusher).pushCreditLimits(7, [packCreditEntry(alice.address, parseEther('100')), packCreditEntry(bob.address, parseEther('5'), true)]);
+      const tx = cm
+        .connect(pusher)
+        .pushCreditLimits(7, [packCreditEntry(alice.address, parseEther('100')), packCreditEntry(bob.address, parseEther('5'), true)]);
       await expect(tx)
         .to.emit(cm, 'CreditLimitSet')
         .withArgs(alice.address, 7n, parseEther('100'), false)
@@ -81,7 +83,9 @@ describe('CreditManager', () => {
 
     it('consumes and releases margin within the limit', async () => {
       const { cm, market, alice } = await funded();
-      await expect(cm.connect(market).consume(alice.address, parseEther('60'))).to.emit(cm, 'CreditConsumed').withArgs(alice.address, parseEther('60'), parseEther('60'));
+      await expect(cm.connect(market).consume(alice.address, parseEther('60')))
+        .to.emit(cm, 'CreditConsumed')
+        .withArgs(alice.address, parseEther('60'), parseEther('60'));
       expect(await cm.availableCredit(alice.address)).to.equal(parseEther('40'));
       await expect(cm.connect(market).consume(alice.address, parseEther('41')))
         .to.be.revertedWithCustomError(cm, 'InsufficientCredit')
@@ -108,7 +112,9 @@ describe('CreditManager', () => {
     it('reservations count against available credit; only the hub reserves', async () => {
       const { cm, market, hub, alice } = await funded();
       await cm.connect(market).consume(alice.address, parseEther('50'));
-      await expect(cm.connect(hub).reserve(alice.address, parseEther('30'))).to.emit(cm, 'CreditReserved').withArgs(alice.address, parseEther('30'), parseEther('30'));
+      await expect(cm.connect(hub).reserve(alice.address, parseEther('30')))
+        .to.emit(cm, 'CreditReserved')
+        .withArgs(alice.address, parseEther('30'), parseEther('30'));
       expect(await cm.availableCredit(alice.address)).to.equal(parseEther('20'));
       await expect(cm.connect(hub).reserve(alice.address, parseEther('21'))).to.be.revertedWithCustomError(cm, 'InsufficientCredit');
       await expect(cm.connect(market).reserve(alice.address, 1n)).to.be.revertedWithCustomError(cm, 'AccessControlUnauthorizedAccount');

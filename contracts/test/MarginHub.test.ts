@@ -66,8 +66,10 @@ describe('MarginHub', () => {
     it('rejects lzReceive from anyone but the endpoint', async () => {
       const p = await loadFixture(deployProtocol);
       const origin = { srcEid: EID_A, sender: ethers.zeroPadValue(await p.vaultA.getAddress(), 32), nonce: 1n };
-      await expect(p.hub.connect(p.alice).lzReceive(origin, ethers.ZeroHash, '0x01', ethers.ZeroAddress, '0x'))
-        .to.be.revertedWithCustomError(p.hub, 'OnlyEndpoint');
+      await expect(p.hub.connect(p.alice).lzReceive(origin, ethers.ZeroHash, '0x01', ethers.ZeroAddress, '0x')).to.be.revertedWithCustomError(
+        p.hub,
+        'OnlyEndpoint',
+      );
     });
 
     it('property: any execution order of the same attestations gives the in-order hub state', async () => {
@@ -75,7 +77,10 @@ describe('MarginHub', () => {
       const users = [base.alice, base.bob];
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.record({ user: fc.integer({ min: 0, max: 1 }), amount: fc.bigInt({ min: 1n, max: 10n ** 20n }) }), { minLength: 2, maxLength: 6 }),
+          fc.array(fc.record({ user: fc.integer({ min: 0, max: 1 }), amount: fc.bigInt({ min: 1n, max: 10n ** 20n }) }), {
+            minLength: 2,
+            maxLength: 6,
+          }),
           fc.func(fc.integer()),
           async (deposits, rank) => {
             const p = await loadFixture(deployProtocol);
@@ -87,7 +92,10 @@ describe('MarginHub', () => {
             }
             const packets = await sentPackets(p, EID_A, EID_HUB);
             await verifyAndCommit(p, EID_HUB, packets);
-            const shuffled = packets.map((pk, i) => ({ pk, key: rank(i) })).sort((a, b) => a.key - b.key).map((x) => x.pk);
+            const shuffled = packets
+              .map((pk, i) => ({ pk, key: rank(i) }))
+              .sort((a, b) => a.key - b.key)
+              .map((x) => x.pk);
             await execute(p, EID_HUB, shuffled);
             for (const [account, balance] of expected) {
               const stored = await p.hub.attestation(account, EID_A, WETH);
@@ -154,11 +162,19 @@ describe('MarginHub', () => {
       const p = await aliceTrading();
       const cases: [() => Promise<unknown>, bigint, number][] = [
         [() => time.increase(STALE_AFTER + 1), parseEther('1'), RejectReason.StaleCredit],
-        [() => p.creditManager.connect(p.pusher).pushCreditLimits(2, [packCreditEntry(p.alice.address, parseEther('10000'), true)]), parseEther('1'), RejectReason.Liquidatable],
-        [async () => {
-          await p.creditManager.connect(p.pusher).pushCreditLimits(3, [packCreditEntry(p.alice.address, parseEther('10000'))]);
-          await p.wethFeed.setRoundData(2000n * 10n ** 8n, (await time.latest()) - 4000);
-        }, parseEther('1'), RejectReason.PriceUnavailable],
+        [
+          () => p.creditManager.connect(p.pusher).pushCreditLimits(2, [packCreditEntry(p.alice.address, parseEther('10000'), true)]),
+          parseEther('1'),
+          RejectReason.Liquidatable,
+        ],
+        [
+          async () => {
+            await p.creditManager.connect(p.pusher).pushCreditLimits(3, [packCreditEntry(p.alice.address, parseEther('10000'))]);
+            await p.wethFeed.setRoundData(2000n * 10n ** 8n, (await time.latest()) - 4000);
+          },
+          parseEther('1'),
+          RejectReason.PriceUnavailable,
+        ],
       ];
       for (const [setup, amount, reason] of cases) {
         await setup();

@@ -89,8 +89,14 @@ describe('PerpMarket', () => {
     await feed.setPrice(0);
     await expect(m.modifyPosition(0, 1n)).to.be.revertedWithCustomError(market, 'PriceNotPositive');
     const feedAddress = await feed.getAddress();
-    await expect(market.listMarket(1, feedAddress, parseEther('0.05'), parseEther('0.1'))).to.be.revertedWithCustomError(market, 'InvalidMarginRatios');
+    await expect(market.listMarket(1, feedAddress, parseEther('0.05'), parseEther('0.1'))).to.be.revertedWithCustomError(
+      market,
+      'InvalidMarginRatios',
+    );
     await expect(market.listMarket(1, feedAddress, parseEther('0.1'), 0)).to.be.revertedWithCustomError(market, 'InvalidMarginRatios');
-    await expect(m.listMarket(1, feedAddress, parseEther('0.1'), parseEther('0.05'))).to.be.revertedWithCustomError(market, 'OwnableUnauthorizedAccount');
+    await expect(m.listMarket(1, feedAddress, parseEther('0.1'), parseEther('0.05'))).to.be.revertedWithCustomError(
+      market,
+      'OwnableUnauthorizedAccount',
+    );
   });
 });

@@ -59,7 +59,15 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-bench-'));
   const log = (line: string) => console.log(line);
   log(`starting devnet in ${dir}…`);
-  const devnet = await startDevnet({ dir, chainPort: 18840, aggregatorPort: 18850, relayerPort: 18851, blockTimeMs: BLOCK_MS, simulatePrices: false, log: () => undefined });
+  const devnet = await startDevnet({
+    dir,
+    chainPort: 18840,
+    aggregatorPort: 18850,
+    relayerPort: 18851,
+    blockTimeMs: BLOCK_MS,
+    simulatePrices: false,
+    log: () => undefined,
+  });
   // A dropped connection can surface as an uncaught socket error: never leave the devnet's processes behind.
   process.once('uncaughtException', (error) => {
     console.error(error);
@@ -73,20 +81,39 @@ async function main(): Promise<void> {
   const usdc = manifest.assets.find((a) => a.symbol === 'USDC')!.assetId;
   const deposits: Deposit[] = [];
   let tradingHead = await tradingProvider.getBlockNumber();
-  const headTimer = setInterval(() => void tradingProvider.getBlockNumber().then((n) => (tradingHead = n), () => undefined), 100);
+  const headTimer = setInterval(
+    () =>
+      void tradingProvider.getBlockNumber().then(
+        (n) => (tradingHead = n),
+        () => undefined,
+      ),
+    100,
+  );
 
   try {
     // One sender per trader, each on one chain (alternating), with its own nonce sequence.
-    const fees = new Map(collateral.map((chain) => [chain.eid, CollateralVault__factory.connect(chain.contracts.vault!, providers.get(chain.eid)!).quote(MSG_ATTEST)]));
+    const fees = new Map(
+      collateral.map((chain) => [chain.eid, CollateralVault__factory.connect(chain.contracts.vault!, providers.get(chain.eid)!).quote(MSG_ATTEST)]),
+    );
     const senders = Array.from({ length: DEV_ACCOUNTS.lastTrader - DEV_ACCOUNTS.firstTrader + 1 }, (_, i) => {
       const chain = collateral[i % collateral.length]!;
       const wallet = new NonceManager(devWallet(DEV_ACCOUNTS.firstTrader + i, providers.get(chain.eid)!));
-      return { chain, wallet, vault: CollateralVault__factory.connect(chain.contracts.vault!, wallet), fee: fees.get(chain.eid)!, address: devWallet(DEV_ACCOUNTS.firstTrader + i).address, sent: 0n };
+      return {
+        chain,
+        wallet,
+        vault: CollateralVault__factory.connect(chain.contracts.vault!, wallet),
+        fee: fees.get(chain.eid)!,
+        address: devWallet(DEV_ACCOUNTS.firstTrader + i).address,
+        sent: 0n,
+      };
     });
     const gasPrices = new Map(
       collateral.map((chain) => [
         chain.eid,
-        providers.get(chain.eid)!.getFeeData().then((f) => ({ maxFeePerGas: f.maxFeePerGas! * 2n, maxPriorityFeePerGas: f.maxPriorityFeePerGas! })),
+        providers
+          .get(chain.eid)!
+          .getFeeData()
+          .then((f) => ({ maxFeePerGas: f.maxFeePerGas! * 2n, maxPriorityFeePerGas: f.maxPriorityFeePerGas! })),
       ]),
     );
     const byTxHash = new Map<string, Deposit>();
@@ -127,7 +154,12 @@ async function main(): Promise<void> {
         for (const event of await hub.queryFilter(hub.filters.AttestationApplied(), fromBlock, head)) {
           for (const d of deposits) {
             if (d.hub || d.sequence === undefined || d.sequence > event.args.sequence) continue;
-            if (d.eid !== Number(event.args.eid) || d.assetId !== Number(event.args.assetId) || d.account.toLowerCase() !== event.args.account.toLowerCase()) continue;
+            if (
+              d.eid !== Number(event.args.eid) ||
+              d.assetId !== Number(event.args.assetId) ||
+              d.account.toLowerCase() !== event.args.account.toLowerCase()
+            )
+              continue;
             d.hub = { at: now, block: event.blockNumber };
           }
         }
@@ -203,7 +235,11 @@ async function main(): Promise<void> {
           try {
             // Fees and gas fixed up front: one eth_sendRawTransaction per deposit; confirmation comes from the
             // vault's logs (one getLogs per chain per poll), not from a receipt poller per transaction.
-            const tx = await sender.vault.deposit(usdc, amount, sender.address, { value: await sender.fee, gasLimit: 400_000, ...(await gasPrices.get(sender.chain.eid)!) });
+            const tx = await sender.vault.deposit(usdc, amount, sender.address, {
+              value: await sender.fee,
+              gasLimit: 400_000,
+              ...(await gasPrices.get(sender.chain.eid)!),
+            });
             deposit.txHash = tx.hash;
             byTxHash.set(tx.hash, deposit);
           } catch (error) {
@@ -214,7 +250,9 @@ async function main(): Promise<void> {
     }
     const offeredSeconds = (Date.now() - started) / 1000;
     await Promise.all(inFlight);
-    log(`sent ${total} deposits in ${offeredSeconds.toFixed(1)} s (${(total / offeredSeconds).toFixed(0)}/s achieved offer); ${deposits.filter((d) => d.failed).length} failed`);
+    log(
+      `sent ${total} deposits in ${offeredSeconds.toFixed(1)} s (${(total / offeredSeconds).toFixed(0)}/s achieved offer); ${deposits.filter((d) => d.failed).length} failed`,
+    );
 
     const deadline = Date.now() + DRAIN_TIMEOUT_MS;
     while (Date.now() < deadline) {
@@ -257,7 +295,9 @@ async function main(): Promise<void> {
     const delivered = confirmed.filter((d) => d.hub);
     if (delivered.length > 1) {
       const span = (Math.max(...delivered.map((d) => d.hub!.at)) - Math.min(...confirmed.map((d) => d.confirmedAt!))) / 1000;
-      log(`  throughput: ${delivered.length} deposits on the hub ${span.toFixed(1)} s after the first source confirmation (${(delivered.length / span).toFixed(1)}/s)`);
+      log(
+        `  throughput: ${delivered.length} deposits on the hub ${span.toFixed(1)} s after the first source confirmation (${(delivered.length / span).toFixed(1)}/s)`,
+      );
     }
     if (firstCredit.size === 0) log('  credit: no CreditLimitSet event was emitted: the aggregator running here pushes no credit limits');
     const failures = deposits.filter((d) => d.failed);

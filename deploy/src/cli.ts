@@ -91,7 +91,9 @@ export function parseArgs(argv: string[]): CliArgs {
 }
 
 function summarize(result: DeployResult, manifestPath: string): string {
-  const txs = Object.entries(result.transactions).map(([name, n]) => `${name} ${n}`).join(', ');
+  const txs = Object.entries(result.transactions)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ');
   return `manifest ${manifestPath}${result.manifestChanged ? ' (written)' : ' (unchanged)'}\ntransactions sent: ${txs}`;
 }
 

@@ -16,8 +16,16 @@ describe('tributary CLI arguments', () => {
   it('parses each command with its options', () => {
     expect(parseArgs(['devnet', '--dir', '/tmp/x'])).toEqual({ command: 'devnet', dir: '/tmp/x' });
     expect(parseArgs(['deploy', '--config', '/c.json'])).toEqual({ command: 'deploy', config: '/c.json', manifest: resolve('manifest.json') });
-    expect(parseArgs(['add-chain', '--chain', '/n.json', '--manifest', '/m.json'])).toEqual({ command: 'add-chain', chain: '/n.json', manifest: '/m.json' });
-    expect(parseArgs(['status', '--manifest', '/m.json', '--chain', 'trading'])).toMatchObject({ command: 'status', manifest: '/m.json', chain: 'trading' });
+    expect(parseArgs(['add-chain', '--chain', '/n.json', '--manifest', '/m.json'])).toEqual({
+      command: 'add-chain',
+      chain: '/n.json',
+      manifest: '/m.json',
+    });
+    expect(parseArgs(['status', '--manifest', '/m.json', '--chain', 'trading'])).toMatchObject({
+      command: 'status',
+      manifest: '/m.json',
+      chain: 'trading',
+    });
   });
 
   it('rejects an unknown command, an unknown option, a missing value and a missing required option', () => {
@@ -71,7 +79,9 @@ describe('tributary CLI errors', () => {
   });
 
   it('an RPC that never answers times out with the same error kind', async () => {
-    await expect(checkRpc('slow', `http://127.0.0.1:${silentPort}`, 1, 300)).rejects.toThrow(/chain "slow": RPC .* unreachable \(no answer within 300 ms\)/);
+    await expect(checkRpc('slow', `http://127.0.0.1:${silentPort}`, 1, 300)).rejects.toThrow(
+      /chain "slow": RPC .* unreachable \(no answer within 300 ms\)/,
+    );
   });
 
   it('status of an unknown chain lists the known ones', async () => {
@@ -80,8 +90,20 @@ describe('tributary CLI errors', () => {
       assets: [{ assetId: 1, symbol: 'USDC', weightInit: 0.9, weightMaint: 0.95, imf: 0, volatility: 0.001 }],
       chains: [
         {
-          name: 'trading', chainId: 1, eid: 1, rpcUrl: `http://127.0.0.1:${deadPort}`, role: 'trading', confirmations: 1, startBlock: 0,
-          layerZero: { endpoint: '0x' + '1'.repeat(40), sendUln302: '0x' + '2'.repeat(40), receiveUln302: '0x' + '3'.repeat(40), worker: '0x' + '4'.repeat(40), dvnSigner: '0x' + '5'.repeat(40) },
+          name: 'trading',
+          chainId: 1,
+          eid: 1,
+          rpcUrl: `http://127.0.0.1:${deadPort}`,
+          role: 'trading',
+          confirmations: 1,
+          startBlock: 0,
+          layerZero: {
+            endpoint: '0x' + '1'.repeat(40),
+            sendUln302: '0x' + '2'.repeat(40),
+            receiveUln302: '0x' + '3'.repeat(40),
+            worker: '0x' + '4'.repeat(40),
+            dvnSigner: '0x' + '5'.repeat(40),
+          },
           contracts: {},
         },
       ],
@@ -97,12 +119,25 @@ describe('tributary CLI errors', () => {
 
   it('add-chain without a recorded deployment says to deploy first', async () => {
     const chainFile = join(dir, 'chain.json');
-    writeFileSync(chainFile, JSON.stringify({ name: 'extra', chainId: 9, eid: 9, rpcUrl: 'http://127.0.0.1:1', confirmations: 1, role: 'collateral', local: true }));
-    await expect(run(['add-chain', '--chain', chainFile, '--manifest', join(dir, 'none.json')], silent)).rejects.toThrow(/no deployment recorded .* run "tributary deploy" first/);
+    writeFileSync(
+      chainFile,
+      JSON.stringify({ name: 'extra', chainId: 9, eid: 9, rpcUrl: 'http://127.0.0.1:1', confirmations: 1, role: 'collateral', local: true }),
+    );
+    await expect(run(['add-chain', '--chain', chainFile, '--manifest', join(dir, 'none.json')], silent)).rejects.toThrow(
+      /no deployment recorded .* run "tributary deploy" first/,
+    );
   });
 
   it('a non-local chain without DEPLOYER_PRIVATE_KEY is refused without printing any key', () => {
-    const chain = parseChainConfig({ name: 'main', chainId: 1, eid: 30101, rpcUrl: 'http://127.0.0.1:1', confirmations: 15, role: 'collateral', layerZero: { endpoint: '0x' + '1'.repeat(40), sendUln302: '0x' + '2'.repeat(40), receiveUln302: '0x' + '3'.repeat(40) } });
+    const chain = parseChainConfig({
+      name: 'main',
+      chainId: 1,
+      eid: 30101,
+      rpcUrl: 'http://127.0.0.1:1',
+      confirmations: 15,
+      role: 'collateral',
+      layerZero: { endpoint: '0x' + '1'.repeat(40), sendUln302: '0x' + '2'.repeat(40), receiveUln302: '0x' + '3'.repeat(40) },
+    });
     const provider = new JsonRpcProvider('http://127.0.0.1:1');
     expect(() => deployerSigner(chain, provider, {})).toThrow(KeyError);
     expect(() => deployerSigner(chain, provider, {})).toThrow(/set DEPLOYER_PRIVATE_KEY/);

@@ -98,6 +98,8 @@ describe('deploy config schema', () => {
   });
 
   it('validates a single chain for add-chain', () => {
-    expect(() => parseChainConfig({ name: 'Bad Name', chainId: 1, eid: 1, rpcUrl: 'http://x', confirmations: 1, role: 'collateral' })).toThrow(/name: lower-case letters/);
+    expect(() => parseChainConfig({ name: 'Bad Name', chainId: 1, eid: 1, rpcUrl: 'http://x', confirmations: 1, role: 'collateral' })).toThrow(
+      /name: lower-case letters/,
+    );
   });
 });

@@ -2,7 +2,17 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
-import { CollateralVault__factory, MSG_ATTEST, MarginHub__factory, addressToBytes32, devWallet, lzContract, lzReceiveOptions, startHardhatNode, type LocalChain } from '@tributary/contracts';
+import {
+  CollateralVault__factory,
+  MSG_ATTEST,
+  MarginHub__factory,
+  addressToBytes32,
+  devWallet,
+  lzContract,
+  lzReceiveOptions,
+  startHardhatNode,
+  type LocalChain,
+} from '@tributary/contracts';
 import { parseManifest } from '@tributary/protocol';
 import { parseDeployConfig } from '../src/config/schema';
 import { InsufficientFundsError, makeProvider } from '../src/deploy/chain-session';

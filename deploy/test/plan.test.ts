@@ -1,6 +1,23 @@
 import { Interface } from 'ethers';
-import { MSG_ATTEST, MSG_SEIZE, MSG_WITHDRAW_DECISION, MSG_WITHDRAW_REQUEST, DEFAULT_RECEIVE_GAS, addressToBytes32, loadLzArtifact, ulnConfig } from '@tributary/contracts';
-import { appPathways, enforcedGasFromSnapshot, enforcedOptionsHex, planContract, planPathway, workerConfigEquals, type OAppPathwayState } from '../src/deploy/plan';
+import {
+  MSG_ATTEST,
+  MSG_SEIZE,
+  MSG_WITHDRAW_DECISION,
+  MSG_WITHDRAW_REQUEST,
+  DEFAULT_RECEIVE_GAS,
+  addressToBytes32,
+  loadLzArtifact,
+  ulnConfig,
+} from '@tributary/contracts';
+import {
+  appPathways,
+  enforcedGasFromSnapshot,
+  enforcedOptionsHex,
+  planContract,
+  planPathway,
+  workerConfigEquals,
+  type OAppPathwayState,
+} from '../src/deploy/plan';
 import { desiredPathway, type PathwaySide } from '../src/deploy/wiring';
 import { decodeRevert } from '../src/deploy/revert-reason';
 
@@ -39,7 +56,12 @@ const fresh = (): OAppPathwayState => ({
 /** The same state after every desired write (as read back from chain: checksummed addresses, bigint). */
 function wired(): OAppPathwayState {
   const d = desiredPathway(side);
-  return { ...d, peer: addressToBytes32(side.remoteOApp), sendLibrary: { lib: d.sendLibrary, isDefault: false }, receiveLibrary: { lib: d.receiveLibrary, isDefault: false } };
+  return {
+    ...d,
+    peer: addressToBytes32(side.remoteOApp),
+    sendLibrary: { lib: d.sendLibrary, isDefault: false },
+    receiveLibrary: { lib: d.receiveLibrary, isDefault: false },
+  };
 }
 
 describe('idempotency planning', () => {
@@ -105,7 +127,10 @@ describe('idempotency planning', () => {
 
   it('derives enforced gas from the snapshot with headroom, falling back to the contracts default', () => {
     const gas = enforcedGasFromSnapshot(
-      { hubReceiveAttest: { firstAttestation: { lzReceive: 84_262 } }, withdrawalRoundTrip: { hubDecision: { lzReceive: 315_607 }, vaultRelease: { lzReceive: 222_981 } } },
+      {
+        hubReceiveAttest: { firstAttestation: { lzReceive: 84_262 } },
+        withdrawalRoundTrip: { hubDecision: { lzReceive: 315_607 }, vaultRelease: { lzReceive: 222_981 } },
+      },
       1.5,
     );
     expect(gas.vaultToHub).toEqual({ [MSG_ATTEST]: 130_000, [MSG_WITHDRAW_REQUEST]: 480_000 });

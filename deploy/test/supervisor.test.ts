@@ -62,7 +62,9 @@ describe('devnet supervisor', () => {
         expect.stringContaining('restart 2 in 0.2 s'),
       ]);
       expect(lines.filter((l) => /restarted \(restart \d/.test(l))).toHaveLength(2);
-      expect(describeSupervised(service.state())).toMatch(/^running, pid \d+, up \d+s, 2 restarts \(last exit: SIGKILL at \d\d:\d\d:\d\d, answering again after \d+\.\d s\)$/);
+      expect(describeSupervised(service.state())).toMatch(
+        /^running, pid \d+, up \d+s, 2 restarts \(last exit: SIGKILL at \d\d:\d\d:\d\d, answering again after \d+\.\d s\)$/,
+      );
     } finally {
       await service.stop();
     }

@@ -32,7 +32,12 @@ const panel: z.ZodType<PanelShape> = z.lazy(() =>
   }),
 );
 
-const variable = z.looseObject({ name: z.string().regex(/^\w+$/), type: z.string(), query: z.unknown().optional(), datasource: z.unknown().optional() });
+const variable = z.looseObject({
+  name: z.string().regex(/^\w+$/),
+  type: z.string(),
+  query: z.unknown().optional(),
+  datasource: z.unknown().optional(),
+});
 
 export const dashboardSchema = z.looseObject({
   title: z.string().min(1),
@@ -92,7 +97,8 @@ export function checkDashboard(text: string, catalog: MetricCatalog): { problems
     }
     const { problems: exprProblems, metrics } = checkExpr(substitute(match[1], variables, problems, `variable ${v.name}`), catalog);
     for (const p of exprProblems) problems.push(`variable ${v.name}: ${p}`);
-    for (const metric of metrics) if (catalog.get(metric) && !catalog.get(metric)!.labels.has(match[2])) problems.push(`variable ${v.name}: ${metric} has no label ${match[2]}`);
+    for (const metric of metrics)
+      if (catalog.get(metric) && !catalog.get(metric)!.labels.has(match[2])) problems.push(`variable ${v.name}: ${metric} has no label ${match[2]}`);
   }
 
   const all = flatten(dashboard.panels);
@@ -111,11 +117,13 @@ export function checkDashboard(text: string, catalog: MetricCatalog): { problems
       if (refIds.has(t.refId)) problems.push(`${where}: duplicate refId ${t.refId}`);
       refIds.add(t.refId);
       queries += 1;
-      for (const problem of checkExpr(substitute(t.expr, variables, problems, where), catalog).problems) problems.push(`${where} ${t.refId}: ${problem}`);
+      for (const problem of checkExpr(substitute(t.expr, variables, problems, where), catalog).problems)
+        problems.push(`${where} ${t.refId}: ${problem}`);
     }
   }
   const top = dashboard.panels;
   for (let i = 0; i < top.length; i++)
-    for (let j = i + 1; j < top.length; j++) if (overlaps(top[i].gridPos, top[j].gridPos)) problems.push(`panels ${top[i].id} and ${top[j].id} overlap`);
+    for (let j = i + 1; j < top.length; j++)
+      if (overlaps(top[i].gridPos, top[j].gridPos)) problems.push(`panels ${top[i].id} and ${top[j].id} overlap`);
   return { problems, queries, panels: all.filter((p) => p.type !== 'row').length };
 }

@@ -37,7 +37,13 @@ export function sourceFiles(dir: string): string[] {
 function literalConstants(file: ts.SourceFile): Map<string, string | string[]> {
   const found = new Map<string, string | string[] | null>();
   const visit = (node: ts.Node): void => {
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ts.isVariableDeclarationList(node.parent) && node.parent.flags & ts.NodeFlags.Const) {
+    if (
+      ts.isVariableDeclaration(node) &&
+      ts.isIdentifier(node.name) &&
+      node.initializer &&
+      ts.isVariableDeclarationList(node.parent) &&
+      node.parent.flags & ts.NodeFlags.Const
+    ) {
       const value = evaluate(node.initializer, new Map());
       const before = found.get(node.name.text);
       if (value !== undefined) found.set(node.name.text, before === undefined || JSON.stringify(before) === JSON.stringify(value) ? value : null);
@@ -77,7 +83,8 @@ function evaluate(node: ts.Expression, constants: Map<string, string | string[]>
 function promClassNames(file: ts.SourceFile): Map<string, MetricType> {
   const names = new Map<string, MetricType>();
   for (const statement of file.statements) {
-    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || statement.moduleSpecifier.text !== 'prom-client') continue;
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || statement.moduleSpecifier.text !== 'prom-client')
+      continue;
     const bindings = statement.importClause?.namedBindings;
     if (!bindings || !ts.isNamedImports(bindings)) continue;
     for (const element of bindings.elements) {
@@ -156,7 +163,8 @@ export class MetricCatalog {
   constructor(metrics: readonly MetricDefinition[]) {
     for (const metric of metrics) {
       const base = [...metric.labelNames, ...TARGET_LABELS];
-      const add = (name: string, extra: string[], cumulative: boolean) => this.series.set(name, { metric, labels: new Set([...base, ...extra]), cumulative });
+      const add = (name: string, extra: string[], cumulative: boolean) =>
+        this.series.set(name, { metric, labels: new Set([...base, ...extra]), cumulative });
       if (metric.type === 'histogram') {
         add(`${metric.name}_bucket`, ['le'], true);
         add(`${metric.name}_sum`, [], true);

@@ -19,7 +19,19 @@ export interface ParsedExpr {
 }
 
 /** Functions whose argument is a range vector (`x[5m]` or a subquery). */
-const RANGE_FUNCTIONS = new Set(['rate', 'irate', 'increase', 'delta', 'idelta', 'deriv', 'predict_linear', 'resets', 'changes', 'holt_winters', 'double_exponential_smoothing']);
+const RANGE_FUNCTIONS = new Set([
+  'rate',
+  'irate',
+  'increase',
+  'delta',
+  'idelta',
+  'deriv',
+  'predict_linear',
+  'resets',
+  'changes',
+  'holt_winters',
+  'double_exponential_smoothing',
+]);
 const isRangeFunction = (name: string) => RANGE_FUNCTIONS.has(name) || name.endsWith('_over_time');
 /** Functions that only make sense over counters (and histogram buckets/sums/counts). */
 const COUNTER_FUNCTIONS = new Set(['rate', 'irate', 'increase', 'resets']);
@@ -69,13 +81,17 @@ export function parsePromQL(expr: string): ParsedExpr {
     }
     if (node.name === 'MatrixSelector' || node.name === 'SubqueryExpr') {
       const func = enclosingFunction(node, expr);
-      if (!func || !isRangeFunction(func)) result.problems.push(`range vector ${JSON.stringify(expr.slice(node.from, node.to))} where ${func ? `${func}() expects` : 'PromQL expects'} an instant vector`);
+      if (!func || !isRangeFunction(func))
+        result.problems.push(
+          `range vector ${JSON.stringify(expr.slice(node.from, node.to))} where ${func ? `${func}() expects` : 'PromQL expects'} an instant vector`,
+        );
     }
     if (node.name === 'FunctionCall') {
       const identifier = node.getChild('FunctionIdentifier');
       const func = identifier ? expr.slice(identifier.from, identifier.to) : '';
       const args = node.getChild('FunctionCallBody') ? children(node.getChild('FunctionCallBody')!) : [];
-      if (isRangeFunction(func) && !args.some((a) => a.name === 'MatrixSelector' || a.name === 'SubqueryExpr')) result.problems.push(`${func}() needs a range vector argument`);
+      if (isRangeFunction(func) && !args.some((a) => a.name === 'MatrixSelector' || a.name === 'SubqueryExpr'))
+        result.problems.push(`${func}() needs a range vector argument`);
     }
     if (node.name === 'GroupingLabels') {
       for (const label of children(node)) if (label.name === 'LabelName') result.groupingLabels.push(expr.slice(label.from, label.to));
@@ -105,9 +121,12 @@ export function checkExpr(expr: string, catalog: MetricCatalog): { problems: str
       problems.push(`unknown metric ${selector.metric} (no service registers it)`);
       continue;
     }
-    for (const label of selector.labels) if (!series.labels.has(label)) problems.push(`${selector.metric} has no label ${label} (it has ${[...series.labels].join(', ')})`);
-    if (series.cumulative && !(selector.func && COUNTER_SAFE.has(selector.func))) problems.push(`${selector.metric} is cumulative: use it through rate() or increase()`);
-    if (!series.cumulative && selector.func && COUNTER_FUNCTIONS.has(selector.func)) problems.push(`${selector.func}() over ${selector.metric}, which is not a counter (use deriv() or delta())`);
+    for (const label of selector.labels)
+      if (!series.labels.has(label)) problems.push(`${selector.metric} has no label ${label} (it has ${[...series.labels].join(', ')})`);
+    if (series.cumulative && !(selector.func && COUNTER_SAFE.has(selector.func)))
+      problems.push(`${selector.metric} is cumulative: use it through rate() or increase()`);
+    if (!series.cumulative && selector.func && COUNTER_FUNCTIONS.has(selector.func))
+      problems.push(`${selector.func}() over ${selector.metric}, which is not a counter (use deriv() or delta())`);
   }
   return { problems, metrics };
 }

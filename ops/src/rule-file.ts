@@ -18,7 +18,13 @@ export function parseDuration(text: string): number | null {
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const duration = z.string().refine((d) => parseDuration(d) !== null, 'not a Prometheus duration (e.g. 5m, 1h30m)');
-const labelMap = z.record(z.string().regex(LABEL_NAME, 'invalid label name').refine((k) => k !== '__name__', 'reserved label name'), z.string());
+const labelMap = z.record(
+  z
+    .string()
+    .regex(LABEL_NAME, 'invalid label name')
+    .refine((k) => k !== '__name__', 'reserved label name'),
+  z.string(),
+);
 
 /** A rule as Prometheus' rulefmt reads it: unknown fields are errors, as in `promtool check rules`. */
 export const ruleSchema = z
@@ -32,7 +38,8 @@ export const ruleSchema = z
     annotations: z.record(z.string().regex(LABEL_NAME, 'invalid annotation name'), z.string()).optional(),
   })
   .superRefine((rule, ctx) => {
-    if (rule.record !== undefined && rule.alert !== undefined) ctx.addIssue({ code: 'custom', message: "only one of 'record' and 'alert' must be set" });
+    if (rule.record !== undefined && rule.alert !== undefined)
+      ctx.addIssue({ code: 'custom', message: "only one of 'record' and 'alert' must be set" });
     if (rule.record === undefined && rule.alert === undefined) ctx.addIssue({ code: 'custom', message: "one of 'record' or 'alert' must be set" });
     if (rule.alert !== undefined && !rule.alert) ctx.addIssue({ code: 'custom', message: 'alert name must not be empty' });
     if (rule.record !== undefined) {
@@ -103,7 +110,11 @@ function alertLabels(expr: string, catalog: MetricCatalog): Set<string> {
 }
 
 /** Every problem of one rule file: rulefmt, PromQL against the catalog, alert conventions. Empty = good. */
-export function checkRuleFile(text: string, catalog: MetricCatalog, conventions: AlertConventions): { problems: string[]; file: RuleFile | null; anchorsUsed: Set<string> } {
+export function checkRuleFile(
+  text: string,
+  catalog: MetricCatalog,
+  conventions: AlertConventions,
+): { problems: string[]; file: RuleFile | null; anchorsUsed: Set<string> } {
   const { file, problems } = parseRuleFile(text);
   const anchorsUsed = new Set<string>();
   if (!file) return { problems, file, anchorsUsed };
@@ -114,7 +125,8 @@ export function checkRuleFile(text: string, catalog: MetricCatalog, conventions:
       if (rule.alert === undefined) return;
       if (rule.for === undefined) problems.push(`${where}: no 'for' (an alert should survive one scrape before it fires)`);
       const severity = rule.labels?.severity;
-      if (!severity || !conventions.severities.includes(severity)) problems.push(`${where}: labels.severity must be one of ${conventions.severities.join(', ')}`);
+      if (!severity || !conventions.severities.includes(severity))
+        problems.push(`${where}: labels.severity must be one of ${conventions.severities.join(', ')}`);
       for (const key of ['summary', 'description', 'runbook_url']) if (!rule.annotations?.[key]) problems.push(`${where}: annotation ${key} missing`);
       const url = rule.annotations?.runbook_url;
       const anchor = url && /(?:^|\/)docs\/runbook\.md#([a-z0-9_-]+)$/.exec(url)?.[1];
@@ -124,7 +136,8 @@ export function checkRuleFile(text: string, catalog: MetricCatalog, conventions:
         if (!conventions.runbookAnchors.has(anchor)) problems.push(`${where}: docs/runbook.md has no section #${anchor}`);
       }
       const labels = alertLabels(rule.expr, catalog);
-      for (const value of Object.values(rule.annotations ?? {})) for (const problem of templateProblems(value, labels)) problems.push(`${where}: ${problem}`);
+      for (const value of Object.values(rule.annotations ?? {}))
+        for (const problem of templateProblems(value, labels)) problems.push(`${where}: ${problem}`);
     }),
   );
   return { problems, file, anchorsUsed };

@@ -61,7 +61,10 @@ describe('ops/prometheus/alerts.yml', () => {
     const configPath = join(ROOT, 'ops/prometheus/prometheus.yml');
     const config = parseDocument(readFileSync(configPath, 'utf8'), { uniqueKeys: true });
     expect(config.errors).toEqual([]);
-    const { rule_files: ruleFiles, scrape_configs: scrapes } = config.toJS() as { rule_files: string[]; scrape_configs: { job_name: string; metrics_path: string }[] };
+    const { rule_files: ruleFiles, scrape_configs: scrapes } = config.toJS() as {
+      rule_files: string[];
+      scrape_configs: { job_name: string; metrics_path: string }[];
+    };
     for (const file of ruleFiles) expect(existsSync(join(dirname(configPath), file))).toBe(true);
     expect(ruleFiles).toContain('alerts.yml');
     expect(scrapes.map((s) => s.job_name).sort()).toEqual(['tributary-aggregator', 'tributary-relayer']);

@@ -10,7 +10,9 @@ describe('metric catalog (what the services register)', () => {
     const names = registered.map((m) => m.name);
     expect(new Set(names).size).toBe(names.length);
     // One of each way a name is written: template over a const, plain literal, defined in a collect()-gauge, new files.
-    expect(catalog.get('tributary_relayer_delivery_latency_seconds_bucket')?.labels).toEqual(new Set(['src_chain', 'dst_chain', 'job', 'instance', 'le']));
+    expect(catalog.get('tributary_relayer_delivery_latency_seconds_bucket')?.labels).toEqual(
+      new Set(['src_chain', 'dst_chain', 'job', 'instance', 'le']),
+    );
     expect(catalog.get('tributary_aggregator_indexer_lag_blocks')?.metric.labelNames).toEqual(['eid']);
     expect(catalog.get('tributary_aggregator_oracle_guard_state')?.metric.labelNames).toEqual(['asset', 'state']);
     expect(catalog.get('tributary_relayer_signer_balance_wei')?.metric.labelNames).toEqual(['chain']);

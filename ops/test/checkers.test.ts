@@ -17,7 +17,12 @@ describe('PromQL checks (lezer-promql)', () => {
     ]);
     expect(parsed.groupingLabels).toEqual(['chain', 'chain']);
     expect(parsePromQL('{__name__="app_packets", chain="a"}').selectors).toEqual([{ metric: 'app_packets', labels: ['chain'], func: null }]);
-    for (const ok of ['histogram_quantile(0.99, sum by (le) (rate(app_latency_seconds_bucket[10m])))', '(sum(up) or vector(0)) < 1', 'predict_linear(app_packets[6h], 24 * 3600) < 0', 'max_over_time(rate(app_errors_total[1m])[1h:])'])
+    for (const ok of [
+      'histogram_quantile(0.99, sum by (le) (rate(app_latency_seconds_bucket[10m])))',
+      '(sum(up) or vector(0)) < 1',
+      'predict_linear(app_packets[6h], 24 * 3600) < 0',
+      'max_over_time(rate(app_errors_total[1m])[1h:])',
+    ])
       expect([ok, checkExpr(ok, catalog).problems]).toEqual([ok, []]);
   });
 
@@ -75,7 +80,13 @@ describe('rule files', () => {
     const result = check(good);
     expect(result.problems).toEqual([]);
     expect(result.anchorsUsed).toEqual(new Set(['parked']));
-    expect(checkRuleFile('groups:\n  - name: r\n    rules:\n      - record: chain:app_packets:sum\n        expr: sum by (chain) (app_packets)\n', catalog, conventions).problems).toEqual([]);
+    expect(
+      checkRuleFile(
+        'groups:\n  - name: r\n    rules:\n      - record: chain:app_packets:sum\n        expr: sum by (chain) (app_packets)\n',
+        catalog,
+        conventions,
+      ).problems,
+    ).toEqual([]);
   });
 
   it.each([
@@ -84,21 +95,37 @@ describe('rule files', () => {
     ['no for', good.filter((l) => !l.includes('for:')), /no 'for'/],
     ['a bad severity', good.map((l) => l.replace('critical', 'page')), /labels.severity must be one of/],
     ['no summary', good.filter((l) => !l.includes('summary')), /annotation summary missing/],
-    ['a runbook link elsewhere', good.map((l) => l.replace('docs/runbook.md#parked', 'https://wiki/x')), /runbook_url must point at docs\/runbook.md/],
+    [
+      'a runbook link elsewhere',
+      good.map((l) => l.replace('docs/runbook.md#parked', 'https://wiki/x')),
+      /runbook_url must point at docs\/runbook.md/,
+    ],
     ['a missing runbook section', good.map((l) => l.replace('#parked', '#nowhere')), /no section #nowhere/],
     ['a label the series lacks', good.map((l) => l.replace('$labels.chain', '$labels.instnce')), /\$labels.instnce is not a label/],
     ['an unbalanced template', good.map((l) => l.replace('{{ $value }}', '{{ $value }')), /unbalanced/],
     ['an unknown metric', good.map((l) => l.replace('app_packets', 'app_packet')), /unknown metric app_packet/],
     ['a duplicate key', [...good, '        for: 2m'], /YAML: .*[Dd]uplicate|Map keys must be unique/],
-    ['an invalid label name', good.map((l) => l.replace('{ severity: critical }', '{ severity: critical, "team-a": x }')), /labels\.team-a: Invalid key/],
+    [
+      'an invalid label name',
+      good.map((l) => l.replace('{ severity: critical }', '{ severity: critical, "team-a": x }')),
+      /labels\.team-a: Invalid key/,
+    ],
   ])('reports %s', (_what, lines, problem) => {
     expect(check(lines).problems.join('\n')).toMatch(problem);
   });
 
   it('reports rulefmt errors: both record and alert, recording rules with for, repeated groups, empty names', () => {
-    const both = checkRuleFile('groups:\n  - name: g\n    rules:\n      - alert: A\n        record: b\n        expr: up\n', catalog, conventions).problems;
+    const both = checkRuleFile(
+      'groups:\n  - name: g\n    rules:\n      - alert: A\n        record: b\n        expr: up\n',
+      catalog,
+      conventions,
+    ).problems;
     expect(both.join('\n')).toMatch(/only one of 'record' and 'alert'/);
-    const recordFor = checkRuleFile('groups:\n  - name: g\n    rules:\n      - record: a:b\n        for: 5m\n        expr: up\n', catalog, conventions).problems;
+    const recordFor = checkRuleFile(
+      'groups:\n  - name: g\n    rules:\n      - record: a:b\n        for: 5m\n        expr: up\n',
+      catalog,
+      conventions,
+    ).problems;
     expect(recordFor.join('\n')).toMatch(/invalid field 'for' in recording rule/);
     const repeated = checkRuleFile('groups:\n  - name: g\n    rules: []\n  - name: g\n    rules: []\n', catalog, conventions).problems;
     expect(repeated.join('\n')).toMatch(/group name "g" is repeated/);

@@ -73,13 +73,16 @@ export const manifestSchema = z
     chains: z.array(chainSchema).min(1),
     assets: z.array(manifestAssetSchema),
     /** Prior correlations of the risk model (asset ids), used until the aggregator has enough price history. */
-    correlations: z.array(z.object({ a: z.number().int().min(0).max(0xffff), b: z.number().int().min(0).max(0xffff), rho: z.number().finite().min(-1).max(1) })).default([]),
+    correlations: z
+      .array(z.object({ a: z.number().int().min(0).max(0xffff), b: z.number().int().min(0).max(0xffff), rho: z.number().finite().min(-1).max(1) }))
+      .default([]),
   })
   .superRefine((manifest, ctx) => {
     const eids = manifest.chains.map((c) => c.eid);
     if (new Set(eids).size !== eids.length) ctx.addIssue({ code: 'custom', message: 'duplicate eid', path: ['chains'] });
     const trading = manifest.chains.filter((c) => c.role === 'trading');
-    if (trading.length !== 1) ctx.addIssue({ code: 'custom', message: `exactly one trading chain expected, found ${trading.length}`, path: ['chains'] });
+    if (trading.length !== 1)
+      ctx.addIssue({ code: 'custom', message: `exactly one trading chain expected, found ${trading.length}`, path: ['chains'] });
     const known = new Set(manifest.assets.map((a) => a.assetId));
     manifest.correlations.forEach((c, i) => {
       for (const key of ['a', 'b'] as const)
@@ -87,7 +90,8 @@ export const manifestSchema = z
     });
     manifest.chains.forEach((chain, i) =>
       chain.assets.forEach((asset, j) => {
-        if (!known.has(asset.assetId)) ctx.addIssue({ code: 'custom', message: `unknown assetId ${asset.assetId}`, path: ['chains', i, 'assets', j] });
+        if (!known.has(asset.assetId))
+          ctx.addIssue({ code: 'custom', message: `unknown assetId ${asset.assetId}`, path: ['chains', i, 'assets', j] });
       }),
     );
   });
@@ -119,5 +123,10 @@ export const collateralChains = (manifest: Manifest): ManifestChain[] => manifes
 
 /** A chain name as it appears in environment variable names: `arbitrum-sepolia` → `ARBITRUM_SEPOLIA`. */
 export function chainEnvName(name: string): string {
-  return name.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase() || 'CHAIN';
+  return (
+    name
+      .replace(/[^A-Za-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .toUpperCase() || 'CHAIN'
+  );
 }

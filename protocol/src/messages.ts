@@ -101,7 +101,10 @@ function checkRange(name: string, value: bigint | number, max: bigint): void {
 }
 
 export function encodeMessage(message: TributaryMessage): string {
-  const head: [string[], unknown[]] = [['uint8', 'uint8'], [MESSAGE_VERSION, message.type]];
+  const head: [string[], unknown[]] = [
+    ['uint8', 'uint8'],
+    [MESSAGE_VERSION, message.type],
+  ];
   const pack = (types: string[], values: unknown[]) => solidityPacked([...head[0], ...types], [...head[1], ...values]);
   switch (message.type) {
     case MessageType.Attest:

@@ -8,10 +8,28 @@ function manifest(): ManifestInput {
     version: 1,
     assets: [{ assetId: 1, symbol: 'USDC', weightInit: 0.95, weightMaint: 0.97, imf: 0, volatility: 0.001 }],
     chains: [
-      { name: 'hub', chainId: 31337, eid: 40101, rpcUrl: 'http://127.0.0.1:8545', role: 'trading', confirmations: 1, startBlock: 0, layerZero: lz, contracts: { hub: A(9) } },
       {
-        name: 'a', chainId: 31338, eid: 40102, rpcUrl: 'http://127.0.0.1:8546', role: 'collateral', confirmations: 2, startBlock: 0, layerZero: lz,
-        contracts: { vault: A(10) }, assets: [{ assetId: 1, token: A(11), decimals: 6, depositCap: '1000000000000' }],
+        name: 'hub',
+        chainId: 31337,
+        eid: 40101,
+        rpcUrl: 'http://127.0.0.1:8545',
+        role: 'trading',
+        confirmations: 1,
+        startBlock: 0,
+        layerZero: lz,
+        contracts: { hub: A(9) },
+      },
+      {
+        name: 'a',
+        chainId: 31338,
+        eid: 40102,
+        rpcUrl: 'http://127.0.0.1:8546',
+        role: 'collateral',
+        confirmations: 2,
+        startBlock: 0,
+        layerZero: lz,
+        contracts: { vault: A(10) },
+        assets: [{ assetId: 1, token: A(11), decimals: 6, depositCap: '1000000000000' }],
       },
     ],
   };
@@ -45,7 +63,8 @@ describe('deployment manifest', () => {
       parseManifest(bad);
     } catch (error) {
       const message = (error as Error).message;
-      for (const expected of ['duplicate eid', 'exactly one trading chain', 'unknown assetId 7', 'layerZero.endpoint']) expect(message).toContain(expected);
+      for (const expected of ['duplicate eid', 'exactly one trading chain', 'unknown assetId 7', 'layerZero.endpoint'])
+        expect(message).toContain(expected);
     }
   });
 });

@@ -43,7 +43,10 @@ async function main(): Promise<void> {
     const [a, b] = network.chains;
     const configPath = join(dir, 'relayer.json');
     writeFileSync(configPath, JSON.stringify(network.relayerConfig({ pollIntervalMs: 250 })));
-    relayer = new RelayerProcess({ ...db.env, ...network.keyEnv(), RELAYER_CONFIG: configPath, PORT: '18690', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' }, join(dir, 'relayer.log'));
+    relayer = new RelayerProcess(
+      { ...db.env, ...network.keyEnv(), RELAYER_CONFIG: configPath, PORT: '18690', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
+      join(dir, 'relayer.log'),
+    );
     let sendSeconds: number;
     let started: number;
     if (MODE === 'backlog') {

@@ -108,7 +108,11 @@ describe('chained destination steps (one hardhat node, two endpoints)', () => {
       const receipts = await Promise.all(txs.map((tx) => b.provider.getTransactionReceipt(tx.hash)));
       expect(receipts.map((receipt) => receipt?.status)).toEqual([1, 1, 1]);
       expect(new Set(receipts.map((receipt) => receipt!.blockNumber)).size).toBe(chainSteps ? 1 : 3);
-      expect(await pathwayState(a, b)).toEqual({ lazyInboundNonce: before.lazyInboundNonce + 1, received: before.received + 1, relayerTxCount: before.relayerTxCount + 3 });
+      expect(await pathwayState(a, b)).toEqual({
+        lazyInboundNonce: before.lazyInboundNonce + 1,
+        received: before.received + 1,
+        relayerTxCount: before.relayerTxCount + 3,
+      });
     }
   });
 
@@ -134,14 +138,21 @@ describe('chained destination steps (one hardhat node, two endpoints)', () => {
       await tick(r);
     });
     expect(await r.packets.find(guid)).toMatchObject({ status: 'delivered', pendingChainRaw: null, pendingTxRaw: null });
-    expect(await pathwayState(a, b)).toEqual({ lazyInboundNonce: before.lazyInboundNonce + 1, received: before.received + 1, relayerTxCount: before.relayerTxCount + 3 });
+    expect(await pathwayState(a, b)).toEqual({
+      lazyInboundNonce: before.lazyInboundNonce + 1,
+      received: before.received + 1,
+      relayerTxCount: before.relayerTxCount + 3,
+    });
   });
 
   it('recovers a chained lzReceive stored but never broadcast (crash) without sending anything twice', async () => {
     let r = await start();
     const guid = await confirmedPacket(r);
     const before = await pathwayState(a, b);
-    faults.arm('lzReceive broadcast', (method, args, chain) => method === 'broadcast' && chain === 'beta' && String(Transaction.from(String(args[0])).data).startsWith(LZ_RECEIVE));
+    faults.arm(
+      'lzReceive broadcast',
+      (method, args, chain) => method === 'broadcast' && chain === 'beta' && String(Transaction.from(String(args[0])).data).startsWith(LZ_RECEIVE),
+    );
     await tick(r);
     expect(faults.fired).toEqual(['lzReceive broadcast']);
     const stored = (await r.packets.find(guid))!;
@@ -152,7 +163,11 @@ describe('chained destination steps (one hardhat node, two endpoints)', () => {
     await drain(r);
     expect(await r.packets.find(guid)).toMatchObject({ status: 'delivered', pendingChainRaw: null });
     expect((await b.provider.getTransactionReceipt(stored.pendingTxHash!))?.status).toBe(1);
-    expect(await pathwayState(a, b)).toEqual({ lazyInboundNonce: before.lazyInboundNonce + 1, received: before.received + 1, relayerTxCount: before.relayerTxCount + 3 });
+    expect(await pathwayState(a, b)).toEqual({
+      lazyInboundNonce: before.lazyInboundNonce + 1,
+      received: before.received + 1,
+      relayerTxCount: before.relayerTxCount + 3,
+    });
   });
 
   it('counts a reverted chained lzReceive as an execute failure and parks the packet after maxExecuteAttempts', async () => {
@@ -178,6 +193,10 @@ describe('chained destination steps (one hardhat node, two endpoints)', () => {
     const next = await confirmedPacket(r);
     await drain(r);
     expect((await r.packets.find(next))?.status).toBe('delivered');
-    expect(await pathwayState(a, b)).toEqual({ lazyInboundNonce: before.lazyInboundNonce + 2, received: before.received + 1, relayerTxCount: before.relayerTxCount + 6 });
+    expect(await pathwayState(a, b)).toEqual({
+      lazyInboundNonce: before.lazyInboundNonce + 2,
+      received: before.received + 1,
+      relayerTxCount: before.relayerTxCount + 6,
+    });
   });
 });

@@ -39,7 +39,13 @@ describe('relayer delivery on one hardhat node with two endpoints (restarts at e
 
   // One step per transaction (pipeline.chainSteps off) so every stage can be interrupted; chained sends: delivery.chained.test.ts.
   const start = async () => {
-    relayer = await startRelayerApp({ config: network.relayerConfig({ maxExecuteAttempts: 2, executeGasOverhead: 60_000, chainSteps: false }), keyEnv: network.keyEnv(), db, clock, rpcFactory: faults.factory() });
+    relayer = await startRelayerApp({
+      config: network.relayerConfig({ maxExecuteAttempts: 2, executeGasOverhead: 60_000, chainSteps: false }),
+      keyEnv: network.keyEnv(),
+      db,
+      clock,
+      rpcFactory: faults.factory(),
+    });
     return relayer;
   };
   const restart = async () => {
@@ -142,7 +148,10 @@ describe('relayer delivery on one hardhat node with two endpoints (restarts at e
     expect(before.lazyInboundNonce).toBe(5);
     const lookup = RECEIVE_ULN_ABI.decodeFunctionResult(
       'hashLookup',
-      await b.provider.call({ to: b.endpoint.receiveUln302, data: RECEIVE_ULN_ABI.encodeFunctionData('hashLookup', [keccak(seen.header), seen.payloadHash, b.relayerAddress]) }),
+      await b.provider.call({
+        to: b.endpoint.receiveUln302,
+        data: RECEIVE_ULN_ABI.encodeFunctionData('hashLookup', [keccak(seen.header), seen.payloadHash, b.relayerAddress]),
+      }),
     );
     expect(lookup[0]).toBe(false);
   });
@@ -182,7 +191,6 @@ describe('relayer delivery on one hardhat node with two endpoints (restarts at e
     expect(after.relayerTxCount).toBe(before.relayerTxCount + 3);
   });
 });
-
 
 function txSelector(raw: unknown): string {
   return Transaction.from(String(raw)).data.slice(0, 10);

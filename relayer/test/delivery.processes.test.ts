@@ -19,7 +19,10 @@ describe('relayer process killed with SIGKILL while 200 packets are in flight', 
   const dir = mkdtempSync(join(tmpdir(), 'relayer-processes-'));
 
   beforeAll(async () => {
-    chains = await Promise.all([startHardhatNode({ chainId: 61001, port: 18620, blockTimeMs: 500 }), startHardhatNode({ chainId: 61002, port: 18621, blockTimeMs: 500 })]);
+    chains = await Promise.all([
+      startHardhatNode({ chainId: 61001, port: 18620, blockTimeMs: 500 }),
+      startHardhatNode({ chainId: 61002, port: 18621, blockTimeMs: 500 }),
+    ]);
     network = await deployPingNetwork([
       { name: 'alpha', eid: 40301, chainId: 61001, rpcUrl: chains[0].rpcUrl, confirmations: 1 },
       { name: 'beta', eid: 40302, chainId: 61002, rpcUrl: chains[1].rpcUrl, confirmations: 1 },
@@ -39,7 +42,14 @@ describe('relayer process killed with SIGKILL while 200 packets are in flight', 
     const configPath = join(dir, 'relayer.json');
     writeFileSync(configPath, JSON.stringify(network.relayerConfig({ pollIntervalMs: 250 }), null, 2));
     relayer = new RelayerProcess(
-      { ...db.env, ...network.keyEnv(), RELAYER_CONFIG: configPath, PORT: '18630', LOG_LEVEL: process.env.TEST_RELAYER_LOG_LEVEL ?? 'warn', RELAYER_WORKER_ID: 'relayer-under-test' },
+      {
+        ...db.env,
+        ...network.keyEnv(),
+        RELAYER_CONFIG: configPath,
+        PORT: '18630',
+        LOG_LEVEL: process.env.TEST_RELAYER_LOG_LEVEL ?? 'warn',
+        RELAYER_WORKER_ID: 'relayer-under-test',
+      },
       join(dir, 'relayer.log'),
     );
     await relayer.start();
@@ -48,7 +58,7 @@ describe('relayer process killed with SIGKILL while 200 packets are in flight', 
 
     // Kill at random moments spread over the delivery: after a random share of packets has been delivered.
     let seed = 7;
-    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     const progress: number[] = [];
     for (let i = 0; i < KILLS; i++) {
       const threshold = Math.floor(((i + random() * 0.5) / KILLS) * PACKETS * 0.75) + 1;
@@ -67,7 +77,9 @@ describe('relayer process killed with SIGKILL while 200 packets are in flight', 
       await new Promise((r) => setTimeout(r, 500));
       [ab, ba] = [await pathwayState(a, b), await pathwayState(b, a)];
     }
-    console.log(`${PACKETS + RETURN_PACKETS} packets delivered in ${Date.now() - started} ms with ${KILLS} SIGKILLs; delivered A→B at each kill: ${progress.join(', ')}`);
+    console.log(
+      `${PACKETS + RETURN_PACKETS} packets delivered in ${Date.now() - started} ms with ${KILLS} SIGKILLs; delivered A→B at each kill: ${progress.join(', ')}`,
+    );
     // Every kill hit a relayer with packets still in flight.
     expect(Math.max(...progress)).toBeLessThan(PACKETS);
     expect(ab).toMatchObject({ lazyInboundNonce: PACKETS, received: PACKETS });

@@ -8,15 +8,50 @@ import { startRelayerApp, type RelayerApp } from './helpers/relayer-app';
 
 const A = (n: number) => '0x' + n.toString(16).padStart(40, '0');
 const hex = (n: number, bytes: number) => '0x' + n.toString(16).padStart(bytes * 2, '0');
-const chain = (name: string, eid: number) => ({ name, eid, chainId: eid, rpcUrl: `http://127.0.0.1:9`, confirmations: 1, endpoint: A(1), receiveUln302: A(2), worker: A(3) });
+const chain = (name: string, eid: number) => ({
+  name,
+  eid,
+  chainId: eid,
+  rpcUrl: `http://127.0.0.1:9`,
+  confirmations: 1,
+  endpoint: A(1),
+  receiveUln302: A(2),
+  worker: A(3),
+});
 
 function packet(n: number): PacketEntity {
   return {
-    guid: hex(n, 32), srcEid: 40101, dstEid: 40102, sender: hex(10, 32), receiver: A(11), nonce: n, header: '0x', message: '0x',
-    payloadHash: hex(n, 32), receiveGas: '1', receiveValue: '0', srcBlockNumber: 1, srcBlockHash: hex(1, 32), srcTxHash: hex(n, 32),
-    status: 'verifying', stage: 'confirm', pendingAction: 'verify', pendingTxHash: hex(n + 1, 32), pendingTxNonce: n, pendingTxRaw: '0x02f8',
-    pendingChainRaw: null, pendingTxSentAt: 1, attempts: 0, nextAttemptAt: 0, lastError: null, claimedBy: null, claimUntil: null, seenAt: 0,
-    confirmedAt: null, deliveredAt: null, updatedAt: 0,
+    guid: hex(n, 32),
+    srcEid: 40101,
+    dstEid: 40102,
+    sender: hex(10, 32),
+    receiver: A(11),
+    nonce: n,
+    header: '0x',
+    message: '0x',
+    payloadHash: hex(n, 32),
+    receiveGas: '1',
+    receiveValue: '0',
+    srcBlockNumber: 1,
+    srcBlockHash: hex(1, 32),
+    srcTxHash: hex(n, 32),
+    status: 'verifying',
+    stage: 'confirm',
+    pendingAction: 'verify',
+    pendingTxHash: hex(n + 1, 32),
+    pendingTxNonce: n,
+    pendingTxRaw: '0x02f8',
+    pendingChainRaw: null,
+    pendingTxSentAt: 1,
+    attempts: 0,
+    nextAttemptAt: 0,
+    lastError: null,
+    claimedBy: null,
+    claimUntil: null,
+    seenAt: 0,
+    confirmedAt: null,
+    deliveredAt: null,
+    updatedAt: 0,
   };
 }
 

@@ -91,7 +91,11 @@ describe('operator pathway view (GET /v1/pathways)', () => {
     await sendPings(a, b, 3);
     await relayer.watcher.scanOnce(EID_A);
     const waiting = pathway(await get(), EID_A, EID_B);
-    expect(waiting).toMatchObject({ backlog: 3, latency: { samples: 0 }, lastPacket: { nonce: 3, status: 'awaiting_confirmations', deliveredAt: null } });
+    expect(waiting).toMatchObject({
+      backlog: 3,
+      latency: { samples: 0 },
+      lastPacket: { nonce: 3, status: 'awaiting_confirmations', deliveredAt: null },
+    });
     expect(waiting.oldestUndeliveredSeenAt).not.toBeNull();
 
     await mine(a.provider, 2);
@@ -112,7 +116,12 @@ describe('operator pathway view (GET /v1/pathways)', () => {
     await sendPings(a, b, 1, undefined, 1);
     await mine(a.provider, 2);
     await scanAndDrain();
-    expect(pathway(await get(), EID_A, EID_B)).toMatchObject({ backlog: 0, parked: 1, latency: { samples: 3 }, lastPacket: { nonce: 4, status: 'parked' } });
+    expect(pathway(await get(), EID_A, EID_B)).toMatchObject({
+      backlog: 0,
+      parked: 1,
+      latency: { samples: 3 },
+      lastPacket: { nonce: 4, status: 'parked' },
+    });
   });
 
   it('follows the signer balance as delivery spends gas, keeps the last reading when a read fails, and exports the gauge', async () => {

@@ -80,7 +80,9 @@ const rows = [
   [`aave formatUserSummary (${aaveInputs.length} accounts)`, aaveRun.best, aaveRun.median, aavePerAccount],
 ] as const;
 
-console.log(`\nbook: ${shape.accounts} accounts × ${shape.assets} assets × ${shape.chains} chains × ${shape.positionsPerAccount} positions; node ${process.version}\n`);
+console.log(
+  `\nbook: ${shape.accounts} accounts × ${shape.assets} assets × ${shape.chains} chains × ${shape.positionsPerAccount} positions; node ${process.version}\n`,
+);
 console.log(`${'what'.padEnd(52)} ${'best ms'.padStart(10)} ${'median ms'.padStart(10)} ${'µs/account'.padStart(11)}`);
 for (const [what, best, median, perAccount] of rows) {
   console.log(`${what.padEnd(52)} ${best.toFixed(1).padStart(10)} ${median.toFixed(1).padStart(10)} ${perAccount.toFixed(3).padStart(11)}`);

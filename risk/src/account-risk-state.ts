@@ -1,10 +1,4 @@
-import {
-  adjustedPnl,
-  creditLimitOf,
-  healthOf,
-  isLiquidatable,
-  valueAtRisk,
-} from './risk-formulas';
+import { adjustedPnl, creditLimitOf, healthOf, isLiquidatable, valueAtRisk } from './risk-formulas';
 import type { RiskMarket } from './risk-market';
 import type { RiskResult } from './risk-result';
 

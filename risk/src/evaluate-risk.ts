@@ -1,12 +1,4 @@
-import {
-  adjustedPnl,
-  creditLimitOf,
-  healthOf,
-  isLiquidatable,
-  sizeAdjustedWeight,
-  stressedCorrelation,
-  valueAtRisk,
-} from './risk-formulas';
+import { adjustedPnl, creditLimitOf, healthOf, isLiquidatable, sizeAdjustedWeight, stressedCorrelation, valueAtRisk } from './risk-formulas';
 import { DEFAULT_STRESS, type RiskRequestInput } from './risk-request.schema';
 import { RiskInputError, type RiskResult } from './risk-result';
 

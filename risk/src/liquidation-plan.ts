@@ -11,7 +11,10 @@ const FRACTION_STEPS = 10;
 export const liquidationPlanRequestSchema = riskRequestSchema.and(
   z.object({
     params: z.object({
-      targetHealth: z.number({ error: 'targetHealth must be a finite number' }).gt(0, { error: 'targetHealth must be > 0' }).default(DEFAULT_TARGET_HEALTH),
+      targetHealth: z
+        .number({ error: 'targetHealth must be a finite number' })
+        .gt(0, { error: 'targetHealth must be > 0' })
+        .default(DEFAULT_TARGET_HEALTH),
       liquidationPenalty: z
         .number({ error: 'liquidationPenalty must be a finite number' })
         .min(0, { error: 'liquidationPenalty must be in [0, 1]' })

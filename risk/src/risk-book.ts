@@ -164,7 +164,10 @@ export class RiskBook {
     const kb = this.market.assetIndex(b);
     this.market.setCorrelation(ka, kb, rho);
     const [small, large] = [this.holdersByAsset[ka], this.holdersByAsset[kb]].sort((x, y) => x.size - y.size);
-    return this.recompute([...small].filter((account) => large.has(account)), false);
+    return this.recompute(
+      [...small].filter((account) => large.has(account)),
+      false,
+    );
   }
 
   setParams(params: MarketParams): void {

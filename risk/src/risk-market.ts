@@ -1,11 +1,5 @@
 import { sizeWeightCap, stressedCorrelation } from './risk-formulas';
-import {
-  DEFAULT_STRESS,
-  type RiskAsset,
-  type RiskChain,
-  type RiskCorrelation,
-  type RiskParams,
-} from './risk-request.schema';
+import { DEFAULT_STRESS, type RiskAsset, type RiskChain, type RiskCorrelation, type RiskParams } from './risk-request.schema';
 import { RiskInputError } from './risk-result';
 
 export type MarketParams = Omit<RiskParams, 'stress'> & { stress?: number };

@@ -6,9 +6,10 @@ function finite(field: string) {
 }
 const nonNegative = (field: string) => finite(field).min(0, { error: `${field} must be ≥ 0` });
 const fraction = (field: string) =>
-  finite(field).min(0, { error: `${field} must be in [0, 1]` }).max(1, { error: `${field} must be in [0, 1]` });
-const nonEmptyId = (field: string) =>
-  z.string({ error: `${field} must be a string` }).min(1, { error: `${field} must not be empty` });
+  finite(field)
+    .min(0, { error: `${field} must be in [0, 1]` })
+    .max(1, { error: `${field} must be in [0, 1]` });
+const nonEmptyId = (field: string) => z.string({ error: `${field} must be a string` }).min(1, { error: `${field} must not be empty` });
 
 export const DEFAULT_STRESS = 1.25;
 
@@ -82,23 +83,29 @@ export const riskRequestSchema = z
     const pairs = new Set<string>();
     request.correlations.forEach((corr, i) => {
       for (const side of ['a', 'b'] as const) {
-        if (!assetIds.has(corr[side])) ctx.addIssue({ code: 'custom', path: ['correlations', i, side], message: `correlation ${side} '${corr[side]}' is not a listed asset` });
+        if (!assetIds.has(corr[side]))
+          ctx.addIssue({ code: 'custom', path: ['correlations', i, side], message: `correlation ${side} '${corr[side]}' is not a listed asset` });
       }
-      if (corr.a === corr.b) ctx.addIssue({ code: 'custom', path: ['correlations', i, 'b'], message: `correlation of '${corr.a}' with itself is always 1; remove it` });
+      if (corr.a === corr.b)
+        ctx.addIssue({ code: 'custom', path: ['correlations', i, 'b'], message: `correlation of '${corr.a}' with itself is always 1; remove it` });
       const key = JSON.stringify([corr.a, corr.b].sort());
       if (pairs.has(key)) ctx.addIssue({ code: 'custom', path: ['correlations', i], message: `correlation ${corr.a}/${corr.b} is listed twice` });
       pairs.add(key);
     });
     const balanceKeys = new Set<string>();
     request.balances.forEach((balance, i) => {
-      if (!eids.has(balance.eid)) ctx.addIssue({ code: 'custom', path: ['balances', i, 'eid'], message: `balance eid ${balance.eid} is not a listed chain` });
-      if (!assetIds.has(balance.assetId)) ctx.addIssue({ code: 'custom', path: ['balances', i, 'assetId'], message: `balance assetId '${balance.assetId}' is not a listed asset` });
+      if (!eids.has(balance.eid))
+        ctx.addIssue({ code: 'custom', path: ['balances', i, 'eid'], message: `balance eid ${balance.eid} is not a listed chain` });
+      if (!assetIds.has(balance.assetId))
+        ctx.addIssue({ code: 'custom', path: ['balances', i, 'assetId'], message: `balance assetId '${balance.assetId}' is not a listed asset` });
       const key = `${balance.eid}:${balance.assetId}`;
-      if (balanceKeys.has(key)) ctx.addIssue({ code: 'custom', path: ['balances', i], message: `balance of '${balance.assetId}' on eid ${balance.eid} is listed twice` });
+      if (balanceKeys.has(key))
+        ctx.addIssue({ code: 'custom', path: ['balances', i], message: `balance of '${balance.assetId}' on eid ${balance.eid} is listed twice` });
       balanceKeys.add(key);
     });
     request.positions.forEach((position, i) => {
-      if (!assetIds.has(position.assetId)) ctx.addIssue({ code: 'custom', path: ['positions', i, 'assetId'], message: `position assetId '${position.assetId}' is not a listed asset` });
+      if (!assetIds.has(position.assetId))
+        ctx.addIssue({ code: 'custom', path: ['positions', i, 'assetId'], message: `position assetId '${position.assetId}' is not a listed asset` });
     });
   });
 

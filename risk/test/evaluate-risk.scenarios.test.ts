@@ -143,9 +143,7 @@ describe('evaluateRisk scenarios (numbers worked out by hand)', () => {
   it('dust collateral', () => {
     // 1e-12 ETH, imf 0.1: cap 1.1/(1+1e-7) > 0.8 → w 0.8. C^init = 1e-12·2000·0.8 = 1.6e-9.
     // e = 2e-9, σe = 1e-10 → VaR^init 4e-10, VaR^maint 2e-10. L = 1.2e-9; H = 1.7e-9/2e-10 = 8.5.
-    const r = evaluateRisk(
-      request({ assets: [{ ...ETH, imf: 0.1 }], balances: [{ eid: CHAIN_A, assetId: 'ETH', amount: 1e-12 }] }),
-    );
+    const r = evaluateRisk(request({ assets: [{ ...ETH, imf: 0.1 }], balances: [{ eid: CHAIN_A, assetId: 'ETH', amount: 1e-12 }] }));
     expectClose(r.collateralInit, 1.6e-9);
     expectClose(r.creditLimit, 1.2e-9);
     expectClose(r.health, 8.5);
@@ -228,7 +226,10 @@ describe('evaluateRisk scenarios (numbers worked out by hand)', () => {
     // L = 950 − 500 = 450.
     const r = evaluateRisk(
       request({
-        assets: [{ ...USDC, volatility: 0 }, { ...ETH, volatility: 0 }],
+        assets: [
+          { ...USDC, volatility: 0 },
+          { ...ETH, volatility: 0 },
+        ],
         balances: [{ eid: CHAIN_A, assetId: 'USDC', amount: 1000 }],
         positions: [{ assetId: 'ETH', size: 5, entryPrice: 2100, imr: 0, mmr: 0 }],
       }),

@@ -27,7 +27,11 @@ describe('planLiquidation', () => {
     const after = evaluateRisk({ ...underwater, cash: plan.cashAfter, positions: [{ ...underwater.positions![0], size: (1 - f) * 20 }] });
     expect(plan.healthAfter).toBe(after.health);
     expect(after.health === null || after.health >= 1.2).toBe(true);
-    const smaller = evaluateRisk({ ...underwater, cash: 0.3 * 20 * -300 - 0.02 * 0.3 * 54_000, positions: [{ ...underwater.positions![0], size: 0.7 * 20 }] });
+    const smaller = evaluateRisk({
+      ...underwater,
+      cash: 0.3 * 20 * -300 - 0.02 * 0.3 * 54_000,
+      positions: [{ ...underwater.positions![0], size: 0.7 * 20 }],
+    });
     expect(smaller.health!).toBeLessThan(1.2);
   });
 

@@ -17,9 +17,24 @@ describe('EWMA volatility and correlation (λ = 0.94)', () => {
 
   it('gives ±1 for series moving together or opposite, undefined for a flat one', () => {
     const a = [100, 102, 101, 105, 103];
-    expect(ewmaCorrelation(a, a.map((p) => p * 3))).toBeCloseTo(1, 12);
-    expect(ewmaCorrelation(a, a.map((p) => 1e4 / p))).toBeCloseTo(-1, 12);
-    expect(ewmaCorrelation(a, a.map(() => 7))).toBeUndefined();
+    expect(
+      ewmaCorrelation(
+        a,
+        a.map((p) => p * 3),
+      ),
+    ).toBeCloseTo(1, 12);
+    expect(
+      ewmaCorrelation(
+        a,
+        a.map((p) => 1e4 / p),
+      ),
+    ).toBeCloseTo(-1, 12);
+    expect(
+      ewmaCorrelation(
+        a,
+        a.map(() => 7),
+      ),
+    ).toBeUndefined();
   });
 
   it('streams synchronized samples and exports correlations in the API shape', () => {

@@ -6,8 +6,7 @@ const ASSET_IDS = ['USDC', 'ETH', 'BTC', 'SOL'];
 const EIDS = [30101, 30110, 30184];
 
 /** Doubles without the sub-1e-9 magnitudes (down to subnormals) that only exercise underflow. */
-const num = (min: number, max: number) =>
-  fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map((x) => (Math.abs(x) < 1e-9 ? 0 : x));
+const num = (min: number, max: number) => fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map((x) => (Math.abs(x) < 1e-9 ? 0 : x));
 const amount = num(0, 1e6);
 const price = fc.double({ min: 0.01, max: 1e5, noNaN: true, noDefaultInfinity: true });
 
@@ -24,21 +23,16 @@ const assetsArb = fc.tuple(
     }),
   ),
 );
-const correlationsArb = fc.tuple(
-  num(-1, 1),
-  num(-1, 1),
-  num(-1, 1),
-).map(([r1, r2, r3]) => [
+const correlationsArb = fc.tuple(num(-1, 1), num(-1, 1), num(-1, 1)).map(([r1, r2, r3]) => [
   { a: 'ETH', b: 'BTC', rho: r1 },
   { a: 'ETH', b: 'SOL', rho: r2 },
   { a: 'BTC', b: 'SOL', rho: r3 },
 ]);
 const chainsArb = fc.tuple(...EIDS.map((eid) => fc.record({ eid: fc.constant(eid), weight: num(0, 1) })));
-const balancesArb = fc
-  .uniqueArray(fc.record({ eid: fc.constantFrom(...EIDS), assetId: fc.constantFrom(...ASSET_IDS), amount }), {
-    maxLength: 8,
-    selector: (b) => `${b.eid}:${b.assetId}`,
-  });
+const balancesArb = fc.uniqueArray(fc.record({ eid: fc.constantFrom(...EIDS), assetId: fc.constantFrom(...ASSET_IDS), amount }), {
+  maxLength: 8,
+  selector: (b) => `${b.eid}:${b.assetId}`,
+});
 const positionArb = fc.record({
   assetId: fc.constantFrom('ETH', 'BTC', 'SOL'),
   size: num(-1000, 1000),
@@ -60,7 +54,19 @@ const bookArb = fc.record({
 function expectSameResult(actual: RiskResult, expected: RiskResult): void {
   const scale = Math.max(1, expected.collateralInit, expected.requirementInit, Math.abs(expected.unrealizedPnl));
   const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * scale;
-  for (const key of ['collateralInit', 'collateralMaint', 'unrealizedPnl', 'pnlAdjusted', 'varInit', 'varMaint', 'floorInit', 'floorMaint', 'requirementInit', 'requirementMaint', 'creditLimit'] as const) {
+  for (const key of [
+    'collateralInit',
+    'collateralMaint',
+    'unrealizedPnl',
+    'pnlAdjusted',
+    'varInit',
+    'varMaint',
+    'floorInit',
+    'floorMaint',
+    'requirementInit',
+    'requirementMaint',
+    'creditLimit',
+  ] as const) {
     if (!close(actual[key], expected[key])) throw new Error(`${key}: ${actual[key]} ≠ ${expected[key]}`);
   }
   for (const id of Object.keys(expected.exposure)) {
@@ -107,7 +113,10 @@ describe('risk properties', () => {
           { id: 'X', price, weightInit: 0.1, weightMaint: 0.2, imf: 0, volatility: 0.2 },
         ],
         chains: [{ eid: 1, weight: 1 }],
-        balances: [{ eid: 1, assetId: 'USDC', amount: 10_000 }, { eid: 1, assetId: 'X', amount: 100 }],
+        balances: [
+          { eid: 1, assetId: 'USDC', amount: 10_000 },
+          { eid: 1, assetId: 'X', amount: 100 },
+        ],
         params,
       }).creditLimit;
     expect(at(10)).toBeCloseTo(8800, 9);
@@ -144,7 +153,10 @@ describe('risk properties', () => {
       ],
       correlations: [{ a: 'ETH', b: 'BTC', rho: -0.9 }],
       chains: [{ eid: 1, weight: 1 }],
-      balances: [{ eid: 1, assetId: 'ETH', amount: 10 }, { eid: 1, assetId: 'BTC', amount: 1 }],
+      balances: [
+        { eid: 1, assetId: 'ETH', amount: 10 },
+        { eid: 1, assetId: 'BTC', amount: 1 },
+      ],
       params,
     };
     const hedged = evaluateRisk({ ...book, positions: [{ assetId: 'ETH', size: -10, entryPrice: 2000, imr: 0, mmr: 0 }] });
@@ -172,11 +184,20 @@ describe('risk properties', () => {
     // +100 ETH on a v=0 chain: S = 200, cap 1.1/(1+√2·1) ≈ 0.4556 lowers the weight of the counted 100.
     const base = {
       assets: [{ id: 'ETH', price: 2000, weightInit: 0.8, weightMaint: 0.85, imf: 0.1, volatility: 0 }],
-      chains: [{ eid: 1, weight: 1 }, { eid: 2, weight: 0 }],
+      chains: [
+        { eid: 1, weight: 1 },
+        { eid: 2, weight: 0 },
+      ],
       params,
     };
     const before = evaluateRisk({ ...base, balances: [{ eid: 1, assetId: 'ETH', amount: 100 }] });
-    const after = evaluateRisk({ ...base, balances: [{ eid: 1, assetId: 'ETH', amount: 100 }, { eid: 2, assetId: 'ETH', amount: 100 }] });
+    const after = evaluateRisk({
+      ...base,
+      balances: [
+        { eid: 1, assetId: 'ETH', amount: 100 },
+        { eid: 2, assetId: 'ETH', amount: 100 },
+      ],
+    });
     expect(before.creditLimit).toBeCloseTo(110_000, 6);
     expect(after.creditLimit).toBeCloseTo(200_000 * (1.1 / (1 + 0.1 * Math.sqrt(200))), 6);
     expect(after.creditLimit).toBeLessThan(before.creditLimit);
@@ -186,7 +207,10 @@ describe('risk properties', () => {
     fc.assert(
       fc.property(
         bookArb,
-        fc.array(bookArb.map((b) => ({ balances: b.balances, positions: b.positions, cash: b.cash })), { minLength: 1, maxLength: 4 }),
+        fc.array(
+          bookArb.map((b) => ({ balances: b.balances, positions: b.positions, cash: b.cash })),
+          { minLength: 1, maxLength: 4 },
+        ),
         fc.constantFrom(...ASSET_IDS),
         price,
         fc.option(price, { nil: null }),

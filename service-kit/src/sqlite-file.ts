@@ -50,14 +50,19 @@ export function prepareSqliteFile(db: Database, path: string, rebuild: string): 
   } catch (error) {
     throw describeOpenFailure(path, error, rebuild);
   }
-  if (problems.length) throw new DatabaseFileError(path, `damaged (integrity check: ${problems.slice(0, 3).join('; ')})`, moveAsideAdvice(path, rebuild));
+  if (problems.length)
+    throw new DatabaseFileError(path, `damaged (integrity check: ${problems.slice(0, 3).join('; ')})`, moveAsideAdvice(path, rebuild));
 }
 
 function describeOpenFailure(path: string, error: unknown, rebuild: string): DatabaseFileError {
   const code = (error as { code?: string }).code ?? 'error';
   const message = (error as Error).message;
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-    return new DatabaseFileError(path, `in use by another process (${code}: ${message})`, 'Stop the other process first: one service per database file.');
+    return new DatabaseFileError(
+      path,
+      `in use by another process (${code}: ${message})`,
+      'Stop the other process first: one service per database file.',
+    );
   }
   return new DatabaseFileError(path, `damaged or not a SQLite database (${code}: ${message})`, moveAsideAdvice(path, rebuild));
 }

@@ -26,7 +26,11 @@ describe('database selection', () => {
     expect(databaseKind(undefined)).toBe('sqlite');
     expect(databaseKind('postgres://u@h/db')).toBe('postgres');
     expect(() => databaseKind('mysql://h/db')).toThrow(/unsupported DATABASE_URL/);
-    expect(dataSourceOptions({ entities: [], migrations: [], sqlitePath: '/tmp/x.sqlite' })).toMatchObject({ type: 'better-sqlite3', database: '/tmp/x.sqlite', migrationsRun: true });
+    expect(dataSourceOptions({ entities: [], migrations: [], sqlitePath: '/tmp/x.sqlite' })).toMatchObject({
+      type: 'better-sqlite3',
+      database: '/tmp/x.sqlite',
+      migrationsRun: true,
+    });
     expect(dataSourceOptions({ entities: [], migrations: [] })).toMatchObject({ type: 'better-sqlite3', database: ':memory:' });
     expect(dataSourceOptions({ url: 'postgresql://h/db', entities: [], migrations: [] })).toMatchObject({ type: 'postgres', migrationsRun: true });
   });

@@ -68,7 +68,8 @@ describe('backoffMs', () => {
 
 describe('error helpers', () => {
   /** The shape ethers v6 gives a JSON-RPC error: a short message plus the node's own error under info. */
-  const rpcError = (shortMessage: string, nodeMessage: string) => Object.assign(new Error(`${shortMessage} (long form)`), { shortMessage, info: { error: { message: nodeMessage } } });
+  const rpcError = (shortMessage: string, nodeMessage: string) =>
+    Object.assign(new Error(`${shortMessage} (long form)`), { shortMessage, info: { error: { message: nodeMessage } } });
 
   it('messageOf joins ethers short message and the node message; non-errors become strings', () => {
     expect(messageOf(rpcError('could not coalesce error', 'nonce too low'))).toBe('could not coalesce error: nonce too low');
@@ -117,14 +118,32 @@ describe('Clock', () => {
 
 describe('fees and signed transactions', () => {
   it('bumps both fees by the percentage (rounded up), never below current fees, priority capped by the max fee', () => {
-    expect(bumpFees({ maxFeePerGas: 100n, maxPriorityFeePerGas: 10n }, { maxFeePerGas: 50n, maxPriorityFeePerGas: 1n }, 20)).toEqual({ maxFeePerGas: 120n, maxPriorityFeePerGas: 12n });
-    expect(bumpFees({ maxFeePerGas: 101n, maxPriorityFeePerGas: 1n }, { maxFeePerGas: 500n, maxPriorityFeePerGas: 600n }, 10)).toEqual({ maxFeePerGas: 500n, maxPriorityFeePerGas: 500n });
-    expect(bumpFees({ maxFeePerGas: 7n, maxPriorityFeePerGas: 7n }, { maxFeePerGas: 1n, maxPriorityFeePerGas: 1n }, 10)).toEqual({ maxFeePerGas: 8n, maxPriorityFeePerGas: 8n });
+    expect(bumpFees({ maxFeePerGas: 100n, maxPriorityFeePerGas: 10n }, { maxFeePerGas: 50n, maxPriorityFeePerGas: 1n }, 20)).toEqual({
+      maxFeePerGas: 120n,
+      maxPriorityFeePerGas: 12n,
+    });
+    expect(bumpFees({ maxFeePerGas: 101n, maxPriorityFeePerGas: 1n }, { maxFeePerGas: 500n, maxPriorityFeePerGas: 600n }, 10)).toEqual({
+      maxFeePerGas: 500n,
+      maxPriorityFeePerGas: 500n,
+    });
+    expect(bumpFees({ maxFeePerGas: 7n, maxPriorityFeePerGas: 7n }, { maxFeePerGas: 1n, maxPriorityFeePerGas: 1n }, 10)).toEqual({
+      maxFeePerGas: 8n,
+      maxPriorityFeePerGas: 8n,
+    });
   });
 
   it('decodes a stored raw transaction back into hash, nonce and fees', async () => {
     const wallet = Wallet.createRandom();
-    const raw = await wallet.signTransaction({ type: 2, chainId: 31337, nonce: 9, to: wallet.address, data: '0x', gasLimit: 21_000n, maxFeePerGas: 300n, maxPriorityFeePerGas: 30n });
+    const raw = await wallet.signTransaction({
+      type: 2,
+      chainId: 31337,
+      nonce: 9,
+      to: wallet.address,
+      data: '0x',
+      gasLimit: 21_000n,
+      maxFeePerGas: 300n,
+      maxPriorityFeePerGas: 30n,
+    });
     expect(decodeSignedTx(raw)).toEqual({ hash: Transaction.from(raw).hash, nonce: 9, raw, maxFeePerGas: 300n, maxPriorityFeePerGas: 30n });
   });
 });

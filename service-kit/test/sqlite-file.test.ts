@@ -13,7 +13,13 @@ const Note = new EntitySchema<{ id: number; body: string }>({
 const freshPath = () => join(mkdtempSync(join(tmpdir(), 'sqlite-file-')), 'service.sqlite');
 
 function open(path: string): Promise<DataSource> {
-  const options = dataSourceOptions({ sqlitePath: path, entities: [Note], migrations: [], synchronize: true, rebuildAdvice: 'the service re-reads the chains' });
+  const options = dataSourceOptions({
+    sqlitePath: path,
+    entities: [Note],
+    migrations: [],
+    synchronize: true,
+    rebuildAdvice: 'the service re-reads the chains',
+  });
   return new DataSource(options).initialize();
 }
 

@@ -136,7 +136,14 @@ describe('TxSender (in-memory node)', () => {
     const journal = new ArrayJournal(rpc);
     const mineLast = (status = 1) => setTimeout(() => rpc.mined.set(rpc.sent.at(-1)!.hash!, status), 5);
     mineLast();
-    expect(await sender.sendAndWait(request, journal)).toMatchObject({ nonce: 7, reverted: false, status: 1, blockNumber: 5, replacements: 0, rebroadcasts: 0 });
+    expect(await sender.sendAndWait(request, journal)).toMatchObject({
+      nonce: 7,
+      reverted: false,
+      status: 1,
+      blockNumber: 5,
+      replacements: 0,
+      rebroadcasts: 0,
+    });
     rpc.latest = 8;
     mineLast(0);
     expect(await sender.sendAndWait(request, journal)).toMatchObject({ nonce: 8, reverted: true });

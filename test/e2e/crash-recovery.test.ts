@@ -7,8 +7,16 @@ import { DataSource } from 'typeorm';
 import { devWallet } from '@tributary/contracts';
 import { devnetDatabaseFiles, startDevnet, type Devnet } from '@tributary/deploy';
 import {
-  aggregatorApiView, aggregatorMissing, copySqlite, onFirstWrite, postgresReader, relayerApiView, relayerMissing, sqliteReader,
-  type DatabaseReader, type LedgerView,
+  aggregatorApiView,
+  aggregatorMissing,
+  copySqlite,
+  onFirstWrite,
+  postgresReader,
+  relayerApiView,
+  relayerMissing,
+  sqliteReader,
+  type DatabaseReader,
+  type LedgerView,
 } from '../support/crash-probe';
 import { DepositStream } from '../support/deposit-stream';
 import { Deployment, waitFor } from '../support/harness';
@@ -51,7 +59,10 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 
 describe(`crash recovery under load (${POSTGRES_URL ? 'PostgreSQL' : 'embedded SQLite'})`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-crash-'));
-  const schemas = { relayerSchema: `crash_relayer_${randomBytes(4).toString('hex')}`, aggregatorSchema: `crash_aggregator_${randomBytes(4).toString('hex')}` };
+  const schemas = {
+    relayerSchema: `crash_relayer_${randomBytes(4).toString('hex')}`,
+    aggregatorSchema: `crash_aggregator_${randomBytes(4).toString('hex')}`,
+  };
   const files = devnetDatabaseFiles(dir);
   let devnet: Devnet | undefined;
   let d: Deployment;
@@ -97,8 +108,13 @@ describe(`crash recovery under load (${POSTGRES_URL ? 'PostgreSQL' : 'embedded S
     const traders = [...new Set(pairs.map((p) => devWallet(p.trader).address))];
     const stream = new DepositStream(d, pairs);
     stream.start();
-    const view = (service: ServiceName) => (service === 'relayer' ? relayerApiView(net.urls.relayer, apiKey) : aggregatorApiView(net.urls.aggregator, traders));
-    await waitFor('the first deposits in the ledger', async () => ((await aggregatorApiView(net.urls.aggregator, traders)).collateral.size >= 2 ? true : undefined), 90_000);
+    const view = (service: ServiceName) =>
+      service === 'relayer' ? relayerApiView(net.urls.relayer, apiKey) : aggregatorApiView(net.urls.aggregator, traders);
+    await waitFor(
+      'the first deposits in the ledger',
+      async () => ((await aggregatorApiView(net.urls.aggregator, traders)).collateral.size >= 2 ? true : undefined),
+      90_000,
+    );
 
     const report: string[] = [];
     for (const [n, kill] of KILLS.entries()) {
@@ -122,13 +138,21 @@ describe(`crash recovery under load (${POSTGRES_URL ? 'PostgreSQL' : 'embedded S
         await waitFor(`a write by the ${kill.service}`, async () => (killedAt.ms ? true : undefined), 30_000, 5).finally(() => watcher.close());
       } else {
         const before = JSON.stringify(serialize(shown));
-        await waitFor(`new activity of the ${kill.service}`, async () => (JSON.stringify(serialize(await view(kill.service))) !== before ? true : undefined), 30_000, 50);
+        await waitFor(
+          `new activity of the ${kill.service}`,
+          async () => (JSON.stringify(serialize(await view(kill.service))) !== before ? true : undefined),
+          30_000,
+          50,
+        );
         killNow('after new activity');
       }
       const copy = await copied;
       const reader = copy ? sqliteReader(copy) : postgres[kill.service]!;
       try {
-        const missing = kill.service === 'relayer' ? await relayerMissing(shown as Map<string, string>, reader) : await aggregatorMissing(shown as LedgerView, reader);
+        const missing =
+          kill.service === 'relayer'
+            ? await relayerMissing(shown as Map<string, string>, reader)
+            : await aggregatorMissing(shown as LedgerView, reader);
         expect(missing).toEqual([]);
       } finally {
         if (copy) await reader.close();
@@ -193,13 +217,23 @@ describe(`crash recovery under load (${POSTGRES_URL ? 'PostgreSQL' : 'embedded S
     try {
       for (const [eid, sent] of attests) {
         const [packets] = await relayerDb.all<{ n: number; guids: number; delivered: number }>(
-          (t) => `SELECT count(*) AS n, count(DISTINCT guid) AS guids, sum(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END) AS delivered FROM ${t('packet')} WHERE src_eid = ${eid}`,
+          (t) =>
+            `SELECT count(*) AS n, count(DISTINCT guid) AS guids, sum(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END) AS delivered FROM ${t('packet')} WHERE src_eid = ${eid}`,
         );
-        expect({ eid, n: Number(packets!.n), guids: Number(packets!.guids), delivered: Number(packets!.delivered) }).toEqual({ eid, n: sent, guids: sent, delivered: sent });
-        const [deposits] = await aggregatorDb.all<{ n: number }>((t) => `SELECT count(*) AS n FROM ${t('chain_event')} WHERE eid = ${eid} AND name = 'Deposited'`);
+        expect({ eid, n: Number(packets!.n), guids: Number(packets!.guids), delivered: Number(packets!.delivered) }).toEqual({
+          eid,
+          n: sent,
+          guids: sent,
+          delivered: sent,
+        });
+        const [deposits] = await aggregatorDb.all<{ n: number }>(
+          (t) => `SELECT count(*) AS n FROM ${t('chain_event')} WHERE eid = ${eid} AND name = 'Deposited'`,
+        );
         expect(Number(deposits!.n)).toBe(sent);
       }
-      const [indexed] = await aggregatorDb.all<{ n: number }>((t) => `SELECT count(*) AS n FROM ${t('chain_event')} WHERE name = 'AttestationApplied'`);
+      const [indexed] = await aggregatorDb.all<{ n: number }>(
+        (t) => `SELECT count(*) AS n FROM ${t('chain_event')} WHERE name = 'AttestationApplied'`,
+      );
       expect(Number(indexed!.n)).toBe(applied);
     } finally {
       if (!POSTGRES_URL) {
@@ -215,19 +249,34 @@ function serialize(view: Map<string, string> | LedgerView): unknown {
 }
 
 /** Relayer: every packet in flight at the kill delivered. Aggregator: indexing moved past what it showed before. */
-async function caughtUp(service: ServiceName, shown: Map<string, string> | LedgerView, view: (s: ServiceName) => Promise<Map<string, string> | LedgerView>, killedAt: number): Promise<number> {
+async function caughtUp(
+  service: ServiceName,
+  shown: Map<string, string> | LedgerView,
+  view: (s: ServiceName) => Promise<Map<string, string> | LedgerView>,
+  killedAt: number,
+): Promise<number> {
   if (service === 'relayer') {
     const inFlight = [...(shown as Map<string, string>)].filter(([, status]) => status !== 'delivered').map(([guid]) => guid);
-    await waitFor('in-flight packets delivered after the restart', async () => {
-      const now = (await view('relayer')) as Map<string, string>;
-      return inFlight.every((guid) => now.get(guid) === 'delivered') ? true : undefined;
-    }, 120_000, 100);
+    await waitFor(
+      'in-flight packets delivered after the restart',
+      async () => {
+        const now = (await view('relayer')) as Map<string, string>;
+        return inFlight.every((guid) => now.get(guid) === 'delivered') ? true : undefined;
+      },
+      120_000,
+      100,
+    );
   } else {
     const before = (shown as LedgerView).indexed;
-    await waitFor('indexing to move past the pre-kill point', async () => {
-      const now = ((await view('aggregator')) as LedgerView).indexed;
-      return [...before].every(([eid, block]) => (now.get(eid) ?? -1) > block) ? true : undefined;
-    }, 120_000, 100);
+    await waitFor(
+      'indexing to move past the pre-kill point',
+      async () => {
+        const now = ((await view('aggregator')) as LedgerView).indexed;
+        return [...before].every(([eid, block]) => (now.get(eid) ?? -1) > block) ? true : undefined;
+      },
+      120_000,
+      100,
+    );
   }
   return Date.now() - killedAt;
 }

@@ -46,7 +46,11 @@ describe('devnet (npm start)', () => {
     expect(await answers(`http://127.0.0.1:${ports.aggregator}/docs`)).toBe(true);
     // Three chains, each answering its own chain id.
     for (const [i, chainId] of [31337, 31338, 31339].entries()) {
-      const response = await fetch(`http://127.0.0.1:${ports.chain + i}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }) });
+      const response = await fetch(`http://127.0.0.1:${ports.chain + i}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+      });
       expect(Number(((await response.json()) as { result: string }).result)).toBe(chainId);
     }
     // The deploy wrote a manifest the services accept, and a second deploy of its recorded config sends nothing.

@@ -85,7 +85,9 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
     const before = await usdc.balanceOf(trader);
     const requestId = await d.requestWithdraw(a, signer, 'USDC', '100');
     const vault = d.vault(a, signer);
-    await waitFor('the withdrawal to be released on chain A', async () => ((await vault.withdrawalRequest(requestId)).status === RequestStatus.Released ? true : undefined));
+    await waitFor('the withdrawal to be released on chain A', async () =>
+      (await vault.withdrawalRequest(requestId)).status === RequestStatus.Released ? true : undefined,
+    );
     expect((await usdc.balanceOf(trader)) - before).toBe(parseUnits('100', 6));
     await waitFor('the hub to hold the post-withdrawal attestation', async () =>
       (await d.hub().attestation(trader, a.eid, d.assetId('USDC'))).balance === parseUnits('9900', 6) ? true : undefined,
@@ -112,7 +114,9 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
     const position = await d.perpMarket(d.wallet(TRADER, d.trading)).position(trader, marketOf('WETH'));
     expect(position.size).toBe(parseUnits('20', 18));
     expect((await cm.account(trader)).used).toBe(position.margin);
-    await waitFor('the ledger to show the position', async () => ((await account()).positions.some((p) => p.size === parseUnits('20', 18).toString()) ? true : undefined));
+    await waitFor('the ledger to show the position', async () =>
+      (await account()).positions.some((p) => p.size === parseUnits('20', 18).toString()) ? true : undefined,
+    );
   });
 
   it('the price drops: the pushed credit falls, a withdrawal that would break margin is rejected and a safe one is paid', async () => {
@@ -135,11 +139,15 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
     const available = after - (await cm.account(trader)).used;
     expect(available).toBeLessThan(parseUnits('9405', 18));
     const unsafe = await d.requestWithdraw(a, signer, 'USDC', '9900');
-    await waitFor('the unsafe withdrawal to be rejected', async () => ((await vault.withdrawalRequest(unsafe)).status === RequestStatus.Rejected ? true : undefined));
+    await waitFor('the unsafe withdrawal to be rejected', async () =>
+      (await vault.withdrawalRequest(unsafe)).status === RequestStatus.Rejected ? true : undefined,
+    );
 
     const balance = await usdc.balanceOf(trader);
     const safe = await d.requestWithdraw(a, signer, 'USDC', '1000');
-    await waitFor('the safe withdrawal to be paid', async () => ((await vault.withdrawalRequest(safe)).status === RequestStatus.Released ? true : undefined));
+    await waitFor('the safe withdrawal to be paid', async () =>
+      (await vault.withdrawalRequest(safe)).status === RequestStatus.Released ? true : undefined,
+    );
     expect((await usdc.balanceOf(trader)) - balance).toBe(parseUnits('1000', 6));
   });
 
@@ -150,7 +158,10 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
     const node = await startHardhatNode({ chainId, port: PORTS.extraChain });
     extraChains.push(node);
     const chainFile = join(dir, 'collateral-c.json');
-    writeFileSync(chainFile, JSON.stringify(devnetExtraChain({ name: 'collateral-c', chainId, eid, rpcUrl: node.rpcUrl, heartbeatSeconds: 5, decayWindowSeconds: 15 })));
+    writeFileSync(
+      chainFile,
+      JSON.stringify(devnetExtraChain({ name: 'collateral-c', chainId, eid, rpcUrl: node.rpcUrl, heartbeatSeconds: 5, decayWindowSeconds: 15 })),
+    );
 
     const first = await runCli(['add-chain', '--chain', chainFile, '--manifest', devnet.manifestPath]);
     expect(first.output).toContain('transactions sent:');

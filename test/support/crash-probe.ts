@@ -69,7 +69,8 @@ export async function aggregatorApiView(url: string, accounts: string[]): Promis
     if (response.status === 404) continue;
     if (!response.ok) throw new Error(`aggregator /v1/accounts: HTTP ${response.status}`);
     const view = (await response.json()) as { collateral: { eid: number; assetId: number; balance: string; sequence: string }[] };
-    for (const c of view.collateral) collateral.set(collateralKey(account, c.eid, c.assetId), { balance: BigInt(c.balance), sequence: BigInt(c.sequence) });
+    for (const c of view.collateral)
+      collateral.set(collateralKey(account, c.eid, c.assetId), { balance: BigInt(c.balance), sequence: BigInt(c.sequence) });
   }
   const chains = await getJson<{ chains: { eid: number; indexing: { lastIndexedBlock: number | null } }[] }>(`${url}/v1/chains`);
   const indexed = new Map(chains.chains.filter((c) => c.indexing.lastIndexedBlock !== null).map((c) => [c.eid, c.indexing.lastIndexedBlock!]));
@@ -83,7 +84,8 @@ export async function relayerMissing(shown: Map<string, string>, db: DatabaseRea
   const problems: string[] = [];
   for (const [guid, status] of shown) {
     if (!stored.has(guid)) problems.push(`packet ${guid} (${status}) missing`);
-    else if (status === 'delivered' && stored.get(guid) !== 'delivered') problems.push(`packet ${guid} delivered per API, ${stored.get(guid)} on disk`);
+    else if (status === 'delivered' && stored.get(guid) !== 'delivered')
+      problems.push(`packet ${guid} delivered per API, ${stored.get(guid)} on disk`);
   }
   return problems;
 }
@@ -93,14 +95,18 @@ export async function aggregatorMissing(shown: LedgerView, db: DatabaseReader): 
   const rows = await db.all<{ account: string; eid: number; asset_id: number; balance: string; sequence: string | number }>(
     (t) => `SELECT account, eid, asset_id, balance, sequence FROM ${t('collateral_balance')}`,
   );
-  const stored = new Map(rows.map((r) => [collateralKey(r.account, Number(r.eid), Number(r.asset_id)), { balance: BigInt(r.balance), sequence: BigInt(r.sequence) }]));
+  const stored = new Map(
+    rows.map((r) => [collateralKey(r.account, Number(r.eid), Number(r.asset_id)), { balance: BigInt(r.balance), sequence: BigInt(r.sequence) }]),
+  );
   const cursors = await db.all<{ eid: number; next_block: string | number }>((t) => `SELECT eid, next_block FROM ${t('chain_cursor')}`);
   const nextBlock = new Map(cursors.map((c) => [Number(c.eid), Number(c.next_block)]));
   const problems: string[] = [];
   for (const [key, api] of shown.collateral) {
     const disk = stored.get(key);
-    if (!disk || disk.sequence < api.sequence) problems.push(`collateral ${key} at sequence ${api.sequence} per API, ${disk?.sequence ?? 'none'} on disk`);
-    else if (disk.sequence === api.sequence && disk.balance !== api.balance) problems.push(`collateral ${key}: balance ${api.balance} per API, ${disk.balance} on disk`);
+    if (!disk || disk.sequence < api.sequence)
+      problems.push(`collateral ${key} at sequence ${api.sequence} per API, ${disk?.sequence ?? 'none'} on disk`);
+    else if (disk.sequence === api.sequence && disk.balance !== api.balance)
+      problems.push(`collateral ${key}: balance ${api.balance} per API, ${disk.balance} on disk`);
   }
   for (const [eid, block] of shown.indexed) {
     const disk = (nextBlock.get(eid) ?? 0) - 1;

@@ -5,7 +5,11 @@ import { ApiOkBody } from './openapi';
 import { accountLedger, accountsPage, withdrawalsPage, type AccountLedgerResponse, type AccountsPage, type WithdrawalsPage } from './responses';
 import { MAX_OFFSET, MAX_PAGE_SIZE, addressSchema, pageQuerySchema, withdrawalsQuerySchema, type PageQuery, type WithdrawalsQuery } from './schemas';
 
-const addressParam = ApiParam({ name: 'address', description: '0x address (lowercase or EIP-55 checksummed)', example: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' });
+const addressParam = ApiParam({
+  name: 'address',
+  description: '0x address (lowercase or EIP-55 checksummed)',
+  example: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
+});
 const limitQuery = ApiQuery({ name: 'limit', required: false, description: `1–${MAX_PAGE_SIZE} (default 20)` });
 const offsetQuery = ApiQuery({ name: 'offset', required: false, description: `0–${MAX_OFFSET} (default 0)` });
 
@@ -41,7 +45,10 @@ export class AccountsController {
   @ApiQuery({ name: 'status', required: false, enum: ['requested', 'approved', 'rejected', 'released', 'settled'] })
   @ApiOkBody(withdrawalsPage)
   @ApiNotFoundResponse({ description: 'no ledger entries for this account' })
-  withdrawals(@Param('address', { schema: addressSchema }) address: string, @Query({ schema: withdrawalsQuerySchema }) query: WithdrawalsQuery): Promise<WithdrawalsPage> {
+  withdrawals(
+    @Param('address', { schema: addressSchema }) address: string,
+    @Query({ schema: withdrawalsQuerySchema }) query: WithdrawalsQuery,
+  ): Promise<WithdrawalsPage> {
     return this.accounts.withdrawals(address, query);
   }
 }

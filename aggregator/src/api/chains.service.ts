@@ -24,7 +24,12 @@ export class ChainsService {
           confirmations: chain.confirmations,
           startBlock: chain.startBlock,
           contracts: Object.fromEntries(chain.contracts.map((c) => [c.role, c.address])),
-          assets: chain.assets.map((a) => ({ assetId: a.assetId, symbol: this.registry.asset(a.assetId)?.symbol ?? null, token: a.token, decimals: a.decimals })),
+          assets: chain.assets.map((a) => ({
+            assetId: a.assetId,
+            symbol: this.registry.asset(a.assetId)?.symbol ?? null,
+            token: a.token,
+            decimals: a.decimals,
+          })),
           indexing: {
             lastIndexedBlock: lastIndexed,
             headBlock: cursor?.headBlock ?? null,

@@ -4,8 +4,14 @@ import { withdrawalStatusSchema } from './schemas';
 /** Response bodies of the `/v1` routes: the types `/docs` publishes and the controllers return. */
 
 const int = z.number().int();
-const decimal = z.string().regex(/^-?\d+$/).describe('integer as a decimal string (exact; uint256 does not fit a JSON number)');
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/).describe('0x address');
+const decimal = z
+  .string()
+  .regex(/^-?\d+$/)
+  .describe('integer as a decimal string (exact; uint256 does not fit a JSON number)');
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/)
+  .describe('0x address');
 const hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
 const isoTime = z.iso.datetime().describe('ISO 8601 time (UTC)');
 const usd = z.number().describe('USD (float64)');
@@ -26,7 +32,14 @@ export const collateralView = z.strictObject({
   vaultSequence: decimal,
 });
 
-export const positionView = z.strictObject({ marketId: int, size: decimal, entryPrice: decimal, margin: decimal, lastPrice: decimal, realizedPnl: decimal });
+export const positionView = z.strictObject({
+  marketId: int,
+  size: decimal,
+  entryPrice: decimal,
+  margin: decimal,
+  lastPrice: decimal,
+  realizedPnl: decimal,
+});
 
 export const creditView = z.strictObject({ limit: decimal, epoch: decimal, liquidatable: z.boolean(), used: decimal, reserved: decimal });
 
@@ -63,7 +76,12 @@ export const chainsResponse = z.strictObject({
       role: z.enum(['trading', 'collateral']),
       confirmations: int,
       startBlock: int,
-      contracts: z.strictObject({ vault: address.optional(), hub: address.optional(), creditManager: address.optional(), perpMarket: address.optional() }),
+      contracts: z.strictObject({
+        vault: address.optional(),
+        hub: address.optional(),
+        creditManager: address.optional(),
+        perpMarket: address.optional(),
+      }),
       assets: z.array(z.strictObject({ assetId: int, symbol: z.string().nullable(), token: address, decimals: int })),
       indexing: z.strictObject({
         lastIndexedBlock: int.nullable(),
@@ -134,9 +152,18 @@ export const accountRisk = z.strictObject({
   result: riskResult,
   frozen: z.array(z.strictObject({ assetId: int, symbol: z.string(), reason: z.enum(['stale', 'deviating', 'unavailable']), detail: z.string() })),
   inputs: z.strictObject({
-    balances: z.array(z.strictObject({ eid: int, assetId: int, symbol: z.string(), amount: z.number().describe('token units'), chainWeight: z.number() })),
+    balances: z.array(
+      z.strictObject({ eid: int, assetId: int, symbol: z.string(), amount: z.number().describe('token units'), chainWeight: z.number() }),
+    ),
     positions: z.array(z.strictObject({ marketId: int, assetId: int, size: z.number(), entryPrice: usd, imr: z.number(), mmr: z.number() })),
-    prices: z.array(z.strictObject({ assetId: int, symbol: z.string(), price: usd.describe('price the book uses (0 until one was accepted)'), status: priceStatus })),
+    prices: z.array(
+      z.strictObject({
+        assetId: int,
+        symbol: z.string(),
+        price: usd.describe('price the book uses (0 until one was accepted)'),
+        status: priceStatus,
+      }),
+    ),
   }),
 });
 

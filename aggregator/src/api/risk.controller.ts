@@ -2,7 +2,14 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { liquidationPlanRequestSchema, riskRequestSchema } from '@tributary/risk';
 import { ApiOkBody, openApiSchema } from './openapi';
-import { liquidationPlan, riskChainsResponse, riskResult, type LiquidationPlanResponse, type RiskChainsResponse, type RiskResultResponse } from './responses';
+import {
+  liquidationPlan,
+  riskChainsResponse,
+  riskResult,
+  type LiquidationPlanResponse,
+  type RiskChainsResponse,
+  type RiskResultResponse,
+} from './responses';
 import { RiskApiService } from './risk-api.service';
 import { noQuerySchema } from './schemas';
 
@@ -14,7 +21,10 @@ export class RiskController {
   @Post('evaluate')
   @HttpCode(200)
   @ApiOperation({ summary: 'What-if: the risk model (docs/risk-model.md) on the given assets, correlations, chains, balances, positions and params' })
-  @ApiBody({ description: 'assets, correlations, chains, balances, positions and the model parameters', schema: openApiSchema(riskRequestSchema, 'input') })
+  @ApiBody({
+    description: 'assets, correlations, chains, balances, positions and the model parameters',
+    schema: openApiSchema(riskRequestSchema, 'input'),
+  })
   @ApiOkBody(riskResult)
   @ApiBadRequestResponse({ description: 'invalid request; every problem as `path: message`' })
   evaluate(@Query({ schema: noQuerySchema }) _query: Record<string, never>, @Body() body: unknown): RiskResultResponse {
@@ -24,7 +34,10 @@ export class RiskController {
   @Post('liquidation-plan')
   @HttpCode(200)
   @ApiOperation({ summary: 'What-if: the smallest fraction of every position to close so health reaches params.targetHealth (docs/risk-model.md)' })
-  @ApiBody({ description: 'an evaluate request; params also take targetHealth (default 1.2) and liquidationPenalty (default 0.02)', schema: openApiSchema(liquidationPlanRequestSchema, 'input') })
+  @ApiBody({
+    description: 'an evaluate request; params also take targetHealth (default 1.2) and liquidationPenalty (default 0.02)',
+    schema: openApiSchema(liquidationPlanRequestSchema, 'input'),
+  })
   @ApiOkBody(liquidationPlan)
   @ApiBadRequestResponse({ description: 'invalid request; every problem as `path: message`' })
   liquidationPlan(@Query({ schema: noQuerySchema }) _query: Record<string, never>, @Body() body: unknown): LiquidationPlanResponse {

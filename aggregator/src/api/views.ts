@@ -68,7 +68,12 @@ export function reconciliationView(report: ReconciliationReport) {
     ranAt: report.ranAt,
     checked: report.checked,
     ok: report.differences.length === 0,
-    differences: report.differences.map((d) => ({ ...d, ledger: d.ledger.toString(), onChain: d.onChain.toString(), difference: (d.onChain - d.ledger).toString() })),
+    differences: report.differences.map((d) => ({
+      ...d,
+      ledger: d.ledger.toString(),
+      onChain: d.onChain.toString(),
+      difference: (d.onChain - d.ledger).toString(),
+    })),
     inFlight: report.inFlight.map((f) => ({ ...f, hubSequence: f.hubSequence.toString(), vaultSequence: f.vaultSequence.toString() })),
     chains: report.chains,
   };

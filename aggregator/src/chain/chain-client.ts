@@ -53,7 +53,13 @@ class JsonRpcChainClient implements ChainClient {
     return balance.free + balance.locked;
   }
 
-  async hubAttestation(hub: string, account: string, eid: number, assetId: number, blockTag: BlockTag): Promise<{ balance: bigint; sequence: bigint }> {
+  async hubAttestation(
+    hub: string,
+    account: string,
+    eid: number,
+    assetId: number,
+    blockTag: BlockTag,
+  ): Promise<{ balance: bigint; sequence: bigint }> {
     const stored = await IMarginHub__factory.connect(hub, this.provider).attestation(account, eid, assetId, { blockTag });
     return { balance: stored.balance, sequence: stored.sequence };
   }

@@ -50,7 +50,9 @@ class JsonRpcTxRpc implements TxRpc<TradingReceipt> {
 
   async receipt(hash: string): Promise<TradingReceipt | null> {
     const receipt = await this.provider.getTransactionReceipt(hash);
-    return receipt ? { status: receipt.status ?? 0, blockNumber: receipt.blockNumber, blockTimestamp: await this.blockTimestamp(receipt.blockNumber) } : null;
+    return receipt
+      ? { status: receipt.status ?? 0, blockNumber: receipt.blockNumber, blockTimestamp: await this.blockTimestamp(receipt.blockNumber) }
+      : null;
   }
 
   async known(hash: string): Promise<boolean> {
@@ -103,7 +105,12 @@ export class CreditContracts {
 
   async state(): Promise<CreditChainState> {
     const cm = this.creditManagerContract();
-    const [lastEpoch, increaseAllowance, staleAfter, block] = await Promise.all([cm.lastEpoch(), cm.increaseAllowance(), cm.staleAfter(), this.provider.getBlock('latest')]);
+    const [lastEpoch, increaseAllowance, staleAfter, block] = await Promise.all([
+      cm.lastEpoch(),
+      cm.increaseAllowance(),
+      cm.staleAfter(),
+      this.provider.getBlock('latest'),
+    ]);
     if (!block) throw new Error('no latest block');
     return { lastEpoch, increaseAllowance, staleAfter: Number(staleAfter), now: block.timestamp };
   }

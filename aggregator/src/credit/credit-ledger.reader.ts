@@ -26,7 +26,8 @@ export class CreditLedgerReader {
     const checksummed = accounts.map((a) => getAddress(a));
     for (let i = 0; i < checksummed.length; i += KEYS_PER_SELECT) {
       const rows = await repo.findBy({ account: In(checksummed.slice(i, i + KEYS_PER_SELECT)) });
-      for (const r of rows) out.set(r.account.toLowerCase(), { limit: r.limit, epoch: r.epoch, liquidatable: r.liquidatable, committed: r.used + r.reserved });
+      for (const r of rows)
+        out.set(r.account.toLowerCase(), { limit: r.limit, epoch: r.epoch, liquidatable: r.liquidatable, committed: r.used + r.reserved });
     }
     return out;
   }

@@ -18,14 +18,24 @@ export class CreditMetrics {
   readonly txEvents: Counter<'kind'>;
 
   constructor(registry: Registry, sources: CreditMetricSources) {
-    this.pushes = new Counter({ name: 'tributary_aggregator_credit_pushes_total', help: 'Credit push transactions by result', labelNames: ['result'], registers: [registry] });
+    this.pushes = new Counter({
+      name: 'tributary_aggregator_credit_pushes_total',
+      help: 'Credit push transactions by result',
+      labelNames: ['result'],
+      registers: [registry],
+    });
     this.batchAccounts = new Histogram({
       name: 'tributary_aggregator_credit_batch_accounts',
       help: 'Accounts per landed credit push',
       buckets: [1, 5, 10, 25, 50, 100, 200, 500, 1000, 2000],
       registers: [registry],
     });
-    this.txEvents = new Counter({ name: 'tributary_aggregator_credit_tx_events_total', help: 'Pusher transactions sent, replaced (stuck) and re-broadcast (dropped)', labelNames: ['kind'], registers: [registry] });
+    this.txEvents = new Counter({
+      name: 'tributary_aggregator_credit_tx_events_total',
+      help: 'Pusher transactions sent, replaced (stuck) and re-broadcast (dropped)',
+      labelNames: ['kind'],
+      registers: [registry],
+    });
     new Gauge({
       name: 'tributary_aggregator_credit_leader',
       help: '1 while this replica is the credit pusher',

@@ -110,7 +110,12 @@ function classify(a: PlanAccount, s: PlanSettings, deferred: DeferredChange[]): 
   const threshold = hysteresisThreshold(cur.limit, s.hysteresis);
   const due = refreshDue(cur, s.staleAfter, s.now);
   const entry = (limit: bigint, reason: EntryReason): PlannedEntry => ({
-    account: a.account, limit, liquidatable: a.targetLiquidatable, previous: cur.limit, reason, clamped: false,
+    account: a.account,
+    limit,
+    liquidatable: a.targetLiquidatable,
+    previous: cur.limit,
+    reason,
+    clamped: false,
   });
 
   if (target < cur.limit) {
@@ -137,7 +142,8 @@ function classify(a: PlanAccount, s: PlanSettings, deferred: DeferredChange[]): 
   return { group: 'increase', entry: entry(target, reason), delta, mandatory: markChanged || due, pushedAt: cur.pushedAt };
 }
 
-const byAccount = (a: { entry: PlannedEntry }, b: { entry: PlannedEntry }) => (a.entry.account < b.entry.account ? -1 : a.entry.account > b.entry.account ? 1 : 0);
+const byAccount = (a: { entry: PlannedEntry }, b: { entry: PlannedEntry }) =>
+  a.entry.account < b.entry.account ? -1 : a.entry.account > b.entry.account ? 1 : 0;
 const cmpBig = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Plans the next batch (see the file comment). Deterministic: the same input gives the same plan. */

@@ -104,7 +104,10 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
     });
     await this.leader.start(this.chain.creditManager!);
     if (this.config.CREDIT_PUSH_INTERVAL_MS > 0) {
-      this.scheduler.addInterval('credit-push', setInterval(() => this.tick(), this.config.CREDIT_PUSH_INTERVAL_MS));
+      this.scheduler.addInterval(
+        'credit-push',
+        setInterval(() => this.tick(), this.config.CREDIT_PUSH_INTERVAL_MS),
+      );
     }
   }
 
@@ -258,8 +261,11 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
     this.last = { epoch, pushAt: sent.blockTimestamp, txHash: sent.hash, error: null };
     this.metrics.pushes.inc({ result: 'pushed' });
     this.metrics.batchAccounts.observe(plan.entries.length);
-    this.logger.log(`pushed epoch ${epoch}: ${plan.entries.length} accounts (+${plan.totalIncrease} increase), ${plan.deferred.length} deferred, tx ${sent.hash}`);
-    if (plan.deferred.some((d) => d.reason === 'batch-full') && this.config.CREDIT_PUSH_INTERVAL_MS > 0 && !this.stopped) setImmediate(() => this.tick());
+    this.logger.log(
+      `pushed epoch ${epoch}: ${plan.entries.length} accounts (+${plan.totalIncrease} increase), ${plan.deferred.length} deferred, tx ${sent.hash}`,
+    );
+    if (plan.deferred.some((d) => d.reason === 'batch-full') && this.config.CREDIT_PUSH_INTERVAL_MS > 0 && !this.stopped)
+      setImmediate(() => this.tick());
     return { kind: 'pushed', epoch, txHash: sent.hash, entries: plan.entries, deferred: plan.deferred };
   }
 

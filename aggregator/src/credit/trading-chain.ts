@@ -58,10 +58,16 @@ export class TradingChain implements OnApplicationShutdown {
     this.perpMarket = this.contracts.perpMarket;
     if (!key) return;
     const rpc = this.contracts.txRpc;
-    const settings = { replaceAfterMs: config.CREDIT_TX_TIMEOUT_MS, bumpPercent: config.CREDIT_FEE_BUMP_PERCENT, pollMs: config.CREDIT_TX_POLL_MS, maxReplacements: 10 };
+    const settings = {
+      replaceAfterMs: config.CREDIT_TX_TIMEOUT_MS,
+      bumpPercent: config.CREDIT_FEE_BUMP_PERCENT,
+      pollMs: config.CREDIT_TX_POLL_MS,
+      maxReplacements: 10,
+    };
     this.pusher = new TxSender(rpc, key, settings);
     const liquidatorKey = config.AGGREGATOR_LIQUIDATOR_PRIVATE_KEY;
-    this.liquidator = liquidatorKey && new Wallet(liquidatorKey).address !== this.pusher.address ? new TxSender(rpc, liquidatorKey, settings) : this.pusher;
+    this.liquidator =
+      liquidatorKey && new Wallet(liquidatorKey).address !== this.pusher.address ? new TxSender(rpc, liquidatorKey, settings) : this.pusher;
   }
 
   get enabled(): boolean {
@@ -97,7 +103,11 @@ export class TradingChain implements OnApplicationShutdown {
 
   pushRequest(epoch: bigint, entries: readonly PushEntry[]): TxRequest {
     const words = entries.map((e) => packCreditEntry(e.account, e.limit, e.liquidatable));
-    return { to: this.creditManager!, data: creditManagerAbi.encodeFunctionData('pushCreditLimits', [epoch, words]), gasLimit: pushGasLimit(entries.length) };
+    return {
+      to: this.creditManager!,
+      data: creditManagerAbi.encodeFunctionData('pushCreditLimits', [epoch, words]),
+      gasLimit: pushGasLimit(entries.length),
+    };
   }
 
   /**
@@ -130,8 +140,10 @@ export class TradingChain implements OnApplicationShutdown {
 
 /** A revert as "ErrorName(args)" when the data decodes against one of the ABIs, else the RPC message. */
 export function describeRevert(error: unknown, ...abis: Interface[]): string {
-  const data = (error as { data?: unknown; info?: { error?: { data?: unknown } } }).data ?? (error as { info?: { error?: { data?: { data?: unknown } } } }).info?.error?.data;
-  const hex = typeof data === 'string' ? data : typeof (data as { data?: unknown })?.data === 'string' ? ((data as { data: string }).data) : null;
+  const data =
+    (error as { data?: unknown; info?: { error?: { data?: unknown } } }).data ??
+    (error as { info?: { error?: { data?: { data?: unknown } } } }).info?.error?.data;
+  const hex = typeof data === 'string' ? data : typeof (data as { data?: unknown })?.data === 'string' ? (data as { data: string }).data : null;
   if (hex && hex.length >= 10) {
     for (const abi of abis) {
       try {

@@ -22,7 +22,9 @@ const MAX_PARAMETERS = 30_000;
 export function tableName(manager: EntityManager, target: EntityTarget<ObjectLiteral>): string {
   const driver = manager.connection.driver;
   const metadata = manager.connection.getMetadata(target);
-  return metadata.schema && driver.options.type === 'postgres' ? `${driver.escape(metadata.schema)}.${driver.escape(metadata.tableName)}` : driver.escape(metadata.tableName);
+  return metadata.schema && driver.options.type === 'postgres'
+    ? `${driver.escape(metadata.schema)}.${driver.escape(metadata.tableName)}`
+    : driver.escape(metadata.tableName);
 }
 
 /** Runs SQL written with `?` placeholders on either engine. */

@@ -24,6 +24,11 @@ export function aggregatorDataSourceOptions(config: AppConfig): DataSourceOption
 }
 
 @Module({
-  imports: [TypeOrmModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => typeOrmModuleOptions(aggregatorDataSourceOptions(config)) })],
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => typeOrmModuleOptions(aggregatorDataSourceOptions(config)),
+    }),
+  ],
 })
 export class DatabaseModule {}

@@ -26,7 +26,11 @@ const DECODERS: Record<ContractRole, Map<string, EventDecoder>> = Object.fromEnt
   Object.entries(CONTRACT_INTERFACES).map(([role, iface]) => {
     const byTopic = new Map<string, EventDecoder>();
     iface.forEachEvent((fragment: EventFragment) => {
-      byTopic.set(fragment.topicHash, { name: fragment.name, indexed: fragment.inputs.filter((p) => p.indexed), body: fragment.inputs.filter((p) => !p.indexed) });
+      byTopic.set(fragment.topicHash, {
+        name: fragment.name,
+        indexed: fragment.inputs.filter((p) => p.indexed),
+        body: fragment.inputs.filter((p) => !p.indexed),
+      });
     });
     return [role, byTopic];
   }),
@@ -107,24 +111,79 @@ function toLedgerEvent(role: ContractRole, eid: number, { name, args: a }: { nam
   const key = `${role}.${name}`;
   switch (key) {
     case 'hub.AttestationApplied':
-      return { kind: 'HubAttestation', account: account(a.account), eid: n(a.eid), assetId: n(a.assetId), balance: big(a.balance), sequence: big(a.sequence) };
+      return {
+        kind: 'HubAttestation',
+        account: account(a.account),
+        eid: n(a.eid),
+        assetId: n(a.assetId),
+        balance: big(a.balance),
+        sequence: big(a.sequence),
+      };
     case 'vault.BalanceAttested':
-      return { kind: 'VaultAttestation', account: account(a.account), eid, assetId: n(a.assetId), balance: big(a.balance), sequence: big(a.sequence), requestId: big(a.requestId) };
+      return {
+        kind: 'VaultAttestation',
+        account: account(a.account),
+        eid,
+        assetId: n(a.assetId),
+        balance: big(a.balance),
+        sequence: big(a.sequence),
+        requestId: big(a.requestId),
+      };
     case 'vault.WithdrawalRequested':
-      return { kind: 'VaultWithdrawalRequested', eid, requestId: big(a.requestId), account: account(a.account), assetId: n(a.assetId), amount: big(a.amount) };
+      return {
+        kind: 'VaultWithdrawalRequested',
+        eid,
+        requestId: big(a.requestId),
+        account: account(a.account),
+        assetId: n(a.assetId),
+        amount: big(a.amount),
+      };
     case 'vault.WithdrawalReleased':
-      return { kind: 'VaultWithdrawalReleased', eid, requestId: big(a.requestId), account: account(a.account), assetId: n(a.assetId), amount: big(a.amount) };
+      return {
+        kind: 'VaultWithdrawalReleased',
+        eid,
+        requestId: big(a.requestId),
+        account: account(a.account),
+        assetId: n(a.assetId),
+        amount: big(a.amount),
+      };
     case 'vault.WithdrawalRejected':
-      return { kind: 'VaultWithdrawalRejected', eid, requestId: big(a.requestId), account: account(a.account), assetId: n(a.assetId), amount: big(a.amount), reason: n(a.reason) };
+      return {
+        kind: 'VaultWithdrawalRejected',
+        eid,
+        requestId: big(a.requestId),
+        account: account(a.account),
+        assetId: n(a.assetId),
+        amount: big(a.amount),
+        reason: n(a.reason),
+      };
     case 'hub.WithdrawalRequested':
-      return { kind: 'HubWithdrawalRequested', eid: n(a.eid), requestId: big(a.requestId), account: account(a.account), assetId: n(a.assetId), amount: big(a.amount) };
+      return {
+        kind: 'HubWithdrawalRequested',
+        eid: n(a.eid),
+        requestId: big(a.requestId),
+        account: account(a.account),
+        assetId: n(a.assetId),
+        amount: big(a.amount),
+      };
     case 'hub.WithdrawalDecided':
       return {
-        kind: 'HubWithdrawalDecided', eid: n(a.eid), requestId: big(a.requestId), account: account(a.account),
-        approved: Boolean(a.approved), reason: n(a.reason), reservedValue: big(a.reservedValue),
+        kind: 'HubWithdrawalDecided',
+        eid: n(a.eid),
+        requestId: big(a.requestId),
+        account: account(a.account),
+        approved: Boolean(a.approved),
+        reason: n(a.reason),
+        reservedValue: big(a.reservedValue),
       };
     case 'hub.WithdrawalSettled':
-      return { kind: 'HubWithdrawalSettled', eid: n(a.eid), requestId: big(a.requestId), account: account(a.account), reservedValue: big(a.reservedValue) };
+      return {
+        kind: 'HubWithdrawalSettled',
+        eid: n(a.eid),
+        requestId: big(a.requestId),
+        account: account(a.account),
+        reservedValue: big(a.reservedValue),
+      };
     case 'creditManager.CreditLimitSet':
       return { kind: 'CreditLimitSet', account: account(a.account), epoch: big(a.epoch), limit: big(a.limit), liquidatable: Boolean(a.liquidatable) };
     case 'creditManager.CreditBatchPushed':
@@ -139,8 +198,14 @@ function toLedgerEvent(role: ContractRole, eid: number, { name, args: a }: { nam
     case 'perpMarket.PositionModified':
     case 'perpMarket.PositionClosed':
       return {
-        kind: 'PositionChanged', account: account(a.account), marketId: n(a.marketId), size: big(a.size), entryPrice: big(a.entryPrice),
-        price: big(a.price), realizedPnl: big(a.realizedPnl), margin: big(a.margin),
+        kind: 'PositionChanged',
+        account: account(a.account),
+        marketId: n(a.marketId),
+        size: big(a.size),
+        entryPrice: big(a.entryPrice),
+        price: big(a.price),
+        realizedPnl: big(a.realizedPnl),
+        margin: big(a.margin),
       };
     default:
       return { kind: 'Informational', account: 'account' in a ? account(a.account) : null };

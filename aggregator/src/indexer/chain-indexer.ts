@@ -43,7 +43,12 @@ export class ChainIndexer {
       if (head.number === this.recordedHead) return { kind: 'caught-up', headBlock: head.number };
       const indexed = next - 1 >= 0 ? await this.client.block(next - 1) : null;
       await this.ingestor.ingest({
-        chainId: this.chain.chainId, eid: this.chain.eid, fromBlock: next, toBlock: next - 1, logs: [], blockHashes: [],
+        chainId: this.chain.chainId,
+        eid: this.chain.eid,
+        fromBlock: next,
+        toBlock: next - 1,
+        logs: [],
+        blockHashes: [],
         cursor: { eid: this.chain.eid, nextBlock: next, headBlock: head.number, headTime: head.timestamp, indexedTime: indexed?.timestamp ?? null },
       });
       this.recordedHead = head.number;
@@ -54,7 +59,8 @@ export class ChainIndexer {
     if (!end) return { kind: 'retry', reason: `block ${to} not available` };
     const addresses = this.chain.contracts.map((c) => c.address);
     const rawLogs = addresses.length ? await this.client.logs(addresses, next, to) : [];
-    if (rawLogs.some((log) => log.blockNumber === to && log.blockHash !== end.hash)) return { kind: 'retry', reason: `block ${to} changed while reading` };
+    if (rawLogs.some((log) => log.blockNumber === to && log.blockHash !== end.hash))
+      return { kind: 'retry', reason: `block ${to} changed while reading` };
 
     const roleByAddress = new Map(this.chain.contracts.map((c) => [c.address.toLowerCase(), c.role]));
     const logs: IndexedLog[] = [];

@@ -28,9 +28,19 @@ export class IndexerService implements OnApplicationBootstrap, OnApplicationShut
     private readonly ingestor: LedgerIngestor,
     @Inject(METRICS_REGISTRY) metrics: Registry,
   ) {
-    this.applied = new Counter({ name: 'tributary_aggregator_events_applied_total', help: 'Chain events applied to the ledger', labelNames: ['eid'], registers: [metrics] });
+    this.applied = new Counter({
+      name: 'tributary_aggregator_events_applied_total',
+      help: 'Chain events applied to the ledger',
+      labelNames: ['eid'],
+      registers: [metrics],
+    });
     this.reorgs = new Counter({ name: 'tributary_aggregator_reorgs_total', help: 'Reorgs rolled back', labelNames: ['eid'], registers: [metrics] });
-    this.lagBlocks = new Gauge({ name: 'tributary_aggregator_indexer_lag_blocks', help: 'Head minus last indexed block', labelNames: ['eid'], registers: [metrics] });
+    this.lagBlocks = new Gauge({
+      name: 'tributary_aggregator_indexer_lag_blocks',
+      help: 'Head minus last indexed block',
+      labelNames: ['eid'],
+      registers: [metrics],
+    });
     for (const chain of registry.chains) {
       const settings = { maxBlockRange: config.INDEXER_MAX_BLOCK_RANGE, reorgWindow: Math.max(config.INDEXER_REORG_WINDOW, chain.confirmations + 1) };
       this.indexers.set(chain.eid, new ChainIndexer(chain, clients.for(chain), store, ingestor, settings));
@@ -76,7 +86,9 @@ export class IndexerService implements OnApplicationBootstrap, OnApplicationShut
       this.lagBlocks.set(labels, 0);
     } else if (result.kind === 'reorg') {
       this.reorgs.inc(labels);
-      this.logger.warn(`reorg on eid ${eid}: rolled back ${result.orphaned} events above block ${result.forkBlock}, rebuilt ${result.rebuiltAccounts} accounts`);
+      this.logger.warn(
+        `reorg on eid ${eid}: rolled back ${result.orphaned} events above block ${result.forkBlock}, rebuilt ${result.rebuiltAccounts} accounts`,
+      );
     }
     return result;
   }

@@ -117,7 +117,14 @@ export class LedgerQueryRepository {
 
   async cursors(): Promise<ChainCursor[]> {
     const rows = await this.dataSource.getRepository(ChainCursorEntity).find({ order: { eid: 'ASC' } });
-    return rows.map((r) => ({ eid: r.eid, nextBlock: Number(r.nextBlock), headBlock: r.headBlock, headTime: r.headTime, indexedTime: r.indexedTime, updatedAt: r.updatedAt }));
+    return rows.map((r) => ({
+      eid: r.eid,
+      nextBlock: Number(r.nextBlock),
+      headBlock: r.headBlock,
+      headTime: r.headTime,
+      indexedTime: r.indexedTime,
+      updatedAt: r.updatedAt,
+    }));
   }
 
   async eventCount(): Promise<number> {

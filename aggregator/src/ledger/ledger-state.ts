@@ -160,11 +160,19 @@ function applyOne(slice: LedgerSlice, { origin, event }: LedgerEnvelope): void {
     case 'PositionChanged': {
       const key = positionKey(event.account, event.marketId);
       const row = slice.positions.get(key) ?? {
-        account: event.account, marketId: event.marketId, size: 0n, entryPrice: 0n, margin: 0n, lastPrice: 0n, realizedPnl: 0n, version: -1n,
+        account: event.account,
+        marketId: event.marketId,
+        size: 0n,
+        entryPrice: 0n,
+        margin: 0n,
+        lastPrice: 0n,
+        realizedPnl: 0n,
+        version: -1n,
       };
       row.realizedPnl += event.realizedPnl;
       const version = orderKey(origin);
-      if (version > row.version) Object.assign(row, { size: event.size, entryPrice: event.entryPrice, margin: event.margin, lastPrice: event.price, version });
+      if (version > row.version)
+        Object.assign(row, { size: event.size, entryPrice: event.entryPrice, margin: event.margin, lastPrice: event.price, version });
       slice.positions.set(key, row);
       slice.dirty.positions.add(key);
       return;
@@ -181,14 +189,21 @@ function applyOne(slice: LedgerSlice, { origin, event }: LedgerEnvelope): void {
       const row = creditRow(slice, event.account);
       const version = orderKey(origin);
       if (event.kind === 'CreditUsed' && version > row.usedVersion) Object.assign(row, { used: event.used, usedVersion: version });
-      else if (event.kind === 'CreditReservedTotal' && version > row.reservedVersion) Object.assign(row, { reserved: event.reserved, reservedVersion: version });
+      else if (event.kind === 'CreditReservedTotal' && version > row.reservedVersion)
+        Object.assign(row, { reserved: event.reserved, reservedVersion: version });
       else return;
       slice.dirty.credit.add(row.account);
       return;
     }
     case 'CreditBatchPushed': {
       const key = event.epoch.toString();
-      slice.epochs.set(key, { epoch: event.epoch, accounts: event.accounts, totalIncrease: event.totalIncrease, blockNumber: origin.blockNumber, txHash: origin.txHash });
+      slice.epochs.set(key, {
+        epoch: event.epoch,
+        accounts: event.accounts,
+        totalIncrease: event.totalIncrease,
+        blockNumber: origin.blockNumber,
+        txHash: origin.txHash,
+      });
       slice.dirty.epochs.add(key);
       return;
     }
@@ -210,18 +225,42 @@ type WithdrawalEvent = Extract<LedgerEvent, { requestId: bigint; eid: number; ac
 function applyWithdrawal(slice: LedgerSlice, event: WithdrawalEvent): void {
   const key = withdrawalKey(event.eid, event.requestId);
   const row: WithdrawalRow = slice.withdrawals.get(key) ?? {
-    eid: event.eid, requestId: event.requestId, account: event.account, assetId: 0, amount: 0n, status: 'requested',
-    vaultRequested: false, hubRequested: false, approved: null, reason: 0, reservedValue: 0n, released: false, vaultRejected: false, settled: false,
+    eid: event.eid,
+    requestId: event.requestId,
+    account: event.account,
+    assetId: 0,
+    amount: 0n,
+    status: 'requested',
+    vaultRequested: false,
+    hubRequested: false,
+    approved: null,
+    reason: 0,
+    reservedValue: 0n,
+    released: false,
+    vaultRejected: false,
+    settled: false,
   };
   if ('assetId' in event) row.assetId = event.assetId;
   if ('amount' in event) row.amount = event.amount;
   switch (event.kind) {
-    case 'VaultWithdrawalRequested': row.vaultRequested = true; break;
-    case 'HubWithdrawalRequested': row.hubRequested = true; break;
-    case 'HubWithdrawalDecided': Object.assign(row, { approved: event.approved, reason: event.reason, reservedValue: event.reservedValue }); break;
-    case 'VaultWithdrawalReleased': row.released = true; break;
-    case 'VaultWithdrawalRejected': Object.assign(row, { vaultRejected: true, reason: event.reason }); break;
-    case 'HubWithdrawalSettled': row.settled = true; break;
+    case 'VaultWithdrawalRequested':
+      row.vaultRequested = true;
+      break;
+    case 'HubWithdrawalRequested':
+      row.hubRequested = true;
+      break;
+    case 'HubWithdrawalDecided':
+      Object.assign(row, { approved: event.approved, reason: event.reason, reservedValue: event.reservedValue });
+      break;
+    case 'VaultWithdrawalReleased':
+      row.released = true;
+      break;
+    case 'VaultWithdrawalRejected':
+      Object.assign(row, { vaultRejected: true, reason: event.reason });
+      break;
+    case 'HubWithdrawalSettled':
+      row.settled = true;
+      break;
   }
   row.status = withdrawalStatus(row);
   slice.withdrawals.set(key, row);

@@ -57,22 +57,24 @@ export class TypeormLedgerStore implements LedgerStore {
 
   /** Drops every ledger row and re-derives all of them from the event log (page by page, one transaction). */
   rebuildFromEventLog(pageSize = 5000): Promise<number> {
-    return this.writes.run(() => this.dataSource.transaction(async (manager) => {
-      for (const table of LEDGER_TABLES) await manager.createQueryBuilder().delete().from(table).execute();
-      const writer = new TypeormLedgerWriter(manager);
-      let afterId = 0;
-      let total = 0;
-      for (;;) {
-        const rows = await selectEvents(manager, 'id > ?', [afterId], pageSize);
-        if (!rows.length) return total;
-        afterId = Number(rows[rows.length - 1].id);
-        const envelopes = decodeStored(rows.map(toStoredEvent));
-        const slice = await writer.loadSlice(keysOf(envelopes));
-        applyEvents(slice, envelopes);
-        await writer.saveSlice(slice);
-        total += rows.length;
-      }
-    }));
+    return this.writes.run(() =>
+      this.dataSource.transaction(async (manager) => {
+        for (const table of LEDGER_TABLES) await manager.createQueryBuilder().delete().from(table).execute();
+        const writer = new TypeormLedgerWriter(manager);
+        let afterId = 0;
+        let total = 0;
+        for (;;) {
+          const rows = await selectEvents(manager, 'id > ?', [afterId], pageSize);
+          if (!rows.length) return total;
+          afterId = Number(rows[rows.length - 1].id);
+          const envelopes = decodeStored(rows.map(toStoredEvent));
+          const slice = await writer.loadSlice(keysOf(envelopes));
+          applyEvents(slice, envelopes);
+          await writer.saveSlice(slice);
+          total += rows.length;
+        }
+      }),
+    );
   }
 }
 
@@ -143,8 +145,18 @@ class TypeormLedgerWriter implements LedgerWriter {
     await bulkUpsert(this.manager, ChainEventEntity, {
       columns: ['chain_id', 'eid', 'block_number', 'block_hash', 'log_index', 'tx_hash', 'contract', 'address', 'name', 'account', 'topics', 'data'],
       rows: logs.map(({ envelope: { origin, event }, raw }) => [
-        origin.chainId, origin.eid, origin.blockNumber, hexToBuffer(origin.blockHash.slice(2)), origin.logIndex, hexToBuffer(origin.txHash.slice(2)), origin.contract, raw.address, origin.name,
-        'account' in event ? event.account : null, hexToBuffer(raw.topics.map((t) => t.slice(2)).join('')), hexToBuffer(raw.data.slice(2)),
+        origin.chainId,
+        origin.eid,
+        origin.blockNumber,
+        hexToBuffer(origin.blockHash.slice(2)),
+        origin.logIndex,
+        hexToBuffer(origin.txHash.slice(2)),
+        origin.contract,
+        raw.address,
+        origin.name,
+        'account' in event ? event.account : null,
+        hexToBuffer(raw.topics.map((t) => t.slice(2)).join('')),
+        hexToBuffer(raw.data.slice(2)),
       ]),
       conflict: ['chain_id', 'block_number', 'block_hash', 'log_index'],
       overwrite: [],
@@ -158,16 +170,19 @@ class TypeormLedgerWriter implements LedgerWriter {
       const where = { account: In(chunk) };
       for (const row of await this.manager.getRepository(AccountEntity).findBy({ address: In(chunk) })) slice.accounts.add(row.address);
       if (keys.tables.has('collateral')) {
-        for (const row of await this.manager.getRepository(CollateralEntity).findBy(where)) slice.collateral.set(collateralKey(row.account, row.eid, row.assetId), { ...row });
+        for (const row of await this.manager.getRepository(CollateralEntity).findBy(where))
+          slice.collateral.set(collateralKey(row.account, row.eid, row.assetId), { ...row });
       }
       if (keys.tables.has('positions')) {
-        for (const row of await this.manager.getRepository(PositionEntity).findBy(where)) slice.positions.set(positionKey(row.account, row.marketId), { ...row });
+        for (const row of await this.manager.getRepository(PositionEntity).findBy(where))
+          slice.positions.set(positionKey(row.account, row.marketId), { ...row });
       }
       if (keys.tables.has('credit')) {
         for (const row of await this.manager.getRepository(CreditEntity).findBy(where)) slice.credit.set(row.account, { ...row });
       }
       if (keys.tables.has('withdrawals')) {
-        for (const row of await this.manager.getRepository(WithdrawalEntity).findBy(where)) slice.withdrawals.set(withdrawalKey(row.eid, row.requestId), { ...row });
+        for (const row of await this.manager.getRepository(WithdrawalEntity).findBy(where))
+          slice.withdrawals.set(withdrawalKey(row.eid, row.requestId), { ...row });
       }
     }
     if (keys.epochs.size) {
@@ -181,24 +196,54 @@ class TypeormLedgerWriter implements LedgerWriter {
   async saveSlice(slice: LedgerSlice): Promise<void> {
     const pick = <T>(map: Map<string, T>, dirty: Set<string>): T[] => [...dirty].map((key) => map.get(key)!);
     const str = (v: bigint): string => v.toString();
-    await bulkUpsert(this.manager, AccountEntity, { columns: ['address'], rows: [...slice.dirty.accounts].map((a) => [a]), conflict: ['address'], overwrite: [] });
+    await bulkUpsert(this.manager, AccountEntity, {
+      columns: ['address'],
+      rows: [...slice.dirty.accounts].map((a) => [a]),
+      conflict: ['address'],
+      overwrite: [],
+    });
     await bulkUpsert(this.manager, CollateralEntity, {
       columns: ['account', 'eid', 'asset_id', 'balance', 'sequence', 'attested_block', 'vault_balance', 'vault_sequence'],
       rows: pick(slice.collateral, slice.dirty.collateral).map((r) => [
-        r.account, r.eid, r.assetId, str(r.balance), str(r.sequence), r.attestedBlock, str(r.vaultBalance), str(r.vaultSequence),
+        r.account,
+        r.eid,
+        r.assetId,
+        str(r.balance),
+        str(r.sequence),
+        r.attestedBlock,
+        str(r.vaultBalance),
+        str(r.vaultSequence),
       ]),
       conflict: ['account', 'eid', 'asset_id'],
       overwrite: ['balance', 'sequence', 'attested_block', 'vault_balance', 'vault_sequence'],
     });
     await bulkUpsert(this.manager, PositionEntity, {
       columns: ['account', 'market_id', 'size', 'entry_price', 'margin', 'last_price', 'realized_pnl', 'version'],
-      rows: pick(slice.positions, slice.dirty.positions).map((r) => [r.account, r.marketId, str(r.size), str(r.entryPrice), str(r.margin), str(r.lastPrice), str(r.realizedPnl), str(r.version)]),
+      rows: pick(slice.positions, slice.dirty.positions).map((r) => [
+        r.account,
+        r.marketId,
+        str(r.size),
+        str(r.entryPrice),
+        str(r.margin),
+        str(r.lastPrice),
+        str(r.realizedPnl),
+        str(r.version),
+      ]),
       conflict: ['account', 'market_id'],
       overwrite: ['size', 'entry_price', 'margin', 'last_price', 'realized_pnl', 'version'],
     });
     await bulkUpsert(this.manager, CreditEntity, {
       columns: ['account', 'credit_limit', 'epoch', 'liquidatable', 'used', 'used_version', 'reserved', 'reserved_version'],
-      rows: pick(slice.credit, slice.dirty.credit).map((r) => [r.account, str(r.limit), str(r.epoch), r.liquidatable, str(r.used), str(r.usedVersion), str(r.reserved), str(r.reservedVersion)]),
+      rows: pick(slice.credit, slice.dirty.credit).map((r) => [
+        r.account,
+        str(r.limit),
+        str(r.epoch),
+        r.liquidatable,
+        str(r.used),
+        str(r.usedVersion),
+        str(r.reserved),
+        str(r.reservedVersion),
+      ]),
       conflict: ['account'],
       overwrite: ['credit_limit', 'epoch', 'liquidatable', 'used', 'used_version', 'reserved', 'reserved_version'],
     });
@@ -208,11 +253,37 @@ class TypeormLedgerWriter implements LedgerWriter {
       conflict: ['epoch'],
       overwrite: ['accounts', 'total_increase', 'block_number', 'tx_hash'],
     });
-    const withdrawalColumns = ['account', 'asset_id', 'amount', 'status', 'vault_requested', 'hub_requested', 'approved', 'reason', 'reserved_value', 'released', 'vault_rejected', 'settled'];
+    const withdrawalColumns = [
+      'account',
+      'asset_id',
+      'amount',
+      'status',
+      'vault_requested',
+      'hub_requested',
+      'approved',
+      'reason',
+      'reserved_value',
+      'released',
+      'vault_rejected',
+      'settled',
+    ];
     await bulkUpsert(this.manager, WithdrawalEntity, {
       columns: ['eid', 'request_id', ...withdrawalColumns],
       rows: pick(slice.withdrawals, slice.dirty.withdrawals).map((r) => [
-        r.eid, str(r.requestId), r.account, r.assetId, str(r.amount), r.status, r.vaultRequested, r.hubRequested, r.approved, r.reason, str(r.reservedValue), r.released, r.vaultRejected, r.settled,
+        r.eid,
+        str(r.requestId),
+        r.account,
+        r.assetId,
+        str(r.amount),
+        r.status,
+        r.vaultRequested,
+        r.hubRequested,
+        r.approved,
+        r.reason,
+        str(r.reservedValue),
+        r.released,
+        r.vaultRejected,
+        r.settled,
       ]),
       conflict: ['eid', 'request_id'],
       overwrite: withdrawalColumns,
@@ -221,11 +292,21 @@ class TypeormLedgerWriter implements LedgerWriter {
 
   async saveBlockHashes(eid: number, hashes: readonly BlockHash[]): Promise<void> {
     const unique = [...new Map(hashes.map((h) => [h.number, h.hash])).entries()];
-    await bulkUpsert(this.manager, BlockHeaderEntity, { columns: ['eid', 'number', 'hash'], rows: unique.map(([number, hash]) => [eid, number, hash]), conflict: ['eid', 'number'], overwrite: ['hash'] });
+    await bulkUpsert(this.manager, BlockHeaderEntity, {
+      columns: ['eid', 'number', 'hash'],
+      rows: unique.map(([number, hash]) => [eid, number, hash]),
+      conflict: ['eid', 'number'],
+      overwrite: ['hash'],
+    });
   }
 
   async pruneBlockHashes(eid: number, belowOrAt: number): Promise<void> {
-    await this.manager.createQueryBuilder().delete().from(BlockHeaderEntity).where('eid = :eid AND number <= :belowOrAt', { eid, belowOrAt }).execute();
+    await this.manager
+      .createQueryBuilder()
+      .delete()
+      .from(BlockHeaderEntity)
+      .where('eid = :eid AND number <= :belowOrAt', { eid, belowOrAt })
+      .execute();
   }
 
   async setCursor(update: CursorUpdate): Promise<void> {
@@ -242,20 +323,45 @@ class TypeormLedgerWriter implements LedgerWriter {
     const accounts = new Set(rows.map((r) => r.account).filter((a): a is string => a !== null));
     const epochs = new Set<bigint>();
     for (const { event } of decodeStored(rows.map(toStoredEvent))) if (event.kind === 'CreditBatchPushed') epochs.add(event.epoch);
-    await this.manager.createQueryBuilder().delete().from(ChainEventEntity).where('eid = :eid AND block_number > :forkBlock', { eid, forkBlock }).execute();
-    await this.manager.createQueryBuilder().delete().from(BlockHeaderEntity).where('eid = :eid AND number > :forkBlock', { eid, forkBlock }).execute();
+    await this.manager
+      .createQueryBuilder()
+      .delete()
+      .from(ChainEventEntity)
+      .where('eid = :eid AND block_number > :forkBlock', { eid, forkBlock })
+      .execute();
+    await this.manager
+      .createQueryBuilder()
+      .delete()
+      .from(BlockHeaderEntity)
+      .where('eid = :eid AND number > :forkBlock', { eid, forkBlock })
+      .execute();
     return { count: rows.length, accounts, epochs };
   }
 
   async deleteLedgerRows(accounts: ReadonlySet<string>, epochs: ReadonlySet<bigint>): Promise<void> {
     for (const chunk of chunks([...accounts], KEYS_PER_SELECT)) {
-      await this.manager.createQueryBuilder().delete().from(AccountEntity).where({ address: In(chunk) }).execute();
+      await this.manager
+        .createQueryBuilder()
+        .delete()
+        .from(AccountEntity)
+        .where({ address: In(chunk) })
+        .execute();
       for (const table of [CollateralEntity, PositionEntity, CreditEntity, WithdrawalEntity]) {
-        await this.manager.createQueryBuilder().delete().from(table).where({ account: In(chunk) }).execute();
+        await this.manager
+          .createQueryBuilder()
+          .delete()
+          .from(table)
+          .where({ account: In(chunk) })
+          .execute();
       }
     }
     if (epochs.size) {
-      await this.manager.createQueryBuilder().delete().from(CreditEpochEntity).where('epoch IN (:...epochs)', { epochs: [...epochs].map(String) }).execute();
+      await this.manager
+        .createQueryBuilder()
+        .delete()
+        .from(CreditEpochEntity)
+        .where('epoch IN (:...epochs)', { epochs: [...epochs].map(String) })
+        .execute();
     }
   }
 

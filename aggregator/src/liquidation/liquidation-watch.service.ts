@@ -27,7 +27,8 @@ export interface LiquidationItem {
  */
 export const LIQUIDATION_BACKOFF_MS: readonly number[] = [2_000, 5_000, 15_000, 60_000, 300_000];
 
-const byHealth = (a: AccountRisk, b: AccountRisk) => (a.result.health ?? Infinity) - (b.result.health ?? Infinity) || (a.account < b.account ? -1 : 1);
+const byHealth = (a: AccountRisk, b: AccountRisk) =>
+  (a.result.health ?? Infinity) - (b.result.health ?? Infinity) || (a.account < b.account ? -1 : 1);
 
 /**
  * Watches accounts with health < 1 (the risk engine's `liquidatable`): lists them (API, gauge), reads the
@@ -61,14 +62,23 @@ export class LiquidationWatchService implements OnApplicationBootstrap, OnModule
         this.set(reader.all().filter((a) => a.result.liquidatable).length);
       },
     });
-    this.results = new Counter({ name: 'tributary_aggregator_liquidations_total', help: 'PerpMarket.liquidate calls by result', labelNames: ['result'], registers: [registry] });
+    this.results = new Counter({
+      name: 'tributary_aggregator_liquidations_total',
+      help: 'PerpMarket.liquidate calls by result',
+      labelNames: ['result'],
+      registers: [registry],
+    });
   }
 
   onApplicationBootstrap(): void {
     if (!this.chain.creditManager) return;
-    if (!this.chain.perpMarket || !this.chain.liquidator) this.logger.warn('liquidation calls disabled (no PerpMarket in the manifest or no pusher key); accounts are still listed');
+    if (!this.chain.perpMarket || !this.chain.liquidator)
+      this.logger.warn('liquidation calls disabled (no PerpMarket in the manifest or no pusher key); accounts are still listed');
     if (this.config.LIQUIDATION_INTERVAL_MS > 0) {
-      this.scheduler.addInterval('liquidation-watch', setInterval(() => void this.tick(), this.config.LIQUIDATION_INTERVAL_MS));
+      this.scheduler.addInterval(
+        'liquidation-watch',
+        setInterval(() => void this.tick(), this.config.LIQUIDATION_INTERVAL_MS),
+      );
     }
   }
 
@@ -127,7 +137,10 @@ export class LiquidationWatchService implements OnApplicationBootstrap, OnModule
   }
 
   list(limit: number, offset: number): { items: LiquidationItem[]; total: number } {
-    const all = this.risk.all().filter((a) => a.result.liquidatable).sort(byHealth);
+    const all = this.risk
+      .all()
+      .filter((a) => a.result.liquidatable)
+      .sort(byHealth);
     const items = all.slice(offset, offset + limit).map((a): LiquidationItem => {
       const r = this.records.get(a.account);
       return {

@@ -91,7 +91,8 @@ export class NativeBalanceMetrics implements OnApplicationBootstrap, OnModuleDes
       this.gauge.set({ chain: target.chain.name, role: target.role, address: target.address }, Number(balance));
       this.failing.delete(target);
     } catch (error) {
-      if (!this.failing.has(target)) this.logger.warn(`cannot read the ${target.role} balance on ${target.chain.name}: ${(error as Error).message.slice(0, 300)}`);
+      if (!this.failing.has(target))
+        this.logger.warn(`cannot read the ${target.role} balance on ${target.chain.name}: ${(error as Error).message.slice(0, 300)}`);
       this.failing.add(target);
     }
   }

@@ -52,10 +52,18 @@ export class OracleService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(METRICS_REGISTRY) metrics: Registry,
   ) {
     for (const asset of registry.tradingChain ? registry.assets : []) {
-      const guard = new PriceGuard({ heartbeatSeconds: asset.heartbeatSeconds, maxDeviation: asset.maxDeviation, confirmations: config.ORACLE_DEVIATION_CONFIRMATIONS });
+      const guard = new PriceGuard({
+        heartbeatSeconds: asset.heartbeatSeconds,
+        maxDeviation: asset.maxDeviation,
+        confirmations: config.ORACLE_DEVIATION_CONFIRMATIONS,
+      });
       this.feeds.set(asset.assetId, { asset, guard, lastSampleAt: undefined });
     }
-    registerOracleMetrics(metrics, () => this.prices(), () => this.nowSeconds());
+    registerOracleMetrics(
+      metrics,
+      () => this.prices(),
+      () => this.nowSeconds(),
+    );
   }
 
   get enabled(): boolean {

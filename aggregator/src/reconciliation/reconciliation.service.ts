@@ -89,7 +89,10 @@ export class ReconciliationService implements OnApplicationBootstrap {
         const vaultBalance = await vaultClient.vaultBalance(vault, row.account, row.assetId, vaultBlock);
         const hub =
           trading && hubAddress && hubBlock !== undefined && hubBlock >= 0
-            ? { block: hubBlock, balance: (await this.clients.for(trading).hubAttestation(hubAddress, row.account, row.eid, row.assetId, hubBlock)).balance }
+            ? {
+                block: hubBlock,
+                balance: (await this.clients.for(trading).hubAttestation(hubAddress, row.account, row.eid, row.assetId, hubBlock)).balance,
+              }
             : undefined;
         report.differences.push(...compareRow(row, { vault: { block: vaultBlock, balance: vaultBalance }, hub }));
         const inFlight = inFlightOf(row);
@@ -104,7 +107,8 @@ export class ReconciliationService implements OnApplicationBootstrap {
   private publish(report: ReconciliationReport): void {
     this.runs.inc();
     this.differencesGauge.reset();
-    for (const chain of this.registry.chains) for (const source of ['vault', 'hub'] as const) this.differencesGauge.set({ eid: String(chain.eid), source }, 0);
+    for (const chain of this.registry.chains)
+      for (const source of ['vault', 'hub'] as const) this.differencesGauge.set({ eid: String(chain.eid), source }, 0);
     for (const d of report.differences) {
       this.differencesGauge.inc({ eid: String(d.eid), source: d.source });
       this.logger.warn(`reconciliation: ${describe(d)}`);

@@ -38,8 +38,10 @@ export function compareRow(
 ): BalanceDifference[] {
   const out: BalanceDifference[] = [];
   const base = { eid: row.eid, account: row.account, assetId: row.assetId };
-  if (onChain.vault && onChain.vault.balance !== row.vaultBalance) out.push({ source: 'vault', ...base, block: onChain.vault.block, ledger: row.vaultBalance, onChain: onChain.vault.balance });
-  if (onChain.hub && onChain.hub.balance !== row.balance) out.push({ source: 'hub', ...base, block: onChain.hub.block, ledger: row.balance, onChain: onChain.hub.balance });
+  if (onChain.vault && onChain.vault.balance !== row.vaultBalance)
+    out.push({ source: 'vault', ...base, block: onChain.vault.block, ledger: row.vaultBalance, onChain: onChain.vault.balance });
+  if (onChain.hub && onChain.hub.balance !== row.balance)
+    out.push({ source: 'hub', ...base, block: onChain.hub.block, ledger: row.balance, onChain: onChain.hub.balance });
   return out;
 }
 

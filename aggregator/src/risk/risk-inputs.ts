@@ -1,6 +1,14 @@
 import { formatUnits } from 'ethers';
 import type { ManifestAsset } from '@tributary/protocol';
-import { ewmaCorrelation, ewmaVolatility, volatilityScaledWeight, type AccountHoldings, type AssetRiskTerms, type MarketConfig, type MarketParams } from '@tributary/risk';
+import {
+  ewmaCorrelation,
+  ewmaVolatility,
+  volatilityScaledWeight,
+  type AccountHoldings,
+  type AssetRiskTerms,
+  type MarketConfig,
+  type MarketParams,
+} from '@tributary/risk';
 import type { RegisteredChain } from '../chain/chain-registry';
 import type { PerpMarketTerms } from '../chain/trading-rpc.repository';
 import type { AppConfig } from '../config/app-config';
@@ -13,13 +21,31 @@ import type { CreditFreeze } from './risk-reader';
 export const bookId = (assetId: number): string => String(assetId);
 
 export function riskParams(config: AppConfig): MarketParams {
-  return { zInit: config.RISK_Z_INIT, zMaint: config.RISK_Z_MAINT, horizonDays: config.RISK_HORIZON_DAYS, stress: config.RISK_STRESS, pnlWeight: config.RISK_PNL_WEIGHT };
+  return {
+    zInit: config.RISK_Z_INIT,
+    zMaint: config.RISK_Z_MAINT,
+    horizonDays: config.RISK_HORIZON_DAYS,
+    stress: config.RISK_STRESS,
+    pnlWeight: config.RISK_PNL_WEIGHT,
+  };
 }
 
 /** Market of the live book: manifest assets (unpriced = 0, conservative), prior correlations, collateral chains. */
-export function marketConfig(assets: readonly ManifestAsset[], priors: readonly { a: number; b: number; rho: number }[], chains: readonly RegisteredChain[], params: MarketParams): MarketConfig {
+export function marketConfig(
+  assets: readonly ManifestAsset[],
+  priors: readonly { a: number; b: number; rho: number }[],
+  chains: readonly RegisteredChain[],
+  params: MarketParams,
+): MarketConfig {
   return {
-    assets: assets.map((a) => ({ id: bookId(a.assetId), price: 0, weightInit: a.weightInit, weightMaint: a.weightMaint, imf: a.imf, volatility: a.volatility })),
+    assets: assets.map((a) => ({
+      id: bookId(a.assetId),
+      price: 0,
+      weightInit: a.weightInit,
+      weightMaint: a.weightMaint,
+      imf: a.imf,
+      volatility: a.volatility,
+    })),
     correlations: priors.filter((c) => c.a !== c.b).map((c) => ({ a: bookId(c.a), b: bookId(c.b), rho: c.rho })),
     chains: chains.map((c) => ({ eid: c.eid, weight: c.manifest.weight })),
     params,
@@ -103,7 +129,11 @@ export function heldAssets(inputs: AccountInputs): number[] {
 }
 
 /** Freezes for the held assets whose guarded price is not ok (an asset without a feed counts as unavailable). */
-export function freezesOf(assets: readonly number[], price: (assetId: number) => OraclePrice | undefined, symbol: (assetId: number) => string): CreditFreeze[] {
+export function freezesOf(
+  assets: readonly number[],
+  price: (assetId: number) => OraclePrice | undefined,
+  symbol: (assetId: number) => string,
+): CreditFreeze[] {
   const out: CreditFreeze[] = [];
   for (const assetId of assets) {
     const p = price(assetId);
@@ -118,7 +148,13 @@ export function freezesOf(assets: readonly number[], price: (assetId: number) =>
  * (else the baseline), weights scaled by `min(1, σ_base / σ)`.
  */
 export function assetTerms(asset: ManifestAsset, samples: readonly PriceSample[], minSamples: number, sampleIntervalSeconds: number): AssetRiskTerms {
-  const volatility = samples.length >= minSamples ? ewmaVolatility(samples.map((s) => s.price), { sampleIntervalDays: sampleIntervalSeconds / 86_400 }) : asset.volatility;
+  const volatility =
+    samples.length >= minSamples
+      ? ewmaVolatility(
+          samples.map((s) => s.price),
+          { sampleIntervalDays: sampleIntervalSeconds / 86_400 },
+        )
+      : asset.volatility;
   return {
     weightInit: volatilityScaledWeight(asset.weightInit, asset.volatility, volatility),
     weightMaint: volatilityScaledWeight(asset.weightMaint, asset.volatility, volatility),
@@ -128,7 +164,12 @@ export function assetTerms(asset: ManifestAsset, samples: readonly PriceSample[]
 }
 
 /** EWMA correlation over the sampling intervals both assets have a sample in; undefined below `minSamples` of them. */
-export function sampledCorrelation(a: readonly PriceSample[], b: readonly PriceSample[], minSamples: number, sampleIntervalSeconds: number): number | undefined {
+export function sampledCorrelation(
+  a: readonly PriceSample[],
+  b: readonly PriceSample[],
+  minSamples: number,
+  sampleIntervalSeconds: number,
+): number | undefined {
   const bucket = (s: PriceSample) => Math.floor(s.observedAt / sampleIntervalSeconds);
   const byBucket = new Map(b.map((s) => [bucket(s), s.price]));
   const pa: number[] = [];

@@ -138,7 +138,11 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
       const inputs = this.book.inputsOf(account);
       if (!result || !inputs) continue;
       const assets = heldAssets(inputs);
-      const frozen = freezesOf(assets, (id) => this.oracle.price(id), (id) => this.book.assets.get(id)?.symbol ?? String(id));
+      const frozen = freezesOf(
+        assets,
+        (id) => this.oracle.price(id),
+        (id) => this.book.assets.get(id)?.symbol ?? String(id),
+      );
       const risk: AccountRisk = { account, result, assets, frozen, computedAt };
       const before = this.risks.get(account);
       this.risks.set(account, risk);

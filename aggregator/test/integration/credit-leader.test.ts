@@ -76,10 +76,10 @@ describe('credit pusher leader election', () => {
       const key = BigInt(leaderLockKey(first.db.config.DATABASE_SCHEMA!, first.chain.creditManager!));
       const unsigned = BigInt.asUintN(64, key);
       const holders = async () =>
-        (await admin.query(
-          "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND granted",
-          [(unsigned >> 32n).toString(), (unsigned & 0xffffffffn).toString()],
-        )) as { pid: number }[];
+        (await admin.query("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND granted", [
+          (unsigned >> 32n).toString(),
+          (unsigned & 0xffffffffn).toString(),
+        ])) as { pid: number }[];
       const [holder] = await holders();
       expect(await holders()).toHaveLength(1);
       await admin.query('SELECT pg_terminate_backend($1)', [holder.pid]);

@@ -11,7 +11,8 @@ const E18 = 10n ** 18n;
 const account = (i: number) => `0x${(0xc0ffee000000n + BigInt(i)).toString(16).padStart(40, '0')}`;
 
 function pushed(outcome: PushOutcome) {
-  if (outcome.kind !== 'pushed') throw new Error(`expected a push, got ${JSON.stringify(outcome, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
+  if (outcome.kind !== 'pushed')
+    throw new Error(`expected a push, got ${JSON.stringify(outcome, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}`);
   return outcome;
 }
 
@@ -32,7 +33,11 @@ describe('credit pusher against a CreditManager', () => {
 
   beforeAll(async () => {
     chain = await startCreditChain(18921);
-    app = await startCreditApp(risk, { MANIFEST_PATH: chain.manifestPath, AGGREGATOR_PUSHER_PRIVATE_KEY: chain.pusher.privateKey, CREDIT_TX_TIMEOUT_MS: '300' });
+    app = await startCreditApp(risk, {
+      MANIFEST_PATH: chain.manifestPath,
+      AGGREGATOR_PUSHER_PRIVATE_KEY: chain.pusher.privateKey,
+      CREDIT_TX_TIMEOUT_MS: '300',
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -49,7 +54,7 @@ describe('credit pusher against a CreditManager', () => {
     const first = pushed(await app.pusher.pushNow());
     expect(first.entries.map((e) => e.account).sort()).toEqual([a, b].sort());
     expect((await onChain(a)).limit).toBe(1000n * E18);
-    expect((await onChain(b)).limit).toBe(2505n * E18 / 10n);
+    expect((await onChain(b)).limit).toBe((2505n * E18) / 10n);
     expect(await chain.creditManager.lastEpoch()).toBe(first.epoch);
 
     risk.set(a, { creditLimit: 1005 }); // 0.5 %: below the 1 % hysteresis
@@ -165,7 +170,10 @@ describe('credit pusher against a CreditManager', () => {
     await chain.provider.send('evm_increaseTime', [1801]);
     await chain.mine();
     const outcome = pushed(await app.pusher.pushNow());
-    const withCredit = risk.all().filter((a) => a.result.creditLimit > 0).map((a) => a.account);
+    const withCredit = risk
+      .all()
+      .filter((a) => a.result.creditLimit > 0)
+      .map((a) => a.account);
     expect(outcome.entries.map((e) => e.account).sort()).toEqual(withCredit.sort());
     expect(outcome.entries.every((e) => e.reason === 'refresh' && e.limit === e.previous)).toBe(true);
     const after = await onChain(account(1));
@@ -185,7 +193,14 @@ describe('credit pusher against a CreditManager', () => {
 
   it('serves its status and metrics, never the key; rejects unknown query parameters', async () => {
     const status = (await request(app.http).get('/v1/credit/status').expect(200)).body;
-    expect(status).toMatchObject({ enabled: true, leader: true, lastEpoch: (await chain.creditManager.lastEpoch()).toString(), pendingAccounts: 0, deferredIncreases: 0, lastError: null });
+    expect(status).toMatchObject({
+      enabled: true,
+      leader: true,
+      lastEpoch: (await chain.creditManager.lastEpoch()).toString(),
+      pendingAccounts: 0,
+      deferredIncreases: 0,
+      lastError: null,
+    });
     expect(status.lastTxHash).toMatch(/^0x[0-9a-f]{64}$/);
     expect(new Date(status.lastPushAt).getTime()).toBeGreaterThan(0);
     await request(app.http).get('/v1/credit/status?verbose=1').expect(400);
@@ -198,13 +213,20 @@ describe('credit pusher against a CreditManager', () => {
 
   it('pushes soon after risk changes on its own, coalescing them into one batch (scheduled mode)', async () => {
     const scheduled = await startCreditApp(risk, {
-      MANIFEST_PATH: chain.manifestPath, AGGREGATOR_PUSHER_PRIVATE_KEY: chain.pusher.privateKey, CREDIT_PUSH_INTERVAL_MS: '600000', CREDIT_PUSH_DEBOUNCE_MS: '200',
+      MANIFEST_PATH: chain.manifestPath,
+      AGGREGATOR_PUSHER_PRIVATE_KEY: chain.pusher.privateKey,
+      CREDIT_PUSH_INTERVAL_MS: '600000',
+      CREDIT_PUSH_DEBOUNCE_MS: '200',
     });
     try {
       await scheduled.pusher.pushNow(); // first cycle: view loaded, nothing to do
       const accounts = [account(20), account(21), account(22)];
       for (const a of accounts) risk.set(a, { creditLimit: 10 });
-      await until(() => Promise.all(accounts.map(onChain)), (rows) => rows.every((r) => r.limit === 10n * E18), 'the event-driven push');
+      await until(
+        () => Promise.all(accounts.map(onChain)),
+        (rows) => rows.every((r) => r.limit === 10n * E18),
+        'the event-driven push',
+      );
       // The block is visible before the pusher has handled its receipt: wait for the pusher's own record.
       const batchTotals = async () => {
         const batches = await scheduled.metrics.getSingleMetric('tributary_aggregator_credit_batch_accounts')!.get();

@@ -41,7 +41,14 @@ describe('ledger indexed from the chains', () => {
     // Attested on the vault chain, not yet delivered to the hub.
     expect(account.collateral).toEqual([
       expect.objectContaining({ eid: VAULT_EID, assetId: USDC, symbol: 'USDC', balance: '0', vaultBalance: '5000000000', vaultSequence: '1' }),
-      expect.objectContaining({ eid: VAULT_EID, assetId: WETH, symbol: 'WETH', balance: '0', vaultBalance: parseEther('2').toString(), vaultSequence: '2' }),
+      expect.objectContaining({
+        eid: VAULT_EID,
+        assetId: WETH,
+        symbol: 'WETH',
+        balance: '0',
+        vaultBalance: parseEther('2').toString(),
+        vaultSequence: '2',
+      }),
     ]);
 
     expect((await net.toHub()).length).toBe(2);
@@ -49,9 +56,25 @@ describe('ledger indexed from the chains', () => {
     await (await market.connect(alice.connect(net.hubSide.provider)).modifyPosition(0, parseEther('1'))).wait();
     await sync();
     account = (await request(agg.http).get(`/v1/accounts/${alice.address}`).expect(200)).body;
-    expect(account.collateral.map((c: { balance: string; sequence: string }) => [c.balance, c.sequence])).toEqual([['5000000000', '1'], [parseEther('2').toString(), '2']]);
-    expect(account.credit).toEqual({ limit: parseEther('7000').toString(), epoch: '1', liquidatable: false, used: parseEther('200').toString(), reserved: '0' });
-    expect(account.positions).toEqual([expect.objectContaining({ marketId: 0, size: parseEther('1').toString(), entryPrice: parseEther('2000').toString(), margin: parseEther('200').toString() })]);
+    expect(account.collateral.map((c: { balance: string; sequence: string }) => [c.balance, c.sequence])).toEqual([
+      ['5000000000', '1'],
+      [parseEther('2').toString(), '2'],
+    ]);
+    expect(account.credit).toEqual({
+      limit: parseEther('7000').toString(),
+      epoch: '1',
+      liquidatable: false,
+      used: parseEther('200').toString(),
+      reserved: '0',
+    });
+    expect(account.positions).toEqual([
+      expect.objectContaining({
+        marketId: 0,
+        size: parseEther('1').toString(),
+        entryPrice: parseEther('2000').toString(),
+        margin: parseEther('200').toString(),
+      }),
+    ]);
 
     // Withdrawal: request on the vault → hub decides and reserves → vault releases and re-attests → hub settles.
     await (await vault.connect(alice).requestWithdraw(USDC, parseUnits('1000', 6), { value: await vault.quote(MSG_WITHDRAW_REQUEST) })).wait();
@@ -68,7 +91,9 @@ describe('ledger indexed from the chains', () => {
     await sync();
     account = (await request(agg.http).get(`/v1/accounts/${alice.address}`).expect(200)).body;
     expect(account.withdrawals).toEqual([expect.objectContaining({ requestId: '1', status: 'settled' })]);
-    expect(account.collateral[0]).toEqual(expect.objectContaining({ balance: '4000000000', vaultBalance: '4000000000', sequence: '3', vaultSequence: '3' }));
+    expect(account.collateral[0]).toEqual(
+      expect.objectContaining({ balance: '4000000000', vaultBalance: '4000000000', sequence: '3', vaultSequence: '3' }),
+    );
     expect(account.credit.reserved).toBe('0');
     const hubBlocks = await agg.ledger.lastAttestationBlocks();
     expect([...hubBlocks.keys()]).toEqual([VAULT_EID]);
@@ -77,11 +102,14 @@ describe('ledger indexed from the chains', () => {
 
     const chains = (await request(agg.http).get('/v1/chains').expect(200)).body;
     expect(chains.indexingEnabled).toBe(true);
-    expect(chains.chains.map((c: { eid: number; indexing: { lagBlocks: number } }) => [c.eid, c.indexing.lagBlocks])).toEqual([[HUB_EID, 0], [VAULT_EID, 1]]);
+    expect(chains.chains.map((c: { eid: number; indexing: { lagBlocks: number } }) => [c.eid, c.indexing.lagBlocks])).toEqual([
+      [HUB_EID, 0],
+      [VAULT_EID, 1],
+    ]);
   });
 
   it('reconciles with the vault and the hub, reports in-flight attestations and never overwrites a difference', async () => {
-    let report = (await agg.reconciliation.reconcile());
+    let report = await agg.reconciliation.reconcile();
     expect(report.differences).toEqual([]);
     expect(report.checked).toBe(2);
 
@@ -98,7 +126,15 @@ describe('ledger indexed from the chains', () => {
     const body = (await request(agg.http).get('/v1/reconciliation').expect(200)).body;
     expect(body.report.ok).toBe(false);
     expect(body.report.differences).toEqual([
-      expect.objectContaining({ source: 'hub', eid: VAULT_EID, account: net.alice.address, assetId: USDC, ledger: '1', onChain: '4000000000', difference: '3999999999' }),
+      expect.objectContaining({
+        source: 'hub',
+        eid: VAULT_EID,
+        account: net.alice.address,
+        assetId: USDC,
+        ledger: '1',
+        onChain: '4000000000',
+        difference: '3999999999',
+      }),
     ]);
     const metrics = (await request(agg.http).get('/metrics').expect(200)).text;
     expect(metrics).toMatch(new RegExp(`tributary_aggregator_reconciliation_differences\\{eid="${VAULT_EID}",source="hub"\\} 1`));
@@ -115,10 +151,18 @@ describe('ledger indexed from the chains', () => {
     expect(live.accounts).toHaveLength(2);
     // This replay runs the service's own polling loop and scheduled reconciliation (as in production), with small
     // block ranges.
-    const replay = await startAggregator({ MANIFEST_PATH: net.manifestPath, INDEXER_MAX_BLOCK_RANGE: '7', INDEXER_POLL_MS: '50', RECONCILE_INTERVAL_MS: '200' });
+    const replay = await startAggregator({
+      MANIFEST_PATH: net.manifestPath,
+      INDEXER_MAX_BLOCK_RANGE: '7',
+      INDEXER_POLL_MS: '50',
+      RECONCILE_INTERVAL_MS: '200',
+    });
     try {
       const deadline = Date.now() + 30_000;
-      while (JSON.stringify((await replay.ledger.cursors()).map((c) => c.nextBlock)) !== JSON.stringify((await agg.ledger.cursors()).map((c) => c.nextBlock))) {
+      while (
+        JSON.stringify((await replay.ledger.cursors()).map((c) => c.nextBlock)) !==
+        JSON.stringify((await agg.ledger.cursors()).map((c) => c.nextBlock))
+      ) {
         if (Date.now() > deadline) throw new Error('the polling indexer did not catch up');
         await new Promise((r) => setTimeout(r, 100));
       }

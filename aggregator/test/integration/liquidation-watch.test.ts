@@ -41,7 +41,18 @@ describe('liquidation watch', () => {
     risk.set(trader.address, { creditLimit: 0, health: 0.8, collateralMaint: 800, requirementMaint: 1000 });
     await app.watch.tick();
     expect(await liquidations()).toEqual({
-      items: [{ account: getAddress(trader.address), health: 0.8, collateralMaint: 800, requirementMaint: 1000, markedOnChain: false, lastAttempt: null, txHash: null, error: null }],
+      items: [
+        {
+          account: getAddress(trader.address),
+          health: 0.8,
+          collateralMaint: 800,
+          requirementMaint: 1000,
+          markedOnChain: false,
+          lastAttempt: null,
+          txHash: null,
+          error: null,
+        },
+      ],
       total: 1,
     });
     expect(await size(trader)).toBe(parseEther('1')); // not marked yet: nothing sent
@@ -87,7 +98,9 @@ describe('liquidation watch', () => {
 
     await (await chain.feed.connect(chain.deployer).setPrice(parseUnits('1900', 8))).wait();
     await app.watch.tick();
-    expect((await liquidations()).items.find((i: { account: string }) => i.account === getAddress(trader.address)).lastAttempt).toBe(failed.lastAttempt);
+    expect((await liquidations()).items.find((i: { account: string }) => i.account === getAddress(trader.address)).lastAttempt).toBe(
+      failed.lastAttempt,
+    );
     expect(await size(trader)).toBe(parseEther('1'));
 
     offsetMs = 2_500; // past the first backoff step (2 s)

@@ -27,7 +27,10 @@ describe('operator metrics (hardhat devnet)', () => {
     const base = process.env.DATABASE_URL ? 18942 : 18940;
     net = await startDevnet({ hub: base, vault: base + 1 });
     // A 1 s heartbeat and a long decay window: the vault chain starts to decay a second after its last message.
-    const manifest = { ...net.manifest, chains: net.manifest.chains.map((c) => (c.role === 'collateral' ? { ...c, heartbeatSeconds: 1, decayWindowSeconds: 1000 } : c)) };
+    const manifest = {
+      ...net.manifest,
+      chains: net.manifest.chains.map((c) => (c.role === 'collateral' ? { ...c, heartbeatSeconds: 1, decayWindowSeconds: 1000 } : c)),
+    };
     const manifestPath = net.manifestPath.replace(/manifest\.json$/, 'manifest-operator.json');
     writeFileSync(manifestPath, JSON.stringify(manifest));
     agg = await startAggregator({
@@ -55,8 +58,12 @@ describe('operator metrics (hardhat devnet)', () => {
     const vault = await net.vault.getAddress();
     const liquidator = '0x' + '0'.repeat(40);
     let text = await metrics();
-    expect(sample(text, 'tributary_aggregator_native_balance_wei', { chain: 'trading', role: 'hub', address: hub })).toBe(Number(await net.hubSide.provider.getBalance(hub)));
-    expect(sample(text, 'tributary_aggregator_native_balance_wei', { chain: 'collateral-a', role: 'vault', address: vault })).toBe(Number(parseEther('10')));
+    expect(sample(text, 'tributary_aggregator_native_balance_wei', { chain: 'trading', role: 'hub', address: hub })).toBe(
+      Number(await net.hubSide.provider.getBalance(hub)),
+    );
+    expect(sample(text, 'tributary_aggregator_native_balance_wei', { chain: 'collateral-a', role: 'vault', address: vault })).toBe(
+      Number(parseEther('10')),
+    );
     expect(sample(text, 'tributary_aggregator_native_balance_wei', { chain: 'trading', role: 'pusher', address: net.pusher.address })).toBe(
       Number(await net.hubSide.provider.getBalance(net.pusher.address)),
     );

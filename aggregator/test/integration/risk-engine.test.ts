@@ -12,7 +12,11 @@ import { USDC, VAULT_EID, WETH, startDevnet, type Devnet } from '../support/devn
 const PARAMS = { zInit: 2.33, zMaint: 1.65, horizonDays: 1, stress: 1.25, pnlWeight: 0.5 };
 
 /** The model on explicit inputs: the manifest's risk terms (no EWMA history yet), chain weight 1. */
-function reference(prices: { usdc: number; weth: number }, balances: { usdc: number; weth: number }, positions: { size: number; entryPrice: number }[] = []): RiskResult {
+function reference(
+  prices: { usdc: number; weth: number },
+  balances: { usdc: number; weth: number },
+  positions: { size: number; entryPrice: number }[] = [],
+): RiskResult {
   return evaluateRisk({
     assets: [
       { id: String(USDC), price: prices.usdc, weightInit: 0.95, weightMaint: 0.97, imf: 0, volatility: 0.001 },
@@ -113,7 +117,15 @@ describe('live risk engine (hardhat devnet)', () => {
     const block = (await agg.ledger.lastAttestationBlocks()).get(VAULT_EID)!;
     const timestamp = (await net.hubSide.provider.getBlock(block))!.timestamp;
     expect(chains).toEqual([
-      { eid: VAULT_EID, name: 'collateral-a', configuredWeight: 1, weight: 1, lastAttestationAt: new Date(timestamp * 1000).toISOString(), heartbeatSeconds: 3600, decayWindowSeconds: 3600 },
+      {
+        eid: VAULT_EID,
+        name: 'collateral-a',
+        configuredWeight: 1,
+        weight: 1,
+        lastAttestationAt: new Date(timestamp * 1000).toISOString(),
+        heartbeatSeconds: 3600,
+        decayWindowSeconds: 3600,
+      },
     ]);
   });
 
@@ -159,7 +171,9 @@ describe('live risk engine (hardhat devnet)', () => {
     await (await wethFeed.setRoundData(parseUnits('1100', 8), updatedAt)).wait();
     await settle();
     body = await riskOf(alice.address);
-    expect(body.frozen).toEqual([{ assetId: WETH, symbol: 'WETH', reason: 'stale', detail: expect.stringMatching(/^price 1100 is \d+ s old \(heartbeat 3600 s\)$/) }]);
+    expect(body.frozen).toEqual([
+      { assetId: WETH, symbol: 'WETH', reason: 'stale', detail: expect.stringMatching(/^price 1100 is \d+ s old \(heartbeat 3600 s\)$/) },
+    ]);
     expect(Number(/is (\d+) s old/.exec(body.frozen[0].detail)![1])).toBeGreaterThan(3600); // hardhat's clock runs a little ahead of the wall clock
     expectSameResult(body.result, reference({ usdc: 1, weth: 1200 }, { usdc: 5000, weth: 2 }, positions));
     expect(risk.get(alice.address)?.frozen.map((f) => f.reason)).toEqual(['stale']);
@@ -183,7 +197,12 @@ describe('live risk engine (hardhat devnet)', () => {
     const history = (await request(agg.http).get(`/v1/accounts/${alice.address}/risk/history?limit=2`).expect(200)).body;
     expect(history.total).toBeGreaterThanOrEqual(5);
     expect(history.items).toHaveLength(2);
-    expect(history.items[0]).toMatchObject({ account: alice.address.toLowerCase(), creditLimit: current.creditLimit, health: current.health, liquidatable: false });
+    expect(history.items[0]).toMatchObject({
+      account: alice.address.toLowerCase(),
+      creditLimit: current.creditLimit,
+      health: current.health,
+      liquidatable: false,
+    });
     expect(Date.parse(history.items[0].computedAt)).toBeGreaterThanOrEqual(Date.parse(history.items[1].computedAt));
     const all = (await request(agg.http).get(`/v1/accounts/${alice.address}/risk/history?limit=100`).expect(200)).body.items;
     expect(all.at(-1).creditLimit).toBe(0); // first snapshot: before the hub had the deposit

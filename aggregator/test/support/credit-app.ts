@@ -24,8 +24,15 @@ export async function startCreditApp(risk: FakeRiskReader, env: Record<string, s
   const db = existing ?? (await freshDatabase());
   // Each instance its own env; the database (sql.js memory or the suite's PostgreSQL schema) from `db`.
   const own = loadAppConfig({
-    LOG_LEVEL: 'silent', INDEXER_POLL_MS: '0', RECONCILE_INTERVAL_MS: '0', ORACLE_POLL_MS: '0', RISK_TICK_MS: '0',
-    CREDIT_PUSH_INTERVAL_MS: '0', LIQUIDATION_INTERVAL_MS: '0', CREDIT_TX_POLL_MS: '20', ...env,
+    LOG_LEVEL: 'silent',
+    INDEXER_POLL_MS: '0',
+    RECONCILE_INTERVAL_MS: '0',
+    ORACLE_POLL_MS: '0',
+    RISK_TICK_MS: '0',
+    CREDIT_PUSH_INTERVAL_MS: '0',
+    LIQUIDATION_INTERVAL_MS: '0',
+    CREDIT_TX_POLL_MS: '20',
+    ...env,
   });
   const config = { ...own, DATABASE_URL: db.config.DATABASE_URL, DATABASE_SCHEMA: db.config.DATABASE_SCHEMA, SQLJS_PATH: db.config.SQLJS_PATH };
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })

@@ -2,14 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonRpcProvider, parseEther, parseUnits, type HDNodeWallet } from 'ethers';
-import {
-  deployCreditManager,
-  deployPerpMarket,
-  deployPriceFeed,
-  devWallet,
-  grantCreditRoles,
-  startHardhatNode,
-} from '@tributary/contracts';
+import { deployCreditManager, deployPerpMarket, deployPriceFeed, devWallet, grantCreditRoles, startHardhatNode } from '@tributary/contracts';
 import type { ManifestInput } from '@tributary/protocol';
 
 export const WETH = 2;
@@ -20,7 +13,10 @@ const DUMMY = '0x000000000000000000000000000000000000dEaD';
  * its feed, the pusher (dev account 2) and a rival pusher (dev account 5) holding PUSHER_ROLE, and a manifest
  * naming them (no vaults: the credit tests drive the risk side with a fake RiskReader).
  */
-export async function startCreditChain(port: number, guard: { capacity: bigint; refillPerSecond: bigint } = { capacity: parseEther('10000000'), refillPerSecond: parseEther('100000') }) {
+export async function startCreditChain(
+  port: number,
+  guard: { capacity: bigint; refillPerSecond: bigint } = { capacity: parseEther('10000000'), refillPerSecond: parseEther('100000') },
+) {
   const chainId = 41000 + (port % 1000);
   const chain = await startHardhatNode({ chainId, port });
   const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { cacheTimeout: -1, staticNetwork: true });
@@ -29,7 +25,11 @@ export async function startCreditChain(port: number, guard: { capacity: bigint; 
   const pusher = devWallet(2, provider);
   const rival = devWallet(5, provider);
   const startBlock = await provider.getBlockNumber();
-  const creditManager = await deployCreditManager(deployer, { staleAfterSeconds: 3600, guardCapacity: guard.capacity, guardRefillPerSecond: guard.refillPerSecond });
+  const creditManager = await deployCreditManager(deployer, {
+    staleAfterSeconds: 3600,
+    guardCapacity: guard.capacity,
+    guardRefillPerSecond: guard.refillPerSecond,
+  });
   const market = await deployPerpMarket(deployer, { creditManager: await creditManager.getAddress(), maxPriceAgeSeconds: 86400 });
   const feed = await deployPriceFeed(deployer, { description: 'ETH / USD', price: parseUnits('2000', 8) });
   await grantCreditRoles(creditManager, { pusher: pusher.address, market: await market.getAddress() });
@@ -41,7 +41,13 @@ export async function startCreditChain(port: number, guard: { capacity: bigint; 
     assets: [{ assetId: WETH, symbol: 'WETH', weightInit: 0.8, weightMaint: 0.85, imf: 0, volatility: 0.04, priceFeed: await feed.getAddress() }],
     chains: [
       {
-        name: 'trading', chainId, eid: 40000 + (port % 1000), rpcUrl: chain.rpcUrl, role: 'trading', confirmations: 0, startBlock,
+        name: 'trading',
+        chainId,
+        eid: 40000 + (port % 1000),
+        rpcUrl: chain.rpcUrl,
+        role: 'trading',
+        confirmations: 0,
+        startBlock,
         layerZero: { endpoint: DUMMY, sendUln302: DUMMY, receiveUln302: DUMMY, worker: DUMMY, dvnSigner: DUMMY },
         contracts: { creditManager: await creditManager.getAddress(), perpMarket: await market.getAddress() },
       },
@@ -51,7 +57,15 @@ export async function startCreditChain(port: number, guard: { capacity: bigint; 
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
 
   return {
-    chain, provider, deployer, pusher, rival, creditManager, market, feed, manifestPath,
+    chain,
+    provider,
+    deployer,
+    pusher,
+    rival,
+    creditManager,
+    market,
+    feed,
+    manifestPath,
     /** A funded trader on this chain (dev account `index`). */
     trader: (index: number): HDNodeWallet => devWallet(index, provider),
     automine: (on: boolean) => provider.send('evm_setAutomine', [on]),

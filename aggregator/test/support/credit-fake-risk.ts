@@ -7,7 +7,10 @@ export class FakeRiskReader extends RiskReader {
   private readonly listeners = new Set<(changed: AccountRisk[]) => void>();
 
   /** Sets (and announces) an account's risk; `creditLimit` in USD. */
-  set(account: string, risk: { creditLimit: number; health?: number | null; frozen?: CreditFreeze[]; collateralMaint?: number; requirementMaint?: number }): AccountRisk {
+  set(
+    account: string,
+    risk: { creditLimit: number; health?: number | null; frozen?: CreditFreeze[]; collateralMaint?: number; requirementMaint?: number },
+  ): AccountRisk {
     const health = risk.health === undefined ? null : risk.health;
     const result: RiskResult = {
       collateralInit: risk.creditLimit,

@@ -6,7 +6,9 @@ import { loadAppConfig, type AppConfig } from '../../src/config/app-config';
  * Config of a fresh database for one test suite: in-memory SQLite by default, or a new PostgreSQL schema
  * when DATABASE_URL is set (CI runs the suite on both). `drop()` removes the schema.
  */
-export async function freshDatabase(env: Record<string, string> = {}): Promise<{ config: AppConfig; kind: 'sqlite' | 'postgres'; drop(): Promise<void> }> {
+export async function freshDatabase(
+  env: Record<string, string> = {},
+): Promise<{ config: AppConfig; kind: 'sqlite' | 'postgres'; drop(): Promise<void> }> {
   const url = process.env.DATABASE_URL;
   const base = { LOG_LEVEL: 'silent', INDEXER_POLL_MS: '0', RECONCILE_INTERVAL_MS: '0', ...env };
   if (!url) return { config: loadAppConfig(base), kind: 'sqlite', drop: async () => undefined };

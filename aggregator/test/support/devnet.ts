@@ -58,12 +58,21 @@ async function side(chainId: number, port: number, eid: number): Promise<ChainSi
  */
 export async function startDevnet(ports: { hub: number; vault: number }) {
   const [hubSide, vaultSide] = await Promise.all([side(41001, ports.hub, HUB_EID), side(41002, ports.vault, VAULT_EID)]);
-  for (const [local, remote] of [[hubSide, VAULT_EID], [vaultSide, HUB_EID]] as const) {
+  for (const [local, remote] of [
+    [hubSide, VAULT_EID],
+    [vaultSide, HUB_EID],
+  ] as const) {
     const worker = await new RelayerWorker__factory(local.deployer).deploy(local.deployer.address, [local.endpoint.sendUln302]);
     await worker.waitForDeployment();
     await (await worker.setDstConfig(remote, { enabled: true, dvnFee: 1000n, executorFee: 2000n })).wait();
     const workerAddress = await worker.getAddress();
-    await wireDefaultPathway(local.deployer, local.endpoint, { remoteEid: remote, confirmations: 1, sendDvns: [workerAddress], receiveDvns: [local.dvn.address], executor: workerAddress });
+    await wireDefaultPathway(local.deployer, local.endpoint, {
+      remoteEid: remote,
+      confirmations: 1,
+      sendDvns: [workerAddress],
+      receiveDvns: [local.dvn.address],
+      executor: workerAddress,
+    });
   }
 
   const hp = hubSide.provider;
@@ -76,8 +85,16 @@ export async function startDevnet(ports: { hub: number; vault: number }) {
 
   const usdcFeed = await deployPriceFeed(deployer, { description: 'USDC / USD', price: parseUnits('1', 8) });
   const wethFeed = await deployPriceFeed(deployer, { description: 'ETH / USD', price: parseUnits('2000', 8) });
-  const creditManager = await deployCreditManager(deployer, { staleAfterSeconds: 3600, guardCapacity: parseEther('10000000'), guardRefillPerSecond: parseEther('1000') });
-  const hub = await deployHub(deployer, { endpoint: hubSide.endpoint.endpoint, creditManager: await creditManager.getAddress(), maxPriceAgeSeconds: 86400 });
+  const creditManager = await deployCreditManager(deployer, {
+    staleAfterSeconds: 3600,
+    guardCapacity: parseEther('10000000'),
+    guardRefillPerSecond: parseEther('1000'),
+  });
+  const hub = await deployHub(deployer, {
+    endpoint: hubSide.endpoint.endpoint,
+    creditManager: await creditManager.getAddress(),
+    maxPriceAgeSeconds: 86400,
+  });
   const market = await deployPerpMarket(deployer, { creditManager: await creditManager.getAddress(), maxPriceAgeSeconds: 86400 });
   await grantCreditRoles(creditManager, { pusher: pusher.address, market: await market.getAddress(), hub: await hub.getAddress() });
   await (await market.listMarket(WETH, await wethFeed.getAddress(), parseEther('0.1'), parseEther('0.05'))).wait();
@@ -88,8 +105,18 @@ export async function startDevnet(ports: { hub: number; vault: number }) {
   const vault = await deployVault(vd, { endpoint: vaultSide.endpoint.endpoint, hubEid: HUB_EID });
   await listAsset(vault, { assetId: USDC, token: await usdc.getAddress(), depositCap: parseUnits('100000000', 6) });
   await listAsset(vault, { assetId: WETH, token: await weth.getAddress(), depositCap: parseEther('100000') });
-  await configureHubAsset(hub, { assetId: USDC, feed: await usdcFeed.getAddress(), initWeight: parseEther('0.95'), chains: [{ eid: VAULT_EID, decimals: 6 }] });
-  await configureHubAsset(hub, { assetId: WETH, feed: await wethFeed.getAddress(), initWeight: parseEther('0.8'), chains: [{ eid: VAULT_EID, decimals: 18 }] });
+  await configureHubAsset(hub, {
+    assetId: USDC,
+    feed: await usdcFeed.getAddress(),
+    initWeight: parseEther('0.95'),
+    chains: [{ eid: VAULT_EID, decimals: 6 }],
+  });
+  await configureHubAsset(hub, {
+    assetId: WETH,
+    feed: await wethFeed.getAddress(),
+    initWeight: parseEther('0.8'),
+    chains: [{ eid: VAULT_EID, decimals: 18 }],
+  });
   await connectVaultToHub({ hub, hubEid: HUB_EID, vault, vaultEid: VAULT_EID });
   await ensureNativeBalance(vd, await vault.getAddress(), parseEther('10'));
   await ensureNativeBalance(deployer, await hub.getAddress(), parseEther('10'));
@@ -108,12 +135,24 @@ export async function startDevnet(ports: { hub: number; vault: number }) {
     ],
     chains: [
       {
-        name: 'trading', chainId: 41001, eid: HUB_EID, rpcUrl: hubSide.chain.rpcUrl, role: 'trading', confirmations: 0, startBlock: hubStart,
+        name: 'trading',
+        chainId: 41001,
+        eid: HUB_EID,
+        rpcUrl: hubSide.chain.rpcUrl,
+        role: 'trading',
+        confirmations: 0,
+        startBlock: hubStart,
         layerZero: { ...lz(hubSide), worker: deployer.address, dvnSigner: hubSide.dvn.address },
         contracts: { hub: await hub.getAddress(), creditManager: await creditManager.getAddress(), perpMarket: await market.getAddress() },
       },
       {
-        name: 'collateral-a', chainId: 41002, eid: VAULT_EID, rpcUrl: vaultSide.chain.rpcUrl, role: 'collateral', confirmations: 1, startBlock: vaultStart,
+        name: 'collateral-a',
+        chainId: 41002,
+        eid: VAULT_EID,
+        rpcUrl: vaultSide.chain.rpcUrl,
+        role: 'collateral',
+        confirmations: 1,
+        startBlock: vaultStart,
         layerZero: { ...lz(vaultSide), worker: vd.address, dvnSigner: vaultSide.dvn.address },
         contracts: { vault: await vault.getAddress() },
         assets: [
@@ -127,10 +166,27 @@ export async function startDevnet(ports: { hub: number; vault: number }) {
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
 
   const deliver = (from: ChainSide, to: ChainSide) =>
-    deliverPending({ source: { provider: from.provider, endpoint: from.endpoint.endpoint }, destination: { endpoint: to.endpoint.endpoint, receiveUln302: to.endpoint.receiveUln302 }, dvnSigner: to.dvn });
+    deliverPending({
+      source: { provider: from.provider, endpoint: from.endpoint.endpoint },
+      destination: { endpoint: to.endpoint.endpoint, receiveUln302: to.endpoint.receiveUln302 },
+      dvnSigner: to.dvn,
+    });
 
   return {
-    hubSide, vaultSide, manifest, manifestPath, pusher, alice, bob, hub, creditManager, market, vault, usdc, weth, wethFeed,
+    hubSide,
+    vaultSide,
+    manifest,
+    manifestPath,
+    pusher,
+    alice,
+    bob,
+    hub,
+    creditManager,
+    market,
+    vault,
+    usdc,
+    weth,
+    wethFeed,
     /** Delivers every pending vault → hub packet. */
     toHub: () => deliver(vaultSide, hubSide),
     /** Delivers every pending hub → vault packet. */

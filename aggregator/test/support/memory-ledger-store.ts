@@ -28,7 +28,10 @@ export class MemoryLedgerStore implements LedgerStore {
   }
 
   async recentBlockHashes(eid: number, limit: number): Promise<BlockHash[]> {
-    return [...(this.tables.hashes.get(eid) ?? new Map<number, string>())].map(([number, hash]) => ({ number, hash })).sort((a, b) => b.number - a.number).slice(0, limit);
+    return [...(this.tables.hashes.get(eid) ?? new Map<number, string>())]
+      .map(([number, hash]) => ({ number, hash }))
+      .sort((a, b) => b.number - a.number)
+      .slice(0, limit);
   }
 }
 
@@ -38,11 +41,16 @@ class MemoryWriter implements LedgerWriter {
   async lockChain(): Promise<void> {}
 
   async existingEventKeys(eid: number, fromBlock: number, toBlock: number): Promise<Set<string>> {
-    return new Set(this.t.events.filter((e) => e.eid === eid && e.raw.blockNumber >= fromBlock && e.raw.blockNumber <= toBlock).map((e) => `${e.raw.blockHash}:${e.raw.logIndex}`));
+    return new Set(
+      this.t.events
+        .filter((e) => e.eid === eid && e.raw.blockNumber >= fromBlock && e.raw.blockNumber <= toBlock)
+        .map((e) => `${e.raw.blockHash}:${e.raw.logIndex}`),
+    );
   }
 
   async insertEvents(logs: readonly IndexedLog[]): Promise<void> {
-    for (const { envelope, raw } of logs) this.t.events.push({ chainId: envelope.origin.chainId, eid: envelope.origin.eid, contract: envelope.origin.contract, raw });
+    for (const { envelope, raw } of logs)
+      this.t.events.push({ chainId: envelope.origin.chainId, eid: envelope.origin.eid, contract: envelope.origin.contract, raw });
   }
 
   async loadSlice(keys: SliceKeys): Promise<LedgerSlice> {

@@ -19,7 +19,15 @@ export function rawLog(role: ContractRole, name: string, args: unknown[], at: { 
   const iface = CONTRACT_INTERFACES[role];
   const { topics, data } = iface.encodeEventLog(iface.getEvent(name)!, args);
   const blockHash = keccak256(toBeHex(at.block * 1000 + (at.fork ?? 0), 32));
-  return { address: CONTRACT_ADDRESS[role], topics, data, blockNumber: at.block, blockHash, logIndex: at.index, transactionHash: keccak256(toBeHex(at.block * 100 + at.index, 32)) };
+  return {
+    address: CONTRACT_ADDRESS[role],
+    topics,
+    data,
+    blockNumber: at.block,
+    blockHash,
+    logIndex: at.index,
+    transactionHash: keccak256(toBeHex(at.block * 100 + at.index, 32)),
+  };
 }
 
 export function indexed(role: ContractRole, raw: RawLog, chain = HUB_CHAIN): IndexedLog {

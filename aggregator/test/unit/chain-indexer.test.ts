@@ -17,7 +17,12 @@ class FakeChain implements ChainClient {
     const number = this.blocks.length;
     const at = { block: number, fork: this.branch };
     const built = logs.map((make, index) => make({ ...at, index }));
-    this.blocks.push({ number, hash: built[0]?.blockHash ?? keccak256(toBeHex(number * 1000 + this.branch, 32)), timestamp: 1000 + number * 12, logs: built });
+    this.blocks.push({
+      number,
+      hash: built[0]?.blockHash ?? keccak256(toBeHex(number * 1000 + this.branch, 32)),
+      timestamp: 1000 + number * 12,
+      logs: built,
+    });
     return number;
   }
 
@@ -45,9 +50,18 @@ class FakeChain implements ChainClient {
 }
 
 const chain: RegisteredChain = {
-  name: 'trading', ...HUB_CHAIN, rpcUrl: 'http://unused', role: 'trading', confirmations: 2, startBlock: 1,
-  contracts: [{ role: 'hub', address: CONTRACT_ADDRESS.hub }, { role: 'creditManager', address: CONTRACT_ADDRESS.creditManager }],
-  assets: [], manifest: {} as RegisteredChain['manifest'],
+  name: 'trading',
+  ...HUB_CHAIN,
+  rpcUrl: 'http://unused',
+  role: 'trading',
+  confirmations: 2,
+  startBlock: 1,
+  contracts: [
+    { role: 'hub', address: CONTRACT_ADDRESS.hub },
+    { role: 'creditManager', address: CONTRACT_ADDRESS.creditManager },
+  ],
+  assets: [],
+  manifest: {} as RegisteredChain['manifest'],
 };
 
 const attest = (account: string, sequence: bigint, balance: bigint) => (at: { block: number; index: number; fork: number }) =>
@@ -79,7 +93,10 @@ describe('chain indexer', () => {
     for (let s = 1n; s <= 8n; s++) fake.mine([attest(ALICE, s, s * 10n)]);
     await sync();
     // head 8, two confirmations → blocks 1..6 applied, in ranges of at most 3 blocks.
-    expect(fake.calls.logs).toEqual([[1, 3], [4, 6]]);
+    expect(fake.calls.logs).toEqual([
+      [1, 3],
+      [4, 6],
+    ]);
     expect(balance(ALICE)).toBe(60n);
     expect(await store.cursor(chain.eid)).toBe(7);
     fake.mine();
@@ -92,7 +109,14 @@ describe('chain indexer', () => {
     const store = new MemoryLedgerStore();
     const ingestor = new LedgerIngestor(store);
     const logs = [indexed('perpMarket', rawLog('perpMarket', 'PositionOpened', [ALICE, 0, 5n, 5n, 100n, 100n, 7n, 50n], { block: 3, index: 0 }))];
-    const batch = { ...HUB_CHAIN, fromBlock: 3, toBlock: 3, logs, blockHashes: [], cursor: { eid: chain.eid, nextBlock: 4, headBlock: 3, headTime: 0, indexedTime: 0 } };
+    const batch = {
+      ...HUB_CHAIN,
+      fromBlock: 3,
+      toBlock: 3,
+      logs,
+      blockHashes: [],
+      cursor: { eid: chain.eid, nextBlock: 4, headBlock: 3, headTime: 0, indexedTime: 0 },
+    };
     expect(await ingestor.ingest(batch)).toEqual({ applied: 1, duplicates: 0 });
     expect(await ingestor.ingest(batch)).toEqual({ applied: 0, duplicates: 1 });
     expect(store.tables.events).toHaveLength(1);
@@ -104,7 +128,14 @@ describe('chain indexer', () => {
     const heard: { replica: string; accounts: string[] }[] = [];
     const replica = (name: string) => new LedgerIngestor(store, (accounts) => heard.push({ replica: name, accounts: [...accounts] }));
     const logs = [indexed('hub', rawLog('hub', 'AttestationApplied', [ALICE, 40102, 1, 10n, 1n], { block: 3, index: 0 }))];
-    const batch = { ...HUB_CHAIN, fromBlock: 3, toBlock: 3, logs, blockHashes: [], cursor: { eid: chain.eid, nextBlock: 4, headBlock: 3, headTime: 0, indexedTime: 0 } };
+    const batch = {
+      ...HUB_CHAIN,
+      fromBlock: 3,
+      toBlock: 3,
+      logs,
+      blockHashes: [],
+      cursor: { eid: chain.eid, nextBlock: 4, headBlock: 3, headTime: 0, indexedTime: 0 },
+    };
     expect(await replica('a').ingest(batch)).toEqual({ applied: 1, duplicates: 0 });
     expect(await replica('b').ingest(batch)).toEqual({ applied: 0, duplicates: 1 });
     expect(heard).toEqual([

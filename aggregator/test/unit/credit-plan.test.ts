@@ -242,7 +242,8 @@ describe('credit batch planner properties', () => {
           const cur = a.onChain ?? { limit: 0n, liquidatable: false, pushedAt: 0 };
           const delta = a.targetLimit > cur.limit ? a.targetLimit - cur.limit : cur.limit - a.targetLimit;
           const small = delta < hysteresisThreshold(cur.limit, s.hysteresis);
-          const mandatory = a.targetLiquidatable !== cur.liquidatable || a.targetLimit === 0n || (cur.limit >= a.committed && a.targetLimit < a.committed);
+          const mandatory =
+            a.targetLiquidatable !== cur.liquidatable || a.targetLimit === 0n || (cur.limit >= a.committed && a.targetLimit < a.committed);
           if (small && !mandatory) expect(refreshDue(cur, s.staleAfter, s.now)).toBe(true);
         }
       }),

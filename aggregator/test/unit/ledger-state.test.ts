@@ -7,12 +7,29 @@ let counter = 0;
 function envelope(event: LedgerEvent, at: Partial<EventOrigin> = {}): LedgerEnvelope {
   counter++;
   return {
-    origin: { chainId: 1, eid: 40101, blockNumber: counter, blockHash: `0x${counter}`, logIndex: 0, txHash: '0x', contract: 'hub', name: event.kind, ...at },
+    origin: {
+      chainId: 1,
+      eid: 40101,
+      blockNumber: counter,
+      blockHash: `0x${counter}`,
+      logIndex: 0,
+      txHash: '0x',
+      contract: 'hub',
+      name: event.kind,
+      ...at,
+    },
     event,
   };
 }
 
-const attest = (sequence: bigint, balance: bigint, account = ALICE): LedgerEvent => ({ kind: 'HubAttestation', account, eid: 40102, assetId: 1, balance, sequence });
+const attest = (sequence: bigint, balance: bigint, account = ALICE): LedgerEvent => ({
+  kind: 'HubAttestation',
+  account,
+  eid: 40102,
+  assetId: 1,
+  balance,
+  sequence,
+});
 
 function apply(envelopes: LedgerEnvelope[], slice = new LedgerSlice()): LedgerSlice {
   applyEvents(slice, envelopes);
@@ -22,7 +39,9 @@ function apply(envelopes: LedgerEnvelope[], slice = new LedgerSlice()): LedgerSl
 describe('ledger apply logic', () => {
   it('keeps the attestation with the highest sequence, whatever the order', () => {
     const slice = apply([envelope(attest(2n, 200n)), envelope(attest(1n, 100n)), envelope(attest(3n, 300n)), envelope(attest(3n, 999n))]);
-    expect([...slice.collateral.values()]).toEqual([{ account: ALICE, eid: 40102, assetId: 1, balance: 300n, sequence: 3n, attestedBlock: expect.any(Number), vaultBalance: 0n, vaultSequence: 0n }]);
+    expect([...slice.collateral.values()]).toEqual([
+      { account: ALICE, eid: 40102, assetId: 1, balance: 300n, sequence: 3n, attestedBlock: expect.any(Number), vaultBalance: 0n, vaultSequence: 0n },
+    ]);
     expect([...slice.dirty.accounts]).toEqual([ALICE]);
   });
 
@@ -62,8 +81,21 @@ describe('ledger apply logic', () => {
   });
 
   it('tracks positions by (block, logIndex) and sums realized PnL', () => {
-    const change = (size: bigint, realizedPnl: bigint): LedgerEvent => ({ kind: 'PositionChanged', account: ALICE, marketId: 0, size, entryPrice: 2000n, price: 2100n, realizedPnl, margin: size * 2n });
-    const slice = apply([envelope(change(10n, 0n), { blockNumber: 1 }), envelope(change(4n, 60n), { blockNumber: 2 }), envelope(change(0n, -15n), { blockNumber: 3 })]);
+    const change = (size: bigint, realizedPnl: bigint): LedgerEvent => ({
+      kind: 'PositionChanged',
+      account: ALICE,
+      marketId: 0,
+      size,
+      entryPrice: 2000n,
+      price: 2100n,
+      realizedPnl,
+      margin: size * 2n,
+    });
+    const slice = apply([
+      envelope(change(10n, 0n), { blockNumber: 1 }),
+      envelope(change(4n, 60n), { blockNumber: 2 }),
+      envelope(change(0n, -15n), { blockNumber: 3 }),
+    ]);
     expect(slice.positions.get(`${ALICE}/0`)).toMatchObject({ size: 0n, margin: 0n, realizedPnl: 45n, lastPrice: 2100n });
   });
 
@@ -84,7 +116,10 @@ describe('ledger apply logic', () => {
   });
 
   it('records pushed epochs and ignores informational events', () => {
-    const slice = apply([envelope({ kind: 'CreditBatchPushed', epoch: 4n, accounts: 2n, totalIncrease: 10n }), envelope({ kind: 'Informational', account: null })]);
+    const slice = apply([
+      envelope({ kind: 'CreditBatchPushed', epoch: 4n, accounts: 2n, totalIncrease: 10n }),
+      envelope({ kind: 'Informational', account: null }),
+    ]);
     expect([...slice.epochs.values()]).toEqual([expect.objectContaining({ epoch: 4n, accounts: 2n, totalIncrease: 10n })]);
     expect(slice.accounts.size).toBe(0);
   });

@@ -87,9 +87,35 @@ describe('OracleService (fake feed, fake sample store, fake clock)', () => {
   const feed = '0x00000000000000000000000000000000000000f1';
   const manifest = {
     version: 1,
-    chains: [{ name: 't', chainId: 1, eid: 1, rpcUrl: 'http://127.0.0.1:1', role: 'trading', confirmations: 0, startBlock: 0, weight: 1, heartbeatSeconds: 60, decayWindowSeconds: 60, layerZero: {} as never, contracts: {}, assets: [] }],
+    chains: [
+      {
+        name: 't',
+        chainId: 1,
+        eid: 1,
+        rpcUrl: 'http://127.0.0.1:1',
+        role: 'trading',
+        confirmations: 0,
+        startBlock: 0,
+        weight: 1,
+        heartbeatSeconds: 60,
+        decayWindowSeconds: 60,
+        layerZero: {} as never,
+        contracts: {},
+        assets: [],
+      },
+    ],
     assets: [
-      { assetId: 2, symbol: 'WETH', weightInit: 0.8, weightMaint: 0.85, imf: 0, volatility: 0.04, priceFeed: feed, heartbeatSeconds: 60, maxDeviation: 0.2 },
+      {
+        assetId: 2,
+        symbol: 'WETH',
+        weightInit: 0.8,
+        weightMaint: 0.85,
+        imf: 0,
+        volatility: 0.04,
+        priceFeed: feed,
+        heartbeatSeconds: 60,
+        maxDeviation: 0.2,
+      },
       { assetId: 3, symbol: 'NOFEED', weightInit: 0.5, weightMaint: 0.6, imf: 0, volatility: 0.1, heartbeatSeconds: 60, maxDeviation: 0.2 },
     ],
     correlations: [],
@@ -98,7 +124,9 @@ describe('OracleService (fake feed, fake sample store, fake clock)', () => {
   function setup() {
     const clock = new FakeClock();
     let answer: FeedReading = { price: 2000, updatedAt: clock.seconds };
-    const rpc = { latestRound: async () => ('error' in answer ? Promise.reject(new Error(answer.error)) : answer) } as unknown as TradingRpcRepository;
+    const rpc = {
+      latestRound: async () => ('error' in answer ? Promise.reject(new Error(answer.error)) : answer),
+    } as unknown as TradingRpcRepository;
     const stored: PriceSample[] = [];
     const samples = {
       latest: async (assetId: number) => stored.filter((s) => s.assetId === assetId).at(-1) ?? null,

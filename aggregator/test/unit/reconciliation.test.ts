@@ -2,7 +2,16 @@ import { compareRow, inFlightOf } from '../../src/reconciliation/reconciliation'
 import type { CollateralRow } from '../../src/ledger/ledger-state';
 import { ALICE } from '../support/synthetic';
 
-const row: CollateralRow = { account: ALICE, eid: 40102, assetId: 1, balance: 100n, sequence: 3n, attestedBlock: 9, vaultBalance: 150n, vaultSequence: 4n };
+const row: CollateralRow = {
+  account: ALICE,
+  eid: 40102,
+  assetId: 1,
+  balance: 100n,
+  sequence: 3n,
+  attestedBlock: 9,
+  vaultBalance: 150n,
+  vaultSequence: 4n,
+};
 
 describe('reconciliation comparison', () => {
   it('reports nothing when the chain matches both sides of the row', () => {

@@ -26,9 +26,34 @@ const T0 = 1_800_000_000;
 const manifest = {
   version: 1,
   chains: [
-    { name: 'trading', chainId: 1, eid: 1, rpcUrl: 'http://127.0.0.1:1', role: 'trading', confirmations: 0, startBlock: 0, weight: 1, heartbeatSeconds: 100, decayWindowSeconds: 200, layerZero: {} as never, contracts: {}, assets: [] },
     {
-      name: 'collateral', chainId: 2, eid: 2, rpcUrl: 'http://127.0.0.1:2', role: 'collateral', confirmations: 0, startBlock: 0, weight: 0.8, heartbeatSeconds: 100, decayWindowSeconds: 200, layerZero: {} as never, contracts: {},
+      name: 'trading',
+      chainId: 1,
+      eid: 1,
+      rpcUrl: 'http://127.0.0.1:1',
+      role: 'trading',
+      confirmations: 0,
+      startBlock: 0,
+      weight: 1,
+      heartbeatSeconds: 100,
+      decayWindowSeconds: 200,
+      layerZero: {} as never,
+      contracts: {},
+      assets: [],
+    },
+    {
+      name: 'collateral',
+      chainId: 2,
+      eid: 2,
+      rpcUrl: 'http://127.0.0.1:2',
+      role: 'collateral',
+      confirmations: 0,
+      startBlock: 0,
+      weight: 0.8,
+      heartbeatSeconds: 100,
+      decayWindowSeconds: 200,
+      layerZero: {} as never,
+      contracts: {},
       assets: [{ assetId: 1, token: '0x0000000000000000000000000000000000000001', decimals: 6, depositCap: '0' }],
     },
   ],
@@ -48,8 +73,12 @@ class FakeClock extends Clock {
 
 function setup(env: Record<string, string> = {}) {
   const clock = new FakeClock();
-  const collateral: CollateralRow[] = [{ account: ALICE, eid: 2, assetId: 1, balance: 1000n * 10n ** 6n, sequence: 1n, attestedBlock: 0, vaultBalance: 0n, vaultSequence: 0n }];
-  const positions: PositionRow[] = [{ account: ALICE, marketId: 0, size: parseEther('10'), entryPrice: parseEther('100'), margin: 0n, lastPrice: 0n, realizedPnl: 0n, version: 1n }];
+  const collateral: CollateralRow[] = [
+    { account: ALICE, eid: 2, assetId: 1, balance: 1000n * 10n ** 6n, sequence: 1n, attestedBlock: 0, vaultBalance: 0n, vaultSequence: 0n },
+  ];
+  const positions: PositionRow[] = [
+    { account: ALICE, marketId: 0, size: parseEther('10'), entryPrice: parseEther('100'), margin: 0n, lastPrice: 0n, realizedPnl: 0n, version: 1n },
+  ];
   const attestations = new Map<number, number>();
   const ledger = {
     snapshot: async () => ({ accounts: [ALICE], collateral, positions, credit: [], epochs: [], withdrawals: [] }),
@@ -59,7 +88,15 @@ function setup(env: Record<string, string> = {}) {
   } as unknown as LedgerQueryRepository;
   const prices = new Map<number, OraclePrice>();
   const setPrice = (assetId: number, price: number, status: OraclePrice['status'] = 'ok') =>
-    prices.set(assetId, { assetId, symbol: assetId === 1 ? 'AAA' : 'BBB', price, updatedAt: clock.seconds, observedAt: clock.seconds, status, detail: status === 'ok' ? '' : `${status} for test` });
+    prices.set(assetId, {
+      assetId,
+      symbol: assetId === 1 ? 'AAA' : 'BBB',
+      price,
+      updatedAt: clock.seconds,
+      observedAt: clock.seconds,
+      status,
+      detail: status === 'ok' ? '' : `${status} for test`,
+    });
   setPrice(1, 1);
   setPrice(2, 100);
   const oracleListeners = new Set<(changed: OraclePrice[]) => void>();
@@ -96,7 +133,16 @@ function setup(env: Record<string, string> = {}) {
 }
 
 /** evaluateRisk on Alice's inputs: 1000 AAA on chain 2, long 10 BBB at 100. */
-function reference(opts: { priceB: number; chainWeight: number; volA?: number; volB?: number; wA?: number; wBInit?: number; wBMaint?: number; rho?: number }) {
+function reference(opts: {
+  priceB: number;
+  chainWeight: number;
+  volA?: number;
+  volB?: number;
+  wA?: number;
+  wBInit?: number;
+  wBMaint?: number;
+  rho?: number;
+}) {
   return evaluateRisk({
     assets: [
       { id: '1', price: 1, weightInit: opts.wA ?? 0.9, weightMaint: opts.wA ?? 0.9, imf: 0, volatility: opts.volA ?? 0.01 },
@@ -127,7 +173,10 @@ describe('RiskService (fake ledger, oracle, chain, clock)', () => {
     const { service, book, weights, clock, attestations, changes } = setup();
     await service.refresh();
     expectClose(service.get(ALICE)?.result, reference({ priceB: 100, chainWeight: 0.8 }));
-    expect(book.inputsOf(ALICE)).toMatchObject({ balances: [{ eid: 2, assetId: 1, symbol: 'AAA', amount: 1000 }], positions: [{ marketId: 0, assetId: 2, size: 10, entryPrice: 100 }] });
+    expect(book.inputsOf(ALICE)).toMatchObject({
+      balances: [{ eid: 2, assetId: 1, symbol: 'AAA', amount: 1000 }],
+      positions: [{ marketId: 0, assetId: 2, size: 10, entryPrice: 100 }],
+    });
 
     clock.seconds = T0 + 100 + 50; // heartbeat 100 s passed, a quarter of the 200 s window
     await service.refresh();
@@ -177,8 +226,14 @@ describe('RiskService (fake ledger, oracle, chain, clock)', () => {
     await service.refresh();
     const pricesA = Array.from({ length: 40 }, (_, i) => 1 + 0.02 * Math.sin(i));
     const pricesB = Array.from({ length: 40 }, (_, i) => 100 * (1 + 0.05 * Math.sin(i) * (i % 2 ? 1 : -1)));
-    samples.set(1, pricesA.map((price, i) => ({ assetId: 1, price, updatedAt: T0 + i * 3600, observedAt: T0 + i * 3600 })));
-    samples.set(2, pricesB.map((price, i) => ({ assetId: 2, price, updatedAt: T0 + i * 3600, observedAt: T0 + i * 3600 + 5 })));
+    samples.set(
+      1,
+      pricesA.map((price, i) => ({ assetId: 1, price, updatedAt: T0 + i * 3600, observedAt: T0 + i * 3600 })),
+    );
+    samples.set(
+      2,
+      pricesB.map((price, i) => ({ assetId: 2, price, updatedAt: T0 + i * 3600, observedAt: T0 + i * 3600 + 5 })),
+    );
     oracle.sampleVersion = 1;
     await service.refresh();
     const options = { sampleIntervalDays: 1 / 24 };
@@ -187,9 +242,19 @@ describe('RiskService (fake ledger, oracle, chain, clock)', () => {
     const rho = ewmaCorrelation(pricesA, pricesB, options)!;
     expect(volA).toBeGreaterThan(0.01);
     expect(volB).toBeGreaterThan(0.02);
-    const expected = reference({ priceB: 100, chainWeight: 0.8, volA, volB, rho, wA: 0.9 * (0.01 / volA), wBInit: 0.8 * (0.02 / volB), wBMaint: 0.85 * (0.02 / volB) });
+    const expected = reference({
+      priceB: 100,
+      chainWeight: 0.8,
+      volA,
+      volB,
+      rho,
+      wA: 0.9 * (0.01 / volA),
+      wBInit: 0.8 * (0.02 / volB),
+      wBMaint: 0.85 * (0.02 / volB),
+    });
     const actual = service.get(ALICE)!.result;
-    for (const key of ['collateralInit', 'varInit', 'varMaint', 'creditLimit', 'health'] as const) expect([key, actual[key]]).toEqual([key, expect.closeTo(expected[key] as number, 9)]);
+    for (const key of ['collateralInit', 'varInit', 'varMaint', 'creditLimit', 'health'] as const)
+      expect([key, actual[key]]).toEqual([key, expect.closeTo(expected[key] as number, 9)]);
   });
 
   it('throttles risk snapshots per account, except when liquidatable flips', async () => {
@@ -210,6 +275,11 @@ describe('RiskService (fake ledger, oracle, chain, clock)', () => {
     clock.seconds += 31; // the deferred change is written once the interval passed
     await service.refresh();
     expect(rows).toHaveLength(3);
-    expect(rows[2]).toMatchObject({ account: ID, computedAt: clock.seconds * 1000, creditLimit: service.get(ALICE)!.result.creditLimit, liquidatable: true });
+    expect(rows[2]).toMatchObject({
+      account: ID,
+      computedAt: clock.seconds * 1000,
+      creditLimit: service.get(ALICE)!.result.creditLimit,
+      liquidatable: true,
+    });
   });
 });

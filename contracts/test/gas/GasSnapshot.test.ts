@@ -4,7 +4,16 @@ import { loadFixture } from '@nomicfoundation/hardhat-network-helpers';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEther, type TransactionReceipt } from 'ethers';
-import { DEFAULT_RECEIVE_GAS, MSG_ATTEST, MSG_WITHDRAW_DECISION, MSG_WITHDRAW_REQUEST, addressToBytes32, lzReceiveOptions, packCreditEntry, type DeliveredPacket } from '../../lib';
+import {
+  DEFAULT_RECEIVE_GAS,
+  MSG_ATTEST,
+  MSG_WITHDRAW_DECISION,
+  MSG_WITHDRAW_REQUEST,
+  addressToBytes32,
+  lzReceiveOptions,
+  packCreditEntry,
+  type DeliveredPacket,
+} from '../../lib';
 import { BenchOFT__factory, NoopOApp__factory } from '../../typechain-types';
 import { EID_A, EID_HUB, WETH, deployProtocol, type Protocol } from '../helpers/fixture';
 
@@ -70,7 +79,15 @@ describe('gas snapshot', () => {
     await oftHub.setPeer(EID_A, addressToBytes32(await oftA.getAddress()));
     await oftA.mint(alice.address, parseEther('100'));
     const send = async () => {
-      const param = { dstEid: EID_HUB, to: addressToBytes32(alice.address), amountLD: parseEther('1'), minAmountLD: parseEther('1'), extraOptions: lzReceiveOptions(100_000), composeMsg: '0x', oftCmd: '0x' };
+      const param = {
+        dstEid: EID_HUB,
+        to: addressToBytes32(alice.address),
+        amountLD: parseEther('1'),
+        minAmountLD: parseEther('1'),
+        extraOptions: lzReceiveOptions(100_000),
+        composeMsg: '0x',
+        oftCmd: '0x',
+      };
       const fee = await oftA.quoteSend(param, false);
       return (await oftA.connect(alice).send(param, { nativeFee: fee.nativeFee, lzTokenFee: 0n }, alice.address, { value: fee.nativeFee })).wait();
     };
@@ -104,14 +121,27 @@ describe('gas snapshot', () => {
     const p = await loadFixture(deployProtocol);
     const accounts = Array.from({ length: 200 }, (_, i) => ethers.getAddress('0x' + (i + 1).toString(16).padStart(40, 'a')));
     const push = async (epoch: number, limit: bigint) =>
-      gas(await (await p.creditManager.connect(p.pusher).pushCreditLimits(epoch, accounts.map((a) => packCreditEntry(a, limit + BigInt(epoch))))).wait());
+      gas(
+        await (
+          await p.creditManager.connect(p.pusher).pushCreditLimits(
+            epoch,
+            accounts.map((a) => packCreditEntry(a, limit + BigInt(epoch))),
+          )
+        ).wait(),
+      );
     const empty = async (epoch: number) => gas(await (await p.creditManager.connect(p.pusher).pushCreditLimits(epoch, [])).wait());
     const base = await empty(1);
     const firstTime = await push(2, parseEther('100'));
     const update = await push(3, parseEther('90'));
     const perAccountFirst = Math.round((firstTime - base) / 200);
     const perAccountUpdate = Math.round((update - base) / 200);
-    snapshot.creditPush200 = { emptyBatch: base, firstTimeBatch: firstTime, updateBatch: update, perAccountFirstTime: perAccountFirst, perAccountUpdate };
+    snapshot.creditPush200 = {
+      emptyBatch: base,
+      firstTimeBatch: firstTime,
+      updateBatch: update,
+      perAccountFirstTime: perAccountFirst,
+      perAccountUpdate,
+    };
     expect(perAccountUpdate, 'update of an existing limit per account').to.be.lte(8000);
   });
 
@@ -119,7 +149,9 @@ describe('gas snapshot', () => {
     const p = await loadFixture(deployProtocol);
     await deposit(p, p.alice, parseEther('5'));
     await p.settle();
-    const request = await (await p.vaultA.connect(p.alice).requestWithdraw(WETH, parseEther('1'), { value: await p.vaultA.quote(MSG_WITHDRAW_REQUEST) })).wait();
+    const request = await (
+      await p.vaultA.connect(p.alice).requestWithdraw(WETH, parseEther('1'), { value: await p.vaultA.quote(MSG_WITHDRAW_REQUEST) })
+    ).wait();
     const atHub = await receiveFigures((await p.deliver(EID_A, EID_HUB))[0]);
     const atVault = await receiveFigures((await p.deliver(EID_HUB, EID_A))[0]);
     const settle = await receiveFigures((await p.deliver(EID_A, EID_HUB))[0]);

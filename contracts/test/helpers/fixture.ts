@@ -42,7 +42,12 @@ export async function deployProtocol() {
   const [deployer, dvn, pusher, alice, bob, liquidator, insurance, guardian] = await ethers.getSigners();
   const endpoints: Record<number, EndpointDeployment> = {};
   for (const eid of [EID_HUB, EID_A, EID_B]) endpoints[eid] = await deployEndpoint(deployer, eid);
-  for (const [local, remote] of [[EID_HUB, EID_A], [EID_A, EID_HUB], [EID_HUB, EID_B], [EID_B, EID_HUB]]) {
+  for (const [local, remote] of [
+    [EID_HUB, EID_A],
+    [EID_A, EID_HUB],
+    [EID_HUB, EID_B],
+    [EID_B, EID_HUB],
+  ]) {
     const worker = await new RelayerWorker__factory(deployer).deploy(deployer.address, [endpoints[local].sendUln302]);
     await worker.setDstConfig(remote, { enabled: true, dvnFee: 1000n, executorFee: 2000n });
     const workerAddress = await worker.getAddress();
@@ -74,17 +79,34 @@ export async function deployProtocol() {
   const vaultA = await deployVault(deployer, { endpoint: endpoints[EID_A].endpoint, hubEid: EID_HUB });
   const vaultB = await deployVault(deployer, { endpoint: endpoints[EID_B].endpoint, hubEid: EID_HUB });
   await listAsset(vaultA, { assetId: USDC, token: await usdc.getAddress(), depositCap: parseUnits('10000000', 6) });
-  await listAsset(vaultA, { assetId: WETH, token: await weth.getAddress(), depositCap: parseEther('10000'), rateCapacity: WETH_RATE_CAPACITY, refillPerSecond: WETH_REFILL });
+  await listAsset(vaultA, {
+    assetId: WETH,
+    token: await weth.getAddress(),
+    depositCap: parseEther('10000'),
+    rateCapacity: WETH_RATE_CAPACITY,
+    refillPerSecond: WETH_REFILL,
+  });
   await listAsset(vaultB, { assetId: WETH, token: await weth.getAddress(), depositCap: parseEther('10000') });
   await vaultA.setGuardian(guardian.address);
-  await configureHubAsset(hub, { assetId: USDC, feed: await usdcFeed.getAddress(), initWeight: parseEther('0.95'), chains: [{ eid: EID_A, decimals: 6 }] });
+  await configureHubAsset(hub, {
+    assetId: USDC,
+    feed: await usdcFeed.getAddress(),
+    initWeight: parseEther('0.95'),
+    chains: [{ eid: EID_A, decimals: 6 }],
+  });
   await configureHubAsset(hub, {
     assetId: WETH,
     feed: await wethFeed.getAddress(),
     initWeight: parseEther('0.8'),
-    chains: [{ eid: EID_A, decimals: 18 }, { eid: EID_B, decimals: 18 }],
+    chains: [
+      { eid: EID_A, decimals: 18 },
+      { eid: EID_B, decimals: 18 },
+    ],
   });
-  for (const [vault, eid] of [[vaultA, EID_A], [vaultB, EID_B]] as const) {
+  for (const [vault, eid] of [
+    [vaultA, EID_A],
+    [vaultB, EID_B],
+  ] as const) {
     await connectVaultToHub({ hub, hubEid: EID_HUB, vault, vaultEid: eid });
     await ensureNativeBalance(deployer, await vault.getAddress(), parseEther('1'));
   }
@@ -113,7 +135,13 @@ export async function deployProtocol() {
     let total = 0;
     for (let round = 0; round < 5; round++) {
       let n = 0;
-      for (const [s, d] of [[EID_A, EID_HUB], [EID_B, EID_HUB], [EID_HUB, EID_A], [EID_HUB, EID_B]]) n += (await deliver(s, d)).length;
+      for (const [s, d] of [
+        [EID_A, EID_HUB],
+        [EID_B, EID_HUB],
+        [EID_HUB, EID_A],
+        [EID_HUB, EID_B],
+      ])
+        n += (await deliver(s, d)).length;
       total += n;
       if (n === 0) return total;
     }
@@ -121,8 +149,26 @@ export async function deployProtocol() {
   }
 
   return {
-    deployer, dvn, pusher, alice, bob, liquidator, insurance, guardian,
-    endpoints, usdc, weth, usdcFeed, wethFeed, creditManager, hub, market, vaultA, vaultB, deliver, settle,
+    deployer,
+    dvn,
+    pusher,
+    alice,
+    bob,
+    liquidator,
+    insurance,
+    guardian,
+    endpoints,
+    usdc,
+    weth,
+    usdcFeed,
+    wethFeed,
+    creditManager,
+    hub,
+    market,
+    vaultA,
+    vaultB,
+    deliver,
+    settle,
   };
 }
 

@@ -27,7 +27,9 @@ describe('lifecycle across two vault chains and the trading chain', () => {
       .withArgs(alice.address, 0, p.deployer.address, parseEther('20'), parseEther('1400'), parseEther('-12000'));
 
     // The realized loss is covered by seizing collateral on chain B for the insurance fund.
-    await p.hub.connect(liquidator).seize(alice.address, EID_B, WETH, parseEther('2'), insurance.address, { value: await p.hub.quote(EID_B, MSG_SEIZE) });
+    await p.hub
+      .connect(liquidator)
+      .seize(alice.address, EID_B, WETH, parseEther('2'), insurance.address, { value: await p.hub.quote(EID_B, MSG_SEIZE) });
     await p.settle();
     expect(await p.weth.balanceOf(insurance.address)).to.equal(parseEther('2'));
     expect((await p.hub.attestation(alice.address, EID_B, WETH)).balance).to.equal(0n);

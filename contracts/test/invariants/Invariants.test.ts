@@ -33,17 +33,21 @@ describe('invariants', () => {
         const users = [p.alice, p.bob];
         for (const a of actions) {
           if (a.kind === 'deposit') {
-            await p.vaultA.connect(users[a.user]).deposit(WETH, parseEther(String(a.amount)), users[a.user].address, { value: await p.vaultA.quote(MSG_ATTEST) });
+            await p.vaultA
+              .connect(users[a.user])
+              .deposit(WETH, parseEther(String(a.amount)), users[a.user].address, { value: await p.vaultA.quote(MSG_ATTEST) });
           } else if (a.kind === 'withdraw') {
             const free = (await p.vaultA.balanceOf(users[a.user].address, WETH)).free;
             const amount = parseEther(String(a.amount));
-            if (amount <= free) await p.vaultA.connect(users[a.user]).requestWithdraw(WETH, amount, { value: await p.vaultA.quote(MSG_WITHDRAW_REQUEST) });
+            if (amount <= free)
+              await p.vaultA.connect(users[a.user]).requestWithdraw(WETH, amount, { value: await p.vaultA.quote(MSG_WITHDRAW_REQUEST) });
           } else if (a.kind === 'seize') {
             await p.hub.connect(p.liquidator).seize(users[a.user].address, EID_A, WETH, parseEther(String(a.amount)), p.insurance.address);
           } else if (a.kind === 'deliver') {
             await p.settle();
           } else if (a.kind === 'claim') {
-            if ((await p.vaultA.owed(users[a.user].address, WETH)) > 0n && (await p.vaultA.outflowAvailable(WETH)) > 0n) await p.vaultA.connect(users[a.user]).claim(WETH);
+            if ((await p.vaultA.owed(users[a.user].address, WETH)) > 0n && (await p.vaultA.outflowAvailable(WETH)) > 0n)
+              await p.vaultA.connect(users[a.user]).claim(WETH);
           } else {
             await time.increase(a.seconds);
           }
@@ -74,9 +78,11 @@ describe('invariants', () => {
           const limit = parseEther(String(limitUsd));
           await p.creditManager.connect(p.pusher).pushCreditLimits(1, [packCreditEntry(p.alice.address, limit)]);
           const size = parseEther(String(sizeTenths / 10));
-          if (size * 2000n / 10n > limit) return; // cannot open
+          if ((size * 2000n) / 10n > limit) return; // cannot open
           await p.market.connect(p.alice).modifyPosition(0, size);
-          await p.vaultA.connect(p.alice).requestWithdraw(WETH, parseEther(String(withdrawTenths / 10)), { value: await p.vaultA.quote(MSG_WITHDRAW_REQUEST) });
+          await p.vaultA
+            .connect(p.alice)
+            .requestWithdraw(WETH, parseEther(String(withdrawTenths / 10)), { value: await p.vaultA.quote(MSG_WITHDRAW_REQUEST) });
           await p.deliver(EID_A, EID_HUB);
           const decided = (await p.hub.queryFilter(p.hub.filters.WithdrawalDecided()))[0].args;
           const account = await p.creditManager.account(p.alice.address);
@@ -94,7 +100,13 @@ describe('invariants', () => {
   it('total credit granted never exceeds the guard (capacity + refill × elapsed)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ wait: fc.integer({ min: 0, max: 50_000 }), limits: fc.array(fc.bigInt({ min: 0n, max: 600_000n }), { minLength: 1, maxLength: 3 }) }), { minLength: 1, maxLength: 6 }),
+        fc.array(
+          fc.record({
+            wait: fc.integer({ min: 0, max: 50_000 }),
+            limits: fc.array(fc.bigInt({ min: 0n, max: 600_000n }), { minLength: 1, maxLength: 3 }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
         async (batches) => {
           const p = await loadFixture(deployProtocol);
           const accounts = [p.alice.address, p.bob.address, p.insurance.address];

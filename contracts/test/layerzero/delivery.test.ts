@@ -1,14 +1,6 @@
 import { expect } from 'chai';
 import { ethers } from 'hardhat';
-import {
-  addressToBytes32,
-  decodePacket,
-  deployEndpoint,
-  lzContract,
-  lzReceiveOptions,
-  wireDefaultPathway,
-  type EndpointDeployment,
-} from '../../lib';
+import { addressToBytes32, decodePacket, deployEndpoint, lzContract, lzReceiveOptions, wireDefaultPathway, type EndpointDeployment } from '../../lib';
 import { PingOApp__factory, RelayerWorker__factory, type PingOApp, type RelayerWorker } from '../../typechain-types';
 
 const EID_A = 40101;
@@ -29,7 +21,10 @@ describe('LayerZero V2 delivery through the real EndpointV2 + ULN302', () => {
       workers[eid] = await new RelayerWorker__factory(deployer).deploy(deployer.address, [endpoints[eid].sendUln302]);
       apps[eid] = await new PingOApp__factory(deployer).deploy(endpoints[eid].endpoint, deployer.address);
     }
-    for (const [local, remote] of [[EID_A, EID_B], [EID_B, EID_A]]) {
+    for (const [local, remote] of [
+      [EID_A, EID_B],
+      [EID_B, EID_A],
+    ]) {
       const worker = await workers[local].getAddress();
       await workers[local].setDstConfig(remote, { enabled: true, dvnFee: 1000n, executorFee: 2000n });
       await wireDefaultPathway(deployer, endpoints[local], {

@@ -108,9 +108,13 @@ describe('MarginMath', () => {
     it('refuses an answer that is zero or negative', async () => {
       const { deployer, math } = await loadFixture(deployHarness);
       const feed = await deployPriceFeed(deployer, { description: 'X / USD', price: 0n });
-      await expect(math.readPrice(feed, 3600)).to.be.revertedWithCustomError(math, 'PriceNotPositive').withArgs(await feed.getAddress(), 0n);
+      await expect(math.readPrice(feed, 3600))
+        .to.be.revertedWithCustomError(math, 'PriceNotPositive')
+        .withArgs(await feed.getAddress(), 0n);
       await feed.setPrice(-1n);
-      await expect(math.readPrice(feed, 3600)).to.be.revertedWithCustomError(math, 'PriceNotPositive').withArgs(await feed.getAddress(), -1n);
+      await expect(math.readPrice(feed, 3600))
+        .to.be.revertedWithCustomError(math, 'PriceNotPositive')
+        .withArgs(await feed.getAddress(), -1n);
     });
 
     it('accepts an answer exactly maxAge old and refuses one a second older', async () => {

@@ -21,9 +21,20 @@ const big = (v: unknown) => BigInt(v as string);
 async function encode(codec: MessageCodecHarness, m: Vector['message']): Promise<string> {
   switch (m.type) {
     case MessageType.Attest:
-      return codec.encodeAttest({ account: m.account as string, assetId: m.assetId as number, balance: big(m.balance), sequence: big(m.sequence), requestId: big(m.requestId) });
+      return codec.encodeAttest({
+        account: m.account as string,
+        assetId: m.assetId as number,
+        balance: big(m.balance),
+        sequence: big(m.sequence),
+        requestId: big(m.requestId),
+      });
     case MessageType.WithdrawRequest:
-      return codec.encodeWithdrawRequest({ account: m.account as string, assetId: m.assetId as number, amount: big(m.amount), requestId: big(m.requestId) });
+      return codec.encodeWithdrawRequest({
+        account: m.account as string,
+        assetId: m.assetId as number,
+        amount: big(m.amount),
+        requestId: big(m.requestId),
+      });
     case MessageType.WithdrawDecision:
       return codec.encodeWithdrawDecision({ requestId: big(m.requestId), approved: m.approved as boolean, reason: m.reason as number });
     default:
@@ -106,8 +117,10 @@ describe('MessageCodec constants against the message table of @tributary/protoco
     expect(solidity).to.deep.equal(expected);
   });
 
-  it('IMarginHub.RejectReason has the table\'s reasons in the same order', async () => {
-    const names = enumEntries(RejectReason).sort((a, b) => a[1] - b[1]).map(([name]) => name);
+  it("IMarginHub.RejectReason has the table's reasons in the same order", async () => {
+    const names = enumEntries(RejectReason)
+      .sort((a, b) => a[1] - b[1])
+      .map(([name]) => name);
     expect(await enumMembers('src/interfaces/IMarginHub.sol', 'IMarginHub', 'RejectReason')).to.deep.equal(names);
   });
 
@@ -123,7 +136,10 @@ describe('MessageCodec constants against the message table of @tributary/protoco
       expect(await codec.messageLength(kind)).to.equal(BigInt(length));
       expect(await codec.messageType(messageOf(kind, length))).to.equal(BigInt(kind));
       for (const wrong of [length - 1, length + 1]) {
-        await expect(codec.messageType(messageOf(kind, wrong)), `type ${kind}, ${wrong} bytes`).to.be.revertedWithCustomError(codec, 'InvalidMessageLength');
+        await expect(codec.messageType(messageOf(kind, wrong)), `type ${kind}, ${wrong} bytes`).to.be.revertedWithCustomError(
+          codec,
+          'InvalidMessageLength',
+        );
       }
     }
   });

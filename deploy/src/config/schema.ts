@@ -110,7 +110,12 @@ export const deployConfigSchema = z
         creditIncreaseRefillPerSecond: units.default('100000000000000000000000'),
         maxPriceAgeSeconds: z.number().int().positive().default(3600),
       })
-      .default({ creditStaleAfterSeconds: 3600, creditIncreaseCapacity: '10000000000000000000000000', creditIncreaseRefillPerSecond: '100000000000000000000000', maxPriceAgeSeconds: 3600 }),
+      .default({
+        creditStaleAfterSeconds: 3600,
+        creditIncreaseCapacity: '10000000000000000000000000',
+        creditIncreaseRefillPerSecond: '100000000000000000000000',
+        maxPriceAgeSeconds: 3600,
+      }),
     /** Fees our RelayerWorker charges per message, wei. */
     workerFees: z.object({ dvnFee: units.default('0'), executorFee: units.default('0') }).default({ dvnFee: '0', executorFee: '0' }),
     /** Multiplier on the measured lzReceive gas (contracts/gas-snapshot.json) for enforced options. */
@@ -127,24 +132,45 @@ export const deployConfigSchema = z
         seen.add(value);
       }
     };
-    unique(config.chains.map((c) => c.name), 'chain name', 'chains');
-    unique(config.chains.map((c) => c.eid), 'eid', 'chains');
-    unique(config.assets.map((a) => a.assetId), 'assetId', 'assets');
-    unique(config.assets.map((a) => a.symbol), 'asset symbol', 'assets');
+    unique(
+      config.chains.map((c) => c.name),
+      'chain name',
+      'chains',
+    );
+    unique(
+      config.chains.map((c) => c.eid),
+      'eid',
+      'chains',
+    );
+    unique(
+      config.assets.map((a) => a.assetId),
+      'assetId',
+      'assets',
+    );
+    unique(
+      config.assets.map((a) => a.symbol),
+      'asset symbol',
+      'assets',
+    );
     const trading = config.chains.filter((c) => c.role === 'trading');
-    if (trading.length !== 1) ctx.addIssue({ code: 'custom', path: ['chains'], message: `exactly one trading chain expected, found ${trading.length}` });
+    if (trading.length !== 1)
+      ctx.addIssue({ code: 'custom', path: ['chains'], message: `exactly one trading chain expected, found ${trading.length}` });
     const symbols = new Set(config.assets.map((a) => a.symbol));
     config.chains.forEach((chain, i) =>
       chain.assets.forEach((asset, j) => {
-        if (!symbols.has(asset.symbol)) ctx.addIssue({ code: 'custom', path: ['chains', i, 'assets', j, 'symbol'], message: `unknown asset "${asset.symbol}" (not in assets[])` });
+        if (!symbols.has(asset.symbol))
+          ctx.addIssue({ code: 'custom', path: ['chains', i, 'assets', j, 'symbol'], message: `unknown asset "${asset.symbol}" (not in assets[])` });
       }),
     );
     const tradingLocal = trading[0]?.local ?? false;
     config.assets.forEach((asset, i) => {
       if (asset.weightMaint < asset.weightInit) ctx.addIssue({ code: 'custom', path: ['assets', i, 'weightMaint'], message: 'must be ≥ weightInit' });
-      if (!asset.priceFeed && !tradingLocal) ctx.addIssue({ code: 'custom', path: ['assets', i, 'priceFeed'], message: 'required when the trading chain is not local' });
-      if (!asset.priceFeed && asset.initialPrice === undefined) ctx.addIssue({ code: 'custom', path: ['assets', i, 'initialPrice'], message: 'required when no priceFeed is given' });
-      if (asset.market && asset.market.mmr > asset.market.imr) ctx.addIssue({ code: 'custom', path: ['assets', i, 'market'], message: 'mmr must be ≤ imr' });
+      if (!asset.priceFeed && !tradingLocal)
+        ctx.addIssue({ code: 'custom', path: ['assets', i, 'priceFeed'], message: 'required when the trading chain is not local' });
+      if (!asset.priceFeed && asset.initialPrice === undefined)
+        ctx.addIssue({ code: 'custom', path: ['assets', i, 'initialPrice'], message: 'required when no priceFeed is given' });
+      if (asset.market && asset.market.mmr > asset.market.imr)
+        ctx.addIssue({ code: 'custom', path: ['assets', i, 'market'], message: 'mmr must be ≤ imr' });
     });
     config.correlations.forEach((c, i) => {
       for (const key of ['a', 'b'] as const) {
@@ -158,7 +184,8 @@ export const deployConfigSchema = z
         if (!config.operators[role]) ctx.addIssue({ code: 'custom', path: ['operators', role], message: 'required when any chain is not local' });
       }
     }
-    if (hasLocal && hasPublic) ctx.addIssue({ code: 'custom', path: ['chains'], message: 'local and public chains cannot be mixed in one deployment' });
+    if (hasLocal && hasPublic)
+      ctx.addIssue({ code: 'custom', path: ['chains'], message: 'local and public chains cannot be mixed in one deployment' });
   });
 
 export type DeployConfig = z.output<typeof deployConfigSchema>;

@@ -17,11 +17,17 @@ export interface AddChainOptions {
  */
 export async function addChain(options: AddChainOptions): Promise<DeployResult> {
   const recorded = recordedConfig(options.manifestPath);
-  if (!recorded) throw new UnknownDeploymentError(`no deployment recorded at ${options.manifestPath} (its .extra.json sidecar is missing); run "tributary deploy" first`);
-  if (options.chain.role !== 'collateral') throw new ConfigFileError('add-chain adds collateral chains only (the trading chain is fixed by the deployment)');
+  if (!recorded)
+    throw new UnknownDeploymentError(
+      `no deployment recorded at ${options.manifestPath} (its .extra.json sidecar is missing); run "tributary deploy" first`,
+    );
+  if (options.chain.role !== 'collateral')
+    throw new ConfigFileError('add-chain adds collateral chains only (the trading chain is fixed by the deployment)');
   const same = recorded.chains.find((c) => c.name === options.chain.name || c.eid === options.chain.eid);
   if (same && JSON.stringify(same) !== JSON.stringify(options.chain)) {
-    throw new ConfigFileError(`chain "${options.chain.name}" (eid ${options.chain.eid}) clashes with recorded chain "${same.name}" (eid ${same.eid})`);
+    throw new ConfigFileError(
+      `chain "${options.chain.name}" (eid ${options.chain.eid}) clashes with recorded chain "${same.name}" (eid ${same.eid})`,
+    );
   }
   const chains = same ? recorded.chains : [...recorded.chains, options.chain];
   const config = parseDeployConfig({ ...recorded, chains }, 'deploy config with the new chain');

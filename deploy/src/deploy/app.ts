@@ -25,7 +25,13 @@ import type { Progress } from './progress';
 const wad = (fraction: number): bigint => parseEther(fraction.toFixed(18));
 
 /** Reuses the manifest's (or the journal's) address when code is there; otherwise deploys and journals it. */
-export async function ensureContract(session: ChainSession, progress: Progress, label: string, recorded: string | undefined, deploy: () => Promise<string>): Promise<string> {
+export async function ensureContract(
+  session: ChainSession,
+  progress: Progress,
+  label: string,
+  recorded: string | undefined,
+  deploy: () => Promise<string>,
+): Promise<string> {
   const candidates = [recorded, session.journal?.get(session.config.eid, label)].filter((a): a is string => !!a);
   for (const candidate of candidates) {
     if (planContract(candidate, (await session.provider.getCode(candidate)) !== '0x') === 'reuse') {
@@ -71,13 +77,23 @@ export async function ensureTradingContracts(
     }
     const previous = recorded.manifest?.assets.find((a) => a.assetId === asset.assetId)?.priceFeed;
     feeds[asset.assetId] = await ensureContract(session, progress, `${asset.symbol}/USD price feed`, previous, async () => {
-      const feed = await deployPriceFeed(deployer, { description: `${asset.symbol} / USD`, price: parseUnits(asset.initialPrice!.toFixed(8), 8), owner: operators.oracle });
+      const feed = await deployPriceFeed(deployer, {
+        description: `${asset.symbol} / USD`,
+        price: parseUnits(asset.initialPrice!.toFixed(8), 8),
+        owner: operators.oracle,
+      });
       return feed.getAddress();
     });
   }
   const t = config.trading;
   const creditManager = await ensureContract(session, progress, 'CreditManager', recorded.chain?.contracts.creditManager, async () =>
-    (await deployCreditManager(deployer, { staleAfterSeconds: t.creditStaleAfterSeconds, guardCapacity: t.creditIncreaseCapacity, guardRefillPerSecond: t.creditIncreaseRefillPerSecond })).getAddress(),
+    (
+      await deployCreditManager(deployer, {
+        staleAfterSeconds: t.creditStaleAfterSeconds,
+        guardCapacity: t.creditIncreaseCapacity,
+        guardRefillPerSecond: t.creditIncreaseRefillPerSecond,
+      })
+    ).getAddress(),
   );
   const hub = await ensureContract(session, progress, 'MarginHub', recorded.chain?.contracts.hub, async () =>
     (await deployHub(deployer, { endpoint, creditManager, maxPriceAgeSeconds: t.maxPriceAgeSeconds })).getAddress(),
@@ -94,7 +110,13 @@ export async function ensureTradingContracts(
   return { hub, creditManager, perpMarket, feeds, markets };
 }
 
-async function ensureMarkets(session: ChainSession, perpMarket: string, assets: AssetConfig[], feeds: Record<number, string>, progress: Progress): Promise<TradingContracts['markets']> {
+async function ensureMarkets(
+  session: ChainSession,
+  perpMarket: string,
+  assets: AssetConfig[],
+  feeds: Record<number, string>,
+  progress: Progress,
+): Promise<TradingContracts['markets']> {
   const market = PerpMarket__factory.connect(perpMarket, session.deployer);
   const listed = new Map<number, number>();
   const count = Number(await market.marketCount());
@@ -180,7 +202,9 @@ export async function ensureVault(
     });
     if (listed) progress.info(`listed ${chainAsset.symbol} (cap ${asset.depositCap})`);
     else if ((await vaultContract.assetConfig(asset.assetId)).depositCap !== BigInt(asset.depositCap)) {
-      await progress.step(`deposit cap of ${chainAsset.symbol} → ${asset.depositCap}`, async () => (await vaultContract.setDepositCap(asset.assetId, asset.depositCap)).wait());
+      await progress.step(`deposit cap of ${chainAsset.symbol} → ${asset.depositCap}`, async () =>
+        (await vaultContract.setDepositCap(asset.assetId, asset.depositCap)).wait(),
+      );
     }
   }
   await ensureNativeBalance(deployer, vault, BigInt(config.oappNativeFloat));

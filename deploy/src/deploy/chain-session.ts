@@ -44,7 +44,11 @@ export async function checkRpc(name: string, rpcUrl: string, expectedChainId: nu
   let answered: string;
   try {
     const response = await withTimeout(
-      fetch(rpcUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }) }),
+      fetch(rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+      }),
       timeoutMs,
       `no answer within ${timeoutMs} ms`,
     );

@@ -89,8 +89,20 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
           startBlocks.set(chain.eid, startBlock);
           layerZero.set(chain.eid, await ensureLayerZero(session, recorded, p));
           for (const { local, remote } of appPathways(config.chains).filter((x) => x.local.eid === chain.eid)) {
-            await ensureWorkerDestination(session, layerZero.get(chain.eid)!.worker, remote.eid, { enabled: true, dvnFee: BigInt(config.workerFees.dvnFee), executorFee: BigInt(config.workerFees.executorFee) }, p);
-            if (local.local) await ensureLocalDefaults(session, layerZero.get(chain.eid)!, { remoteEid: remote.eid, confirmations: local.confirmations, dvnSigner: operators.relayer, maxMessageSize: config.maxMessageSize }, p);
+            await ensureWorkerDestination(
+              session,
+              layerZero.get(chain.eid)!.worker,
+              remote.eid,
+              { enabled: true, dvnFee: BigInt(config.workerFees.dvnFee), executorFee: BigInt(config.workerFees.executorFee) },
+              p,
+            );
+            if (local.local)
+              await ensureLocalDefaults(
+                session,
+                layerZero.get(chain.eid)!,
+                { remoteEid: remote.eid, confirmations: local.confirmations, dvnSigner: operators.relayer, maxMessageSize: config.maxMessageSize },
+                p,
+              );
           }
         }),
       ),
@@ -101,18 +113,34 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const vaults = new Map<number, VaultDeployment>();
     await Promise.all([
       run(trading, async (session, p) => {
-        tradingContracts = await ensureTradingContracts(session, config, layerZero.get(trading.eid)!.endpoint, { chain: recordedChain(previous, trading.eid), manifest: previous }, operators, p);
+        tradingContracts = await ensureTradingContracts(
+          session,
+          config,
+          layerZero.get(trading.eid)!.endpoint,
+          { chain: recordedChain(previous, trading.eid), manifest: previous },
+          operators,
+          p,
+        );
       }),
       ...config.chains
         .filter((c) => c.role === 'collateral')
         .map((chain) =>
           run(chain, async (session, p) => {
-            vaults.set(chain.eid, await ensureVault(session, chain, config, trading.eid, layerZero.get(chain.eid)!.endpoint, recordedChain(previous, chain.eid), p));
+            vaults.set(
+              chain.eid,
+              await ensureVault(session, chain, config, trading.eid, layerZero.get(chain.eid)!.endpoint, recordedChain(previous, chain.eid), p),
+            );
           }),
         ),
     ]);
     await run(trading, (session) =>
-      ensureHubAssets(session, tradingContracts.hub, config, tradingContracts.feeds, [...vaults.entries()].map(([eid, v]) => ({ eid, assets: v.assets }))),
+      ensureHubAssets(
+        session,
+        tradingContracts.hub,
+        config,
+        tradingContracts.feeds,
+        [...vaults.entries()].map(([eid, v]) => ({ eid, assets: v.assets })),
+      ),
     );
 
     // 3. Wiring, both directions of every vault ⇄ hub pathway.
@@ -185,7 +213,13 @@ function buildManifest(config: DeployConfig, d: Deployed): Manifest {
       weight: chain.weight,
       heartbeatSeconds: chain.heartbeatSeconds,
       decayWindowSeconds: chain.decayWindowSeconds,
-      layerZero: { endpoint: lz.endpoint, sendUln302: lz.sendUln302, receiveUln302: lz.receiveUln302, worker: lz.worker, dvnSigner: d.operators.relayer },
+      layerZero: {
+        endpoint: lz.endpoint,
+        sendUln302: lz.sendUln302,
+        receiveUln302: lz.receiveUln302,
+        worker: lz.worker,
+        dvnSigner: d.operators.relayer,
+      },
       contracts: chain.role === 'trading' ? { hub: t.hub, creditManager: t.creditManager, perpMarket: t.perpMarket } : { vault: vault!.vault },
       assets: vault?.assets ?? [],
     };
@@ -210,7 +244,10 @@ function buildManifest(config: DeployConfig, d: Deployed): Manifest {
 
 const assetIdOf = (config: DeployConfig, symbol: string): number => config.assets.find((a) => a.symbol === symbol)!.assetId;
 
-function buildSidecar(config: DeployConfig, d: Omit<Deployed, 'startBlocks'> & { enforcedGas: EnforcedGas; sessions: Map<number, ChainSession> }): ManifestSidecar {
+function buildSidecar(
+  config: DeployConfig,
+  d: Omit<Deployed, 'startBlocks'> & { enforcedGas: EnforcedGas; sessions: Map<number, ChainSession> },
+): ManifestSidecar {
   return {
     version: 1,
     config,

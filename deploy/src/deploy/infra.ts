@@ -23,17 +23,31 @@ export async function ensureLayerZero(session: ChainSession, recorded: ManifestC
   let endpoint: EndpointDeployment;
   if (config.local) {
     const journaled = session.journal?.get(config.eid, 'EndpointV2');
-    const lz = recorded?.layerZero ?? (journaled ? { endpoint: journaled, sendUln302: session.journal!.get(config.eid, 'SendUln302')!, receiveUln302: session.journal!.get(config.eid, 'ReceiveUln302')! } : undefined);
-    const present = lz && (await hasCode(session, lz.endpoint)) && (await hasCode(session, lz.sendUln302)) && (await hasCode(session, lz.receiveUln302));
+    const lz =
+      recorded?.layerZero ??
+      (journaled
+        ? {
+            endpoint: journaled,
+            sendUln302: session.journal!.get(config.eid, 'SendUln302')!,
+            receiveUln302: session.journal!.get(config.eid, 'ReceiveUln302')!,
+          }
+        : undefined);
+    const present =
+      lz && (await hasCode(session, lz.endpoint)) && (await hasCode(session, lz.sendUln302)) && (await hasCode(session, lz.receiveUln302));
     if (planContract(lz?.endpoint, !!present) === 'reuse') {
       endpoint = { eid: config.eid, endpoint: lz!.endpoint, sendUln302: lz!.sendUln302, receiveUln302: lz!.receiveUln302 };
       progress.exists('EndpointV2 + ULN302', endpoint.endpoint);
       const endpointContract = lzContract('EndpointV2', endpoint.endpoint, deployer);
       for (const lib of [endpoint.sendUln302, endpoint.receiveUln302]) {
-        if (!(await endpointContract.isRegisteredLibrary(lib))) await progress.step(`registering library ${lib}`, async () => (await endpointContract.registerLibrary(lib)).wait());
+        if (!(await endpointContract.isRegisteredLibrary(lib)))
+          await progress.step(`registering library ${lib}`, async () => (await endpointContract.registerLibrary(lib)).wait());
       }
     } else {
-      endpoint = await progress.step('deploying LayerZero V2 EndpointV2 + SendUln302 + ReceiveUln302', () => deployEndpoint(deployer, config.eid), (e) => e.endpoint);
+      endpoint = await progress.step(
+        'deploying LayerZero V2 EndpointV2 + SendUln302 + ReceiveUln302',
+        () => deployEndpoint(deployer, config.eid),
+        (e) => e.endpoint,
+      );
       session.journal?.record(config.eid, 'SendUln302', endpoint.sendUln302);
       session.journal?.record(config.eid, 'ReceiveUln302', endpoint.receiveUln302);
       session.journal?.record(config.eid, 'EndpointV2', endpoint.endpoint);
@@ -59,7 +73,13 @@ export async function ensureLayerZero(session: ChainSession, recorded: ManifestC
 }
 
 /** The worker serves `remoteEid` at the configured fees (setDstConfig only when different). */
-export async function ensureWorkerDestination(session: ChainSession, worker: string, remoteEid: number, desired: WorkerDstConfig, progress: Progress): Promise<void> {
+export async function ensureWorkerDestination(
+  session: ChainSession,
+  worker: string,
+  remoteEid: number,
+  desired: WorkerDstConfig,
+  progress: Progress,
+): Promise<void> {
   const contract = RelayerWorker__factory.connect(worker, session.deployer);
   const current = await contract.dstConfigs(remoteEid);
   if (workerConfigEquals({ enabled: current.enabled, dvnFee: current.dvnFee, executorFee: current.executorFee }, desired)) return;

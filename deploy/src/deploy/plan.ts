@@ -70,7 +70,8 @@ export function planPathway(current: OAppPathwayState, desired: DesiredPathway):
   if (!same(current.peer, desired.peer)) writes.push({ kind: 'setPeer' });
   if (current.sendLibrary.isDefault || !same(current.sendLibrary.lib, desired.sendLibrary)) writes.push({ kind: 'setSendLibrary' });
   if (current.receiveLibrary.isDefault || !same(current.receiveLibrary.lib, desired.receiveLibrary)) writes.push({ kind: 'setReceiveLibrary' });
-  const executor = Number(current.executor.maxMessageSize) !== desired.executor.maxMessageSize || !same(current.executor.executor, desired.executor.executor);
+  const executor =
+    Number(current.executor.maxMessageSize) !== desired.executor.maxMessageSize || !same(current.executor.executor, desired.executor.executor);
   const uln = !ulnConfigEquals(current.sendUln, desired.sendUln);
   if (executor || uln) writes.push({ kind: 'setSendConfig', executor, uln });
   if (!ulnConfigEquals(current.receiveUln, desired.receiveUln)) writes.push({ kind: 'setReceiveConfig' });

@@ -13,7 +13,9 @@ let interfaces: Interface[] | undefined;
 function known(): Interface[] {
   interfaces ??= [
     ...(['EndpointV2', 'SendUln302', 'ReceiveUln302'] as const).map((name) => new Interface(loadLzArtifact(name).abi)),
-    ...[CollateralVault__factory, MarginHub__factory, CreditManager__factory, PerpMarket__factory, RelayerWorker__factory].map((f) => new Interface(f.abi as InterfaceAbi)),
+    ...[CollateralVault__factory, MarginHub__factory, CreditManager__factory, PerpMarket__factory, RelayerWorker__factory].map(
+      (f) => new Interface(f.abi as InterfaceAbi),
+    ),
   ];
   return interfaces;
 }

@@ -46,7 +46,11 @@ async function healthy(url: string): Promise<boolean> {
 }
 
 /** Reads a deployment back: each chain reachable, code at every recorded contract, peers set both ways, services up. */
-export async function deploymentStatus(manifestPath: string, services: { name: string; url: string }[] = [], only?: string): Promise<DeploymentStatus> {
+export async function deploymentStatus(
+  manifestPath: string,
+  services: { name: string; url: string }[] = [],
+  only?: string,
+): Promise<DeploymentStatus> {
   const manifest = loadManifest(manifestPath);
   if (only && !manifest.chains.some((c) => c.name === only)) {
     throw new UnknownChainError(`unknown chain "${only}" (the manifest has: ${manifest.chains.map((c) => c.name).join(', ')})`);
@@ -108,7 +112,12 @@ export async function deploymentStatus(manifestPath: string, services: { name: s
 }
 
 /** Pathway settings of this chain's OApp that differ from what `deploy` would write (needs the sidecar). */
-async function wiringDrift(manifest: Manifest, sidecar: ManifestSidecar, chain: ManifestChain, provider: ReturnType<typeof makeProvider>): Promise<string[]> {
+async function wiringDrift(
+  manifest: Manifest,
+  sidecar: ManifestSidecar,
+  chain: ManifestChain,
+  provider: ReturnType<typeof makeProvider>,
+): Promise<string[]> {
   const drift: string[] = [];
   for (const { local, remote } of appPathways(manifest.chains).filter((p) => p.local.eid === chain.eid)) {
     const oapp = local.contracts.hub ?? local.contracts.vault;
@@ -142,7 +151,8 @@ export function formatStatus(status: DeploymentStatus): string {
     const head = c.head !== undefined ? ` block ${c.head}` : '';
     return [`${c.name.padEnd(16)} eid ${c.eid} ${c.role.padEnd(10)} ${state}${head}`, ...c.problems.map((p) => `    - ${p}`)].join('\n');
   });
-  if (status.devnet && !status.devnet.running) lines.push(`devnet supervisor (pid ${status.devnet.pid}) not running; its last state is from ${status.devnet.updatedAt}`);
+  if (status.devnet && !status.devnet.running)
+    lines.push(`devnet supervisor (pid ${status.devnet.pid}) not running; its last state is from ${status.devnet.updatedAt}`);
   for (const s of status.services) {
     lines.push(`${s.name.padEnd(16)} ${s.url} ${s.healthy ? 'ok' : 'DOWN'}${s.supervisor ? `  ${describeSupervised(s.supervisor)}` : ''}`);
   }

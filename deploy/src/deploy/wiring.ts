@@ -123,9 +123,15 @@ async function applyWrite(session: ChainSession, side: PathwaySide, desired: Des
       return wait(endpoint.setConfig(side.oapp, side.sendUln302, params));
     }
     case 'setReceiveConfig':
-      return wait(endpoint.setConfig(side.oapp, side.receiveUln302, [{ eid, configType: CONFIG_TYPE_ULN, config: encodeUlnConfig(side.remoteConfirmations, receiveDvns(side)) }]));
+      return wait(
+        endpoint.setConfig(side.oapp, side.receiveUln302, [
+          { eid, configType: CONFIG_TYPE_ULN, config: encodeUlnConfig(side.remoteConfirmations, receiveDvns(side)) },
+        ]),
+      );
     case 'setEnforcedOptions':
-      return wait(oapp.getFunction('setEnforcedOptions')(write.messageTypes.map((msgType) => ({ eid, msgType, options: desired.enforcedOptions[msgType]! }))));
+      return wait(
+        oapp.getFunction('setEnforcedOptions')(write.messageTypes.map((msgType) => ({ eid, msgType, options: desired.enforcedOptions[msgType]! }))),
+      );
   }
 }
 

@@ -46,20 +46,52 @@ export function devnetDeployConfig(options: DevnetChainOptions): DeployConfigInp
     chains,
     assets: [
       { assetId: 1, symbol: 'USDC', decimals: 6, weightInit: 0.95, weightMaint: 0.97, imf: 0, volatility: 0.001, initialPrice: 1 },
-      { assetId: 2, symbol: 'WETH', decimals: 18, weightInit: 0.8, weightMaint: 0.85, imf: 0.0001, volatility: 0.04, initialPrice: 3000, market: { imr: 0.1, mmr: 0.05 } },
-      { assetId: 3, symbol: 'WBTC', decimals: 8, weightInit: 0.8, weightMaint: 0.85, imf: 0.0001, volatility: 0.035, initialPrice: 60_000, market: { imr: 0.1, mmr: 0.05 } },
+      {
+        assetId: 2,
+        symbol: 'WETH',
+        decimals: 18,
+        weightInit: 0.8,
+        weightMaint: 0.85,
+        imf: 0.0001,
+        volatility: 0.04,
+        initialPrice: 3000,
+        market: { imr: 0.1, mmr: 0.05 },
+      },
+      {
+        assetId: 3,
+        symbol: 'WBTC',
+        decimals: 8,
+        weightInit: 0.8,
+        weightMaint: 0.85,
+        imf: 0.0001,
+        volatility: 0.035,
+        initialPrice: 60_000,
+        market: { imr: 0.1, mmr: 0.05 },
+      },
     ],
     correlations: [
       { a: 'WETH', b: 'WBTC', rho: 0.8 },
       { a: 'USDC', b: 'WETH', rho: 0.05 },
       { a: 'USDC', b: 'WBTC', rho: 0.05 },
     ],
-    trading: { creditStaleAfterSeconds: 3600, creditIncreaseCapacity: cap(100_000_000, 18), creditIncreaseRefillPerSecond: cap(1_000_000, 18), maxPriceAgeSeconds: 3600 },
+    trading: {
+      creditStaleAfterSeconds: 3600,
+      creditIncreaseCapacity: cap(100_000_000, 18),
+      creditIncreaseRefillPerSecond: cap(1_000_000, 18),
+      maxPriceAgeSeconds: 3600,
+    },
   };
 }
 
 /** A further local collateral chain for `tributary add-chain` on a running devnet. */
-export function devnetExtraChain(params: { name: string; chainId: number; eid: number; rpcUrl: string; heartbeatSeconds?: number; decayWindowSeconds?: number }): ChainConfigInput {
+export function devnetExtraChain(params: {
+  name: string;
+  chainId: number;
+  eid: number;
+  rpcUrl: string;
+  heartbeatSeconds?: number;
+  decayWindowSeconds?: number;
+}): ChainConfigInput {
   return {
     heartbeatSeconds: 120,
     decayWindowSeconds: 300,

@@ -111,18 +111,29 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     await Promise.all(chains.map((c) => c.stop()));
   };
   try {
-    options.log(`starting ${DEVNET_CHAINS.length} hardhat nodes (${options.blockTimeMs} ms blocks) on ports ${options.chainPort}–${options.chainPort + DEVNET_CHAINS.length - 1}…`);
+    options.log(
+      `starting ${DEVNET_CHAINS.length} hardhat nodes (${options.blockTimeMs} ms blocks) on ports ${options.chainPort}–${options.chainPort + DEVNET_CHAINS.length - 1}…`,
+    );
     chains.push(
       ...(await Promise.all(
         DEVNET_CHAINS.map((chain, i) =>
-          startHardhatNode({ chainId: chain.chainId, port: options.chainPort + i, blockTimeMs: options.blockTimeMs, logFile: createWriteStream(join(options.dir, `chain-${chain.name}.log`)) }),
+          startHardhatNode({
+            chainId: chain.chainId,
+            port: options.chainPort + i,
+            blockTimeMs: options.blockTimeMs,
+            logFile: createWriteStream(join(options.dir, `chain-${chain.name}.log`)),
+          }),
         ),
       )),
     );
     // Deploy with a block per transaction, then hand the chains back to interval mining.
     await setAutomine(chains, true);
     const config = parseDeployConfig(
-      devnetDeployConfig({ rpcUrls: chains.map((c) => c.rpcUrl), heartbeatSeconds: options.heartbeatSeconds, decayWindowSeconds: options.decayWindowSeconds }),
+      devnetDeployConfig({
+        rpcUrls: chains.map((c) => c.rpcUrl),
+        heartbeatSeconds: options.heartbeatSeconds,
+        decayWindowSeconds: options.decayWindowSeconds,
+      }),
     );
     const result = await deploy({ config, manifestPath, log: options.log, env: { ...process.env, DEPLOYER_PRIVATE_KEY: '' } });
     options.log('funding demo accounts 5–19 with test USDC/WETH/WBTC…');
@@ -135,7 +146,10 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     const urls = { aggregator: `http://127.0.0.1:${options.aggregatorPort}`, relayer: `http://127.0.0.1:${options.relayerPort}` };
     const database = (name: 'relayer' | 'aggregator'): Record<string, string> =>
       options.postgres
-        ? { DATABASE_URL: options.postgres.url, DATABASE_SCHEMA: name === 'relayer' ? options.postgres.relayerSchema : options.postgres.aggregatorSchema }
+        ? {
+            DATABASE_URL: options.postgres.url,
+            DATABASE_SCHEMA: name === 'relayer' ? options.postgres.relayerSchema : options.postgres.aggregatorSchema,
+          }
         : { SQLITE_PATH: databases[name] };
     const supervise = (name: 'relayer' | 'aggregator', env: () => NodeJS.ProcessEnv) =>
       new SupervisedService({
@@ -170,7 +184,11 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     // `tributary status --manifest <dir>/manifest.json` reads the supervisor's view from this file.
     const stateFile = servicesFilePath(manifestPath);
     const supervised = Object.values(services);
-    const writeState = () => writeServicesFile(stateFile, supervised.map((s) => s.state()));
+    const writeState = () =>
+      writeServicesFile(
+        stateFile,
+        supervised.map((s) => s.state()),
+      );
     for (const service of supervised) service.on('change', writeState);
     const startServices = () => Promise.all(supervised.map((s) => s.start())).then(() => undefined);
     options.log('starting the relayer and the aggregator…');

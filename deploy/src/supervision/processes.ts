@@ -48,7 +48,9 @@ export async function waitForHttp(url: string, service: ServiceProcess, timeoutM
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (service.child.exitCode !== null || service.child.signalCode !== null) {
-      throw new Error(`${service.name} exited (${service.child.signalCode ?? `code ${service.child.exitCode}`}) before answering ${url}; see its log`);
+      throw new Error(
+        `${service.name} exited (${service.child.signalCode ?? `code ${service.child.exitCode}`}) before answering ${url}; see its log`,
+      );
     }
     try {
       const response = await fetch(url);

@@ -153,7 +153,9 @@ export class SupervisedService extends EventEmitter {
     }
     const delay = Math.min(this.options.maxBackoffMs, this.options.initialBackoffMs * 2 ** this.crashesInARow);
     this.crashesInARow++;
-    this.options.log(`${this.name} exited unexpectedly (${how}); restart ${this.current.restarts + 1} in ${(delay / 1000).toFixed(1)} s; see ${this.options.logPath}`);
+    this.options.log(
+      `${this.name} exited unexpectedly (${how}); restart ${this.current.restarts + 1} in ${(delay / 1000).toFixed(1)} s; see ${this.options.logPath}`,
+    );
     this.restartTimer = setTimeout(() => this.restartAfterCrash(exitedAt), delay);
   }
 
@@ -166,7 +168,9 @@ export class SupervisedService extends EventEmitter {
         if (process !== this.process) return;
         this.markUp();
         this.update({ lastRecoveryMs: Date.now() - exitedAt });
-        this.options.log(`${this.name} restarted (restart ${this.current.restarts}; answering ${((Date.now() - exitedAt) / 1000).toFixed(1)} s after it died)`);
+        this.options.log(
+          `${this.name} restarted (restart ${this.current.restarts}; answering ${((Date.now() - exitedAt) / 1000).toFixed(1)} s after it died)`,
+        );
       },
       () => {
         // Exited before answering: onUnexpectedExit counts it. Alive but silent: killed, which counts the same way.

@@ -1,7 +1,15 @@
 import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { METRICS_REGISTRY, MetricsModule } from '@tributary/service-kit';
-import { MetricCatalog, PENDING_METRICS, PROMETHEUS_SERIES, scanMetricSources, type MetricDefinition, type MetricType, type SourceScan } from '../../src';
+import {
+  MetricCatalog,
+  PENDING_METRICS,
+  PROMETHEUS_SERIES,
+  scanMetricSources,
+  type MetricDefinition,
+  type MetricType,
+  type SourceScan,
+} from '../../src';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 /** Where the services define their metrics (the Nx test target lists the same folders as inputs). */
@@ -10,7 +18,9 @@ export const SERVICE_SOURCES = ['relayer/src', 'aggregator/src', 'service-kit/sr
 /** The process/Node.js metrics service-kit's MetricsModule registers for a service prefix, read from its registry. */
 export function defaultMetrics(prefix: string): MetricDefinition[] {
   const module = MetricsModule.forRoot(prefix);
-  const provider = (module.providers ?? []).find((p) => typeof p === 'object' && 'provide' in p && p.provide === METRICS_REGISTRY) as { useValue: Registry };
+  const provider = (module.providers ?? []).find((p) => typeof p === 'object' && 'provide' in p && p.provide === METRICS_REGISTRY) as {
+    useValue: Registry;
+  };
   return provider.useValue.getMetricsAsArray().map((m) => ({
     name: m.name,
     type: (m as unknown as { type: MetricType }).type,

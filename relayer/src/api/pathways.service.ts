@@ -39,11 +39,19 @@ export function pathwayCounts(counts: readonly PathwayStatusCount[]): Pick<Pathw
 
 /** The pathway as packet rows store it (see the watcher's decoder). */
 export function storedKey(pathway: Pathway): PathwayKey {
-  return { srcEid: pathway.srcEid, sender: zeroPadValue(pathway.sender, 32).toLowerCase(), dstEid: pathway.dstEid, receiver: getAddress(pathway.receiver) };
+  return {
+    srcEid: pathway.srcEid,
+    sender: zeroPadValue(pathway.sender, 32).toLowerCase(),
+    dstEid: pathway.dstEid,
+    receiver: getAddress(pathway.receiver),
+  };
 }
 
 const sameKey = (a: PathwayKey, b: PathwayKey) =>
-  a.srcEid === b.srcEid && a.dstEid === b.dstEid && a.sender.toLowerCase() === b.sender.toLowerCase() && a.receiver.toLowerCase() === b.receiver.toLowerCase();
+  a.srcEid === b.srcEid &&
+  a.dstEid === b.dstEid &&
+  a.sender.toLowerCase() === b.sender.toLowerCase() &&
+  a.receiver.toLowerCase() === b.receiver.toLowerCase();
 
 /** GET /v1/pathways: per configured pathway its last packet, backlog, parked count and latency; the signers' balances. */
 @Injectable()

@@ -46,7 +46,14 @@ export class SignerBalances implements OnApplicationBootstrap, OnModuleDestroy {
       registers: [registry],
     });
     for (const chain of chains.destinations()) {
-      this.readings.set(chain.config.eid, { chain: chain.config.name, eid: chain.config.eid, address: chain.submitter!.address, balanceWei: null, readAt: null, error: null });
+      this.readings.set(chain.config.eid, {
+        chain: chain.config.name,
+        eid: chain.config.eid,
+        address: chain.submitter!.address,
+        balanceWei: null,
+        readAt: null,
+        error: null,
+      });
     }
   }
 
@@ -89,7 +96,8 @@ export class SignerBalances implements OnApplicationBootstrap, OnModuleDestroy {
       reading.error = null;
       this.gauge.set({ chain: reading.chain }, Number(balance));
     } catch (error) {
-      if (reading.error === null) this.logger.warn({ msg: 'cannot read the signer balance', chain: reading.chain, error: messageOf(error).slice(0, 300) });
+      if (reading.error === null)
+        this.logger.warn({ msg: 'cannot read the signer balance', chain: reading.chain, error: messageOf(error).slice(0, 300) });
       reading.error = messageOf(error).slice(0, 300);
     }
   }

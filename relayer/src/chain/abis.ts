@@ -9,7 +9,8 @@ export const ENDPOINT_ABI = new Interface([
   'function lzReceive((uint32 srcEid, bytes32 sender, uint64 nonce) origin, address receiver, bytes32 guid, bytes message, bytes extraData) payable',
 ]);
 
-const ULN_CONFIG = '(uint64 confirmations, uint8 requiredDVNCount, uint8 optionalDVNCount, uint8 optionalDVNThreshold, address[] requiredDVNs, address[] optionalDVNs)';
+const ULN_CONFIG =
+  '(uint64 confirmations, uint8 requiredDVNCount, uint8 optionalDVNCount, uint8 optionalDVNThreshold, address[] requiredDVNs, address[] optionalDVNs)';
 
 /** The parts of ReceiveUln302 a DVN and a committer use. */
 export const RECEIVE_ULN_ABI = new Interface([

@@ -44,7 +44,12 @@ export class ChainRegistry implements OnApplicationShutdown {
     for (const chain of setup.config.chains) {
       const rpc = factory(chain, onError);
       const submitter = destinations.has(chain.eid)
-        ? new TxSender(new ChainTxRpc(rpc, chain.chainId, chain.gas), setup.keys.keyFor(chain.eid), { bumpPercent: chain.gas.bumpPercent, feeCacheMs: FEE_CACHE_MS }, clock)
+        ? new TxSender(
+            new ChainTxRpc(rpc, chain.chainId, chain.gas),
+            setup.keys.keyFor(chain.eid),
+            { bumpPercent: chain.gas.bumpPercent, feeCacheMs: FEE_CACHE_MS },
+            clock,
+          )
         : undefined;
       this.chains.set(chain.eid, { config: chain, rpc, submitter });
     }

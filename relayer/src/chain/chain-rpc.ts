@@ -45,7 +45,10 @@ const READ_RETRY_PAUSE_MS = 50;
 /** A node answer that retrying cannot change (a revert of eth_call). */
 function isRevertLike(error: unknown): boolean {
   const detail = error as { code?: string; data?: string; info?: { error?: { message?: string } } } | undefined;
-  return detail?.code === 'CALL_EXCEPTION' && (Boolean(detail.data && detail.data !== '0x') || /revert|out of gas/i.test(detail.info?.error?.message ?? ''));
+  return (
+    detail?.code === 'CALL_EXCEPTION' &&
+    (Boolean(detail.data && detail.data !== '0x') || /revert|out of gas/i.test(detail.info?.error?.message ?? ''))
+  );
 }
 
 /** Observer of failed RPC calls (metrics). */

@@ -8,7 +8,10 @@ const optionalString = z.string().trim().min(1).optional();
 export const appConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   HOST: z.string().default('127.0.0.1'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   /** Embedded SQLite file (unset = in memory); SQLJS_PATH is the older name of the same setting. */
   SQLITE_PATH: optionalString,
   SQLJS_PATH: optionalString,

@@ -9,7 +9,9 @@ export { relayerDataSourceOptions } from './data-source';
 
 /** The data source and the durability of its writes; imported by every module that stores something. */
 @Module({
-  imports: [TypeOrmModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => typeOrmModuleOptions(relayerDataSourceOptions(config)) })],
+  imports: [
+    TypeOrmModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => typeOrmModuleOptions(relayerDataSourceOptions(config)) }),
+  ],
   providers: [DurableStore],
   exports: [DurableStore],
 })

@@ -21,7 +21,12 @@ export class RelayerMetrics {
 
   constructor(@Inject(METRICS_REGISTRY) readonly registry: Registry) {
     const registers = [registry];
-    this.packets = new Gauge({ name: `${PREFIX}packets`, help: 'Packets by pathway and status', labelNames: ['src_chain', 'dst_chain', 'status'], registers });
+    this.packets = new Gauge({
+      name: `${PREFIX}packets`,
+      help: 'Packets by pathway and status',
+      labelNames: ['src_chain', 'dst_chain', 'status'],
+      registers,
+    });
     this.queueLength = new Gauge({
       name: `${PREFIX}queue_length`,
       help: 'Due packets by destination chain and pipeline stage (stage=send: transactions waiting for the nonce queue)',
@@ -42,10 +47,30 @@ export class RelayerMetrics {
       labelNames: ['chain', 'stage', 'kind'],
       registers,
     });
-    this.transactions = new Counter({ name: `${PREFIX}transactions_total`, help: 'Destination transactions', labelNames: ['chain', 'action', 'result'], registers });
-    this.parked = new Counter({ name: `${PREFIX}packets_parked_total`, help: 'Packets parked after lzReceive kept reverting', labelNames: ['src_chain', 'dst_chain'], registers });
-    this.discovered = new Counter({ name: `${PREFIX}packets_discovered_total`, help: 'Packets of our pathways seen on the source', labelNames: ['src_chain', 'dst_chain'], registers });
-    this.reorgs = new Counter({ name: `${PREFIX}reorgs_total`, help: 'Reorgs detected (watch: cursor rewound; finality: packet dropped or moved)', labelNames: ['chain', 'stage'], registers });
+    this.transactions = new Counter({
+      name: `${PREFIX}transactions_total`,
+      help: 'Destination transactions',
+      labelNames: ['chain', 'action', 'result'],
+      registers,
+    });
+    this.parked = new Counter({
+      name: `${PREFIX}packets_parked_total`,
+      help: 'Packets parked after lzReceive kept reverting',
+      labelNames: ['src_chain', 'dst_chain'],
+      registers,
+    });
+    this.discovered = new Counter({
+      name: `${PREFIX}packets_discovered_total`,
+      help: 'Packets of our pathways seen on the source',
+      labelNames: ['src_chain', 'dst_chain'],
+      registers,
+    });
+    this.reorgs = new Counter({
+      name: `${PREFIX}reorgs_total`,
+      help: 'Reorgs detected (watch: cursor rewound; finality: packet dropped or moved)',
+      labelNames: ['chain', 'stage'],
+      registers,
+    });
     this.scannedBlock = new Gauge({ name: `${PREFIX}scanned_block`, help: 'Last source block scanned', labelNames: ['chain', 'stage'], registers });
   }
 

@@ -14,7 +14,15 @@ import { ClaimLostError, StepError, isRevert } from './step-error';
 type PendingStatus = 'verifying' | 'committing' | 'executing';
 const STATUS_OF: Record<DeliveryAction, PendingStatus> = { verify: 'verifying', commit: 'committing', execute: 'executing' };
 
-const CLEAR_PENDING: PacketPatch = { stage: 'prepare', pendingAction: null, pendingTxHash: null, pendingTxNonce: null, pendingTxRaw: null, pendingChainRaw: null, pendingTxSentAt: null };
+const CLEAR_PENDING: PacketPatch = {
+  stage: 'prepare',
+  pendingAction: null,
+  pendingTxHash: null,
+  pendingTxNonce: null,
+  pendingTxRaw: null,
+  pendingChainRaw: null,
+  pendingTxSentAt: null,
+};
 
 /**
  * The stage processors of one claimed packet. prepare: read source finality and destination state, pick
@@ -64,7 +72,14 @@ export class PacketProcessor {
     const submitter = this.chains.submitter(packet.dstEid);
     const step = nextStep(await this.reader.view(packet, dst, submitter.address));
     if (step.status === 'delivered') {
-      await this.save(packet, { ...CLEAR_PENDING, status: 'delivered', deliveredAt: packet.deliveredAt ?? now, attempts: 0, lastError: null, updatedAt: now });
+      await this.save(packet, {
+        ...CLEAR_PENDING,
+        status: 'delivered',
+        deliveredAt: packet.deliveredAt ?? now,
+        attempts: 0,
+        lastError: null,
+        updatedAt: now,
+      });
       return false;
     }
     if (step.action === null) {
@@ -108,9 +123,19 @@ export class PacketProcessor {
     }
   }
 
-  private async send(packet: PacketEntity, dst: ChainContext, submitter: TxSender, action: DeliveryAction, request: TxRequest, chain: string[]): Promise<SignedTx> {
+  private async send(
+    packet: PacketEntity,
+    dst: ChainContext,
+    submitter: TxSender,
+    action: DeliveryAction,
+    request: TxRequest,
+    chain: string[],
+  ): Promise<SignedTx> {
     const pendingChainRaw = chain.length > 0 ? JSON.stringify(chain) : null;
-    const tx = await submitter.send(request, this.journal(packet, (signed) => ({ status: STATUS_OF[action], ...this.pendingPatch(action, signed), pendingChainRaw })));
+    const tx = await submitter.send(
+      request,
+      this.journal(packet, (signed) => ({ status: STATUS_OF[action], ...this.pendingPatch(action, signed), pendingChainRaw })),
+    );
     this.metrics.transactions.inc({ chain: dst.config.name, action, result: 'sent' });
     return tx;
   }
@@ -148,7 +173,8 @@ export class PacketProcessor {
     const pollAt = now + this.setup.config.pipeline.confirmPollMs;
     // An earlier transaction of the chain lost by the node would leave a nonce gap blocking the signer.
     // Looked for when the last one is lost too, or pending for a tenth of the stuck timeout (a few blocks).
-    if (packet.pendingChainRaw && (!known || now - (packet.pendingTxSentAt ?? now) > dst.config.gas.stuckTimeoutMs / 10)) await this.restoreChain(packet, dst, submitter, minedNonce);
+    if (packet.pendingChainRaw && (!known || now - (packet.pendingTxSentAt ?? now) > dst.config.gas.stuckTimeoutMs / 10))
+      await this.restoreChain(packet, dst, submitter, minedNonce);
     if (!known) {
       await submitter.rebroadcast(packet.pendingTxRaw!);
       await this.save(packet, { nextAttemptAt: pollAt, updatedAt: now });
@@ -157,7 +183,11 @@ export class PacketProcessor {
     if (now - (packet.pendingTxSentAt ?? now) > dst.config.gas.stuckTimeoutMs) {
       const request = await this.buildRequest(action, packet, dst, submitter, false);
       const stuck = decodeSignedTx(packet.pendingTxRaw!);
-      const replacement = await submitter.replace(request, stuck, this.journal(packet, (tx) => this.pendingPatch(action, tx)));
+      const replacement = await submitter.replace(
+        request,
+        stuck,
+        this.journal(packet, (tx) => this.pendingPatch(action, tx)),
+      );
       this.metrics.transactions.inc({ chain: dst.config.name, action, result: 'replaced' });
       this.logger.warn({ msg: 'stuck transaction replaced', chain: dst.config.name, action, nonce: stuck.nonce, hash: replacement.hash });
     }
@@ -190,16 +220,34 @@ export class PacketProcessor {
       await this.save(packet, { nextAttemptAt: now + src.config.pollIntervalMs, updatedAt: now });
     } else if (result.kind === 'moved') {
       this.metrics.reorgs.inc({ chain: src.config.name, stage: 'finality' });
-      await this.save(packet, { status: 'awaiting_confirmations', srcBlockNumber: result.blockNumber, srcBlockHash: result.blockHash, confirmedAt: null, nextAttemptAt: now, updatedAt: now });
+      await this.save(packet, {
+        status: 'awaiting_confirmations',
+        srcBlockNumber: result.blockNumber,
+        srcBlockHash: result.blockHash,
+        confirmedAt: null,
+        nextAttemptAt: now,
+        updatedAt: now,
+      });
     } else {
       this.metrics.reorgs.inc({ chain: src.config.name, stage: 'finality' });
-      this.logger.warn({ msg: 'packet left the canonical chain; not verified', guid: packet.guid, chain: src.config.name, block: packet.srcBlockNumber });
+      this.logger.warn({
+        msg: 'packet left the canonical chain; not verified',
+        guid: packet.guid,
+        chain: src.config.name,
+        block: packet.srcBlockNumber,
+      });
       await this.save(packet, { status: 'reorged', lastError: 'source transaction no longer on the canonical chain', updatedAt: now });
     }
     return false;
   }
 
-  private async buildRequest(action: DeliveryAction, packet: PacketEntity, dst: ChainContext, submitter: TxSender, simulate = true): Promise<TxRequest> {
+  private async buildRequest(
+    action: DeliveryAction,
+    packet: PacketEntity,
+    dst: ChainContext,
+    submitter: TxSender,
+    simulate = true,
+  ): Promise<TxRequest> {
     const gas = dst.config.gas;
     if (action === 'verify') {
       const config = await this.reader.ulnConfig(dst, packet);
@@ -212,7 +260,12 @@ export class PacketProcessor {
     }
     const origin = { srcEid: packet.srcEid, sender: packet.sender, nonce: packet.nonce };
     const data = ENDPOINT_ABI.encodeFunctionData('lzReceive', [origin, packet.receiver, packet.guid, packet.message, '0x']);
-    const request: TxRequest = { to: dst.config.endpoint, data, gasLimit: BigInt(packet.receiveGas) + BigInt(gas.executeGasOverhead), value: BigInt(packet.receiveValue) };
+    const request: TxRequest = {
+      to: dst.config.endpoint,
+      data,
+      gasLimit: BigInt(packet.receiveGas) + BigInt(gas.executeGasOverhead),
+      value: BigInt(packet.receiveValue),
+    };
     if (simulate) {
       try {
         await dst.rpc.call(request.to, request.data, submitter.address, request.gasLimit, request.value);
@@ -228,7 +281,15 @@ export class PacketProcessor {
 
   private pendingPatch(action: DeliveryAction, tx: SignedTx): PacketPatch {
     const now = this.clock.now();
-    return { stage: 'confirm', pendingAction: action, pendingTxHash: tx.hash, pendingTxNonce: tx.nonce, pendingTxRaw: tx.raw, pendingTxSentAt: now, updatedAt: now };
+    return {
+      stage: 'confirm',
+      pendingAction: action,
+      pendingTxHash: tx.hash,
+      pendingTxNonce: tx.nonce,
+      pendingTxRaw: tx.raw,
+      pendingTxSentAt: now,
+      updatedAt: now,
+    };
   }
 
   private pathwayLabels(packet: PacketEntity) {

@@ -49,8 +49,20 @@ export class PipelineService {
     const chain = this.chains.nameOf(error.stage === 'prepare' && packet.status === 'awaiting_confirmations' ? packet.srcEid : packet.dstEid);
     this.metrics.stepErrors.inc({ chain, stage: error.stage, kind: error.kind });
     const outcome = failureOutcome(packet.status, error.kind, error.action, packet.attempts, this.setup.config.pipeline.maxExecuteAttempts, now);
-    await this.packets.updateClaimed(packet.guid, this.setup.workerId, { ...outcome, lastError: `${error.kind}: ${error.message}`.slice(0, 1000), updatedAt: now });
-    const context = { guid: packet.guid, nonce: packet.nonce, chain, stage: error.stage, action: error.action, attempts: outcome.attempts, error: error.message };
+    await this.packets.updateClaimed(packet.guid, this.setup.workerId, {
+      ...outcome,
+      lastError: `${error.kind}: ${error.message}`.slice(0, 1000),
+      updatedAt: now,
+    });
+    const context = {
+      guid: packet.guid,
+      nonce: packet.nonce,
+      chain,
+      stage: error.stage,
+      action: error.action,
+      attempts: outcome.attempts,
+      error: error.message,
+    };
     if (outcome.status === 'parked') {
       this.metrics.parked.inc({ src_chain: this.chains.nameOf(packet.srcEid), dst_chain: this.chains.nameOf(packet.dstEid) });
       this.logger.error({ msg: 'packet parked: lzReceive keeps reverting; retry it through the operator API', ...context });
@@ -64,7 +76,9 @@ export class PipelineService {
   /** Refreshes the database-backed gauges (packets by pathway/status, queue lengths). */
   async refreshGauges(): Promise<void> {
     const counts = await this.packets.countsByPathwayAndStatus();
-    this.metrics.setPacketCounts(counts.map((c) => ({ srcChain: this.chains.nameOf(c.srcEid), dstChain: this.chains.nameOf(c.dstEid), status: c.status, count: c.count })));
+    this.metrics.setPacketCounts(
+      counts.map((c) => ({ srcChain: this.chains.nameOf(c.srcEid), dstChain: this.chains.nameOf(c.dstEid), status: c.status, count: c.count })),
+    );
     this.metrics.queueLength.reset();
     for (const due of await this.packets.dueCountsByDestination(this.clock.now())) {
       this.metrics.queueLength.set({ chain: this.chains.nameOf(due.dstEid), stage: due.stage }, due.count);

@@ -36,7 +36,12 @@ export class RelayerRunner implements OnApplicationBootstrap, OnModuleDestroy {
     }
     this.loops.push(this.loop('pipeline', this.setup.config.pipeline.tickMs, async () => (await this.pipeline.tick()) > 0));
     this.loops.push(this.loop('gauges', GAUGE_REFRESH_MS, async () => (await this.pipeline.refreshGauges(), false)));
-    this.logger.log({ msg: 'relayer started', workerId: this.setup.workerId, chains: this.setup.config.chains.map((c) => c.name), pathways: this.setup.config.pathways.length });
+    this.logger.log({
+      msg: 'relayer started',
+      workerId: this.setup.workerId,
+      chains: this.setup.config.chains.map((c) => c.name),
+      pathways: this.setup.config.pathways.length,
+    });
   }
 
   async stop(): Promise<void> {

@@ -1,11 +1,7 @@
 import type { ChainContext } from '../chain/chain-registry';
 import type { PacketEntity } from '../database/packet.entity';
 
-export type SourceFinality =
-  | { kind: 'final' }
-  | { kind: 'wait' }
-  | { kind: 'moved'; blockNumber: number; blockHash: string }
-  | { kind: 'dropped' };
+export type SourceFinality = { kind: 'final' } | { kind: 'wait' } | { kind: 'moved'; blockNumber: number; blockHash: string } | { kind: 'dropped' };
 
 /**
  * Has the packet's source block reached the pathway's confirmations, and is its transaction still in that

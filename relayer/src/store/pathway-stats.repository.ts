@@ -57,7 +57,9 @@ export class PathwayStatsRepository {
       .addGroupBy('p.dst_eid')
       .addGroupBy('p.receiver')
       .addGroupBy('p.status')
-      .getRawMany<Record<'srcEid' | 'dstEid' | 'count' | 'oldestSeenAt', number | string> & { sender: string; receiver: string; status: PacketStatus }>();
+      .getRawMany<
+        Record<'srcEid' | 'dstEid' | 'count' | 'oldestSeenAt', number | string> & { sender: string; receiver: string; status: PacketStatus }
+      >();
     return rows.map((r) => ({
       srcEid: Number(r.srcEid),
       sender: r.sender,

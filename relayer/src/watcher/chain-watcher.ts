@@ -76,7 +76,12 @@ export class ChainWatcher {
     await this.cursors.rewind(eid, rewindTo);
     // Unverified packets above the common ancestor are re-checked against their receipts before any verify.
     for (const packet of await this.packets.findUnverifiedFrom(eid, rewindTo + 1)) {
-      await this.packets.update(packet.guid, { status: 'awaiting_confirmations', stage: 'prepare', nextAttemptAt: this.clock.now(), updatedAt: this.clock.now() });
+      await this.packets.update(packet.guid, {
+        status: 'awaiting_confirmations',
+        stage: 'prepare',
+        nextAttemptAt: this.clock.now(),
+        updatedAt: this.clock.now(),
+      });
     }
     this.metrics.reorgs.inc({ chain: chain.config.name, stage: 'watch' });
     this.logger.warn({ msg: 'reorg detected, cursor rewound', chain: chain.config.name, rewoundTo: rewindTo, checkpoint: checkpoints[0].number });
@@ -99,7 +104,14 @@ export class ChainWatcher {
       const fresh = this.newRow(observed, now);
       await this.packets.update(observed.guid, { ...fresh, seenAt: existing.seenAt });
     } else if (existing.srcBlockHash !== observed.blockHash || existing.status === 'reorged') {
-      await this.packets.update(observed.guid, { ...location, status: 'awaiting_confirmations', stage: 'prepare', confirmedAt: null, nextAttemptAt: now, updatedAt: now });
+      await this.packets.update(observed.guid, {
+        ...location,
+        status: 'awaiting_confirmations',
+        stage: 'prepare',
+        confirmedAt: null,
+        nextAttemptAt: now,
+        updatedAt: now,
+      });
     }
   }
 

@@ -22,7 +22,7 @@ export interface FaultyProxy {
 /** A loopback HTTP proxy in front of a chain RPC that fails a share of requests. */
 export async function startFaultyProxy(options: FaultyProxyOptions): Promise<FaultyProxy> {
   let state = options.seed ?? 12345;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const counts = { forwarded: 0, http500: 0, rpcError: 0, timeout: 0 };
   const upstream = new URL(options.upstream);
   const held = new Set<ServerResponse>();
@@ -45,12 +45,20 @@ export async function startFaultyProxy(options: FaultyProxyOptions): Promise<Fau
         } catch {
           /* batch or bad JSON: id null */
         }
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32603, message: 'proxy fault' } }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32603, message: 'proxy fault' } }));
         return;
       }
       const withhold = roll < options.http500 + options.rpcError + options.timeoutAfterForward;
       const forward = httpRequest(
-        { hostname: upstream.hostname, port: upstream.port, path: upstream.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } },
+        {
+          hostname: upstream.hostname,
+          port: upstream.port,
+          path: upstream.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': body.length },
+        },
         (upstreamRes) => {
           const out: Buffer[] = [];
           upstreamRes.on('data', (c: Buffer) => out.push(c));

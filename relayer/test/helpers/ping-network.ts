@@ -39,7 +39,13 @@ export interface PingChain {
 export interface PingNetwork {
   chains: PingChain[];
   byEid(eid: number): PingChain;
-  relayerConfig(overrides?: { pollIntervalMs?: number; rpcUrls?: Record<number, string>; maxExecuteAttempts?: number; executeGasOverhead?: number; chainSteps?: boolean }): RelayerConfigInput;
+  relayerConfig(overrides?: {
+    pollIntervalMs?: number;
+    rpcUrls?: Record<number, string>;
+    maxExecuteAttempts?: number;
+    executeGasOverhead?: number;
+    chainSteps?: boolean;
+  }): RelayerConfigInput;
   /** RELAYER_PRIVATE_KEY_<NAME> for each chain. */
   keyEnv(): Record<string, string>;
   close(): void;
@@ -78,7 +84,15 @@ export async function deployPingNetwork(specs: PingChainSpec[]): Promise<PingNet
     const app = await new PingOApp__factory(deployer).deploy(endpoint.endpoint, owner);
     await app.waitForDeployment();
     const relayer = devWallet(relayerAccount(i));
-    chains.push({ spec, provider: providerFor(spec), endpoint, worker: await worker.getAddress(), app, relayerAddress: relayer.address, relayerKey: relayer.privateKey });
+    chains.push({
+      spec,
+      provider: providerFor(spec),
+      endpoint,
+      worker: await worker.getAddress(),
+      app,
+      relayerAddress: relayer.address,
+      relayerKey: relayer.privateKey,
+    });
   }
   for (const local of chains) {
     const deployer = deployerFor(local.spec);
@@ -114,14 +128,27 @@ export async function deployPingNetwork(specs: PingChainSpec[]): Promise<PingNet
         endpoint: c.endpoint.endpoint,
         receiveUln302: c.endpoint.receiveUln302,
         worker: c.worker,
-        gas: { stuckTimeoutMs: 20_000, bumpPercent: 20, verifyGasLimit: 200_000, commitGasLimit: 300_000, executeGasOverhead: overrides.executeGasOverhead ?? 100_000 },
+        gas: {
+          stuckTimeoutMs: 20_000,
+          bumpPercent: 20,
+          verifyGasLimit: 200_000,
+          commitGasLimit: 300_000,
+          executeGasOverhead: overrides.executeGasOverhead ?? 100_000,
+        },
       })),
       pathways: chains.flatMap((src) =>
         chains
           .filter((dst) => dst !== src)
           .map((dst) => ({ srcEid: src.spec.eid, sender: src.app.target as string, dstEid: dst.spec.eid, receiver: dst.app.target as string })),
       ),
-      pipeline: { tickMs: 50, batchSize: 64, claimTtlMs: 30_000, maxExecuteAttempts: overrides.maxExecuteAttempts ?? 5, confirmPollMs: 100, chainSteps: overrides.chainSteps ?? true },
+      pipeline: {
+        tickMs: 50,
+        batchSize: 64,
+        claimTtlMs: 30_000,
+        maxExecuteAttempts: overrides.maxExecuteAttempts ?? 5,
+        confirmPollMs: 100,
+        chainSteps: overrides.chainSteps ?? true,
+      },
     }),
     keyEnv: () => Object.fromEntries(chains.map((c) => [`RELAYER_PRIVATE_KEY_${c.spec.name.toUpperCase()}`, c.relayerKey])),
     close: () => {

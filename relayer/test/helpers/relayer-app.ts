@@ -45,7 +45,14 @@ export async function startRelayerApp(options: {
   const appConfig = loadAppConfig({ ...options.db.env, LOG_LEVEL: 'silent' });
   const config = parseConfig(relayerConfigSchema, options.config);
   const keys = SignerKeys.fromEnv(config, options.keyEnv);
-  const setup = { config, keys, workerId: options.workerId ?? 'test-worker', autoStart: options.autoStart ?? false, apiKey: TEST_API_KEY, rpcFactory: options.rpcFactory };
+  const setup = {
+    config,
+    keys,
+    workerId: options.workerId ?? 'test-worker',
+    autoStart: options.autoStart ?? false,
+    apiKey: TEST_API_KEY,
+    rpcFactory: options.rpcFactory,
+  };
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(appConfig, setup, options.clock)] }).compile();
   const app = configureService(moduleRef.createNestApplication({ logger: false }));
   await app.init();

@@ -47,7 +47,11 @@ describe('relayer config', () => {
   });
 
   it('applies RELAYER_CHAIN_<NAME>_* overrides before validating', () => {
-    const env = { RELAYER_CHAIN_BETA_RPC_URL: 'http://node-b:8545', RELAYER_CHAIN_ALPHA_CONFIRMATIONS: '12', RELAYER_CHAIN_ALPHA_MAX_BLOCK_RANGE: '250' };
+    const env = {
+      RELAYER_CHAIN_BETA_RPC_URL: 'http://node-b:8545',
+      RELAYER_CHAIN_ALPHA_CONFIRMATIONS: '12',
+      RELAYER_CHAIN_ALPHA_MAX_BLOCK_RANGE: '250',
+    };
     const config = loadRelayerConfig({ configPath: write('ok2.json', valid), env });
     expect(config.chains[1].rpcUrl).toBe('http://node-b:8545');
     expect(config.chains[0]).toMatchObject({ confirmations: 12, maxBlockRange: 250 });
@@ -55,7 +59,11 @@ describe('relayer config', () => {
   });
 
   it('lists every problem at once', () => {
-    const bad = { ...valid, chains: [{ ...chain('alpha', 40101), rpcUrl: 'nope', endpoint: '0x12' }, chain('alpha', 40101)], pathways: [{ srcEid: 40101, sender: A(1), dstEid: 99, receiver: A(2) }] };
+    const bad = {
+      ...valid,
+      chains: [{ ...chain('alpha', 40101), rpcUrl: 'nope', endpoint: '0x12' }, chain('alpha', 40101)],
+      pathways: [{ srcEid: 40101, sender: A(1), dstEid: 99, receiver: A(2) }],
+    };
     let error: unknown;
     try {
       loadRelayerConfig({ configPath: write('bad.json', bad), env: { RELAYER_CHAIN_ALPHA_CONFIRMATIONS: '-1' } });
@@ -64,7 +72,15 @@ describe('relayer config', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
-    for (const part of ['chains.0.rpcUrl', 'chains.0.endpoint', 'chains.0.confirmations', 'duplicate eid 40101', 'duplicate name alpha', 'unknown chain eid 99']) expect(message).toContain(part);
+    for (const part of [
+      'chains.0.rpcUrl',
+      'chains.0.endpoint',
+      'chains.0.confirmations',
+      'duplicate eid 40101',
+      'duplicate name alpha',
+      'unknown chain eid 99',
+    ])
+      expect(message).toContain(part);
   });
 
   it('says what is missing or unreadable', () => {
@@ -75,7 +91,15 @@ describe('relayer config', () => {
   it('derives vault ⇄ hub pathways from the deployment manifest', () => {
     const lz = (n: number) => ({ endpoint: A(n), sendUln302: A(n + 1), receiveUln302: A(n + 2), worker: A(n + 3), dvnSigner: A(n + 4) });
     const manifestChain = (name: string, eid: number, role: 'trading' | 'collateral', contracts: Record<string, string>) => ({
-      name, chainId: eid, eid, rpcUrl: `http://127.0.0.1:${eid}`, role, confirmations: 3, startBlock: 7, layerZero: lz(eid), contracts,
+      name,
+      chainId: eid,
+      eid,
+      rpcUrl: `http://127.0.0.1:${eid}`,
+      role,
+      confirmations: 3,
+      startBlock: 7,
+      layerZero: lz(eid),
+      contracts,
     });
     const manifest: ManifestInput = {
       version: 1,
@@ -88,7 +112,13 @@ describe('relayer config', () => {
     };
     const config = loadRelayerConfig({ manifestPath: write('manifest.json', manifest), env: { RELAYER_CHAIN_VAULT_A_RPC_URL: 'http://override:1' } });
     expect(config.chains.map((c) => c.name)).toEqual(['HUB_CHAIN', 'VAULT_A', 'VAULT_B']);
-    expect(config.chains[1]).toMatchObject({ rpcUrl: 'http://override:1', confirmations: 3, startBlock: 7, worker: A(40005), receiveUln302: A(40004) });
+    expect(config.chains[1]).toMatchObject({
+      rpcUrl: 'http://override:1',
+      confirmations: 3,
+      startBlock: 7,
+      worker: A(40005),
+      receiveUln302: A(40004),
+    });
     expect(config.pathways).toEqual([
       { srcEid: 40002, sender: A(600), dstEid: 40001, receiver: A(500) },
       { srcEid: 40001, sender: A(500), dstEid: 40002, receiver: A(600) },

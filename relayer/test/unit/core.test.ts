@@ -2,7 +2,15 @@ import { Options } from '@layerzerolabs/lz-v2-utilities';
 import { lzReceiveOptions } from '@tributary/contracts';
 import { backoffMs } from '@tributary/service-kit';
 import { OptionsDecodeError, decodeExecutorLzReceive } from '../../src/core/executor-options';
-import { InvalidTransitionError, REVERT_BACKOFF_MS, TRANSIENT_BACKOFF_MS, assertTransition, failureOutcome, nextStep, type DeliveryView } from '../../src/core/packet-state';
+import {
+  InvalidTransitionError,
+  REVERT_BACKOFF_MS,
+  TRANSIENT_BACKOFF_MS,
+  assertTransition,
+  failureOutcome,
+  nextStep,
+  type DeliveryView,
+} from '../../src/core/packet-state';
 import { isSoleDvn } from '../../src/core/sole-dvn';
 
 describe('backoff tables', () => {
@@ -25,7 +33,14 @@ describe('backoff tables', () => {
 });
 
 describe('packet state machine', () => {
-  const view = (v: Partial<DeliveryView>): DeliveryView => ({ executed: false, committed: false, verifiedByUs: false, verifiable: false, inOrder: false, ...v });
+  const view = (v: Partial<DeliveryView>): DeliveryView => ({
+    executed: false,
+    committed: false,
+    verifiedByUs: false,
+    verifiable: false,
+    inOrder: false,
+    ...v,
+  });
 
   it('picks the one missing step from chain state', () => {
     expect(nextStep(view({}))).toEqual({ status: 'verifying', action: 'verify' });
@@ -63,7 +78,13 @@ describe('type-3 executor options', () => {
   });
 
   it('sums several lzReceive options and skips other workers', () => {
-    const options = Options.newOptions().addExecutorLzReceiveOption(100_000).addExecutorNativeDropOption(1, '0x' + '11'.repeat(20)).addExecutorLzReceiveOption(50_000, 3).addExecutorOrderedExecutionOption().addVerifierPrecrimeOption(0).toHex();
+    const options = Options.newOptions()
+      .addExecutorLzReceiveOption(100_000)
+      .addExecutorNativeDropOption(1, '0x' + '11'.repeat(20))
+      .addExecutorLzReceiveOption(50_000, 3)
+      .addExecutorOrderedExecutionOption()
+      .addVerifierPrecrimeOption(0)
+      .toHex();
     expect(decodeExecutorLzReceive(options)).toEqual({ gas: 150_000n, value: 3n });
   });
 

@@ -25,9 +25,20 @@ describe('pathway view arithmetic', () => {
 
   it('adds the active statuses into the backlog and keeps parked apart', () => {
     const key = { srcEid: 1, sender: '0x' + '0'.repeat(64), dstEid: 2, receiver: '0x' + '0'.repeat(40) };
-    const row = (status: PathwayStatusCount['status'], count: number, oldestSeenAt: number): PathwayStatusCount => ({ ...key, status, count, oldestSeenAt });
+    const row = (status: PathwayStatusCount['status'], count: number, oldestSeenAt: number): PathwayStatusCount => ({
+      ...key,
+      status,
+      count,
+      oldestSeenAt,
+    });
     expect(
-      pathwayCounts([row('awaiting_confirmations', 2, 5_000), row('executing', 1, 3_000), row('parked', 4, 1_000), row('delivered', 9, 500), row('reorged', 1, 100)]),
+      pathwayCounts([
+        row('awaiting_confirmations', 2, 5_000),
+        row('executing', 1, 3_000),
+        row('parked', 4, 1_000),
+        row('delivered', 9, 500),
+        row('reorged', 1, 100),
+      ]),
     ).toEqual({ backlog: 3, oldestUndeliveredSeenAt: new Date(3_000).toISOString(), parked: 4 });
     expect(pathwayCounts([])).toEqual({ backlog: 0, oldestUndeliveredSeenAt: null, parked: 0 });
   });

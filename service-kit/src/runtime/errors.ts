@@ -11,7 +11,8 @@ export function messageOf(error: unknown): string {
 }
 
 /** The node refused a transaction because its nonce is already used (by a mined or pending transaction). */
-export const isNonceError = (error: unknown): boolean => /nonce too low|nonce has already been used|nonce.*(expired|too small)/i.test(messageOf(error));
+export const isNonceError = (error: unknown): boolean =>
+  /nonce too low|nonce has already been used|nonce.*(expired|too small)/i.test(messageOf(error));
 
 /** The node refused a broadcast because it already holds this very transaction. */
 export const isAlreadyKnown = (error: unknown): boolean => /already known|known transaction|already imported/i.test(messageOf(error));

@@ -55,7 +55,13 @@ export const VOLATILE_JOURNAL: TxJournal = { record: async () => undefined };
 /** The stored form of a signed transaction read back (hash, nonce and fees from the raw bytes). */
 export function decodeSignedTx(raw: string): SignedTx {
   const tx = Transaction.from(raw);
-  return { hash: tx.hash!, nonce: tx.nonce, raw, maxFeePerGas: tx.maxFeePerGas ?? tx.gasPrice ?? 0n, maxPriorityFeePerGas: tx.maxPriorityFeePerGas ?? tx.gasPrice ?? 0n };
+  return {
+    hash: tx.hash!,
+    nonce: tx.nonce,
+    raw,
+    maxFeePerGas: tx.maxFeePerGas ?? tx.gasPrice ?? 0n,
+    maxPriorityFeePerGas: tx.maxPriorityFeePerGas ?? tx.gasPrice ?? 0n,
+  };
 }
 
 /** Fees of a replacement: the stuck ones raised by `percent` (rounded up), at least today's, priority ≤ max fee. */

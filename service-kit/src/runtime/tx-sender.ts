@@ -123,7 +123,13 @@ export class TxSender<R extends MinedReceipt = MinedReceipt> {
     let replacements = 0;
     let rebroadcasts = 0;
     let deadline = this.clock.now() + replaceAfterMs;
-    const minedTx = (mined: R & { hash: string }): MinedTx<R> => ({ ...mined, nonce: first.nonce, reverted: mined.status !== 1, replacements, rebroadcasts });
+    const minedTx = (mined: R & { hash: string }): MinedTx<R> => ({
+      ...mined,
+      nonce: first.nonce,
+      reverted: mined.status !== 1,
+      replacements,
+      rebroadcasts,
+    });
     for (;;) {
       const mined = await this.firstReceipt(versions);
       if (mined) return minedTx(mined);

@@ -2,7 +2,12 @@ import { Table, TableColumn, TableIndex, TableUnique, type MigrationInterface, t
 
 const amount = (name: string): TableColumnOptions => ({ name, type: 'varchar', length: '80' });
 const int = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'integer', ...extra });
-const text = (name: string, length: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'varchar', length, ...extra });
+const text = (name: string, length: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
+  name,
+  type: 'varchar',
+  length,
+  ...extra,
+});
 const big = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'bigint', ...extra });
 const bool = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'boolean', ...extra });
 
@@ -22,9 +27,18 @@ export class LedgerSchema1764200000000 implements MigrationInterface {
         name: 'chain_event',
         columns: [
           { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
-          int('chain_id'), int('eid'), int('block_number'), { name: 'block_hash', type: binary }, int('log_index'), { name: 'tx_hash', type: binary },
-          text('contract', '16'), text('address', '42'), text('name', '40'), text('account', '42', { isNullable: true }),
-          { name: 'topics', type: binary }, { name: 'data', type: binary },
+          int('chain_id'),
+          int('eid'),
+          int('block_number'),
+          { name: 'block_hash', type: binary },
+          int('log_index'),
+          { name: 'tx_hash', type: binary },
+          text('contract', '16'),
+          text('address', '42'),
+          text('name', '40'),
+          text('account', '42', { isNullable: true }),
+          { name: 'topics', type: binary },
+          { name: 'data', type: binary },
         ],
         // Identity (chainId, blockHash, logIndex); block_number leads the key because a block hash fixes its number
         // (same uniqueness) and the index then grows in append order instead of at random hash positions.
@@ -35,14 +49,22 @@ export class LedgerSchema1764200000000 implements MigrationInterface {
         ],
       }),
     );
-    await runner.createTable(new Table({ name: 'block_header', columns: [int('eid', { isPrimary: true }), int('number', { isPrimary: true }), text('hash', '66')] }));
+    await runner.createTable(
+      new Table({ name: 'block_header', columns: [int('eid', { isPrimary: true }), int('number', { isPrimary: true }), text('hash', '66')] }),
+    );
     await runner.createTable(new Table({ name: 'ledger_account', columns: [text('address', '42', { isPrimary: true })] }));
     await runner.createTable(
       new Table({
         name: 'collateral_balance',
         columns: [
-          text('account', '42', { isPrimary: true }), int('eid', { isPrimary: true }), int('asset_id', { isPrimary: true }),
-          amount('balance'), big('sequence'), int('attested_block'), amount('vault_balance'), big('vault_sequence'),
+          text('account', '42', { isPrimary: true }),
+          int('eid', { isPrimary: true }),
+          int('asset_id', { isPrimary: true }),
+          amount('balance'),
+          big('sequence'),
+          int('attested_block'),
+          amount('vault_balance'),
+          big('vault_sequence'),
         ],
       }),
     );
@@ -50,8 +72,14 @@ export class LedgerSchema1764200000000 implements MigrationInterface {
       new Table({
         name: 'position',
         columns: [
-          text('account', '42', { isPrimary: true }), int('market_id', { isPrimary: true }),
-          amount('size'), amount('entry_price'), amount('margin'), amount('last_price'), amount('realized_pnl'), amount('version'),
+          text('account', '42', { isPrimary: true }),
+          int('market_id', { isPrimary: true }),
+          amount('size'),
+          amount('entry_price'),
+          amount('margin'),
+          amount('last_price'),
+          amount('realized_pnl'),
+          amount('version'),
         ],
       }),
     );
@@ -59,8 +87,14 @@ export class LedgerSchema1764200000000 implements MigrationInterface {
       new Table({
         name: 'credit_account',
         columns: [
-          text('account', '42', { isPrimary: true }), amount('credit_limit'), big('epoch'), bool('liquidatable'),
-          amount('used'), amount('used_version'), amount('reserved'), amount('reserved_version'),
+          text('account', '42', { isPrimary: true }),
+          amount('credit_limit'),
+          big('epoch'),
+          bool('liquidatable'),
+          amount('used'),
+          amount('used_version'),
+          amount('reserved'),
+          amount('reserved_version'),
         ],
       }),
     );
@@ -74,9 +108,20 @@ export class LedgerSchema1764200000000 implements MigrationInterface {
       new Table({
         name: 'withdrawal',
         columns: [
-          int('eid', { isPrimary: true }), big('request_id', { isPrimary: true }), text('account', '42'), int('asset_id'), amount('amount'),
-          text('status', '12'), bool('vault_requested'), bool('hub_requested'), bool('approved', { isNullable: true }), int('reason'),
-          amount('reserved_value'), bool('released'), bool('vault_rejected'), bool('settled'),
+          int('eid', { isPrimary: true }),
+          big('request_id', { isPrimary: true }),
+          text('account', '42'),
+          int('asset_id'),
+          amount('amount'),
+          text('status', '12'),
+          bool('vault_requested'),
+          bool('hub_requested'),
+          bool('approved', { isNullable: true }),
+          int('reason'),
+          amount('reserved_value'),
+          bool('released'),
+          bool('vault_rejected'),
+          bool('settled'),
         ],
         indices: [new TableIndex({ name: 'ix_withdrawal_account', columnNames: ['account'] })],
       }),
@@ -84,7 +129,16 @@ export class LedgerSchema1764200000000 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    for (const table of ['withdrawal', 'credit_epoch', 'credit_account', 'position', 'collateral_balance', 'ledger_account', 'block_header', 'chain_event']) {
+    for (const table of [
+      'withdrawal',
+      'credit_epoch',
+      'credit_account',
+      'position',
+      'collateral_balance',
+      'ledger_account',
+      'block_header',
+      'chain_event',
+    ]) {
       await runner.dropTable(table);
     }
     for (const column of ['indexed_time', 'head_time', 'head_block']) await runner.dropColumn('chain_cursor', column);

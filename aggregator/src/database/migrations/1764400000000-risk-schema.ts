@@ -11,7 +11,12 @@ export class RiskSchema1764400000000 implements MigrationInterface {
     await runner.createTable(
       new Table({
         name: 'price_samples',
-        columns: [{ name: 'asset_id', type: 'integer', isPrimary: true }, big('observed_at', { isPrimary: true }), double('price'), big('updated_at')],
+        columns: [
+          { name: 'asset_id', type: 'integer', isPrimary: true },
+          big('observed_at', { isPrimary: true }),
+          double('price'),
+          big('updated_at'),
+        ],
       }),
     );
     await runner.createTable(
@@ -22,8 +27,12 @@ export class RiskSchema1764400000000 implements MigrationInterface {
           { name: 'account', type: 'varchar', length: '42' },
           big('computed_at'),
           double('health', { isNullable: true }),
-          double('credit_limit'), double('collateral_init'), double('collateral_maint'),
-          double('requirement_init'), double('requirement_maint'), double('unrealized_pnl'),
+          double('credit_limit'),
+          double('collateral_init'),
+          double('collateral_maint'),
+          double('requirement_init'),
+          double('requirement_maint'),
+          double('unrealized_pnl'),
           { name: 'liquidatable', type: 'boolean' },
         ],
         indices: [new TableIndex({ name: 'ix_risk_snapshots_account_time', columnNames: ['account', 'computed_at'] })],
