@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { loadManifest } from '@tributary/protocol';
+import { Clock } from '@tributary/service-kit';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ChainClients } from './chain-client';
 import { ChainRegistry } from './chain-registry';
@@ -9,7 +10,8 @@ import { TradingRpcRepository } from './trading-rpc.repository';
  * The chains of the deployment manifest and the JSON-RPC reads of them: the ChainRegistry from MANIFEST_PATH
  * (validated at start: an invalid manifest stops the service), one client per chain (indexer, reconciliation)
  * and the trading chain's feed/market/block reads (oracle, risk engine). The credit pusher's CreditManager and
- * PerpMarket calls go through `CreditContracts`, which its TradingChain owns.
+ * PerpMarket calls go through `CreditContracts`, which its TradingChain owns. Also the one wall `Clock` every
+ * part of the service reads (tests move it once for all of them).
  */
 @Global()
 @Module({
@@ -21,7 +23,8 @@ import { TradingRpcRepository } from './trading-rpc.repository';
     },
     ChainClients,
     TradingRpcRepository,
+    Clock,
   ],
-  exports: [ChainRegistry, ChainClients, TradingRpcRepository],
+  exports: [ChainRegistry, ChainClients, TradingRpcRepository, Clock],
 })
 export class ChainModule {}

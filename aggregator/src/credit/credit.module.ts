@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '@tributary/service-kit';
 import { RiskModule } from '../risk/risk.module';
 import { CreditLedgerReader } from './credit-ledger.reader';
 import { CreditPusherService } from './credit-pusher.service';
@@ -12,7 +11,7 @@ import { TradingChain } from './trading-chain';
  */
 @Module({
   imports: [RiskModule],
-  providers: [Clock, TradingChain, LeaderElection, CreditLedgerReader, CreditPusherService],
-  exports: [CreditPusherService, LeaderElection, TradingChain, Clock],
+  providers: [TradingChain, LeaderElection, CreditLedgerReader, CreditPusherService],
+  exports: [CreditPusherService, LeaderElection, TradingChain],
 })
 export class CreditModule {}

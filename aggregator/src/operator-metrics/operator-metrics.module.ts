@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '@tributary/service-kit';
 import { NativeBalanceRepository } from '../chain/native-balance.repository';
 import { RiskModule } from '../risk/risk.module';
 import { ChainWeightMetrics } from './chain-weight-metrics';
@@ -8,7 +7,7 @@ import { NativeBalanceMetrics } from './native-balance-metrics';
 /** Gauges operators alert on (see ops/prometheus/alerts.yml): native balances to fund, chain weights decaying. */
 @Module({
   imports: [RiskModule],
-  providers: [Clock, NativeBalanceRepository, NativeBalanceMetrics, ChainWeightMetrics],
+  providers: [NativeBalanceRepository, NativeBalanceMetrics, ChainWeightMetrics],
   exports: [NativeBalanceMetrics],
 })
 export class OperatorMetricsModule {}

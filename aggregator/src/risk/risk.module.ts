@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { Clock } from '@tributary/service-kit';
 import { LedgerModule } from '../ledger/ledger.module';
 import { OracleModule } from '../oracle/oracle.module';
 import { RiskBookSync } from './book-sync';
@@ -14,7 +13,6 @@ import { RiskSnapshotRecorder } from './snapshot-recorder';
 @Module({
   imports: [LedgerModule, OracleModule],
   providers: [
-    Clock,
     RiskHistoryRepository,
     RiskBookSync,
     ChainWeights,

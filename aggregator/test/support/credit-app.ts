@@ -6,7 +6,6 @@ import { AppModule } from '../../src/app.module';
 import { Clock } from '@tributary/service-kit';
 import { loadAppConfig } from '../../src/config/app-config';
 import { CreditPusherService } from '../../src/credit/credit-pusher.service';
-import { CreditModule } from '../../src/credit/credit.module';
 import { LeaderElection } from '../../src/credit/leader-election';
 import { TradingChain } from '../../src/credit/trading-chain';
 import { LiquidationWatchService } from '../../src/liquidation/liquidation-watch.service';
@@ -50,7 +49,7 @@ export async function startCreditApp(risk: FakeRiskReader, env: Record<string, s
     leader: app.get(LeaderElection),
     chain: app.get(TradingChain),
     /** The clock of the pusher and the liquidation watch. */
-    clock: app.select(CreditModule).get(Clock),
+    clock: app.get(Clock),
     metrics: app.get<Registry>(METRICS_REGISTRY),
     db,
     kind: db.kind,
