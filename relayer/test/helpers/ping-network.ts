@@ -181,10 +181,12 @@ export async function pathwayState(src: PingChain, dst: PingChain) {
   const endpoint = lzContract('EndpointV2', dst.endpoint.endpoint, devWallet(0, dst.provider));
   const receiver = await dst.app.getAddress();
   const sender = addressToBytes32(await src.app.getAddress());
+  // All three at one block: a delivery landing between two reads would otherwise show a nonce behind `received`.
+  const blockTag = await dst.provider.getBlockNumber();
   return {
-    lazyInboundNonce: Number(await endpoint.lazyInboundNonce(receiver, src.spec.eid, sender)),
-    received: Number(await dst.app.received()),
-    relayerTxCount: await dst.provider.getTransactionCount(dst.relayerAddress, 'latest'),
+    lazyInboundNonce: Number(await endpoint.lazyInboundNonce(receiver, src.spec.eid, sender, { blockTag })),
+    received: Number(await dst.app.received({ blockTag })),
+    relayerTxCount: await dst.provider.getTransactionCount(dst.relayerAddress, blockTag),
   };
 }
 
