@@ -37,7 +37,9 @@ export function startServiceProcess(
       stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 10_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), 10_000)))]);
+      clearTimeout(timer);
       if (timedOut) child.kill('SIGKILL');
     },
   };
