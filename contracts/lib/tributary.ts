@@ -1,15 +1,17 @@
-import { type BigNumberish, type Signer, getAddress } from 'ethers';
+import { type BigNumberish, type Signer, ZeroAddress, getAddress } from 'ethers';
 import {
   CollateralVault__factory,
   CreditManager__factory,
   MarginHub__factory,
   PerpMarket__factory,
+  SettlementPool__factory,
   SettablePriceFeed__factory,
   TestERC20__factory,
   type CollateralVault,
   type CreditManager,
   type MarginHub,
   type PerpMarket,
+  type SettlementPool,
   type SettablePriceFeed,
   type TestERC20,
 } from '../typechain-types';
@@ -46,14 +48,29 @@ export async function deployCreditManager(
   return cm;
 }
 
+/** Seconds a withdrawal waits for the aggregator's decision before anyone may expire it to a rejection. */
+export const DEFAULT_DECISION_TIMEOUT_SECONDS = 600;
+
 export async function deployHub(
   signer: Signer,
-  params: { endpoint: string; creditManager: string; maxPriceAgeSeconds: BigNumberish; owner?: string },
+  params: { endpoint: string; creditManager: string; maxPriceAgeSeconds: BigNumberish; decisionTimeoutSeconds?: BigNumberish; owner?: string },
 ): Promise<MarginHub> {
   const owner = params.owner ?? (await signer.getAddress());
-  const hub = await new MarginHub__factory(signer).deploy(params.endpoint, owner, params.creditManager, params.maxPriceAgeSeconds);
+  const timeout = params.decisionTimeoutSeconds ?? DEFAULT_DECISION_TIMEOUT_SECONDS;
+  const hub = await new MarginHub__factory(signer).deploy(params.endpoint, owner, params.creditManager, params.maxPriceAgeSeconds, timeout);
   await hub.waitForDeployment();
   return hub;
+}
+
+/** The trading chain's bank (quote token + signed cash per account); needs the CreditManager and the hub it checks. */
+export async function deploySettlementPool(
+  signer: Signer,
+  params: { quoteToken: string; creditManager: string; hub: string; admin?: string },
+): Promise<SettlementPool> {
+  const admin = params.admin ?? (await signer.getAddress());
+  const pool = await new SettlementPool__factory(signer).deploy(admin, params.quoteToken, params.creditManager, params.hub);
+  await pool.waitForDeployment();
+  return pool;
 }
 
 export async function deployVault(signer: Signer, params: { endpoint: string; hubEid: number; owner?: string }): Promise<CollateralVault> {
@@ -65,10 +82,10 @@ export async function deployVault(signer: Signer, params: { endpoint: string; hu
 
 export async function deployPerpMarket(
   signer: Signer,
-  params: { creditManager: string; maxPriceAgeSeconds: BigNumberish; owner?: string },
+  params: { creditManager: string; settlementPool: string; maxPriceAgeSeconds: BigNumberish; owner?: string },
 ): Promise<PerpMarket> {
   const owner = params.owner ?? (await signer.getAddress());
-  const market = await new PerpMarket__factory(signer).deploy(owner, params.creditManager, params.maxPriceAgeSeconds);
+  const market = await new PerpMarket__factory(signer).deploy(owner, params.creditManager, params.settlementPool, params.maxPriceAgeSeconds);
   await market.waitForDeployment();
   return market;
 }
@@ -134,6 +151,39 @@ export async function grantCreditRoles(creditManager: CreditManager, params: { p
 export async function grantLiquidator(hub: MarginHub, liquidator: string): Promise<void> {
   const role = await hub.LIQUIDATOR_ROLE();
   if (!(await hub.hasRole(role, liquidator))) await (await hub.grantRole(role, liquidator)).wait();
+}
+
+/** Grants the hub's DECIDER_ROLE (the aggregator's withdrawal-decision key; skips if held). */
+export async function grantDecider(hub: MarginHub, decider: string): Promise<void> {
+  const role = await hub.DECIDER_ROLE();
+  if (!(await hub.hasRole(role, decider))) await (await hub.grantRole(role, decider)).wait();
+}
+
+/**
+ * Wires the SettlementPool (each contract connected to its admin): the CreditManager counts the pool's cash
+ * (set once; a different pool already set throws) and the market may settle into the pool. Skips what is set.
+ */
+export async function connectSettlementPool(params: { creditManager: CreditManager; pool: SettlementPool; market: string }): Promise<void> {
+  const pool = await params.pool.getAddress();
+  const current = await params.creditManager.settlementPool();
+  if (current === ZeroAddress) await (await params.creditManager.setSettlementPool(pool)).wait();
+  else if (current.toLowerCase() !== pool.toLowerCase()) throw new Error(`CreditManager already counts the cash of pool ${current}, not ${pool}`);
+  const role = await params.pool.MARKET_ROLE();
+  if (!(await params.pool.hasRole(role, params.market))) await (await params.pool.grantRole(role, params.market)).wait();
+}
+
+/** Lists a perp market unless one on `assetId` is listed; returns its id. Ratios and fee rate in 1e18 (WAD). */
+export async function ensureMarket(
+  market: PerpMarket,
+  params: { assetId: number; feed: string; imr: BigNumberish; mmr: BigNumberish; feeRate: BigNumberish },
+): Promise<{ marketId: number; listed: boolean }> {
+  const count = Number(await market.marketCount());
+  for (let id = 0; id < count; id++) {
+    const m = await market.market(id);
+    if (m.listed && Number(m.assetId) === params.assetId) return { marketId: id, listed: false };
+  }
+  await (await market.listMarket(params.assetId, params.feed, params.imr, params.mmr, params.feeRate)).wait();
+  return { marketId: count, listed: true };
 }
 
 /** An OApp with its chain's eid; `oapp` must be connected to its owner on that chain. */
@@ -207,18 +257,26 @@ export async function ensureNativeBalance(signer: Signer, to: string, minimum: b
 export const VAULT_TO_HUB_GAS = { [MSG_ATTEST]: DEFAULT_RECEIVE_GAS[MSG_ATTEST], [MSG_WITHDRAW_REQUEST]: DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_REQUEST] };
 export const HUB_TO_VAULT_GAS = { [MSG_WITHDRAW_DECISION]: DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_DECISION], [MSG_SEIZE]: DEFAULT_RECEIVE_GAS[MSG_SEIZE] };
 
-const LIMIT_BITS = 95n;
-export const MAX_CREDIT_LIMIT = (1n << LIMIT_BITS) - 1n;
+const BASE_BITS = 95n;
+const BASE_MASK = (1n << BASE_BITS) - 1n;
+/** Range of a pushed base (limit − cashAtPush, 1e18 USD): 95-bit two's complement. */
+export const MAX_CREDIT_BASE = (1n << (BASE_BITS - 1n)) - 1n;
+export const MIN_CREDIT_BASE = -(1n << (BASE_BITS - 1n));
+/** @deprecated the largest base; a pushed entry now carries `limit − cashAtPush` (MAX_CREDIT_BASE). */
+export const MAX_CREDIT_LIMIT = MAX_CREDIT_BASE;
 
-/** One entry of `CreditManager.pushCreditLimits`: account << 96 | liquidatable << 95 | limit (1e18 USD). */
-export function packCreditEntry(account: string, limit: bigint, liquidatable = false): string {
-  if (limit < 0n || limit > MAX_CREDIT_LIMIT) throw new RangeError(`credit limit out of range: ${limit}`);
-  const word = (BigInt(account) << 96n) | ((liquidatable ? 1n : 0n) << LIMIT_BITS) | limit;
+/**
+ * One entry of `CreditManager.pushCreditLimits`: `account << 96 | liquidatable << 95 | uint95(base)`, where
+ * base = limit − cashAtPush (1e18 USD, signed, 95-bit two's complement).
+ */
+export function packCreditEntry(account: string, base: bigint, liquidatable = false): string {
+  if (base < MIN_CREDIT_BASE || base > MAX_CREDIT_BASE) throw new RangeError(`credit base out of range: ${base}`);
+  const word = (BigInt(account) << 96n) | ((liquidatable ? 1n : 0n) << BASE_BITS) | (base & BASE_MASK);
   return '0x' + word.toString(16).padStart(64, '0');
 }
 
-export function unpackCreditEntry(entry: string): { account: string; limit: bigint; liquidatable: boolean } {
+export function unpackCreditEntry(entry: string): { account: string; base: bigint; liquidatable: boolean } {
   const word = BigInt(entry);
   const account = getAddress('0x' + (word >> 96n).toString(16).padStart(40, '0'));
-  return { account, limit: word & MAX_CREDIT_LIMIT, liquidatable: ((word >> LIMIT_BITS) & 1n) === 1n };
+  return { account, base: BigInt.asIntN(Number(BASE_BITS), word & BASE_MASK), liquidatable: ((word >> BASE_BITS) & 1n) === 1n };
 }

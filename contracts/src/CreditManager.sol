@@ -2,13 +2,15 @@
 pragma solidity ^0.8.20;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ICreditManager} from "./interfaces/ICreditManager.sol";
+import {ISettlementPool} from "./interfaces/ISettlementPool.sol";
 import {TokenBucket} from "./libraries/TokenBucket.sol";
 import {Epoch} from "./types/Ids.sol";
 
 /// @title CreditManager
-/// @notice See ICreditManager. Pushes touch one storage slot per account; the increase guard is one
-/// token-bucket update per batch.
+/// @notice See ICreditManager. Pushes touch one storage slot per account and never read the pool; the
+/// increase guard is one token-bucket update per batch.
 contract CreditManager is ICreditManager, AccessControl {
     using TokenBucket for TokenBucket.Bucket;
 
@@ -16,7 +18,8 @@ contract CreditManager is ICreditManager, AccessControl {
     bytes32 public constant MARKET_ROLE = keccak256("MARKET_ROLE");
     bytes32 public constant HUB_ROLE = keccak256("HUB_ROLE");
 
-    uint256 private constant LIMIT_MASK = (1 << 95) - 1;
+    /// @dev The base sits in the entry's low 95 bits: shifting it to the top and back sign-extends it.
+    uint256 private constant BASE_SHIFT = 256 - 95;
 
     mapping(address => Account) private _accounts;
     mapping(address => uint256) public reserved;
@@ -24,6 +27,7 @@ contract CreditManager is ICreditManager, AccessControl {
     TokenBucket.Bucket private _increaseGuard;
     Epoch public lastEpoch;
     uint256 public staleAfter;
+    ISettlementPool public settlementPool;
 
     constructor(address admin, uint256 staleAfter_, uint128 guardCapacity, uint128 guardRefillPerSecond) {
         if (admin == address(0)) revert ZeroAddress();
@@ -48,10 +52,15 @@ contract CreditManager is ICreditManager, AccessControl {
         return _accounts[account_].liquidatable;
     }
 
-    function availableCredit(address account_) public view returns (uint256) {
+    function creditBalance(address account_) public view returns (int256) {
         Account memory a = _accounts[account_];
         uint256 committed = uint256(a.used) + reserved[account_] + _activeSettling(account_, a.updatedAt);
-        return a.limit > committed ? a.limit - committed : 0;
+        return int256(a.limit) + _cashOf(account_) - SafeCast.toInt256(committed);
+    }
+
+    function availableCredit(address account_) public view returns (uint256) {
+        int256 balance = creditBalance(account_);
+        return balance > 0 ? uint256(balance) : 0;
     }
 
     function settlingCredit(address account_) external view returns (uint256) {
@@ -75,14 +84,14 @@ contract CreditManager is ICreditManager, AccessControl {
             uint256 word = uint256(entries[i]);
             address acct = address(uint160(word >> 96));
             bool liquidatable = (word >> 95) & 1 == 1;
-            uint96 limit = uint96(word & LIMIT_MASK);
+            int96 base = int96(int256(word << BASE_SHIFT) >> BASE_SHIFT);
             Account storage slot = _accounts[acct];
-            Account memory a = slot;
-            if (limit > a.limit) totalIncrease += limit - a.limit;
-            slot.limit = limit;
+            int96 previous = slot.limit;
+            if (base > previous) totalIncrease += uint256(int256(base) - previous);
+            slot.limit = base;
             slot.updatedAt = now_;
             slot.liquidatable = liquidatable;
-            emit CreditLimitSet(acct, epoch, limit, liquidatable);
+            emit CreditLimitSet(acct, epoch, base, liquidatable);
         }
         if (totalIncrease != 0) {
             uint256 allowance = _increaseGuard.available();
@@ -95,7 +104,7 @@ contract CreditManager is ICreditManager, AccessControl {
 
     function consume(address account_, uint256 amount) external onlyRole(MARKET_ROLE) {
         Account storage a = _checkedForIncrease(account_, amount);
-        a.used += uint96(amount);
+        a.used += SafeCast.toUint96(amount);
         emit CreditConsumed(account_, amount, a.used);
     }
 
@@ -106,9 +115,8 @@ contract CreditManager is ICreditManager, AccessControl {
         emit CreditReleased(account_, amount, a.used);
     }
 
-    /// @dev An account that uses no margin risks nothing: its reservation needs no fresh or sufficient limit.
     function reserve(address account_, uint256 amount) external onlyRole(HUB_ROLE) {
-        if (_accounts[account_].used != 0) _checkedForIncrease(account_, amount);
+        _checkedForIncrease(account_, amount);
         uint256 total = reserved[account_] + amount;
         reserved[account_] = total;
         emit CreditReserved(account_, amount, total);
@@ -125,7 +133,21 @@ contract CreditManager is ICreditManager, AccessControl {
         emit ReservationReleased(account_, amount, current - amount);
     }
 
+    function cancelReservation(address account_, uint256 amount) external onlyRole(HUB_ROLE) {
+        uint256 current = reserved[account_];
+        if (amount > current) revert ReleaseExceedsReserved(account_, amount, current);
+        reserved[account_] = current - amount;
+        emit ReservationCancelled(account_, amount, current - amount);
+    }
+
     // ---- admin ----
+
+    function setSettlementPool(ISettlementPool pool) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(pool) == address(0)) revert ZeroAddress();
+        if (address(settlementPool) != address(0)) revert SettlementPoolAlreadySet(address(settlementPool));
+        settlementPool = pool;
+        emit SettlementPoolSet(address(pool));
+    }
 
     function setStaleAfter(uint256 staleAfter_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         staleAfter = staleAfter_;
@@ -135,6 +157,11 @@ contract CreditManager is ICreditManager, AccessControl {
     function setIncreaseGuard(uint128 capacity, uint128 refillPerSecond) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _increaseGuard.configure(true, capacity, refillPerSecond);
         emit IncreaseGuardSet(capacity, refillPerSecond);
+    }
+
+    function _cashOf(address account_) private view returns (int256) {
+        ISettlementPool pool = settlementPool;
+        return address(pool) == address(0) ? int256(0) : pool.cashOf(account_);
     }
 
     /// @dev Settling credit stops counting once a push lands after it (same-second pushes still count it).

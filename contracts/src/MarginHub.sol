@@ -3,6 +3,7 @@ pragma solidity ^0.8.20;
 
 import {Origin} from "@layerzerolabs/lz-evm-oapp-v2/contracts/oapp/OAppReceiver.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {TributaryOApp} from "./base/TributaryOApp.sol";
 import {IMarginHub} from "./interfaces/IMarginHub.sol";
 import {ICreditManager} from "./interfaces/ICreditManager.sol";
@@ -12,11 +13,14 @@ import {MarginMath} from "./libraries/MarginMath.sol";
 import {AssetId} from "./types/Ids.sol";
 
 /// @title MarginHub
-/// @notice See IMarginHub. Sending, fees and receive dispatch are TributaryOApp's: WITHDRAW_DECISION replies are
-/// paid from the hub's native balance (fund it); a reply the hub cannot pay reverts the delivery
-/// (LZ_InsufficientFee), which the executor retries after funding.
+/// @notice See IMarginHub. Sending, fees and receive dispatch are TributaryOApp's. WITHDRAW_DECISION messages
+/// are paid from the hub's native balance (fund it): a
+/// rejection on arrival the hub cannot pay reverts the delivery (LZ_InsufficientFee), which the executor
+/// retries after funding; a decision or expiry it cannot pay reverts that call, to be repeated after funding.
 contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
     bytes32 public constant LIQUIDATOR_ROLE = keccak256("LIQUIDATOR_ROLE");
+    bytes32 public constant DECIDER_ROLE = keccak256("DECIDER_ROLE");
+    uint256 public constant MAX_DECISION_TIMEOUT = 30 days;
 
     struct ChainAsset {
         bool listed;
@@ -26,6 +30,7 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
     ICreditManager public immutable creditManager;
     uint256 public maxPriceAge;
     uint64 public nextLiquidationId;
+    uint256 public decisionTimeout;
 
     /// @dev Attestation packed in one word: balance (low 128 bits) | sequence << 128 — one SLOAD + one SSTORE.
     mapping(address => mapping(uint32 => mapping(AssetId => uint256))) private _attestations;
@@ -33,15 +38,21 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
     mapping(uint32 => mapping(uint64 => PendingWithdrawal)) private _pending;
     mapping(AssetId => AssetRisk) public assetRisk;
     mapping(uint32 => mapping(AssetId => ChainAsset)) public chainAsset;
+    mapping(address => uint256) public seizuresInFlight;
 
-    constructor(address endpoint, address owner_, ICreditManager creditManager_, uint256 maxPriceAge_)
-        TributaryOApp(endpoint, owner_)
-    {
+    constructor(
+        address endpoint,
+        address owner_,
+        ICreditManager creditManager_,
+        uint256 maxPriceAge_,
+        uint256 decisionTimeout_
+    ) TributaryOApp(endpoint, owner_) {
         if (address(creditManager_) == address(0)) revert ZeroAddress();
         creditManager = creditManager_;
         maxPriceAge = maxPriceAge_;
         _grantRole(DEFAULT_ADMIN_ROLE, owner_);
         emit MaxPriceAgeSet(maxPriceAge_);
+        _setDecisionTimeout(decisionTimeout_);
     }
 
     // ---- views ----
@@ -92,6 +103,38 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         emit MaxPriceAgeSet(maxPriceAge_);
     }
 
+    function setDecisionTimeout(uint256 decisionTimeout_) external onlyOwner {
+        _setDecisionTimeout(decisionTimeout_);
+    }
+
+    function _setDecisionTimeout(uint256 decisionTimeout_) private {
+        if (decisionTimeout_ == 0 || decisionTimeout_ > MAX_DECISION_TIMEOUT) revert InvalidDecisionTimeout(decisionTimeout_);
+        decisionTimeout = decisionTimeout_;
+        emit DecisionTimeoutSet(decisionTimeout_);
+    }
+
+    // ---- withdrawal decisions ----
+
+    /// @inheritdoc IMarginHub
+    function decideWithdrawal(uint32 eid, uint64 requestId, bool approve, uint8 reason) external onlyRole(DECIDER_ROLE) {
+        PendingWithdrawal storage pending = _awaitingDecision(eid, requestId);
+        if (!approve && (reason == 0 || reason > uint8(type(RejectReason).max))) revert InvalidRejectReason(reason);
+        RejectReason outcome = approve ? _approvalBlocker(pending) : RejectReason(reason);
+        if (outcome != RejectReason.None) {
+            _reject(eid, requestId, outcome);
+            return;
+        }
+        pending.approved = true;
+        _sendDecision(eid, requestId, pending.account, RejectReason.None, pending.reservedValue);
+    }
+
+    /// @inheritdoc IMarginHub
+    function expireWithdrawal(uint32 eid, uint64 requestId) external {
+        PendingWithdrawal storage pending = _awaitingDecision(eid, requestId);
+        if (block.timestamp <= pending.deadline) revert DecisionNotExpired(eid, requestId, pending.deadline);
+        _reject(eid, requestId, RejectReason.DecisionTimeout);
+    }
+
     /// @inheritdoc IMarginHub
     function seize(address account, uint32 eid, AssetId assetId, uint256 amount, address recipient)
         external
@@ -103,6 +146,7 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         if (recipient == address(0) || account == address(0)) revert ZeroAddress();
         if (!chainAsset[eid][assetId].listed) revert AssetNotListed(eid, assetId);
         liquidationId = ++nextLiquidationId;
+        ++seizuresInFlight[account];
         bytes memory message = MessageCodec.encodeSeize(
             MessageCodec.Seize(account, assetId, uint128(amount), recipient, liquidationId)
         );
@@ -131,33 +175,35 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         if (requestId != 0) _settle(eid, requestId);
     }
 
+    /// @dev Only an approved withdrawal is released by the vault; anything else named here is ignored.
     function _settle(uint32 eid, uint64 requestId) private {
         PendingWithdrawal memory pending = _pending[eid][requestId];
-        if (pending.account == address(0)) return;
+        if (!pending.approved) return;
         delete _pending[eid][requestId];
         _pendingAmount[pending.account][eid][pending.assetId] -= pending.amount;
         if (pending.reservedValue != 0) creditManager.unreserve(pending.account, pending.reservedValue);
         emit WithdrawalSettled(eid, requestId, pending.account, pending.reservedValue);
     }
 
+    /// @dev The hub's key: a failed check is answered at once; a pass reserves and waits for the decider.
     function _onWithdrawRequest(uint32 eid, MessageCodec.WithdrawRequest memory request) private {
         emit WithdrawalRequested(eid, request.requestId, request.account, request.assetId, request.amount);
         (RejectReason reason, uint256 value) = _evaluate(eid, request);
-        bool approved = reason == RejectReason.None;
-        if (approved) {
-            _pending[eid][request.requestId] = PendingWithdrawal(request.account, request.assetId, request.amount, uint128(value));
-            _pendingAmount[request.account][eid][request.assetId] += request.amount;
-            creditManager.reserve(request.account, value);
+        if (reason != RejectReason.None) {
+            _sendDecision(eid, request.requestId, request.account, reason, 0);
+            return;
         }
-        emit WithdrawalDecided(eid, request.requestId, request.account, approved, uint8(reason), approved ? value : 0);
-        bytes memory message = MessageCodec.encodeWithdrawDecision(
-            MessageCodec.WithdrawDecision(request.requestId, approved, uint8(reason))
-        );
-        _sendMessage(eid, MessageCodec.WITHDRAW_DECISION, message, false);
+        uint40 deadline = uint40(block.timestamp + decisionTimeout);
+        _pending[eid][request.requestId] =
+            PendingWithdrawal(request.account, request.assetId, deadline, false, request.amount, SafeCast.toUint128(value));
+        _pendingAmount[request.account][eid][request.assetId] += request.amount;
+        creditManager.reserve(request.account, value);
+        emit WithdrawalPending(eid, request.requestId, request.account, request.assetId, request.amount, value, deadline);
     }
 
-    /// @dev Approves iff the credit left after reserving the withdrawal's haircut value still covers what
-    /// the account uses. An account that uses nothing risks nothing: its withdrawal needs no fresh limit.
+    /// @dev Passes iff the account's on-chain credit covers the withdrawal's haircut value with a fresh push, no
+    /// liquidation mark and no seizure in flight, whether or not it uses margin. Mirrors CreditManager.reserve's
+    /// checks, so the reservation that follows a pass cannot revert the delivery.
     function _evaluate(uint32 eid, MessageCodec.WithdrawRequest memory request)
         private
         view
@@ -175,10 +221,41 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         } catch {
             return (RejectReason.PriceUnavailable, 0);
         }
-        ICreditManager.Account memory credit = creditManager.account(request.account);
-        if (credit.used == 0) return (RejectReason.None, value);
         if (creditManager.isStale(request.account)) return (RejectReason.StaleCredit, 0);
-        if (credit.liquidatable) return (RejectReason.Liquidatable, 0);
+        if (creditManager.isLiquidatable(request.account)) return (RejectReason.Liquidatable, 0);
+        if (seizuresInFlight[request.account] != 0) return (RejectReason.SeizureInFlight, 0);
         if (value > creditManager.availableCredit(request.account)) return (RejectReason.InsufficientCredit, 0);
+    }
+
+    /// @dev The hub's checks at decision time (the reservation is already counted in creditBalance).
+    function _approvalBlocker(PendingWithdrawal storage pending) private view returns (RejectReason) {
+        address account = pending.account;
+        if (block.timestamp > pending.deadline) return RejectReason.DecisionTimeout;
+        if (creditManager.isStale(account)) return RejectReason.StaleCredit;
+        if (creditManager.isLiquidatable(account)) return RejectReason.Liquidatable;
+        if (seizuresInFlight[account] != 0) return RejectReason.SeizureInFlight;
+        if (creditManager.creditBalance(account) < 0) return RejectReason.InsufficientCredit;
+        return RejectReason.None;
+    }
+
+    function _awaitingDecision(uint32 eid, uint64 requestId) private view returns (PendingWithdrawal storage pending) {
+        pending = _pending[eid][requestId];
+        if (pending.account == address(0) || pending.approved) revert WithdrawalNotAwaitingDecision(eid, requestId);
+    }
+
+    /// @dev Unlocks a request awaiting its decision: the vault keeps the collateral, the credit is returned.
+    function _reject(uint32 eid, uint64 requestId, RejectReason reason) private {
+        PendingWithdrawal memory pending = _pending[eid][requestId];
+        delete _pending[eid][requestId];
+        _pendingAmount[pending.account][eid][pending.assetId] -= pending.amount;
+        creditManager.cancelReservation(pending.account, pending.reservedValue);
+        _sendDecision(eid, requestId, pending.account, reason, 0);
+    }
+
+    function _sendDecision(uint32 eid, uint64 requestId, address account, RejectReason reason, uint256 reservedValue) private {
+        bool approved = reason == RejectReason.None;
+        emit WithdrawalDecided(eid, requestId, account, approved, uint8(reason), reservedValue);
+        bytes memory message = MessageCodec.encodeWithdrawDecision(MessageCodec.WithdrawDecision(requestId, approved, uint8(reason)));
+        _sendMessage(eid, MessageCodec.WITHDRAW_DECISION, message, false);
     }
 }

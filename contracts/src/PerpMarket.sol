@@ -5,6 +5,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IPerpMarket} from "./interfaces/IPerpMarket.sol";
 import {ICreditManager} from "./interfaces/ICreditManager.sol";
+import {ISettlementPool} from "./interfaces/ISettlementPool.sol";
 import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
 import {AssetId} from "./types/Ids.sol";
@@ -14,16 +15,22 @@ import {AssetId} from "./types/Ids.sol";
 /// docs/risk-model.md#7-health) and marked by the pusher in the same credit push; `liquidate` checks that mark on chain.
 contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
     uint32 public constant MAX_MARKETS = 32;
+    uint64 public constant MAX_FEE_RATE = 0.01e18;
 
     ICreditManager public immutable creditManager;
+    ISettlementPool public immutable settlementPool;
     uint256 public maxPriceAge;
     uint32 public marketCount;
 
     mapping(uint32 => Market) private _markets;
     mapping(address => mapping(uint32 => Position)) private _positions;
 
-    constructor(address owner_, ICreditManager creditManager_, uint256 maxPriceAge_) Ownable(owner_) {
+    constructor(address owner_, ICreditManager creditManager_, ISettlementPool settlementPool_, uint256 maxPriceAge_)
+        Ownable(owner_)
+    {
+        if (address(creditManager_) == address(0) || address(settlementPool_) == address(0)) revert ZeroAddress();
         creditManager = creditManager_;
+        settlementPool = settlementPool_;
         maxPriceAge = maxPriceAge_;
         emit MaxPriceAgeSet(maxPriceAge_);
     }
@@ -40,12 +47,17 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
         return MarginMath.readPrice(_listed(marketId).feed, maxPriceAge);
     }
 
-    function listMarket(AssetId assetId, AggregatorV3Interface feed, uint64 imr, uint64 mmr) external onlyOwner returns (uint32 marketId) {
+    function listMarket(AssetId assetId, AggregatorV3Interface feed, uint64 imr, uint64 mmr, uint64 feeRate)
+        external
+        onlyOwner
+        returns (uint32 marketId)
+    {
         if (mmr == 0 || mmr > imr || imr > MarginMath.WAD) revert InvalidMarginRatios(imr, mmr);
+        if (feeRate > MAX_FEE_RATE) revert InvalidFeeRate(feeRate);
         if (marketCount == MAX_MARKETS) revert TooManyMarkets();
         marketId = marketCount++;
-        _markets[marketId] = Market(assetId, feed, imr, mmr, true);
-        emit MarketListed(marketId, assetId, address(feed), imr, mmr);
+        _markets[marketId] = Market(assetId, feed, imr, mmr, feeRate, true);
+        emit MarketListed(marketId, assetId, address(feed), imr, mmr, feeRate);
     }
 
     function setMaxPriceAge(uint256 maxPriceAge_) external onlyOwner {
@@ -67,16 +79,20 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
             int256 size = _positions[account][marketId].size;
             if (size == 0) continue;
             uint256 px = price(marketId);
-            int256 realized = _apply(account, marketId, -size, px);
-            emit Liquidated(account, marketId, msg.sender, size, px, realized);
+            Change memory c = _apply(account, marketId, -size, px);
+            emit Liquidated(account, marketId, msg.sender, size, px, c.realized, c.fee);
         }
     }
 
-    /// @dev Increases consume margin at `px` (fresh credit required); reductions release it pro rata; a flip
+    /// @dev Settles PnL and fee first (the pool is the counterparty), then moves margin: increases consume it at
+    /// `px` (fresh credit required, net of the fee just charged); reductions release it pro rata; a flip
     /// releases all and consumes the new side's margin.
-    function _apply(address account, uint32 marketId, int256 delta, uint256 px) private returns (int256) {
+    function _apply(address account, uint32 marketId, int256 delta, uint256 px) private returns (Change memory c) {
         Position memory p = _positions[account][marketId];
-        Change memory c = _change(p, delta, px, _listed(marketId).imr);
+        Market memory m = _listed(marketId);
+        c = _change(p, delta, px, m.imr);
+        c.fee = MarginMath.fee(MarginMath.abs(delta), px, m.feeRate);
+        if (c.realized != 0 || c.fee != 0) settlementPool.settle(account, c.realized, c.fee);
         if (c.flipped) {
             if (p.margin != 0) creditManager.release(account, p.margin);
             creditManager.consume(account, c.margin);
@@ -86,10 +102,9 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
             creditManager.release(account, p.margin - c.margin);
         }
         _positions[account][marketId] = Position(int128(c.size), uint128(c.entry), uint128(c.margin));
-        if (p.size == 0) emit PositionOpened(account, marketId, delta, c.size, c.entry, px, c.realized, c.margin);
-        else if (c.size == 0) emit PositionClosed(account, marketId, delta, c.size, c.entry, px, c.realized, c.margin);
-        else emit PositionModified(account, marketId, delta, c.size, c.entry, px, c.realized, c.margin);
-        return c.realized;
+        if (p.size == 0) emit PositionOpened(account, marketId, delta, c.size, c.entry, px, c.realized, c.margin, c.fee);
+        else if (c.size == 0) emit PositionClosed(account, marketId, delta, c.size, c.entry, px, c.realized, c.margin, c.fee);
+        else emit PositionModified(account, marketId, delta, c.size, c.entry, px, c.realized, c.margin, c.fee);
     }
 
     struct Change {
@@ -97,6 +112,7 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
         uint256 entry;
         uint256 margin;
         int256 realized;
+        uint256 fee;
         bool flipped;
     }
 

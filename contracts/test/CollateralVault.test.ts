@@ -5,6 +5,7 @@ import { parseEther, parseUnits } from 'ethers';
 import { MSG_ATTEST, MSG_SEIZE, MSG_WITHDRAW_REQUEST, lzContract, lzReceiveOptions, packCreditEntry } from '../lib';
 import { FeeOnTransferERC20__factory, PingOApp__factory } from '../typechain-types';
 import { EID_A, EID_HUB, USDC, WETH, WETH_RATE_CAPACITY, deployProtocol, type Protocol } from './helpers/fixture';
+import { decidePending } from './helpers/money';
 
 const usd = (n: string | number) => parseUnits(String(n), 6);
 
@@ -134,6 +135,7 @@ describe('CollateralVault', () => {
       const p = await loadFixture(deployProtocol);
       await deposit(p, p.alice, usd(1000));
       await p.settle();
+      await p.push([p.alice.address, parseEther('1000')]);
       await expect(requestWithdraw(p, usd(400)))
         .to.emit(p.vaultA, 'WithdrawalRequested')
         .withArgs(1n, p.alice.address, USDC, usd(400));
@@ -145,6 +147,7 @@ describe('CollateralVault', () => {
 
       const before = await p.usdc.balanceOf(p.alice.address);
       await p.settle();
+      expect(await decidePending(p)).to.deep.equal([1n]);
       expect(await p.usdc.balanceOf(p.alice.address)).to.equal(before + usd(400));
       const after = await p.vaultA.balanceOf(p.alice.address, USDC);
       expect([after.free, after.locked]).to.deep.equal([usd(600), 0n]);
@@ -178,8 +181,10 @@ describe('CollateralVault', () => {
       const big = WETH_RATE_CAPACITY + parseEther('10');
       await deposit(p, p.alice, big, WETH);
       await p.settle();
+      await p.push([p.alice.address, parseEther('1000000')]);
       await requestWithdraw(p, big, WETH);
       await p.settle();
+      await decidePending(p);
       expect(await p.vaultA.owed(p.alice.address, WETH)).to.equal(big);
       expect((await p.vaultA.balanceOf(p.alice.address, WETH)).locked).to.equal(0n);
       expect((await p.hub.attestation(p.alice.address, EID_A, WETH)).balance).to.equal(0n);
@@ -202,8 +207,10 @@ describe('CollateralVault', () => {
       const big = WETH_RATE_CAPACITY * 2n;
       await deposit(p, p.alice, big, WETH);
       await p.settle();
+      await p.push([p.alice.address, parseEther('1000000')]);
       await requestWithdraw(p, big, WETH);
       await p.settle();
+      await decidePending(p);
       await p.vaultA.setRateLimit(WETH, true, WETH_RATE_CAPACITY, 0); // no refill
       await p.vaultA.connect(p.alice).claim(WETH); // drains the bucket
       await expect(p.vaultA.connect(p.alice).claim(WETH)).to.be.revertedWithCustomError(p.vaultA, 'RateLimited');

@@ -2,25 +2,46 @@ import { expect } from 'chai';
 import { ethers } from 'hardhat';
 import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import { parseEther } from 'ethers';
-import { MAX_CREDIT_LIMIT, deployCreditManager, grantCreditRoles, packCreditEntry, unpackCreditEntry } from '../lib';
+import {
+  MAX_CREDIT_BASE,
+  MIN_CREDIT_BASE,
+  connectSettlementPool,
+  deployCreditManager,
+  deploySettlementPool,
+  deployTestToken,
+  grantCreditRoles,
+  packCreditEntry,
+  unpackCreditEntry,
+} from '../lib';
 
 const CAPACITY = parseEther('1000');
 const REFILL = parseEther('1');
 const STALE = 300;
 
+/** The `market` signer holds the CreditManager's and the pool's MARKET_ROLE, so tests move cash with `pool.settle`. */
 async function creditFixture() {
   const [admin, pusher, market, hub, alice, bob] = await ethers.getSigners();
   const cm = await deployCreditManager(admin, { staleAfterSeconds: STALE, guardCapacity: CAPACITY, guardRefillPerSecond: REFILL });
   await grantCreditRoles(cm, { pusher: pusher.address, market: market.address, hub: hub.address });
-  return { cm, admin, pusher, market, hub, alice, bob };
+  const usdc = await deployTestToken(admin, { name: 'USD Coin', symbol: 'USDC', decimals: 6 });
+  const pool = await deploySettlementPool(admin, { quoteToken: await usdc.getAddress(), creditManager: await cm.getAddress(), hub: hub.address });
+  await connectSettlementPool({ creditManager: cm, pool, market: market.address });
+  const settle = (account: string, pnl: bigint, fee = 0n) => pool.connect(market).settle(account, pnl, fee);
+  return { cm, pool, settle, admin, pusher, market, hub, alice, bob };
 }
 
 describe('CreditManager', () => {
-  it('packs and unpacks entries', () => {
+  it('packs and unpacks entries with a signed 95-bit base', () => {
     const account = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
-    expect(unpackCreditEntry(packCreditEntry(account, 123n, true))).to.deep.equal({ account, limit: 123n, liquidatable: true });
-    expect(unpackCreditEntry(packCreditEntry(account, MAX_CREDIT_LIMIT))).to.deep.equal({ account, limit: MAX_CREDIT_LIMIT, liquidatable: false });
-    expect(() => packCreditEntry(account, MAX_CREDIT_LIMIT + 1n)).to.throw(RangeError);
+    expect(unpackCreditEntry(packCreditEntry(account, 123n, true))).to.deep.equal({ account, base: 123n, liquidatable: true });
+    expect(unpackCreditEntry(packCreditEntry(account, -5n, true))).to.deep.equal({ account, base: -5n, liquidatable: true });
+    for (const base of [MAX_CREDIT_BASE, MIN_CREDIT_BASE, -1n, 0n]) {
+      expect(unpackCreditEntry(packCreditEntry(account, base))).to.deep.equal({ account, base, liquidatable: false });
+    }
+    // A negative base never spills into the liquidation bit or the account.
+    expect(BigInt(packCreditEntry(account, -1n)) >> 95n).to.equal(BigInt(account) << 1n);
+    expect(() => packCreditEntry(account, MAX_CREDIT_BASE + 1n)).to.throw(RangeError);
+    expect(() => packCreditEntry(account, MIN_CREDIT_BASE - 1n)).to.throw(RangeError);
   });
 
   describe('pushCreditLimits', () => {
@@ -53,6 +74,30 @@ describe('CreditManager', () => {
           .withArgs(epoch, 5);
       }
       expect((await cm.account(alice.address)).limit).to.equal(10n);
+    });
+
+    it('stores a negative base sign-extended; the guard counts increases of the base, from below zero too', async () => {
+      const { cm, pusher, alice, bob } = await loadFixture(creditFixture);
+      await expect(
+        cm
+          .connect(pusher)
+          .pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('-300'), true), packCreditEntry(bob.address, MIN_CREDIT_BASE)]),
+      )
+        .to.emit(cm, 'CreditLimitSet')
+        .withArgs(alice.address, 1n, parseEther('-300'), true)
+        .and.to.emit(cm, 'CreditBatchPushed')
+        .withArgs(1n, 2n, 0n);
+      expect((await cm.account(alice.address)).limit).to.equal(parseEther('-300'));
+      expect((await cm.account(bob.address)).limit).to.equal(MIN_CREDIT_BASE);
+      expect(await cm.creditBalance(alice.address)).to.equal(parseEther('-300'));
+      expect(await cm.availableCredit(alice.address)).to.equal(0n);
+      await expect(cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, parseEther('200'))]))
+        .to.emit(cm, 'CreditBatchPushed')
+        .withArgs(2n, 1n, parseEther('500'));
+      await expect(cm.connect(pusher).pushCreditLimits(3, [packCreditEntry(bob.address, parseEther('1'))])).to.be.revertedWithCustomError(
+        cm,
+        'CreditIncreaseRateLimited',
+      );
     });
 
     it('is pusher-only', async () => {
@@ -127,6 +172,45 @@ describe('CreditManager', () => {
       expect(await cm.availableCredit(alice.address)).to.equal(parseEther('20'));
     });
 
+    it('counts the pool cash realized since the push: creditBalance = base + cash − used − reserved − settling', async () => {
+      const { cm, settle, market, hub, alice } = await funded();
+      await cm.connect(market).consume(alice.address, parseEther('30'));
+      await cm.connect(hub).reserve(alice.address, parseEther('20'));
+      await cm.connect(hub).reserve(alice.address, parseEther('5'));
+      await cm.connect(hub).unreserve(alice.address, parseEther('5'));
+      expect(await cm.creditBalance(alice.address)).to.equal(parseEther('45')); // 100 − 30 − 20 − 5
+      await settle(alice.address, parseEther('-70'), parseEther('1'));
+      expect(await cm.creditBalance(alice.address)).to.equal(parseEther('-26'));
+      expect(await cm.availableCredit(alice.address)).to.equal(0n);
+      await expect(cm.connect(market).consume(alice.address, 1n))
+        .to.be.revertedWithCustomError(cm, 'InsufficientCredit')
+        .withArgs(alice.address, 1n, 0n);
+      await settle(alice.address, parseEther('100'));
+      expect(await cm.availableCredit(alice.address)).to.equal(parseEther('74'));
+    });
+
+    it('checks every reservation, also of an account that uses nothing (fresh push, no mark, enough credit)', async () => {
+      const { cm, pusher, hub, alice, bob } = await funded();
+      await expect(cm.connect(hub).reserve(bob.address, 1n)).to.be.revertedWithCustomError(cm, 'CreditStale');
+      await expect(cm.connect(hub).reserve(alice.address, parseEther('100.01'))).to.be.revertedWithCustomError(cm, 'InsufficientCredit');
+      await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, parseEther('100'), true)]);
+      await expect(cm.connect(hub).reserve(alice.address, 1n)).to.be.revertedWithCustomError(cm, 'AccountLiquidatable');
+      await time.increase(STALE + 1);
+      await expect(cm.connect(hub).reserve(alice.address, 1n)).to.be.revertedWithCustomError(cm, 'CreditStale');
+    });
+
+    it('cancelReservation returns a reservation without moving it to settling; hub-only', async () => {
+      const { cm, market, hub, alice } = await funded();
+      await cm.connect(hub).reserve(alice.address, parseEther('60'));
+      await expect(cm.connect(market).cancelReservation(alice.address, 1n)).to.be.revertedWithCustomError(cm, 'AccessControlUnauthorizedAccount');
+      await expect(cm.connect(hub).cancelReservation(alice.address, parseEther('61'))).to.be.revertedWithCustomError(cm, 'ReleaseExceedsReserved');
+      await expect(cm.connect(hub).cancelReservation(alice.address, parseEther('60')))
+        .to.emit(cm, 'ReservationCancelled')
+        .withArgs(alice.address, parseEther('60'), 0n);
+      expect(await cm.settlingCredit(alice.address)).to.equal(0n);
+      expect(await cm.availableCredit(alice.address)).to.equal(parseEther('100'));
+    });
+
     it('a push after settlement clears the settling amount', async () => {
       const { cm, pusher, hub, alice } = await funded();
       await cm.connect(hub).reserve(alice.address, parseEther('40'));
@@ -135,6 +219,21 @@ describe('CreditManager', () => {
       await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, parseEther('70'))]);
       expect(await cm.settlingCredit(alice.address)).to.equal(0n);
       expect(await cm.availableCredit(alice.address)).to.equal(parseEther('70'));
+    });
+
+    it('names the settlement pool once, admin-only', async () => {
+      const { cm, pool, alice } = await funded();
+      expect(await cm.settlementPool()).to.equal(await pool.getAddress());
+      await expect(cm.setSettlementPool(alice.address))
+        .to.be.revertedWithCustomError(cm, 'SettlementPoolAlreadySet')
+        .withArgs(await pool.getAddress());
+      const fresh = await deployCreditManager((await ethers.getSigners())[0], { staleAfterSeconds: 1, guardCapacity: 1, guardRefillPerSecond: 1 });
+      await expect(fresh.connect(alice).setSettlementPool(alice.address)).to.be.revertedWithCustomError(fresh, 'AccessControlUnauthorizedAccount');
+      await expect(fresh.setSettlementPool(ethers.ZeroAddress)).to.be.revertedWithCustomError(fresh, 'ZeroAddress');
+      expect(await fresh.creditBalance(alice.address)).to.equal(0n); // no pool yet: cash counts as 0
+      await expect(fresh.setSettlementPool(await pool.getAddress()))
+        .to.emit(fresh, 'SettlementPoolSet')
+        .withArgs(await pool.getAddress());
     });
 
     it('admin setters are admin-only', async () => {

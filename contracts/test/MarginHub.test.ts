@@ -17,12 +17,15 @@ async function requestWithdraw(p: Protocol, amount: bigint, who = p.alice, asset
   await p.vaultA.connect(who).requestWithdraw(assetId, amount, { value: fee });
 }
 
-/** Alice: 10 WETH on chain A (16,000 USD after the 0.8 haircut), limit 10,000, a 10 ETH long using 2,000. */
+/**
+ * Alice: 10 WETH on chain A (16,000 USD after the 0.8 haircut), base 10,010, a 10 ETH long using 2,000 after its
+ * 10 USD fee: 8,000 of credit left.
+ */
 async function aliceTrading() {
   const p = await loadFixture(deployProtocol);
   await depositWeth(p, parseEther('10'));
   await p.settle();
-  await p.creditManager.connect(p.pusher).pushCreditLimits(1, [packCreditEntry(p.alice.address, parseEther('10000'))]);
+  await p.creditManager.connect(p.pusher).pushCreditLimits(1, [packCreditEntry(p.alice.address, parseEther('10010'))]);
   await p.market.connect(p.alice).modifyPosition(0, parseEther('10'));
   return p;
 }
@@ -110,28 +113,29 @@ describe('MarginHub', () => {
   });
 
   describe('withdrawal decisions', () => {
-    it('approves a withdrawal of an account that uses nothing, even without a pushed limit', async () => {
+    it('rejects a withdrawal of an account with no push (StaleCredit), also when it uses nothing', async () => {
       const p = await loadFixture(deployProtocol);
       await depositWeth(p, parseEther('2'));
       await p.settle();
       await requestWithdraw(p, parseEther('1'));
       await p.deliver(EID_A, EID_HUB);
       const d = await decision(p);
-      expect([d.approved, d.reason, d.reservedValue]).to.deep.equal([true, 0n, parseEther('1600')]);
-      expect(await p.creditManager.reserved(p.alice.address)).to.equal(parseEther('1600'));
-      expect(await p.hub.withdrawableBalance(p.alice.address, EID_A, WETH)).to.equal(parseEther('1'));
-      await p.settle();
+      expect([d.approved, d.reason, d.reservedValue]).to.deep.equal([false, BigInt(RejectReason.StaleCredit), 0n]);
       expect(await p.creditManager.reserved(p.alice.address)).to.equal(0n);
-      expect(await p.hub.withdrawableBalance(p.alice.address, EID_A, WETH)).to.equal(parseEther('1'));
+      await p.settle();
+      expect((await p.vaultA.balanceOf(p.alice.address, WETH)).free).to.equal(parseEther('2'));
     });
 
-    it('approves when credit after the withdrawal covers what is used, and reserves at once', async () => {
+    it('reserves at once when credit after the withdrawal covers what is used; the decider approves; the release settles it', async () => {
       const p = await aliceTrading();
-      await requestWithdraw(p, parseEther('5')); // 5 × 2000 × 0.8 = 8000 = 10000 − 2000
+      await requestWithdraw(p, parseEther('5')); // 5 × 2000 × 0.8 = 8000 = 10010 − 10 − 2000
       await p.deliver(EID_A, EID_HUB);
+      const [pending] = await p.hub.queryFilter(p.hub.filters.WithdrawalPending());
+      expect([pending.args.requestId, pending.args.reservedValue]).to.deep.equal([1n, parseEther('8000')]);
+      expect(await p.creditManager.availableCredit(p.alice.address)).to.equal(0n);
+      await p.decide(EID_A, 1n, true);
       const d = await decision(p);
       expect([d.approved, d.reservedValue]).to.deep.equal([true, parseEther('8000')]);
-      expect(await p.creditManager.availableCredit(p.alice.address)).to.equal(0n);
       // The reservation blocks new risk until the release attestation arrives.
       await expect(p.market.connect(p.alice).modifyPosition(0, parseEther('1'))).to.be.revertedWithCustomError(p.creditManager, 'InsufficientCredit');
       await p.settle();
@@ -141,7 +145,7 @@ describe('MarginHub', () => {
       expect(await p.creditManager.settlingCredit(p.alice.address)).to.equal(parseEther('8000'));
       expect(await p.creditManager.availableCredit(p.alice.address)).to.equal(0n);
       await expect(p.market.connect(p.alice).modifyPosition(0, parseEther('1'))).to.be.revertedWithCustomError(p.creditManager, 'InsufficientCredit');
-      await p.creditManager.connect(p.pusher).pushCreditLimits(2, [packCreditEntry(p.alice.address, parseEther('3000'))]);
+      await p.creditManager.connect(p.pusher).pushCreditLimits(2, [packCreditEntry(p.alice.address, parseEther('3010'))]);
       expect(await p.creditManager.settlingCredit(p.alice.address)).to.equal(0n);
       expect(await p.creditManager.availableCredit(p.alice.address)).to.equal(parseEther('1000'));
     });
@@ -204,18 +208,29 @@ describe('MarginHub', () => {
       expect([last.eid, last.reason]).to.deep.equal([BigInt(EID_B), BigInt(RejectReason.UnlistedAsset)]);
     });
 
-    it('reverts delivery (to be retried) when the hub cannot pay the reply', async () => {
+    it('reverts a delivery or a decision it cannot pay the reply of (retried after funding)', async () => {
       const p = await loadFixture(deployProtocol);
-      const poorHub = p.hub;
+      const poorHub = await p.hub.getAddress();
       await depositWeth(p, parseEther('1'));
       await p.settle();
-      await ethers.provider.send('hardhat_setBalance', [await poorHub.getAddress(), '0x0']);
+      await ethers.provider.send('hardhat_setBalance', [poorHub, '0x0']);
+      // No push yet: rejected on arrival, which needs a reply.
       await requestWithdraw(p, parseEther('1'));
       const endpoint = lzContract('EndpointV2', p.endpoints[EID_HUB].endpoint, p.deployer);
       await expect(p.deliver(EID_A, EID_HUB)).to.be.revertedWithCustomError(endpoint, 'LZ_InsufficientFee');
-      await p.deployer.sendTransaction({ to: await poorHub.getAddress(), value: parseEther('1') });
+      await p.deployer.sendTransaction({ to: poorHub, value: parseEther('1') });
       await p.settle();
-      expect((await p.vaultA.withdrawalRequest(1n)).status).to.equal(2n);
+      expect((await p.vaultA.withdrawalRequest(1n)).status).to.equal(3n);
+      await p.push([p.alice.address, parseEther('5000')]);
+      await requestWithdraw(p, parseEther('1'));
+      await p.deliver(EID_A, EID_HUB);
+      await ethers.provider.send('hardhat_setBalance', [poorHub, '0x0']);
+      await expect(p.decide(EID_A, 2n, true)).to.be.revertedWithCustomError(endpoint, 'LZ_InsufficientFee');
+      expect((await p.hub.pendingWithdrawal(EID_A, 2n)).approved).to.equal(false);
+      await p.deployer.sendTransaction({ to: poorHub, value: parseEther('1') });
+      await p.decide(EID_A, 2n, true);
+      await p.settle();
+      expect((await p.vaultA.withdrawalRequest(2n)).status).to.equal(2n);
     });
   });
 

@@ -2,62 +2,164 @@ import { expect } from 'chai';
 import { ethers } from 'hardhat';
 import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import { parseEther, parseUnits } from 'ethers';
-import { deployCreditManager, deployPerpMarket, deployPriceFeed, grantCreditRoles, packCreditEntry } from '../lib';
+import {
+  connectSettlementPool,
+  deployCreditManager,
+  deployPerpMarket,
+  deployPriceFeed,
+  deploySettlementPool,
+  deployTestToken,
+  grantCreditRoles,
+  packCreditEntry,
+} from '../lib';
 
 const WETH = 2;
 const STALE = 600;
+const FEE_RATE = parseEther('0.0005');
+const CASH = { RealizedPnl: 0n, TradingFee: 1n };
 
+/**
+ * CreditManager + SettlementPool + PerpMarket without LayerZero. The pool's hub is a plain address: nothing here
+ * withdraws cash, the only path that reads the hub.
+ */
 async function marketFixture() {
-  const [owner, pusher, alice, keeper] = await ethers.getSigners();
+  const [owner, pusher, alice, keeper, hubStandIn] = await ethers.getSigners();
   const cm = await deployCreditManager(owner, { staleAfterSeconds: STALE, guardCapacity: parseEther('1000000'), guardRefillPerSecond: 0 });
-  const market = await deployPerpMarket(owner, { creditManager: await cm.getAddress(), maxPriceAgeSeconds: 3600 });
+  const usdc = await deployTestToken(owner, { name: 'USD Coin', symbol: 'USDC', decimals: 6 });
+  const pool = await deploySettlementPool(owner, {
+    quoteToken: await usdc.getAddress(),
+    creditManager: await cm.getAddress(),
+    hub: hubStandIn.address,
+  });
+  const market = await deployPerpMarket(owner, {
+    creditManager: await cm.getAddress(),
+    settlementPool: await pool.getAddress(),
+    maxPriceAgeSeconds: 3600,
+  });
   const feed = await deployPriceFeed(owner, { description: 'ETH / USD', price: parseUnits('2000', 8) });
   await grantCreditRoles(cm, { pusher: pusher.address, market: await market.getAddress() });
-  await market.listMarket(WETH, await feed.getAddress(), parseEther('0.1'), parseEther('0.05'));
+  await connectSettlementPool({ creditManager: cm, pool, market: await market.getAddress() });
+  await market.listMarket(WETH, await feed.getAddress(), parseEther('0.1'), parseEther('0.05'), FEE_RATE);
   await cm.connect(pusher).pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('10000'))]);
   const setPrice = (usd: number) => feed.setPrice(parseUnits(String(usd), 8));
-  return { cm, market, feed, owner, pusher, alice, keeper, setPrice };
+  return { cm, pool, market, feed, owner, pusher, alice, keeper, setPrice };
 }
 
 describe('PerpMarket', () => {
-  it('opens a long consuming |size| × price × imr, adds at a weighted entry, realizes PnL on reduce and close', async () => {
-    const { cm, market, alice, setPrice } = await loadFixture(marketFixture);
+  it('opens a long consuming |size| × price × imr, adds at a weighted entry, realizes PnL on reduce and close; settles PnL and fees into cash', async () => {
+    const { cm, pool, market, alice, setPrice } = await loadFixture(marketFixture);
     const m = market.connect(alice);
+    // Fee = 10 × 2000 × 0.0005 = 10 USD.
     await expect(m.modifyPosition(0, parseEther('10')))
       .to.emit(market, 'PositionOpened')
-      .withArgs(alice.address, 0, parseEther('10'), parseEther('10'), parseEther('2000'), parseEther('2000'), 0n, parseEther('2000'));
+      .withArgs(
+        alice.address,
+        0,
+        parseEther('10'),
+        parseEther('10'),
+        parseEther('2000'),
+        parseEther('2000'),
+        0n,
+        parseEther('2000'),
+        parseEther('10'),
+      )
+      .and.to.emit(pool, 'CashChanged')
+      .withArgs(alice.address, CASH.TradingFee, parseEther('-10'), parseEther('-10'));
     expect((await cm.account(alice.address)).used).to.equal(parseEther('2000'));
+    expect(await cm.availableCredit(alice.address)).to.equal(parseEther('7990'));
     await setPrice(2200);
     await expect(m.modifyPosition(0, parseEther('10')))
       .to.emit(market, 'PositionModified')
-      .withArgs(alice.address, 0, parseEther('10'), parseEther('20'), parseEther('2100'), parseEther('2200'), 0n, parseEther('4200'));
+      .withArgs(
+        alice.address,
+        0,
+        parseEther('10'),
+        parseEther('20'),
+        parseEther('2100'),
+        parseEther('2200'),
+        0n,
+        parseEther('4200'),
+        parseEther('11'),
+      );
     await setPrice(2300);
-    // Reduce by 5 at 2300: realized 5 × (2300 − 2100) = 1000; margin released pro rata (4200 × 15/20).
+    // Reduce by 5 at 2300: realized 5 × (2300 − 2100) = 1000; margin released pro rata (4200 × 15/20); fee 5.75.
     await expect(m.modifyPosition(0, parseEther('-5')))
       .to.emit(market, 'PositionModified')
-      .withArgs(alice.address, 0, parseEther('-5'), parseEther('15'), parseEther('2100'), parseEther('2300'), parseEther('1000'), parseEther('3150'));
+      .withArgs(
+        alice.address,
+        0,
+        parseEther('-5'),
+        parseEther('15'),
+        parseEther('2100'),
+        parseEther('2300'),
+        parseEther('1000'),
+        parseEther('3150'),
+        parseEther('5.75'),
+      )
+      .and.to.emit(pool, 'CashChanged')
+      .withArgs(alice.address, CASH.RealizedPnl, parseEther('1000'), parseEther('979'));
     await setPrice(2000);
     await expect(m.modifyPosition(0, parseEther('-15')))
       .to.emit(market, 'PositionClosed')
-      .withArgs(alice.address, 0, parseEther('-15'), 0n, 0n, parseEther('2000'), parseEther('-1500'), 0n);
+      .withArgs(alice.address, 0, parseEther('-15'), 0n, 0n, parseEther('2000'), parseEther('-1500'), 0n, parseEther('15'));
     expect((await cm.account(alice.address)).used).to.equal(0n);
+    // −10 − 11 + 1000 − 5.75 − 1500 − 15
+    const cash = parseEther('-541.75');
+    expect(await pool.cashOf(alice.address)).to.equal(cash);
+    expect(await cm.creditBalance(alice.address)).to.equal(parseEther('10000') + cash);
+    expect([await pool.totalDebt(), await pool.totalPositiveCash()]).to.deep.equal([-cash, 0n]);
   });
 
   it('shorts gain when the price falls, and a flip re-margins the new side', async () => {
-    const { cm, market, alice, setPrice } = await loadFixture(marketFixture);
+    const { cm, pool, market, alice, setPrice } = await loadFixture(marketFixture);
     const m = market.connect(alice);
     await m.modifyPosition(0, parseEther('-4'));
     await setPrice(1500);
     await expect(m.modifyPosition(0, parseEther('6')))
       .to.emit(market, 'PositionModified')
-      .withArgs(alice.address, 0, parseEther('6'), parseEther('2'), parseEther('1500'), parseEther('1500'), parseEther('2000'), parseEther('300'));
+      .withArgs(
+        alice.address,
+        0,
+        parseEther('6'),
+        parseEther('2'),
+        parseEther('1500'),
+        parseEther('1500'),
+        parseEther('2000'),
+        parseEther('300'),
+        parseEther('4.5'),
+      );
     expect((await cm.account(alice.address)).used).to.equal(parseEther('300'));
+    expect(await pool.cashOf(alice.address)).to.equal(parseEther('1991.5')); // −4 + 2000 − 4.5
+  });
+
+  it('a realized loss lowers available credit at once, before any push', async () => {
+    const { cm, market, alice, setPrice } = await loadFixture(marketFixture);
+    const m = market.connect(alice);
+    await m.modifyPosition(0, parseEther('40')); // margin 8,000, fee 40
+    expect(await cm.availableCredit(alice.address)).to.equal(parseEther('1960'));
+    await setPrice(1900);
+    await m.modifyPosition(0, parseEther('-20')); // realized −2,000, fee 19, releases 4,000
+    expect(await cm.creditBalance(alice.address)).to.equal(parseEther('10000') - parseEther('59') - parseEther('2000') - parseEther('4000'));
+    // Re-adding 21 ETH (margin 3,990 + fee 19.95) would fit the 5,941 left without the loss; with it, it does not.
+    await expect(m.modifyPosition(0, parseEther('21'))).to.be.revertedWithCustomError(cm, 'InsufficientCredit');
+  });
+
+  it('checks an open net of its own fee', async () => {
+    const { cm, market, pusher, alice } = await loadFixture(marketFixture);
+    // 10 ETH at 2000: margin 2,000 + fee 10.
+    await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, parseEther('2009.99'))]);
+    await expect(market.connect(alice).modifyPosition(0, parseEther('10')))
+      .to.be.revertedWithCustomError(cm, 'InsufficientCredit')
+      .withArgs(alice.address, parseEther('2000'), parseEther('1999.99'));
+    await cm.connect(pusher).pushCreditLimits(3, [packCreditEntry(alice.address, parseEther('2010'))]);
+    await market.connect(alice).modifyPosition(0, parseEther('10'));
+    expect(await cm.creditBalance(alice.address)).to.equal(0n);
   });
 
   it('refuses new risk beyond credit or with stale credit, but always lets the position be reduced', async () => {
     const { cm, market, alice } = await loadFixture(marketFixture);
     const m = market.connect(alice);
-    await expect(m.modifyPosition(0, parseEther('50.1'))).to.be.revertedWithCustomError(cm, 'InsufficientCredit');
+    await expect(m.modifyPosition(0, parseEther('50'))).to.be.revertedWithCustomError(cm, 'InsufficientCredit'); // 10,000 + fee 50
     await m.modifyPosition(0, parseEther('10'));
     await time.increase(STALE + 1);
     await expect(m.modifyPosition(0, parseEther('1'))).to.be.revertedWithCustomError(cm, 'CreditStale');
@@ -66,20 +168,28 @@ describe('PerpMarket', () => {
     expect((await market.position(alice.address, 0)).size).to.equal(0n);
   });
 
-  it('liquidates only accounts the pusher marked, closing every position at the oracle price', async () => {
-    const { cm, market, pusher, alice, keeper, setPrice } = await loadFixture(marketFixture);
+  it('liquidates only accounts the pusher marked, closing every position at the oracle price and settling the loss', async () => {
+    const { cm, pool, market, pusher, alice, keeper, setPrice } = await loadFixture(marketFixture);
     await market.connect(alice).modifyPosition(0, parseEther('10'));
     await expect(market.connect(keeper).liquidate(alice.address)).to.be.revertedWithCustomError(market, 'NotLiquidatable').withArgs(alice.address);
     await setPrice(1000);
     await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, 0n, true)]);
     await expect(market.connect(keeper).liquidate(alice.address))
       .to.emit(market, 'Liquidated')
-      .withArgs(alice.address, 0, keeper.address, parseEther('10'), parseEther('1000'), parseEther('-10000'));
+      .withArgs(alice.address, 0, keeper.address, parseEther('10'), parseEther('1000'), parseEther('-10000'), parseEther('5'));
     expect((await market.position(alice.address, 0)).size).to.equal(0n);
     expect((await cm.account(alice.address)).used).to.equal(0n);
+    expect(await pool.cashOf(alice.address)).to.equal(parseEther('-10015'));
   });
 
-  it('reverts: stale or non-positive price, unlisted market, zero delta, bad ratios, non-owner listing', async () => {
+  it('a market listed without a fee settles only PnL', async () => {
+    const { cm, pool, market, feed, alice } = await loadFixture(marketFixture);
+    await market.listMarket(7, await feed.getAddress(), parseEther('0.1'), parseEther('0.05'), 0);
+    await expect(market.connect(alice).modifyPosition(1, parseEther('1'))).to.not.emit(pool, 'CashChanged');
+    expect(await cm.creditBalance(alice.address)).to.equal(parseEther('9800'));
+  });
+
+  it('reverts: stale or non-positive price, unlisted market, zero delta, bad ratios or fee, non-owner listing', async () => {
     const { market, feed, alice } = await loadFixture(marketFixture);
     const m = market.connect(alice);
     await expect(m.modifyPosition(3, 1n)).to.be.revertedWithCustomError(market, 'MarketNotListed').withArgs(3);
@@ -89,12 +199,15 @@ describe('PerpMarket', () => {
     await feed.setPrice(0);
     await expect(m.modifyPosition(0, 1n)).to.be.revertedWithCustomError(market, 'PriceNotPositive');
     const feedAddress = await feed.getAddress();
-    await expect(market.listMarket(1, feedAddress, parseEther('0.05'), parseEther('0.1'))).to.be.revertedWithCustomError(
+    await expect(market.listMarket(1, feedAddress, parseEther('0.05'), parseEther('0.1'), 0)).to.be.revertedWithCustomError(
       market,
       'InvalidMarginRatios',
     );
-    await expect(market.listMarket(1, feedAddress, parseEther('0.1'), 0)).to.be.revertedWithCustomError(market, 'InvalidMarginRatios');
-    await expect(m.listMarket(1, feedAddress, parseEther('0.1'), parseEther('0.05'))).to.be.revertedWithCustomError(
+    await expect(market.listMarket(1, feedAddress, parseEther('0.1'), 0, 0)).to.be.revertedWithCustomError(market, 'InvalidMarginRatios');
+    await expect(market.listMarket(1, feedAddress, parseEther('0.1'), parseEther('0.05'), parseEther('0.0101')))
+      .to.be.revertedWithCustomError(market, 'InvalidFeeRate')
+      .withArgs(parseEther('0.0101'));
+    await expect(m.listMarket(1, feedAddress, parseEther('0.1'), parseEther('0.05'), 0)).to.be.revertedWithCustomError(
       market,
       'OwnableUnauthorizedAccount',
     );

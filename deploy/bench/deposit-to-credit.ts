@@ -165,7 +165,7 @@ async function main(): Promise<void> {
         }
         for (const event of await cm.queryFilter(cm.filters.CreditLimitSet(), fromBlock, head)) {
           const list = firstCredit.get(event.args.account.toLowerCase()) ?? [];
-          list.push({ block: event.blockNumber, at: now, limit: event.args.limit });
+          list.push({ block: event.blockNumber, at: now, limit: event.args.base }); // base = limit − cash; no cash here
           firstCredit.set(event.args.account.toLowerCase(), list);
         }
         fromBlock = head + 1;

@@ -4,8 +4,12 @@ import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import {
   CollateralVault__factory,
+  CreditManager__factory,
   MSG_ATTEST,
   MarginHub__factory,
+  PerpMarket__factory,
+  SettlementPool__factory,
+  TestERC20__factory,
   addressToBytes32,
   devWallet,
   lzContract,
@@ -75,6 +79,27 @@ describe('deploy against hardhat nodes', () => {
     }
   });
 
+  it('deploys the SettlementPool on the trading chain: wired to the CreditManager and the market, seeded, decider and timeout set', async () => {
+    const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
+    const trading = manifest.chains[0]!;
+    const provider = makeProvider(trading.rpcUrl, trading.chainId);
+    try {
+      const { settlementPool, quoteToken, creditManager, perpMarket, hub } = trading.contracts;
+      const pool = SettlementPool__factory.connect(settlementPool!, provider);
+      expect(await pool.quoteToken()).toBe(quoteToken);
+      expect(await CreditManager__factory.connect(creditManager!, provider).settlementPool()).toBe(settlementPool);
+      expect(await pool.hasRole(await pool.MARKET_ROLE(), perpMarket!)).toBe(true);
+      expect(await TestERC20__factory.connect(quoteToken!, provider).balanceOf(settlementPool!)).toBe(10_000_000n * 10n ** 6n);
+      const hubContract = MarginHub__factory.connect(hub!, provider);
+      expect(await hubContract.hasRole(await hubContract.DECIDER_ROLE(), devWallet(2).address)).toBe(true);
+      expect(await hubContract.decisionTimeout()).toBe(60n);
+      const market = await PerpMarket__factory.connect(perpMarket!, provider).market(0);
+      expect(market.feeRate).toBe(5n * 10n ** 14n);
+    } finally {
+      provider.destroy();
+    }
+  });
+
   it('repairs drift with exactly the writes needed, on the chain that drifted', async () => {
     const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
     const b = manifest.chains[2]!;
@@ -110,6 +135,7 @@ describe('deploy against hardhat nodes', () => {
       put('CreditManager', chain.contracts.creditManager);
       put('MarginHub', chain.contracts.hub);
       put('PerpMarket', chain.contracts.perpMarket);
+      put('SettlementPool', chain.contracts.settlementPool);
       put('CollateralVault', chain.contracts.vault);
       for (const [symbol, token] of Object.entries(sidecar.chains.find((c) => c.eid === chain.eid)!.testTokens)) put(`test token ${symbol}`, token);
       if (chain.role === 'trading') for (const asset of manifest.assets) put(`${asset.symbol}/USD price feed`, asset.priceFeed);

@@ -129,11 +129,13 @@ describe('idempotency planning', () => {
     const gas = enforcedGasFromSnapshot(
       {
         hubReceiveAttest: { firstAttestation: { lzReceive: 84_262 } },
-        withdrawalRoundTrip: { hubDecision: { lzReceive: 315_607 }, vaultRelease: { lzReceive: 222_981 } },
+        withdrawalRoundTrip: { hubRequest: { lzReceive: 150_000 }, vaultRelease: { lzReceive: 222_981 } },
+        withdrawalRejectedOnArrival: { hubReceive: { lzReceive: 315_607 } },
       },
       1.5,
     );
     expect(gas.vaultToHub).toEqual({ [MSG_ATTEST]: 130_000, [MSG_WITHDRAW_REQUEST]: 480_000 });
+    expect(gas.sources[MSG_WITHDRAW_REQUEST]).toContain('withdrawalRejectedOnArrival.hubReceive.lzReceive');
     expect(gas.hubToVault).toEqual({ [MSG_WITHDRAW_DECISION]: 340_000, [MSG_SEIZE]: DEFAULT_RECEIVE_GAS[MSG_SEIZE] });
     expect(gas.sources[MSG_SEIZE]).toContain('not in gas snapshot');
     expect(enforcedGasFromSnapshot({}, 2).vaultToHub[MSG_ATTEST]).toBe(DEFAULT_RECEIVE_GAS[MSG_ATTEST]);

@@ -63,6 +63,10 @@ export const chainSchema = z.object({
     hub: address.optional(),
     creditManager: address.optional(),
     perpMarket: address.optional(),
+    /** The trading chain's bank: signed cash per account, pays positive cash out in `quoteToken`. */
+    settlementPool: address.optional(),
+    /** The SettlementPool's quote token (USDC) on the trading chain. */
+    quoteToken: address.optional(),
   }),
   assets: z.array(chainAssetSchema).default([]),
 });

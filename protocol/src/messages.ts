@@ -41,7 +41,7 @@ export const MESSAGE_OFFSETS = {
   seizeLiquidationId: 60,
 } as const;
 
-/** Reasons carried by a rejected WITHDRAW_DECISION (IMarginHub.RejectReason). */
+/** Reasons carried by a rejected WITHDRAW_DECISION (IMarginHub.RejectReason; append-only). */
 export enum RejectReason {
   None = 0,
   UnlistedAsset = 1,
@@ -51,6 +51,17 @@ export enum RejectReason {
   PriceUnavailable = 5,
   Liquidatable = 6,
   DuplicateRequest = 7,
+  SeizureInFlight = 8,
+  DecisionTimeout = 9,
+  /** The aggregator's: post-withdrawal credit limit below the initial-margin floor. */
+  PostWithdrawalCreditBelowFloor = 10,
+  /** The aggregator's: post-withdrawal health below 1. */
+  PostWithdrawalHealthBelowOne = 11,
+}
+
+/** The name of a reject reason as users see it (`Unknown(n)` for a number this build does not know). */
+export function rejectReasonName(reason: number): string {
+  return RejectReason[reason] ?? `Unknown(${reason})`;
 }
 
 export interface AttestMessage {

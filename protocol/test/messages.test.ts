@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import {
   MessageCodecError,
   MessageType,
+  RejectReason,
   decodeAttest,
   decodeMessage,
   decodeSeize,
   encodeAttest,
   encodeMessage,
   encodeSeize,
+  rejectReasonName,
   type TributaryMessage,
 } from '../src/messages';
 
@@ -64,5 +66,27 @@ describe('message codec (shared vectors with MessageCodec.sol)', () => {
     expect(() => decodeSeize(vectors.valid[0].encoded)).toThrow(/expected message type 4/);
     const seize = decodeSeize(vectors.valid[5].encoded);
     expect(encodeSeize(seize)).toBe(vectors.valid[5].encoded);
+  });
+});
+
+describe('reject reasons', () => {
+  it('names every IMarginHub.RejectReason in enum order, and unknown numbers without throwing', () => {
+    const names = Array.from({ length: 12 }, (_, i) => rejectReasonName(i));
+    expect(names).toEqual([
+      'None',
+      'UnlistedAsset',
+      'InsufficientAttestedBalance',
+      'StaleCredit',
+      'InsufficientCredit',
+      'PriceUnavailable',
+      'Liquidatable',
+      'DuplicateRequest',
+      'SeizureInFlight',
+      'DecisionTimeout',
+      'PostWithdrawalCreditBelowFloor',
+      'PostWithdrawalHealthBelowOne',
+    ]);
+    expect(rejectReasonName(RejectReason.DecisionTimeout)).toBe('DecisionTimeout');
+    expect(rejectReasonName(200)).toBe('Unknown(200)');
   });
 });

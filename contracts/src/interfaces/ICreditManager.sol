@@ -2,18 +2,24 @@
 pragma solidity ^0.8.20;
 
 import {Epoch} from "../types/Ids.sol";
+import {ISettlementPool} from "./ISettlementPool.sol";
 
 /// @title ICreditManager
-/// @notice Per-account credit limits computed off chain (portfolio margin) and pushed in batches by the
-/// aggregator's key; consumed by the PerpMarket (`used`) and reserved by the MarginHub (withdrawals).
-/// @dev Guard against a stolen pusher key: the total credit *increase* of all batches draws from a token
-/// bucket (capacity + refill per second); decreases are always accepted. A limit not refreshed for
+/// @notice Per-account credit computed off chain (portfolio margin) and pushed in batches by the aggregator's
+/// key; consumed by the PerpMarket (`used`) and reserved by the MarginHub (withdrawals). Cash realized on the
+/// trading chain between pushes counts at once: the pusher pushes `base = limit − cashAtPush` and the chain
+/// adds the account's live cash from the SettlementPool.
+/// @dev creditBalance = base + cash − used − reserved − settling (signed); availableCredit = max(0, it).
+/// Guard against a stolen pusher key: the total *increase* of `base` over all batches draws from a token
+/// bucket (capacity + refill per second); decreases are always accepted. A push not refreshed for
 /// `staleAfter` seconds is stale: it still allows reducing risk, never adding it.
-/// A pushed entry is one word: `account << 96 | liquidatable << 95 | limit` (limit: 95 bits, 1e18 USD).
+/// A pushed entry is one word: `account << 96 | liquidatable << 95 | uint95(base)` (base: 95-bit two's
+/// complement, 1e18 USD).
 interface ICreditManager {
     /// @notice Storage of one account (one slot: pushes touch only this slot).
     struct Account {
-        uint96 limit;
+        /// @dev limit − cashAtPush of the last push (signed).
+        int96 limit;
         uint96 used;
         uint40 updatedAt;
         bool liquidatable;
@@ -33,9 +39,10 @@ interface ICreditManager {
     error ReleaseExceedsUsed(address account, uint256 amount, uint256 used);
     error ReleaseExceedsReserved(address account, uint256 amount, uint256 reserved);
     error ZeroAddress();
+    error SettlementPoolAlreadySet(address pool);
 
-    /// @notice Emitted once per pushed account.
-    event CreditLimitSet(address indexed account, Epoch indexed epoch, uint256 limit, bool liquidatable);
+    /// @notice Emitted once per pushed account; `base` = limit − cashAtPush (signed, 1e18 USD).
+    event CreditLimitSet(address indexed account, Epoch indexed epoch, int256 base, bool liquidatable);
     /// @notice Emitted once per batch, after the per-account events.
     event CreditBatchPushed(Epoch indexed epoch, uint256 accounts, uint256 totalIncrease);
     /// @notice Emitted when the PerpMarket consumed initial margin.
@@ -44,8 +51,12 @@ interface ICreditManager {
     event CreditReleased(address indexed account, uint256 amount, uint256 used);
     /// @notice Emitted when the hub reserved credit for a withdrawal.
     event CreditReserved(address indexed account, uint256 amount, uint256 reserved);
-    /// @notice Emitted when the hub returned a withdrawal reservation.
+    /// @notice Emitted when the hub returned a withdrawal reservation after the release (moved to settling).
     event ReservationReleased(address indexed account, uint256 amount, uint256 reserved);
+    /// @notice Emitted when the hub returned the reservation of a rejected or expired withdrawal.
+    event ReservationCancelled(address indexed account, uint256 amount, uint256 reserved);
+    /// @notice Emitted once, when the admin names the SettlementPool whose cash counts as credit.
+    event SettlementPoolSet(address indexed pool);
     /// @notice Emitted when the admin sets the staleness bound.
     event StaleAfterSet(uint256 staleAfter);
     /// @notice Emitted when the admin sets the credit-increase token bucket.
@@ -62,6 +73,9 @@ interface ICreditManager {
 
     function staleAfter() external view returns (uint256);
 
+    /// @notice The pool whose `cashOf` counts in credit (zero until set: cash counts as 0).
+    function settlementPool() external view returns (ISettlementPool);
+
     function account(address account_) external view returns (Account memory);
 
     function reserved(address account_) external view returns (uint256);
@@ -70,7 +84,10 @@ interface ICreditManager {
 
     function isLiquidatable(address account_) external view returns (bool);
 
-    /// @notice limit − used − reserved − settling (0 if negative), ignoring staleness.
+    /// @notice base + cash − used − reserved − settling (1e18 USD, signed), ignoring staleness.
+    function creditBalance(address account_) external view returns (int256);
+
+    /// @notice max(0, creditBalance), ignoring staleness.
     function availableCredit(address account_) external view returns (uint256);
 
     /// @notice Value of settled withdrawals that still counts against the limit until the next push.
@@ -79,7 +96,7 @@ interface ICreditManager {
     /// @notice Credit increase a push could grant right now.
     function increaseAllowance() external view returns (uint256);
 
-    /// @notice Stores a batch of limits (PUSHER_ROLE). Reverts `StaleEpoch` unless `epoch` > lastEpoch.
+    /// @notice Stores a batch of bases (PUSHER_ROLE). Reverts `StaleEpoch` unless `epoch` > lastEpoch.
     function pushCreditLimits(Epoch epoch, bytes32[] calldata entries) external;
 
     /// @notice PerpMarket consumes initial margin; reverts if stale, liquidatable or above available credit.
@@ -88,14 +105,21 @@ interface ICreditManager {
     /// @notice PerpMarket returns initial margin (always allowed).
     function release(address account_, uint256 amount) external;
 
-    /// @notice Hub reserves credit for an approved withdrawal: same checks as `consume` when the account uses
-    /// margin; an account that uses none risks nothing, so its reservation is unchecked (it only blocks new use).
+    /// @notice Hub reserves credit for a withdrawal awaiting its decision: the same checks as `consume`
+    /// (fresh, not liquidatable, available ≥ amount), whether or not the account uses margin.
     function reserve(address account_, uint256 amount) external;
 
     /// @notice Hub returns a reservation once the vault attested the release. The amount moves to "settling":
     /// it keeps counting against the limit until a push for the account lands after this call, because the
     /// limit in force was computed while the withdrawn collateral was still attested.
     function unreserve(address account_, uint256 amount) external;
+
+    /// @notice Hub returns the reservation of a rejected or expired withdrawal (nothing left the vault, so it
+    /// does not move to settling).
+    function cancelReservation(address account_, uint256 amount) external;
+
+    /// @notice Admin names the SettlementPool, once (reverts `SettlementPoolAlreadySet` afterwards).
+    function setSettlementPool(ISettlementPool pool) external;
 
     function setStaleAfter(uint256 staleAfter_) external;
 

@@ -6,10 +6,15 @@ import {AggregatorV3Interface} from "./AggregatorV3Interface.sol";
 import {ITributaryOApp} from "./ITributaryOApp.sol";
 
 /// @title IMarginHub
-/// @notice The trading chain's end of every vault pathway. Stores the vaults' attested balances, decides
-/// withdrawal requests against the CreditManager and sends seizures on liquidation.
+/// @notice The trading chain's end of every vault pathway. Stores the vaults' attested balances, takes
+/// withdrawal requests to a two-key decision and sends seizures on liquidation.
 /// @dev Only messages from a vault peer delivered by the endpoint are accepted (OAppReceiver). An attestation
 /// whose sequence is not above the stored one changes nothing: delivery order and repetition do not matter.
+/// Two-key withdrawals: on WITHDRAW_REQUEST the hub runs its own checks; a failure is answered at once with a
+/// rejected WITHDRAW_DECISION. A pass reserves the haircut value in the CreditManager and waits (event
+/// `WithdrawalPending`) for the aggregator's key (DECIDER_ROLE) to `decideWithdrawal` with the exact
+/// post-withdrawal risk. The hub turns an approval into a rejection unless its own checks still pass, and
+/// anyone may `expireWithdrawal` a request left undecided past its deadline: never approved by default.
 interface IMarginHub is ITributaryOApp {
     /// @notice Latest attested balance of (account, eid, asset) and the vault sequence that carried it.
     struct Attestation {
@@ -25,15 +30,19 @@ interface IMarginHub is ITributaryOApp {
         bool listed;
     }
 
-    /// @notice An approved withdrawal whose credit stays reserved until the vault attests the release.
+    /// @notice A withdrawal whose credit is reserved: awaiting the decider (`approved` false, until `deadline`)
+    /// or approved and awaiting the vault's release attestation.
     struct PendingWithdrawal {
         address account;
         AssetId assetId;
+        /// @dev Unix time after which an undecided request may be expired to a rejection.
+        uint40 deadline;
+        bool approved;
         uint128 amount;
         uint128 reservedValue;
     }
 
-    /// @notice Why a withdrawal was rejected (carried in WITHDRAW_DECISION).
+    /// @notice Why a withdrawal was rejected (carried in WITHDRAW_DECISION). Append-only.
     enum RejectReason {
         None,
         UnlistedAsset,
@@ -42,7 +51,13 @@ interface IMarginHub is ITributaryOApp {
         InsufficientCredit,
         PriceUnavailable,
         Liquidatable,
-        DuplicateRequest
+        DuplicateRequest,
+        SeizureInFlight,
+        DecisionTimeout,
+        /// @dev The decider's: post-withdrawal credit limit L' below the initial-margin floor F^init.
+        PostWithdrawalCreditBelowFloor,
+        /// @dev The decider's: post-withdrawal health H' below 1.
+        PostWithdrawalHealthBelowOne
     }
 
     error AssetNotListed(uint32 eid, AssetId assetId);
@@ -50,6 +65,14 @@ interface IMarginHub is ITributaryOApp {
     error ZeroAmount();
     error InvalidWeight(uint64 weight);
     error NotPeer(uint32 eid);
+    /// @notice No withdrawal awaiting a decision under (eid, requestId) (unknown, already decided or settled).
+    error WithdrawalNotAwaitingDecision(uint32 eid, uint64 requestId);
+    /// @notice `expireWithdrawal` before the request's deadline.
+    error DecisionNotExpired(uint32 eid, uint64 requestId, uint256 deadline);
+    /// @notice A rejection must name a reason other than None, within the enum.
+    error InvalidRejectReason(uint8 reason);
+    /// @notice The decision timeout must be in (0, MAX_DECISION_TIMEOUT].
+    error InvalidDecisionTimeout(uint256 decisionTimeout);
 
     /// @notice Emitted when an attestation newer than the stored one was stored.
     event AttestationApplied(address indexed account, uint32 indexed eid, AssetId indexed assetId, uint256 balance, uint64 sequence);
@@ -59,7 +82,19 @@ interface IMarginHub is ITributaryOApp {
     );
     /// @notice Emitted when a vault's WITHDRAW_REQUEST arrived.
     event WithdrawalRequested(uint32 indexed eid, uint64 indexed requestId, address indexed account, AssetId assetId, uint256 amount);
-    /// @notice Emitted when the hub decided a withdrawal; `reason` is 0 when approved.
+    /// @notice Emitted when the hub's checks passed: `reservedValue` (1e18 USD) is reserved and the request
+    /// waits for `decideWithdrawal` until `deadline`.
+    event WithdrawalPending(
+        uint32 indexed eid,
+        uint64 indexed requestId,
+        address indexed account,
+        AssetId assetId,
+        uint256 amount,
+        uint256 reservedValue,
+        uint256 deadline
+    );
+    /// @notice Emitted when a withdrawal is decided (on arrival if the hub's checks fail, else by the decider or
+    /// by expiry); `reason` is 0 when approved. The WITHDRAW_DECISION goes to the vault in the same transaction.
     /// @param reservedValue credit reserved until the release attestation (1e18 USD), 0 when rejected.
     event WithdrawalDecided(
         uint32 indexed eid, uint64 indexed requestId, address indexed account, bool approved, uint8 reason, uint256 reservedValue
@@ -76,9 +111,24 @@ interface IMarginHub is ITributaryOApp {
     event ChainAssetSet(uint32 indexed eid, AssetId indexed assetId, uint8 decimals);
     /// @notice Emitted when the owner sets the oracle staleness bound.
     event MaxPriceAgeSet(uint256 maxPriceAge);
+    /// @notice Emitted when the owner sets how long a request waits for the decider before it may expire.
+    event DecisionTimeoutSet(uint256 decisionTimeout);
 
     /// @notice Role allowed to send SEIZE.
     function LIQUIDATOR_ROLE() external view returns (bytes32);
+
+    /// @notice Role of the aggregator's key that decides pending withdrawals.
+    function DECIDER_ROLE() external view returns (bytes32);
+
+    /// @notice Seconds a pending withdrawal waits for `decideWithdrawal` before `expireWithdrawal` may reject it.
+    function decisionTimeout() external view returns (uint256);
+
+    /// @notice Upper bound of `decisionTimeout` (30 days).
+    function MAX_DECISION_TIMEOUT() external view returns (uint256);
+
+    /// @notice Seizures sent for `account` whose outcome has not come back (incremented by `seize`; the
+    /// auction result of the liquidation flow decrements it). Non-zero blocks every withdrawal.
+    function seizuresInFlight(address account) external view returns (uint256);
 
     function attestation(address account, uint32 eid, AssetId assetId) external view returns (Attestation memory);
 
@@ -95,6 +145,20 @@ interface IMarginHub is ITributaryOApp {
     function setChainAsset(uint32 eid, AssetId assetId, uint8 decimals) external;
 
     function setMaxPriceAge(uint256 maxPriceAge) external;
+
+    function setDecisionTimeout(uint256 decisionTimeout) external;
+
+    /// @notice DECIDER_ROLE decides a pending withdrawal. An approval stands only if the hub's checks still pass
+    /// (no liquidation mark, fresh push, no seizure in flight, creditBalance ≥ 0 with the reservation counted,
+    /// deadline not passed); otherwise it becomes a rejection with the hub's reason (no revert, so a request
+    /// never sticks). Approved: WITHDRAW_DECISION approved, the reservation stays until the release
+    /// attestation. Rejected: the reservation is cancelled, WITHDRAW_DECISION rejected with `reason`.
+    /// @param reason RejectReason of a rejection (ignored when approving).
+    function decideWithdrawal(uint32 eid, uint64 requestId, bool approve, uint8 reason) external;
+
+    /// @notice Anyone, after the request's deadline: rejects an undecided withdrawal with DecisionTimeout and
+    /// cancels its reservation.
+    function expireWithdrawal(uint32 eid, uint64 requestId) external;
 
     /// @notice Native fee of one hub→vault message of `messageType` toward `eid`.
     function quote(uint32 eid, uint8 messageType) external view returns (uint256 nativeFee);

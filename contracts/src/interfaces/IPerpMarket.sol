@@ -3,10 +3,14 @@ pragma solidity ^0.8.20;
 
 import {AssetId} from "../types/Ids.sol";
 import {AggregatorV3Interface} from "./AggregatorV3Interface.sol";
+import {ICreditManager} from "./ICreditManager.sol";
+import {ISettlementPool} from "./ISettlementPool.sol";
 
 /// @title IPerpMarket
 /// @notice Minimal perpetual futures on oracle prices. Initial margin (|size| × price × imr) is consumed
-/// from the CreditManager; realized PnL is not settled on chain but emitted for the aggregator's ledger.
+/// from the CreditManager. The SettlementPool is the counterparty: every fill settles its realized PnL and
+/// its taker fee (|sizeDelta| × price × feeRate, rounded up) into the account's cash before any credit
+/// changes, so a loss or a fee lowers available credit at once and an open is checked net of its fee.
 /// @dev Liquidation: the aggregator's pusher marks an account liquidatable in its credit push (health < 1
 /// per the portfolio model); then anyone may call `liquidate(account)`, which closes every position of the
 /// account at the oracle price. Sizes are signed, 1e18 = one unit of the underlying; prices are 1e18 USD.
@@ -16,6 +20,8 @@ interface IPerpMarket {
         AggregatorV3Interface feed;
         uint64 imr;
         uint64 mmr;
+        /// @dev Taker fee per fill, 1e18 = 100% of notional.
+        uint64 feeRate;
         bool listed;
     }
 
@@ -28,6 +34,8 @@ interface IPerpMarket {
 
     error MarketNotListed(uint32 marketId);
     error InvalidMarginRatios(uint64 imr, uint64 mmr);
+    error InvalidFeeRate(uint64 feeRate);
+    error ZeroAddress();
     error TooManyMarkets();
     error ZeroSizeDelta();
     error PriceUnavailable(address feed);
@@ -35,7 +43,7 @@ interface IPerpMarket {
     error SizeOverflow();
 
     /// @notice Emitted when the owner lists a market.
-    event MarketListed(uint32 indexed marketId, AssetId indexed assetId, address feed, uint64 imr, uint64 mmr);
+    event MarketListed(uint32 indexed marketId, AssetId indexed assetId, address feed, uint64 imr, uint64 mmr, uint64 feeRate);
     /// @notice Emitted when a position goes from zero to non-zero.
     event PositionOpened(
         address indexed account,
@@ -45,7 +53,8 @@ interface IPerpMarket {
         uint256 entryPrice,
         uint256 price,
         int256 realizedPnl,
-        uint256 margin
+        uint256 margin,
+        uint256 fee
     );
     /// @notice Emitted when a non-zero position changes and stays non-zero (flips included).
     event PositionModified(
@@ -56,7 +65,8 @@ interface IPerpMarket {
         uint256 entryPrice,
         uint256 price,
         int256 realizedPnl,
-        uint256 margin
+        uint256 margin,
+        uint256 fee
     );
     /// @notice Emitted when a position goes to zero.
     event PositionClosed(
@@ -67,16 +77,30 @@ interface IPerpMarket {
         uint256 entryPrice,
         uint256 price,
         int256 realizedPnl,
-        uint256 margin
+        uint256 margin,
+        uint256 fee
     );
-    /// @notice Emitted per closed position when an account is liquidated.
+    /// @notice Emitted per closed position when an account is liquidated (after its PositionClosed).
     event Liquidated(
-        address indexed account, uint32 indexed marketId, address indexed liquidator, int256 closedSize, uint256 price, int256 realizedPnl
+        address indexed account,
+        uint32 indexed marketId,
+        address indexed liquidator,
+        int256 closedSize,
+        uint256 price,
+        int256 realizedPnl,
+        uint256 fee
     );
     /// @notice Emitted when the owner sets the oracle staleness bound.
     event MaxPriceAgeSet(uint256 maxPriceAge);
 
+    /// @notice Largest taker fee rate a market may be listed with (1e18 = 100%).
+    function MAX_FEE_RATE() external view returns (uint64);
+
     function marketCount() external view returns (uint32);
+
+    function creditManager() external view returns (ICreditManager);
+
+    function settlementPool() external view returns (ISettlementPool);
 
     function market(uint32 marketId) external view returns (Market memory);
 
@@ -85,14 +109,19 @@ interface IPerpMarket {
     /// @notice Oracle price of a market (1e18 USD), reverting if stale or non-positive.
     function price(uint32 marketId) external view returns (uint256);
 
-    function listMarket(AssetId assetId, AggregatorV3Interface feed, uint64 imr, uint64 mmr) external returns (uint32 marketId);
+    /// @param feeRate taker fee of every fill, 1e18 = 100% of notional (≤ MAX_FEE_RATE).
+    function listMarket(AssetId assetId, AggregatorV3Interface feed, uint64 imr, uint64 mmr, uint64 feeRate)
+        external
+        returns (uint32 marketId);
 
     function setMaxPriceAge(uint256 maxPriceAge) external;
 
-    /// @notice Changes the caller's position by `sizeDelta`. Risk-increasing changes need fresh, sufficient
-    /// credit; reductions always pass and release margin pro rata.
+    /// @notice Changes the caller's position by `sizeDelta`. Settles realized PnL and the fee into the pool, then
+    /// consumes or releases margin: risk-increasing changes need fresh credit covering the margin after the fee;
+    /// reductions always pass and release margin pro rata.
     function modifyPosition(uint32 marketId, int256 sizeDelta) external;
 
-    /// @notice Closes every position of `account` if the CreditManager marks it liquidatable.
+    /// @notice Closes every position of `account` if the CreditManager marks it liquidatable (fees and PnL
+    /// settled as for any fill).
     function liquidate(address account) external;
 }

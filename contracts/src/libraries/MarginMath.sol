@@ -22,6 +22,11 @@ library MarginMath {
         return _mulDivUp(notional, ratio, WAD);
     }
 
+    /// @notice Taker fee |size| × price × rate, all 1e18 fixed point; rounds up (charged to the trader).
+    function fee(uint256 absSize, uint256 price, uint256 rate) internal pure returns (uint256) {
+        return margin(absSize, price, rate);
+    }
+
     /// @notice Price (1e18) from a Chainlink-compatible feed; reverts if non-positive or older than `maxAge`.
     function readPrice(AggregatorV3Interface feed, uint256 maxAge) internal view returns (uint256) {
         (, int256 answer,, uint256 updatedAt,) = feed.latestRoundData();

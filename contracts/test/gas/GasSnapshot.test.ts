@@ -145,29 +145,58 @@ describe('gas snapshot', () => {
     expect(perAccountUpdate, 'update of an existing limit per account').to.be.lte(8000);
   });
 
-  it('withdrawal round trip', async () => {
+  it('withdrawal round trip (two keys: the hub reserves on arrival, the decider approves)', async () => {
     const p = await loadFixture(deployProtocol);
     await deposit(p, p.alice, parseEther('5'));
     await p.settle();
+    await p.push([p.alice.address, parseEther('8000')]);
     const request = await (
       await p.vaultA.connect(p.alice).requestWithdraw(WETH, parseEther('1'), { value: await p.vaultA.quote(MSG_WITHDRAW_REQUEST) })
     ).wait();
     const atHub = await receiveFigures((await p.deliver(EID_A, EID_HUB))[0]);
+    const decide = gas(await (await p.decide(EID_A, 1n, true)).wait());
     const atVault = await receiveFigures((await p.deliver(EID_HUB, EID_A))[0]);
     const settle = await receiveFigures((await p.deliver(EID_A, EID_HUB))[0]);
     snapshot.withdrawalRoundTrip = {
       requestWithdraw: gas(request),
-      hubDecision: atHub,
+      hubRequest: atHub,
+      decideWithdrawal: decide,
       vaultRelease: atVault,
       hubSettle: settle,
-      total: gas(request) + atHub.total + atVault.total + settle.total,
+      total: gas(request) + atHub.total + decide + atVault.total + settle.total,
     };
     expect((await p.vaultA.withdrawalRequest(1n)).status).to.equal(2n);
+    // A request the hub rejects on arrival sends the reply from inside lzReceive (the costlier receive).
+    await p.push([p.alice.address, 0n]);
+    await p.vaultA.connect(p.alice).requestWithdraw(WETH, parseEther('1'), { value: await p.vaultA.quote(MSG_WITHDRAW_REQUEST) });
+    const rejected = await receiveFigures((await p.deliver(EID_A, EID_HUB))[0]);
+    const unlock = await receiveFigures((await p.deliver(EID_HUB, EID_A))[0]);
+    expect((await p.vaultA.withdrawalRequest(2n)).status).to.equal(3n);
+    snapshot.withdrawalRejectedOnArrival = { hubReceive: rejected, vaultUnlock: unlock };
     // The enforced lzReceive gas must cover what the OApp spends (tx gas minus a no-op OApp's receive).
     const noop = await noopBaseline(p, 12);
-    expect(atHub.lzReceive - noop.later).to.be.lte(DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_REQUEST]);
+    expect(Math.max(atHub.lzReceive, rejected.lzReceive) - noop.later).to.be.lte(DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_REQUEST]);
     expect(atVault.lzReceive - noop.later).to.be.lte(DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_DECISION]);
     expect(settle.lzReceive - noop.later).to.be.lte(DEFAULT_RECEIVE_GAS[MSG_ATTEST]);
+  });
+
+  it('perp fills (fee and PnL settled into the pool) and cash flows', async () => {
+    const p = await loadFixture(deployProtocol);
+    await deposit(p, p.alice, parseEther('10'));
+    await p.settle();
+    await p.push([p.alice.address, parseEther('10000')], [p.bob.address, parseEther('10000')]);
+    // Steady state: the pool's totals are already non-zero (another account traded); alice's cash starts at 0.
+    await p.market.connect(p.bob).modifyPosition(0, parseEther('1'));
+    const m = p.market.connect(p.alice);
+    const open = gas(await (await m.modifyPosition(0, parseEther('10'))).wait());
+    const add = gas(await (await m.modifyPosition(0, parseEther('1'))).wait());
+    await p.wethFeed.setPrice(2100n * 10n ** 8n);
+    const reduce = gas(await (await m.modifyPosition(0, parseEther('-5'))).wait());
+    const close = gas(await (await m.modifyPosition(0, parseEther('-6'))).wait());
+    const withdrawCash = gas(await (await p.pool.connect(p.alice).withdrawCash(parseEther('100'))).wait());
+    const repay = gas(await (await p.pool.connect(p.bob).repay(p.alice.address, 1_000_000n)).wait());
+    snapshot.perp = { open, add, reduce, close };
+    snapshot.cash = { withdrawCash, repay };
   });
 });
 

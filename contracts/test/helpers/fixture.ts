@@ -2,6 +2,7 @@ import { ethers } from 'hardhat';
 import { parseEther, parseUnits } from 'ethers';
 import {
   configureHubAsset,
+  connectSettlementPool,
   connectVaultToHub,
   deliverPending,
   deployCreditManager,
@@ -9,12 +10,15 @@ import {
   deployHub,
   deployPerpMarket,
   deployPriceFeed,
+  deploySettlementPool,
   deployTestToken,
   deployVault,
   ensureNativeBalance,
   grantCreditRoles,
+  grantDecider,
   grantLiquidator,
   listAsset,
+  packCreditEntry,
   wireDefaultPathway,
   type DeliveredPacket,
   type EndpointDeployment,
@@ -33,13 +37,20 @@ export const GUARD_CAPACITY = parseEther('1000000');
 export const GUARD_REFILL = parseEther('10');
 export const WETH_RATE_CAPACITY = parseEther('100');
 export const WETH_REFILL = parseEther('1');
+export const DECISION_TIMEOUT = 600;
+/** Taker fee of the WETH market: 0.05 % of notional. */
+export const FEE_RATE = parseEther('0.0005');
+/** Quote-token (trading-chain USDC) seed of the settlement pool. */
+export const POOL_SEED = parseUnits('1000000', 6);
 
 /**
  * Three LayerZero endpoints on one Hardhat network (hub + two vault chains), real EndpointV2 + ULN302,
  * RelayerWorker as send-side DVN/executor, signer 1 as receive-side DVN. Deployed with the lib helpers.
+ * The trading chain's SettlementPool holds its own USDC (`quote`, distinct from the vaults' `usdc`), seeded
+ * with POOL_SEED; `decider` holds the hub's DECIDER_ROLE.
  */
 export async function deployProtocol() {
-  const [deployer, dvn, pusher, alice, bob, liquidator, insurance, guardian] = await ethers.getSigners();
+  const [deployer, dvn, pusher, alice, bob, liquidator, insurance, guardian, decider] = await ethers.getSigners();
   const endpoints: Record<number, EndpointDeployment> = {};
   for (const eid of [EID_HUB, EID_A, EID_B]) endpoints[eid] = await deployEndpoint(deployer, eid);
   for (const [local, remote] of [
@@ -68,11 +79,24 @@ export async function deployProtocol() {
     guardRefillPerSecond: GUARD_REFILL,
   });
   const cmAddress = await creditManager.getAddress();
-  const hub = await deployHub(deployer, { endpoint: endpoints[EID_HUB].endpoint, creditManager: cmAddress, maxPriceAgeSeconds: MAX_PRICE_AGE });
-  const market = await deployPerpMarket(deployer, { creditManager: cmAddress, maxPriceAgeSeconds: MAX_PRICE_AGE });
+  const hub = await deployHub(deployer, {
+    endpoint: endpoints[EID_HUB].endpoint,
+    creditManager: cmAddress,
+    maxPriceAgeSeconds: MAX_PRICE_AGE,
+    decisionTimeoutSeconds: DECISION_TIMEOUT,
+  });
+  const quote = await deployTestToken(deployer, { name: 'USD Coin (trading chain)', symbol: 'USDC', decimals: 6 });
+  const pool = await deploySettlementPool(deployer, { quoteToken: await quote.getAddress(), creditManager: cmAddress, hub: await hub.getAddress() });
+  const poolAddress = await pool.getAddress();
+  const market = await deployPerpMarket(deployer, { creditManager: cmAddress, settlementPool: poolAddress, maxPriceAgeSeconds: MAX_PRICE_AGE });
   await grantCreditRoles(creditManager, { pusher: pusher.address, market: await market.getAddress(), hub: await hub.getAddress() });
+  await connectSettlementPool({ creditManager, pool, market: await market.getAddress() });
   await grantLiquidator(hub, liquidator.address);
-  await market.listMarket(WETH, await wethFeed.getAddress(), parseEther('0.1'), parseEther('0.05'));
+  await grantDecider(hub, decider.address);
+  await market.listMarket(WETH, await wethFeed.getAddress(), parseEther('0.1'), parseEther('0.05'), FEE_RATE);
+  await quote.mint(deployer.address, POOL_SEED);
+  await quote.approve(poolAddress, POOL_SEED);
+  await pool.fund(POOL_SEED);
 
   const usdc = await deployTestToken(deployer, { name: 'USD Coin', symbol: 'USDC', decimals: 6 });
   const weth = await deployTestToken(deployer, { name: 'Wrapped Ether', symbol: 'WETH', decimals: 18 });
@@ -113,6 +137,8 @@ export async function deployProtocol() {
   await ensureNativeBalance(deployer, await hub.getAddress(), parseEther('1'));
 
   for (const user of [alice, bob]) {
+    await quote.mint(user.address, parseUnits('1000000', 6));
+    await quote.connect(user).approve(poolAddress, ethers.MaxUint256);
     await usdc.mint(user.address, parseUnits('1000000', 6));
     await weth.mint(user.address, parseEther('1000'));
     for (const vault of [vaultA, vaultB]) {
@@ -148,7 +174,20 @@ export async function deployProtocol() {
     return total;
   }
 
+  /** The aggregator's pusher: one `base` (= limit − cashAtPush) per account, with the next epoch. */
+  async function push(...entries: [account: string, base: bigint, liquidatable?: boolean][]) {
+    const epoch = (await creditManager.lastEpoch()) + 1n;
+    const words = entries.map(([account, base, liquidatable]) => packCreditEntry(account, base, liquidatable ?? false));
+    return (await creditManager.connect(pusher).pushCreditLimits(epoch, words)).wait();
+  }
+  /** The aggregator's decider on the hub. */
+  async function decide(eid: number, requestId: bigint, approve: boolean, reason = 0) {
+    return hub.connect(decider).decideWithdrawal(eid, requestId, approve, reason);
+  }
+
   return {
+    push,
+    decide,
     deployer,
     dvn,
     pusher,
@@ -157,14 +196,17 @@ export async function deployProtocol() {
     liquidator,
     insurance,
     guardian,
+    decider,
     endpoints,
     usdc,
     weth,
+    quote,
     usdcFeed,
     wethFeed,
     creditManager,
     hub,
     market,
+    pool,
     vaultA,
     vaultB,
     deliver,

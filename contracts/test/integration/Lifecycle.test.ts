@@ -24,7 +24,9 @@ describe('lifecycle across two vault chains and the trading chain', () => {
     await p.creditManager.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, 0n, true)]);
     await expect(p.market.liquidate(alice.address))
       .to.emit(p.market, 'Liquidated')
-      .withArgs(alice.address, 0, p.deployer.address, parseEther('20'), parseEther('1400'), parseEther('-12000'));
+      .withArgs(alice.address, 0, p.deployer.address, parseEther('20'), parseEther('1400'), parseEther('-12000'), parseEther('14'));
+    // The loss and both fees are a debt to the settlement pool.
+    expect(await p.pool.cashOf(alice.address)).to.equal(parseEther('-12034'));
 
     // The realized loss is covered by seizing collateral on chain B for the insurance fund.
     await p.hub

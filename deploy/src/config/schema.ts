@@ -80,8 +80,8 @@ export const assetConfigSchema = z.object({
   initialPrice: z.number().finite().positive().optional(),
   heartbeatSeconds: z.number().int().positive().default(3600),
   maxDeviation: z.number().positive().default(0.2),
-  /** A perp market on this asset (margin ratios as fractions). */
-  market: z.object({ imr: fraction, mmr: fraction }).optional(),
+  /** A perp market on this asset (margin ratios and the taker fee rate as fractions of notional). */
+  market: z.object({ imr: fraction, mmr: fraction, feeRate: z.number().finite().min(0).max(0.01).default(0.0005) }).optional(),
 });
 
 export const deployConfigSchema = z
@@ -97,6 +97,8 @@ export const deployConfigSchema = z
         relayer: address.optional(),
         /** The aggregator's credit pusher (CreditManager PUSHER_ROLE). */
         pusher: address.optional(),
+        /** The aggregator's withdrawal decider (MarginHub DECIDER_ROLE); defaults to the pusher. */
+        decider: address.optional(),
         /** Owner of deployed settable price feeds (the devnet price simulator). */
         oracle: address.optional(),
         liquidator: address.optional(),
@@ -109,12 +111,20 @@ export const deployConfigSchema = z
         creditIncreaseCapacity: units.default('10000000000000000000000000'),
         creditIncreaseRefillPerSecond: units.default('100000000000000000000000'),
         maxPriceAgeSeconds: z.number().int().positive().default(3600),
+        /** Seconds a withdrawal waits for the aggregator's decision before anyone may expire it to a rejection. */
+        decisionTimeoutSeconds: z.number().int().positive().default(600),
+        /** The SettlementPool's quote token (USDC) on the trading chain; omitted on a local chain = a test USDC is deployed. */
+        quoteToken: address.optional(),
+        /** Pool equity the deployer keeps in the SettlementPool, quote-token base units (minted first when it is our test token). */
+        poolSeed: units.default('0'),
       })
       .default({
         creditStaleAfterSeconds: 3600,
         creditIncreaseCapacity: '10000000000000000000000000',
         creditIncreaseRefillPerSecond: '100000000000000000000000',
         maxPriceAgeSeconds: 3600,
+        decisionTimeoutSeconds: 600,
+        poolSeed: '0',
       }),
     /** Fees our RelayerWorker charges per message, wei. */
     workerFees: z.object({ dvnFee: units.default('0'), executorFee: units.default('0') }).default({ dvnFee: '0', executorFee: '0' }),
@@ -163,6 +173,13 @@ export const deployConfigSchema = z
       }),
     );
     const tradingLocal = trading[0]?.local ?? false;
+    if (!config.trading.quoteToken && !tradingLocal) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trading', 'quoteToken'],
+        message: 'required when the trading chain is not local (the SettlementPool pays out in it)',
+      });
+    }
     config.assets.forEach((asset, i) => {
       if (asset.weightMaint < asset.weightInit) ctx.addIssue({ code: 'custom', path: ['assets', i, 'weightMaint'], message: 'must be ≥ weightInit' });
       if (!asset.priceFeed && !tradingLocal)

@@ -4,15 +4,21 @@ import {
   CreditManager__factory,
   MarginHub__factory,
   PerpMarket__factory,
+  SettlementPool__factory,
+  TestERC20__factory,
   configureHubAsset,
+  connectSettlementPool,
   deployCreditManager,
   deployHub,
   deployPerpMarket,
   deployPriceFeed,
+  deploySettlementPool,
   deployTestToken,
   deployVault,
+  ensureMarket,
   ensureNativeBalance,
   grantCreditRoles,
+  grantDecider,
   grantLiquidator,
   listAsset,
 } from '@tributary/contracts';
@@ -48,18 +54,24 @@ export interface TradingContracts {
   hub: string;
   creditManager: string;
   perpMarket: string;
+  settlementPool: string;
+  quoteToken: string;
   feeds: Record<number, string>;
-  markets: { assetId: number; symbol: string; marketId: number; imr: number; mmr: number }[];
+  markets: { assetId: number; symbol: string; marketId: number; imr: number; mmr: number; feeRate: number }[];
+  /** Test tokens deployed on the trading chain (the quote USDC on a local chain). */
+  testTokens: Record<string, string>;
 }
 
 export interface Operators {
   relayer: string;
   pusher: string;
+  /** The aggregator's withdrawal-decision key (MarginHub DECIDER_ROLE). */
+  decider: string;
   oracle: string;
   liquidator?: string;
 }
 
-/** Price feeds, CreditManager, MarginHub, PerpMarket and their roles, on the trading chain. */
+/** Price feeds, CreditManager, MarginHub, SettlementPool (+ its quote token), PerpMarket and their roles, on the trading chain. */
 export async function ensureTradingContracts(
   session: ChainSession,
   config: DeployConfig,
@@ -96,18 +108,64 @@ export async function ensureTradingContracts(
     ).getAddress(),
   );
   const hub = await ensureContract(session, progress, 'MarginHub', recorded.chain?.contracts.hub, async () =>
-    (await deployHub(deployer, { endpoint, creditManager, maxPriceAgeSeconds: t.maxPriceAgeSeconds })).getAddress(),
+    (
+      await deployHub(deployer, {
+        endpoint,
+        creditManager,
+        maxPriceAgeSeconds: t.maxPriceAgeSeconds,
+        decisionTimeoutSeconds: t.decisionTimeoutSeconds,
+      })
+    ).getAddress(),
+  );
+  const testTokens: Record<string, string> = {};
+  let quoteToken = t.quoteToken;
+  if (!quoteToken) {
+    quoteToken = await ensureContract(session, progress, 'test token USDC', recorded.chain?.contracts.quoteToken, async () =>
+      (await deployTestToken(deployer, { name: 'Test USDC', symbol: 'USDC', decimals: 6 })).getAddress(),
+    );
+    testTokens.USDC = quoteToken;
+  }
+  const settlementPool = await ensureContract(session, progress, 'SettlementPool', recorded.chain?.contracts.settlementPool, async () =>
+    (await deploySettlementPool(deployer, { quoteToken: quoteToken!, creditManager, hub })).getAddress(),
   );
   const perpMarket = await ensureContract(session, progress, 'PerpMarket', recorded.chain?.contracts.perpMarket, async () =>
-    (await deployPerpMarket(deployer, { creditManager, maxPriceAgeSeconds: t.maxPriceAgeSeconds })).getAddress(),
+    (await deployPerpMarket(deployer, { creditManager, settlementPool, maxPriceAgeSeconds: t.maxPriceAgeSeconds })).getAddress(),
   );
   const cm = CreditManager__factory.connect(creditManager, deployer);
   const hubContract = MarginHub__factory.connect(hub, deployer);
   await grantCreditRoles(cm, { pusher: operators.pusher, market: perpMarket, hub });
+  await connectSettlementPool({ creditManager: cm, pool: SettlementPool__factory.connect(settlementPool, deployer), market: perpMarket });
+  await grantDecider(hubContract, operators.decider);
+  if ((await hubContract.decisionTimeout()) !== BigInt(t.decisionTimeoutSeconds)) {
+    await progress.step(`decision timeout → ${t.decisionTimeoutSeconds} s`, async () =>
+      (await hubContract.setDecisionTimeout(t.decisionTimeoutSeconds)).wait(),
+    );
+  }
   if (operators.liquidator) await grantLiquidator(hubContract, operators.liquidator);
   const markets = await ensureMarkets(session, perpMarket, config.assets, feeds, progress);
+  await ensurePoolSeed(session, settlementPool, quoteToken, BigInt(t.poolSeed), testTokens.USDC !== undefined, progress);
   await ensureNativeBalance(deployer, hub, BigInt(config.oappNativeFloat));
-  return { hub, creditManager, perpMarket, feeds, markets };
+  return { hub, creditManager, perpMarket, settlementPool, quoteToken, feeds, markets, testTokens };
+}
+
+/** Keeps at least `seed` quote tokens in the pool: tops it up with `fund` (minting first when it is our test token). */
+async function ensurePoolSeed(
+  session: ChainSession,
+  pool: string,
+  quoteToken: string,
+  seed: bigint,
+  mintable: boolean,
+  progress: Progress,
+): Promise<void> {
+  const token = TestERC20__factory.connect(quoteToken, session.deployer);
+  const held = await token.balanceOf(pool);
+  if (held >= seed) return;
+  const missing = seed - held;
+  await progress.step(`seeding the SettlementPool with ${missing} quote units`, async () => {
+    if (mintable) await (await token.mint(session.deployerAddress, missing)).wait();
+    if ((await token.allowance(session.deployerAddress, pool)) < missing) await (await token.approve(pool, missing)).wait();
+    await (await SettlementPool__factory.connect(pool, session.deployer).fund(missing)).wait();
+  });
 }
 
 async function ensureMarkets(
@@ -118,24 +176,19 @@ async function ensureMarkets(
   progress: Progress,
 ): Promise<TradingContracts['markets']> {
   const market = PerpMarket__factory.connect(perpMarket, session.deployer);
-  const listed = new Map<number, number>();
-  const count = Number(await market.marketCount());
-  for (let id = 0; id < count; id++) {
-    const m = await market.market(id);
-    if (m.listed) listed.set(Number(m.assetId), id);
-  }
   const result: TradingContracts['markets'] = [];
   for (const asset of assets) {
     if (!asset.market) continue;
-    let marketId = listed.get(asset.assetId);
-    if (marketId === undefined) {
-      marketId = await progress.step(`listing ${asset.symbol}-PERP`, async () => {
-        const id = Number(await market.marketCount());
-        await (await market.listMarket(asset.assetId, feeds[asset.assetId]!, wad(asset.market!.imr), wad(asset.market!.mmr))).wait();
-        return id;
-      });
-    }
-    result.push({ assetId: asset.assetId, symbol: asset.symbol, marketId, imr: asset.market.imr, mmr: asset.market.mmr });
+    const { imr, mmr, feeRate } = asset.market;
+    const { marketId, listed } = await ensureMarket(market, {
+      assetId: asset.assetId,
+      feed: feeds[asset.assetId]!,
+      imr: wad(imr),
+      mmr: wad(mmr),
+      feeRate: wad(feeRate),
+    });
+    if (listed) progress.info(`listed ${asset.symbol}-PERP (market ${marketId}, taker fee ${feeRate})`);
+    result.push({ assetId: asset.assetId, symbol: asset.symbol, marketId, imr, mmr, feeRate });
   }
   return result;
 }

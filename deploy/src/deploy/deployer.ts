@@ -38,15 +38,19 @@ export function loadGasSnapshot(): GasSnapshot {
   }
 }
 
-/** Operator addresses: from the config, or on local chains Hardhat dev accounts 1 (relayer), 2 (pusher), 3 (oracle). */
+/**
+ * Operator addresses: from the config, or on local chains Hardhat dev accounts 1 (relayer), 2 (pusher), 3 (oracle).
+ * The withdrawal decider defaults to the pusher (the same aggregator key).
+ */
 export function resolveOperators(config: DeployConfig): Operators {
   const local = config.chains.every((c) => c.local);
   const pick = (value: string | undefined, devIndex: number) => value ?? (local ? devWallet(devIndex).address : undefined);
   const relayer = pick(config.operators.relayer, 1)!;
   const pusher = pick(config.operators.pusher, 2)!;
+  const decider = config.operators.decider ?? pusher;
   const oracle = pick(config.operators.oracle, 3) ?? pusher;
   const liquidator = config.operators.liquidator ?? (local ? pusher : undefined);
-  return { relayer, pusher, oracle, ...(liquidator ? { liquidator } : {}) };
+  return { relayer, pusher, decider, oracle, ...(liquidator ? { liquidator } : {}) };
 }
 
 /**
@@ -220,7 +224,10 @@ function buildManifest(config: DeployConfig, d: Deployed): Manifest {
         worker: lz.worker,
         dvnSigner: d.operators.relayer,
       },
-      contracts: chain.role === 'trading' ? { hub: t.hub, creditManager: t.creditManager, perpMarket: t.perpMarket } : { vault: vault!.vault },
+      contracts:
+        chain.role === 'trading'
+          ? { hub: t.hub, creditManager: t.creditManager, perpMarket: t.perpMarket, settlementPool: t.settlementPool, quoteToken: t.quoteToken }
+          : { vault: vault!.vault },
       assets: vault?.assets ?? [],
     };
   });
@@ -259,7 +266,7 @@ function buildSidecar(
       name: chain.name,
       layerZeroDeployedByUs: d.layerZero.get(chain.eid)!.deployedByUs,
       deployer: d.sessions.get(chain.eid)!.deployerAddress,
-      testTokens: d.vaults.get(chain.eid)?.testTokens ?? {},
+      testTokens: chain.role === 'trading' ? d.tradingContracts.testTokens : (d.vaults.get(chain.eid)?.testTokens ?? {}),
     })),
   };
 }

@@ -11,8 +11,8 @@ import type { EnforcedGas } from './plan';
 export interface ManifestSidecar {
   version: 1;
   config: DeployConfig;
-  operators: { relayer: string; pusher: string; oracle: string; liquidator?: string };
-  markets: { assetId: number; symbol: string; marketId: number; imr: number; mmr: number }[];
+  operators: { relayer: string; pusher: string; decider: string; oracle: string; liquidator?: string };
+  markets: { assetId: number; symbol: string; marketId: number; imr: number; mmr: number; feeRate: number }[];
   enforcedGas: EnforcedGas;
   chains: { eid: number; name: string; layerZeroDeployedByUs: boolean; deployer: string; testTokens: Record<string, string> }[];
 }

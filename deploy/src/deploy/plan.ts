@@ -94,7 +94,10 @@ export const workerConfigEquals = (a: WorkerDstConfig, b: WorkerDstConfig): bool
 /** The subset of contracts/gas-snapshot.json the enforced options are derived from. */
 export interface GasSnapshot {
   hubReceiveAttest?: { firstAttestation?: { lzReceive?: number } };
-  withdrawalRoundTrip?: { hubDecision?: { lzReceive?: number }; vaultRelease?: { lzReceive?: number } };
+  /** The hub's WITHDRAW_REQUEST receive when it reserves (no reply) and the vault's release. */
+  withdrawalRoundTrip?: { hubRequest?: { lzReceive?: number }; vaultRelease?: { lzReceive?: number } };
+  /** The hub's WITHDRAW_REQUEST receive when it rejects at once (sends the reply from inside lzReceive). */
+  withdrawalRejectedOnArrival?: { hubReceive?: { lzReceive?: number } };
   seize?: { lzReceive?: number };
 }
 
@@ -107,15 +110,23 @@ export interface EnforcedGas {
 
 const roundUp = (gas: number, step = 10_000) => Math.ceil(gas / step) * step;
 
+/** The larger of two measured figures, with the snapshot path it came from. */
+function worstOf(...figures: [number | undefined, string][]): [number | undefined, string] {
+  return figures.reduce((worst, figure) => ((figure[0] ?? 0) > (worst[0] ?? 0) ? figure : worst));
+}
+
 /**
  * lzReceive gas per message type = the measured lzReceive transaction gas (worst case: first attestation;
- * a request's and a decision's receive include the reply they send) × headroom, rounded up to 10k. A type the
- * snapshot does not measure keeps the contracts' default (never less than it).
+ * a request rejected on arrival and a release include the message they send) × headroom, rounded up to 10k.
+ * A type the snapshot does not measure keeps the contracts' default (never less than it).
  */
 export function enforcedGasFromSnapshot(snapshot: GasSnapshot, headroom: number): EnforcedGas {
   const measured: Record<number, [number | undefined, string]> = {
     [MSG_ATTEST]: [snapshot.hubReceiveAttest?.firstAttestation?.lzReceive, 'hubReceiveAttest.firstAttestation.lzReceive'],
-    [MSG_WITHDRAW_REQUEST]: [snapshot.withdrawalRoundTrip?.hubDecision?.lzReceive, 'withdrawalRoundTrip.hubDecision.lzReceive'],
+    [MSG_WITHDRAW_REQUEST]: worstOf(
+      [snapshot.withdrawalRoundTrip?.hubRequest?.lzReceive, 'withdrawalRoundTrip.hubRequest.lzReceive'],
+      [snapshot.withdrawalRejectedOnArrival?.hubReceive?.lzReceive, 'withdrawalRejectedOnArrival.hubReceive.lzReceive'],
+    ),
     [MSG_WITHDRAW_DECISION]: [snapshot.withdrawalRoundTrip?.vaultRelease?.lzReceive, 'withdrawalRoundTrip.vaultRelease.lzReceive'],
     [MSG_SEIZE]: [snapshot.seize?.lzReceive, 'seize.lzReceive'],
   };

@@ -13,7 +13,7 @@ export const DEVNET_ASSETS = {
   WBTC: { assetId: 3, decimals: 8, price: 60_000 },
 } as const;
 
-/** Hardhat dev accounts: 0 deployer, 1 relayer, 2 aggregator pusher, 3 price simulator, 5–19 demo traders. */
+/** Hardhat dev accounts: 0 deployer, 1 relayer, 2 aggregator pusher (and withdrawal decider), 3 price simulator, 5–19 demo traders. */
 export const DEV_ACCOUNTS = { deployer: 0, relayer: 1, pusher: 2, oracle: 3, firstTrader: 5, lastTrader: 19 } as const;
 
 const cap = (units: number, decimals: number) => (BigInt(units) * 10n ** BigInt(decimals)).toString();
@@ -55,7 +55,7 @@ export function devnetDeployConfig(options: DevnetChainOptions): DeployConfigInp
         imf: 0.0001,
         volatility: 0.04,
         initialPrice: 3000,
-        market: { imr: 0.1, mmr: 0.05 },
+        market: { imr: 0.1, mmr: 0.05, feeRate: 0.0005 },
       },
       {
         assetId: 3,
@@ -66,7 +66,7 @@ export function devnetDeployConfig(options: DevnetChainOptions): DeployConfigInp
         imf: 0.0001,
         volatility: 0.035,
         initialPrice: 60_000,
-        market: { imr: 0.1, mmr: 0.05 },
+        market: { imr: 0.1, mmr: 0.05, feeRate: 0.0005 },
       },
     ],
     correlations: [
@@ -79,6 +79,9 @@ export function devnetDeployConfig(options: DevnetChainOptions): DeployConfigInp
       creditIncreaseCapacity: cap(100_000_000, 18),
       creditIncreaseRefillPerSecond: cap(1_000_000, 18),
       maxPriceAgeSeconds: 3600,
+      decisionTimeoutSeconds: 60,
+      // No quoteToken: the trading chain gets a test USDC; the pool starts with 10M of it.
+      poolSeed: cap(10_000_000, 6),
     },
   };
 }

@@ -59,26 +59,28 @@ export function devnetDatabaseFiles(dir: string): { relayer: string; aggregator:
   return { relayer: join(dir, 'relayer.sqlite'), aggregator: join(dir, 'aggregator.sqlite') };
 }
 
-/** Mints every test token to the demo traders and approves the vaults for them. */
+/**
+ * Mints every test token to the demo traders and approves the contracts that pull it: the vault on a collateral
+ * chain, the SettlementPool (repayments) for the quote USDC on the trading chain.
+ */
 async function fundDemoAccounts(manifest: Manifest, sidecar: ManifestSidecar): Promise<void> {
   await Promise.all(
-    manifest.chains
-      .filter((c) => c.role === 'collateral')
-      .map(async (chain) => {
-        const provider = makeProvider(chain.rpcUrl, chain.chainId);
-        const deployer = devWallet(DEV_ACCOUNTS.deployer, provider);
-        const tokens = Object.values(sidecar.chains.find((c) => c.eid === chain.eid)?.testTokens ?? {});
-        for (let i = DEV_ACCOUNTS.firstTrader; i <= DEV_ACCOUNTS.lastTrader; i++) {
-          const trader = devWallet(i, provider);
-          for (const token of tokens) {
-            const asset = chain.assets.find((a) => a.token.toLowerCase() === token.toLowerCase())!;
-            const erc20 = TestERC20__factory.connect(token, deployer);
-            await (await erc20.mint(trader.address, parseUnits('1000000', asset.decimals))).wait();
-            await (await erc20.connect(trader).approve(chain.contracts.vault!, MaxUint256)).wait();
-          }
+    manifest.chains.map(async (chain) => {
+      const spender = chain.role === 'collateral' ? chain.contracts.vault : chain.contracts.settlementPool;
+      const tokens = Object.values(sidecar.chains.find((c) => c.eid === chain.eid)?.testTokens ?? {});
+      if (!spender || tokens.length === 0) return;
+      const provider = makeProvider(chain.rpcUrl, chain.chainId);
+      const deployer = devWallet(DEV_ACCOUNTS.deployer, provider);
+      for (let i = DEV_ACCOUNTS.firstTrader; i <= DEV_ACCOUNTS.lastTrader; i++) {
+        const trader = devWallet(i, provider);
+        for (const token of tokens) {
+          const erc20 = TestERC20__factory.connect(token, deployer);
+          await (await erc20.mint(trader.address, parseUnits('1000000', await erc20.decimals()))).wait();
+          await (await erc20.connect(trader).approve(spender, MaxUint256)).wait();
         }
-        provider.destroy();
-      }),
+      }
+      provider.destroy();
+    }),
   );
 }
 
@@ -136,7 +138,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       }),
     );
     const result = await deploy({ config, manifestPath, log: options.log, env: { ...process.env, DEPLOYER_PRIVATE_KEY: '' } });
-    options.log('funding demo accounts 5–19 with test USDC/WETH/WBTC…');
+    options.log('funding demo accounts 5–19 with test USDC/WETH/WBTC (and trading-chain USDC for the settlement pool)…');
     await fundDemoAccounts(result.manifest, result.sidecar);
     await setAutomine(chains, false);
 

@@ -1,0 +1,71 @@
+import { parseUnits, type Signer } from 'ethers';
+import { MSG_ATTEST, MSG_WITHDRAW_REQUEST } from '../../lib';
+import type { CollateralVault } from '../../typechain-types';
+import type { Protocol } from './fixture';
+
+/** IMarginHub.RejectReason, by name. */
+export const REASON = {
+  None: 0,
+  UnlistedAsset: 1,
+  InsufficientAttestedBalance: 2,
+  StaleCredit: 3,
+  InsufficientCredit: 4,
+  PriceUnavailable: 5,
+  Liquidatable: 6,
+  DuplicateRequest: 7,
+  SeizureInFlight: 8,
+  DecisionTimeout: 9,
+  PostWithdrawalCreditBelowFloor: 10,
+  PostWithdrawalHealthBelowOne: 11,
+} as const;
+
+/** CollateralVault.RequestStatus. */
+export const STATUS = { None: 0n, Pending: 1n, Released: 2n, Rejected: 3n } as const;
+
+export const usdc = (n: number | string) => parseUnits(String(n), 6);
+
+export async function deposit(p: Protocol, who: Signer, assetId: number, amount: bigint, vault: CollateralVault = p.vaultA) {
+  const address = await who.getAddress();
+  return (await vault.connect(who).deposit(assetId, amount, address, { value: await vault.quote(MSG_ATTEST) })).wait();
+}
+
+/** Sends the request on the vault and returns its id (the hub sees it once delivered). */
+export async function requestWithdraw(p: Protocol, who: Signer, assetId: number, amount: bigint, vault: CollateralVault = p.vaultA): Promise<bigint> {
+  await (await vault.connect(who).requestWithdraw(assetId, amount, { value: await vault.quote(MSG_WITHDRAW_REQUEST) })).wait();
+  return vault.nextRequestId();
+}
+
+export async function lastDecision(p: Protocol) {
+  const logs = await p.hub.queryFilter(p.hub.filters.WithdrawalDecided());
+  return logs.at(-1)!.args;
+}
+
+export async function decisionsOf(p: Protocol, requestId: bigint) {
+  return (await p.hub.queryFilter(p.hub.filters.WithdrawalDecided(undefined, requestId))).map((l) => l.args);
+}
+
+/**
+ * Σ of each token over every address a flow can move it between (users, vaults, pool, insurance, deployer):
+ * no flow mints or burns, so each sum is constant.
+ */
+export async function tokenTotals(p: Protocol): Promise<Record<'usdc' | 'weth' | 'quote', bigint>> {
+  const holders = [p.alice, p.bob, p.deployer, p.insurance, p.vaultA, p.vaultB, p.pool];
+  const addresses = await Promise.all(holders.map((h) => h.getAddress()));
+  const sum = async (token: { balanceOf(a: string): Promise<bigint> }) =>
+    (await Promise.all(addresses.map((a) => token.balanceOf(a)))).reduce((x, y) => x + y, 0n);
+  return { usdc: await sum(p.usdc), weth: await sum(p.weth), quote: await sum(p.quote) };
+}
+
+/** The decider's answer to every request still awaiting it at the hub, then delivery of everything. */
+export async function decidePending(p: Protocol, approve = true, reason = 0): Promise<bigint[]> {
+  const decided: bigint[] = [];
+  for (const log of await p.hub.queryFilter(p.hub.filters.WithdrawalPending())) {
+    const { eid, requestId } = log.args;
+    const pending = await p.hub.pendingWithdrawal(eid, requestId);
+    if (pending.account === '0x0000000000000000000000000000000000000000' || pending.approved) continue;
+    await (await p.decide(Number(eid), requestId, approve, reason)).wait();
+    decided.push(requestId);
+  }
+  await p.settle();
+  return decided;
+}
