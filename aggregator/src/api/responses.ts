@@ -143,6 +143,7 @@ export const riskResult = z.strictObject({
   requirementMaint: usd,
   health: z.number().nullable().describe('(C_maint + Ua) / R_maint; null when nothing is required'),
   creditLimit: usd,
+  creditLimitSigned: usd.describe('creditLimit before its max(0, ·): negative while a debt exceeds the collateral (the chain pushes it signed)'),
   liquidatable: z.boolean(),
 });
 

@@ -5,6 +5,7 @@ import { JsonRpcProvider, MaxUint256, parseEther, parseUnits, type HDNodeWallet 
 import {
   RelayerWorker__factory,
   configureHubAsset,
+  connectSettlementPool,
   connectVaultToHub,
   deliverPending,
   deployCreditManager,
@@ -12,11 +13,13 @@ import {
   deployHub,
   deployPerpMarket,
   deployPriceFeed,
+  deploySettlementPool,
   deployTestToken,
   deployVault,
   devWallet,
   ensureNativeBalance,
   grantCreditRoles,
+  grantDecider,
   listAsset,
   startHardhatNode,
   wireDefaultPathway,
@@ -95,9 +98,21 @@ export async function startDevnet(ports: { hub: number; vault: number }) {
     creditManager: await creditManager.getAddress(),
     maxPriceAgeSeconds: 86400,
   });
-  const market = await deployPerpMarket(deployer, { creditManager: await creditManager.getAddress(), maxPriceAgeSeconds: 86400 });
+  const quote = await deployTestToken(deployer, { name: 'USD Coin', symbol: 'USDC', decimals: 6 });
+  const pool = await deploySettlementPool(deployer, {
+    quoteToken: await quote.getAddress(),
+    creditManager: await creditManager.getAddress(),
+    hub: await hub.getAddress(),
+  });
+  const market = await deployPerpMarket(deployer, {
+    creditManager: await creditManager.getAddress(),
+    settlementPool: await pool.getAddress(),
+    maxPriceAgeSeconds: 86400,
+  });
   await grantCreditRoles(creditManager, { pusher: pusher.address, market: await market.getAddress(), hub: await hub.getAddress() });
-  await (await market.listMarket(WETH, await wethFeed.getAddress(), parseEther('0.1'), parseEther('0.05'))).wait();
+  await connectSettlementPool({ creditManager, pool, market: await market.getAddress() });
+  await grantDecider(hub, pusher.address);
+  await (await market.listMarket(WETH, await wethFeed.getAddress(), parseEther('0.1'), parseEther('0.05'), 0)).wait();
 
   const vd = vaultSide.deployer;
   const usdc = await deployTestToken(vd, { name: 'USD Coin', symbol: 'USDC', decimals: 6 });
@@ -143,7 +158,13 @@ export async function startDevnet(ports: { hub: number; vault: number }) {
         confirmations: 0,
         startBlock: hubStart,
         layerZero: { ...lz(hubSide), worker: deployer.address, dvnSigner: hubSide.dvn.address },
-        contracts: { hub: await hub.getAddress(), creditManager: await creditManager.getAddress(), perpMarket: await market.getAddress() },
+        contracts: {
+          hub: await hub.getAddress(),
+          creditManager: await creditManager.getAddress(),
+          perpMarket: await market.getAddress(),
+          settlementPool: await pool.getAddress(),
+          quoteToken: await quote.getAddress(),
+        },
       },
       {
         name: 'collateral-a',
