@@ -5,6 +5,7 @@ import { LiquidationModule } from '../liquidation/liquidation.module';
 import { OracleModule } from '../oracle/oracle.module';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module';
 import { RiskModule } from '../risk/risk.module';
+import { WithdrawalModule } from '../withdrawal/withdrawal.module';
 import { AccountRiskController } from './account-risk.controller';
 import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
@@ -21,7 +22,7 @@ import { RiskController } from './risk.controller';
 
 /** Every HTTP route of the service (`/v1/…`); the feature modules have none of their own. */
 @Module({
-  imports: [LedgerModule, ReconciliationModule, OracleModule, RiskModule, CreditModule, LiquidationModule],
+  imports: [LedgerModule, ReconciliationModule, OracleModule, RiskModule, CreditModule, LiquidationModule, WithdrawalModule],
   controllers: [
     AccountsController,
     AccountRiskController,
