@@ -5,6 +5,8 @@ import { LiquidationModule } from '../liquidation/liquidation.module';
 import { OracleModule } from '../oracle/oracle.module';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module';
 import { RiskModule } from '../risk/risk.module';
+import { AccountEventsController } from './account-events.controller';
+import { AccountEventsService } from './account-events.service';
 import { AccountRiskController } from './account-risk.controller';
 import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
@@ -22,6 +24,7 @@ import { RiskController } from './risk.controller';
   imports: [LedgerModule, ReconciliationModule, OracleModule, RiskModule, CreditModule, LiquidationModule],
   controllers: [
     AccountsController,
+    AccountEventsController,
     AccountRiskController,
     ChainsController,
     CreditController,
@@ -30,6 +33,6 @@ import { RiskController } from './risk.controller';
     ReconciliationController,
     RiskController,
   ],
-  providers: [AccountsService, ChainsService, RiskApiService],
+  providers: [AccountsService, AccountEventsService, ChainsService, RiskApiService],
 })
 export class ApiModule {}
