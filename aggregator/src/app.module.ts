@@ -13,6 +13,7 @@ import { OperatorMetricsModule } from './operator-metrics/operator-metrics.modul
 import { OracleModule } from './oracle/oracle.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { RiskModule } from './risk/risk.module';
+import { WithdrawalModule } from './withdrawal/withdrawal.module';
 
 @Module({})
 export class AppModule {
@@ -33,6 +34,7 @@ export class AppModule {
         RiskModule,
         CreditModule,
         LiquidationModule,
+        WithdrawalModule,
         OperatorMetricsModule,
         ApiModule,
       ],

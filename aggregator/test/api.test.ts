@@ -33,15 +33,24 @@ describe('REST API', () => {
       ['hub', log('hub', 'AttestationApplied', [ALICE, 40102, 1, 5_000_000_000n, 1n], 10, 0)],
       ['hub', log('hub', 'AttestationApplied', [BOB, 40102, 2, 10n ** 18n, 2n], 10, 1)],
       ['hub', log('hub', 'WithdrawalRequested', [40102, 1n, ALICE, 1, 1_000_000n], 11, 0)],
-      ['hub', log('hub', 'WithdrawalDecided', [40102, 1n, ALICE, true, 0, 950_000_000_000_000_000n], 11, 1)],
+      ['hub', log('hub', 'WithdrawalPending', [40102, 1n, ALICE, 1, 1_000_000n, 950_000_000_000_000_000n, 1_700_000_600n], 11, 1)],
+      ['hub', log('hub', 'WithdrawalDecided', [40102, 1n, ALICE, true, 0, 950_000_000_000_000_000n], 11, 2)],
+      ['hub', log('hub', 'WithdrawalRequested', [40102, 2n, ALICE, 1, 2_000_000n], 11, 3)],
+      ['hub', log('hub', 'WithdrawalPending', [40102, 2n, ALICE, 1, 2_000_000n, 1_900_000_000_000_000_000n, 1_700_000_700n], 11, 4)],
+      ['hub', log('hub', 'WithdrawalDecided', [40102, 2n, ALICE, false, 10, 0n], 11, 5)],
+      ['hub', log('hub', 'WithdrawalRequested', [40102, 3n, ALICE, 1, 3_000_000n], 11, 6)],
+      ['hub', log('hub', 'WithdrawalPending', [40102, 3n, ALICE, 1, 3_000_000n, 2_850_000_000_000_000_000n, 1_700_000_800n], 11, 7)],
       ['creditManager', log('creditManager', 'CreditLimitSet', [ALICE, 3n, 7n * 10n ** 21n, false], 12, 0)],
+      ['settlementPool', log('settlementPool', 'CashChanged', [ALICE, 0, -(150n * 10n ** 18n), -(150n * 10n ** 18n)], 12, 2)],
+      ['settlementPool', log('settlementPool', 'CashChanged', [ALICE, 1, -(10n ** 18n), -(151n * 10n ** 18n)], 12, 3)],
+      ['settlementPool', log('settlementPool', 'CashChanged', [ALICE, 2, 100n * 10n ** 18n, -(51n * 10n ** 18n)], 13, 1)],
       ['creditManager', log('creditManager', 'CreditBatchPushed', [3n, 1n, 7n * 10n ** 21n], 12, 1)],
       [
         'perpMarket',
         log(
           'perpMarket',
           'PositionOpened',
-          [ALICE, 0, -(10n ** 18n), -(10n ** 18n), 2000n * 10n ** 18n, 2000n * 10n ** 18n, 0n, 200n * 10n ** 18n],
+          [ALICE, 0, -(10n ** 18n), -(10n ** 18n), 2000n * 10n ** 18n, 2000n * 10n ** 18n, 0n, 200n * 10n ** 18n, 0n],
           13,
           0,
         ),
@@ -96,10 +105,82 @@ describe('REST API', () => {
           status: 'approved',
           approved: true,
           reason: 0,
+          reasonName: null,
           reservedValue: '950000000000000000',
+          deadline: 1_700_000_600,
+        },
+        {
+          eid: 40102,
+          requestId: '2',
+          assetId: 1,
+          amount: '2000000',
+          status: 'rejected',
+          approved: false,
+          reason: 10,
+          reasonName: 'PostWithdrawalCreditBelowFloor',
+          reservedValue: '0',
+          deadline: 1_700_000_700,
+        },
+        {
+          eid: 40102,
+          requestId: '3',
+          assetId: 1,
+          amount: '3000000',
+          status: 'pending',
+          approved: null,
+          reason: 0,
+          reasonName: null,
+          reservedValue: '2850000000000000000',
+          deadline: 1_700_000_800,
         },
       ],
+      cash: '-51000000000000000000',
     });
+  });
+
+  it('pages the cash history newest first, with reason names', async () => {
+    const body = (await request(agg.http).get(`/v1/accounts/${ALICE}/cash-history?limit=2`).expect(200)).body;
+    expect(body).toEqual({
+      items: [
+        {
+          reason: 2,
+          reasonName: 'Repayment',
+          delta: '100000000000000000000',
+          cashAfter: '-51000000000000000000',
+          blockNumber: 13,
+          logIndex: 1,
+          txHash: keccak256(toBeHex(1301, 32)),
+        },
+        {
+          reason: 1,
+          reasonName: 'TradingFee',
+          delta: '-1000000000000000000',
+          cashAfter: '-151000000000000000000',
+          blockNumber: 12,
+          logIndex: 3,
+          txHash: keccak256(toBeHex(1203, 32)),
+        },
+      ],
+      total: 3,
+      limit: 2,
+      offset: 0,
+    });
+    const last = (await request(agg.http).get(`/v1/accounts/${ALICE}/cash-history?offset=2`).expect(200)).body;
+    expect(last.items).toEqual([expect.objectContaining({ reasonName: 'RealizedPnl', delta: '-150000000000000000000' })]);
+    expect((await request(agg.http).get(`/v1/accounts/${BOB}/cash-history`).expect(200)).body).toEqual({ items: [], total: 0, limit: 20, offset: 0 });
+    expect((await request(agg.http).get(`/v1/accounts/${BOB}`).expect(200)).body.cash).toBe('0');
+  });
+
+  it('filters withdrawals by status, pending included', async () => {
+    const pending = (await request(agg.http).get(`/v1/accounts/${ALICE}/withdrawals?status=pending`).expect(200)).body;
+    expect(pending.items.map((w: { requestId: string }) => w.requestId)).toEqual(['3']);
+    const rejected = (await request(agg.http).get(`/v1/accounts/${ALICE}/withdrawals?status=rejected`).expect(200)).body;
+    expect(rejected.items).toEqual([expect.objectContaining({ requestId: '2', reasonName: 'PostWithdrawalCreditBelowFloor' })]);
+  });
+
+  it('answers /v1/pool with 503 and the reason when there is no SettlementPool to read', async () => {
+    const response = await request(agg.http).get('/v1/pool').expect(503);
+    expect(response.body).toMatchObject({ statusCode: 503, message: expect.stringMatching(/no deployment manifest.*SettlementPool/) });
   });
 
   it('pages accounts and withdrawals', async () => {
@@ -134,6 +215,10 @@ describe('REST API', () => {
     [`/v1/accounts/${ALICE}00`, /20-byte hex address/],
     [`/v1/accounts/${ALICE}/withdrawals?status=lost`, /status/],
     [`/v1/accounts/${ALICE}/withdrawals?limit=1000`, /limit must be ≤ 100/],
+    [`/v1/accounts/${ALICE}/cash-history?limit=0`, /limit must be ≥ 1/],
+    [`/v1/accounts/${ALICE}/cash-history?reason=1`, /Unrecognized/i],
+    ['/v1/accounts/0x12/cash-history', /20-byte hex address/],
+    ['/v1/pool?fresh=1', /Unrecognized/i],
     ['/v1/accounts/0xzz/withdrawals', /20-byte hex address/],
     ['/v1/chains?verbose=1', /Unrecognized/i],
     ['/v1/reconciliation?run=1', /Unrecognized/i],
@@ -152,6 +237,7 @@ describe('REST API', () => {
     const response = await request(agg.http).get(`/v1/accounts/${unknown}`).expect(404);
     expect(response.body).toMatchObject({ statusCode: 404, message: `account ${unknown} has no ledger entries` });
     await request(agg.http).get(`/v1/accounts/${unknown}/withdrawals`).expect(404);
+    await request(agg.http).get(`/v1/accounts/${unknown}/cash-history`).expect(404);
   });
 
   it('shows indexing lag per chain from the cursor (no manifest: no chains)', async () => {

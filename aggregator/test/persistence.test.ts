@@ -43,7 +43,9 @@ describe('concurrent writers of one chain', () => {
     const first = await startAggregator();
     const second = process.env.DATABASE_URL ? await startAggregator({}, first.db) : first;
     try {
-      const logs = [indexed('perpMarket', rawLog('perpMarket', 'PositionOpened', [ALICE, 0, 5n, 5n, 100n, 100n, 7n, 50n], { block: 3, index: 0 }))];
+      const logs = [
+        indexed('perpMarket', rawLog('perpMarket', 'PositionOpened', [ALICE, 0, 5n, 5n, 100n, 100n, 7n, 50n, 0n], { block: 3, index: 0 })),
+      ];
       const batch = {
         ...HUB_CHAIN,
         fromBlock: 3,

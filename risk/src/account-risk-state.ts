@@ -1,4 +1,4 @@
-import { adjustedPnl, creditLimitOf, healthOf, isLiquidatable, valueAtRisk } from './risk-formulas';
+import { adjustedPnl, healthOf, isLiquidatable, signedCreditLimitOf, valueAtRisk } from './risk-formulas';
 import type { RiskMarket } from './risk-market';
 import type { RiskResult } from './risk-result';
 
@@ -38,6 +38,7 @@ export class AccountRiskState {
   floorInit = 0;
   floorMaint = 0;
   creditLimit = 0;
+  creditLimitSigned = 0;
   /** NaN = unbounded (null health); kept a plain double so updates allocate nothing. */
   healthOrNaN = Number.NaN;
 
@@ -162,7 +163,8 @@ export class AccountRiskState {
     this.floorInit = floorInit;
     this.floorMaint = floorMaint;
     this.healthOrNaN = healthOf(collateralMaint, pnlAdjusted, Math.max(this.varMaint, floorMaint)) ?? Number.NaN;
-    this.creditLimit = creditLimitOf(collateralInit, adjustedPnl(unrealizedPnlInit, params.pnlWeight), this.varInit, floorInit);
+    this.creditLimitSigned = signedCreditLimitOf(collateralInit, adjustedPnl(unrealizedPnlInit, params.pnlWeight), this.varInit, floorInit);
+    this.creditLimit = Math.max(0, this.creditLimitSigned);
   }
 
   summary(): AccountRiskSummary {
@@ -180,6 +182,7 @@ export class AccountRiskState {
       requirementMaint: Math.max(this.varMaint, this.floorMaint),
       health: this.health,
       creditLimit: this.creditLimit,
+      creditLimitSigned: this.creditLimitSigned,
       liquidatable: isLiquidatable(this.health),
     };
   }

@@ -1,4 +1,4 @@
-import { adjustedPnl, creditLimitOf, healthOf, isLiquidatable, sizeAdjustedWeight, stressedCorrelation, valueAtRisk } from './risk-formulas';
+import { adjustedPnl, healthOf, isLiquidatable, signedCreditLimitOf, sizeAdjustedWeight, stressedCorrelation, valueAtRisk } from './risk-formulas';
 import { DEFAULT_STRESS, type RiskRequestInput } from './risk-request.schema';
 import { RiskInputError, type RiskResult } from './risk-result';
 
@@ -99,7 +99,8 @@ export function evaluateRisk(request: RiskRequestInput): RiskResult {
     requirementInit,
     requirementMaint,
     health,
-    creditLimit: creditLimitOf(collateralInit, pnlAdjustedInit, varInit, floorInit),
+    creditLimit: Math.max(0, signedCreditLimitOf(collateralInit, pnlAdjustedInit, varInit, floorInit)),
+    creditLimitSigned: signedCreditLimitOf(collateralInit, pnlAdjustedInit, varInit, floorInit),
     liquidatable: isLiquidatable(health),
   };
 }

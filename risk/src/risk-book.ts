@@ -3,6 +3,9 @@ import { RiskMarket, type AssetRiskTerms, type MarketConfig, type MarketParams }
 import type { RiskPosition } from './risk-request.schema';
 import { RiskInputError, type RiskResult } from './risk-result';
 
+/** Id under which `preview` evaluates holdings for a moment (never a real account: not an address). */
+const PREVIEW_ACCOUNT = '\u0000preview';
+
 export interface AccountBalance {
   eid: number;
   assetId: string;
@@ -121,6 +124,20 @@ export class RiskBook {
     this.unindex(account);
     this.accounts.delete(accountId);
     return true;
+  }
+
+  /**
+   * The result `holdings` would have in this book right now (same market, prices, weights and params), without
+   * keeping them: what a withdrawal or a trade would do to an account. Bad input throws and changes nothing.
+   */
+  preview(holdings: AccountHoldings): RiskResult {
+    const scratchId = PREVIEW_ACCOUNT;
+    try {
+      this.setAccount(scratchId, holdings);
+      return this.result(scratchId)!;
+    } finally {
+      this.removeAccount(scratchId);
+    }
   }
 
   summary(accountId: string): AccountRiskSummary | undefined {

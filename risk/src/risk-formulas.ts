@@ -32,7 +32,12 @@ export function healthOf(collateralMaint: number, pnlAdjusted: number, requireme
 
 /** Step 8: `max(0, C^init + Ua − max(0, VaR^init − F^init))`. */
 export function creditLimitOf(collateralInit: number, pnlAdjusted: number, varInit: number, floorInit: number): number {
-  return Math.max(0, collateralInit + pnlAdjusted - Math.max(0, varInit - floorInit));
+  return Math.max(0, signedCreditLimitOf(collateralInit, pnlAdjusted, varInit, floorInit));
+}
+
+/** Step 8 before its `max(0, ·)`: negative when a debt exceeds what the collateral covers (the chain's signed limit). */
+export function signedCreditLimitOf(collateralInit: number, pnlAdjusted: number, varInit: number, floorInit: number): number {
+  return collateralInit + pnlAdjusted - Math.max(0, varInit - floorInit);
 }
 
 export function isLiquidatable(health: number | null): boolean {

@@ -15,6 +15,8 @@ export interface RiskResult {
   /** `(C^maint + Ua) / R^maint`; `null` when nothing is required (unbounded). */
   health: number | null;
   creditLimit: number;
+  /** `creditLimit` before its max(0, ·): below 0 by what a debt exceeds the collateral (what the chain pushes, signed). */
+  creditLimitSigned: number;
   liquidatable: boolean;
 }
 

@@ -71,3 +71,14 @@ describe('stable price (dampener)', () => {
     expect(params.pnlWeight).toBe(0.5);
   });
 });
+
+describe('signed credit limit', () => {
+  it('is C^init + Ua − max(0, VaR^init − F^init) before the max(0, ·): a debt beyond the collateral makes it negative', () => {
+    const r = evaluateRisk(request({ balances: [{ eid: CHAIN_A, assetId: 'USDC', amount: 5000 }], cash: -12_000 }));
+    // C^init = 5,000 × 0.95 − 12,000 = −7,250; VaR of 5,000 USDC at σ 0.001 = 4·5 = 20 (F = 0).
+    expectClose(r.creditLimitSigned, -7250 - 20);
+    expect(r.creditLimit).toBe(0);
+    const healthy = evaluateRisk(request({ balances: [{ eid: CHAIN_A, assetId: 'USDC', amount: 5000 }], cash: 100 }));
+    expectClose(healthy.creditLimitSigned, healthy.creditLimit);
+  });
+});

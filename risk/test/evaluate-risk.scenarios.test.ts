@@ -175,6 +175,7 @@ describe('evaluateRisk scenarios (numbers worked out by hand)', () => {
       requirementMaint: 0,
       health: null,
       creditLimit: 0,
+      creditLimitSigned: 0,
       liquidatable: false,
     });
   });

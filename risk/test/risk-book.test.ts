@@ -90,4 +90,28 @@ describe('RiskBook', () => {
     expect(book.result('alice')).toBeUndefined();
     expect(book.accountCount).toBe(2);
   });
+
+  it('preview gives what evaluateRisk gives for the same holdings, and keeps nothing', () => {
+    const book = newBook();
+    const holdings = {
+      balances: [{ eid: CHAIN_A, assetId: 'ETH', amount: 4 }],
+      positions: [{ assetId: 'BTC', size: -0.2, entryPrice: 31000, imr: 0.1, mmr: 0.05 }],
+      cash: -1500,
+    };
+    const before = [...book.accountIds()];
+    const preview = book.preview(holdings);
+    const direct = evaluateRisk({
+      ...market,
+      balances: holdings.balances,
+      positions: holdings.positions,
+      cash: holdings.cash,
+    });
+    expectClose(preview.creditLimit, direct.creditLimit);
+    expectClose(preview.floorInit, direct.floorInit);
+    expect(preview.health).not.toBeNull();
+    expectClose(preview.health!, direct.health!);
+    expect([...book.accountIds()]).toEqual(before);
+    expect(() => book.preview({ balances: [{ eid: 999, assetId: 'ETH', amount: 1 }], positions: [] })).toThrow(RiskInputError);
+    expect([...book.accountIds()]).toEqual(before);
+  });
 });

@@ -7,6 +7,7 @@ import {
   MarginHub__factory,
   PerpMarket__factory,
   SettablePriceFeed__factory,
+  SettlementPool__factory,
   TestERC20__factory,
   devWallet,
 } from '@tributary/contracts';
@@ -135,6 +136,25 @@ export class Deployment {
     const market = this.markets.find((m) => m.symbol === symbol);
     if (!market) throw new Error(`no perp market for ${symbol}`);
     return (await (await this.perpMarket(trader).modifyPosition(market.marketId, parseUnits(size, 18))).wait())!;
+  }
+
+  pool(signer?: Signer) {
+    return SettlementPool__factory.connect(this.trading.contracts.settlementPool!, signer ?? this.providers.get(this.trading.eid)!);
+  }
+
+  /** The SettlementPool's quote token (USDC) on the trading chain. */
+  quoteToken(signer?: Signer) {
+    return TestERC20__factory.connect(this.trading.contracts.quoteToken!, signer ?? this.providers.get(this.trading.eid)!);
+  }
+
+  /** Pays `amount` USDC (human units) into the trader's cash on the trading chain (repays a debt). */
+  async repay(trader: Signer, amount: string) {
+    return (await (await this.pool(trader).repay(await trader.getAddress(), parseUnits(amount, 6))).wait())!;
+  }
+
+  /** Withdraws `usd` (whole dollars) of positive cash as USDC from the pool. */
+  async withdrawCash(trader: Signer, usd: string) {
+    return (await (await this.pool(trader).withdrawCash(parseUnits(usd, 18))).wait())!;
   }
 
   /** Sets a settable feed's USD price as the devnet's oracle account (dev account 3). */

@@ -2,8 +2,26 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AccountsService } from './accounts.service';
 import { ApiOkBody } from './openapi';
-import { accountLedger, accountsPage, withdrawalsPage, type AccountLedgerResponse, type AccountsPage, type WithdrawalsPage } from './responses';
-import { MAX_OFFSET, MAX_PAGE_SIZE, addressSchema, pageQuerySchema, withdrawalsQuerySchema, type PageQuery, type WithdrawalsQuery } from './schemas';
+import {
+  accountLedger,
+  accountsPage,
+  cashHistoryPage,
+  withdrawalsPage,
+  type AccountLedgerResponse,
+  type AccountsPage,
+  type CashHistoryPage,
+  type WithdrawalsPage,
+} from './responses';
+import {
+  MAX_OFFSET,
+  MAX_PAGE_SIZE,
+  addressSchema,
+  pageQuerySchema,
+  withdrawalStatusSchema,
+  withdrawalsQuerySchema,
+  type PageQuery,
+  type WithdrawalsQuery,
+} from './schemas';
 
 const addressParam = ApiParam({
   name: 'address',
@@ -29,7 +47,7 @@ export class AccountsController {
   }
 
   @Get(':address')
-  @ApiOperation({ summary: 'Collateral by chain and asset, positions, credit limit and epoch, withdrawals' })
+  @ApiOperation({ summary: 'Collateral by chain and asset, positions, credit base and epoch, withdrawals, cash' })
   @addressParam
   @ApiOkBody(accountLedger, 'the account ledger (amounts as decimal strings in base units / 1e18 USD)')
   @ApiNotFoundResponse({ description: 'no ledger entries for this account' })
@@ -42,7 +60,7 @@ export class AccountsController {
   @addressParam
   @limitQuery
   @offsetQuery
-  @ApiQuery({ name: 'status', required: false, enum: ['requested', 'approved', 'rejected', 'released', 'settled'] })
+  @ApiQuery({ name: 'status', required: false, enum: withdrawalStatusSchema.options })
   @ApiOkBody(withdrawalsPage)
   @ApiNotFoundResponse({ description: 'no ledger entries for this account' })
   withdrawals(
@@ -50,5 +68,19 @@ export class AccountsController {
     @Query({ schema: withdrawalsQuerySchema }) query: WithdrawalsQuery,
   ): Promise<WithdrawalsPage> {
     return this.accounts.withdrawals(address, query);
+  }
+
+  @Get(':address/cash-history')
+  @ApiOperation({ summary: 'Changes of the account’s cash in the SettlementPool (PnL, fees, repayments, withdrawals), newest first' })
+  @addressParam
+  @limitQuery
+  @offsetQuery
+  @ApiOkBody(cashHistoryPage)
+  @ApiNotFoundResponse({ description: 'no ledger entries for this account' })
+  cashHistory(
+    @Param('address', { schema: addressSchema }) address: string,
+    @Query({ schema: pageQuerySchema }) query: PageQuery,
+  ): Promise<CashHistoryPage> {
+    return this.accounts.cashHistory(address, query);
   }
 }

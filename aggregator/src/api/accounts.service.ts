@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { ChainRegistry } from '../chain/chain-registry';
 import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
 import type { PageQuery, WithdrawalsQuery } from './schemas';
-import { accountView, withdrawalView } from './views';
+import { accountView, cashEventView, withdrawalView } from './views';
 
 @Injectable()
 export class AccountsService {
@@ -23,8 +23,18 @@ export class AccountsService {
   }
 
   async withdrawals(address: string, query: WithdrawalsQuery) {
-    if (!(await this.ledger.account(address))) throw new NotFoundException(`account ${address} has no ledger entries`);
+    await this.requireKnown(address);
     const page = await this.ledger.withdrawals(address, query);
     return { items: page.items.map(withdrawalView), total: page.total, limit: query.limit, offset: query.offset };
+  }
+
+  async cashHistory(address: string, query: PageQuery) {
+    await this.requireKnown(address);
+    const page = await this.ledger.cashHistory(address, query.limit, query.offset);
+    return { items: page.items.map(cashEventView), total: page.total, limit: query.limit, offset: query.offset };
+  }
+
+  private async requireKnown(address: string): Promise<void> {
+    if (!(await this.ledger.account(address))) throw new NotFoundException(`account ${address} has no ledger entries`);
   }
 }

@@ -15,6 +15,8 @@ import { ChainsService } from './chains.service';
 import { CreditController } from './credit.controller';
 import { LiquidationController } from './liquidation.controller';
 import { OracleController } from './oracle.controller';
+import { PoolController } from './pool.controller';
+import { PoolService } from './pool.service';
 import { ReconciliationController } from './reconciliation.controller';
 import { RiskApiService } from './risk-api.service';
 import { RiskController } from './risk.controller';
@@ -30,9 +32,10 @@ import { RiskController } from './risk.controller';
     CreditController,
     LiquidationController,
     OracleController,
+    PoolController,
     ReconciliationController,
     RiskController,
   ],
-  providers: [AccountsService, AccountEventsService, ChainsService, RiskApiService],
+  providers: [AccountsService, AccountEventsService, ChainsService, PoolService, RiskApiService],
 })
 export class ApiModule {}

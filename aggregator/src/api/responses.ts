@@ -50,8 +50,10 @@ export const withdrawalView = z.strictObject({
   amount: decimal,
   status: withdrawalStatusSchema,
   approved: z.boolean().nullable().describe('hub decision; null until decided'),
-  reason: int,
+  reason: int.describe('IMarginHub.RejectReason of a rejection (0 otherwise)'),
+  reasonName: z.string().nullable().describe('name of `reason` (e.g. PostWithdrawalCreditBelowFloor); null unless rejected'),
   reservedValue: decimal,
+  deadline: int.describe('decision deadline (unix s) while pending; 0 if the hub never held the request for a decision'),
 });
 
 export const accountsPage = pageOf(z.strictObject({ address }));
@@ -62,9 +64,33 @@ export const accountLedger = z.strictObject({
   positions: z.array(positionView),
   credit: creditView.nullable(),
   withdrawals: z.array(withdrawalView),
+  cash: decimal.describe('signed cash in the SettlementPool (1e18 USD): realized PnL − fees + repayments − withdrawals'),
 });
 
 export const withdrawalsPage = pageOf(withdrawalView);
+
+export const cashEventView = z.strictObject({
+  reason: int.describe('ISettlementPool.CashReason'),
+  reasonName: z.string().describe('RealizedPnl, TradingFee, Repayment or Withdrawal'),
+  delta: decimal.describe('signed change of cash (1e18 USD)'),
+  cashAfter: decimal.describe('cash after the change (1e18 USD, signed)'),
+  blockNumber: int,
+  logIndex: int,
+  txHash: hash,
+});
+
+export const cashHistoryPage = pageOf(cashEventView).describe('newest first');
+
+export const poolResponse = z.strictObject({
+  address,
+  quoteToken: address,
+  tokenBalanceUsd: decimal.describe('quote tokens held, in USD (1e18)'),
+  totalPositiveCash: decimal.describe('Σ max(0, cash) over accounts (1e18 USD)'),
+  totalDebt: decimal.describe('Σ max(0, −cash) over accounts (1e18 USD)'),
+  equity: decimal.describe('tokenBalanceUsd + totalDebt − totalPositiveCash (1e18 USD, signed)'),
+  solvent: z.boolean().describe('equity ≥ 0'),
+  blockNumber: int.describe('trading-chain block the pool was read at'),
+});
 
 export const chainsResponse = z.strictObject({
   indexingEnabled: z.boolean(),
@@ -81,6 +107,7 @@ export const chainsResponse = z.strictObject({
         hub: address.optional(),
         creditManager: address.optional(),
         perpMarket: address.optional(),
+        settlementPool: address.optional(),
       }),
       assets: z.array(z.strictObject({ assetId: int, symbol: z.string().nullable(), token: address, decimals: int })),
       indexing: z.strictObject({
@@ -143,6 +170,7 @@ export const riskResult = z.strictObject({
   requirementMaint: usd,
   health: z.number().nullable().describe('(C_maint + Ua) / R_maint; null when nothing is required'),
   creditLimit: usd,
+  creditLimitSigned: usd.describe('creditLimit before its max(0, ·): negative while a debt exceeds the collateral (the chain pushes it signed)'),
   liquidatable: z.boolean(),
 });
 
@@ -244,6 +272,8 @@ export const liquidationsPage = z.strictObject({
 export type AccountsPage = z.output<typeof accountsPage>;
 export type AccountLedgerResponse = z.output<typeof accountLedger>;
 export type WithdrawalsPage = z.output<typeof withdrawalsPage>;
+export type CashHistoryPage = z.output<typeof cashHistoryPage>;
+export type PoolResponse = z.output<typeof poolResponse>;
 export type ChainsResponse = z.output<typeof chainsResponse>;
 export type ReconciliationResponse = z.output<typeof reconciliationResponse>;
 export type RiskResultResponse = z.output<typeof riskResult>;

@@ -31,7 +31,7 @@ export const pageQuerySchema = z.strictObject({
   offset: boundedInt('offset', 0, MAX_OFFSET, 0),
 });
 
-export const withdrawalStatusSchema = z.enum(['requested', 'approved', 'rejected', 'released', 'settled']);
+export const withdrawalStatusSchema = z.enum(['requested', 'pending', 'approved', 'rejected', 'released', 'settled']);
 
 export const withdrawalsQuerySchema = pageQuerySchema.extend({ status: withdrawalStatusSchema.optional() });
 

@@ -1,6 +1,9 @@
+import { rejectReasonName } from '@tributary/protocol';
 import type { ChainRegistry } from '../chain/chain-registry';
+import type { PoolState } from '../chain/settlement-pool.repository';
+import { cashReasonName } from '../events/ledger-events';
 import type { AccountLedger } from '../ledger/ledger-query.repository';
-import type { CollateralRow, CreditRow, PositionRow, WithdrawalRow } from '../ledger/ledger-state';
+import type { CashEventRow, CollateralRow, CreditRow, PositionRow, WithdrawalRow } from '../ledger/ledger-state';
 import type { ReconciliationReport } from '../reconciliation/reconciliation';
 
 /** JSON views of ledger rows: integers as decimal strings (uint256 does not fit a JSON number). */
@@ -49,7 +52,34 @@ export function withdrawalView(row: WithdrawalRow) {
     status: row.status,
     approved: row.approved,
     reason: row.reason,
+    reasonName: row.approved === false || row.vaultRejected ? rejectReasonName(row.reason) : null,
     reservedValue: row.reservedValue.toString(),
+    deadline: row.deadline,
+  };
+}
+
+export function cashEventView(row: CashEventRow) {
+  return {
+    reason: row.reason,
+    reasonName: cashReasonName(row.reason),
+    delta: row.delta.toString(),
+    cashAfter: row.cashAfter.toString(),
+    blockNumber: row.blockNumber,
+    logIndex: row.logIndex,
+    txHash: row.txHash,
+  };
+}
+
+export function poolView(state: PoolState) {
+  return {
+    address: state.address,
+    quoteToken: state.quoteToken,
+    tokenBalanceUsd: state.tokenBalanceUsd.toString(),
+    totalPositiveCash: state.totalPositiveCash.toString(),
+    totalDebt: state.totalDebt.toString(),
+    equity: state.equity.toString(),
+    solvent: state.equity >= 0n,
+    blockNumber: state.blockNumber,
   };
 }
 
@@ -60,6 +90,7 @@ export function accountView(ledger: AccountLedger, registry: ChainRegistry) {
     positions: ledger.positions.map(positionView),
     credit: creditView(ledger.credit),
     withdrawals: ledger.withdrawals.map(withdrawalView),
+    cash: ledger.cash.toString(),
   };
 }
 

@@ -1,6 +1,6 @@
 import { getAddress } from 'ethers';
 import type { Manifest, ManifestAsset, ManifestChain } from '@tributary/protocol';
-import type { ContractRole } from '../events/ledger-events';
+import { CONTRACT_ROLES, type ContractRole } from '../events/ledger-events';
 
 export interface RegisteredChain {
   name: string;
@@ -44,8 +44,7 @@ export class ChainRegistry {
 }
 
 function toRegisteredChain(chain: ManifestChain): RegisteredChain {
-  const roles: ContractRole[] = ['vault', 'hub', 'creditManager', 'perpMarket'];
-  const contracts = roles.flatMap((role) => {
+  const contracts = CONTRACT_ROLES.flatMap((role) => {
     const address = chain.contracts[role];
     return address ? [{ role, address: getAddress(address) }] : [];
   });

@@ -4,6 +4,7 @@ import { Clock } from '@tributary/service-kit';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ChainClients } from './chain-client';
 import { ChainRegistry } from './chain-registry';
+import { SettlementPoolRepository } from './settlement-pool.repository';
 import { TradingRpcRepository } from './trading-rpc.repository';
 
 /**
@@ -23,8 +24,9 @@ import { TradingRpcRepository } from './trading-rpc.repository';
     },
     ChainClients,
     TradingRpcRepository,
+    SettlementPoolRepository,
     Clock,
   ],
-  exports: [ChainRegistry, ChainClients, TradingRpcRepository, Clock],
+  exports: [ChainRegistry, ChainClients, TradingRpcRepository, SettlementPoolRepository, Clock],
 })
 export class ChainModule {}

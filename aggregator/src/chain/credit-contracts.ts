@@ -1,4 +1,4 @@
-import { CreditManager__factory, PerpMarket__factory } from '@tributary/contracts';
+import { CreditManager__factory, MarginHub__factory, PerpMarket__factory } from '@tributary/contracts';
 import { getAddress, type JsonRpcProvider } from 'ethers';
 import type { Fees, MinedReceipt, TxRpc } from '@tributary/service-kit';
 import { chainProvider } from './chain-provider';
@@ -19,6 +19,28 @@ export interface OnChainAccount {
   liquidatable: boolean;
   /** Chain timestamp of the last push for the account (s); 0 = never. */
   updatedAt: number;
+}
+
+/** MarginHub.pendingWithdrawal(eid, requestId): a zero account = unknown or already settled/rejected. */
+export interface HubPendingWithdrawal {
+  account: string | null;
+  approved: boolean;
+  /** Unix time (s) after which an undecided request may be expired. */
+  deadline: number;
+  amount: bigint;
+  reservedValue: bigint;
+}
+
+/** What the hub's own withdrawal checks see for an account and one (eid, asset). */
+export interface HubWithdrawalLimits {
+  /** Attested balance minus approved-but-unsettled withdrawals (token base units). */
+  withdrawableBalance: bigint;
+  /** Haircut value (1e18 USD) of one whole token (10^decimals base units), null when the price is unavailable. */
+  valuePerToken: bigint | null;
+  creditBalance: bigint;
+  stale: boolean;
+  liquidatable: boolean;
+  seizuresInFlight: bigint;
 }
 
 /** A mined transaction with the time of its block (the pusher dates its push by it). */
@@ -88,14 +110,16 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item:
 export class CreditContracts {
   readonly creditManager: string;
   readonly perpMarket: string | null;
+  readonly hub: string | null;
   readonly txRpc: JsonRpcTxRpc;
   private readonly provider: JsonRpcProvider;
 
-  constructor(chain: Pick<RegisteredChain, 'rpcUrl' | 'chainId'>, creditManager: string, perpMarket: string | undefined) {
+  constructor(chain: Pick<RegisteredChain, 'rpcUrl' | 'chainId'>, creditManager: string, perpMarket: string | undefined, hub?: string) {
     this.provider = chainProvider(chain);
     this.provider.pollingInterval = 250;
     this.creditManager = getAddress(creditManager);
     this.perpMarket = perpMarket ? getAddress(perpMarket) : null;
+    this.hub = hub ? getAddress(hub) : null;
     this.txRpc = new JsonRpcTxRpc(this.provider, chain.chainId);
   }
 
@@ -141,6 +165,40 @@ export class CreditContracts {
     const ids = Array.from({ length: count }, (_, i) => i);
     const sizes = await mapLimited(ids, 8, async (id) => (await market.position(account, id)).size);
     return ids.filter((id) => sizes[id] !== 0n);
+  }
+
+  async pendingWithdrawal(eid: number, requestId: bigint): Promise<HubPendingWithdrawal> {
+    if (!this.hub) throw new Error('no MarginHub in the manifest');
+    const p = await MarginHub__factory.connect(this.hub, this.provider).pendingWithdrawal(eid, requestId);
+    const none = BigInt(p.account) === 0n;
+    return { account: none ? null : p.account, approved: p.approved, deadline: Number(p.deadline), amount: p.amount, reservedValue: p.reservedValue };
+  }
+
+  async hubWithdrawalLimits(account: string, eid: number, assetId: number, decimals: number): Promise<HubWithdrawalLimits> {
+    if (!this.hub) throw new Error('no MarginHub in the manifest');
+    const hub = MarginHub__factory.connect(this.hub, this.provider);
+    const cm = this.creditManagerContract();
+    const [withdrawableBalance, valuePerToken, creditBalance, stale, liquidatable, seizuresInFlight] = await Promise.all([
+      hub.withdrawableBalance(account, eid, assetId),
+      hub.withdrawalValue(eid, assetId, 10n ** BigInt(decimals)).catch(() => null),
+      cm.creditBalance(account),
+      cm.isStale(account),
+      cm.isLiquidatable(account),
+      hub.seizuresInFlight(account),
+    ]);
+    return { withdrawableBalance, valuePerToken, creditBalance, stale, liquidatable, seizuresInFlight };
+  }
+
+  /** CreditManager.creditBalance(account): base + cash − used − reserved − settling (signed, 1e18 USD). */
+  creditBalance(account: string): Promise<bigint> {
+    return this.creditManagerContract().creditBalance(account);
+  }
+
+  /** Timestamp of the latest block (s). */
+  async now(): Promise<number> {
+    const block = await this.provider.getBlock('latest');
+    if (!block) throw new Error('no latest block');
+    return block.timestamp;
   }
 
   /** eth_estimateGas; throws the node's error (with the revert data) when the call would revert. */

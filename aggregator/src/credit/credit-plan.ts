@@ -1,6 +1,8 @@
 /**
  * The credit batch planner: plain functions, no I/O. Given each account's target (from the risk engine) and
- * what the CreditManager holds, it decides which entries the next `pushCreditLimits` carries:
+ * what the CreditManager holds, it decides which entries the next `pushCreditLimits` carries. The chain stores a
+ * signed base = limit − cashAtPush and adds the account's live cash, so the planner reasons about the effective
+ * limit (base + cash, with the cash the target was computed at) and pushes `target − cash`:
  * - hysteresis: a limit change smaller than max(relative × on-chain limit, absolute) waits, except a change of
  *   the liquidatable mark, a limit going to zero, or a decrease that crosses below what the account uses;
  * - freeze: a frozen account gets no increase (decreases, marks and refreshes at the current limit still go);
@@ -11,8 +13,9 @@
  * - at most `maxBatch` entries; the rest is reported as deferred (`batch-full`).
  */
 
-/** Largest limit an entry can carry (95 bits, 1e18 USD): contracts' MAX_CREDIT_LIMIT. */
-export const MAX_LIMIT = (1n << 95n) - 1n;
+/** Range of a pushed base (95-bit two's complement, 1e18 USD): contracts' MIN/MAX_CREDIT_BASE. */
+export const MAX_BASE = (1n << 94n) - 1n;
+export const MIN_BASE = -(1n << 94n);
 
 export interface Hysteresis {
   /** Fraction of the on-chain limit (0.01 = 1 %). */
@@ -23,6 +26,7 @@ export interface Hysteresis {
 
 /** What the CreditManager holds for an account (as far as the pusher knows). */
 export interface OnChainCredit {
+  /** The pushed base: limit − cashAtPush (signed, 1e18 USD). */
   limit: bigint;
   liquidatable: boolean;
   /** Chain timestamp (s) of the push that set it; 0 = never pushed. */
@@ -31,8 +35,10 @@ export interface OnChainCredit {
 
 export interface PlanAccount {
   account: string;
-  /** toFixed18(creditLimit), floor. */
+  /** The signed limit wanted (creditLimitSigned in 1e18, floor): below 0 while a debt exceeds the collateral. */
   targetLimit: bigint;
+  /** The cash (1e18 USD, signed) the target was computed at: the chain adds its live cash to the pushed base. */
+  cash: bigint;
   targetLiquidatable: boolean;
   /** Increases are held back (a price guard tripped for an asset of the account). */
   frozen: boolean;
@@ -57,15 +63,17 @@ export type DeferReason = 'frozen' | 'allowance' | 'batch-full';
 
 export interface PlannedEntry {
   account: string;
+  /** The base pushed: effective limit − cash. */
   limit: bigint;
   liquidatable: boolean;
-  /** On-chain limit before this entry. */
+  /** On-chain base before this entry. */
   previous: bigint;
   reason: EntryReason;
   /** The increase was cut to what the allowance had left (the rest is deferred). */
   clamped: boolean;
 }
 
+/** A change left for a later push (bases, like the entries). */
 export interface DeferredChange {
   account: string;
   reason: DeferReason;
@@ -90,11 +98,18 @@ export function hysteresisThreshold(current: bigint, h: Hysteresis): bigint {
   return relative > h.absolute ? relative : h.absolute;
 }
 
-/** Whether an account with credit (or a mark) is due for a refresh: half its staleness window is gone. */
+/** Whether half the staleness window of the account's last push is gone (a never-pushed account is always due). */
 export function refreshDue(onChain: OnChainCredit, staleAfter: number, now: number): boolean {
-  if (onChain.limit === 0n && !onChain.liquidatable) return false;
   return now - onChain.pushedAt >= Math.floor(staleAfter / 2);
 }
+
+/** Due, and worth it: the account has credit (effective limit > 0) or a mark to keep fresh. */
+function refreshWanted(onChain: OnChainCredit, effective: bigint, s: PlanSettings): boolean {
+  if (effective <= 0n && !onChain.liquidatable) return false;
+  return refreshDue(onChain, s.staleAfter, s.now);
+}
+
+const clampBase = (base: bigint): bigint => (base < MIN_BASE ? MIN_BASE : base > MAX_BASE ? MAX_BASE : base);
 
 type Candidate =
   | { group: 'decrease'; entry: PlannedEntry; urgent: boolean; delta: bigint }
@@ -104,41 +119,55 @@ type Candidate =
 /** Classifies one account: nothing to do, or a candidate entry in one of the three groups. */
 function classify(a: PlanAccount, s: PlanSettings, deferred: DeferredChange[]): Candidate | null {
   const cur = a.onChain ?? NEVER;
-  const target = a.targetLimit < 0n ? 0n : a.targetLimit > MAX_LIMIT ? MAX_LIMIT : a.targetLimit;
+  // Effective limits (base + cash): the target and what the chain grants now.
+  const target = clampBase(a.targetLimit - a.cash) + a.cash;
+  const current = cur.limit + a.cash;
   const markChanged = a.targetLiquidatable !== cur.liquidatable;
   const markReason: EntryReason = a.targetLiquidatable ? 'mark' : 'unmark';
-  const threshold = hysteresisThreshold(cur.limit, s.hysteresis);
-  const due = refreshDue(cur, s.staleAfter, s.now);
+  const threshold = hysteresisThreshold(current > 0n ? current : 0n, s.hysteresis);
+  const due = refreshWanted(cur, current, s);
   const entry = (limit: bigint, reason: EntryReason): PlannedEntry => ({
     account: a.account,
-    limit,
+    limit: limit - a.cash,
     liquidatable: a.targetLiquidatable,
     previous: cur.limit,
     reason,
     clamped: false,
   });
 
-  if (target < cur.limit) {
-    const delta = cur.limit - target;
-    const crossesUsed = cur.limit >= a.committed && target < a.committed;
+  if (target < current) {
+    const delta = current - target;
+    const crossesUsed = current >= a.committed && target < a.committed;
     const reason: EntryReason | null =
-      target === 0n ? 'zero' : crossesUsed ? 'below-used' : markChanged ? markReason : delta >= threshold ? 'decrease' : due ? 'refresh' : null;
+      target <= 0n ? 'zero' : crossesUsed ? 'below-used' : markChanged ? markReason : delta >= threshold ? 'decrease' : due ? 'refresh' : null;
     if (!reason) return null;
     return { group: 'decrease', entry: entry(target, reason), urgent: reason === 'zero' || reason === 'below-used' || reason === 'mark', delta };
   }
-  if (target === cur.limit) {
+  if (target === current) {
     if (!markChanged && !due) return null;
-    return { group: 'neutral', entry: entry(target, markChanged ? markReason : 'refresh'), pushedAt: cur.pushedAt, frozen: a.frozen, target };
+    return {
+      group: 'neutral',
+      entry: entry(target, markChanged ? markReason : 'refresh'),
+      pushedAt: cur.pushedAt,
+      frozen: a.frozen,
+      target: target - a.cash,
+    };
   }
-  const delta = target - cur.limit;
+  const delta = target - current;
   const worthIt = delta >= threshold;
   if (!worthIt && !markChanged && !due) return null;
   if (a.frozen) {
-    if (worthIt) deferred.push({ account: a.account, reason: 'frozen', target, current: cur.limit });
+    if (worthIt) deferred.push({ account: a.account, reason: 'frozen', target: target - a.cash, current: cur.limit });
     if (!markChanged && !due) return null;
-    return { group: 'neutral', entry: entry(cur.limit, markChanged ? markReason : 'refresh'), pushedAt: cur.pushedAt, frozen: true, target };
+    return {
+      group: 'neutral',
+      entry: entry(current, markChanged ? markReason : 'refresh'),
+      pushedAt: cur.pushedAt,
+      frozen: true,
+      target: target - a.cash,
+    };
   }
-  const reason: EntryReason = markChanged ? markReason : !worthIt ? 'refresh' : cur.pushedAt === 0 && cur.limit === 0n ? 'new' : 'increase';
+  const reason: EntryReason = markChanged ? markReason : !worthIt ? 'refresh' : cur.pushedAt === 0 ? 'new' : 'increase';
   return { group: 'increase', entry: entry(target, reason), delta, mandatory: markChanged || due, pushedAt: cur.pushedAt };
 }
 

@@ -36,10 +36,14 @@ export const PUSH_BACKOFF_MS: readonly number[] = [500, 1_000, 2_000, 5_000, 10_
 /** StaleEpoch (another pusher landed an epoch first) is retried at once with the re-read epoch, this many times. */
 export const STALE_EPOCH_RETRIES = 3;
 
-/** Floor of the limit in 1e18 USD; a non-finite limit (bad input upstream) pushes nothing above zero. */
-function targetLimit(risk: AccountRisk): bigint {
+/**
+ * Floor of the signed limit in 1e18 USD (negative while a debt exceeds the collateral, so a repayment counts only
+ * for what it really adds); a non-finite limit (bad input upstream) pushes nothing above zero.
+ */
+export function targetLimit(risk: Pick<AccountRisk, 'result'>): bigint {
+  const x = risk.result.creditLimitSigned;
   try {
-    return toFixed18(risk.result.creditLimit);
+    return x >= 0 ? toFixed18(x) : -toFixed18(-x) - 1n;
   } catch {
     return 0n;
   }
@@ -219,6 +223,7 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
       accounts.push({
         account,
         targetLimit: targetLimit(risk),
+        cash: risk.cash,
         targetLiquidatable: risk.result.liquidatable,
         frozen: risk.frozen.length > 0,
         onChain,
@@ -288,7 +293,7 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
     if (!this.leader.isLeader || !this.chainClock) return;
     const now = this.chainClock.chainNow + (this.clock.now() - this.chainClock.wallMs) / 1000;
     for (const [account, row] of this.view.entries()) {
-      if (row.pushedAt > 0 && (row.limit > 0n || row.liquidatable)) yield [account, Math.max(0, now - row.pushedAt)];
+      if (row.pushedAt > 0 && (row.limit !== 0n || row.liquidatable)) yield [account, Math.max(0, now - row.pushedAt)];
     }
   }
 

@@ -1,12 +1,19 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Interface, Wallet } from 'ethers';
-import { CreditManager__factory, PerpMarket__factory, packCreditEntry } from '@tributary/contracts';
+import { CreditManager__factory, MarginHub__factory, PerpMarket__factory, packCreditEntry } from '@tributary/contracts';
 import { ChainRegistry } from '../chain/chain-registry';
-import { CreditContracts, type CreditChainState, type OnChainAccount, type TradingReceipt } from '../chain/credit-contracts';
+import {
+  CreditContracts,
+  type CreditChainState,
+  type HubPendingWithdrawal,
+  type HubWithdrawalLimits,
+  type OnChainAccount,
+  type TradingReceipt,
+} from '../chain/credit-contracts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { TxSender, VOLATILE_JOURNAL, messageOf, type TxJournal, type TxRequest } from '@tributary/service-kit';
 
-export type { CreditChainState, OnChainAccount, TradingReceipt };
+export type { CreditChainState, HubPendingWithdrawal, HubWithdrawalLimits, OnChainAccount, TradingReceipt };
 
 export interface PushEntry {
   account: string;
@@ -19,6 +26,7 @@ export const pushGasLimit = (entries: number): bigint => 80_000n + 32_000n * Big
 
 const creditManagerAbi = CreditManager__factory.createInterface();
 const perpMarketAbi = PerpMarket__factory.createInterface();
+const hubAbi = MarginHub__factory.createInterface();
 
 /**
  * The trading chain as the pusher and the liquidation watch see it: CreditManager / PerpMarket reads (through
@@ -31,6 +39,7 @@ export class TradingChain implements OnApplicationShutdown {
   readonly disabledReason: string | null;
   readonly creditManager: string | null = null;
   readonly perpMarket: string | null = null;
+  readonly hub: string | null = null;
   readonly pusher: TxSender<TradingReceipt> | null = null;
   readonly liquidator: TxSender<TradingReceipt> | null = null;
   /**
@@ -53,9 +62,10 @@ export class TradingChain implements OnApplicationShutdown {
           ? 'AGGREGATOR_PUSHER_PRIVATE_KEY is not set'
           : null;
     if (!chain || !cm) return;
-    this.contracts = new CreditContracts(chain, cm, chain.manifest.contracts.perpMarket);
+    this.contracts = new CreditContracts(chain, cm, chain.manifest.contracts.perpMarket, chain.manifest.contracts.hub);
     this.creditManager = this.contracts.creditManager;
     this.perpMarket = this.contracts.perpMarket;
+    this.hub = this.contracts.hub;
     if (!key) return;
     const rpc = this.contracts.txRpc;
     const settings = {
@@ -122,6 +132,40 @@ export class TradingChain implements OnApplicationShutdown {
       return { to: this.perpMarket, data, gasLimit: (gas * 13n) / 10n + 20_000n };
     } catch (error) {
       throw new Error(describeRevert(error, perpMarketAbi, creditManagerAbi));
+    }
+  }
+
+  pendingWithdrawal(eid: number, requestId: bigint): Promise<HubPendingWithdrawal> {
+    return this.rpc.pendingWithdrawal(eid, requestId);
+  }
+
+  hubWithdrawalLimits(account: string, eid: number, assetId: number, decimals: number): Promise<HubWithdrawalLimits> {
+    return this.rpc.hubWithdrawalLimits(account, eid, assetId, decimals);
+  }
+
+  creditBalance(account: string): Promise<bigint> {
+    return this.rpc.creditBalance(account);
+  }
+
+  chainNow(): Promise<number> {
+    return this.rpc.now();
+  }
+
+  /**
+   * MarginHub.decideWithdrawal (the decider is the pusher key: DECIDER_ROLE, one nonce queue), or
+   * expireWithdrawal when `approve` is null; simulated first, so a request another replica decided is not sent.
+   */
+  async withdrawalDecisionRequest(eid: number, requestId: bigint, approve: boolean | null, reason = 0): Promise<TxRequest> {
+    if (!this.hub || !this.pusher) throw new Error('no MarginHub or decider key');
+    const data =
+      approve === null
+        ? hubAbi.encodeFunctionData('expireWithdrawal', [eid, requestId])
+        : hubAbi.encodeFunctionData('decideWithdrawal', [eid, requestId, approve, approve ? 0 : reason]);
+    try {
+      const gas = await this.rpc.estimateGas({ from: this.pusher.address, to: this.hub, data });
+      return { to: this.hub, data, gasLimit: (gas * 13n) / 10n + 20_000n };
+    } catch (error) {
+      throw new Error(describeRevert(error, hubAbi, creditManagerAbi));
     }
   }
 

@@ -18,3 +18,12 @@ export const bigintColumn = {
     from: (value: string | number | null) => (value === null ? null : BigInt(value)),
   } satisfies ValueTransformer,
 };
+
+/** Unix seconds (and other 64-bit counters read as JS numbers): pg returns bigint as a string. */
+export const secondsColumn = {
+  type: 'bigint' as const,
+  transformer: {
+    to: (value: number | undefined) => value,
+    from: (value: string | number | null) => (value === null ? null : Number(value)),
+  } satisfies ValueTransformer,
+};

@@ -2,6 +2,8 @@ import { ChainCursorEntity } from './chain-cursor.entity';
 import {
   AccountEntity,
   BlockHeaderEntity,
+  CashEntity,
+  CashEventEntity,
   ChainEventEntity,
   CollateralEntity,
   CreditEntity,
@@ -22,6 +24,8 @@ export const ENTITIES = [
   CreditEntity,
   CreditEpochEntity,
   WithdrawalEntity,
+  CashEntity,
+  CashEventEntity,
   PriceSampleEntity,
   RiskSnapshotEntity,
 ];

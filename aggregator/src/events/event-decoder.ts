@@ -1,5 +1,11 @@
 import { AbiCoder, getAddress, type EventFragment, type Interface, type ParamType } from 'ethers';
-import { ICollateralVault__factory, ICreditManager__factory, IMarginHub__factory, IPerpMarket__factory } from '@tributary/contracts';
+import {
+  ICollateralVault__factory,
+  ICreditManager__factory,
+  IMarginHub__factory,
+  IPerpMarket__factory,
+  ISettlementPool__factory,
+} from '@tributary/contracts';
 import type { ContractRole, EventOrigin, LedgerEnvelope, LedgerEvent } from './ledger-events';
 import type { RawLog } from './raw-log';
 
@@ -8,6 +14,7 @@ export const CONTRACT_INTERFACES: Record<ContractRole, Interface> = {
   hub: IMarginHub__factory.createInterface(),
   creditManager: ICreditManager__factory.createInterface(),
   perpMarket: IPerpMarket__factory.createInterface(),
+  settlementPool: ISettlementPool__factory.createInterface(),
 };
 
 type Args = Record<string, unknown>;
@@ -166,6 +173,17 @@ function toLedgerEvent(role: ContractRole, eid: number, { name, args: a }: { nam
         assetId: n(a.assetId),
         amount: big(a.amount),
       };
+    case 'hub.WithdrawalPending':
+      return {
+        kind: 'HubWithdrawalPending',
+        eid: n(a.eid),
+        requestId: big(a.requestId),
+        account: account(a.account),
+        assetId: n(a.assetId),
+        amount: big(a.amount),
+        reservedValue: big(a.reservedValue),
+        deadline: n(a.deadline),
+      };
     case 'hub.WithdrawalDecided':
       return {
         kind: 'HubWithdrawalDecided',
@@ -185,7 +203,7 @@ function toLedgerEvent(role: ContractRole, eid: number, { name, args: a }: { nam
         reservedValue: big(a.reservedValue),
       };
     case 'creditManager.CreditLimitSet':
-      return { kind: 'CreditLimitSet', account: account(a.account), epoch: big(a.epoch), limit: big(a.limit), liquidatable: Boolean(a.liquidatable) };
+      return { kind: 'CreditLimitSet', account: account(a.account), epoch: big(a.epoch), base: big(a.base), liquidatable: Boolean(a.liquidatable) };
     case 'creditManager.CreditBatchPushed':
       return { kind: 'CreditBatchPushed', epoch: big(a.epoch), accounts: big(a.accounts), totalIncrease: big(a.totalIncrease) };
     case 'creditManager.CreditConsumed':
@@ -193,7 +211,10 @@ function toLedgerEvent(role: ContractRole, eid: number, { name, args: a }: { nam
       return { kind: 'CreditUsed', account: account(a.account), used: big(a.used) };
     case 'creditManager.CreditReserved':
     case 'creditManager.ReservationReleased':
+    case 'creditManager.ReservationCancelled':
       return { kind: 'CreditReservedTotal', account: account(a.account), reserved: big(a.reserved) };
+    case 'settlementPool.CashChanged':
+      return { kind: 'CashChanged', account: account(a.account), reason: n(a.reason), delta: big(a.delta), cashAfter: big(a.cashAfter) };
     case 'perpMarket.PositionOpened':
     case 'perpMarket.PositionModified':
     case 'perpMarket.PositionClosed':

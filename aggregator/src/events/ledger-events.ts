@@ -11,12 +11,26 @@ export type LedgerEvent =
   | { kind: 'VaultWithdrawalReleased'; eid: number; requestId: bigint; account: string; assetId: number; amount: bigint }
   | { kind: 'VaultWithdrawalRejected'; eid: number; requestId: bigint; account: string; assetId: number; amount: bigint; reason: number }
   | { kind: 'HubWithdrawalRequested'; eid: number; requestId: bigint; account: string; assetId: number; amount: bigint }
+  /** The hub's checks passed: `reservedValue` is reserved and the request awaits the aggregator's decision until `deadline` (unix s). */
+  | {
+      kind: 'HubWithdrawalPending';
+      eid: number;
+      requestId: bigint;
+      account: string;
+      assetId: number;
+      amount: bigint;
+      reservedValue: bigint;
+      deadline: number;
+    }
   | { kind: 'HubWithdrawalDecided'; eid: number; requestId: bigint; account: string; approved: boolean; reason: number; reservedValue: bigint }
   | { kind: 'HubWithdrawalSettled'; eid: number; requestId: bigint; account: string; reservedValue: bigint }
-  | { kind: 'CreditLimitSet'; account: string; epoch: bigint; limit: bigint; liquidatable: boolean }
+  /** `base` = limit − cashAtPush (1e18 USD, signed): the chain counts `base + cash − used − reserved` as available. */
+  | { kind: 'CreditLimitSet'; account: string; epoch: bigint; base: bigint; liquidatable: boolean }
   | { kind: 'CreditBatchPushed'; epoch: bigint; accounts: bigint; totalIncrease: bigint }
   | { kind: 'CreditUsed'; account: string; used: bigint }
   | { kind: 'CreditReservedTotal'; account: string; reserved: bigint }
+  /** SettlementPool: the account's signed cash (1e18 USD) changed by `delta` to `cashAfter`; `reason` is a `CashReason`. */
+  | { kind: 'CashChanged'; account: string; reason: number; delta: bigint; cashAfter: bigint }
   | {
       kind: 'PositionChanged';
       account: string;
@@ -44,7 +58,18 @@ export interface EventOrigin {
   name: string;
 }
 
-export type ContractRole = 'vault' | 'hub' | 'creditManager' | 'perpMarket';
+/** Contracts the indexer follows, by their manifest name (`chains[].contracts.<role>`). */
+export const CONTRACT_ROLES = ['vault', 'hub', 'creditManager', 'perpMarket', 'settlementPool'] as const;
+export type ContractRole = (typeof CONTRACT_ROLES)[number];
+
+/** ISettlementPool.CashReason, by number (append-only on chain; the ledger stores the number). */
+export const CASH_REASONS = ['RealizedPnl', 'TradingFee', 'Repayment', 'Withdrawal'] as const;
+export type CashReasonName = (typeof CASH_REASONS)[number];
+
+/** The name of a cash reason as users see it (`Unknown(n)` for a number this build does not know). */
+export function cashReasonName(reason: number): string {
+  return CASH_REASONS[reason] ?? `Unknown(${reason})`;
+}
 
 export interface LedgerEnvelope {
   origin: EventOrigin;

@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import { ChainCursorEntity } from '../database/chain-cursor.entity';
 import {
   AccountEntity,
+  CashEntity,
+  CashEventEntity,
   ChainEventEntity,
   CollateralEntity,
   CreditEntity,
@@ -11,7 +13,7 @@ import {
   PositionEntity,
   WithdrawalEntity,
 } from './entities/ledger.entities';
-import type { CollateralRow, CreditEpochRow, CreditRow, PositionRow, WithdrawalRow, WithdrawalStatus } from './ledger-state';
+import type { CashEventRow, CashRow, CollateralRow, CreditEpochRow, CreditRow, PositionRow, WithdrawalRow, WithdrawalStatus } from './ledger-state';
 
 export interface AccountLedger {
   address: string;
@@ -19,6 +21,8 @@ export interface AccountLedger {
   positions: PositionRow[];
   credit: CreditRow | null;
   withdrawals: WithdrawalRow[];
+  /** Signed cash in the SettlementPool (1e18 USD); 0n before any CashChanged. */
+  cash: bigint;
 }
 
 export interface Page<T> {
@@ -43,6 +47,9 @@ export interface LedgerSnapshot {
   credit: CreditRow[];
   epochs: CreditEpochRow[];
   withdrawals: WithdrawalRow[];
+  cash: CashRow[];
+  /** By account, then chain order. */
+  cashHistory: CashEventRow[];
 }
 
 /** Read side of the ledger (API, risk engine, reconciliation). Amounts are exact bigints. */
@@ -52,13 +59,31 @@ export class LedgerQueryRepository {
 
   async account(address: string): Promise<AccountLedger | null> {
     if (!(await this.dataSource.getRepository(AccountEntity).existsBy({ address }))) return null;
-    const [collateral, positions, credit, withdrawals] = await Promise.all([
+    const [collateral, positions, credit, withdrawals, cash] = await Promise.all([
       this.collateralOf(address),
       this.positionsOf(address),
       this.creditOf(address),
       this.dataSource.getRepository(WithdrawalEntity).find({ where: { account: address }, order: { eid: 'ASC', requestId: 'ASC' } }),
+      this.cashOf(address),
     ]);
-    return { address, collateral, positions, credit, withdrawals: withdrawals.map((w) => ({ ...w })) };
+    return { address, collateral, positions, credit, withdrawals: withdrawals.map((w) => ({ ...w })), cash };
+  }
+
+  /** Signed cash of `account` in the SettlementPool (1e18 USD) as of the indexed events; 0n if it has none. */
+  async cashOf(account: string): Promise<bigint> {
+    const row = await this.dataSource.getRepository(CashEntity).findOneBy({ account });
+    return row?.cash ?? 0n;
+  }
+
+  /** CashChanged of `account`, newest first. */
+  async cashHistory(account: string, limit: number, offset: number): Promise<Page<CashEventRow>> {
+    const [rows, total] = await this.dataSource.getRepository(CashEventEntity).findAndCount({
+      where: { account },
+      order: { blockNumber: 'DESC', logIndex: 'DESC' },
+      take: limit,
+      skip: offset,
+    });
+    return { items: rows.map((r) => ({ ...r })), total };
   }
 
   async accounts(limit: number, offset: number): Promise<Page<string>> {
@@ -133,13 +158,15 @@ export class LedgerQueryRepository {
 
   async snapshot(): Promise<LedgerSnapshot> {
     const plain = <T extends object>(rows: T[]): T[] => rows.map((r) => ({ ...r }));
-    const [accounts, collateral, positions, credit, epochs, withdrawals] = await Promise.all([
+    const [accounts, collateral, positions, credit, epochs, withdrawals, cash, cashHistory] = await Promise.all([
       this.dataSource.getRepository(AccountEntity).find({ order: { address: 'ASC' } }),
       this.dataSource.getRepository(CollateralEntity).find({ order: { account: 'ASC', eid: 'ASC', assetId: 'ASC' } }),
       this.dataSource.getRepository(PositionEntity).find({ order: { account: 'ASC', marketId: 'ASC' } }),
       this.dataSource.getRepository(CreditEntity).find({ order: { account: 'ASC' } }),
       this.dataSource.getRepository(CreditEpochEntity).find({ order: { epoch: 'ASC' } }),
       this.dataSource.getRepository(WithdrawalEntity).find({ order: { eid: 'ASC', requestId: 'ASC' } }),
+      this.dataSource.getRepository(CashEntity).find({ order: { account: 'ASC' } }),
+      this.dataSource.getRepository(CashEventEntity).find({ order: { account: 'ASC', blockNumber: 'ASC', logIndex: 'ASC' } }),
     ]);
     return {
       accounts: accounts.map((a) => a.address),
@@ -148,6 +175,8 @@ export class LedgerQueryRepository {
       credit: plain(credit),
       epochs: plain(epochs),
       withdrawals: plain(withdrawals),
+      cash: plain(cash),
+      cashHistory: plain(cashHistory),
     };
   }
 }

@@ -29,6 +29,10 @@ export interface PositionRow {
 
 export interface CreditRow {
   account: string;
+  /**
+   * The pushed `base` of the newest CreditLimitSet: limit − cashAtPush (1e18 USD, signed, may be < 0). The name is
+   * kept from before cash existed; the chain's available credit is `limit + cash − used − reserved`.
+   */
   limit: bigint;
   epoch: bigint;
   liquidatable: boolean;
@@ -38,7 +42,8 @@ export interface CreditRow {
   reservedVersion: bigint;
 }
 
-export type WithdrawalStatus = 'requested' | 'approved' | 'rejected' | 'released' | 'settled';
+/** `pending`: the hub's checks passed and reserved credit; awaiting the aggregator's decision until `deadline`. */
+export type WithdrawalStatus = 'requested' | 'pending' | 'approved' | 'rejected' | 'released' | 'settled';
 
 export interface WithdrawalRow {
   eid: number;
@@ -51,11 +56,34 @@ export interface WithdrawalRow {
   vaultRequested: boolean;
   hubRequested: boolean;
   approved: boolean | null;
+  /** IMarginHub.RejectReason of a rejection (0 otherwise). */
   reason: number;
   reservedValue: bigint;
+  /** Decision deadline (unix s) from WithdrawalPending; 0 if the hub never held the request for a decision. */
+  deadline: number;
   released: boolean;
   vaultRejected: boolean;
   settled: boolean;
+}
+
+/** An account's signed cash in the SettlementPool (1e18 USD): `cashAfter` of its newest CashChanged. */
+export interface CashRow {
+  account: string;
+  cash: bigint;
+  /** orderKey (block << 20 | logIndex) of the CashChanged that set `cash`. */
+  version: bigint;
+}
+
+/** One CashChanged, as the append-only cash history stores it. */
+export interface CashEventRow {
+  account: string;
+  /** ISettlementPool.CashReason (`cashReasonName` in events/ledger-events.ts). */
+  reason: number;
+  delta: bigint;
+  cashAfter: bigint;
+  blockNumber: number;
+  logIndex: number;
+  txHash: string;
 }
 
 export interface CreditEpochRow {
@@ -74,6 +102,9 @@ export class LedgerSlice {
   readonly credit = new Map<string, CreditRow>();
   readonly withdrawals = new Map<string, WithdrawalRow>();
   readonly epochs = new Map<string, CreditEpochRow>();
+  readonly cash = new Map<string, CashRow>();
+  /** Cash history rows added by the applied events (append-only: never loaded, all written). */
+  readonly cashHistory: CashEventRow[] = [];
   /** Keys changed since load (per table); only these are written. */
   readonly dirty = {
     accounts: new Set<string>(),
@@ -82,19 +113,25 @@ export class LedgerSlice {
     credit: new Set<string>(),
     withdrawals: new Set<string>(),
     epochs: new Set<string>(),
+    cash: new Set<string>(),
   };
 }
 
 export const collateralKey = (account: string, eid: number, assetId: number): string => `${account}/${eid}/${assetId}`;
 export const positionKey = (account: string, marketId: number): string => `${account}/${marketId}`;
+export const cashEventKey = (row: Pick<CashEventRow, 'account' | 'blockNumber' | 'logIndex'>): string =>
+  `${row.account}/${row.blockNumber}/${row.logIndex}`;
 export const withdrawalKey = (eid: number, requestId: bigint): string => `${eid}/${requestId}`;
 
 /** Which rows a batch touches: repositories load exactly these before applying. */
 export interface SliceKeys {
   accounts: Set<string>;
   epochs: Set<bigint>;
-  tables: Set<'collateral' | 'positions' | 'credit' | 'withdrawals'>;
+  tables: Set<LedgerTable>;
 }
+
+/** Per-account tables a batch may need loaded. */
+export type LedgerTable = 'collateral' | 'positions' | 'credit' | 'withdrawals' | 'cash';
 
 export function keysOf(envelopes: readonly LedgerEnvelope[]): SliceKeys {
   const keys: SliceKeys = { accounts: new Set(), epochs: new Set(), tables: new Set() };
@@ -108,7 +145,7 @@ export function keysOf(envelopes: readonly LedgerEnvelope[]): SliceKeys {
   return keys;
 }
 
-function tableOf(event: LedgerEvent): 'collateral' | 'positions' | 'credit' | 'withdrawals' | null {
+function tableOf(event: LedgerEvent): LedgerTable | null {
   switch (event.kind) {
     case 'HubAttestation':
     case 'VaultAttestation':
@@ -123,9 +160,12 @@ function tableOf(event: LedgerEvent): 'collateral' | 'positions' | 'credit' | 'w
     case 'VaultWithdrawalReleased':
     case 'VaultWithdrawalRejected':
     case 'HubWithdrawalRequested':
+    case 'HubWithdrawalPending':
     case 'HubWithdrawalDecided':
     case 'HubWithdrawalSettled':
       return 'withdrawals';
+    case 'CashChanged':
+      return 'cash';
     default:
       return null;
   }
@@ -133,8 +173,9 @@ function tableOf(event: LedgerEvent): 'collateral' | 'positions' | 'credit' | 'w
 
 /**
  * Applies events (in chain order) to the loaded rows. Pure apart from mutating `slice`.
- * Attestations keep the highest sequence, credit limits the highest epoch, positions and credit usage the
- * latest (block, logIndex); withdrawal facts are merged flags — so the outcome does not depend on batching.
+ * Attestations keep the highest sequence, credit limits the highest epoch, positions, credit usage and cash the
+ * latest (block, logIndex); withdrawal facts are merged flags; the cash history appends one row per event — so the
+ * outcome does not depend on batching.
  */
 export function applyEvents(slice: LedgerSlice, envelopes: readonly LedgerEnvelope[]): void {
   for (const envelope of envelopes) applyOne(slice, envelope);
@@ -180,7 +221,7 @@ function applyOne(slice: LedgerSlice, { origin, event }: LedgerEnvelope): void {
     case 'CreditLimitSet': {
       const row = creditRow(slice, event.account);
       if (event.epoch <= row.epoch) return;
-      Object.assign(row, { limit: event.limit, epoch: event.epoch, liquidatable: event.liquidatable });
+      Object.assign(row, { limit: event.base, epoch: event.epoch, liquidatable: event.liquidatable });
       slice.dirty.credit.add(row.account);
       return;
     }
@@ -207,10 +248,30 @@ function applyOne(slice: LedgerSlice, { origin, event }: LedgerEnvelope): void {
       slice.dirty.epochs.add(key);
       return;
     }
+    case 'CashChanged': {
+      const { account, reason, delta, cashAfter } = event;
+      slice.cashHistory.push({
+        account,
+        reason,
+        delta,
+        cashAfter,
+        blockNumber: origin.blockNumber,
+        logIndex: origin.logIndex,
+        txHash: origin.txHash,
+      });
+      const row = slice.cash.get(account) ?? { account, cash: 0n, version: -1n };
+      slice.cash.set(account, row);
+      const version = orderKey(origin);
+      if (version <= row.version) return;
+      Object.assign(row, { cash: cashAfter, version });
+      slice.dirty.cash.add(account);
+      return;
+    }
     case 'VaultWithdrawalRequested':
     case 'VaultWithdrawalReleased':
     case 'VaultWithdrawalRejected':
     case 'HubWithdrawalRequested':
+    case 'HubWithdrawalPending':
     case 'HubWithdrawalDecided':
     case 'HubWithdrawalSettled':
       applyWithdrawal(slice, event);
@@ -236,6 +297,7 @@ function applyWithdrawal(slice: LedgerSlice, event: WithdrawalEvent): void {
     approved: null,
     reason: 0,
     reservedValue: 0n,
+    deadline: 0,
     released: false,
     vaultRejected: false,
     settled: false,
@@ -248,6 +310,11 @@ function applyWithdrawal(slice: LedgerSlice, event: WithdrawalEvent): void {
       break;
     case 'HubWithdrawalRequested':
       row.hubRequested = true;
+      break;
+    case 'HubWithdrawalPending':
+      // The decision's reservedValue (0 when rejected) wins over the one reserved while pending, in either order.
+      row.deadline = event.deadline;
+      if (row.approved === null) row.reservedValue = event.reservedValue;
       break;
     case 'HubWithdrawalDecided':
       Object.assign(row, { approved: event.approved, reason: event.reason, reservedValue: event.reservedValue });
@@ -272,6 +339,7 @@ export function withdrawalStatus(row: Omit<WithdrawalRow, 'status'>): Withdrawal
   if (row.released) return 'released';
   if (row.vaultRejected || row.approved === false) return 'rejected';
   if (row.approved) return 'approved';
+  if (row.deadline > 0) return 'pending';
   return 'requested';
 }
 

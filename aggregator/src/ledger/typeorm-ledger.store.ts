@@ -7,31 +7,13 @@ import { bulkUpsert, rawQuery, tableName, type SqlValue } from '../database/bulk
 import { ChainCursorEntity } from '../database/chain-cursor.entity';
 import type { ContractRole } from '../events/ledger-events';
 import type { RawLog } from '../events/raw-log';
-import {
-  AccountEntity,
-  BlockHeaderEntity,
-  ChainEventEntity,
-  CollateralEntity,
-  CreditEntity,
-  CreditEpochEntity,
-  PositionEntity,
-  WithdrawalEntity,
-} from './entities/ledger.entities';
+import { AccountEntity, BlockHeaderEntity, ChainEventEntity, CreditEpochEntity } from './entities/ledger.entities';
 import { decodeStored } from './ledger-ingestor';
-import { LedgerSlice, applyEvents, collateralKey, keysOf, positionKey, withdrawalKey, type SliceKeys } from './ledger-state';
+import { applyEvents, keysOf, type LedgerSlice, type SliceKeys } from './ledger-state';
+import { ACCOUNT_TABLES, LEDGER_TABLES, chunks, loadSliceRows, saveSliceRows } from './slice-rows';
 import type { BlockHash, CursorUpdate, IndexedLog, LedgerStore, LedgerWriter, OrphanedEvents, StoredEvent } from './ledger-store';
 
-const KEYS_PER_SELECT = 500;
-
 const hexToBuffer = (hex: string): Buffer => Buffer.from(hex, 'hex');
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-const LEDGER_TABLES = [AccountEntity, CollateralEntity, PositionEntity, CreditEntity, CreditEpochEntity, WithdrawalEntity];
 
 /** TypeORM implementation of the ledger store (sql.js or PostgreSQL, same SQL). */
 @Injectable()
@@ -163,131 +145,12 @@ class TypeormLedgerWriter implements LedgerWriter {
     });
   }
 
-  async loadSlice(keys: SliceKeys): Promise<LedgerSlice> {
-    const slice = new LedgerSlice();
-    const accounts = [...keys.accounts];
-    for (const chunk of chunks(accounts, KEYS_PER_SELECT)) {
-      const where = { account: In(chunk) };
-      for (const row of await this.manager.getRepository(AccountEntity).findBy({ address: In(chunk) })) slice.accounts.add(row.address);
-      if (keys.tables.has('collateral')) {
-        for (const row of await this.manager.getRepository(CollateralEntity).findBy(where))
-          slice.collateral.set(collateralKey(row.account, row.eid, row.assetId), { ...row });
-      }
-      if (keys.tables.has('positions')) {
-        for (const row of await this.manager.getRepository(PositionEntity).findBy(where))
-          slice.positions.set(positionKey(row.account, row.marketId), { ...row });
-      }
-      if (keys.tables.has('credit')) {
-        for (const row of await this.manager.getRepository(CreditEntity).findBy(where)) slice.credit.set(row.account, { ...row });
-      }
-      if (keys.tables.has('withdrawals')) {
-        for (const row of await this.manager.getRepository(WithdrawalEntity).findBy(where))
-          slice.withdrawals.set(withdrawalKey(row.eid, row.requestId), { ...row });
-      }
-    }
-    if (keys.epochs.size) {
-      for (const row of await this.manager.getRepository(CreditEpochEntity).findBy({ epoch: In([...keys.epochs].map(String)) as never })) {
-        slice.epochs.set(row.epoch.toString(), { ...row });
-      }
-    }
-    return slice;
+  loadSlice(keys: SliceKeys): Promise<LedgerSlice> {
+    return loadSliceRows(this.manager, keys);
   }
 
-  async saveSlice(slice: LedgerSlice): Promise<void> {
-    const pick = <T>(map: Map<string, T>, dirty: Set<string>): T[] => [...dirty].map((key) => map.get(key)!);
-    const str = (v: bigint): string => v.toString();
-    await bulkUpsert(this.manager, AccountEntity, {
-      columns: ['address'],
-      rows: [...slice.dirty.accounts].map((a) => [a]),
-      conflict: ['address'],
-      overwrite: [],
-    });
-    await bulkUpsert(this.manager, CollateralEntity, {
-      columns: ['account', 'eid', 'asset_id', 'balance', 'sequence', 'attested_block', 'vault_balance', 'vault_sequence'],
-      rows: pick(slice.collateral, slice.dirty.collateral).map((r) => [
-        r.account,
-        r.eid,
-        r.assetId,
-        str(r.balance),
-        str(r.sequence),
-        r.attestedBlock,
-        str(r.vaultBalance),
-        str(r.vaultSequence),
-      ]),
-      conflict: ['account', 'eid', 'asset_id'],
-      overwrite: ['balance', 'sequence', 'attested_block', 'vault_balance', 'vault_sequence'],
-    });
-    await bulkUpsert(this.manager, PositionEntity, {
-      columns: ['account', 'market_id', 'size', 'entry_price', 'margin', 'last_price', 'realized_pnl', 'version'],
-      rows: pick(slice.positions, slice.dirty.positions).map((r) => [
-        r.account,
-        r.marketId,
-        str(r.size),
-        str(r.entryPrice),
-        str(r.margin),
-        str(r.lastPrice),
-        str(r.realizedPnl),
-        str(r.version),
-      ]),
-      conflict: ['account', 'market_id'],
-      overwrite: ['size', 'entry_price', 'margin', 'last_price', 'realized_pnl', 'version'],
-    });
-    await bulkUpsert(this.manager, CreditEntity, {
-      columns: ['account', 'credit_limit', 'epoch', 'liquidatable', 'used', 'used_version', 'reserved', 'reserved_version'],
-      rows: pick(slice.credit, slice.dirty.credit).map((r) => [
-        r.account,
-        str(r.limit),
-        str(r.epoch),
-        r.liquidatable,
-        str(r.used),
-        str(r.usedVersion),
-        str(r.reserved),
-        str(r.reservedVersion),
-      ]),
-      conflict: ['account'],
-      overwrite: ['credit_limit', 'epoch', 'liquidatable', 'used', 'used_version', 'reserved', 'reserved_version'],
-    });
-    await bulkUpsert(this.manager, CreditEpochEntity, {
-      columns: ['epoch', 'accounts', 'total_increase', 'block_number', 'tx_hash'],
-      rows: pick(slice.epochs, slice.dirty.epochs).map((r) => [str(r.epoch), str(r.accounts), str(r.totalIncrease), r.blockNumber, r.txHash]),
-      conflict: ['epoch'],
-      overwrite: ['accounts', 'total_increase', 'block_number', 'tx_hash'],
-    });
-    const withdrawalColumns = [
-      'account',
-      'asset_id',
-      'amount',
-      'status',
-      'vault_requested',
-      'hub_requested',
-      'approved',
-      'reason',
-      'reserved_value',
-      'released',
-      'vault_rejected',
-      'settled',
-    ];
-    await bulkUpsert(this.manager, WithdrawalEntity, {
-      columns: ['eid', 'request_id', ...withdrawalColumns],
-      rows: pick(slice.withdrawals, slice.dirty.withdrawals).map((r) => [
-        r.eid,
-        str(r.requestId),
-        r.account,
-        r.assetId,
-        str(r.amount),
-        r.status,
-        r.vaultRequested,
-        r.hubRequested,
-        r.approved,
-        r.reason,
-        str(r.reservedValue),
-        r.released,
-        r.vaultRejected,
-        r.settled,
-      ]),
-      conflict: ['eid', 'request_id'],
-      overwrite: withdrawalColumns,
-    });
+  saveSlice(slice: LedgerSlice): Promise<void> {
+    return saveSliceRows(this.manager, slice);
   }
 
   async saveBlockHashes(eid: number, hashes: readonly BlockHash[]): Promise<void> {
@@ -339,14 +202,14 @@ class TypeormLedgerWriter implements LedgerWriter {
   }
 
   async deleteLedgerRows(accounts: ReadonlySet<string>, epochs: ReadonlySet<bigint>): Promise<void> {
-    for (const chunk of chunks([...accounts], KEYS_PER_SELECT)) {
+    for (const chunk of chunks([...accounts])) {
       await this.manager
         .createQueryBuilder()
         .delete()
         .from(AccountEntity)
         .where({ address: In(chunk) })
         .execute();
-      for (const table of [CollateralEntity, PositionEntity, CreditEntity, WithdrawalEntity]) {
+      for (const table of ACCOUNT_TABLES) {
         await this.manager
           .createQueryBuilder()
           .delete()
@@ -367,7 +230,7 @@ class TypeormLedgerWriter implements LedgerWriter {
 
   async eventsFor(accounts: ReadonlySet<string>, epochs: ReadonlySet<bigint>): Promise<StoredEvent[]> {
     const rows: EventRow[] = [];
-    for (const chunk of chunks([...accounts], KEYS_PER_SELECT)) {
+    for (const chunk of chunks([...accounts])) {
       rows.push(...(await selectEvents(this.manager, `account IN (${chunk.map(() => '?').join(', ')})`, chunk)));
     }
     if (epochs.size) {

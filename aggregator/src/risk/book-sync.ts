@@ -102,18 +102,19 @@ export class RiskBookSync {
     };
     const collateral = group(snapshot.collateral);
     const positions = group(snapshot.positions);
+    const cash = new Map(snapshot.cash.map((row) => [row.account.toLowerCase(), row.cash]));
     for (const account of snapshot.accounts) {
       const id = account.toLowerCase();
-      await this.load(id, collateral.get(id) ?? [], positions.get(id) ?? [], touched);
+      await this.load(id, collateral.get(id) ?? [], positions.get(id) ?? [], cash.get(id) ?? 0n, touched);
     }
     this.loaded = true;
   }
 
   private async reload(account: string, touched: Set<string>): Promise<void> {
-    let rows: [CollateralRow[], PositionRow[]];
+    let rows: [CollateralRow[], PositionRow[], bigint];
     try {
       const address = getAddress(account);
-      rows = await Promise.all([this.ledger.collateralOf(address), this.ledger.positionsOf(address)]);
+      rows = await Promise.all([this.ledger.collateralOf(address), this.ledger.positionsOf(address), this.ledger.cashOf(address)]);
     } catch (error) {
       this.pending.add(account);
       this.logger.error(`reading ${account} from the ledger failed: ${(error as Error).message}`);
@@ -122,12 +123,12 @@ export class RiskBookSync {
     await this.load(account, ...rows, touched);
   }
 
-  private async load(account: string, collateral: CollateralRow[], positions: PositionRow[], touched: Set<string>): Promise<void> {
+  private async load(account: string, collateral: CollateralRow[], positions: PositionRow[], cash: bigint, touched: Set<string>): Promise<void> {
     try {
       for (const p of positions) {
         if (p.size !== 0n && !this.markets.has(p.marketId)) this.markets.set(p.marketId, await this.rpc.market(p.marketId));
       }
-      const inputs = accountInputs(collateral, positions, this.markets, this.collateralChains, this.assets);
+      const inputs = accountInputs(collateral, positions, this.markets, this.collateralChains, this.assets, cash);
       if (inputs.skipped.length) this.logger.warn(`${account}: left out ${inputs.skipped.join('; ')}`);
       this.book!.setAccount(account, holdingsOf(inputs));
       this.inputs.set(account, inputs);

@@ -73,6 +73,10 @@ export interface PositionInput {
 export interface AccountInputs {
   balances: BalanceInput[];
   positions: PositionInput[];
+  /** Signed USD cash on the trading chain (SettlementPool), at weight 1 in both collaterals. */
+  cash: number;
+  /** The same cash, exact (1e18 USD): what a pushed base subtracts. */
+  cashWad: bigint;
   /** Rows left out (unknown chain/asset, unlisted market), for the log. */
   skipped: string[];
 }
@@ -83,6 +87,7 @@ export function accountInputs(
   markets: ReadonlyMap<number, PerpMarketTerms>,
   chains: ReadonlyMap<number, RegisteredChain>,
   assets: ReadonlyMap<number, ManifestAsset>,
+  cash: bigint = 0n,
 ): AccountInputs {
   const skipped: string[] = [];
   const balances: BalanceInput[] = [];
@@ -113,13 +118,14 @@ export function accountInputs(
       mmr: market.mmr,
     });
   }
-  return { balances, positions: out, skipped };
+  return { balances, positions: out, cash: Number(formatUnits(cash, 18)), cashWad: cash, skipped };
 }
 
 export function holdingsOf(inputs: AccountInputs): AccountHoldings {
   return {
     balances: inputs.balances.map((b) => ({ eid: b.eid, assetId: bookId(b.assetId), amount: b.amount })),
     positions: inputs.positions.map((p) => ({ assetId: bookId(p.assetId), size: p.size, entryPrice: p.entryPrice, imr: p.imr, mmr: p.mmr })),
+    cash: inputs.cash,
   };
 }
 

@@ -15,6 +15,8 @@ export interface AccountRisk {
   account: string;
   /** Every term of the risk model (docs/risk-model.md), USD, float64. */
   result: RiskResult;
+  /** Cash (1e18 USD, signed) the result was computed at: the pusher pushes creditLimit − cash. */
+  cash: bigint;
   /** Asset ids the account holds collateral in or has positions on. */
   assets: number[];
   /** Non-empty while a price guard blocks credit increases for this account (decreases still go out). */

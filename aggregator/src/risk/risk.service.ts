@@ -143,7 +143,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
         (id) => this.oracle.price(id),
         (id) => this.book.assets.get(id)?.symbol ?? String(id),
       );
-      const risk: AccountRisk = { account, result, assets, frozen, computedAt };
+      const risk: AccountRisk = { account, result, cash: inputs.cashWad, assets, frozen, computedAt };
       const before = this.risks.get(account);
       this.risks.set(account, risk);
       if (before && sameRisk(before, risk)) continue;

@@ -76,13 +76,19 @@ describe('ledger indexed from the chains', () => {
       }),
     ]);
 
-    // Withdrawal: request on the vault → hub decides and reserves → vault releases and re-attests → hub settles.
+    // Withdrawal: request on the vault → hub checks and reserves (pending) → the decider approves → vault releases and
+    // re-attests → hub settles.
     await (await vault.connect(alice).requestWithdraw(USDC, parseUnits('1000', 6), { value: await vault.quote(MSG_WITHDRAW_REQUEST) })).wait();
     await sync();
     expect((await request(agg.http).get(`/v1/accounts/${alice.address}/withdrawals`).expect(200)).body.items).toEqual([
       expect.objectContaining({ eid: VAULT_EID, requestId: '1', assetId: USDC, amount: '1000000000', status: 'requested' }),
     ]);
     await net.toHub();
+    await sync();
+    const pending = (await request(agg.http).get(`/v1/accounts/${alice.address}/withdrawals?status=pending`).expect(200)).body;
+    expect(pending.items).toEqual([expect.objectContaining({ requestId: '1', status: 'pending', approved: null, reasonName: null })]);
+    expect(pending.items[0].deadline).toBeGreaterThan(0);
+    await (await net.hub.connect(net.decider).decideWithdrawal(VAULT_EID, 1, true, 0)).wait();
     await sync();
     const approved = (await request(agg.http).get(`/v1/accounts/${alice.address}/withdrawals?status=approved`).expect(200)).body;
     expect(approved.items).toEqual([expect.objectContaining({ status: 'approved', approved: true })]);
@@ -106,6 +112,46 @@ describe('ledger indexed from the chains', () => {
       [HUB_EID, 0],
       [VAULT_EID, 1],
     ]);
+  });
+
+  it('indexes the SettlementPool: realized PnL and a repayment become cash and its history; /v1/pool reads the chain', async () => {
+    const { alice, market, pool, quoteToken, wethFeed } = net;
+    const trader = alice.connect(net.hubSide.provider);
+    await (await wethFeed.setPrice(parseUnits('2100', 8))).wait();
+    await (await market.connect(trader).modifyPosition(0, -parseEther('1'))).wait(); // closes 1 WETH long: +100 USD
+    await (await quoteToken.mint(alice.address, parseUnits('5', 6))).wait();
+    await (await quoteToken.connect(trader).approve(await pool.getAddress(), parseUnits('5', 6))).wait();
+    await (await pool.connect(trader).repay(alice.address, parseUnits('5', 6))).wait();
+    await sync();
+
+    const account = (await request(agg.http).get(`/v1/accounts/${alice.address}`).expect(200)).body;
+    expect(account.cash).toBe(parseEther('105').toString());
+    expect(await agg.ledger.cashOf(alice.address)).toBe(await pool.cashOf(alice.address));
+    const history = (await request(agg.http).get(`/v1/accounts/${alice.address}/cash-history`).expect(200)).body;
+    expect(history.items.map((i: { reasonName: string; delta: string; cashAfter: string }) => [i.reasonName, i.delta, i.cashAfter])).toEqual([
+      ['Repayment', parseEther('5').toString(), parseEther('105').toString()],
+      ['RealizedPnl', parseEther('100').toString(), parseEther('100').toString()],
+    ]);
+
+    const body = (await request(agg.http).get('/v1/pool').expect(200)).body;
+    const [tokenBalanceUsd, totalPositiveCash, totalDebt, equity] = await pool.solvency();
+    expect(body).toEqual({
+      address: await pool.getAddress(),
+      quoteToken: await quoteToken.getAddress(),
+      tokenBalanceUsd: tokenBalanceUsd.toString(),
+      totalPositiveCash: totalPositiveCash.toString(),
+      totalDebt: totalDebt.toString(),
+      equity: equity.toString(),
+      solvent: true,
+      blockNumber: await net.hubSide.provider.getBlockNumber(),
+    });
+    expect([body.tokenBalanceUsd, body.totalPositiveCash, body.equity]).toEqual([
+      parseEther('100005').toString(),
+      parseEther('105').toString(),
+      parseEther('99900').toString(),
+    ]);
+    const chains = (await request(agg.http).get('/v1/chains').expect(200)).body;
+    expect(chains.chains[0].contracts.settlementPool).toBe(await pool.getAddress());
   });
 
   it('reconciles with the vault and the hub, reports in-flight attestations and never overwrites a difference', async () => {

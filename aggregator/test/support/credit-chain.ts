@@ -2,7 +2,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonRpcProvider, parseEther, parseUnits, type HDNodeWallet } from 'ethers';
-import { deployCreditManager, deployPerpMarket, deployPriceFeed, devWallet, grantCreditRoles, startHardhatNode } from '@tributary/contracts';
+import {
+  connectSettlementPool,
+  deployCreditManager,
+  deployPerpMarket,
+  deployPriceFeed,
+  deploySettlementPool,
+  deployTestToken,
+  devWallet,
+  grantCreditRoles,
+  startHardhatNode,
+} from '@tributary/contracts';
 import type { ManifestInput } from '@tributary/protocol';
 
 export const WETH = 2;
@@ -30,11 +40,22 @@ export async function startCreditChain(
     guardCapacity: guard.capacity,
     guardRefillPerSecond: guard.refillPerSecond,
   });
-  const market = await deployPerpMarket(deployer, { creditManager: await creditManager.getAddress(), maxPriceAgeSeconds: 86400 });
+  const quote = await deployTestToken(deployer, { name: 'USD Coin', symbol: 'USDC', decimals: 6 });
+  const pool = await deploySettlementPool(deployer, {
+    quoteToken: await quote.getAddress(),
+    creditManager: await creditManager.getAddress(),
+    hub: DUMMY,
+  });
+  const market = await deployPerpMarket(deployer, {
+    creditManager: await creditManager.getAddress(),
+    settlementPool: await pool.getAddress(),
+    maxPriceAgeSeconds: 86400,
+  });
+  await connectSettlementPool({ creditManager, pool, market: await market.getAddress() });
   const feed = await deployPriceFeed(deployer, { description: 'ETH / USD', price: parseUnits('2000', 8) });
   await grantCreditRoles(creditManager, { pusher: pusher.address, market: await market.getAddress() });
   await (await creditManager.grantRole(await creditManager.PUSHER_ROLE(), rival.address)).wait();
-  await (await market.listMarket(WETH, await feed.getAddress(), parseEther('0.1'), parseEther('0.05'))).wait();
+  await (await market.listMarket(WETH, await feed.getAddress(), parseEther('0.1'), parseEther('0.05'), 0)).wait();
 
   const manifest: ManifestInput = {
     version: 1,
@@ -49,7 +70,11 @@ export async function startCreditChain(
         confirmations: 0,
         startBlock,
         layerZero: { endpoint: DUMMY, sendUln302: DUMMY, receiveUln302: DUMMY, worker: DUMMY, dvnSigner: DUMMY },
-        contracts: { creditManager: await creditManager.getAddress(), perpMarket: await market.getAddress() },
+        contracts: {
+          creditManager: await creditManager.getAddress(),
+          perpMarket: await market.getAddress(),
+          settlementPool: await pool.getAddress(),
+        },
       },
     ],
   };

@@ -26,9 +26,10 @@ export class FakeRiskReader extends RiskReader {
       requirementMaint: risk.requirementMaint ?? 0,
       health,
       creditLimit: risk.creditLimit,
+      creditLimitSigned: risk.creditLimit,
       liquidatable: health !== null && health < 1,
     };
-    const entry: AccountRisk = { account: account.toLowerCase(), result, assets: [2], frozen: risk.frozen ?? [], computedAt: Date.now() };
+    const entry: AccountRisk = { account: account.toLowerCase(), result, cash: 0n, assets: [2], frozen: risk.frozen ?? [], computedAt: Date.now() };
     this.accounts.set(entry.account, entry);
     for (const listener of this.listeners) listener([entry]);
     return entry;

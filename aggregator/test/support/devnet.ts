@@ -5,6 +5,7 @@ import { JsonRpcProvider, MaxUint256, parseEther, parseUnits, type HDNodeWallet 
 import {
   RelayerWorker__factory,
   configureHubAsset,
+  connectSettlementPool,
   connectVaultToHub,
   deliverPending,
   deployCreditManager,
@@ -12,11 +13,13 @@ import {
   deployHub,
   deployPerpMarket,
   deployPriceFeed,
+  deploySettlementPool,
   deployTestToken,
   deployVault,
   devWallet,
   ensureNativeBalance,
   grantCreditRoles,
+  grantDecider,
   listAsset,
   startHardhatNode,
   wireDefaultPathway,
@@ -52,7 +55,8 @@ async function side(chainId: number, port: number, eid: number): Promise<ChainSi
 }
 
 /**
- * Two `hardhat node` processes: the trading chain (CreditManager, MarginHub, PerpMarket) and one collateral
+ * Two `hardhat node` processes: the trading chain (CreditManager, MarginHub, SettlementPool with its quote token
+ * QUSD, PerpMarket without taker fees; the decider is dev account 6) and one collateral
  * chain (CollateralVault with USDC and WETH), real EndpointV2 + ULN302 both ways, and a deployment manifest.
  * Packets are delivered in-test with `deliverPending` (DVN + executor).
  */
@@ -78,6 +82,7 @@ export async function startDevnet(ports: { hub: number; vault: number }) {
   const hp = hubSide.provider;
   const deployer = hubSide.deployer;
   const pusher = devWallet(2, hp);
+  const decider = devWallet(6, hp);
   const alice = devWallet(3, vaultSide.provider);
   const bob = devWallet(4, vaultSide.provider);
   const hubStart = await hp.getBlockNumber();
@@ -95,9 +100,25 @@ export async function startDevnet(ports: { hub: number; vault: number }) {
     creditManager: await creditManager.getAddress(),
     maxPriceAgeSeconds: 86400,
   });
-  const market = await deployPerpMarket(deployer, { creditManager: await creditManager.getAddress(), maxPriceAgeSeconds: 86400 });
+  const quoteToken = await deployTestToken(deployer, { name: 'Quote USD', symbol: 'QUSD', decimals: 6 });
+  const pool = await deploySettlementPool(deployer, {
+    quoteToken: await quoteToken.getAddress(),
+    creditManager: await creditManager.getAddress(),
+    hub: await hub.getAddress(),
+  });
+  const market = await deployPerpMarket(deployer, {
+    creditManager: await creditManager.getAddress(),
+    settlementPool: await pool.getAddress(),
+    maxPriceAgeSeconds: 86400,
+  });
   await grantCreditRoles(creditManager, { pusher: pusher.address, market: await market.getAddress(), hub: await hub.getAddress() });
-  await (await market.listMarket(WETH, await wethFeed.getAddress(), parseEther('0.1'), parseEther('0.05'))).wait();
+  await connectSettlementPool({ creditManager, pool, market: await market.getAddress() });
+  await grantDecider(hub, decider.address);
+  await (await market.listMarket(WETH, await wethFeed.getAddress(), parseEther('0.1'), parseEther('0.05'), 0)).wait();
+  // Pool seed, and quote tokens for the traders on the trading chain (repayments).
+  await (await quoteToken.mint(deployer.address, parseUnits('1000000', 6))).wait();
+  await (await quoteToken.approve(await pool.getAddress(), MaxUint256)).wait();
+  await (await pool.fund(parseUnits('100000', 6))).wait();
 
   const vd = vaultSide.deployer;
   const usdc = await deployTestToken(vd, { name: 'USD Coin', symbol: 'USDC', decimals: 6 });
@@ -143,7 +164,13 @@ export async function startDevnet(ports: { hub: number; vault: number }) {
         confirmations: 0,
         startBlock: hubStart,
         layerZero: { ...lz(hubSide), worker: deployer.address, dvnSigner: hubSide.dvn.address },
-        contracts: { hub: await hub.getAddress(), creditManager: await creditManager.getAddress(), perpMarket: await market.getAddress() },
+        contracts: {
+          hub: await hub.getAddress(),
+          creditManager: await creditManager.getAddress(),
+          perpMarket: await market.getAddress(),
+          settlementPool: await pool.getAddress(),
+          quoteToken: await quoteToken.getAddress(),
+        },
       },
       {
         name: 'collateral-a',
@@ -178,11 +205,14 @@ export async function startDevnet(ports: { hub: number; vault: number }) {
     manifest,
     manifestPath,
     pusher,
+    decider,
     alice,
     bob,
     hub,
     creditManager,
     market,
+    pool,
+    quoteToken,
     vault,
     usdc,
     weth,

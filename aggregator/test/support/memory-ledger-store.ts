@@ -1,4 +1,4 @@
-import { LedgerSlice, collateralKey, positionKey, withdrawalKey, type SliceKeys } from '../../src/ledger/ledger-state';
+import { LedgerSlice, cashEventKey, collateralKey, positionKey, withdrawalKey, type SliceKeys } from '../../src/ledger/ledger-state';
 import type { BlockHash, CursorUpdate, IndexedLog, LedgerStore, LedgerWriter, OrphanedEvents, StoredEvent } from '../../src/ledger/ledger-store';
 import { decodeStored } from '../../src/ledger/ledger-ingestor';
 
@@ -62,6 +62,7 @@ class MemoryWriter implements LedgerWriter {
     for (const [k, r] of rows.positions) if (mine(r.account)) slice.positions.set(k, { ...r });
     for (const [k, r] of rows.credit) if (mine(r.account)) slice.credit.set(k, { ...r });
     for (const [k, r] of rows.withdrawals) if (mine(r.account)) slice.withdrawals.set(k, { ...r });
+    for (const [k, r] of rows.cash) if (mine(r.account)) slice.cash.set(k, { ...r });
     for (const [k, r] of rows.epochs) if (keys.epochs.has(r.epoch)) slice.epochs.set(k, { ...r });
     return slice;
   }
@@ -73,6 +74,9 @@ class MemoryWriter implements LedgerWriter {
     for (const k of slice.dirty.credit) this.t.rows.credit.set(k, { ...slice.credit.get(k)! });
     for (const k of slice.dirty.withdrawals) this.t.rows.withdrawals.set(k, { ...slice.withdrawals.get(k)! });
     for (const k of slice.dirty.epochs) this.t.rows.epochs.set(k, { ...slice.epochs.get(k)! });
+    for (const k of slice.dirty.cash) this.t.rows.cash.set(k, { ...slice.cash.get(k)! });
+    for (const row of slice.cashHistory)
+      if (!this.t.rows.cashHistory.some((r) => cashEventKey(r) === cashEventKey(row))) this.t.rows.cashHistory.push({ ...row });
   }
 
   async saveBlockHashes(eid: number, hashes: readonly BlockHash[]): Promise<void> {
@@ -105,9 +109,11 @@ class MemoryWriter implements LedgerWriter {
   async deleteLedgerRows(accounts: ReadonlySet<string>, epochs: ReadonlySet<bigint>): Promise<void> {
     const rows = this.t.rows;
     for (const a of accounts) this.t.accounts.delete(a);
-    for (const map of [rows.collateral, rows.positions, rows.credit, rows.withdrawals] as Map<string, { account: string }>[]) {
+    for (const map of [rows.collateral, rows.positions, rows.credit, rows.withdrawals, rows.cash] as Map<string, { account: string }>[]) {
       for (const [k, r] of [...map]) if (accounts.has(r.account)) map.delete(k);
     }
+    const kept = rows.cashHistory.filter((r) => !accounts.has(r.account));
+    rows.cashHistory.splice(0, rows.cashHistory.length, ...kept);
     for (const [k, r] of [...rows.epochs]) if (epochs.has(r.epoch)) rows.epochs.delete(k);
   }
 

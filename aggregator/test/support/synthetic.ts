@@ -12,6 +12,7 @@ export const CONTRACT_ADDRESS: Record<ContractRole, string> = {
   creditManager: getAddress(toBeHex(0x11, 20)),
   perpMarket: getAddress(toBeHex(0x12, 20)),
   vault: getAddress(toBeHex(0x13, 20)),
+  settlementPool: getAddress(toBeHex(0x14, 20)),
 };
 
 /** An encoded log of one of our contracts' events (`fork` varies the block hash to model another branch). */

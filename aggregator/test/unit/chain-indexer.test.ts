@@ -59,6 +59,7 @@ const chain: RegisteredChain = {
   contracts: [
     { role: 'hub', address: CONTRACT_ADDRESS.hub },
     { role: 'creditManager', address: CONTRACT_ADDRESS.creditManager },
+    { role: 'settlementPool', address: CONTRACT_ADDRESS.settlementPool },
   ],
   assets: [],
   manifest: {} as RegisteredChain['manifest'],
@@ -68,6 +69,9 @@ const attest = (account: string, sequence: bigint, balance: bigint) => (at: { bl
   rawLog('hub', 'AttestationApplied', [account, 40102, 1, balance, sequence], at);
 const limit = (account: string, epoch: bigint) => (at: { block: number; index: number; fork: number }) =>
   rawLog('creditManager', 'CreditLimitSet', [account, epoch, 1000n * epoch, false], at);
+
+const cash = (account: string, reason: number, delta: bigint, cashAfter: bigint) => (at: { block: number; index: number; fork: number }) =>
+  rawLog('settlementPool', 'CashChanged', [account, reason, delta, cashAfter], at);
 
 function setup(settings = { maxBlockRange: 3, reorgWindow: 16 }) {
   const fake = new FakeChain();
@@ -108,7 +112,7 @@ describe('chain indexer', () => {
   it('applies each event once: a repeated batch is skipped by its (chainId, blockHash, logIndex)', async () => {
     const store = new MemoryLedgerStore();
     const ingestor = new LedgerIngestor(store);
-    const logs = [indexed('perpMarket', rawLog('perpMarket', 'PositionOpened', [ALICE, 0, 5n, 5n, 100n, 100n, 7n, 50n], { block: 3, index: 0 }))];
+    const logs = [indexed('perpMarket', rawLog('perpMarket', 'PositionOpened', [ALICE, 0, 5n, 5n, 100n, 100n, 7n, 50n, 0n], { block: 3, index: 0 }))];
     const batch = {
       ...HUB_CHAIN,
       fromBlock: 3,
@@ -168,6 +172,40 @@ describe('chain indexer', () => {
     await fresh.sync();
     expect(fresh.store.tables.rows).toEqual(store.tables.rows);
     expect(fresh.store.tables.events.map((e) => e.raw)).toEqual(store.tables.events.map((e) => e.raw));
+  });
+
+  it('rolls cash and its history back with a reorg and rebuilds them as a fresh replay would', async () => {
+    const { fake, store, sync } = setup();
+    fake.mine();
+    fake.mine([cash(ALICE, 0, -50n, -50n), cash(BOB, 0, 50n, 50n)]);
+    fake.mine([cash(ALICE, 1, -1n, -51n)]);
+    fake.mine([cash(ALICE, 2, 100n, 49n)]);
+    fake.mine();
+    fake.mine();
+    await sync();
+    expect(store.tables.rows.cash.get(ALICE)?.cash).toBe(49n);
+    expect(store.tables.rows.cashHistory.filter((r) => r.account === ALICE).map((r) => r.cashAfter)).toEqual([-50n, -51n, 49n]);
+
+    fake.reorg(3); // the repayment of block 3 never happened; a smaller one did
+    fake.mine([cash(ALICE, 2, 20n, -31n)]);
+    for (let i = 0; i < 3; i++) fake.mine();
+    expect((await sync())[0]).toEqual({ kind: 'reorg', forkBlock: 2, orphaned: 1, rebuiltAccounts: 1 });
+    expect(store.tables.rows.cash.get(ALICE)?.cash).toBe(-31n);
+    expect(store.tables.rows.cash.get(BOB)?.cash).toBe(50n);
+    const history = (s: MemoryLedgerStore) =>
+      [...s.tables.rows.cashHistory].sort((a, b) => a.account.localeCompare(b.account) || a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+    expect(history(store).map((r) => [r.account, r.blockNumber, r.reason, r.cashAfter])).toEqual([
+      [BOB, 1, 0, 50n],
+      [ALICE, 1, 0, -50n],
+      [ALICE, 2, 1, -51n],
+      [ALICE, 3, 2, -31n],
+    ]);
+
+    const fresh = setup();
+    fresh.fake.blocks = fake.blocks;
+    await fresh.sync();
+    expect(fresh.store.tables.rows.cash).toEqual(store.tables.rows.cash);
+    expect(history(fresh.store)).toEqual(history(store));
   });
 
   it('re-indexes the chain from its start block when the reorg is deeper than the stored hashes', async () => {

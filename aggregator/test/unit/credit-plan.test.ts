@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { MAX_LIMIT, hysteresisThreshold, planCreditBatch, refreshDue, type PlanAccount, type PlanSettings } from '../../src/credit/credit-plan';
+import {
+  MAX_BASE,
+  MIN_BASE,
+  hysteresisThreshold,
+  planCreditBatch,
+  refreshDue,
+  type PlanAccount,
+  type PlanSettings,
+} from '../../src/credit/credit-plan';
 
 const E18 = 10n ** 18n;
 const usd = (n: number) => BigInt(Math.round(n * 1e6)) * 10n ** 12n;
@@ -17,6 +25,7 @@ const settings = (over: Partial<PlanSettings> = {}): PlanSettings => ({
 const acct = (i: number, over: Partial<PlanAccount> = {}): PlanAccount => ({
   account: addr(i),
   targetLimit: 0n,
+  cash: 0n,
   targetLiquidatable: false,
   frozen: false,
   onChain: null,
@@ -145,10 +154,56 @@ describe('credit batch planner', () => {
     ]);
   });
 
-  it('clamps targets above the 95-bit limit and rejects duplicate accounts', () => {
-    const plan = planCreditBatch([acct(1, { targetLimit: MAX_LIMIT + 5n })], settings({ increaseAllowance: MAX_LIMIT }));
-    expect(plan.entries[0].limit).toBe(MAX_LIMIT);
+  it('clamps bases to the signed 95-bit range and rejects duplicate accounts', () => {
+    const plan = planCreditBatch(
+      [acct(1, { targetLimit: MAX_BASE + 5n }), acct(2, { targetLimit: usd(10), cash: MAX_BASE * 2n, onChain: onChain(0n) })],
+      settings({ increaseAllowance: MAX_BASE * 4n }),
+    );
+    expect(plan.entries.find((e) => e.account === addr(1))!.limit).toBe(MAX_BASE);
+    // a cash beyond the range: the effective 10 USD would need a base below MIN_BASE, which is where it stops
+    expect(plan.entries.find((e) => e.account === addr(2))!.limit).toBe(MIN_BASE);
     expect(() => planCreditBatch([acct(1), acct(1)], settings())).toThrow(/twice/);
+  });
+
+  it('pushes base = limit − cash: a debt raises the base, a gain lowers it', () => {
+    const plan = planCreditBatch(
+      [acct(1, { targetLimit: usd(1000), cash: usd(-300) }), acct(2, { targetLimit: usd(5000), cash: usd(4000) })],
+      settings(),
+    );
+    expect(plan.entries.map((e) => [e.account, e.limit, e.reason])).toEqual([
+      [addr(2), usd(1000), 'new'],
+      [addr(1), usd(1300), 'new'],
+    ]);
+  });
+
+  it('a loss realized after a push needs no push: the chain counts the cash already', () => {
+    // Pushed at cash 0: base 2,000. A 500 USD loss lowers both the limit and the cash by 500.
+    const plan = planCreditBatch([acct(1, { targetLimit: usd(1500), cash: usd(-500), onChain: onChain(usd(2000)) })], settings());
+    expect(plan.entries).toEqual([]);
+  });
+
+  it('decides zero, below-used and hysteresis on the effective limit (base + cash)', () => {
+    const plan = planCreditBatch(
+      [
+        // effective 1,000 (base 1,500, cash −500) → target 0: zero
+        acct(1, { targetLimit: 0n, cash: usd(-500), onChain: onChain(usd(1500)) }),
+        // effective 1,000 → 990 with 995 used: crosses below what is used
+        acct(2, { targetLimit: usd(990), cash: usd(200), committed: usd(995), onChain: onChain(usd(800)) }),
+        // effective 1,000 → 1,005: under the 1 % threshold, waits
+        acct(3, { targetLimit: usd(1005), cash: usd(600), onChain: onChain(usd(400)) }),
+      ],
+      settings(),
+    );
+    expect(plan.entries.map((e) => [e.account, e.limit, e.reason])).toEqual([
+      [addr(1), usd(500), 'zero'],
+      [addr(2), usd(790), 'below-used'],
+    ]);
+  });
+
+  it('keeps a cash-only account fresh (it withdraws cash under a fresh push) with base 0', () => {
+    const now = 1_000_000;
+    const plan = planCreditBatch([acct(1, { targetLimit: usd(700), cash: usd(700), onChain: onChain(0n, false, now - 1800) })], settings({ now }));
+    expect(plan.entries.map((e) => [e.limit, e.reason])).toEqual([[0n, 'refresh']]);
   });
 });
 
@@ -170,6 +225,7 @@ describe('credit batch planner properties', () => {
       const near = (v: bigint | number) => (typeof v === 'bigint' ? v : r.base + BigInt(v) * E18 > 0n ? r.base + BigInt(v) * E18 : 0n);
       return {
         targetLimit: near(r.target),
+        cash: 0n,
         targetLiquidatable: r.targetLiquidatable,
         frozen: r.frozen,
         onChain: r.onChain ? { limit: r.base, liquidatable: r.liquidatable, pushedAt: r.pushedAt } : null,
@@ -246,6 +302,35 @@ describe('credit batch planner properties', () => {
             a.targetLiquidatable !== cur.liquidatable || a.targetLimit === 0n || (cur.limit >= a.committed && a.targetLimit < a.committed);
           if (small && !mandatory) expect(refreshDue(cur, s.staleAfter, s.now)).toBe(true);
         }
+      }),
+    );
+  });
+
+  it('cash is a translation: the same effective limits with cash c push every base shifted by −c', () => {
+    const cashArb = fc.array(fc.integer({ min: -150, max: 150 }), { minLength: 30, maxLength: 30 });
+    fc.assert(
+      fc.property(inputArb, cashArb, ({ accounts, maxBatch, allowance, relative, absolute }, cashes) => {
+        const s = settings({ maxBatch, increaseAllowance: allowance, hysteresis: { relative, absolute } });
+        const cashOf = (i: number) => BigInt(cashes[i]) * E18;
+        const shifted = accounts.map((a, i) => ({
+          ...a,
+          cash: cashOf(i),
+          // Never pushed stays never pushed: its chain base is 0 whatever the cash, so only pushed accounts shift.
+          onChain: a.onChain ? { ...a.onChain, limit: a.onChain.limit - cashOf(i) } : null,
+        }));
+        const plain = planCreditBatch(
+          accounts.filter((a) => a.onChain),
+          s,
+        );
+        const withCash = planCreditBatch(
+          shifted.filter((a) => a.onChain),
+          s,
+        );
+        const index = new Map(accounts.map((a, i) => [a.account, i]));
+        expect(withCash.totalIncrease).toBe(plain.totalIncrease);
+        expect(withCash.entries.map((e) => [e.account, e.limit + cashOf(index.get(e.account)!), e.reason])).toEqual(
+          plain.entries.map((e) => [e.account, e.limit, e.reason]),
+        );
       }),
     );
   });

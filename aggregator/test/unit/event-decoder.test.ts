@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { getAddress, hexlify } from 'ethers';
 import { CONTRACT_INTERFACES, decodeLog } from '../../src/events/event-decoder';
-import { ALICE, HUB_CHAIN, rawLog } from '../support/synthetic';
+import { ALICE, BOB, HUB_CHAIN, rawLog } from '../support/synthetic';
 
 describe('event decoder', () => {
   it('decodes position events like ethers parseLog, signed values included', () => {
@@ -17,9 +17,13 @@ describe('event decoder', () => {
         uint,
         int,
         uint,
-        (acct, marketId, delta, size, entry, price, pnl, margin) => {
+        uint,
+        (acct, marketId, delta, size, entry, price, pnl, margin, fee) => {
           const account = getAddress(hexlify(acct));
-          const raw = rawLog('perpMarket', 'PositionModified', [account, marketId, delta, size, entry, price, pnl, margin], { block: 1, index: 0 });
+          const raw = rawLog('perpMarket', 'PositionModified', [account, marketId, delta, size, entry, price, pnl, margin, fee], {
+            block: 1,
+            index: 0,
+          });
           const reference = CONTRACT_INTERFACES.perpMarket.parseLog({ topics: [...raw.topics], data: raw.data })!;
           expect(decodeLog('perpMarket', HUB_CHAIN, raw)?.event).toEqual({
             kind: 'PositionChanged',
@@ -63,6 +67,65 @@ describe('event decoder', () => {
       kind: 'Informational',
       account: null,
     });
+  });
+
+  it('decodes SettlementPool.CashChanged with signed int256 delta and cashAfter, like ethers parseLog', () => {
+    const int = fc.bigInt({ min: -(1n << 255n), max: (1n << 255n) - 1n });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.integer({ min: 0, max: 3 }), int, int, (acct, reason, delta, cashAfter) => {
+        const account = getAddress(hexlify(acct));
+        const raw = rawLog('settlementPool', 'CashChanged', [account, reason, delta, cashAfter], { block: 2, index: 1 });
+        const reference = CONTRACT_INTERFACES.settlementPool.parseLog({ topics: [...raw.topics], data: raw.data })!;
+        const decoded = decodeLog('settlementPool', HUB_CHAIN, raw);
+        expect(decoded?.event).toEqual({
+          kind: 'CashChanged',
+          account: reference.args.account,
+          reason: Number(reference.args.reason),
+          delta: reference.args.delta,
+          cashAfter: reference.args.cashAfter,
+        });
+        expect(decoded?.origin).toMatchObject({ contract: 'settlementPool', name: 'CashChanged', blockNumber: 2, logIndex: 1 });
+      }),
+      { numRuns: 200 },
+    );
+    const loss = rawLog('settlementPool', 'CashChanged', [ALICE, 0, -(10n ** 18n), -(5n * 10n ** 17n)], { block: 1, index: 0 });
+    expect(decodeLog('settlementPool', HUB_CHAIN, loss)?.event).toEqual({
+      kind: 'CashChanged',
+      account: ALICE,
+      reason: 0,
+      delta: -(10n ** 18n),
+      cashAfter: -(5n * 10n ** 17n),
+    });
+    const funded = rawLog('settlementPool', 'Funded', [BOB, 10n ** 6n], { block: 1, index: 1 });
+    expect(decodeLog('settlementPool', HUB_CHAIN, funded)?.event).toEqual({ kind: 'Informational', account: null });
+  });
+
+  it('decodes the signed credit base, the pending withdrawal and a cancelled reservation', () => {
+    const minBase = -(1n << 94n);
+    const pushed = rawLog('creditManager', 'CreditLimitSet', [ALICE, 7n, minBase, true], { block: 3, index: 0 });
+    expect(decodeLog('creditManager', HUB_CHAIN, pushed)?.event).toEqual({
+      kind: 'CreditLimitSet',
+      account: ALICE,
+      epoch: 7n,
+      base: minBase,
+      liquidatable: true,
+    });
+    const negative = rawLog('creditManager', 'CreditLimitSet', [BOB, 8n, -1n, false], { block: 3, index: 1 });
+    expect(decodeLog('creditManager', HUB_CHAIN, negative)?.event).toMatchObject({ base: -1n });
+
+    const pending = rawLog('hub', 'WithdrawalPending', [40102, 5n, ALICE, 1, 1_000_000n, 95n * 10n ** 16n, 1_800_000_600n], { block: 4, index: 2 });
+    expect(decodeLog('hub', HUB_CHAIN, pending)?.event).toEqual({
+      kind: 'HubWithdrawalPending',
+      eid: 40102,
+      requestId: 5n,
+      account: ALICE,
+      assetId: 1,
+      amount: 1_000_000n,
+      reservedValue: 95n * 10n ** 16n,
+      deadline: 1_800_000_600,
+    });
+    const cancelled = rawLog('creditManager', 'ReservationCancelled', [ALICE, 95n * 10n ** 16n, 0n], { block: 5, index: 0 });
+    expect(decodeLog('creditManager', HUB_CHAIN, cancelled)?.event).toEqual({ kind: 'CreditReservedTotal', account: ALICE, reserved: 0n });
   });
 
   it('returns null for logs that are not the contract’s events or are malformed', () => {

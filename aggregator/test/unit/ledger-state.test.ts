@@ -71,8 +71,8 @@ describe('ledger apply logic', () => {
 
   it('keeps the newest credit epoch and the latest used/reserved totals', () => {
     const slice = apply([
-      envelope({ kind: 'CreditLimitSet', account: ALICE, epoch: 2n, limit: 500n, liquidatable: false }, { blockNumber: 5 }),
-      envelope({ kind: 'CreditLimitSet', account: ALICE, epoch: 1n, limit: 100n, liquidatable: true }, { blockNumber: 6 }),
+      envelope({ kind: 'CreditLimitSet', account: ALICE, epoch: 2n, base: 500n, liquidatable: false }, { blockNumber: 5 }),
+      envelope({ kind: 'CreditLimitSet', account: ALICE, epoch: 1n, base: 100n, liquidatable: true }, { blockNumber: 6 }),
       envelope({ kind: 'CreditUsed', account: ALICE, used: 70n }, { blockNumber: 7, logIndex: 2 }),
       envelope({ kind: 'CreditUsed', account: ALICE, used: 40n }, { blockNumber: 7, logIndex: 1 }),
       envelope({ kind: 'CreditReservedTotal', account: ALICE, reserved: 9n }, { blockNumber: 8 }),
@@ -113,6 +113,95 @@ describe('ledger apply logic', () => {
     const reversed = [...apply([...facts].reverse().map((e) => envelope(e))).withdrawals.values()][0];
     expect(reversed).toMatchObject({ status: 'settled', amount: 10n, assetId: 1, reservedValue: 9n });
     expect(withdrawalStatus({ ...reversed, settled: false, released: false, approved: false })).toBe('rejected');
+  });
+
+  it('keeps the signed pushed base in the credit row (`limit` holds base = limit − cashAtPush)', () => {
+    const slice = apply([envelope({ kind: 'CreditLimitSet', account: ALICE, epoch: 3n, base: -250n, liquidatable: true })]);
+    expect(slice.credit.get(ALICE)).toMatchObject({ limit: -250n, epoch: 3n, liquidatable: true });
+  });
+
+  it('sets cash from the newest CashChanged and appends every one to the history', () => {
+    const cash = (reason: number, delta: bigint, cashAfter: bigint): LedgerEvent => ({
+      kind: 'CashChanged',
+      account: ALICE,
+      reason,
+      delta,
+      cashAfter,
+    });
+    const slice = apply([
+      envelope(cash(0, -100n, -100n), { blockNumber: 500, logIndex: 3, contract: 'settlementPool', txHash: '0xaa' }),
+      envelope(cash(1, -2n, -102n), { blockNumber: 500, logIndex: 4, contract: 'settlementPool', txHash: '0xaa' }),
+      envelope(cash(2, 150n, 48n), { blockNumber: 501, logIndex: 0, contract: 'settlementPool', txHash: '0xbb' }),
+    ]);
+    expect(slice.cash.get(ALICE)).toEqual({ account: ALICE, cash: 48n, version: (501n << 20n) | 0n });
+    expect(slice.cashHistory).toEqual([
+      { account: ALICE, reason: 0, delta: -100n, cashAfter: -100n, blockNumber: 500, logIndex: 3, txHash: '0xaa' },
+      { account: ALICE, reason: 1, delta: -2n, cashAfter: -102n, blockNumber: 500, logIndex: 4, txHash: '0xaa' },
+      { account: ALICE, reason: 2, delta: 150n, cashAfter: 48n, blockNumber: 501, logIndex: 0, txHash: '0xbb' },
+    ]);
+    expect([...slice.dirty.cash]).toEqual([ALICE]);
+    expect([...slice.dirty.accounts]).toEqual([ALICE]);
+  });
+
+  it('property: any order and any batching of cash changes gives the same cash rows and history', () => {
+    // Each event has its own (block, logIndex); cashAfter of the newest one is the account's cash.
+    const events = fc.uniqueArray(
+      fc.record({
+        block: fc.integer({ min: 1, max: 40 }),
+        index: fc.integer({ min: 0, max: 3 }),
+        bob: fc.boolean(),
+        delta: fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }),
+      }),
+      { minLength: 1, maxLength: 30, selector: (e) => `${e.block}/${e.index}` },
+    );
+    fc.assert(
+      fc.property(events, fc.integer({ min: 1, max: 7 }), fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true })), (list, batch, random) => {
+        const chainOrder = [...list].sort((a, b) => a.block - b.block || a.index - b.index);
+        const running = new Map<string, bigint>();
+        const envelopes = chainOrder.map((e) => {
+          const account = e.bob ? BOB : ALICE;
+          const cashAfter = (running.get(account) ?? 0n) + e.delta;
+          running.set(account, cashAfter);
+          return envelope(
+            { kind: 'CashChanged', account, reason: e.index % 4, delta: e.delta, cashAfter },
+            { blockNumber: e.block, logIndex: e.index, contract: 'settlementPool' },
+          );
+        });
+        const inOrder = apply(envelopes);
+        expect(new Map([...inOrder.cash].map(([k, r]) => [k, r.cash]))).toEqual(running);
+        const shuffled = [...envelopes].sort(() => random.next().value - 0.5);
+        const batched = new LedgerSlice();
+        for (let i = 0; i < shuffled.length; i += batch) applyEvents(batched, shuffled.slice(i, i + batch));
+        expect(new Map(batched.cash)).toEqual(new Map(inOrder.cash));
+        const sorted = (slice: LedgerSlice) => [...slice.cashHistory].sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+        expect(sorted(batched)).toEqual(sorted(inOrder));
+        expect(inOrder.cashHistory).toHaveLength(list.length);
+      }),
+    );
+  });
+
+  it('shows a withdrawal as pending from WithdrawalPending until decided; a rejection returns the reservation', () => {
+    const w = { eid: 40102, requestId: 9n, account: ALICE };
+    const pending: LedgerEvent = { kind: 'HubWithdrawalPending', ...w, assetId: 1, amount: 10n, reservedValue: 8n, deadline: 1_700_000_600 };
+    const facts: LedgerEvent[] = [
+      { kind: 'VaultWithdrawalRequested', ...w, assetId: 1, amount: 10n },
+      { kind: 'HubWithdrawalRequested', ...w, assetId: 1, amount: 10n },
+      pending,
+      { kind: 'HubWithdrawalDecided', ...w, approved: true, reason: 0, reservedValue: 8n },
+    ];
+    const statuses = facts.map((_, i) => [...apply(facts.slice(0, i + 1).map((e) => envelope(e))).withdrawals.values()][0].status);
+    expect(statuses).toEqual(['requested', 'requested', 'pending', 'approved']);
+    const row = [...apply(facts.slice(0, 3).map((e) => envelope(e))).withdrawals.values()][0];
+    expect(row).toMatchObject({ status: 'pending', deadline: 1_700_000_600, reservedValue: 8n, approved: null });
+
+    const rejected: LedgerEvent = { kind: 'HubWithdrawalDecided', ...w, approved: false, reason: 10, reservedValue: 0n };
+    for (const order of [
+      [pending, rejected],
+      [rejected, pending],
+    ]) {
+      const out = [...apply(order.map((e) => envelope(e))).withdrawals.values()][0];
+      expect(out).toMatchObject({ status: 'rejected', reason: 10, reservedValue: 0n, deadline: 1_700_000_600 });
+    }
   });
 
   it('records pushed epochs and ignores informational events', () => {

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import { amountColumn, bigintColumn } from '../../database/columns';
+import { amountColumn, bigintColumn, secondsColumn } from '../../database/columns';
 import type { WithdrawalStatus } from '../ledger-state';
 
 /** Append-only log of every indexed chain event (with the raw log), the source a rebuild replays. */
@@ -96,7 +96,29 @@ export class WithdrawalEntity {
   @Column('boolean', { nullable: true }) approved!: boolean | null;
   @Column('integer') reason!: number;
   @Column({ ...amountColumn, name: 'reserved_value' }) reservedValue!: bigint;
+  @Column({ ...secondsColumn, default: 0 }) deadline!: number;
   @Column('boolean') released!: boolean;
   @Column('boolean', { name: 'vault_rejected' }) vaultRejected!: boolean;
   @Column('boolean') settled!: boolean;
+}
+
+/** Signed cash per account in the SettlementPool (1e18 USD), from the newest CashChanged. */
+@Entity('cash_account')
+export class CashEntity {
+  @PrimaryColumn('varchar', { length: 42 }) account!: string;
+  @Column({ ...amountColumn }) cash!: bigint;
+  /** (block << 20 | logIndex) of the CashChanged that set `cash`. */
+  @Column({ ...amountColumn }) version!: bigint;
+}
+
+/** Append-only history of CashChanged (one row per event), rebuilt with the other rows from `chain_event`. */
+@Entity('cash_event')
+export class CashEventEntity {
+  @PrimaryColumn('varchar', { length: 42 }) account!: string;
+  @PrimaryColumn('integer', { name: 'block_number' }) blockNumber!: number;
+  @PrimaryColumn('integer', { name: 'log_index' }) logIndex!: number;
+  @Column('integer') reason!: number;
+  @Column({ ...amountColumn }) delta!: bigint;
+  @Column({ ...amountColumn, name: 'cash_after' }) cashAfter!: bigint;
+  @Column('varchar', { name: 'tx_hash', length: 66 }) txHash!: string;
 }

@@ -1,0 +1,178 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseUnits, type Signer } from 'ethers';
+import { startDevnet, type Devnet } from '@tributary/deploy';
+import { Deployment, getJson, waitFor } from '../support/harness';
+
+// Money adds up, on the devnet's processes and chains: a winner takes a gain out of the settlement pool as USDC; a
+// loser's loss is a debt that blocks the withdrawal of the collateral backing it until it is repaid.
+const PORTS = { chain: 18840, aggregator: 18850, relayer: 18851 };
+const WINNER = 12;
+const LOSER = 13;
+const E18 = 10n ** 18n;
+const RequestStatus = { Pending: 1n, Released: 2n, Rejected: 3n } as const;
+
+interface MoneyAccountView {
+  cash: string;
+  collateral: { eid: number; symbol: string | null; balance: string }[];
+  positions: { marketId: number; size: string }[];
+  withdrawals: { eid: number; requestId: string; status: string; reason: number; reasonName: string | null }[];
+}
+
+interface PoolView {
+  tokenBalanceUsd: string;
+  totalPositiveCash: string;
+  totalDebt: string;
+  equity: string;
+  solvent: boolean;
+}
+
+describe('money end to end: cash, settlement pool and two-key withdrawals on the devnet', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tributary-money-'));
+  let devnet: Devnet;
+  let d: Deployment;
+
+  beforeAll(async () => {
+    devnet = await startDevnet({
+      dir,
+      chainPort: PORTS.chain,
+      aggregatorPort: PORTS.aggregator,
+      relayerPort: PORTS.relayer,
+      blockTimeMs: 1000,
+      heartbeatSeconds: 900,
+      decayWindowSeconds: 900,
+      simulatePrices: false,
+      log: () => undefined,
+    });
+    d = new Deployment(devnet.manifest, devnet.sidecar.markets);
+  }, 180_000);
+
+  afterAll(async () => {
+    d?.close();
+    await devnet?.stop();
+  });
+
+  const api = <T>(path: string) => getJson<T>(`${devnet.urls.aggregator}${path}`);
+  const marketOf = (symbol: string) => devnet.sidecar.markets.find((m) => m.symbol === symbol)!.marketId;
+  const cashOf = (account: string) => d.pool().cashOf(account);
+
+  /** Deposits USDC on collateral-a and waits until the trading chain grants credit for it. */
+  async function fund(index: number, usdc: string): Promise<{ address: string; trading: Signer }> {
+    const a = d.chain('collateral-a');
+    const trading = d.wallet(index, d.trading);
+    const address = await trading.getAddress();
+    await d.deposit(a, d.wallet(index, a), 'USDC', usdc);
+    await waitFor('credit on the trading chain', async () => ((await d.creditManager().availableCredit(address)) > 0n ? true : undefined));
+    return { address, trading };
+  }
+
+  /** The ledger shows the chain's cash for the account (indexed from CashChanged). */
+  async function ledgerCashMatches(address: string): Promise<void> {
+    const onChain = await cashOf(address);
+    await waitFor('the ledger cash to equal the pool', async () =>
+      BigInt((await api<MoneyAccountView>(`/v1/accounts/${address}`)).cash) === onChain ? true : undefined,
+    );
+  }
+
+  async function poolTokens(): Promise<bigint> {
+    return d.quoteToken().balanceOf(d.trading.contracts.settlementPool!);
+  }
+
+  it('a winner closes at a gain and withdraws it as USDC from the settlement pool', async () => {
+    const { address, trading } = await fund(WINNER, '20000');
+    await d.modifyPosition(trading, 'WBTC', '0.5');
+    expect(await cashOf(address)).toBe(-15n * E18); // taker fee 0.05 % of 30,000
+
+    await d.setPrice('WBTC', 66_000);
+    await waitFor('the aggregator to take the new WBTC price', async () => {
+      const risk = await api<{ result: { unrealizedPnl: number } }>(`/v1/accounts/${address}/risk`);
+      return risk.result.unrealizedPnl === 3000 ? true : undefined;
+    });
+    await d.modifyPosition(trading, 'WBTC', '-0.5');
+    // +3,000 realized, −15 and −16.5 of fees
+    expect(await cashOf(address)).toBe((29_685n * E18) / 10n);
+    await ledgerCashMatches(address);
+
+    const usdc = d.quoteToken(trading);
+    const [walletBefore, poolBefore] = [await usdc.balanceOf(address), await poolTokens()];
+    const solvencyBefore = await d.pool().solvency();
+    await d.withdrawCash(trading, '2968');
+    expect((await usdc.balanceOf(address)) - walletBefore).toBe(parseUnits('2968', 6));
+    expect(poolBefore - (await poolTokens())).toBe(parseUnits('2968', 6));
+    expect(await cashOf(address)).toBe(E18 / 2n);
+    // Paying a claim leaves the pool's equity where it was: tokens and positive cash fall by the same amount.
+    const solvencyAfter = await d.pool().solvency();
+    expect(solvencyAfter.equity).toBe(solvencyBefore.equity);
+    expect(solvencyAfter.equity).toBeGreaterThanOrEqual(0n);
+
+    await ledgerCashMatches(address);
+    const history = await api<{ items: { reason: string; delta: string }[] }>(`/v1/accounts/${address}/cash-history`);
+    expect(history.items.map((h) => h.reason).sort()).toEqual(['RealizedPnl', 'TradingFee', 'TradingFee', 'Withdrawal'].sort());
+  });
+
+  it('a loser whose loss exceeds the collateral cannot withdraw it: rejected, nothing lost, the debt visible', async () => {
+    const { address, trading } = await fund(LOSER, '5000');
+    await d.modifyPosition(trading, 'WBTC', '0.5'); // at 66,000: fee 16.5
+    // −36 %: a 12,000 USD loss on 0.5 WBTC, more than the 5,000 USDC behind it. The liquidation watch closes the
+    // position at the oracle price once the pusher's mark lands: the loss is realized into cash either way.
+    await d.setPrice('WBTC', 42_000);
+    await waitFor(
+      'the position to be closed',
+      async () => ((await d.perpMarket(trading).position(address, marketOf('WBTC'))).size === 0n ? true : undefined),
+      120_000,
+    );
+    const debt = -(await cashOf(address));
+    expect(debt).toBe(12_027n * E18); // 12,000 + 16.5 + 10.5 of fees
+    await ledgerCashMatches(address);
+    const pool = await api<PoolView>('/v1/pool');
+    expect(BigInt(pool.totalDebt)).toBeGreaterThanOrEqual(debt);
+    expect(pool.solvent).toBe(true);
+
+    // With no position left nothing is required (health unbounded): the pusher lifts the liquidation mark.
+    await waitFor('the mark to be lifted', async () => ((await d.creditManager().isLiquidatable(address)) ? undefined : true));
+
+    const a = d.chain('collateral-a');
+    const signer = d.wallet(LOSER, a);
+    const vault = d.vault(a, signer);
+    const requestId = await d.requestWithdraw(a, signer, 'USDC', '5000');
+    await waitFor('the withdrawal to be rejected', async () =>
+      (await vault.withdrawalRequest(requestId)).status === RequestStatus.Rejected ? true : undefined,
+    );
+    const balance = await vault.balanceOf(address, d.assetId('USDC'));
+    expect(balance.free).toBe(parseUnits('5000', 6));
+    expect(balance.locked).toBe(0n);
+    const row = await waitFor('the ledger to show the rejection with its reason', async () => {
+      const view = await api<MoneyAccountView>(`/v1/accounts/${address}`);
+      const w = view.withdrawals.find((x) => x.eid === a.eid && x.requestId === requestId.toString());
+      return w?.status === 'rejected' ? w : undefined;
+    });
+    expect(row.reasonName).toBe('InsufficientCredit');
+  });
+
+  it('repaying the debt with USDC on the trading chain makes the same withdrawal approvable, and it is paid', async () => {
+    const a = d.chain('collateral-a');
+    const trading = d.wallet(LOSER, d.trading);
+    const address = await trading.getAddress();
+    const poolBefore = await poolTokens();
+    await d.repay(trading, '12100');
+    expect(poolBefore + parseUnits('12100', 6)).toBe(await poolTokens());
+    expect(await cashOf(address)).toBe(73n * E18);
+    await ledgerCashMatches(address);
+
+    const signer = d.wallet(LOSER, a);
+    const vault = d.vault(a, signer);
+    const { contract: usdc } = d.token(a, 'USDC', signer);
+    const walletBefore = await usdc.balanceOf(address);
+    const requestId = await d.requestWithdraw(a, signer, 'USDC', '5000');
+    await waitFor('the withdrawal to be paid', async () =>
+      (await vault.withdrawalRequest(requestId)).status === RequestStatus.Released ? true : undefined,
+    );
+    expect((await usdc.balanceOf(address)) - walletBefore).toBe(parseUnits('5000', 6));
+    await waitFor('the hub to hold the post-withdrawal attestation', async () =>
+      (await d.hub().attestation(address, a.eid, d.assetId('USDC'))).balance === 0n ? true : undefined,
+    );
+    const pool = await api<PoolView>('/v1/pool');
+    expect(pool.solvent).toBe(true);
+  });
+});
