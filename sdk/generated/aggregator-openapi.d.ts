@@ -59,8 +59,25 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Collateral by chain and asset, positions, credit limit and epoch, withdrawals */
+    /** Collateral by chain and asset, positions, credit base and epoch, withdrawals, cash */
     get: operations['AccountsController_account'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/accounts/{address}/cash-history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Changes of the account’s cash in the SettlementPool (PnL, fees, repayments, withdrawals), newest first */
+    get: operations['AccountsController_cashHistory'];
     put?: never;
     post?: never;
     delete?: never;
@@ -115,6 +132,23 @@ export interface paths {
     };
     /** Risk snapshots of an account, newest first (throttled; every liquidatable flip kept) */
     get: operations['AccountRiskController_history'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/accounts/{address}/withdrawable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per chain and asset held, the largest collateral withdrawal the hub and the decider would approve right now */
+    get: operations['WithdrawableController_of'];
     put?: never;
     post?: never;
     delete?: never;
@@ -200,6 +234,23 @@ export interface paths {
     };
     /** Guarded price of every manifest asset: last accepted price, feed time, read time, guard status */
     get: operations['OracleController_prices'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/pool': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** SettlementPool solvency on the trading chain: token balance, positive cash, debt, equity */
+    get: operations['PoolController_state'];
     put?: never;
     post?: never;
     delete?: never;
@@ -514,6 +565,8 @@ export interface operations {
           'application/json': {
             /** @description 0x address */
             address: string;
+            /** @description signed cash in the SettlementPool (1e18 USD): realized PnL − fees + repayments − withdrawals */
+            cash: string;
             collateral: {
               assetId: number;
               /** @description trading-chain block of the hub attestation that set `balance` (0: none yet) */
@@ -561,15 +614,79 @@ export interface operations {
               /** @description hub decision; null until decided */
               approved: boolean | null;
               assetId: number;
+              /** @description decision deadline (unix s) while pending; 0 if the hub never held the request for a decision */
+              deadline: number;
               eid: number;
+              /** @description IMarginHub.RejectReason of a rejection (0 otherwise) */
               reason: number;
+              /** @description name of `reason` (e.g. PostWithdrawalCreditBelowFloor); null unless rejected */
+              reasonName: string | null;
               /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
               requestId: string;
               /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
               reservedValue: string;
               /** @enum {string} */
-              status: 'requested' | 'approved' | 'rejected' | 'released' | 'settled';
+              status: 'requested' | 'pending' | 'approved' | 'rejected' | 'released' | 'settled';
             }[];
+          };
+        };
+      };
+      /** @description invalid address or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description no ledger entries for this account */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  AccountsController_cashHistory: {
+    parameters: {
+      query?: {
+        /** @description 1–100 (default 20) */
+        limit?: string;
+        /** @description 0–1000000 (default 0) */
+        offset?: string;
+      };
+      header?: never;
+      path: {
+        /** @description 0x address (lowercase or EIP-55 checksummed) */
+        address: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              blockNumber: number;
+              /** @description cash after the change (1e18 USD, signed) */
+              cashAfter: string;
+              /** @description signed change of cash (1e18 USD) */
+              delta: string;
+              logIndex: number;
+              /** @description ISettlementPool.CashReason */
+              reason: number;
+              /** @description RealizedPnl, TradingFee, Repayment or Withdrawal */
+              reasonName: string;
+              txHash: string;
+            }[];
+            limit: number;
+            offset: number;
+            total: number;
           };
         };
       };
@@ -686,6 +803,8 @@ export interface operations {
               collateralMaint: number;
               /** @description USD (float64) */
               creditLimit: number;
+              /** @description creditLimit before its max(0, ·): negative while a debt exceeds the collateral (the chain pushes it signed) */
+              creditLimitSigned: number;
               /** @description net USD exposure per asset id */
               exposure: {
                 [key: string]: number;
@@ -796,6 +915,66 @@ export interface operations {
       };
     };
   };
+  WithdrawableController_of: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description 0x address (lowercase or EIP-55 checksummed) */
+        address: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            account: string;
+            items: {
+              /** @description largest withdrawal both keys would approve now, token base units (decimal string) */
+              amount: string;
+              assetId: number;
+              /** @description manifest name of the chain */
+              chain: string | null;
+              eid: number;
+              /**
+               * @description the check that sets it: the decider's post-withdrawal risk, the hub's on-chain credit or balance, or a block
+               * @enum {string}
+               */
+              limitedBy: 'risk' | 'credit' | 'balance' | 'stale-credit' | 'liquidatable' | 'seizure-in-flight' | 'price-unavailable';
+              symbol: string;
+            }[];
+          };
+        };
+      };
+      /** @description invalid address or query */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description account unknown to the risk engine */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description no risk engine or hub configured */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   AccountsController_withdrawals: {
     parameters: {
       query?: {
@@ -803,7 +982,7 @@ export interface operations {
         limit?: string;
         /** @description 0–1000000 (default 0) */
         offset?: string;
-        status?: 'requested' | 'approved' | 'rejected' | 'released' | 'settled';
+        status?: 'requested' | 'pending' | 'approved' | 'rejected' | 'released' | 'settled';
       };
       header?: never;
       path: {
@@ -827,14 +1006,19 @@ export interface operations {
               /** @description hub decision; null until decided */
               approved: boolean | null;
               assetId: number;
+              /** @description decision deadline (unix s) while pending; 0 if the hub never held the request for a decision */
+              deadline: number;
               eid: number;
+              /** @description IMarginHub.RejectReason of a rejection (0 otherwise) */
               reason: number;
+              /** @description name of `reason` (e.g. PostWithdrawalCreditBelowFloor); null unless rejected */
+              reasonName: string | null;
               /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
               requestId: string;
               /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
               reservedValue: string;
               /** @enum {string} */
-              status: 'requested' | 'approved' | 'rejected' | 'released' | 'settled';
+              status: 'requested' | 'pending' | 'approved' | 'rejected' | 'released' | 'settled';
             }[];
             limit: number;
             offset: number;
@@ -891,6 +1075,8 @@ export interface operations {
                 hub?: string;
                 /** @description 0x address */
                 perpMarket?: string;
+                /** @description 0x address */
+                settlementPool?: string;
                 /** @description 0x address */
                 vault?: string;
               };
@@ -1058,6 +1244,57 @@ export interface operations {
       };
       /** @description unexpected query parameters */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  PoolController_state: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description amounts in 1e18 USD as decimal strings; read from the chain at `blockNumber` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description 0x address */
+            address: string;
+            /** @description trading-chain block the pool was read at */
+            blockNumber: number;
+            /** @description tokenBalanceUsd + totalDebt − totalPositiveCash (1e18 USD, signed) */
+            equity: string;
+            /** @description 0x address */
+            quoteToken: string;
+            /** @description equity ≥ 0 */
+            solvent: boolean;
+            /** @description quote tokens held, in USD (1e18) */
+            tokenBalanceUsd: string;
+            /** @description Σ max(0, −cash) over accounts (1e18 USD) */
+            totalDebt: string;
+            /** @description Σ max(0, cash) over accounts (1e18 USD) */
+            totalPositiveCash: string;
+          };
+        };
+      };
+      /** @description unexpected query parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description no trading chain or no SettlementPool in the manifest, or the chain read failed */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1249,6 +1486,8 @@ export interface operations {
             collateralMaint: number;
             /** @description USD (float64) */
             creditLimit: number;
+            /** @description creditLimit before its max(0, ·): negative while a debt exceeds the collateral (the chain pushes it signed) */
+            creditLimitSigned: number;
             /** @description net USD exposure per asset id */
             exposure: {
               [key: string]: number;

@@ -5,6 +5,7 @@ import { LiquidationModule } from '../liquidation/liquidation.module';
 import { OracleModule } from '../oracle/oracle.module';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module';
 import { RiskModule } from '../risk/risk.module';
+import { WithdrawalModule } from '../withdrawal/withdrawal.module';
 import { AccountEventsController } from './account-events.controller';
 import { AccountEventsService } from './account-events.service';
 import { AccountRiskController } from './account-risk.controller';
@@ -20,10 +21,11 @@ import { PoolService } from './pool.service';
 import { ReconciliationController } from './reconciliation.controller';
 import { RiskApiService } from './risk-api.service';
 import { RiskController } from './risk.controller';
+import { WithdrawableController } from './withdrawable.controller';
 
 /** Every HTTP route of the service (`/v1/…`); the feature modules have none of their own. */
 @Module({
-  imports: [LedgerModule, ReconciliationModule, OracleModule, RiskModule, CreditModule, LiquidationModule],
+  imports: [LedgerModule, ReconciliationModule, OracleModule, RiskModule, CreditModule, LiquidationModule, WithdrawalModule],
   controllers: [
     AccountsController,
     AccountEventsController,
@@ -35,6 +37,7 @@ import { RiskController } from './risk.controller';
     PoolController,
     ReconciliationController,
     RiskController,
+    WithdrawableController,
   ],
   providers: [AccountsService, AccountEventsService, ChainsService, PoolService, RiskApiService],
 })

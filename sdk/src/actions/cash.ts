@@ -1,5 +1,4 @@
 import { getAddress, type TransactionReceipt } from 'ethers';
-import type { UpcomingAccountFields } from '../api/types';
 import { ensureAllowance, read, transact, waitStage, type TraderContext } from '../chain/context';
 import { TributaryError } from '../core/errors';
 import { Operation, type StageListener, type StageRecorder } from '../core/operation';
@@ -98,7 +97,7 @@ async function settled(
   const cashAfter = change.args.cashAfter as bigint;
   recorder.stage('confirmed', { block: receipt.blockNumber, cashAfter: usd(cashAfter) });
 
-  const first = (await ctx.api.account(account)) as UpcomingAccountFields | null;
+  const first = await ctx.api.account(account);
   if (first && first.cash === undefined) {
     recorder.stage('indexed', {}, 'the aggregator has no cash field yet');
   } else {
@@ -107,7 +106,7 @@ async function settled(
       'indexed',
       `the aggregator's ledger to show cash ${usd(cashAfter)}`,
       async () => {
-        const ledger = (await ctx.api.account(account)) as UpcomingAccountFields | null;
+        const ledger = await ctx.api.account(account);
         return ledger?.cash !== undefined && BigInt(ledger.cash) === cashAfter ? true : undefined;
       },
       'is the aggregator indexing the settlement pool?',

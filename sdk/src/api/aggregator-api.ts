@@ -1,13 +1,16 @@
 import { ApiError, TributaryError } from '../core/errors';
 import type {
-  AccountLedgerBody,
   AccountRiskBody,
+  CashHistoryBody,
   ChainsBody,
   CreditStatusBody,
   OraclePricesBody,
+  PoolBody,
   RiskChainsBody,
   RiskRequestBody,
   RiskResultBody,
+  TolerantAccountLedger,
+  WithdrawableBody,
   WithdrawalsPageBody,
 } from './types';
 
@@ -28,8 +31,19 @@ export class AggregatorApi {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
-  account(address: string): Promise<AccountLedgerBody | null> {
-    return this.get<AccountLedgerBody>(`/v1/accounts/${address}`, true);
+  /** The account's ledger; `cash` and withdrawal `reasonName`/`deadline` are absent on aggregators older than issue 14. */
+  account(address: string): Promise<TolerantAccountLedger | null> {
+    return this.get<TolerantAccountLedger>(`/v1/accounts/${address}`, true);
+  }
+
+  /** Per chain and asset the largest withdrawal both keys approve now; null when the account, the engine or the route is missing. */
+  async withdrawable(address: string): Promise<WithdrawableBody | null> {
+    try {
+      return await this.get<WithdrawableBody>(`/v1/accounts/${address}/withdrawable`, true);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 503) return null;
+      throw error;
+    }
   }
 
   accountRisk(address: string): Promise<AccountRiskBody | null> {
@@ -37,18 +51,17 @@ export class AggregatorApi {
   }
 
   withdrawals(address: string, query: { limit?: number; offset?: number; status?: string } = {}): Promise<WithdrawalsPageBody | null> {
-    const search = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)] as [string, string]])));
-    return this.get<WithdrawalsPageBody>(`/v1/accounts/${address}/withdrawals${search.size ? `?${search}` : ''}`, true);
+    return this.get<WithdrawalsPageBody>(`/v1/accounts/${address}/withdrawals${searchOf(query)}`, true);
   }
 
-  /** GET /v1/accounts/:address/cash-history (newer aggregators; null where the route does not exist). */
-  cashHistory(address: string): Promise<unknown> {
-    return this.get<unknown>(`/v1/accounts/${address}/cash-history`, true);
+  /** Changes of the account's cash, newest first (null: unknown account, or an aggregator without the route). */
+  cashHistory(address: string, query: { limit?: number; offset?: number } = {}): Promise<CashHistoryBody | null> {
+    return this.get<CashHistoryBody>(`/v1/accounts/${address}/cash-history${searchOf(query)}`, true);
   }
 
-  /** GET /v1/pool: the settlement pool's solvency (newer aggregators; null where the route does not exist). */
-  pool(): Promise<unknown> {
-    return this.get<unknown>('/v1/pool', true);
+  /** The settlement pool's solvency (null on an aggregator without the route). */
+  pool(): Promise<PoolBody | null> {
+    return this.get<PoolBody>('/v1/pool', true);
   }
 
   chains(): Promise<ChainsBody> {
@@ -104,6 +117,11 @@ export class AggregatorApi {
   private async required<T>(value: Promise<T | null>): Promise<T> {
     return (await value)!;
   }
+}
+
+function searchOf(query: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)] as [string, string]])));
+  return search.size ? `?${search}` : '';
 }
 
 async function errorMessage(response: Response): Promise<string> {

@@ -27,17 +27,18 @@ export type CreditStatusBody = OkBody<'CreditController_status'>;
 export type RiskRequestBody = RequestBody<'RiskController_evaluate'>;
 export type RiskResultBody = OkBody<'RiskController_evaluate'>;
 
+/** GET /v1/accounts/:address/withdrawable: per chain and asset, the largest withdrawal both keys approve now. */
+export type WithdrawableBody = OkBody<'WithdrawableController_of'>;
+/** GET /v1/accounts/:address/cash-history */
+export type CashHistoryBody = OkBody<'AccountsController_cashHistory'>;
+/** GET /v1/pool */
+export type PoolBody = OkBody<'PoolController_state'>;
+
 /**
- * Fields the aggregator is gaining (issue 14's money: cash, withdrawable amounts, withdrawal reason names, the
- * settlement pool). Read through these when the generated types do not have them yet: each is optional, and the SDK
- * falls back to the chain when one is absent.
+ * Fields of the account body that older aggregators (before issue 14's money side) do not send: the SDK reads them
+ * through this view and falls back to the chain when one is absent.
  */
-export interface UpcomingAccountFields {
-  /** Signed cash, 1e18 USD, decimal string. */
-  cash?: string;
-  /** Per chain and asset: what the decider would approve now (base units, decimal string). */
-  withdrawable?: { eid: number; assetId: number; amount: string }[];
-}
-export interface UpcomingWithdrawalFields {
-  reasonName?: string | null;
-}
+export type TolerantAccountLedger = Omit<AccountLedgerBody, 'cash' | 'withdrawals'> & {
+  cash?: AccountLedgerBody['cash'];
+  withdrawals: (Omit<WithdrawalBody, 'reasonName' | 'deadline'> & Partial<Pick<WithdrawalBody, 'reasonName' | 'deadline'>>)[];
+};

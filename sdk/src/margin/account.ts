@@ -1,6 +1,6 @@
 import { getAddress } from 'ethers';
 import { rejectReasonName } from '@tributary/protocol';
-import type { RiskResultBody, UpcomingAccountFields, UpcomingWithdrawalFields } from '../api/types';
+import type { RiskResultBody } from '../api/types';
 import { read, type TraderContext } from '../chain/context';
 import { onChainCredit } from '../chain/credit';
 import { formatAmount, usd } from '../core/units';
@@ -115,7 +115,7 @@ export async function readAccount(ctx: TraderContext, address: string): Promise<
       amount: amount(w.eid, w.assetId, w.amount),
       status: w.status,
       approved: w.approved,
-      reasonName: (w as UpcomingWithdrawalFields).reasonName ?? (w.approved === false ? rejectReasonName(w.reason) : null),
+      reasonName: w.reasonName ?? (w.approved === false ? rejectReasonName(w.reason) : null),
     })),
   };
 }
@@ -125,14 +125,20 @@ export interface MaxWithdrawable {
   asset: string;
   /** The largest amount a withdrawal request should be approved for now (human units). */
   amount: string;
-  /** What bounds it: the vault's free balance, the hub's on-chain credit check, the risk model, or the aggregator's own figure. */
-  limitedBy: 'free-balance' | 'hub-credit' | 'risk' | 'aggregator';
+  /**
+   * What bounds it. From the aggregator (`source` 'aggregator'): `risk` (the decider's post-withdrawal rule), `credit`
+   * (the hub's on-chain credit), `balance`, `stale-credit`, `liquidatable`, `seizure-in-flight`, `price-unavailable`;
+   * else (`source` 'sdk'): `free-balance`, `hub-credit` or `risk` (the SDK's search on the rebuilt model).
+   */
+  limitedBy: string;
+  source: 'aggregator' | 'sdk';
+  /** Free in the vault (not locked by pending requests), human units. */
   free: string;
 }
 
 /**
- * The most of `asset` on `chain` a withdrawal can take now: the aggregator's `withdrawable` when it publishes one;
- * else the least of the free vault balance, what the hub's check allows (on-chain available credit over the
+ * The most of `asset` on `chain` a withdrawal can take now: the aggregator's figure (GET /v1/accounts/:a/withdrawable,
+ * the decider's own rule and the hub's checks) when it has one; else the least of the free vault balance, what the hub's check allows (on-chain available credit over the
  * haircut value per unit) and the decider's rule on the model (post-withdrawal L' ≥ F^init and H' ≥ 1, searched
  * with POST /v1/risk/evaluate on the live inputs).
  */
@@ -142,26 +148,28 @@ export async function maxWithdrawable(ctx: TraderContext, params: { chain: strin
   const asset = d.chainAsset(chain, params.asset);
   const account = getAddress(params.account ?? ctx.address);
   const unit = 10n ** BigInt(asset.decimals);
-  const [balance, credit, valuePerUnit, ledger] = await Promise.all([
+  const [balance, credit, valuePerUnit, published] = await Promise.all([
     read('reading the vault balance', () => d.vault(chain).balanceOf(account, asset.assetId)),
     onChainCredit(ctx, account),
     read('reading the hub haircut', () => d.hub().withdrawalValue(chain.eid, asset.assetId, unit)),
-    ctx.api.account(account),
+    ctx.api.withdrawable(account),
   ]);
   const free = balance.free;
-  const result = (value: bigint, limitedBy: MaxWithdrawable['limitedBy']): MaxWithdrawable => ({
+  const result = (value: bigint, limitedBy: string, source: MaxWithdrawable['source'] = 'sdk'): MaxWithdrawable => ({
     chain: chain.name,
     asset: asset.symbol,
     amount: formatAmount(value, asset.decimals),
     limitedBy,
+    source,
     free: formatAmount(free, asset.decimals),
   });
-  const published = (ledger as UpcomingAccountFields | null)?.withdrawable?.find((w) => w.eid === chain.eid && w.assetId === asset.assetId);
-  if (published) return BigInt(published.amount) < free ? result(BigInt(published.amount), 'aggregator') : result(free, 'free-balance');
+  const item = published?.items.find((w) => w.eid === chain.eid && w.assetId === asset.assetId);
+  if (item)
+    return BigInt(item.amount) <= free ? result(BigInt(item.amount), item.limitedBy, 'aggregator') : result(free, 'free-balance', 'aggregator');
 
   const hubBound = valuePerUnit > 0n ? (credit.available * unit) / valuePerUnit : free;
   let high = free < hubBound ? free : hubBound;
-  let limitedBy: MaxWithdrawable['limitedBy'] = free <= hubBound ? 'free-balance' : 'hub-credit';
+  let limitedBy = free <= hubBound ? 'free-balance' : 'hub-credit';
   if (high === 0n) return result(0n, limitedBy);
 
   const { request } = await liveRiskRequest(ctx, account);
