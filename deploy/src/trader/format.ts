@@ -14,7 +14,7 @@ function describe(stage: Stage): string {
     case 'approved':
       return `allowance set (tx ${short(d.txHash)})`;
     case 'sent':
-      return `tx ${short(d.txHash)} on ${d.chain}${d.fee !== undefined ? `, LayerZero fee ${d.fee}` : ''}`;
+      return `tx ${short(d.txHash)} on ${d.chain}${d.fee !== undefined ? `, LayerZero fee ${d.fee} native` : ''}`;
     case 'confirmed':
       if ('requestId' in d) return `block ${d.block}, request ${d.requestId}`;
       if ('sequence' in d) return `block ${d.block}, vault sequence ${d.sequence}, vault balance ${d.vaultBalance}`;
@@ -100,7 +100,8 @@ export function describeChange(change: WhatIfChange): string {
 
 export function formatWhatIf(address: string, changes: WhatIfChange[], r: WhatIfResult): string {
   const rows: [string, number | null, number | null][] = [
-    ['credit limit', r.before.creditLimit, r.after.creditLimit],
+    ['credit limit L', r.before.creditLimit, r.after.creditLimit],
+    ['free (L − F init)', r.before.creditLimit - r.before.floorInit, r.after.creditLimit - r.after.floorInit],
     ['collateral init', r.before.collateralInit, r.after.collateralInit],
     ['collateral maint', r.before.collateralMaint, r.after.collateralMaint],
     ['requirement init', r.before.requirementInit, r.after.requirementInit],
