@@ -140,23 +140,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/v1/accounts/{address}/withdrawable': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Per chain and asset held, the largest collateral withdrawal the hub and the decider would approve right now */
-    get: operations['WithdrawableController_of'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/v1/accounts/{address}/withdrawals': {
     parameters: {
       query?: never;
@@ -608,6 +591,24 @@ export interface operations {
               /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
               size: string;
             }[];
+            /** @description per chain and asset; null while the account is not in the risk book or no hub is configured */
+            withdrawable:
+              | {
+                  /** @description largest collateral withdrawal both keys would approve now (token base units) */
+                  amount: string;
+                  assetId: number;
+                  chain: string | null;
+                  eid: number;
+                  /**
+                   * @description the check that sets the amount
+                   * @enum {string}
+                   */
+                  limitedBy: 'risk' | 'credit' | 'balance' | 'stale-credit' | 'liquidatable' | 'seizure-in-flight' | 'price-unavailable';
+                  symbol: string;
+                }[]
+              | null;
+            /** @description largest withdrawCash now (1e18 USD, whole quote-token units); null without a settlement pool */
+            withdrawableCash: string | null;
             withdrawals: {
               /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
               amount: string;
@@ -908,66 +909,6 @@ export interface operations {
       };
       /** @description account unknown to the ledger */
       404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  WithdrawableController_of: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        /** @description 0x address (lowercase or EIP-55 checksummed) */
-        address: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description OK */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            account: string;
-            items: {
-              /** @description largest withdrawal both keys would approve now, token base units (decimal string) */
-              amount: string;
-              assetId: number;
-              /** @description manifest name of the chain */
-              chain: string | null;
-              eid: number;
-              /**
-               * @description the check that sets it: the decider's post-withdrawal risk, the hub's on-chain credit or balance, or a block
-               * @enum {string}
-               */
-              limitedBy: 'risk' | 'credit' | 'balance' | 'stale-credit' | 'liquidatable' | 'seizure-in-flight' | 'price-unavailable';
-              symbol: string;
-            }[];
-          };
-        };
-      };
-      /** @description invalid address or query */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description account unknown to the risk engine */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description no risk engine or hub configured */
-      503: {
         headers: {
           [name: string]: unknown;
         };

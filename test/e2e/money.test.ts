@@ -107,8 +107,9 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
     expect(solvencyAfter.equity).toBeGreaterThanOrEqual(0n);
 
     await ledgerCashMatches(address);
-    const history = await api<{ items: { reason: string; delta: string }[] }>(`/v1/accounts/${address}/cash-history`);
-    expect(history.items.map((h) => h.reason).sort()).toEqual(['RealizedPnl', 'TradingFee', 'TradingFee', 'Withdrawal'].sort());
+    const history = await api<{ items: { reasonName: string; delta: string }[] }>(`/v1/accounts/${address}/cash-history`);
+    expect(history.items.map((h) => h.reasonName).sort()).toEqual(['RealizedPnl', 'TradingFee', 'TradingFee', 'Withdrawal']);
+    expect(history.items.reduce((sum, h) => sum + BigInt(h.delta), 0n)).toBe(await cashOf(address));
   });
 
   it('a loser whose loss exceeds the collateral cannot withdraw it: rejected, nothing lost, the debt visible', async () => {
@@ -129,8 +130,8 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
     expect(BigInt(pool.totalDebt)).toBeGreaterThanOrEqual(debt);
     expect(pool.solvent).toBe(true);
 
-    // With no position left nothing is required (health unbounded): the pusher lifts the liquidation mark.
-    await waitFor('the mark to be lifted', async () => ((await d.creditManager().isLiquidatable(address)) ? undefined : true));
+    // No position is left, but the debt exceeds the collateral: health stays below 1 and the account stays marked.
+    expect(await d.creditManager().isLiquidatable(address)).toBe(true);
 
     const a = d.chain('collateral-a');
     const signer = d.wallet(LOSER, a);
@@ -147,7 +148,9 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
       const w = view.withdrawals.find((x) => x.eid === a.eid && x.requestId === requestId.toString());
       return w?.status === 'rejected' ? w : undefined;
     });
-    expect(row.reasonName).toBe('InsufficientCredit');
+    expect(row.reasonName).toBe('Liquidatable');
+    const view = await api<{ withdrawable: { eid: number; symbol: string; amount: string; limitedBy: string }[] | null }>(`/v1/accounts/${address}`);
+    expect(view.withdrawable?.find((w) => w.eid === a.eid && w.symbol === 'USDC')).toMatchObject({ amount: '0', limitedBy: 'liquidatable' });
   });
 
   it('repaying the debt with USDC on the trading chain makes the same withdrawal approvable, and it is paid', async () => {
@@ -159,6 +162,19 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
     expect(poolBefore + parseUnits('12100', 6)).toBe(await poolTokens());
     expect(await cashOf(address)).toBe(73n * E18);
     await ledgerCashMatches(address);
+    // Health is back above 1: the pusher lifts the mark (and the chain already counts the repaid cash).
+    await waitFor('the mark to be lifted', async () => ((await d.creditManager().isLiquidatable(address)) ? undefined : true));
+
+    // The account view offers the whole 5,000 USDC: the decider's L′ ≥ F^init holds (no position), the hub's credit
+    // (≈ 4,823 USD at 0.95 per USDC) covers more than the balance.
+    const offer = await waitFor('the account view to offer the withdrawal', async () => {
+      const view = await api<{ withdrawable: { eid: number; symbol: string; amount: string; limitedBy: string }[] | null }>(
+        `/v1/accounts/${address}`,
+      );
+      const usdcRow = view.withdrawable?.find((w) => w.eid === a.eid && w.symbol === 'USDC');
+      return usdcRow && usdcRow.amount !== '0' ? usdcRow : undefined;
+    });
+    expect(offer).toMatchObject({ amount: parseUnits('5000', 6).toString(), limitedBy: 'balance' });
 
     const signer = d.wallet(LOSER, a);
     const vault = d.vault(a, signer);

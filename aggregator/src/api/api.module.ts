@@ -21,7 +21,6 @@ import { PoolService } from './pool.service';
 import { ReconciliationController } from './reconciliation.controller';
 import { RiskApiService } from './risk-api.service';
 import { RiskController } from './risk.controller';
-import { WithdrawableController } from './withdrawable.controller';
 
 /** Every HTTP route of the service (`/v1/…`); the feature modules have none of their own. */
 @Module({
@@ -37,7 +36,6 @@ import { WithdrawableController } from './withdrawable.controller';
     PoolController,
     ReconciliationController,
     RiskController,
-    WithdrawableController,
   ],
   providers: [AccountsService, AccountEventsService, ChainsService, PoolService, RiskApiService],
 })

@@ -65,6 +65,22 @@ export const accountLedger = z.strictObject({
   credit: creditView.nullable(),
   withdrawals: z.array(withdrawalView),
   cash: decimal.describe('signed cash in the SettlementPool (1e18 USD): realized PnL − fees + repayments − withdrawals'),
+  withdrawable: z
+    .array(
+      z.strictObject({
+        eid: int,
+        chain: z.string().nullable(),
+        assetId: int,
+        symbol: z.string(),
+        amount: decimal.describe('largest collateral withdrawal both keys would approve now (token base units)'),
+        limitedBy: z
+          .enum(['risk', 'credit', 'balance', 'stale-credit', 'liquidatable', 'seizure-in-flight', 'price-unavailable'])
+          .describe('the check that sets the amount'),
+      }),
+    )
+    .nullable()
+    .describe('per chain and asset; null while the account is not in the risk book or no hub is configured'),
+  withdrawableCash: decimal.nullable().describe('largest withdrawCash now (1e18 USD, whole quote-token units); null without a settlement pool'),
 });
 
 export const withdrawalsPage = pageOf(withdrawalView);

@@ -80,10 +80,21 @@ function setup(env: Record<string, string> = {}) {
     { account: ALICE, marketId: 0, size: parseEther('10'), entryPrice: parseEther('100'), margin: 0n, lastPrice: 0n, realizedPnl: 0n, version: 1n },
   ];
   const attestations = new Map<number, number>();
+  const cash = { value: 0n };
   const ledger = {
-    snapshot: async () => ({ accounts: [ALICE], collateral, positions, credit: [], epochs: [], withdrawals: [] }),
+    snapshot: async () => ({
+      accounts: [ALICE],
+      collateral,
+      positions,
+      credit: [],
+      epochs: [],
+      withdrawals: [],
+      cash: [{ account: ALICE, cash: cash.value, version: 1n }],
+      cashHistory: [],
+    }),
     collateralOf: async () => collateral,
     positionsOf: async () => positions,
+    cashOf: async () => cash.value,
     lastAttestationBlocks: async () => attestations,
   } as unknown as LedgerQueryRepository;
   const prices = new Map<number, OraclePrice>();
@@ -129,7 +140,7 @@ function setup(env: Record<string, string> = {}) {
   const announced: AccountRisk[][] = [];
   service.subscribe((changed) => announced.push(changed));
   service.onApplicationBootstrap();
-  return { service, book, weights, clock, oracle, samples, attestations, changes, rows, announced, collateral };
+  return { service, book, weights, clock, oracle, samples, attestations, changes, rows, announced, collateral, cash };
 }
 
 /** evaluateRisk on Alice's inputs: 1000 AAA on chain 2, long 10 BBB at 100. */
@@ -204,6 +215,20 @@ describe('RiskService (fake ledger, oracle, chain, clock)', () => {
     expect(announced[0][0].result.collateralInit).toBeCloseTo(2000 * 0.9 * 0.8, 9);
     await service.refresh();
     expect(announced).toHaveLength(1); // nothing changed: nothing announced
+  });
+
+  it('counts the ledger cash at weight 1 and tells the pusher the exact cash its limit was computed at', async () => {
+    const { service, changes, cash } = setup();
+    await service.refresh();
+    const before = service.get(ALICE)!;
+    expect(before.cash).toBe(0n);
+    cash.value = -250n * 10n ** 18n - 1n;
+    changes.announce(new Set([ALICE]));
+    await service.refresh();
+    const after = service.get(ALICE)!;
+    expect(after.cash).toBe(cash.value);
+    expect(after.result.collateralInit).toBeCloseTo(before.result.collateralInit - 250, 9);
+    expect(after.result.collateralMaint).toBeCloseTo(before.result.collateralMaint - 250, 9);
   });
 
   it('applies price ticks at once, freezes on a bad guard status, flips liquidatable', async () => {

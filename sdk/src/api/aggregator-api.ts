@@ -10,7 +10,6 @@ import type {
   RiskRequestBody,
   RiskResultBody,
   TolerantAccountLedger,
-  WithdrawableBody,
   WithdrawalsPageBody,
 } from './types';
 
@@ -31,19 +30,9 @@ export class AggregatorApi {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
-  /** The account's ledger; `cash` and withdrawal `reasonName`/`deadline` are absent on aggregators older than issue 14. */
+  /** The account's ledger; `cash`, `withdrawable`, `withdrawableCash` and withdrawal `reasonName`/`deadline` are absent on aggregators older than issue 14. */
   account(address: string): Promise<TolerantAccountLedger | null> {
     return this.get<TolerantAccountLedger>(`/v1/accounts/${address}`, true);
-  }
-
-  /** Per chain and asset the largest withdrawal both keys approve now; null when the account, the engine or the route is missing. */
-  async withdrawable(address: string): Promise<WithdrawableBody | null> {
-    try {
-      return await this.get<WithdrawableBody>(`/v1/accounts/${address}/withdrawable`, true);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 503) return null;
-      throw error;
-    }
   }
 
   accountRisk(address: string): Promise<AccountRiskBody | null> {

@@ -27,8 +27,6 @@ export type CreditStatusBody = OkBody<'CreditController_status'>;
 export type RiskRequestBody = RequestBody<'RiskController_evaluate'>;
 export type RiskResultBody = OkBody<'RiskController_evaluate'>;
 
-/** GET /v1/accounts/:address/withdrawable: per chain and asset, the largest withdrawal both keys approve now. */
-export type WithdrawableBody = OkBody<'WithdrawableController_of'>;
 /** GET /v1/accounts/:address/cash-history */
 export type CashHistoryBody = OkBody<'AccountsController_cashHistory'>;
 /** GET /v1/pool */
@@ -36,9 +34,12 @@ export type PoolBody = OkBody<'PoolController_state'>;
 
 /**
  * Fields of the account body that older aggregators (before issue 14's money side) do not send: the SDK reads them
- * through this view and falls back to the chain when one is absent.
+ * through this view and falls back to the chain (or its own search) when one is absent.
  */
-export type TolerantAccountLedger = Omit<AccountLedgerBody, 'cash' | 'withdrawals'> & {
-  cash?: AccountLedgerBody['cash'];
-  withdrawals: (Omit<WithdrawalBody, 'reasonName' | 'deadline'> & Partial<Pick<WithdrawalBody, 'reasonName' | 'deadline'>>)[];
-};
+type MoneyFields = 'cash' | 'withdrawable' | 'withdrawableCash';
+export type TolerantAccountLedger = Omit<AccountLedgerBody, MoneyFields | 'withdrawals'> &
+  Partial<Pick<AccountLedgerBody, MoneyFields>> & {
+    withdrawals: (Omit<WithdrawalBody, 'reasonName' | 'deadline'> & Partial<Pick<WithdrawalBody, 'reasonName' | 'deadline'>>)[];
+  };
+/** One entry of the account's `withdrawable`: the largest withdrawal of an asset on a chain both keys approve now. */
+export type WithdrawableEntry = NonNullable<AccountLedgerBody['withdrawable']>[number];

@@ -137,8 +137,8 @@ export interface MaxWithdrawable {
 }
 
 /**
- * The most of `asset` on `chain` a withdrawal can take now: the aggregator's figure (GET /v1/accounts/:a/withdrawable,
- * the decider's own rule and the hub's checks) when it has one; else the least of the free vault balance, what the hub's check allows (on-chain available credit over the
+ * The most of `asset` on `chain` a withdrawal can take now: the aggregator's figure (`withdrawable` of GET
+ * /v1/accounts/:a: the decider's own rule and the hub's checks) when it has one; else the least of the free vault balance, what the hub's check allows (on-chain available credit over the
  * haircut value per unit) and the decider's rule on the model (post-withdrawal L' ≥ F^init and H' ≥ 1, searched
  * with POST /v1/risk/evaluate on the live inputs).
  */
@@ -152,7 +152,7 @@ export async function maxWithdrawable(ctx: TraderContext, params: { chain: strin
     read('reading the vault balance', () => d.vault(chain).balanceOf(account, asset.assetId)),
     onChainCredit(ctx, account),
     read('reading the hub haircut', () => d.hub().withdrawalValue(chain.eid, asset.assetId, unit)),
-    ctx.api.withdrawable(account),
+    ctx.api.account(account),
   ]);
   const free = balance.free;
   const result = (value: bigint, limitedBy: string, source: MaxWithdrawable['source'] = 'sdk'): MaxWithdrawable => ({
@@ -163,7 +163,7 @@ export async function maxWithdrawable(ctx: TraderContext, params: { chain: strin
     source,
     free: formatAmount(free, asset.decimals),
   });
-  const item = published?.items.find((w) => w.eid === chain.eid && w.assetId === asset.assetId);
+  const item = published?.withdrawable?.find((w) => w.eid === chain.eid && w.assetId === asset.assetId);
   if (item)
     return BigInt(item.amount) <= free ? result(BigInt(item.amount), item.limitedBy, 'aggregator') : result(free, 'free-balance', 'aggregator');
 
