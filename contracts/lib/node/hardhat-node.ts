@@ -36,7 +36,12 @@ async function portIsOpen(port: number): Promise<boolean> {
 /** Starts `hardhat node` on 127.0.0.1:`port` and resolves when it answers eth_chainId. */
 export async function startHardhatNode(options: StartChainOptions): Promise<LocalChain> {
   if (await portIsOpen(options.port)) throw new Error(`port ${options.port} is already in use; stop whatever listens there first`);
-  const env: NodeJS.ProcessEnv = { ...process.env, HH_CHAIN_ID: String(options.chainId), HH_ACCOUNTS: String(options.accounts ?? 20) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HH_CHAIN_ID: String(options.chainId),
+    HH_ACCOUNTS: String(options.accounts ?? 20),
+    HH_WALL_CLOCK: '1',
+  };
   if (options.blockTimeMs) env.HH_BLOCK_TIME_MS = String(options.blockTimeMs);
   const hardhatCli = require.resolve('hardhat/internal/cli/cli', { paths: [CONTRACTS_ROOT] });
   const child = spawn(process.execPath, [hardhatCli, 'node', '--hostname', '127.0.0.1', '--port', String(options.port)], {
