@@ -1,17 +1,19 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseUnits, type Signer } from 'ethers';
+import { parseUnits } from 'ethers';
+import { devWallet } from '@tributary/contracts';
 import { startDevnet, type Devnet } from '@tributary/deploy';
+import { TributaryClient } from '@tributary/sdk';
 import { Deployment, getJson, waitFor } from '../support/harness';
 
 // Money adds up, on the devnet's processes and chains: a winner takes a gain out of the settlement pool as USDC; a
-// loser's loss is a debt that blocks the withdrawal of the collateral backing it until it is repaid.
+// loser's loss is a debt that blocks the withdrawal of the collateral backing it until it is repaid. Traders act through
+// the SDK; the checks read the chains directly (harness) and the aggregator's API.
 const PORTS = { chain: 18840, aggregator: 18850, relayer: 18851 };
 const WINNER = 12;
 const LOSER = 13;
 const E18 = 10n ** 18n;
-const RequestStatus = { Pending: 1n, Released: 2n, Rejected: 3n } as const;
 
 interface MoneyAccountView {
   cash: string;
@@ -32,6 +34,7 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
   const dir = mkdtempSync(join(tmpdir(), 'tributary-money-'));
   let devnet: Devnet;
   let d: Deployment;
+  const clients: TributaryClient[] = [];
 
   beforeAll(async () => {
     devnet = await startDevnet({
@@ -49,6 +52,7 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
   }, 180_000);
 
   afterAll(async () => {
+    for (const client of clients) client.close();
     d?.close();
     await devnet?.stop();
   });
@@ -57,14 +61,22 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
   const marketOf = (symbol: string) => devnet.sidecar.markets.find((m) => m.symbol === symbol)!.marketId;
   const cashOf = (account: string) => d.pool().cashOf(account);
 
-  /** Deposits USDC on collateral-a and waits until the trading chain grants credit for it. */
-  async function fund(index: number, usdc: string): Promise<{ address: string; trading: Signer }> {
-    const a = d.chain('collateral-a');
-    const trading = d.wallet(index, d.trading);
-    const address = await trading.getAddress();
-    await d.deposit(a, d.wallet(index, a), 'USDC', usdc);
-    await waitFor('credit on the trading chain', async () => ((await d.creditManager().availableCredit(address)) > 0n ? true : undefined));
-    return { address, trading };
+  function trader(index: number): TributaryClient {
+    const client = new TributaryClient({
+      manifest: devnet.manifestPath,
+      aggregatorUrl: devnet.urls.aggregator,
+      privateKey: devWallet(index).privateKey,
+    });
+    clients.push(client);
+    return client;
+  }
+
+  /** Deposits USDC on collateral-a through the SDK, which follows it until the trading chain grants the credit. */
+  async function fund(index: number, usdc: string): Promise<{ address: string; client: TributaryClient }> {
+    const client = trader(index);
+    await client.deposit({ chain: 'collateral-a', asset: 'USDC', amount: usdc });
+    expect(await d.creditManager().availableCredit(client.address)).toBeGreaterThan(0n);
+    return { address: client.address, client };
   }
 
   /** The ledger shows the chain's cash for the account (indexed from CashChanged). */
@@ -80,8 +92,9 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
   }
 
   it('a winner closes at a gain and withdraws it as USDC from the settlement pool', async () => {
-    const { address, trading } = await fund(WINNER, '20000');
-    await d.modifyPosition(trading, 'WBTC', '0.5');
+    const { address, client } = await fund(WINNER, '20000');
+    const opened = await client.trade({ asset: 'WBTC', size: '0.5' });
+    expect(opened.fee).toBe(15);
     expect(await cashOf(address)).toBe(-15n * E18); // taker fee 0.05 % of 30,000
 
     await d.setPrice('WBTC', 66_000);
@@ -89,15 +102,17 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
       const risk = await api<{ result: { unrealizedPnl: number } }>(`/v1/accounts/${address}/risk`);
       return risk.result.unrealizedPnl === 3000 ? true : undefined;
     });
-    await d.modifyPosition(trading, 'WBTC', '-0.5');
+    const closed = await client.closePosition({ asset: 'WBTC' });
+    expect(closed).toMatchObject({ size: '0', realizedPnl: 3000, fee: 16.5 });
     // +3,000 realized, −15 and −16.5 of fees
     expect(await cashOf(address)).toBe((29_685n * E18) / 10n);
     await ledgerCashMatches(address);
 
-    const usdc = d.quoteToken(trading);
+    const usdc = d.quoteToken();
     const [walletBefore, poolBefore] = [await usdc.balanceOf(address), await poolTokens()];
     const solvencyBefore = await d.pool().solvency();
-    await d.withdrawCash(trading, '2968');
+    const paid = await client.withdrawCash({ amount: '2968' });
+    expect(paid.cashAfter).toBe(0.5);
     expect((await usdc.balanceOf(address)) - walletBefore).toBe(parseUnits('2968', 6));
     expect(poolBefore - (await poolTokens())).toBe(parseUnits('2968', 6));
     expect(await cashOf(address)).toBe(E18 / 2n);
@@ -113,14 +128,14 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
   });
 
   it('a loser whose loss exceeds the collateral cannot withdraw it: rejected, nothing lost, the debt visible', async () => {
-    const { address, trading } = await fund(LOSER, '5000');
-    await d.modifyPosition(trading, 'WBTC', '0.5'); // at 66,000: fee 16.5
+    const { address, client } = await fund(LOSER, '5000');
+    await client.trade({ asset: 'WBTC', size: '0.5' }); // at 66,000: fee 16.5
     // −36 %: a 12,000 USD loss on 0.5 WBTC, more than the 5,000 USDC behind it. The liquidation watch closes the
     // position at the oracle price once the pusher's mark lands: the loss is realized into cash either way.
     await d.setPrice('WBTC', 42_000);
     await waitFor(
       'the position to be closed',
-      async () => ((await d.perpMarket(trading).position(address, marketOf('WBTC'))).size === 0n ? true : undefined),
+      async () => ((await d.perpMarket(d.wallet(LOSER, d.trading)).position(address, marketOf('WBTC'))).size === 0n ? true : undefined),
       120_000,
     );
     const debt = -(await cashOf(address));
@@ -134,12 +149,13 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
     expect(await d.creditManager().isLiquidatable(address)).toBe(true);
 
     const a = d.chain('collateral-a');
-    const signer = d.wallet(LOSER, a);
-    const vault = d.vault(a, signer);
-    const requestId = await d.requestWithdraw(a, signer, 'USDC', '5000');
-    await waitFor('the withdrawal to be rejected', async () =>
-      (await vault.withdrawalRequest(requestId)).status === RequestStatus.Rejected ? true : undefined,
+    const vault = d.vault(a, d.wallet(LOSER, a));
+    const rejection = await client.withdraw({ chain: 'collateral-a', asset: 'USDC', amount: '5000' }).result.then(
+      () => null,
+      (e: unknown) => e as { code: string; reasonName: string; requestId: bigint },
     );
+    expect(rejection).toMatchObject({ code: 'withdrawal-rejected', reasonName: 'Liquidatable' });
+    const requestId = rejection!.requestId;
     const balance = await vault.balanceOf(address, d.assetId('USDC'));
     expect(balance.free).toBe(parseUnits('5000', 6));
     expect(balance.locked).toBe(0n);
@@ -155,10 +171,11 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
 
   it('repaying the debt with USDC on the trading chain makes the same withdrawal approvable, and it is paid', async () => {
     const a = d.chain('collateral-a');
-    const trading = d.wallet(LOSER, d.trading);
-    const address = await trading.getAddress();
+    const client = clients.find((c) => c.address === devWallet(LOSER).address)!;
+    const address = client.address;
     const poolBefore = await poolTokens();
-    await d.repay(trading, '12100');
+    const repaid = await client.repay({ amount: '12100' });
+    expect(repaid.cashAfter).toBe(73);
     expect(poolBefore + parseUnits('12100', 6)).toBe(await poolTokens());
     expect(await cashOf(address)).toBe(73n * E18);
     await ledgerCashMatches(address);
@@ -176,14 +193,12 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
     });
     expect(offer).toMatchObject({ amount: parseUnits('5000', 6).toString(), limitedBy: 'balance' });
 
-    const signer = d.wallet(LOSER, a);
-    const vault = d.vault(a, signer);
-    const { contract: usdc } = d.token(a, 'USDC', signer);
+    expect(await client.maxWithdrawable({ chain: 'collateral-a', asset: 'USDC' })).toMatchObject({ amount: '5000' });
+
+    const { contract: usdc } = d.token(a, 'USDC', d.wallet(LOSER, a));
     const walletBefore = await usdc.balanceOf(address);
-    const requestId = await d.requestWithdraw(a, signer, 'USDC', '5000');
-    await waitFor('the withdrawal to be paid', async () =>
-      (await vault.withdrawalRequest(requestId)).status === RequestStatus.Released ? true : undefined,
-    );
+    const paid = await client.withdraw({ chain: 'collateral-a', asset: 'USDC', amount: '5000' });
+    expect(paid.queued).toBe(false);
     expect((await usdc.balanceOf(address)) - walletBefore).toBe(parseUnits('5000', 6));
     await waitFor('the hub to hold the post-withdrawal attestation', async () =>
       (await d.hub().attestation(address, a.eid, d.assetId('USDC'))).balance === 0n ? true : undefined,

@@ -147,16 +147,6 @@ export class Deployment {
     return TestERC20__factory.connect(this.trading.contracts.quoteToken!, signer ?? this.providers.get(this.trading.eid)!);
   }
 
-  /** Pays `amount` USDC (human units) into the trader's cash on the trading chain (repays a debt). */
-  async repay(trader: Signer, amount: string) {
-    return (await (await this.pool(trader).repay(await trader.getAddress(), parseUnits(amount, 6))).wait())!;
-  }
-
-  /** Withdraws `usd` (whole dollars) of positive cash as USDC from the pool. */
-  async withdrawCash(trader: Signer, usd: string) {
-    return (await (await this.pool(trader).withdrawCash(parseUnits(usd, 18))).wait())!;
-  }
-
   /** Sets a settable feed's USD price as the devnet's oracle account (dev account 3). */
   async setPrice(symbol: string, usd: number): Promise<void> {
     const feed = this.manifest.assets.find((a) => a.symbol === symbol)!.priceFeed!;
