@@ -81,7 +81,7 @@ describe(`crash recovery under load (${POSTGRES_URL ? 'PostgreSQL' : 'embedded S
       restartBackoffMs: 500,
       log: (line) => appendFileSync(join(dir, 'devnet.log'), `${new Date().toISOString()} ${line}\n`),
     });
-    d = new Deployment(devnet.manifest, devnet.sidecar.markets);
+    d = new Deployment(devnet.manifest);
     if (POSTGRES_URL) {
       postgres.relayer = await postgresReader(POSTGRES_URL, schemas.relayerSchema);
       postgres.aggregator = await postgresReader(POSTGRES_URL, schemas.aggregatorSchema);

@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MaxUint256, formatUnits, parseUnits } from 'ethers';
-import { startHardhatNode, type LocalChain } from '@tributary/contracts';
+import { devWallet, startHardhatNode, type LocalChain } from '@tributary/contracts';
 import { parseManifest } from '@tributary/protocol';
 import { devnetExtraChain, startDevnet, type Devnet } from '@tributary/deploy';
+import { TributaryClient } from '@tributary/sdk';
 import { Deployment, getJson, waitFor, type AccountRiskView, type AccountView, type ChainWeightsView } from '../support/harness';
 
 // The whole system as processes: 3 hardhat nodes, the relayer (our DVN + executor over real EndpointV2 +
@@ -13,7 +14,6 @@ import { Deployment, getJson, waitFor, type AccountRiskView, type AccountView, t
 const cli = resolve(__dirname, '..', '..', 'deploy', 'dist', 'cli.js');
 const PORTS = { chain: 18820, extraChain: 18823, aggregator: 18830, relayer: 18831 };
 const TRADER = 10;
-const RequestStatus = { Pending: 1n, Released: 2n, Rejected: 3n } as const;
 
 function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((done) => {
@@ -29,6 +29,7 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
   const dir = mkdtempSync(join(tmpdir(), 'tributary-e2e-'));
   let devnet: Devnet;
   let d: Deployment;
+  let client: TributaryClient;
   let trader: string;
   const extraChains: LocalChain[] = [];
 
@@ -45,11 +46,13 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
       simulatePrices: false,
       log: () => undefined,
     });
-    d = new Deployment(devnet.manifest, devnet.sidecar.markets);
-    trader = await d.wallet(TRADER, d.trading).getAddress();
+    d = new Deployment(devnet.manifest);
+    client = new TributaryClient({ manifest: devnet.manifestPath, aggregatorUrl: devnet.urls.aggregator, privateKey: devWallet(TRADER).privateKey });
+    trader = client.address;
   }, 180_000);
 
   afterAll(async () => {
+    client?.close();
     d?.close();
     await devnet?.stop();
     await Promise.all(extraChains.map((c) => c.stop()));
@@ -61,8 +64,10 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
   it('a deposit of USDC on chain A and of WETH on chain B reach the hub through the relayer, and the ledger API shows both', async () => {
     const a = d.chain('collateral-a');
     const b = d.chain('collateral-b');
-    await d.deposit(a, d.wallet(TRADER, a), 'USDC', '10000');
-    await d.deposit(b, d.wallet(TRADER, b), 'WETH', '5');
+    await Promise.all([
+      client.deposit({ chain: 'collateral-a', asset: 'USDC', amount: '10000' }).result,
+      client.deposit({ chain: 'collateral-b', asset: 'WETH', amount: '5' }).result,
+    ]);
 
     const hub = d.hub();
     await waitFor('both attestations applied on the hub', async () => {
@@ -83,11 +88,8 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
     const signer = d.wallet(TRADER, a);
     const { contract: usdc } = d.token(a, 'USDC', signer);
     const before = await usdc.balanceOf(trader);
-    const requestId = await d.requestWithdraw(a, signer, 'USDC', '100');
-    const vault = d.vault(a, signer);
-    await waitFor('the withdrawal to be released on chain A', async () =>
-      (await vault.withdrawalRequest(requestId)).status === RequestStatus.Released ? true : undefined,
-    );
+    const paid = await client.withdraw({ chain: 'collateral-a', asset: 'USDC', amount: '100' });
+    expect(paid.queued).toBe(false);
     expect((await usdc.balanceOf(trader)) - before).toBe(parseUnits('100', 6));
     await waitFor('the hub to hold the post-withdrawal attestation', async () =>
       (await d.hub().attestation(trader, a.eid, d.assetId('USDC'))).balance === parseUnits('9900', 6) ? true : undefined,
@@ -110,7 +112,7 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
     expect(Math.abs(Number(formatUnits(pushed, 18)) - risk.result.creditLimit) / risk.result.creditLimit).toBeLessThan(0.02);
     expect(risk.result.creditLimit).toBeGreaterThan(15_000);
 
-    await d.modifyPosition(d.wallet(TRADER, d.trading), 'WETH', '20');
+    await client.trade({ asset: 'WETH', size: '20' });
     const position = await d.perpMarket(d.wallet(TRADER, d.trading)).position(trader, marketOf('WETH'));
     expect(position.size).toBe(parseUnits('20', 18));
     expect((await cm.account(trader)).used).toBe(position.margin);
@@ -138,16 +140,14 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
     // 9,900 USDC × 0.95 = 9,405 of haircut value: more than the ~7k of free credit left at 2,700.
     const available = after - (await cm.account(trader)).used;
     expect(available).toBeLessThan(parseUnits('9405', 18));
-    const unsafe = await d.requestWithdraw(a, signer, 'USDC', '9900');
-    await waitFor('the unsafe withdrawal to be rejected', async () =>
-      (await vault.withdrawalRequest(unsafe)).status === RequestStatus.Rejected ? true : undefined,
-    );
+    await expect(client.withdraw({ chain: 'collateral-a', asset: 'USDC', amount: '9900' }).result).rejects.toMatchObject({
+      code: 'withdrawal-rejected',
+      reasonName: expect.stringMatching(/^(InsufficientCredit|PostWithdrawal)/),
+    });
+    expect((await vault.balanceOf(trader, d.assetId('USDC'))).locked).toBe(0n);
 
     const balance = await usdc.balanceOf(trader);
-    const safe = await d.requestWithdraw(a, signer, 'USDC', '1000');
-    await waitFor('the safe withdrawal to be paid', async () =>
-      (await vault.withdrawalRequest(safe)).status === RequestStatus.Released ? true : undefined,
-    );
+    await client.withdraw({ chain: 'collateral-a', asset: 'USDC', amount: '1000' });
     expect((await usdc.balanceOf(trader)) - balance).toBe(parseUnits('1000', 6));
   });
 

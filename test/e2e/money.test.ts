@@ -48,7 +48,7 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
       simulatePrices: false,
       log: () => undefined,
     });
-    d = new Deployment(devnet.manifest, devnet.sidecar.markets);
+    d = new Deployment(devnet.manifest);
   }, 180_000);
 
   afterAll(async () => {

@@ -3,7 +3,6 @@ import {
   CollateralVault__factory,
   CreditManager__factory,
   MSG_ATTEST,
-  MSG_WITHDRAW_REQUEST,
   MarginHub__factory,
   PerpMarket__factory,
   SettablePriceFeed__factory,
@@ -66,11 +65,7 @@ export interface ChainWeightsView {
 export class Deployment {
   readonly providers = new Map<number, JsonRpcProvider>();
 
-  constructor(
-    readonly manifest: Manifest,
-    /** Perp markets by underlying (the deploy sidecar's list). */
-    private readonly markets: { symbol: string; marketId: number }[] = [],
-  ) {
+  constructor(readonly manifest: Manifest) {
     for (const chain of manifest.chains) this.providers.set(chain.eid, provider(chain));
   }
 
@@ -119,23 +114,6 @@ export class Deployment {
     const { decimals } = this.token(chain, symbol, trader);
     const fee = await vault.quote(MSG_ATTEST);
     return (await (await vault.deposit(this.assetId(symbol), parseUnits(amount, decimals), await trader.getAddress(), { value: fee })).wait())!;
-  }
-
-  /** Requests a withdrawal; returns its requestId. */
-  async requestWithdraw(chain: ManifestChain, trader: Signer, symbol: string, amount: string): Promise<bigint> {
-    const vault = this.vault(chain, trader);
-    const { decimals } = this.token(chain, symbol, trader);
-    const fee = await vault.quote(MSG_WITHDRAW_REQUEST);
-    const receipt = (await (await vault.requestWithdraw(this.assetId(symbol), parseUnits(amount, decimals), { value: fee })).wait())!;
-    const event = receipt.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === 'WithdrawalRequested');
-    return event!.args.requestId as bigint;
-  }
-
-  /** Opens or changes a perp position by `size` units (negative = short) on the market of `symbol`. */
-  async modifyPosition(trader: Signer, symbol: string, size: string) {
-    const market = this.markets.find((m) => m.symbol === symbol);
-    if (!market) throw new Error(`no perp market for ${symbol}`);
-    return (await (await this.perpMarket(trader).modifyPosition(market.marketId, parseUnits(size, 18))).wait())!;
   }
 
   pool(signer?: Signer) {
