@@ -28,6 +28,7 @@ export {
   type RiskRequestInput,
 } from './risk-request.schema';
 export { RiskBook, type AccountBalance, type AccountHoldings } from './risk-book';
+export { changedConfig, changedHoldings, previewParams, type AccountImpact, type ParamChange, type ParamPreview } from './param-preview';
 export { RiskMarket, type AssetRiskTerms, type MarketConfig, type MarketParams } from './risk-market';
 export type { AccountRiskSummary } from './account-risk-state';
 export * from './risk-formulas';

@@ -118,6 +118,23 @@ export class RiskBook {
     return this.reindexAndCompute(account).summary();
   }
 
+  /** An account's holdings as the book keeps them (what `setAccount` was given), or undefined. */
+  holdings(accountId: string): AccountHoldings | undefined {
+    const account = this.accounts.get(accountId);
+    if (!account) return undefined;
+    return {
+      balances: this.balancesOf(account),
+      positions: account.positionAsset.map((k, m) => ({
+        assetId: this.market.assetIds[k],
+        size: account.positionSize[m],
+        entryPrice: account.positionEntry[m],
+        imr: account.positionImr[m],
+        mmr: account.positionMmr[m],
+      })),
+      cash: account.cash,
+    };
+  }
+
   removeAccount(accountId: string): boolean {
     const account = this.accounts.get(accountId);
     if (!account) return false;

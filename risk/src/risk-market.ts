@@ -63,6 +63,31 @@ export class RiskMarket {
     this.rebuildCovariance();
   }
 
+  /** The market as a config a new RiskMarket can be built from (prices, stable prices and correlations included). */
+  config(): MarketConfig {
+    const n = this.assetCount;
+    const correlations: RiskCorrelation[] = [];
+    for (let k = 0; k < n; k++)
+      for (let l = k + 1; l < n; l++) {
+        const rho = this.rawCorrelation[k * n + l];
+        if (rho !== 0) correlations.push({ a: this.assetIds[k], b: this.assetIds[l], rho });
+      }
+    return {
+      assets: this.assetIds.map((id, k) => ({
+        id,
+        price: this.price[k],
+        ...(Number.isNaN(this.stablePrice[k]) ? {} : { stablePrice: this.stablePrice[k] }),
+        weightInit: this.weightInit[k],
+        weightMaint: this.weightMaint[k],
+        imf: this.imf[k],
+        volatility: this.volatility[k],
+      })),
+      correlations,
+      chains: this.chainEids.map((eid, c) => ({ eid, weight: this.chainWeight[c] })),
+      params: { ...this.params },
+    };
+  }
+
   assetIndex(assetId: string): number {
     const index = this.assetIndexById.get(assetId);
     if (index === undefined) throw new RiskInputError(`asset '${assetId}' is not listed`);

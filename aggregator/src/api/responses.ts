@@ -172,6 +172,25 @@ export const liquidationPlan = z.strictObject({
   healthAfter: z.number().nullable().describe('health after the plan; null when nothing is required (unbounded)'),
 });
 
+const accountImpact = z.strictObject({
+  account: address,
+  creditBefore: usd,
+  creditAfter: usd,
+  healthBefore: z.number().nullable(),
+  healthAfter: z.number().nullable(),
+});
+
+export const paramPreview = z.strictObject({
+  accounts: int.describe('accounts recomputed (every account of the live book)'),
+  newlyLiquidatable: z.array(accountImpact).describe('accounts the change would make liquidatable (health < 1)'),
+  noLongerLiquidatable: int,
+  creditBefore: usd.describe('Σ credit limits now'),
+  creditAfter: usd.describe('Σ credit limits with the change'),
+  creditAdded: usd.describe('Σ of the increases'),
+  creditRemoved: usd.describe('Σ of the decreases'),
+  hardestHit: z.array(accountImpact).describe('the ten accounts whose credit falls most, largest first'),
+});
+
 export const riskResult = z.strictObject({
   collateralInit: usd,
   collateralMaint: usd,
@@ -293,6 +312,7 @@ export type PoolResponse = z.output<typeof poolResponse>;
 export type ChainsResponse = z.output<typeof chainsResponse>;
 export type ReconciliationResponse = z.output<typeof reconciliationResponse>;
 export type RiskResultResponse = z.output<typeof riskResult>;
+export type ParamPreviewResponse = z.output<typeof paramPreview>;
 export type LiquidationPlanResponse = z.output<typeof liquidationPlan>;
 export type AccountRiskResponse = z.output<typeof accountRisk>;
 export type RiskHistoryPage = z.output<typeof riskHistoryPage>;

@@ -1,10 +1,13 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { getAddress } from 'ethers';
 import {
   RiskInputError,
   describeRiskRequestIssues,
   evaluateRisk,
   liquidationPlanRequestSchema,
   planLiquidation,
+  previewParams,
+  type AccountImpact,
   riskRequestSchema,
   type LiquidationPlan,
   type RiskResult,
@@ -15,6 +18,8 @@ import { RiskBookSync } from '../risk/book-sync';
 import { ChainWeights } from '../risk/chain-weights';
 import { RiskHistoryRepository } from '../risk/risk-history.repository';
 import { RiskService } from '../risk/risk.service';
+import { bookId } from '../risk/risk-inputs';
+import { previewParamsRequestSchema } from './param-preview.schema';
 import type { PageQuery } from './schemas';
 
 @Injectable()
@@ -38,6 +43,31 @@ export class RiskApiService {
     const parsed = liquidationPlanRequestSchema.safeParse(body);
     if (!parsed.success) throw new BadRequestException(describeRiskRequestIssues(parsed.error));
     return asBadRequest(() => planLiquidation(parsed.data));
+  }
+
+  /** What a proposed parameter change would do to the live book now (nothing changes). */
+  previewParams(body: unknown) {
+    const parsed = previewParamsRequestSchema.safeParse(body);
+    if (!parsed.success) throw new BadRequestException(describeRiskRequestIssues(parsed.error));
+    const book = this.book.book;
+    if (!book) throw new ServiceUnavailableException('the risk engine is idle (no manifest with assets on a trading chain)');
+    const { assets, markets, chains, params } = parsed.data;
+    const preview = asBadRequest(() =>
+      previewParams(book, {
+        assets: assets?.map((a) => ({ ...a, assetId: bookId(a.assetId) })),
+        markets: markets?.map((m) => ({ ...m, assetId: bookId(m.assetId) })),
+        chains,
+        params,
+      }),
+    );
+    const impact = (i: AccountImpact) => ({
+      account: getAddress(i.accountId),
+      creditBefore: i.creditBefore,
+      creditAfter: i.creditAfter,
+      healthBefore: i.healthBefore,
+      healthAfter: i.healthAfter,
+    });
+    return { ...preview, newlyLiquidatable: preview.newlyLiquidatable.map(impact), hardestHit: preview.hardestHit.map(impact) };
   }
 
   account(address: string) {

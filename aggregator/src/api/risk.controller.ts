@@ -1,12 +1,15 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { liquidationPlanRequestSchema, riskRequestSchema } from '@tributary/risk';
+import { previewParamsRequestSchema } from './param-preview.schema';
 import { ApiOkBody, openApiSchema } from './openapi';
 import {
   liquidationPlan,
+  paramPreview,
   riskChainsResponse,
   riskResult,
   type LiquidationPlanResponse,
+  type ParamPreviewResponse,
   type RiskChainsResponse,
   type RiskResultResponse,
 } from './responses';
@@ -42,6 +45,21 @@ export class RiskController {
   @ApiBadRequestResponse({ description: 'invalid request; every problem as `path: message`' })
   liquidationPlan(@Query({ schema: noQuerySchema }) _query: Record<string, never>, @Body() body: unknown): LiquidationPlanResponse {
     return this.risk.liquidationPlan(body);
+  }
+
+  @Post('preview-params')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Before a parameter change executes: accounts it makes liquidatable, credit it adds or removes, the ten hit hardest (live book)',
+  })
+  @ApiBody({
+    description: 'asset weights/imf/volatility, market imr/mmr, chain weights, model params',
+    schema: openApiSchema(previewParamsRequestSchema, 'input'),
+  })
+  @ApiOkBody(paramPreview)
+  @ApiBadRequestResponse({ description: 'invalid change; every problem as `path: message`' })
+  previewParams(@Query({ schema: noQuerySchema }) _query: Record<string, never>, @Body() body: unknown): ParamPreviewResponse {
+    return this.risk.previewParams(body);
   }
 
   @Get('chains')

@@ -142,6 +142,42 @@ describe('live risk engine (hardhat devnet)', () => {
     expect(body.result.exposure[String(WETH)]).toBeCloseTo(0.5 * 2000, 9); // the short offsets the WETH collateral
   });
 
+  it('POST /v1/risk/preview-params answers from the live book what a parameter change would do, and changes nothing', async () => {
+    const { alice } = net;
+    const before = (await riskOf(alice.address)).result;
+    const body = (
+      await request(agg.http)
+        .post('/v1/risk/preview-params')
+        .send({ markets: [{ assetId: WETH, imr: 0.5 }], assets: [{ assetId: USDC, weightInit: 0.5 }] })
+        .expect(200)
+    ).body;
+    // The same account recomputed with the new terms: USDC at half its init weight, the short's floor at 50 %.
+    const expected = evaluateRisk({
+      assets: [
+        { id: String(USDC), price: 1, weightInit: 0.5, weightMaint: 0.97, imf: 0, volatility: 0.001 },
+        { id: String(WETH), price: 2000, weightInit: 0.8, weightMaint: 0.85, imf: 0.0001, volatility: 0.04 },
+      ],
+      chains: [{ eid: VAULT_EID, weight: 1 }],
+      balances: [
+        { eid: VAULT_EID, assetId: String(USDC), amount: 5000 },
+        { eid: VAULT_EID, assetId: String(WETH), amount: 2 },
+      ],
+      positions: [{ assetId: String(WETH), size: -1.5, entryPrice: 2000, imr: 0.5, mmr: 0.05 }],
+      params: PARAMS,
+    });
+    expect(body.accounts).toBeGreaterThanOrEqual(1);
+    const alicesImpact = body.hardestHit.find((h: { account: string }) => h.account === alice.address);
+    expect(alicesImpact.creditBefore).toBeCloseTo(before.creditLimit, 9);
+    expect(alicesImpact.creditAfter).toBeCloseTo(expected.creditLimit, 9);
+    expect(body.creditRemoved).toBeGreaterThanOrEqual(before.creditLimit - expected.creditLimit - 1e-9);
+    expect((await riskOf(alice.address)).result.creditLimit).toBe(before.creditLimit);
+    await request(agg.http)
+      .post('/v1/risk/preview-params')
+      .send({ assets: [{ assetId: 99, weightInit: 0.5 }] })
+      .expect(400);
+    await request(agg.http).post('/v1/risk/preview-params').send({}).expect(400);
+  });
+
   it('a lower feed price lowers the credit limit; a jump is held until confirmed; a stale feed freezes credit', async () => {
     const { alice, wethFeed } = net;
     const before = (await riskOf(alice.address)).result;

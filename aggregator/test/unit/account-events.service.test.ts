@@ -93,8 +93,8 @@ describe('AccountEventsService', () => {
     const stream = collect();
     await settle();
     risk.listener!([
-      { account: ALICE.toLowerCase(), result: result(100), assets: [1], frozen: [], computedAt: 0 },
-      { account: '0x0000000000000000000000000000000000000001', result: result(5), assets: [1], frozen: [], computedAt: 0 },
+      { account: ALICE.toLowerCase(), result: result(100), cash: 0n, assets: [1], frozen: [], computedAt: 0 },
+      { account: '0x0000000000000000000000000000000000000001', result: result(5), cash: 0n, assets: [1], frozen: [], computedAt: 0 },
     ]);
     expect(stream.types()).toEqual(['snapshot', 'risk']);
     expect(stream.events[1].data).toMatchObject({ computedAt: '1970-01-01T00:00:00.000Z', result: { creditLimit: 100 }, frozen: [] });

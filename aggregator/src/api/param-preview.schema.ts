@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+const fraction = z.number().finite().min(0).max(1);
+const assetId = z.number().int().min(0).max(65_535);
+
+/** POST /v1/risk/preview-params: a proposed change of risk parameters (manifest asset ids, chain eids). */
+export const previewParamsRequestSchema = z
+  .strictObject({
+    assets: z
+      .array(
+        z.strictObject({
+          assetId,
+          weightInit: fraction.optional(),
+          weightMaint: fraction.optional(),
+          imf: z.number().finite().min(0).optional(),
+          volatility: z.number().finite().min(0).optional(),
+        }),
+      )
+      .max(256)
+      .optional(),
+    markets: z
+      .array(z.strictObject({ assetId, imr: fraction.optional(), mmr: fraction.optional() }))
+      .max(256)
+      .optional(),
+    chains: z
+      .array(z.strictObject({ eid: z.number().int().min(1), weight: fraction }))
+      .max(256)
+      .optional(),
+    params: z
+      .strictObject({
+        zInit: z.number().finite().min(0).optional(),
+        zMaint: z.number().finite().min(0).optional(),
+        horizonDays: z.number().finite().gt(0).max(365).optional(),
+        stress: z.number().finite().gt(0).max(100).optional(),
+        pnlWeight: fraction.optional(),
+      })
+      .optional(),
+  })
+  .refine((c) => Boolean(c.assets?.length || c.markets?.length || c.chains?.length || (c.params && Object.keys(c.params).length)), {
+    message: 'name at least one change (assets, markets, chains or params)',
+  });
+
+export type PreviewParamsRequest = z.output<typeof previewParamsRequestSchema>;
