@@ -310,6 +310,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/risk/preview-params': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Before a parameter change executes: accounts it makes liquidatable, credit it adds or removes, the ten hit hardest (live book) */
+    post: operations['RiskController_previewParams'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1547,6 +1564,96 @@ export interface operations {
         };
       };
       /** @description invalid request; every problem as `path: message` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  RiskController_previewParams: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description asset weights/imf/volatility, market imr/mmr, chain weights, model params */
+    requestBody: {
+      content: {
+        'application/json': {
+          assets?: {
+            assetId: number;
+            imf?: number;
+            volatility?: number;
+            weightInit?: number;
+            weightMaint?: number;
+          }[];
+          chains?: {
+            eid: number;
+            weight: number;
+          }[];
+          markets?: {
+            assetId: number;
+            imr?: number;
+            mmr?: number;
+          }[];
+          params?: {
+            horizonDays?: number;
+            pnlWeight?: number;
+            stress?: number;
+            zInit?: number;
+            zMaint?: number;
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description accounts recomputed (every account of the live book) */
+            accounts: number;
+            /** @description Σ of the increases */
+            creditAdded: number;
+            /** @description Σ credit limits with the change */
+            creditAfter: number;
+            /** @description Σ credit limits now */
+            creditBefore: number;
+            /** @description Σ of the decreases */
+            creditRemoved: number;
+            /** @description the ten accounts whose credit falls most, largest first */
+            hardestHit: {
+              /** @description 0x address */
+              account: string;
+              /** @description USD (float64) */
+              creditAfter: number;
+              /** @description USD (float64) */
+              creditBefore: number;
+              healthAfter: number | null;
+              healthBefore: number | null;
+            }[];
+            /** @description accounts the change would make liquidatable (health < 1) */
+            newlyLiquidatable: {
+              /** @description 0x address */
+              account: string;
+              /** @description USD (float64) */
+              creditAfter: number;
+              /** @description USD (float64) */
+              creditBefore: number;
+              healthAfter: number | null;
+              healthBefore: number | null;
+            }[];
+            noLongerLiquidatable: number;
+          };
+        };
+      };
+      /** @description invalid change; every problem as `path: message` */
       400: {
         headers: {
           [name: string]: unknown;
