@@ -6,6 +6,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {TributaryOApp} from "./base/TributaryOApp.sol";
 import {IMarginHub} from "./interfaces/IMarginHub.sol";
+import {IAttestedCollateral} from "./interfaces/IAttestedCollateral.sol";
 import {ICreditManager} from "./interfaces/ICreditManager.sol";
 import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
 import {MessageCodec} from "./libraries/MessageCodec.sol";
@@ -13,14 +14,17 @@ import {MarginMath} from "./libraries/MarginMath.sol";
 import {AssetId} from "./types/Ids.sol";
 
 /// @title MarginHub
-/// @notice See IMarginHub. Sending, fees and receive dispatch are TributaryOApp's. WITHDRAW_DECISION messages
-/// are paid from the hub's native balance (fund it): a
-/// rejection on arrival the hub cannot pay reverts the delivery (LZ_InsufficientFee), which the executor
-/// retries after funding; a decision or expiry it cannot pay reverts that call, to be repeated after funding.
+/// @notice See IMarginHub. Sending, fees and receive dispatch are TributaryOApp's. A WITHDRAW_DECISION is paid
+/// with the native value the request carried (the vault's enforced options forward it, and the user paid it in
+/// `quoteWithdraw`): that value sits in the hub's balance until the decision is sent, which offers the balance
+/// and takes the endpoint's refund. The balance itself only absorbs a fee rise between configuration updates;
+/// if it is short, a rejection on arrival reverts the delivery (LZ_InsufficientFee, retried after funding) and a
+/// decision or expiry reverts that call, to be repeated after funding.
 contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
     bytes32 public constant LIQUIDATOR_ROLE = keccak256("LIQUIDATOR_ROLE");
     bytes32 public constant DECIDER_ROLE = keccak256("DECIDER_ROLE");
     uint256 public constant MAX_DECISION_TIMEOUT = 30 days;
+    uint256 public constant MAX_CHAIN_ASSETS = 32;
 
     struct ChainAsset {
         bool listed;
@@ -39,6 +43,9 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
     mapping(AssetId => AssetRisk) public assetRisk;
     mapping(uint32 => mapping(AssetId => ChainAsset)) public chainAsset;
     mapping(address => uint256) public seizuresInFlight;
+    /// @dev Every (eid, asset) ever listed, packed `eid << 16 | assetId` (five to a slot): what `collateralValue`
+    /// walks. Bounded by MAX_CHAIN_ASSETS, so the walk is too.
+    uint48[] private _chainAssetKeys;
 
     constructor(
         address endpoint,
@@ -80,6 +87,35 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         return MarginMath.haircutValue(amount, onChain.decimals, price, risk.initWeight);
     }
 
+    /// @inheritdoc IAttestedCollateral
+    /// @dev Walks the listed pairs (≤ MAX_CHAIN_ASSETS, one attestation SLOAD each) and reads prices only for
+    /// non-zero balances. Per-account key lists would add a fresh slot to an account's first ATTEST.
+    function collateralValue(address account) external view returns (uint256 value) {
+        mapping(uint32 => mapping(AssetId => uint256)) storage perChain = _attestations[account];
+        uint256 count = _chainAssetKeys.length;
+        for (uint256 i; i < count; ++i) {
+            uint48 key = _chainAssetKeys[i];
+            uint32 eid = uint32(key >> 16);
+            AssetId assetId = AssetId.wrap(uint16(key));
+            uint256 balance = uint128(perChain[eid][assetId]);
+            if (balance == 0) continue;
+            AssetRisk memory risk = assetRisk[assetId];
+            if (!risk.listed) continue;
+            (bool ok, uint256 price) = MarginMath.tryReadPrice(risk.feed, maxPriceAge);
+            if (ok) value += MarginMath.haircutValue(balance, chainAsset[eid][assetId].decimals, price, risk.initWeight);
+        }
+    }
+
+    function chainAssetKeys() external view returns (uint32[] memory eids, AssetId[] memory assetIds) {
+        uint256 count = _chainAssetKeys.length;
+        eids = new uint32[](count);
+        assetIds = new AssetId[](count);
+        for (uint256 i; i < count; ++i) {
+            eids[i] = uint32(_chainAssetKeys[i] >> 16);
+            assetIds[i] = AssetId.wrap(uint16(_chainAssetKeys[i]));
+        }
+    }
+
     function quote(uint32 eid, uint8 messageType) public view returns (uint256 nativeFee) {
         return _quoteMessage(eid, messageType);
     }
@@ -94,6 +130,10 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
     }
 
     function setChainAsset(uint32 eid, AssetId assetId, uint8 decimals) external onlyOwner {
+        if (!chainAsset[eid][assetId].listed) {
+            if (_chainAssetKeys.length == MAX_CHAIN_ASSETS) revert TooManyChainAssets(MAX_CHAIN_ASSETS);
+            _chainAssetKeys.push((uint48(eid) << 16) | AssetId.unwrap(assetId));
+        }
         chainAsset[eid][assetId] = ChainAsset(true, decimals);
         emit ChainAssetSet(eid, assetId, decimals);
     }
@@ -145,6 +185,7 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         if (amount == 0) revert ZeroAmount();
         if (recipient == address(0) || account == address(0)) revert ZeroAddress();
         if (!chainAsset[eid][assetId].listed) revert AssetNotListed(eid, assetId);
+        if (!creditManager.isLiquidatable(account)) revert NotLiquidatable(account);
         liquidationId = ++nextLiquidationId;
         ++seizuresInFlight[account];
         bytes memory message = MessageCodec.encodeSeize(
