@@ -64,6 +64,11 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
         return _outflow[assetId].available();
     }
 
+    function outflowLimit(AssetId assetId) external view returns (bool enabled, uint128 capacity, uint128 refillPerSecond) {
+        TokenBucket.Bucket storage bucket = _outflow[assetId];
+        return (bucket.enabled, bucket.capacity, bucket.rate);
+    }
+
     function owed(address to, AssetId assetId) external view returns (uint256) {
         return _payouts.owed[to][assetId];
     }

@@ -122,6 +122,9 @@ interface ICollateralVault is ITributaryOApp {
 
     function withdrawalRequest(uint64 requestId) external view returns (WithdrawalRequest memory);
 
+    /// @notice Configuration of an asset's outflow token bucket.
+    function outflowLimit(AssetId assetId) external view returns (bool enabled, uint128 capacity, uint128 refillPerSecond);
+
     /// @notice Amount owed to `to` by queued payouts, claimable with `claim`.
     function owed(address to, AssetId assetId) external view returns (uint256);
 
