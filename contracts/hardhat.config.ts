@@ -32,9 +32,9 @@ const config: HardhatUserConfig = {
       // Devnet chains mine on an interval (HH_BLOCK_TIME_MS); tests keep automine.
       mining: process.env.HH_BLOCK_TIME_MS ? { auto: false, interval: Number(process.env.HH_BLOCK_TIME_MS) } : { auto: true },
       accounts: { count: Number(process.env.HH_ACCOUNTS ?? 20) },
-      // Node processes (devnet, e2e) keep chain time on the wall clock: a burst of automined deploy transactions
-      // would otherwise push each block a second ahead (100 transactions = 100 s in the future), and clocks that
-      // compare chain time with wall time (chain weight decay, staleness) would be off by that much.
+      // Devnet node processes keep chain time on the wall clock: a burst of automined deploy transactions would
+      // otherwise push each block a second ahead (100 transactions = 100 s in the future), and clocks that compare
+      // chain time with wall time (chain weight decay, staleness) would be off by that much.
       allowBlocksWithSameTimestamp: process.env.HH_WALL_CLOCK === '1',
     },
   },

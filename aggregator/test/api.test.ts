@@ -96,6 +96,9 @@ describe('REST API', () => {
         },
       ],
       credit: { limit: '7000000000000000000000', epoch: '3', liquidatable: false, used: '0', reserved: '0' },
+      // no risk book, hub or pool in this app: nothing to compute what may be withdrawn from
+      withdrawable: null,
+      withdrawableCash: null,
       withdrawals: [
         {
           eid: 40102,

@@ -74,6 +74,7 @@ describe('aggregator service without a manifest', () => {
       'GET /v1/accounts',
       'GET /v1/accounts/{address}',
       'GET /v1/accounts/{address}/cash-history',
+      'GET /v1/accounts/{address}/events',
       'GET /v1/accounts/{address}/risk',
       'GET /v1/accounts/{address}/risk/history',
       'GET /v1/accounts/{address}/withdrawals',
@@ -87,8 +88,8 @@ describe('aggregator service without a manifest', () => {
       'POST /v1/risk/evaluate',
       'POST /v1/risk/liquidation-plan',
     ]);
-    // /metrics is Prometheus text from the service kit, not JSON.
-    for (const { route, op } of operations.filter((o) => o.route !== 'GET /metrics')) {
+    // /metrics is Prometheus text from the service kit, the account stream server-sent events: not JSON.
+    for (const { route, op } of operations.filter((o) => o.route !== 'GET /metrics' && o.route !== 'GET /v1/accounts/{address}/events')) {
       const schema = op.responses['200']?.content?.['application/json']?.schema;
       expect({ route, properties: Object.keys(schema?.properties ?? {}) }).toEqual({
         route,

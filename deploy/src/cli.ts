@@ -6,6 +6,9 @@ import { InsufficientFundsError, KeyError, RpcUnreachableError } from './deploy/
 import { deploy, type DeployResult } from './deploy/deployer';
 import { startDevnet } from './devnet/devnet';
 import { UnknownChainError, deploymentStatus, formatStatus } from './deploy/status';
+import { TributaryError } from '@tributary/sdk';
+import { TRADER_USAGE, TraderUsageError, isTraderCommand } from './trader/args';
+import { TRADER_EXIT, runTrader } from './trader/run';
 
 const USAGE = `usage: tributary <command> [options]
 
@@ -22,7 +25,9 @@ commands:
 
 keys: DEPLOYER_PRIVATE_KEY, or on local chains Hardhat's dev account 0
 exit codes: 0 ok, 1 failed / status not ok, 2 usage, 3 invalid config or manifest, 4 RPC unreachable,
-            5 insufficient funds, 6 missing or invalid key`;
+            5 insufficient funds, 6 missing or invalid key
+
+${TRADER_USAGE}`;
 
 export class UsageError extends Error {}
 /** `--help`: the usage, on stdout, exit 0. */
@@ -51,7 +56,8 @@ export function describeError(error: unknown): string {
 }
 
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError) return EXIT.usage;
+  if (error instanceof UsageError || error instanceof TraderUsageError) return EXIT.usage;
+  if (error instanceof TributaryError) return TRADER_EXIT[error.code] ?? EXIT.failed;
   if (error instanceof ConfigFileError || error instanceof UnknownDeploymentError || error instanceof UnknownChainError) return EXIT.config;
   if (error instanceof Error && error.message.startsWith('invalid deployment manifest')) return EXIT.config;
   if (error instanceof Error && error.message.startsWith('cannot read deployment manifest')) return EXIT.config;
@@ -141,7 +147,11 @@ Ctrl-C stops everything.`);
   return EXIT.ok;
 }
 
-export async function run(argv: string[], io: { log: (line: string) => void; env: NodeJS.ProcessEnv }): Promise<number> {
+export async function run(
+  argv: string[],
+  io: { log: (line: string) => void; error?: (line: string) => void; env: NodeJS.ProcessEnv },
+): Promise<number> {
+  if (isTraderCommand(argv[0])) return runTrader(argv[0], argv.slice(1), { ...io, error: io.error ?? io.log });
   const args = parseArgs(argv);
   const { log, env } = io;
   switch (args.command) {
@@ -172,7 +182,7 @@ export async function run(argv: string[], io: { log: (line: string) => void; env
 }
 
 if (require.main === module) {
-  run(process.argv.slice(2), { log: (line) => console.log(line), env: process.env }).then(
+  run(process.argv.slice(2), { log: (line) => console.log(line), error: (line) => console.error(line), env: process.env }).then(
     (code) => process.exit(code),
     (error: unknown) => {
       if (error instanceof HelpRequested) {

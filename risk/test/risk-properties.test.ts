@@ -137,7 +137,7 @@ describe('risk properties', () => {
         const hedge = { assetId, size: -units, entryPrice: mark, imr: 0, mmr: 0 };
         const after = evaluateRisk({ ...longOnly, positions: [hedge] });
         if (before.health === null) expect(after.health).toBeNull();
-        else if (after.health !== null) expect(after.health).toBeGreaterThanOrEqual(before.health * (1 - 1e-9) - 1e-12);
+        else if (after.health !== null) expect(after.health).toBeGreaterThanOrEqual(before.health - Math.abs(before.health) * 1e-9 - 1e-12);
       }),
       { numRuns: 300 },
     );

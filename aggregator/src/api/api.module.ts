@@ -6,6 +6,8 @@ import { OracleModule } from '../oracle/oracle.module';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module';
 import { RiskModule } from '../risk/risk.module';
 import { WithdrawalModule } from '../withdrawal/withdrawal.module';
+import { AccountEventsController } from './account-events.controller';
+import { AccountEventsService } from './account-events.service';
 import { AccountRiskController } from './account-risk.controller';
 import { AccountsController } from './accounts.controller';
 import { AccountsService } from './accounts.service';
@@ -25,6 +27,7 @@ import { RiskController } from './risk.controller';
   imports: [LedgerModule, ReconciliationModule, OracleModule, RiskModule, CreditModule, LiquidationModule, WithdrawalModule],
   controllers: [
     AccountsController,
+    AccountEventsController,
     AccountRiskController,
     ChainsController,
     CreditController,
@@ -34,6 +37,6 @@ import { RiskController } from './risk.controller';
     ReconciliationController,
     RiskController,
   ],
-  providers: [AccountsService, ChainsService, PoolService, RiskApiService],
+  providers: [AccountsService, AccountEventsService, ChainsService, PoolService, RiskApiService],
 })
 export class ApiModule {}

@@ -114,7 +114,7 @@ const clampBase = (base: bigint): bigint => (base < MIN_BASE ? MIN_BASE : base >
 type Candidate =
   | { group: 'decrease'; entry: PlannedEntry; urgent: boolean; delta: bigint }
   | { group: 'neutral'; entry: PlannedEntry; pushedAt: number; frozen: boolean; target: bigint }
-  | { group: 'increase'; entry: PlannedEntry; delta: bigint; mandatory: boolean; pushedAt: number };
+  | { group: 'increase'; entry: PlannedEntry; delta: bigint; mandatory: boolean; pushedAt: number; threshold: bigint };
 
 /** Classifies one account: nothing to do, or a candidate entry in one of the three groups. */
 function classify(a: PlanAccount, s: PlanSettings, deferred: DeferredChange[]): Candidate | null {
@@ -168,7 +168,7 @@ function classify(a: PlanAccount, s: PlanSettings, deferred: DeferredChange[]): 
     };
   }
   const reason: EntryReason = markChanged ? markReason : !worthIt ? 'refresh' : cur.pushedAt === 0 ? 'new' : 'increase';
-  return { group: 'increase', entry: entry(target, reason), delta, mandatory: markChanged || due, pushedAt: cur.pushedAt };
+  return { group: 'increase', entry: entry(target, reason), delta, mandatory: markChanged || due, pushedAt: cur.pushedAt, threshold };
 }
 
 const byAccount = (a: { entry: PlannedEntry }, b: { entry: PlannedEntry }) =>
@@ -223,7 +223,7 @@ export function planCreditBatch(accounts: readonly PlanAccount[], settings: Plan
       continue;
     }
     deferred.push({ account: e.account, reason: 'allowance', target: e.limit, current: e.previous });
-    const partialWorthIt = remaining > 0n && remaining >= hysteresisThreshold(e.previous, settings.hysteresis);
+    const partialWorthIt = remaining > 0n && remaining >= c.threshold;
     if (partialWorthIt || (remaining > 0n && c.mandatory)) {
       entries.push({ ...e, limit: e.previous + remaining, clamped: true });
       totalIncrease += remaining;

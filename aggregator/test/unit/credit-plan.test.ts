@@ -332,6 +332,7 @@ describe('credit batch planner properties', () => {
           plain.entries.map((e) => [e.account, e.limit, e.reason]),
         );
       }),
+      { numRuns: 300 },
     );
   });
 });

@@ -18,6 +18,11 @@ export interface StartChainOptions {
   /** Interval mining (ms); omitted = automine (a block per transaction). */
   blockTimeMs?: number;
   accounts?: number;
+  /**
+   * Keep chain time on the wall clock (blocks may share a timestamp): a burst of automined transactions would
+   * otherwise push each block a second ahead. The devnet wants it; tests that measure refills per block do not.
+   */
+  wallClock?: boolean;
   /** Where the node's output goes; default: discarded. */
   logFile?: NodeJS.WritableStream;
 }
@@ -40,7 +45,7 @@ export async function startHardhatNode(options: StartChainOptions): Promise<Loca
     ...process.env,
     HH_CHAIN_ID: String(options.chainId),
     HH_ACCOUNTS: String(options.accounts ?? 20),
-    HH_WALL_CLOCK: '1',
+    HH_WALL_CLOCK: options.wallClock ? '1' : '0',
   };
   if (options.blockTimeMs) env.HH_BLOCK_TIME_MS = String(options.blockTimeMs);
   const hardhatCli = require.resolve('hardhat/internal/cli/cli', { paths: [CONTRACTS_ROOT] });

@@ -123,6 +123,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
             chainId: chain.chainId,
             port: options.chainPort + i,
             blockTimeMs: options.blockTimeMs,
+            wallClock: true,
             logFile: createWriteStream(join(options.dir, `chain-${chain.name}.log`)),
           }),
         ),

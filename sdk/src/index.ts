@@ -1,0 +1,17 @@
+export * from './margin/account';
+export * from './actions/cash';
+export * from './actions/deposit';
+export * from './actions/trade';
+export * from './actions/withdraw';
+export * from './api/aggregator-api';
+export * from './api/types';
+export * from './client';
+export { DEFAULT_TIMEOUTS, type TraderContext, type Timeouts } from './chain/context';
+export * from './chain/credit';
+export * from './chain/deployment';
+export * from './core/errors';
+export * from './api/events';
+export * from './core/operation';
+export { decodeRevert, explainError } from './chain/revert';
+export * from './core/units';
+export * from './margin/what-if';
