@@ -3,7 +3,6 @@ import {
   CollateralVault__factory,
   CreditManager__factory,
   MSG_ATTEST,
-  MSG_WITHDRAW_REQUEST,
   MarginHub__factory,
   PerpMarket__factory,
   SettablePriceFeed__factory,
@@ -125,7 +124,7 @@ export class Deployment {
   async requestWithdraw(chain: ManifestChain, trader: Signer, symbol: string, amount: string): Promise<bigint> {
     const vault = this.vault(chain, trader);
     const { decimals } = this.token(chain, symbol, trader);
-    const fee = await vault.quote(MSG_WITHDRAW_REQUEST);
+    const fee = await vault.quoteWithdraw(); // the request, the hub's decision and the release attestation
     const receipt = (await (await vault.requestWithdraw(this.assetId(symbol), parseUnits(amount, decimals), { value: fee })).wait())!;
     const event = receipt.logs.map((log) => vault.interface.parseLog(log)).find((parsed) => parsed?.name === 'WithdrawalRequested');
     return event!.args.requestId as bigint;
