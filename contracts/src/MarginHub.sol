@@ -226,10 +226,18 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         emit WithdrawalSettled(eid, requestId, pending.account, pending.reservedValue);
     }
 
-    /// @dev The hub's key: a failed check is answered at once; a pass reserves and waits for the decider.
+    /// @dev The hub's key: a failed check is answered at once; a pass reserves and waits for the decider. The credit
+    /// check is the reservation itself (CreditManager.reserve refuses above available credit): the account's
+    /// collateral is valued once, and a refusal becomes an InsufficientCredit rejection, never a reverted delivery.
     function _onWithdrawRequest(uint32 eid, MessageCodec.WithdrawRequest memory request) private {
         emit WithdrawalRequested(eid, request.requestId, request.account, request.assetId, request.amount);
         (RejectReason reason, uint256 value) = _evaluate(eid, request);
+        if (reason == RejectReason.None) {
+            try creditManager.reserve(request.account, value) {}
+            catch {
+                reason = RejectReason.InsufficientCredit;
+            }
+        }
         if (reason != RejectReason.None) {
             _sendDecision(eid, request.requestId, request.account, reason, 0);
             return;
@@ -238,13 +246,11 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         _pending[eid][request.requestId] =
             PendingWithdrawal(request.account, request.assetId, deadline, false, request.amount, SafeCast.toUint128(value));
         _pendingAmount[request.account][eid][request.assetId] += request.amount;
-        creditManager.reserve(request.account, value);
         emit WithdrawalPending(eid, request.requestId, request.account, request.assetId, request.amount, value, deadline);
     }
 
-    /// @dev Passes iff the account's on-chain credit covers the withdrawal's haircut value with a fresh push, no
-    /// liquidation mark and no seizure in flight, whether or not it uses margin. Mirrors CreditManager.reserve's
-    /// checks, so the reservation that follows a pass cannot revert the delivery.
+    /// @dev Everything but the credit itself: a fresh push, no liquidation mark and no seizure in flight, whether or
+    /// not the account uses margin (CreditManager.reserve then checks the haircut value against available credit).
     function _evaluate(uint32 eid, MessageCodec.WithdrawRequest memory request)
         private
         view
@@ -265,7 +271,6 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         if (creditManager.isStale(request.account)) return (RejectReason.StaleCredit, 0);
         if (creditManager.isLiquidatable(request.account)) return (RejectReason.Liquidatable, 0);
         if (seizuresInFlight[request.account] != 0) return (RejectReason.SeizureInFlight, 0);
-        if (value > creditManager.availableCredit(request.account)) return (RejectReason.InsufficientCredit, 0);
     }
 
     /// @dev The hub's checks at decision time (the reservation is already counted in creditBalance).
