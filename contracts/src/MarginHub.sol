@@ -192,7 +192,7 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
             MessageCodec.Seize(account, assetId, uint128(amount), recipient, liquidationId)
         );
         emit SeizureSent(liquidationId, account, eid, assetId, amount, recipient);
-        _sendMessage(eid, MessageCodec.SEIZE, message, msg.value != 0);
+        _sendMessage(eid, MessageCodec.SEIZE, message, true);
     }
 
     // ---- vault messages ----

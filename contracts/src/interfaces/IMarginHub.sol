@@ -178,8 +178,9 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
     /// @notice Native fee of one hub→vault message of `messageType` toward `eid`.
     function quote(uint32 eid, uint8 messageType) external view returns (uint256 nativeFee);
 
-    /// @notice Sends SEIZE to the vault on `eid`; msg.value (or the hub's balance) pays the fee. Only for an
-    /// account with a fresh liquidation mark (`NotLiquidatable` otherwise): a seizure only follows a liquidation.
+    /// @notice Sends SEIZE to the vault on `eid`; msg.value pays the fee (`quote(eid, SEIZE)`, which forwards the
+    /// vault's re-attestation; the excess is refunded), never the hub's balance. Only for an account with a fresh
+    /// liquidation mark (`NotLiquidatable` otherwise): a seizure only follows a liquidation.
     function seize(address account, uint32 eid, AssetId assetId, uint256 amount, address recipient)
         external
         payable
