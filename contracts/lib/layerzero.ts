@@ -1,4 +1,4 @@
-import { AbiCoder, Contract, ContractFactory, type Signer, getAddress, solidityPacked } from 'ethers';
+import { AbiCoder, Contract, ContractFactory, type Signer, getAddress, getBytes, solidityPacked, toBigInt } from 'ethers';
 import { loadLzArtifact, type LzContractName } from './artifacts';
 
 /** Addresses of one LayerZero V2 endpoint and its ULN302 libraries. */
@@ -96,6 +96,28 @@ export async function wireDefaultPathway(signer: Signer, local: EndpointDeployme
 export function lzReceiveOptions(gas: bigint | number, value: bigint | number = 0): string {
   if (BigInt(value) === 0n) return solidityPacked(['uint16', 'uint8', 'uint16', 'uint8', 'uint128'], [3, 1, 17, 1, gas]);
   return solidityPacked(['uint16', 'uint8', 'uint16', 'uint8', 'uint128', 'uint128'], [3, 1, 33, 1, gas, value]);
+}
+
+/**
+ * Σ gas and Σ value of the executor lzReceive options in LayerZero type-3 `options` (as `PacketSent` carries
+ * them): what an executor must give the receiving app. Other options are skipped.
+ */
+export function decodeLzReceiveOptions(options: string): { gas: bigint; value: bigint } {
+  const bytes = getBytes(options);
+  if (bytes.length < 2 || ((bytes[0] << 8) | bytes[1]) !== 3) throw new Error(`not type-3 options: ${options}`);
+  let gas = 0n;
+  let value = 0n;
+  for (let cursor = 2; cursor < bytes.length;) {
+    const worker = bytes[cursor];
+    const size = (bytes[cursor + 1] << 8) | bytes[cursor + 2];
+    const start = cursor + 3;
+    cursor = start + size;
+    if (worker !== 1 || bytes[start] !== 1) continue; // executor, lzReceive
+    const params = bytes.slice(start + 1, cursor);
+    gas += toBigInt(params.slice(0, 16));
+    if (params.length === 32) value += toBigInt(params.slice(16, 32));
+  }
+  return { gas, value };
 }
 
 export const addressToBytes32 = (address: string): string => '0x' + getAddress(address).slice(2).toLowerCase().padStart(64, '0');

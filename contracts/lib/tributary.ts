@@ -108,13 +108,53 @@ export async function deployTestToken(signer: Signer, params: { name: string; sy
   return token;
 }
 
-/** Lists an asset on a vault; does nothing if it is already listed. Returns whether a transaction was sent. */
+/** Share of an asset's deposit cap a vault lets out per hour unless told otherwise (basis points). */
+export const DEFAULT_OUTFLOW_BPS_PER_HOUR = 500n;
+
+/**
+ * The outflow token bucket of an asset from the share of its deposit cap that may leave per hour: capacity =
+ * that hourly amount, refilled over an hour (so at most twice it in the worst hour). Never 0 (a vault refuses
+ * to list without a limit).
+ */
+export function outflowLimit(
+  depositCap: BigNumberish,
+  bpsPerHour: bigint = DEFAULT_OUTFLOW_BPS_PER_HOUR,
+): { capacity: bigint; refillPerSecond: bigint } {
+  const hourly = (BigInt(depositCap) * bpsPerHour) / 10_000n;
+  const capacity = hourly > 0n ? hourly : 1n;
+  const refill = capacity / 3600n;
+  return { capacity, refillPerSecond: refill > 0n ? refill : 1n };
+}
+
+/**
+ * Lists an asset on a vault; does nothing if it is already listed. Returns whether a transaction was sent.
+ * Without `rateCapacity`/`refillPerSecond` the outflow limit is `outflowLimit(depositCap)`.
+ */
 export async function listAsset(
   vault: CollateralVault,
   params: { assetId: number; token: string; depositCap: BigNumberish; rateCapacity?: BigNumberish; refillPerSecond?: BigNumberish },
 ): Promise<boolean> {
   if ((await vault.assetConfig(params.assetId)).listed) return false;
-  await (await vault.listAsset(params.assetId, params.token, params.depositCap, params.rateCapacity ?? 0, params.refillPerSecond ?? 0)).wait();
+  const fallback = outflowLimit(params.depositCap);
+  const capacity = params.rateCapacity ?? fallback.capacity;
+  const refill = params.refillPerSecond ?? fallback.refillPerSecond;
+  await (await vault.listAsset(params.assetId, params.token, params.depositCap, capacity, refill)).wait();
+  return true;
+}
+
+/** Sets the vault's guardian (a key other than its owner) unless it is already the guardian. */
+export async function setVaultGuardian(vault: CollateralVault, guardian: string): Promise<boolean> {
+  if ((await vault.guardian()).toLowerCase() === guardian.toLowerCase()) return false;
+  await (await vault.setGuardian(guardian)).wait();
+  return true;
+}
+
+/** Names the hub whose attested collateral caps usable credit (once; a different hub already set throws). */
+export async function connectCreditToHub(creditManager: CreditManager, hub: string): Promise<boolean> {
+  const current = await creditManager.hub();
+  if (current.toLowerCase() === hub.toLowerCase()) return false;
+  if (current !== ZeroAddress) throw new Error(`CreditManager already counts the collateral of hub ${current}, not ${hub}`);
+  await (await creditManager.setHub(hub)).wait();
   return true;
 }
 
@@ -209,17 +249,19 @@ export async function wireOAppPeers(a: OAppOnChain, b: OAppOnChain): Promise<voi
 }
 
 /**
- * Sets type-3 enforced lzReceive options per message type toward `dstEid`, skipping types already set to the
- * same options. Returns whether a transaction was sent.
+ * Sets type-3 enforced lzReceive options per message type toward `dstEid` (gas, and the native value the
+ * executor hands the receiver, for the types in `valueByMessageType`), skipping types already set to the same
+ * options. Returns whether a transaction was sent.
  */
 export async function setEnforcedOptions(
   oapp: CollateralVault | MarginHub,
   dstEid: number,
   gasByMessageType: Partial<Record<number, number | bigint>>,
+  valueByMessageType: Partial<Record<number, bigint>> = {},
 ): Promise<boolean> {
   const params = [];
   for (const [msgType, gas] of Object.entries(gasByMessageType)) {
-    const options = lzReceiveOptions(gas ?? 0);
+    const options = lzReceiveOptions(gas ?? 0, valueByMessageType[Number(msgType)] ?? 0n);
     if ((await oapp.enforcedOptions(dstEid, Number(msgType))).toLowerCase() === options.toLowerCase()) continue;
     params.push({ eid: dstEid, msgType: Number(msgType), options });
   }
@@ -230,7 +272,10 @@ export async function setEnforcedOptions(
 
 /**
  * Wires one vault and the hub (each contract connected to its owner on its own chain): peers both ways and
- * the enforced options of every message type in both directions.
+ * the enforced options of every message type in both directions. Replies are paid by whoever started the
+ * exchange: the hub's DECISION and SEIZE carry the vault's ATTEST fee as lzReceive value, and the vault's
+ * WITHDRAW_REQUEST carries the hub's DECISION fee, both quoted on chain (set the workers' prices first), so
+ * `quoteWithdraw` is the whole round trip. The quotes assume the same native asset on both chains.
  */
 export async function connectVaultToHub(params: {
   hub: MarginHub;
@@ -241,11 +286,18 @@ export async function connectVaultToHub(params: {
   hubToVaultGas?: Partial<Record<number, number | bigint>>;
 }): Promise<void> {
   await wireOAppPeers({ oapp: params.hub, eid: params.hubEid }, { oapp: params.vault, eid: params.vaultEid });
-  await setEnforcedOptions(params.vault, params.hubEid, params.vaultToHubGas ?? VAULT_TO_HUB_GAS);
-  await setEnforcedOptions(params.hub, params.vaultEid, params.hubToVaultGas ?? HUB_TO_VAULT_GAS);
+  const toHub = params.vaultToHubGas ?? VAULT_TO_HUB_GAS;
+  const toVault = params.hubToVaultGas ?? HUB_TO_VAULT_GAS;
+  const { [MSG_WITHDRAW_REQUEST]: requestGas, ...attestOnly } = toHub;
+  await setEnforcedOptions(params.vault, params.hubEid, attestOnly);
+  const attestFee = await params.vault.quote(MSG_ATTEST);
+  await setEnforcedOptions(params.hub, params.vaultEid, toVault, { [MSG_WITHDRAW_DECISION]: attestFee, [MSG_SEIZE]: attestFee });
+  if (requestGas === undefined) return;
+  const decisionFee = await params.hub.quote(params.vaultEid, MSG_WITHDRAW_DECISION);
+  await setEnforcedOptions(params.vault, params.hubEid, { [MSG_WITHDRAW_REQUEST]: requestGas }, { [MSG_WITHDRAW_REQUEST]: decisionFee });
 }
 
-/** Tops `to` up to at least `minimum` wei (vaults and the hub pay hub-triggered replies from their balance). */
+/** Tops `to` up to at least `minimum` wei (a float for fee rises between configuration updates; replies are prepaid). */
 export async function ensureNativeBalance(signer: Signer, to: string, minimum: bigint): Promise<boolean> {
   const balance = await signer.provider!.getBalance(to);
   if (balance >= minimum) return false;

@@ -9,15 +9,21 @@ import {TributaryOApp} from "./base/TributaryOApp.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {MessageCodec} from "./libraries/MessageCodec.sol";
 import {TokenBucket} from "./libraries/TokenBucket.sol";
+import {PayoutQueue} from "./libraries/PayoutQueue.sol";
 import {AssetId} from "./types/Ids.sol";
 
 /// @title CollateralVault
-/// @notice See ICollateralVault. Sending, fees and receive dispatch are TributaryOApp's: hub-triggered
-/// attestations are paid from the vault's native balance (fund it, or have the hub's enforced options carry
-/// lzReceive value).
+/// @notice See ICollateralVault. Sending, fees and receive dispatch are TributaryOApp's. Attestations the hub
+/// triggers (after a release or a seizure) are paid with the native value the hub's message carried (its
+/// enforced options), offered from the vault's balance with the endpoint's refund taken back; the balance
+/// only absorbs a fee rise between configuration updates.
 contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
     using SafeERC20 for IERC20;
     using TokenBucket for TokenBucket.Bucket;
+    using PayoutQueue for PayoutQueue.Queues;
+
+    /// @dev Gas for returning a rejected request's unused reply value to the account (a failure keeps it here).
+    uint256 private constant REFUND_GAS = 30_000;
 
     uint32 public immutable hubEid;
     uint64 public sequence;
@@ -29,7 +35,7 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
     mapping(AssetId => TokenBucket.Bucket) private _outflow;
     mapping(address => mapping(AssetId => Balance)) private _balances;
     mapping(uint64 => WithdrawalRequest) private _requests;
-    mapping(address => mapping(AssetId => uint256)) public owed;
+    PayoutQueue.Queues private _payouts;
 
     constructor(address endpoint, address owner_, uint32 hubEid_) TributaryOApp(endpoint, owner_) {
         hubEid = hubEid_;
@@ -58,8 +64,28 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
         return _outflow[assetId].available();
     }
 
+    function outflowLimit(AssetId assetId) external view returns (bool enabled, uint128 capacity, uint128 refillPerSecond) {
+        TokenBucket.Bucket storage bucket = _outflow[assetId];
+        return (bucket.enabled, bucket.capacity, bucket.rate);
+    }
+
+    function owed(address to, AssetId assetId) external view returns (uint256) {
+        return _payouts.owed[to][assetId];
+    }
+
+    function queuedPayout(uint64 payoutId) external view returns (address to, AssetId assetId, address account, uint256 remaining) {
+        PayoutQueue.Payout memory payout = _payouts.payouts[payoutId];
+        return (payout.to, payout.assetId, payout.account, payout.remaining);
+    }
+
     function quote(uint8 messageType) public view returns (uint256 nativeFee) {
         return _quoteMessage(hubEid, messageType);
+    }
+
+    /// @dev The request's enforced options carry the decision's fee as lzReceive value, and the decision's carry
+    /// the release attestation's: the request's quote is the round trip.
+    function quoteWithdraw() external view returns (uint256 nativeFee) {
+        return _quoteMessage(hubEid, MessageCodec.WITHDRAW_REQUEST);
     }
 
     // ---- admin ----
@@ -70,11 +96,12 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
     {
         if (token == address(0)) revert ZeroAddress();
         if (_assets[assetId].listed) revert AssetAlreadyListed(assetId);
+        if (rateCapacity == 0 || refillPerSecond == 0) revert RateLimitRequired(assetId);
         uint8 decimals = IERC20Metadata(token).decimals();
         _assets[assetId] = AssetConfig(token, decimals, true, depositCap, 0);
-        _outflow[assetId].configure(rateCapacity != 0, rateCapacity, refillPerSecond);
+        _outflow[assetId].configure(true, rateCapacity, refillPerSecond);
         emit AssetListed(assetId, token, decimals, depositCap);
-        emit RateLimitSet(assetId, rateCapacity != 0, rateCapacity, refillPerSecond);
+        emit RateLimitSet(assetId, true, rateCapacity, refillPerSecond);
     }
 
     function setDepositCap(AssetId assetId, uint128 depositCap) external onlyOwner {
@@ -89,14 +116,35 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
     }
 
     function setGuardian(address guardian_) external onlyOwner {
+        if (guardian_ == owner()) revert GuardianIsOwner(guardian_);
         guardian = guardian_;
         emit GuardianSet(guardian_);
     }
 
     function setPaused(bool paused_) external {
-        if (msg.sender != owner() && msg.sender != guardian) revert NotGuardianOrOwner(msg.sender);
+        if (paused_) _onlyGuardianOrOwner();
+        else if (msg.sender != owner()) revert NotOwner(msg.sender);
         paused = paused_;
         emit PausedSet(msg.sender, paused_);
+    }
+
+    /// @dev Only the hub's eid ever has a peer: `lzReceive` accepts nothing else.
+    function setPeer(uint32 eid, bytes32 peer) public override onlyOwner {
+        if (eid != hubEid) revert PeerNotHub(eid);
+        super.setPeer(eid, peer);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function cancelPayout(uint64 payoutId) external payable nonReentrant {
+        _onlyGuardianOrOwner();
+        if (!paused) revert NotPaused();
+        PayoutQueue.Payout memory payout = _payouts.cancel(payoutId);
+        if (payout.remaining == 0) revert UnknownPayout(payoutId);
+        Balance storage balance = _balances[payout.account][payout.assetId];
+        balance.free += payout.remaining;
+        _assets[payout.assetId].totalDeposits += payout.remaining;
+        emit PayoutCancelled(payoutId, payout.to, payout.assetId, payout.account, payout.remaining);
+        _attest(payout.account, payout.assetId, uint256(balance.free) + balance.locked, 0, true);
     }
 
     // ---- user flows ----
@@ -145,23 +193,29 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
     }
 
     /// @inheritdoc ICollateralVault
-    function claim(AssetId assetId) external nonReentrant whenNotPaused returns (uint256 amount) {
-        uint256 debt = owed[msg.sender][assetId];
+    function claim(AssetId assetId) external returns (uint256 amount) {
+        return claimTo(assetId, msg.sender);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function claimTo(AssetId assetId, address receiver) public nonReentrant whenNotPaused returns (uint256 amount) {
+        if (receiver == address(0)) revert ZeroAddress();
+        uint256 debt = _payouts.owed[msg.sender][assetId];
         if (debt == 0) revert NothingOwed(msg.sender, assetId);
         uint256 available = _outflow[assetId].available();
-        amount = debt < available ? debt : available;
-        if (amount == 0) revert TokenBucket.RateLimited(debt, 0);
+        if (available == 0) revert TokenBucket.RateLimited(debt, 0);
+        amount = _payouts.take(msg.sender, assetId, debt < available ? debt : available);
         _outflow[assetId].consume(amount);
-        owed[msg.sender][assetId] = debt - amount;
-        IERC20(_assets[assetId].token).safeTransfer(msg.sender, amount);
-        emit PayoutClaimed(msg.sender, assetId, amount);
+        IERC20(_assets[assetId].token).safeTransfer(receiver, amount);
+        emit PayoutClaimed(msg.sender, assetId, amount, receiver);
     }
 
     // ---- hub messages ----
 
-    /// @dev While paused, valid hub messages revert and stay committed on the endpoint: the executor retries them
-    /// after unpause, so a pause also stops every outflow.
-    function _receiveMessage(Origin calldata, uint8 kind, bytes calldata message) internal override {
+    /// @dev Only the hub's eid (its peer is checked by lzReceive). While paused, valid hub messages revert and stay
+    /// committed on the endpoint: the executor retries them after unpause, so a pause also stops every outflow.
+    function _receiveMessage(Origin calldata origin, uint8 kind, bytes calldata message) internal override {
+        if (origin.srcEid != hubEid) revert NotHub(origin.srcEid);
         if (paused) revert VaultPaused();
         if (kind == MessageCodec.WITHDRAW_DECISION) _onDecision(MessageCodec.decodeWithdrawDecision(message));
         else if (kind == MessageCodec.SEIZE) _onSeize(MessageCodec.decodeSeize(message));
@@ -180,12 +234,17 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
             request.status = RequestStatus.Rejected;
             balance.free += amount;
             emit WithdrawalRejected(decision.requestId, account, assetId, amount, decision.reason);
+            // No attestation follows a rejection: the value forwarded for it goes back to the account if it can.
+            if (msg.value != 0) {
+                (bool sent,) = payable(account).call{value: msg.value, gas: REFUND_GAS}("");
+                emit RejectionValueReturned(decision.requestId, account, msg.value, sent);
+            }
             return;
         }
         request.status = RequestStatus.Released;
         _assets[assetId].totalDeposits -= amount;
         emit WithdrawalReleased(decision.requestId, account, assetId, amount);
-        _payOut(account, assetId, amount);
+        _payOut(account, account, assetId, amount);
         _attest(account, assetId, uint256(balance.free) + balance.locked, decision.requestId, false);
     }
 
@@ -196,22 +255,35 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
         balance.free -= amount;
         _assets[seizure.assetId].totalDeposits -= amount;
         emit CollateralSeized(seizure.liquidationId, seizure.account, seizure.assetId, amount, seizure.recipient);
-        _payOut(seizure.recipient, seizure.assetId, amount);
+        _payOut(seizure.account, seizure.recipient, seizure.assetId, amount);
         _attest(seizure.account, seizure.assetId, uint256(balance.free) + balance.locked, 0, false);
     }
 
     // ---- internals ----
 
-    /// @dev Outflows past the rate limit become a claimable debt instead of reverting (a revert would block
-    /// the ordered pathway).
-    function _payOut(address to, AssetId assetId, uint256 amount) private {
+    /// @dev Outflows past the rate limit, and transfers the token refuses (paused, blocklisted or reverting
+    /// recipient, `false` returned), become a queued payout instead of reverting: a revert would block the ordered
+    /// pathway. The token gets all but 1/64 of the gas, so a listed token that burns it all still can.
+    function _payOut(address account, address to, AssetId assetId, uint256 amount) private {
         if (amount == 0) return;
-        if (_outflow[assetId].tryConsume(amount)) {
-            IERC20(_assets[assetId].token).safeTransfer(to, amount);
-        } else {
-            owed[to][assetId] += amount;
-            emit PayoutQueued(to, assetId, amount);
+        TokenBucket.Bucket storage bucket = _outflow[assetId];
+        bool withinLimit = bucket.tryConsume(amount);
+        if (withinLimit) {
+            if (IERC20(_assets[assetId].token).trySafeTransfer(to, amount)) return;
+            bucket.refund(amount);
         }
+        uint64 payoutId = _payouts.push(to, assetId, account, amount);
+        emit PayoutQueued(to, assetId, amount, payoutId, account, withinLimit);
+    }
+
+    function _onlyGuardianOrOwner() private view {
+        if (msg.sender != owner() && msg.sender != guardian) revert NotGuardianOrOwner(msg.sender);
+    }
+
+    /// @dev The owner can never become the guardian (nor the guardian the owner).
+    function _transferOwnership(address newOwner) internal override {
+        if (newOwner != address(0) && newOwner == guardian) revert GuardianIsOwner(newOwner);
+        super._transferOwnership(newOwner);
     }
 
     function _attest(address account, AssetId assetId, uint256 balance, uint64 requestId, bool callerPays)

@@ -4,13 +4,15 @@ pragma solidity ^0.8.20;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ICreditManager} from "./interfaces/ICreditManager.sol";
+import {IAttestedCollateral} from "./interfaces/IAttestedCollateral.sol";
 import {ISettlementPool} from "./interfaces/ISettlementPool.sol";
 import {TokenBucket} from "./libraries/TokenBucket.sol";
 import {Epoch} from "./types/Ids.sol";
 
 /// @title CreditManager
-/// @notice See ICreditManager. Pushes touch one storage slot per account and never read the pool; the
-/// increase guard is one token-bucket update per batch.
+/// @notice See ICreditManager. Pushes touch one storage slot per account and never read the pool or the hub;
+/// the increase guard is one token-bucket update per batch. Consumption (consume, reserve and every credit view)
+/// reads the hub's attested collateral once, and only for an account whose pushed base is positive.
 contract CreditManager is ICreditManager, AccessControl {
     using TokenBucket for TokenBucket.Bucket;
 
@@ -28,6 +30,7 @@ contract CreditManager is ICreditManager, AccessControl {
     Epoch public lastEpoch;
     uint256 public staleAfter;
     ISettlementPool public settlementPool;
+    IAttestedCollateral public hub;
 
     constructor(address admin, uint256 staleAfter_, uint128 guardCapacity, uint128 guardRefillPerSecond) {
         if (admin == address(0)) revert ZeroAddress();
@@ -48,14 +51,25 @@ contract CreditManager is ICreditManager, AccessControl {
         return block.timestamp > uint256(_accounts[account_].updatedAt) + staleAfter;
     }
 
+    /// @dev A mark expires with its push: a stale push's mark no longer lets anyone liquidate.
     function isLiquidatable(address account_) external view returns (bool) {
-        return _accounts[account_].liquidatable;
+        return _accounts[account_].liquidatable && !isStale(account_);
     }
 
+    /// @dev The settling amount lowers the pushed side only: the chain-visible side already sees the release.
     function creditBalance(address account_) public view returns (int256) {
         Account memory a = _accounts[account_];
-        uint256 committed = uint256(a.used) + reserved[account_] + _activeSettling(account_, a.updatedAt);
-        return int256(a.limit) + _cashOf(account_) - SafeCast.toInt256(committed);
+        int256 limit = int256(a.limit) - SafeCast.toInt256(_activeSettling(account_, a.updatedAt));
+        if (limit > 0) {
+            uint256 visible = collateralValue(account_);
+            if (visible < uint256(limit)) limit = int256(visible);
+        }
+        return limit + _cashOf(account_) - SafeCast.toInt256(uint256(a.used) + reserved[account_]);
+    }
+
+    function collateralValue(address account_) public view returns (uint256) {
+        IAttestedCollateral source = hub;
+        return address(source) == address(0) ? 0 : source.collateralValue(account_);
     }
 
     function availableCredit(address account_) public view returns (uint256) {
@@ -71,11 +85,15 @@ contract CreditManager is ICreditManager, AccessControl {
         return _increaseGuard.available();
     }
 
+    function increaseGuard() external view returns (uint128 capacity, uint128 refillPerSecond) {
+        return (_increaseGuard.capacity, _increaseGuard.rate);
+    }
+
     // ---- pusher ----
 
     /// @inheritdoc ICreditManager
     function pushCreditLimits(Epoch epoch, bytes32[] calldata entries) external onlyRole(PUSHER_ROLE) {
-        if (Epoch.unwrap(epoch) <= Epoch.unwrap(lastEpoch)) revert StaleEpoch(epoch, lastEpoch);
+        _requireNextEpoch(epoch);
         lastEpoch = epoch;
         uint256 totalIncrease;
         uint40 now_ = uint40(block.timestamp);
@@ -149,6 +167,13 @@ contract CreditManager is ICreditManager, AccessControl {
         emit SettlementPoolSet(address(pool));
     }
 
+    function setHub(IAttestedCollateral hub_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (address(hub_) == address(0)) revert ZeroAddress();
+        if (address(hub) != address(0)) revert HubAlreadySet(address(hub));
+        hub = hub_;
+        emit HubSet(address(hub_));
+    }
+
     function setStaleAfter(uint256 staleAfter_) external onlyRole(DEFAULT_ADMIN_ROLE) {
         staleAfter = staleAfter_;
         emit StaleAfterSet(staleAfter_);
@@ -157,6 +182,12 @@ contract CreditManager is ICreditManager, AccessControl {
     function setIncreaseGuard(uint128 capacity, uint128 refillPerSecond) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _increaseGuard.configure(true, capacity, refillPerSecond);
         emit IncreaseGuardSet(capacity, refillPerSecond);
+    }
+
+    /// @dev A private function keeps `expected` off the batch loop's stack (inline it costs ~600 gas per account).
+    function _requireNextEpoch(Epoch epoch) private view {
+        uint64 expected = Epoch.unwrap(lastEpoch) + 1;
+        if (Epoch.unwrap(epoch) != expected) revert EpochNotNext(epoch, Epoch.wrap(expected));
     }
 
     function _cashOf(address account_) private view returns (int256) {

@@ -6,6 +6,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {TributaryOApp} from "./base/TributaryOApp.sol";
 import {IMarginHub} from "./interfaces/IMarginHub.sol";
+import {IAttestedCollateral} from "./interfaces/IAttestedCollateral.sol";
 import {ICreditManager} from "./interfaces/ICreditManager.sol";
 import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
 import {MessageCodec} from "./libraries/MessageCodec.sol";
@@ -13,14 +14,17 @@ import {MarginMath} from "./libraries/MarginMath.sol";
 import {AssetId} from "./types/Ids.sol";
 
 /// @title MarginHub
-/// @notice See IMarginHub. Sending, fees and receive dispatch are TributaryOApp's. WITHDRAW_DECISION messages
-/// are paid from the hub's native balance (fund it): a
-/// rejection on arrival the hub cannot pay reverts the delivery (LZ_InsufficientFee), which the executor
-/// retries after funding; a decision or expiry it cannot pay reverts that call, to be repeated after funding.
+/// @notice See IMarginHub. Sending, fees and receive dispatch are TributaryOApp's. A WITHDRAW_DECISION is paid
+/// with the native value the request carried (the vault's enforced options forward it, and the user paid it in
+/// `quoteWithdraw`): that value sits in the hub's balance until the decision is sent, which offers the balance
+/// and takes the endpoint's refund. The balance itself only absorbs a fee rise between configuration updates;
+/// if it is short, a rejection on arrival reverts the delivery (LZ_InsufficientFee, retried after funding) and a
+/// decision or expiry reverts that call, to be repeated after funding.
 contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
     bytes32 public constant LIQUIDATOR_ROLE = keccak256("LIQUIDATOR_ROLE");
     bytes32 public constant DECIDER_ROLE = keccak256("DECIDER_ROLE");
     uint256 public constant MAX_DECISION_TIMEOUT = 30 days;
+    uint256 public constant MAX_CHAIN_ASSETS = 32;
 
     struct ChainAsset {
         bool listed;
@@ -39,6 +43,9 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
     mapping(AssetId => AssetRisk) public assetRisk;
     mapping(uint32 => mapping(AssetId => ChainAsset)) public chainAsset;
     mapping(address => uint256) public seizuresInFlight;
+    /// @dev Every (eid, asset) ever listed, packed `eid << 16 | assetId` (five to a slot): what `collateralValue`
+    /// walks. Bounded by MAX_CHAIN_ASSETS, so the walk is too.
+    uint48[] private _chainAssetKeys;
 
     constructor(
         address endpoint,
@@ -80,6 +87,35 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         return MarginMath.haircutValue(amount, onChain.decimals, price, risk.initWeight);
     }
 
+    /// @inheritdoc IAttestedCollateral
+    /// @dev Walks the listed pairs (≤ MAX_CHAIN_ASSETS, one attestation SLOAD each) and reads prices only for
+    /// non-zero balances. Per-account key lists would add a fresh slot to an account's first ATTEST.
+    function collateralValue(address account) external view returns (uint256 value) {
+        mapping(uint32 => mapping(AssetId => uint256)) storage perChain = _attestations[account];
+        uint256 count = _chainAssetKeys.length;
+        for (uint256 i; i < count; ++i) {
+            uint48 key = _chainAssetKeys[i];
+            uint32 eid = uint32(key >> 16);
+            AssetId assetId = AssetId.wrap(uint16(key));
+            uint256 balance = uint128(perChain[eid][assetId]);
+            if (balance == 0) continue;
+            AssetRisk memory risk = assetRisk[assetId];
+            if (!risk.listed) continue;
+            (bool ok, uint256 price) = MarginMath.tryReadPrice(risk.feed, maxPriceAge);
+            if (ok) value += MarginMath.haircutValue(balance, chainAsset[eid][assetId].decimals, price, risk.initWeight);
+        }
+    }
+
+    function chainAssetKeys() external view returns (uint32[] memory eids, AssetId[] memory assetIds) {
+        uint256 count = _chainAssetKeys.length;
+        eids = new uint32[](count);
+        assetIds = new AssetId[](count);
+        for (uint256 i; i < count; ++i) {
+            eids[i] = uint32(_chainAssetKeys[i] >> 16);
+            assetIds[i] = AssetId.wrap(uint16(_chainAssetKeys[i]));
+        }
+    }
+
     function quote(uint32 eid, uint8 messageType) public view returns (uint256 nativeFee) {
         return _quoteMessage(eid, messageType);
     }
@@ -94,6 +130,10 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
     }
 
     function setChainAsset(uint32 eid, AssetId assetId, uint8 decimals) external onlyOwner {
+        if (!chainAsset[eid][assetId].listed) {
+            if (_chainAssetKeys.length == MAX_CHAIN_ASSETS) revert TooManyChainAssets(MAX_CHAIN_ASSETS);
+            _chainAssetKeys.push((uint48(eid) << 16) | AssetId.unwrap(assetId));
+        }
         chainAsset[eid][assetId] = ChainAsset(true, decimals);
         emit ChainAssetSet(eid, assetId, decimals);
     }
@@ -145,13 +185,14 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         if (amount == 0) revert ZeroAmount();
         if (recipient == address(0) || account == address(0)) revert ZeroAddress();
         if (!chainAsset[eid][assetId].listed) revert AssetNotListed(eid, assetId);
+        if (!creditManager.isLiquidatable(account)) revert NotLiquidatable(account);
         liquidationId = ++nextLiquidationId;
         ++seizuresInFlight[account];
         bytes memory message = MessageCodec.encodeSeize(
             MessageCodec.Seize(account, assetId, uint128(amount), recipient, liquidationId)
         );
         emit SeizureSent(liquidationId, account, eid, assetId, amount, recipient);
-        _sendMessage(eid, MessageCodec.SEIZE, message, msg.value != 0);
+        _sendMessage(eid, MessageCodec.SEIZE, message, true);
     }
 
     // ---- vault messages ----
@@ -185,10 +226,18 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         emit WithdrawalSettled(eid, requestId, pending.account, pending.reservedValue);
     }
 
-    /// @dev The hub's key: a failed check is answered at once; a pass reserves and waits for the decider.
+    /// @dev The hub's key: a failed check is answered at once; a pass reserves and waits for the decider. The credit
+    /// check is the reservation itself (CreditManager.reserve refuses above available credit): the account's
+    /// collateral is valued once, and a refusal becomes an InsufficientCredit rejection, never a reverted delivery.
     function _onWithdrawRequest(uint32 eid, MessageCodec.WithdrawRequest memory request) private {
         emit WithdrawalRequested(eid, request.requestId, request.account, request.assetId, request.amount);
         (RejectReason reason, uint256 value) = _evaluate(eid, request);
+        if (reason == RejectReason.None) {
+            try creditManager.reserve(request.account, value) {}
+            catch {
+                reason = RejectReason.InsufficientCredit;
+            }
+        }
         if (reason != RejectReason.None) {
             _sendDecision(eid, request.requestId, request.account, reason, 0);
             return;
@@ -197,13 +246,11 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         _pending[eid][request.requestId] =
             PendingWithdrawal(request.account, request.assetId, deadline, false, request.amount, SafeCast.toUint128(value));
         _pendingAmount[request.account][eid][request.assetId] += request.amount;
-        creditManager.reserve(request.account, value);
         emit WithdrawalPending(eid, request.requestId, request.account, request.assetId, request.amount, value, deadline);
     }
 
-    /// @dev Passes iff the account's on-chain credit covers the withdrawal's haircut value with a fresh push, no
-    /// liquidation mark and no seizure in flight, whether or not it uses margin. Mirrors CreditManager.reserve's
-    /// checks, so the reservation that follows a pass cannot revert the delivery.
+    /// @dev Everything but the credit itself: a fresh push, no liquidation mark and no seizure in flight, whether or
+    /// not the account uses margin (CreditManager.reserve then checks the haircut value against available credit).
     function _evaluate(uint32 eid, MessageCodec.WithdrawRequest memory request)
         private
         view
@@ -224,7 +271,6 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         if (creditManager.isStale(request.account)) return (RejectReason.StaleCredit, 0);
         if (creditManager.isLiquidatable(request.account)) return (RejectReason.Liquidatable, 0);
         if (seizuresInFlight[request.account] != 0) return (RejectReason.SeizureInFlight, 0);
-        if (value > creditManager.availableCredit(request.account)) return (RejectReason.InsufficientCredit, 0);
     }
 
     /// @dev The hub's checks at decision time (the reservation is already counted in creditBalance).

@@ -3,6 +3,7 @@ pragma solidity ^0.8.20;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IPerpMarket} from "./interfaces/IPerpMarket.sol";
 import {ICreditManager} from "./interfaces/ICreditManager.sol";
 import {ISettlementPool} from "./interfaces/ISettlementPool.sol";
@@ -12,15 +13,18 @@ import {AssetId} from "./types/Ids.sol";
 
 /// @title PerpMarket
 /// @notice See IPerpMarket. Liquidatability is decided off chain by the aggregator (portfolio health < 1,
-/// docs/risk-model.md#7-health) and marked by the pusher in the same credit push; `liquidate` checks that mark on chain.
+/// docs/risk-model.md#7-health) and marked by the pusher in the same credit push; `liquidate` checks that mark on chain
+/// and refuses an account the chain's own conservative view finds well margined (see IPerpMarket).
 contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
     uint32 public constant MAX_MARKETS = 32;
     uint64 public constant MAX_FEE_RATE = 0.01e18;
+    uint256 public constant DEFAULT_MARK_OVERRIDE_HEALTH = 2e18;
 
     ICreditManager public immutable creditManager;
     ISettlementPool public immutable settlementPool;
     uint256 public maxPriceAge;
     uint32 public marketCount;
+    uint256 public markOverrideHealth = DEFAULT_MARK_OVERRIDE_HEALTH;
 
     mapping(uint32 => Market) private _markets;
     mapping(address => mapping(uint32 => Position)) private _positions;
@@ -33,6 +37,7 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
         settlementPool = settlementPool_;
         maxPriceAge = maxPriceAge_;
         emit MaxPriceAgeSet(maxPriceAge_);
+        emit MarkOverrideHealthSet(DEFAULT_MARK_OVERRIDE_HEALTH);
     }
 
     function market(uint32 marketId) external view returns (Market memory) {
@@ -65,6 +70,28 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
         emit MaxPriceAgeSet(maxPriceAge_);
     }
 
+    function setMarkOverrideHealth(uint256 health) external onlyOwner {
+        if (health < MarginMath.WAD) revert InvalidMarkOverrideHealth(health);
+        markOverrideHealth = health;
+        emit MarkOverrideHealthSet(health);
+    }
+
+    /// @inheritdoc IPerpMarket
+    function conservativeHealth(address account) public view returns (uint256) {
+        int256 equity = SafeCast.toInt256(creditManager.collateralValue(account)) + settlementPool.cashOf(account);
+        uint256 requirement;
+        uint32 count = marketCount;
+        for (uint32 marketId; marketId < count; ++marketId) {
+            Position memory p = _positions[account][marketId];
+            if (p.size == 0) continue;
+            uint256 px = price(marketId);
+            equity += (int256(p.size) * (SafeCast.toInt256(px) - int256(uint256(p.entryPrice)))) / int256(MarginMath.WAD);
+            requirement += MarginMath.margin(MarginMath.abs(p.size), px, _markets[marketId].mmr);
+        }
+        if (requirement == 0) return type(uint256).max;
+        return equity <= 0 ? 0 : (uint256(equity) * MarginMath.WAD) / requirement;
+    }
+
     /// @inheritdoc IPerpMarket
     function modifyPosition(uint32 marketId, int256 sizeDelta) external nonReentrant {
         if (sizeDelta == 0) revert ZeroSizeDelta();
@@ -74,6 +101,9 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
     /// @inheritdoc IPerpMarket
     function liquidate(address account) external nonReentrant {
         if (!creditManager.isLiquidatable(account)) revert NotLiquidatable(account);
+        uint256 health = conservativeHealth(account);
+        // No position (max): nothing to close, nothing refused.
+        if (health != type(uint256).max && health >= markOverrideHealth) revert ConservativelyHealthy(account, health);
         uint32 count = marketCount;
         for (uint32 marketId; marketId < count; ++marketId) {
             int256 size = _positions[account][marketId].size;

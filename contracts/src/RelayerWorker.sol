@@ -4,6 +4,7 @@ pragma solidity ^0.8.20;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {ILayerZeroDVN} from "@layerzerolabs/lz-evm-messagelib-v2/contracts/uln/interfaces/ILayerZeroDVN.sol";
 import {ILayerZeroExecutor} from "@layerzerolabs/lz-evm-messagelib-v2/contracts/interfaces/ILayerZeroExecutor.sol";
+import {ExecutorOptions} from "@layerzerolabs/lz-evm-messagelib-v2/contracts/libs/ExecutorOptions.sol";
 import {IRelayerWorker} from "./interfaces/IRelayerWorker.sol";
 
 interface ISendLibFees {
@@ -14,7 +15,10 @@ interface ISendLibFees {
 /// @dev Receive-side verification is done by the relayer's key directly on ReceiveUln302, so this
 /// contract holds no verification logic; it only prices and records jobs.
 contract RelayerWorker is IRelayerWorker, ILayerZeroDVN, ILayerZeroExecutor, Ownable {
+    uint256 private constant WAD = 1e18;
+
     mapping(uint32 dstEid => DstConfig) public dstConfigs;
+    mapping(uint32 dstEid => DstPricing) public dstPricing;
     mapping(address lib => bool) public allowedLibraries;
 
     constructor(address owner_, address[] memory sendLibraries) Ownable(owner_) {
@@ -27,6 +31,11 @@ contract RelayerWorker is IRelayerWorker, ILayerZeroDVN, ILayerZeroExecutor, Own
     function setDstConfig(uint32 dstEid, DstConfig calldata config) external onlyOwner {
         dstConfigs[dstEid] = config;
         emit DstConfigSet(dstEid, config.enabled, config.dvnFee, config.executorFee);
+    }
+
+    function setDstPricing(uint32 dstEid, DstPricing calldata pricing) external onlyOwner {
+        dstPricing[dstEid] = pricing;
+        emit DstPricingSet(dstEid, pricing.gasPrice, pricing.nativePriceRatio);
     }
 
     function setLibrary(address lib, bool allowed) external onlyOwner {
@@ -52,14 +61,35 @@ contract RelayerWorker is IRelayerWorker, ILayerZeroDVN, ILayerZeroExecutor, Own
 
     // ---- ILayerZeroExecutor ----
 
-    function assignJob(uint32 dstEid, address sender, uint256 calldataSize, bytes calldata) external returns (uint256 fee) {
+    function assignJob(uint32 dstEid, address sender, uint256 calldataSize, bytes calldata options) external returns (uint256 fee) {
         if (!allowedLibraries[msg.sender]) revert UnauthorizedLibrary(msg.sender);
-        fee = _config(dstEid).executorFee;
+        fee = executorFeeOf(dstEid, options);
         emit ExecutorJobAssigned(dstEid, sender, calldataSize, fee);
     }
 
-    function getFee(uint32 dstEid, address, uint256, bytes calldata) external view returns (uint256) {
-        return _config(dstEid).executorFee;
+    function getFee(uint32 dstEid, address, uint256, bytes calldata options) external view returns (uint256) {
+        return executorFeeOf(dstEid, options);
+    }
+
+    function executorFeeOf(uint32 dstEid, bytes calldata options) public view returns (uint256 fee) {
+        fee = _config(dstEid).executorFee;
+        DstPricing memory pricing = dstPricing[dstEid];
+        (uint256 gas, uint256 value) = _lzReceiveTotals(options);
+        uint256 ratio = pricing.nativePriceRatio == 0 ? WAD : pricing.nativePriceRatio;
+        fee += gas * pricing.gasPrice + (value * ratio) / WAD;
+    }
+
+    /// @dev Σ gas and Σ value of the executor's lzReceive options (other executor options are not priced).
+    function _lzReceiveTotals(bytes calldata options) private pure returns (uint256 gas, uint256 value) {
+        uint256 cursor;
+        while (cursor < options.length) {
+            (uint8 optionType, bytes calldata option, uint256 next) = ExecutorOptions.nextExecutorOption(options, cursor);
+            cursor = next;
+            if (optionType != ExecutorOptions.OPTION_TYPE_LZRECEIVE) continue;
+            (uint128 g, uint128 v) = ExecutorOptions.decodeLzReceiveOption(option);
+            gas += g;
+            value += v;
+        }
     }
 
     function _config(uint32 dstEid) private view returns (DstConfig storage config) {

@@ -2,10 +2,11 @@ import { expect } from 'chai';
 import { ethers } from 'hardhat';
 import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import { parseEther, parseUnits } from 'ethers';
-import { MSG_ATTEST, MSG_SEIZE, MSG_WITHDRAW_REQUEST, lzContract, lzReceiveOptions, packCreditEntry } from '../lib';
+import { MSG_ATTEST, VAULT_TO_HUB_GAS, lzContract, lzReceiveOptions, packCreditEntry } from '../lib';
 import { FeeOnTransferERC20__factory, PingOApp__factory } from '../typechain-types';
-import { EID_A, EID_HUB, USDC, WETH, WETH_RATE_CAPACITY, deployProtocol, type Protocol } from './helpers/fixture';
-import { decidePending } from './helpers/money';
+import { DVN_FEE, EID_A, EID_HUB, EXECUTOR_FEE, GAS_PRICE, USDC, WETH, WETH_RATE_CAPACITY, deployProtocol, type Protocol } from './helpers/fixture';
+import { decidePending, seize } from './helpers/money';
+import { verifyAndCommit } from './helpers/packets';
 
 const usd = (n: string | number) => parseUnits(String(n), 6);
 
@@ -15,7 +16,7 @@ async function deposit(p: Protocol, who = p.alice, amount = usd(1000), assetId =
 }
 
 async function requestWithdraw(p: Protocol, amount: bigint, assetId = USDC, who = p.alice) {
-  const fee = await p.vaultA.quote(MSG_WITHDRAW_REQUEST);
+  const fee = await p.vaultA.quoteWithdraw();
   return p.vaultA.connect(who).requestWithdraw(assetId, amount, { value: fee });
 }
 
@@ -48,7 +49,8 @@ describe('CollateralVault', () => {
     it('refunds the fee paid above the quote', async () => {
       const p = await loadFixture(deployProtocol);
       const fee = await p.vaultA.quote(MSG_ATTEST);
-      expect(fee).to.equal(3000n);
+      // DVN + executor flat fees, and the enforced lzReceive gas at the workers' gas price.
+      expect(fee).to.equal(DVN_FEE + EXECUTOR_FEE + BigInt(VAULT_TO_HUB_GAS[MSG_ATTEST]) * GAS_PRICE);
       const tx = p.vaultA.connect(p.alice).deposit(USDC, usd(1), p.alice.address, { value: fee + 12345n });
       await expect(tx).to.changeEtherBalances([p.alice, p.vaultA], [-fee, 0n]);
     });
@@ -65,7 +67,7 @@ describe('CollateralVault', () => {
     it('treats the received amount of a fee-on-transfer token as the truth', async () => {
       const p = await loadFixture(deployProtocol);
       const token = await new FeeOnTransferERC20__factory(p.deployer).deploy();
-      await p.vaultA.listAsset(9, await token.getAddress(), parseEther('1000'), 0, 0);
+      await p.vaultA.listAsset(9, await token.getAddress(), parseEther('1000'), parseEther('100'), parseEther('1'));
       await token.mint(p.alice.address, parseEther('100'));
       await token.connect(p.alice).approve(await p.vaultA.getAddress(), ethers.MaxUint256);
       const fee = await p.vaultA.quote(MSG_ATTEST);
@@ -92,7 +94,8 @@ describe('CollateralVault', () => {
       await expect(p.vaultA.connect(p.guardian).setPaused(true)).to.emit(p.vaultA, 'PausedSet').withArgs(p.guardian.address, true);
       await expect(deposit(p, p.alice, usd(1))).to.be.revertedWithCustomError(p.vaultA, 'VaultPaused');
       await expect(requestWithdraw(p, usd(1))).to.be.revertedWithCustomError(p.vaultA, 'VaultPaused');
-      await expect(p.vaultA.connect(p.alice).setPaused(false)).to.be.revertedWithCustomError(p.vaultA, 'NotGuardianOrOwner');
+      await expect(p.vaultA.connect(p.alice).setPaused(true)).to.be.revertedWithCustomError(p.vaultA, 'NotGuardianOrOwner');
+      await expect(p.vaultA.connect(p.guardian).setPaused(false)).to.be.revertedWithCustomError(p.vaultA, 'NotOwner');
       await p.vaultA.setPaused(false);
       await deposit(p, p.alice, usd(1));
     });
@@ -164,7 +167,7 @@ describe('CollateralVault', () => {
       // Request before the deposit attestation reached the hub; deliver the request first out of order.
       await requestWithdraw(p, usd(1000));
       const [attest, request] = await pendingPackets(p);
-      await verifyAndCommit(p, [attest, request]);
+      await verifyAndCommit(p, EID_HUB, [attest, request]);
       const endpointHub = lzContract('EndpointV2', p.endpoints[EID_HUB].endpoint, p.deployer);
       await endpointHub.lzReceive(originOf(request), request.receiver, request.guid, request.message, '0x');
       await p.deliver(EID_HUB, EID_A);
@@ -190,10 +193,14 @@ describe('CollateralVault', () => {
       expect((await p.hub.attestation(p.alice.address, EID_A, WETH)).balance).to.equal(0n);
       await expect(p.vaultA.connect(p.bob).claim(WETH)).to.be.revertedWithCustomError(p.vaultA, 'NothingOwed');
       // The bucket is full (100): a claim takes what it allows, the rest waits for refill.
-      await expect(p.vaultA.connect(p.alice).claim(WETH)).to.emit(p.vaultA, 'PayoutClaimed').withArgs(p.alice.address, WETH, WETH_RATE_CAPACITY);
+      await expect(p.vaultA.connect(p.alice).claim(WETH))
+        .to.emit(p.vaultA, 'PayoutClaimed')
+        .withArgs(p.alice.address, WETH, WETH_RATE_CAPACITY, p.alice.address);
       expect(await p.vaultA.owed(p.alice.address, WETH)).to.equal(parseEther('10'));
       await time.increase(30);
-      await expect(p.vaultA.connect(p.alice).claim(WETH)).to.emit(p.vaultA, 'PayoutClaimed').withArgs(p.alice.address, WETH, parseEther('10'));
+      await expect(p.vaultA.connect(p.alice).claim(WETH))
+        .to.emit(p.vaultA, 'PayoutClaimed')
+        .withArgs(p.alice.address, WETH, parseEther('10'), p.alice.address);
       expect(await p.weth.balanceOf(await p.vaultA.getAddress())).to.equal(0n);
       expect(await p.weth.balanceOf(p.alice.address)).to.equal(parseEther('1000'));
     });
@@ -242,10 +249,9 @@ describe('CollateralVault', () => {
       const p = await loadFixture(deployProtocol);
       await deposit(p, p.alice, usd(1000));
       await p.settle();
-      const fee = await p.hub.quote(EID_A, MSG_SEIZE);
-      await expect(p.hub.connect(p.liquidator).seize(p.alice.address, EID_A, USDC, usd(300), p.insurance.address, { value: fee }))
-        .to.emit(p.hub, 'SeizureSent')
-        .withArgs(1n, p.alice.address, EID_A, USDC, usd(300), p.insurance.address);
+      await seize(p, p.alice.address, USDC, usd(300), p.insurance.address);
+      const [sent] = await p.hub.queryFilter(p.hub.filters.SeizureSent());
+      expect(sent.args).to.deep.equal([1n, p.alice.address, BigInt(EID_A), BigInt(USDC), usd(300), p.insurance.address]);
       await p.settle();
       expect(await p.usdc.balanceOf(p.insurance.address)).to.equal(usd(300));
       expect((await p.vaultA.balanceOf(p.alice.address, USDC)).free).to.equal(usd(700));
@@ -256,7 +262,7 @@ describe('CollateralVault', () => {
       const p = await loadFixture(deployProtocol);
       await deposit(p, p.alice, usd(100));
       await p.settle();
-      await p.hub.connect(p.liquidator).seize(p.alice.address, EID_A, USDC, usd(50), p.insurance.address);
+      await seize(p, p.alice.address, USDC, usd(50), p.insurance.address);
       await p.vaultA.connect(p.guardian).setPaused(true);
       await expect(p.deliver(EID_HUB, EID_A)).to.be.revertedWithCustomError(p.vaultA, 'VaultPaused');
       expect(await p.usdc.balanceOf(p.insurance.address)).to.equal(0n);
@@ -269,7 +275,7 @@ describe('CollateralVault', () => {
       const p = await loadFixture(deployProtocol);
       await deposit(p, p.alice, usd(100));
       await p.settle();
-      await p.hub.connect(p.liquidator).seize(p.alice.address, EID_A, USDC, usd(500), p.insurance.address);
+      await seize(p, p.alice.address, USDC, usd(500), p.insurance.address);
       await p.settle();
       expect(await p.usdc.balanceOf(p.insurance.address)).to.equal(usd(100));
       expect((await p.vaultA.balanceOf(p.alice.address, USDC)).free).to.equal(0n);
@@ -290,14 +296,6 @@ async function pendingPackets(p: Protocol) {
   const endpoint = lzContract('EndpointV2', p.endpoints[EID_A].endpoint, p.deployer);
   const logs = await endpoint.queryFilter(endpoint.filters.PacketSent());
   return logs.map((l) => decodePacket((l as unknown as { args: { encodedPayload: string } }).args.encodedPayload));
-}
-
-async function verifyAndCommit(p: Protocol, packets: Packet[]) {
-  const uln = lzContract('ReceiveUln302', p.endpoints[EID_HUB].receiveUln302, p.dvn);
-  for (const packet of packets) {
-    await uln.verify(packet.header, packet.payloadHash, 1);
-    await uln.getFunction('commitVerification')(packet.header, packet.payloadHash);
-  }
 }
 
 function originOf(packet: Packet) {

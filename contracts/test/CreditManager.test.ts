@@ -13,21 +13,29 @@ import {
   packCreditEntry,
   unpackCreditEntry,
 } from '../lib';
+import { CollateralValueStub__factory } from '../typechain-types';
 
 const CAPACITY = parseEther('1000');
 const REFILL = parseEther('1');
 const STALE = 300;
 
-/** The `market` signer holds the CreditManager's and the pool's MARKET_ROLE, so tests move cash with `pool.settle`. */
+/**
+ * The `market` signer holds the CreditManager's and the pool's MARKET_ROLE, so tests move cash with `pool.settle`;
+ * the `hub` signer holds HUB_ROLE. The chain-visible collateral comes from a stub (`collateral`): alice and bob
+ * start with a million USD of it, so the pushed base is what binds unless a test lowers it.
+ */
 async function creditFixture() {
   const [admin, pusher, market, hub, alice, bob] = await ethers.getSigners();
   const cm = await deployCreditManager(admin, { staleAfterSeconds: STALE, guardCapacity: CAPACITY, guardRefillPerSecond: REFILL });
   await grantCreditRoles(cm, { pusher: pusher.address, market: market.address, hub: hub.address });
+  const collateral = await new CollateralValueStub__factory(admin).deploy();
+  for (const who of [alice, bob]) await collateral.set(who.address, parseEther('1000000'));
+  await cm.setHub(await collateral.getAddress());
   const usdc = await deployTestToken(admin, { name: 'USD Coin', symbol: 'USDC', decimals: 6 });
   const pool = await deploySettlementPool(admin, { quoteToken: await usdc.getAddress(), creditManager: await cm.getAddress(), hub: hub.address });
   await connectSettlementPool({ creditManager: cm, pool, market: market.address });
   const settle = (account: string, pnl: bigint, fee = 0n) => pool.connect(market).settle(account, pnl, fee);
-  return { cm, pool, settle, admin, pusher, market, hub, alice, bob };
+  return { cm, pool, settle, collateral, admin, pusher, market, hub, alice, bob };
 }
 
 describe('CreditManager', () => {
@@ -49,31 +57,33 @@ describe('CreditManager', () => {
       const { cm, pusher, alice, bob } = await loadFixture(creditFixture);
       const tx = cm
         .connect(pusher)
-        .pushCreditLimits(7, [packCreditEntry(alice.address, parseEther('100')), packCreditEntry(bob.address, parseEther('5'), true)]);
+        .pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('100')), packCreditEntry(bob.address, parseEther('5'), true)]);
       await expect(tx)
         .to.emit(cm, 'CreditLimitSet')
-        .withArgs(alice.address, 7n, parseEther('100'), false)
+        .withArgs(alice.address, 1n, parseEther('100'), false)
         .and.to.emit(cm, 'CreditLimitSet')
-        .withArgs(bob.address, 7n, parseEther('5'), true)
+        .withArgs(bob.address, 1n, parseEther('5'), true)
         .and.to.emit(cm, 'CreditBatchPushed')
-        .withArgs(7n, 2n, parseEther('105'));
+        .withArgs(1n, 2n, parseEther('105'));
       const a = await cm.account(alice.address);
       expect(a.limit).to.equal(parseEther('100'));
       expect(a.updatedAt).to.equal(BigInt(await time.latest()));
       expect(await cm.isLiquidatable(bob.address)).to.equal(true);
-      expect(await cm.lastEpoch()).to.equal(7n);
+      expect(await cm.lastEpoch()).to.equal(1n);
       expect(await cm.isStale(alice.address)).to.equal(false);
     });
 
-    it('reverts a replayed or older epoch with StaleEpoch and changes nothing', async () => {
+    it('takes exactly lastEpoch + 1: a replay, an older epoch or a jump reverts EpochNotNext and changes nothing', async () => {
       const { cm, pusher, alice } = await loadFixture(creditFixture);
-      await cm.connect(pusher).pushCreditLimits(5, [packCreditEntry(alice.address, 10n)]);
-      for (const epoch of [5, 4, 0]) {
+      await expect(cm.connect(pusher).pushCreditLimits(5, [])).to.be.revertedWithCustomError(cm, 'EpochNotNext').withArgs(5, 1);
+      for (let epoch = 1; epoch <= 5; epoch++) await cm.connect(pusher).pushCreditLimits(epoch, [packCreditEntry(alice.address, 10n)]);
+      for (const epoch of [5n, 4n, 0n, 7n, 2n ** 64n - 1n]) {
         await expect(cm.connect(pusher).pushCreditLimits(epoch, [packCreditEntry(alice.address, 99n)]))
-          .to.be.revertedWithCustomError(cm, 'StaleEpoch')
-          .withArgs(epoch, 5);
+          .to.be.revertedWithCustomError(cm, 'EpochNotNext')
+          .withArgs(epoch, 6);
       }
       expect((await cm.account(alice.address)).limit).to.equal(10n);
+      expect(await cm.lastEpoch()).to.equal(5n);
     });
 
     it('stores a negative base sign-extended; the guard counts increases of the base, from below zero too', async () => {
@@ -110,11 +120,12 @@ describe('CreditManager', () => {
       const push = (epoch: number, entries: string[]) => cm.connect(pusher).pushCreditLimits(epoch, entries);
       await push(1, [packCreditEntry(alice.address, parseEther('600')), packCreditEntry(bob.address, parseEther('300'))]);
       expect(await cm.increaseAllowance()).to.be.closeTo(parseEther('100'), parseEther('2'));
+      expect(await cm.increaseGuard()).to.deep.equal([CAPACITY, REFILL]);
       await expect(push(2, [packCreditEntry(alice.address, parseEther('800'))])).to.be.revertedWithCustomError(cm, 'CreditIncreaseRateLimited');
       // A lowered limit frees no allowance, and passes even with an empty bucket.
-      await push(3, [packCreditEntry(bob.address, 0n)]);
+      await push(2, [packCreditEntry(bob.address, 0n)]);
       await time.increase(200);
-      await push(4, [packCreditEntry(alice.address, parseEther('800'))]);
+      await push(3, [packCreditEntry(alice.address, parseEther('800'))]);
       expect((await cm.account(alice.address)).limit).to.equal(parseEther('800'));
     });
   });
@@ -241,6 +252,60 @@ describe('CreditManager', () => {
       await expect(cm.connect(alice).setStaleAfter(1)).to.be.revertedWithCustomError(cm, 'AccessControlUnauthorizedAccount');
       await expect(cm.connect(alice).setIncreaseGuard(1, 1)).to.be.revertedWithCustomError(cm, 'AccessControlUnauthorizedAccount');
       await expect(cm.setStaleAfter(10)).to.emit(cm, 'StaleAfterSet').withArgs(10n);
+    });
+  });
+
+  describe('bounds on the pusher', () => {
+    it('caps usable credit by the hub-attested collateral: min(base − settling, collateral) + cash − used − reserved', async () => {
+      const { cm, pusher, market, hub, settle, collateral, alice } = await loadFixture(creditFixture);
+      await collateral.set(alice.address, parseEther('50'));
+      await cm.connect(pusher).pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('100'))]);
+      expect(await cm.collateralValue(alice.address)).to.equal(parseEther('50'));
+      expect(await cm.creditBalance(alice.address)).to.equal(parseEther('50'));
+      await expect(cm.connect(market).consume(alice.address, parseEther('60')))
+        .to.be.revertedWithCustomError(cm, 'InsufficientCredit')
+        .withArgs(alice.address, parseEther('60'), parseEther('50'));
+      await settle(alice.address, parseEther('30')); // cash counts on top of the capped side
+      expect(await cm.creditBalance(alice.address)).to.equal(parseEther('80'));
+      await cm.connect(market).consume(alice.address, parseEther('60'));
+      await cm.connect(hub).reserve(alice.address, parseEther('15'));
+      expect(await cm.creditBalance(alice.address)).to.equal(parseEther('5'));
+      // Released: settling lowers the pushed side only (the hub's side already sees the lower balance).
+      await cm.connect(hub).unreserve(alice.address, parseEther('15'));
+      await collateral.set(alice.address, parseEther('35'));
+      expect(await cm.creditBalance(alice.address)).to.equal(parseEther('5')); // min(100 − 15, 35) + 30 − 60
+      await collateral.set(alice.address, parseEther('1000'));
+      expect(await cm.creditBalance(alice.address)).to.equal(parseEther('55')); // min(85, 1000) + 30 − 60
+    });
+
+    it('without a hub no collateral is visible: only cash can be used; the hub is named once, admin-only', async () => {
+      const { pool, settle, collateral, alice } = await loadFixture(creditFixture);
+      const [admin, pusher] = await ethers.getSigners();
+      const fresh = await deployCreditManager(admin, { staleAfterSeconds: STALE, guardCapacity: CAPACITY, guardRefillPerSecond: REFILL });
+      await grantCreditRoles(fresh, { pusher: pusher.address });
+      await fresh.setSettlementPool(await pool.getAddress());
+      await fresh.connect(pusher).pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('100'))]);
+      expect(await fresh.creditBalance(alice.address)).to.equal(0n);
+      await settle(alice.address, parseEther('30'));
+      expect(await fresh.creditBalance(alice.address)).to.equal(parseEther('30'));
+      await expect(fresh.connect(alice).setHub(alice.address)).to.be.revertedWithCustomError(fresh, 'AccessControlUnauthorizedAccount');
+      await expect(fresh.setHub(ethers.ZeroAddress)).to.be.revertedWithCustomError(fresh, 'ZeroAddress');
+      await expect(fresh.setHub(await collateral.getAddress()))
+        .to.emit(fresh, 'HubSet')
+        .withArgs(await collateral.getAddress());
+      await expect(fresh.setHub(alice.address))
+        .to.be.revertedWithCustomError(fresh, 'HubAlreadySet')
+        .withArgs(await collateral.getAddress());
+      expect(await fresh.creditBalance(alice.address)).to.equal(parseEther('130'));
+    });
+
+    it('a liquidation mark expires with its push', async () => {
+      const { cm, pusher, alice } = await loadFixture(creditFixture);
+      await cm.connect(pusher).pushCreditLimits(1, [packCreditEntry(alice.address, 0n, true)]);
+      expect(await cm.isLiquidatable(alice.address)).to.equal(true);
+      await time.increase(STALE + 1);
+      expect(await cm.isLiquidatable(alice.address)).to.equal(false);
+      expect((await cm.account(alice.address)).liquidatable).to.equal(true); // stored, but no longer counts
     });
   });
 });

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import { parseEther, parseUnits } from 'ethers';
-import { MSG_SEIZE } from '../lib';
 import { DECISION_TIMEOUT, EID_A, EID_HUB, WETH, deployProtocol } from './helpers/fixture';
-import { REASON, STATUS, deposit, lastDecision, requestWithdraw } from './helpers/money';
+import { REASON, STATUS, deposit, lastDecision, requestWithdraw, seize } from './helpers/money';
 
 const VALUE_2_WETH = parseEther('3200'); // 2 × 2000 × 0.8
 
@@ -104,14 +103,7 @@ describe('MarginHub two-key withdrawals', () => {
       ['liquidation mark', REASON.Liquidatable, (p) => p.push([p.alice.address, parseEther('10000'), true])],
       ['stale push', REASON.StaleCredit, (p) => p.creditManager.setStaleAfter(0)],
       ['deadline passed', REASON.DecisionTimeout, () => time.increase(DECISION_TIMEOUT + 1)],
-      [
-        'seizure in flight',
-        REASON.SeizureInFlight,
-        async (p) =>
-          p.hub
-            .connect(p.liquidator)
-            .seize(p.alice.address, EID_A, WETH, parseEther('1'), p.insurance.address, { value: await p.hub.quote(EID_A, MSG_SEIZE) }),
-      ],
+      ['seizure in flight', REASON.SeizureInFlight, (p) => seize(p, p.alice.address, WETH, parseEther('1'), p.insurance.address, { unmark: true })],
       [
         'a loss realized after the request (creditBalance < 0 with the reservation counted)',
         REASON.InsufficientCredit,
@@ -159,9 +151,7 @@ describe('MarginHub two-key withdrawals', () => {
     await deposit(p, p.alice, WETH, parseEther('10'));
     await p.settle();
     await p.push([p.alice.address, parseEther('10000')]);
-    await p.hub
-      .connect(p.liquidator)
-      .seize(p.alice.address, EID_A, WETH, parseEther('1'), p.insurance.address, { value: await p.hub.quote(EID_A, MSG_SEIZE) });
+    await seize(p, p.alice.address, WETH, parseEther('1'), p.insurance.address, { unmark: true });
     expect(await p.hub.seizuresInFlight(p.alice.address)).to.equal(1n);
     await requestWithdraw(p, p.alice, WETH, parseEther('1'));
     await p.deliver(EID_A, EID_HUB);

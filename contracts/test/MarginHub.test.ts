@@ -3,7 +3,8 @@ import { ethers } from 'hardhat';
 import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import fc from 'fast-check';
 import { parseEther } from 'ethers';
-import { MSG_ATTEST, MSG_WITHDRAW_REQUEST, RejectReason, lzContract, packCreditEntry } from '../lib';
+import { MSG_ATTEST, RejectReason, lzContract, packCreditEntry } from '../lib';
+import { RelayerWorker__factory } from '../typechain-types';
 import { EID_A, EID_B, EID_HUB, STALE_AFTER, USDC, WETH, deployProtocol, type Protocol } from './helpers/fixture';
 import { execute, sentPackets, verifyAndCommit } from './helpers/packets';
 
@@ -13,7 +14,7 @@ async function depositWeth(p: Protocol, amount: bigint, who = p.alice, vault = p
 }
 
 async function requestWithdraw(p: Protocol, amount: bigint, who = p.alice, assetId = WETH) {
-  const fee = await p.vaultA.quote(MSG_WITHDRAW_REQUEST);
+  const fee = await p.vaultA.quoteWithdraw();
   await p.vaultA.connect(who).requestWithdraw(assetId, amount, { value: fee });
 }
 
@@ -200,37 +201,42 @@ describe('MarginHub', () => {
       expect((await p.vaultA.balanceOf(p.alice.address, WETH)).free).to.equal(parseEther('11'));
       // Asset listed on the vault but not configured on the hub for chain B.
       const token = await p.weth.getAddress();
-      await p.vaultB.listAsset(USDC, token, parseEther('100'), 0, 0);
+      await p.vaultB.listAsset(USDC, token, parseEther('100'), parseEther('10'), parseEther('1'));
       await p.vaultB.connect(p.alice).deposit(USDC, parseEther('1'), p.alice.address, { value: await p.vaultB.quote(MSG_ATTEST) });
-      await p.vaultB.connect(p.alice).requestWithdraw(USDC, parseEther('1'), { value: await p.vaultB.quote(MSG_WITHDRAW_REQUEST) });
+      await p.vaultB.connect(p.alice).requestWithdraw(USDC, parseEther('1'), { value: await p.vaultB.quoteWithdraw() });
       await p.settle();
       const last = await decision(p);
       expect([last.eid, last.reason]).to.deep.equal([BigInt(EID_B), BigInt(RejectReason.UnlistedAsset)]);
     });
 
-    it('reverts a delivery or a decision it cannot pay the reply of (retried after funding)', async () => {
+    it('answers from the value the request carried, with an empty balance; a fee rise since is paid by its float, or retried', async () => {
       const p = await loadFixture(deployProtocol);
-      const poorHub = await p.hub.getAddress();
+      const hubAddress = await p.hub.getAddress();
       await depositWeth(p, parseEther('1'));
       await p.settle();
-      await ethers.provider.send('hardhat_setBalance', [poorHub, '0x0']);
-      // No push yet: rejected on arrival, which needs a reply.
+      await ethers.provider.send('hardhat_setBalance', [hubAddress, '0x0']);
+      // No push yet: rejected on arrival, paid with the request's forwarded value.
       await requestWithdraw(p, parseEther('1'));
-      const endpoint = lzContract('EndpointV2', p.endpoints[EID_HUB].endpoint, p.deployer);
-      await expect(p.deliver(EID_A, EID_HUB)).to.be.revertedWithCustomError(endpoint, 'LZ_InsufficientFee');
-      await p.deployer.sendTransaction({ to: poorHub, value: parseEther('1') });
       await p.settle();
       expect((await p.vaultA.withdrawalRequest(1n)).status).to.equal(3n);
+      expect(await ethers.provider.getBalance(hubAddress)).to.equal(0n);
+      // Pending: the forwarded value waits in the hub for the decision.
       await p.push([p.alice.address, parseEther('5000')]);
       await requestWithdraw(p, parseEther('1'));
       await p.deliver(EID_A, EID_HUB);
-      await ethers.provider.send('hardhat_setBalance', [poorHub, '0x0']);
+      expect(await ethers.provider.getBalance(hubAddress)).to.be.greaterThan(0n);
+      // The hub's worker raised its fee after the request was paid: without a float the decision reverts (retryable).
+      const worker = RelayerWorker__factory.connect(await workerOf(p, EID_HUB), p.deployer);
+      const config = await worker.dstConfigs(EID_A);
+      await worker.setDstConfig(EID_A, { enabled: true, dvnFee: config.dvnFee * 2n, executorFee: config.executorFee });
+      const endpoint = lzContract('EndpointV2', p.endpoints[EID_HUB].endpoint, p.deployer);
       await expect(p.decide(EID_A, 2n, true)).to.be.revertedWithCustomError(endpoint, 'LZ_InsufficientFee');
       expect((await p.hub.pendingWithdrawal(EID_A, 2n)).approved).to.equal(false);
-      await p.deployer.sendTransaction({ to: poorHub, value: parseEther('1') });
+      await p.deployer.sendTransaction({ to: hubAddress, value: parseEther('1') });
       await p.decide(EID_A, 2n, true);
       await p.settle();
       expect((await p.vaultA.withdrawalRequest(2n)).status).to.equal(2n);
+      expect(await ethers.provider.getBalance(hubAddress)).to.equal(parseEther('1') - config.dvnFee);
     });
   });
 
@@ -245,9 +251,50 @@ describe('MarginHub', () => {
       await expect(asLiquidator.seize(p.alice.address, EID_A, USDC, 0n, p.insurance.address)).to.be.revertedWithCustomError(p.hub, 'ZeroAmount');
       await expect(asLiquidator.seize(p.alice.address, EID_A, USDC, 1n, ethers.ZeroAddress)).to.be.revertedWithCustomError(p.hub, 'ZeroAddress');
       await expect(asLiquidator.seize(p.alice.address, EID_B, USDC, 1n, p.insurance.address)).to.be.revertedWithCustomError(p.hub, 'AssetNotListed');
+      // A seizure only follows a liquidation: no fresh mark, no SEIZE.
+      await expect(asLiquidator.seize(p.alice.address, EID_A, USDC, 1n, p.insurance.address))
+        .to.be.revertedWithCustomError(p.hub, 'NotLiquidatable')
+        .withArgs(p.alice.address);
+      await p.push([p.alice.address, 0n, true]);
+      await time.increase(STALE_AFTER + 1);
+      await expect(asLiquidator.seize(p.alice.address, EID_A, USDC, 1n, p.insurance.address)).to.be.revertedWithCustomError(p.hub, 'NotLiquidatable');
+      // The liquidator pays the SEIZE: never the hub's float.
+      await p.push([p.alice.address, 0n, true]);
+      const endpoint = lzContract('EndpointV2', p.endpoints[EID_HUB].endpoint, p.deployer);
+      await expect(asLiquidator.seize(p.alice.address, EID_A, USDC, 1n, p.insurance.address)).to.be.revertedWithCustomError(endpoint, 'LZ_InsufficientFee');
       await expect(p.hub.connect(p.alice).setMaxPriceAge(1)).to.be.revertedWithCustomError(p.hub, 'OwnableUnauthorizedAccount');
       await expect(p.hub.setAssetRisk(WETH, await p.wethFeed.getAddress(), parseEther('1.1'))).to.be.revertedWithCustomError(p.hub, 'InvalidWeight');
       await expect(p.hub.setAssetRisk(WETH, ethers.ZeroAddress, 1n)).to.be.revertedWithCustomError(p.hub, 'ZeroAddress');
+    });
+
+    it("values an account's attested collateral over the listed pairs at price × init weight; a stale price counts 0", async () => {
+      const p = await loadFixture(deployProtocol);
+      const [eids, assets] = await p.hub.chainAssetKeys();
+      expect(eids.map((e, i) => [Number(e), Number(assets[i])])).to.deep.equal([
+        [EID_A, USDC],
+        [EID_A, WETH],
+        [EID_B, WETH],
+      ]);
+      await depositWeth(p, parseEther('2'));
+      await depositWeth(p, parseEther('1'), p.alice, p.vaultB);
+      await p.vaultA.connect(p.alice).deposit(USDC, 1_000_000_000n, p.alice.address, { value: await p.vaultA.quote(MSG_ATTEST) });
+      await p.settle();
+      expect(await p.hub.collateralValue(p.alice.address)).to.equal(parseEther('4800') + parseEther('950')); // 3 × 2000 × 0.8 + 1000 × 0.95
+      expect(await p.creditManager.collateralValue(p.alice.address)).to.equal(parseEther('5750'));
+      await p.wethFeed.setRoundData(2000n * 10n ** 8n, (await time.latest()) - 4000);
+      expect(await p.hub.collateralValue(p.alice.address)).to.equal(parseEther('950'));
+      expect(await p.hub.collateralValue(p.bob.address)).to.equal(0n);
+    });
+
+    it('lists at most MAX_CHAIN_ASSETS pairs; re-listing a pair changes its decimals, not the list', async () => {
+      const p = await loadFixture(deployProtocol);
+      const max = Number(await p.hub.MAX_CHAIN_ASSETS());
+      await p.hub.setChainAsset(EID_A, WETH, 18);
+      for (let i = 3; i < max; i++) await p.hub.setChainAsset(50_000 + i, WETH, 18);
+      expect((await p.hub.chainAssetKeys())[0].length).to.equal(max);
+      await expect(p.hub.setChainAsset(EID_B, USDC, 6))
+        .to.be.revertedWithCustomError(p.hub, 'TooManyChainAssets')
+        .withArgs(max);
     });
 
     it('quotes withdrawal value as amount × price × init weight', async () => {
@@ -258,6 +305,13 @@ describe('MarginHub', () => {
     });
   });
 });
+
+/** The RelayerWorker that SendUln302 on `eid` uses as executor (the fixture's default executor config). */
+async function workerOf(p: Protocol, eid: number): Promise<string> {
+  const sendUln = lzContract('SendUln302', p.endpoints[eid].sendUln302, p.deployer);
+  const remote = eid === EID_HUB ? EID_A : EID_HUB;
+  return (await sendUln.getExecutorConfig(await p.hub.getAddress(), remote)).executor;
+}
 
 async function lastSequenceOf(p: Protocol, account: string): Promise<bigint> {
   const logs = await p.vaultA.queryFilter(p.vaultA.filters.BalanceAttested(account));

@@ -12,6 +12,7 @@ import {
   grantCreditRoles,
   packCreditEntry,
 } from '../lib';
+import { CollateralValueStub__factory } from '../typechain-types';
 
 const WETH = 2;
 const STALE = 600;
@@ -20,7 +21,8 @@ const CASH = { RealizedPnl: 0n, TradingFee: 1n };
 
 /**
  * CreditManager + SettlementPool + PerpMarket without LayerZero. The pool's hub is a plain address: nothing here
- * withdraws cash, the only path that reads the hub.
+ * withdraws cash, the only path that reads the hub. The chain-visible collateral is a stub: alice has a million
+ * USD of it, so the pushed base binds unless a test lowers it.
  */
 async function marketFixture() {
   const [owner, pusher, alice, keeper, hubStandIn] = await ethers.getSigners();
@@ -38,11 +40,14 @@ async function marketFixture() {
   });
   const feed = await deployPriceFeed(owner, { description: 'ETH / USD', price: parseUnits('2000', 8) });
   await grantCreditRoles(cm, { pusher: pusher.address, market: await market.getAddress() });
+  const collateral = await new CollateralValueStub__factory(owner).deploy();
+  await collateral.set(alice.address, parseEther('1000000'));
+  await cm.setHub(await collateral.getAddress());
   await connectSettlementPool({ creditManager: cm, pool, market: await market.getAddress() });
   await market.listMarket(WETH, await feed.getAddress(), parseEther('0.1'), parseEther('0.05'), FEE_RATE);
   await cm.connect(pusher).pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('10000'))]);
   const setPrice = (usd: number) => feed.setPrice(parseUnits(String(usd), 8));
-  return { cm, pool, market, feed, owner, pusher, alice, keeper, setPrice };
+  return { cm, pool, market, feed, collateral, owner, pusher, alice, keeper, setPrice };
 }
 
 describe('PerpMarket', () => {
@@ -169,17 +174,43 @@ describe('PerpMarket', () => {
   });
 
   it('liquidates only accounts the pusher marked, closing every position at the oracle price and settling the loss', async () => {
-    const { cm, pool, market, pusher, alice, keeper, setPrice } = await loadFixture(marketFixture);
+    const { cm, pool, market, collateral, pusher, alice, keeper, setPrice } = await loadFixture(marketFixture);
     await market.connect(alice).modifyPosition(0, parseEther('10'));
     await expect(market.connect(keeper).liquidate(alice.address)).to.be.revertedWithCustomError(market, 'NotLiquidatable').withArgs(alice.address);
     await setPrice(1000);
+    await collateral.set(alice.address, parseEther('900')); // (900 − 10 fee − 10,000) / 500 < 0: health 0
     await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, 0n, true)]);
+    expect(await market.conservativeHealth(alice.address)).to.equal(0n);
     await expect(market.connect(keeper).liquidate(alice.address))
       .to.emit(market, 'Liquidated')
       .withArgs(alice.address, 0, keeper.address, parseEther('10'), parseEther('1000'), parseEther('-10000'), parseEther('5'));
     expect((await market.position(alice.address, 0)).size).to.equal(0n);
     expect((await cm.account(alice.address)).used).to.equal(0n);
     expect(await pool.cashOf(alice.address)).to.equal(parseEther('-10015'));
+  });
+
+  it('refuses a mark the chain sees as wrong: conservative health ≥ markOverrideHealth, or a mark whose push expired', async () => {
+    const { cm, market, collateral, pusher, alice, keeper, setPrice } = await loadFixture(marketFixture);
+    await market.connect(alice).modifyPosition(0, parseEther('10')); // maintenance 10 × 2000 × 0.05 = 1,000
+    await collateral.set(alice.address, parseEther('2010')); // 2,010 − 10 fee = 2,000 of equity: health exactly 2
+    expect(await market.conservativeHealth(alice.address)).to.equal(parseEther('2'));
+    await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, 0n, true)]);
+    await expect(market.connect(keeper).liquidate(alice.address))
+      .to.be.revertedWithCustomError(market, 'ConservativelyHealthy')
+      .withArgs(alice.address, parseEther('2'));
+    await setPrice(1990); // −100 of PnL: 1.9
+    await time.increase(STALE + 1);
+    await expect(market.connect(keeper).liquidate(alice.address)).to.be.revertedWithCustomError(market, 'NotLiquidatable');
+    await cm.connect(pusher).pushCreditLimits(3, [packCreditEntry(alice.address, 0n, true)]);
+    await expect(market.connect(alice).setMarkOverrideHealth(parseEther('3'))).to.be.revertedWithCustomError(market, 'OwnableUnauthorizedAccount');
+    await expect(market.setMarkOverrideHealth(parseEther('0.99'))).to.be.revertedWithCustomError(market, 'InvalidMarkOverrideHealth');
+    await expect(market.setMarkOverrideHealth(parseEther('1.5')))
+      .to.emit(market, 'MarkOverrideHealthSet')
+      .withArgs(parseEther('1.5'));
+    await expect(market.connect(keeper).liquidate(alice.address)).to.be.revertedWithCustomError(market, 'ConservativelyHealthy');
+    await market.setMarkOverrideHealth(parseEther('2'));
+    await expect(market.connect(keeper).liquidate(alice.address)).to.emit(market, 'Liquidated');
+    expect(await market.conservativeHealth(alice.address)).to.equal(ethers.MaxUint256); // no position left
   });
 
   it('a market listed without a fee settles only PnL', async () => {

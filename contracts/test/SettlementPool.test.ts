@@ -3,8 +3,9 @@ import { ethers } from 'hardhat';
 import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import fc from 'fast-check';
 import { parseEther, parseUnits } from 'ethers';
-import { MSG_ATTEST, MSG_SEIZE, deploySettlementPool, deployTestToken } from '../lib';
-import { EID_A, POOL_SEED, STALE_AFTER, WETH, deployProtocol } from './helpers/fixture';
+import { MSG_ATTEST, deploySettlementPool, deployTestToken } from '../lib';
+import { EID_A, EID_HUB, POOL_SEED, STALE_AFTER, WETH, deployProtocol } from './helpers/fixture';
+import { seize } from './helpers/money';
 
 const CASH = { RealizedPnl: 0n, TradingFee: 1n, Repayment: 2n, Withdrawal: 3n };
 const usdc = (n: number | string) => parseUnits(String(n), 6);
@@ -69,7 +70,9 @@ describe('SettlementPool', () => {
     await expect(withdraw).to.emit(p.pool, 'CashChanged').withArgs(p.alice.address, CASH.Withdrawal, usd(-200), usd('50.5'));
     await expect(withdraw).to.changeTokenBalances(p.quote, [p.alice, p.pool], [usdc(200), -usdc(200)]);
     expect(await p.creditManager.creditBalance(p.alice.address)).to.equal(usd('50.5'));
-    // Cash may not go below zero, even with credit to spare.
+    // Cash may not go below zero, even with credit to spare (1 WETH attested: 1,600 of collateral).
+    await p.vaultA.connect(p.alice).deposit(WETH, parseEther('1'), p.alice.address, { value: await p.vaultA.quote(MSG_ATTEST) });
+    await p.deliver(EID_A, EID_HUB);
     await p.push([p.alice.address, usd(1_000)]);
     await expect(p.pool.connect(p.alice).withdrawCash(usd(51)))
       .to.be.revertedWithCustomError(p.pool, 'InsufficientCash')
@@ -105,9 +108,7 @@ describe('SettlementPool', () => {
   it('withdrawCash refuses while a seizure of the account is in flight', async () => {
     const p = await aliceWithGain(usd(100));
     await p.vaultA.connect(p.alice).deposit(WETH, parseEther('1'), p.alice.address, { value: await p.vaultA.quote(MSG_ATTEST) });
-    await p.hub
-      .connect(p.liquidator)
-      .seize(p.alice.address, EID_A, WETH, parseEther('1'), p.insurance.address, { value: await p.hub.quote(EID_A, MSG_SEIZE) });
+    await seize(p, p.alice.address, WETH, parseEther('1'), p.insurance.address, { unmark: true });
     expect(await p.hub.seizuresInFlight(p.alice.address)).to.equal(1n);
     await expect(p.pool.connect(p.alice).withdrawCash(usd(1)))
       .to.be.revertedWithCustomError(p.pool, 'SeizureInFlight')

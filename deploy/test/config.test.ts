@@ -23,8 +23,20 @@ describe('deploy config schema', () => {
     const config = parseDeployConfig(valid());
     expect(config.chains).toHaveLength(3);
     expect(config.gasHeadroom).toBe(1.5);
-    expect(config.chains[1]!.assets[0]).toMatchObject({ symbol: 'USDC', rateCapacity: '0', refillPerSecond: '0' });
-    expect(config.workerFees).toEqual({ dvnFee: '0', executorFee: '0' });
+    expect(config.chains[1]!.assets[0]!.rateCapacity).toBeUndefined(); // sized from the deposit cap
+    expect(config.guards).toEqual({ creditIncreasePerHour: 0.05, vaultOutflowPerHour: 0.05 });
+    expect(config.chains[1]!.gasPriceWei).toBe('1000000000');
+    expect(config.workerFees).toEqual({});
+    expect(config.replyFeeHeadroom).toBe(1);
+  });
+
+  it('refuses a disabled outflow limit and a zero gas price', () => {
+    const input = clone(valid());
+    input.chains[1]!.assets![0]!.rateCapacity = '0';
+    input.chains[2]!.gasPriceWei = '0';
+    const message = problems(input);
+    expect(message).toContain('chains.1.assets.0.rateCapacity: must be above 0');
+    expect(message).toContain('chains.2.gasPriceWei: must be above 0');
   });
 
   it('names the path of every problem in one error', () => {
@@ -68,6 +80,7 @@ describe('deploy config schema', () => {
     expect(message).toContain('chains.1.assets.0.token: required on a non-local chain');
     expect(message).toContain('assets.0.priceFeed: required when the trading chain is not local');
     expect(message).toContain('operators.relayer: required when any chain is not local');
+    expect(message).toContain('operators.guardian: required when any chain is not local');
   });
 
   it('refuses to mix local and public chains', () => {

@@ -6,11 +6,15 @@ import {
   CollateralVault__factory,
   CreditManager__factory,
   MSG_ATTEST,
+  MSG_WITHDRAW_DECISION,
+  MSG_WITHDRAW_REQUEST,
   MarginHub__factory,
   PerpMarket__factory,
+  RelayerWorker__factory,
   SettlementPool__factory,
   TestERC20__factory,
   addressToBytes32,
+  decodeLzReceiveOptions,
   devWallet,
   lzContract,
   lzReceiveOptions,
@@ -95,8 +99,38 @@ describe('deploy against hardhat nodes', () => {
       expect(await hubContract.decisionTimeout()).toBe(60n);
       const market = await PerpMarket__factory.connect(perpMarket!, provider).market(0);
       expect(market.feeRate).toBe(5n * 10n ** 14n);
+      // The pusher is bounded: the hub's attested collateral caps credit; new credit ≤ 5 % of the vaults' value per hour.
+      const cm = CreditManager__factory.connect(creditManager!, provider);
+      expect(await cm.hub()).toBe(hub);
+      expect(await cm.increaseGuard()).toEqual([57_500_000n * 10n ** 18n, (57_500_000n * 10n ** 18n) / 3600n]);
     } finally {
       provider.destroy();
+    }
+  });
+
+  it('vaults: a guardian other than the owner, outflow limits on (5 % of each cap an hour), replies prepaid by the request', async () => {
+    const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
+    const [trading, a] = [manifest.chains[0]!, manifest.chains[1]!];
+    const provider = makeProvider(a.rpcUrl, a.chainId);
+    const hubProvider = makeProvider(trading.rpcUrl, trading.chainId);
+    try {
+      const vault = CollateralVault__factory.connect(a.contracts.vault!, provider);
+      expect(await vault.guardian()).toBe(devWallet(4).address);
+      expect(await vault.owner()).toBe(devWallet(0).address);
+      const usdc = a.assets.find((x) => x.assetId === 1)!;
+      expect(await vault.outflowLimit(1)).toEqual([true, BigInt(usdc.depositCap) / 20n, BigInt(usdc.depositCap) / 20n / 3600n]);
+      // Workers charge gas at 1 gwei; the request's quote covers the decision and the release attestation.
+      const worker = RelayerWorker__factory.connect(a.layerZero.worker, provider);
+      expect((await worker.dstPricing(trading.eid)).gasPrice).toBe(10n ** 9n);
+      const hub = MarginHub__factory.connect(trading.contracts.hub!, hubProvider);
+      const decision = decodeLzReceiveOptions(await hub.enforcedOptions(a.eid, MSG_WITHDRAW_DECISION));
+      expect(decision.value).toBe(await vault.quote(MSG_ATTEST));
+      const request = decodeLzReceiveOptions(await vault.enforcedOptions(trading.eid, MSG_WITHDRAW_REQUEST));
+      expect(request.value).toBe(await hub.quote(a.eid, MSG_WITHDRAW_DECISION));
+      expect(await vault.quoteWithdraw()).toBeGreaterThan(request.value);
+    } finally {
+      provider.destroy();
+      hubProvider.destroy();
     }
   });
 

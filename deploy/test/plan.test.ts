@@ -7,17 +7,26 @@ import {
   DEFAULT_RECEIVE_GAS,
   addressToBytes32,
   loadLzArtifact,
+  lzReceiveOptions,
   ulnConfig,
 } from '@tributary/contracts';
 import {
+  FALLBACK_DELIVERY_GAS,
   appPathways,
+  bucketNeedsUpdate,
+  creditIncreaseGuard,
   enforcedGasFromSnapshot,
   enforcedOptionsHex,
+  outflowGuard,
   planContract,
   planPathway,
+  vaultCapacityUsd,
   workerConfigEquals,
+  workerFees,
   type OAppPathwayState,
 } from '../src/deploy/plan';
+import { parseDeployConfig } from '../src/config/schema';
+import { devnetDeployConfig } from '../src/devnet/devnet-config';
 import { desiredPathway, type PathwaySide } from '../src/deploy/wiring';
 import { decodeRevert } from '../src/deploy/revert-reason';
 
@@ -157,5 +166,47 @@ describe('revert reasons', () => {
     expect(decodeRevert(endpoint.encodeErrorResult('LZ_SameValue', []))).toBe('LZ_SameValue()');
     expect(decodeRevert('0xdeadbeef')).toBeUndefined();
     expect(decodeRevert(undefined)).toBeUndefined();
+  });
+
+  it('prices worker fees per destination from the snapshot and the destination gas price, converted between natives', () => {
+    const snapshot = {
+      hubReceiveAttest: { update: { verify: 50_000, commitVerification: 77_000 } },
+      attestVsOft: { noopBaseline: { attestSized56: { later: 42_000 } } },
+    };
+    const same = workerFees({ nativeUsd: 1 }, { gasPriceWei: '2000000000', nativeUsd: 1 }, snapshot);
+    expect(same).toEqual({
+      dstConfig: { enabled: true, dvnFee: 50_000n * 2_000_000_000n, executorFee: 119_000n * 2_000_000_000n },
+      pricing: { gasPrice: 2_000_000_000n, nativePriceRatio: 10n ** 18n },
+    });
+    // A destination whose native is worth half of ours: half the wei here.
+    const cheaper = workerFees({ nativeUsd: 3000 }, { gasPriceWei: '2000000000', nativeUsd: 1500 }, {});
+    expect(cheaper.pricing).toEqual({ gasPrice: 1_000_000_000n, nativePriceRatio: 5n * 10n ** 17n });
+    expect(cheaper.dstConfig.dvnFee).toBe(BigInt(FALLBACK_DELIVERY_GAS.verify) * 1_000_000_000n);
+    expect(workerFees({ nativeUsd: 1 }, { gasPriceWei: '1', nativeUsd: 1 }, {}, { dvnFee: '7', executorFee: '9' }).dstConfig).toMatchObject({
+      dvnFee: 7n,
+      executorFee: 9n,
+    });
+  });
+
+  it("sizes the credit increase guard and the vaults' outflow limits from the deposit caps", () => {
+    const config = parseDeployConfig(devnetDeployConfig({ rpcUrls: ['http://127.0.0.1:1', 'http://127.0.0.1:2', 'http://127.0.0.1:3'] }));
+    const prices = { 1: 1, 2: 3000, 3: 60_000 };
+    expect(vaultCapacityUsd(config, prices)).toBeCloseTo(1_150_000_000, 0); // 190M USDC + 480M WETH + 480M WBTC
+    const guard = creditIncreaseGuard(config, 0.05, prices);
+    expect(guard.capacity).toBe(57_500_000n * 10n ** 18n);
+    expect(guard.refillPerSecond).toBe(guard.capacity / 3600n);
+    expect(creditIncreaseGuard({ ...config, trading: { ...config.trading, creditIncreaseCapacity: '5' } }, 0.05, prices).capacity).toBe(5n);
+    expect(outflowGuard({ depositCap: '1000000' }, 0.05)).toEqual({ capacity: 50_000n, refillPerSecond: 13n });
+    expect(outflowGuard({ depositCap: '10' }, 0.05)).toEqual({ capacity: 1n, refillPerSecond: 1n });
+    expect(outflowGuard({ depositCap: '1000000', rateCapacity: '7', refillPerSecond: '3' }, 0.05)).toEqual({ capacity: 7n, refillPerSecond: 3n });
+    expect(bucketNeedsUpdate({ capacity: 100n, refillPerSecond: 1n }, { capacity: 100n, refillPerSecond: 1n })).toBe(false);
+    expect(bucketNeedsUpdate({ capacity: 95n, refillPerSecond: 1n }, { capacity: 100n, refillPerSecond: 1n }, 0.1)).toBe(false);
+    expect(bucketNeedsUpdate({ capacity: 85n, refillPerSecond: 1n }, { capacity: 100n, refillPerSecond: 1n }, 0.1)).toBe(true);
+  });
+
+  it('writes the forwarded reply value into the options of the types that carry one', () => {
+    const options = enforcedOptionsHex({ [MSG_WITHDRAW_DECISION]: 350_000, [MSG_SEIZE]: 350_000 }, { [MSG_WITHDRAW_DECISION]: 123n });
+    expect(options[MSG_SEIZE]).toBe(lzReceiveOptions(350_000).toLowerCase());
+    expect(options[MSG_WITHDRAW_DECISION]).toBe(lzReceiveOptions(350_000, 123n).toLowerCase());
   });
 });

@@ -3,7 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CollateralEntity } from '../../src/ledger/entities/ledger.entities';
 import { parseEther, parseUnits } from 'ethers';
-import { MSG_ATTEST, MSG_WITHDRAW_REQUEST, packCreditEntry } from '@tributary/contracts';
+import { MSG_ATTEST, packCreditEntry } from '@tributary/contracts';
 import { startAggregator, type Aggregator } from '../support/aggregator';
 import { HUB_EID, USDC, VAULT_EID, WETH, startDevnet, type Devnet } from '../support/devnet';
 
@@ -78,7 +78,7 @@ describe('ledger indexed from the chains', () => {
 
     // Withdrawal: request on the vault → hub checks and reserves (pending) → the decider approves → vault releases and
     // re-attests → hub settles.
-    await (await vault.connect(alice).requestWithdraw(USDC, parseUnits('1000', 6), { value: await vault.quote(MSG_WITHDRAW_REQUEST) })).wait();
+    await (await vault.connect(alice).requestWithdraw(USDC, parseUnits('1000', 6), { value: await vault.quoteWithdraw() })).wait();
     await sync();
     expect((await request(agg.http).get(`/v1/accounts/${alice.address}/withdrawals`).expect(200)).body.items).toEqual([
       expect.objectContaining({ eid: VAULT_EID, requestId: '1', assetId: USDC, amount: '1000000000', status: 'requested' }),

@@ -1,8 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JsonRpcProvider, parseEther, parseUnits, type HDNodeWallet } from 'ethers';
+import { JsonRpcProvider, MaxUint256, parseEther, parseUnits, type HDNodeWallet } from 'ethers';
 import {
+  CollateralValueStub__factory,
+  connectCreditToHub,
   connectSettlementPool,
   deployCreditManager,
   deployPerpMarket,
@@ -21,7 +23,10 @@ const DUMMY = '0x000000000000000000000000000000000000dEaD';
 /**
  * One `hardhat node` (trading chain) with a CreditManager, a PerpMarket (WETH market 0, imr 10 %, mmr 5 %) and
  * its feed, the pusher (dev account 2) and a rival pusher (dev account 5) holding PUSHER_ROLE, and a manifest
- * naming them (no vaults: the credit tests drive the risk side with a fake RiskReader).
+ * naming them (no vaults: the credit tests drive the risk side with a fake RiskReader). With no hub, the chain's
+ * view of collateral is a stub giving every dev account a billion USD (so the pushed limits are what binds), and
+ * the market's conservative-health override is lifted (marks alone decide, as the watch under test assumes; the
+ * contracts' own tests cover the override).
  */
 export async function startCreditChain(
   port: number,
@@ -52,6 +57,11 @@ export async function startCreditChain(
     maxPriceAgeSeconds: 86400,
   });
   await connectSettlementPool({ creditManager, pool, market: await market.getAddress() });
+  const collateral = await new CollateralValueStub__factory(deployer).deploy();
+  await collateral.waitForDeployment();
+  for (let i = 0; i < 20; i++) await (await collateral.set(devWallet(i).address, parseEther('1000000000'))).wait();
+  await connectCreditToHub(creditManager, await collateral.getAddress());
+  await (await market.setMarkOverrideHealth(MaxUint256)).wait();
   const feed = await deployPriceFeed(deployer, { description: 'ETH / USD', price: parseUnits('2000', 8) });
   await grantCreditRoles(creditManager, { pusher: pusher.address, market: await market.getAddress() });
   await (await creditManager.grantRole(await creditManager.PUSHER_ROLE(), rival.address)).wait();

@@ -5,6 +5,7 @@ import { JsonRpcProvider, MaxUint256, parseEther, parseUnits, type HDNodeWallet 
 import {
   RelayerWorker__factory,
   configureHubAsset,
+  connectCreditToHub,
   connectSettlementPool,
   connectVaultToHub,
   deliverPending,
@@ -113,6 +114,7 @@ export async function startDevnet(ports: { hub: number; vault: number }) {
   });
   await grantCreditRoles(creditManager, { pusher: pusher.address, market: await market.getAddress(), hub: await hub.getAddress() });
   await connectSettlementPool({ creditManager, pool, market: await market.getAddress() });
+  await connectCreditToHub(creditManager, await hub.getAddress());
   await grantDecider(hub, decider.address);
   await (await market.listMarket(WETH, await wethFeed.getAddress(), parseEther('0.1'), parseEther('0.05'), 0)).wait();
   // Pool seed, and quote tokens for the traders on the trading chain (repayments).

@@ -6,9 +6,16 @@ import {ITributaryOApp} from "./ITributaryOApp.sol";
 
 /// @title ICollateralVault
 /// @notice Custody of one collateral chain. Deposits are attested to the MarginHub on the trading chain;
-/// collateral leaves only when the hub says so (WITHDRAW_DECISION approval or SEIZE).
+/// collateral leaves only when the hub says so (WITHDRAW_DECISION approval or SEIZE), and only from the hub's
+/// eid and peer.
 /// @dev An account's attested balance is `free + locked`: locked amounts wait for the hub's decision and
 /// still count as collateral until released.
+/// Outflows never revert a delivery: one over the asset's outflow rate limit (on for every listed asset), or
+/// one the token refuses (paused token, blocklisted recipient, reverting recipient hook) is queued as a payout
+/// the recipient `claim`s later. The guardian (a key other than the owner) pauses the vault and, while it is
+/// paused, cancels queued payouts back to the accounts they were taken from.
+/// Who pays: a withdrawal's request carries (enforced options) the native value of the hub's decision, whose
+/// options carry the value of the release attestation, so `quoteWithdraw` is the whole round trip.
 interface ICollateralVault is ITributaryOApp {
     /// @notice Configuration of one listed asset.
     struct AssetConfig {
@@ -51,6 +58,20 @@ interface ICollateralVault is ITributaryOApp {
     error NotGuardianOrOwner(address caller);
     error UnknownWithdrawalRequest(uint64 requestId);
     error NothingOwed(address to, AssetId assetId);
+    /// @notice The guardian must be a key other than the owner.
+    error GuardianIsOwner(address guardian);
+    /// @notice A delivered message whose source eid is not the hub's.
+    error NotHub(uint32 srcEid);
+    /// @notice The vault only ever peers with the hub's eid.
+    error PeerNotHub(uint32 eid);
+    /// @notice Only the owner resumes a paused vault.
+    error NotOwner(address caller);
+    /// @notice Payouts are cancelled only while the vault is paused.
+    error NotPaused();
+    /// @notice No payout left under this id (unknown, paid or cancelled).
+    error UnknownPayout(uint64 payoutId);
+    /// @notice Every listed asset has an outflow rate limit (capacity and refill above 0).
+    error RateLimitRequired(AssetId assetId);
 
     /// @notice Emitted when the owner lists an asset.
     event AssetListed(AssetId indexed assetId, address indexed token, uint8 decimals, uint128 depositCap);
@@ -73,14 +94,21 @@ interface ICollateralVault is ITributaryOApp {
     event WithdrawalReleased(uint64 indexed requestId, address indexed account, AssetId indexed assetId, uint256 amount);
     /// @notice Emitted when the hub rejected a withdrawal and its amount was unlocked.
     event WithdrawalRejected(uint64 indexed requestId, address indexed account, AssetId indexed assetId, uint256 amount, uint8 reason);
+    /// @notice Emitted when a rejection arrived with the value forwarded for a release attestation that will not be
+    /// sent: returned to the account (`sent`), or kept by the vault when the account refused it.
+    event RejectionValueReturned(uint64 indexed requestId, address indexed account, uint256 amount, bool sent);
     /// @notice Emitted when the hub seized collateral of `account` for `recipient`.
     event CollateralSeized(
         uint64 indexed liquidationId, address indexed account, AssetId indexed assetId, uint256 amount, address recipient
     );
-    /// @notice Emitted when an outflow exceeded the rate limit and was recorded as owed to `to`.
-    event PayoutQueued(address indexed to, AssetId indexed assetId, uint256 amount);
-    /// @notice Emitted when an owed payout was claimed.
-    event PayoutClaimed(address indexed to, AssetId indexed assetId, uint256 amount);
+    /// @notice Emitted when an outflow was queued for `to` instead of sent: over the rate limit (`refused` false)
+    /// or refused by the token (`refused` true). `account` is whose balance it was taken from.
+    event PayoutQueued(address indexed to, AssetId indexed assetId, uint256 amount, uint64 indexed payoutId, address account, bool refused);
+    /// @notice Emitted when `to` claimed owed payouts, sent to `receiver`.
+    event PayoutClaimed(address indexed to, AssetId indexed assetId, uint256 amount, address receiver);
+    /// @notice Emitted when the guardian (or owner) cancelled what was left of a queued payout while paused; the
+    /// amount went back to `account`'s free balance (and was attested).
+    event PayoutCancelled(uint64 indexed payoutId, address indexed to, AssetId indexed assetId, address account, uint256 amount);
 
     /// @notice Endpoint id of the trading chain's MarginHub.
     function hubEid() external view returns (uint32);
@@ -94,33 +122,57 @@ interface ICollateralVault is ITributaryOApp {
 
     function withdrawalRequest(uint64 requestId) external view returns (WithdrawalRequest memory);
 
-    /// @notice Amount owed to `to` by rate-limited outflows, claimable with `claim`.
+    /// @notice Configuration of an asset's outflow token bucket.
+    function outflowLimit(AssetId assetId) external view returns (bool enabled, uint128 capacity, uint128 refillPerSecond);
+
+    /// @notice Amount owed to `to` by queued payouts, claimable with `claim`.
     function owed(address to, AssetId assetId) external view returns (uint256);
 
+    /// @notice A queued payout (remaining 0 once paid or cancelled).
+    function queuedPayout(uint64 payoutId) external view returns (address to, AssetId assetId, address account, uint256 remaining);
+
+    /// @notice The guardian: pauses, and cancels queued payouts while paused (never the owner).
+    function guardian() external view returns (address);
+
     /// @notice Lists `token` as `assetId`. Fee-on-transfer tokens are tolerated: the received amount is the truth.
-    /// @param refillPerSecond together with `rateCapacity` the outflow token bucket; `rateCapacity == 0` disables it.
+    /// @param refillPerSecond together with `rateCapacity` the outflow token bucket; both must be above 0
+    /// (`RateLimitRequired`): the limit is on from listing.
     function listAsset(AssetId assetId, address token, uint128 depositCap, uint128 rateCapacity, uint128 refillPerSecond) external;
 
     function setDepositCap(AssetId assetId, uint128 depositCap) external;
 
     function setRateLimit(AssetId assetId, bool enabled, uint128 capacity, uint128 refillPerSecond) external;
 
+    /// @notice Owner sets the guardian; never the owner itself (`GuardianIsOwner`).
     function setGuardian(address guardian) external;
 
-    /// @notice Owner or guardian pauses/resumes deposits, withdrawal requests, claims and the processing of hub
-    /// messages (which then revert and are retried by the executor after unpause).
+    /// @notice Owner or guardian pauses deposits, withdrawal requests, claims and the processing of hub messages
+    /// (which then revert and are retried by the executor after unpause); only the owner resumes.
     function setPaused(bool paused) external;
+
+    /// @notice Guardian or owner, while paused: returns what is left of queued payout `payoutId` to the account it
+    /// was taken from and attests that account's balance (msg.value pays the ATTEST, see `quote`).
+    function cancelPayout(uint64 payoutId) external payable;
 
     /// @notice Native fee of one message of `messageType` to the hub (enforced options).
     function quote(uint8 messageType) external view returns (uint256 nativeFee);
+
+    /// @notice Native fee of a whole withdrawal round trip, paid with `requestWithdraw`: the request, and the
+    /// value its enforced options forward to pay the hub's decision and, through the decision's options, the
+    /// release attestation. Hub and vault pay nothing of it.
+    function quoteWithdraw() external view returns (uint256 nativeFee);
 
     /// @notice Pulls `amount` of the asset from the caller, credits `account`, attests to the hub.
     /// @dev msg.value pays the LayerZero fee (see `quote`); the excess is refunded to the caller.
     function deposit(AssetId assetId, uint256 amount, address account) external payable returns (uint64 sequence);
 
-    /// @notice Locks `amount` of the caller's free balance and asks the hub for a decision.
+    /// @notice Locks `amount` of the caller's free balance and asks the hub for a decision; msg.value pays the
+    /// round trip (`quoteWithdraw`; the excess is refunded).
     function requestWithdraw(AssetId assetId, uint256 amount) external payable returns (uint64 requestId);
 
-    /// @notice Pays out what rate-limited outflows owe the caller, as much as the bucket allows now (partial claims).
+    /// @notice Pays out what queued payouts owe the caller (oldest first), as much as the bucket allows now.
     function claim(AssetId assetId) external returns (uint256 amount);
+
+    /// @notice `claim`, sent to `receiver` (a recipient the token refuses can take its payout elsewhere).
+    function claimTo(AssetId assetId, address receiver) external returns (uint256 amount);
 }

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.20;
 
 import {Epoch} from "../types/Ids.sol";
+import {IAttestedCollateral} from "./IAttestedCollateral.sol";
 import {ISettlementPool} from "./ISettlementPool.sol";
 
 /// @title ICreditManager
@@ -9,10 +10,13 @@ import {ISettlementPool} from "./ISettlementPool.sol";
 /// key; consumed by the PerpMarket (`used`) and reserved by the MarginHub (withdrawals). Cash realized on the
 /// trading chain between pushes counts at once: the pusher pushes `base = limit − cashAtPush` and the chain
 /// adds the account's live cash from the SettlementPool.
-/// @dev creditBalance = base + cash − used − reserved − settling (signed); availableCredit = max(0, it).
-/// Guard against a stolen pusher key: the total *increase* of `base` over all batches draws from a token
-/// bucket (capacity + refill per second); decreases are always accepted. A push not refreshed for
-/// `staleAfter` seconds is stale: it still allows reducing risk, never adding it.
+/// @dev creditBalance = min(base − settling, collateralValue) + cash − used − reserved (signed);
+/// availableCredit = max(0, it). `collateralValue` is the hub's view of the account's attested collateral
+/// (IAttestedCollateral), so whatever base a pusher writes, usable credit never exceeds what the chain can see.
+/// Guards against a stolen pusher key: epochs are exactly `lastEpoch + 1` (a second pusher is fenced, a jump is
+/// refused); the total *increase* of `base` over all batches draws from a token bucket (capacity + refill per
+/// second); decreases are always accepted. A push not refreshed for `staleAfter` seconds is stale: it still
+/// allows reducing risk, never adding it, and its liquidation mark no longer counts.
 /// A pushed entry is one word: `account << 96 | liquidatable << 95 | uint95(base)` (base: 95-bit two's
 /// complement, 1e18 USD).
 interface ICreditManager {
@@ -31,7 +35,8 @@ interface ICreditManager {
         uint40 settledAt;
     }
 
-    error StaleEpoch(Epoch epoch, Epoch lastEpoch);
+    /// @notice A push must carry exactly `lastEpoch + 1` (a replay, an older epoch or a jump is refused).
+    error EpochNotNext(Epoch epoch, Epoch expected);
     error CreditIncreaseRateLimited(uint256 requested, uint256 available);
     error InsufficientCredit(address account, uint256 requested, uint256 available);
     error CreditStale(address account, uint256 updatedAt);
@@ -40,6 +45,7 @@ interface ICreditManager {
     error ReleaseExceedsReserved(address account, uint256 amount, uint256 reserved);
     error ZeroAddress();
     error SettlementPoolAlreadySet(address pool);
+    error HubAlreadySet(address hub);
 
     /// @notice Emitted once per pushed account; `base` = limit − cashAtPush (signed, 1e18 USD).
     event CreditLimitSet(address indexed account, Epoch indexed epoch, int256 base, bool liquidatable);
@@ -57,6 +63,8 @@ interface ICreditManager {
     event ReservationCancelled(address indexed account, uint256 amount, uint256 reserved);
     /// @notice Emitted once, when the admin names the SettlementPool whose cash counts as credit.
     event SettlementPoolSet(address indexed pool);
+    /// @notice Emitted once, when the admin names the hub whose attested collateral caps usable credit.
+    event HubSet(address indexed hub);
     /// @notice Emitted when the admin sets the staleness bound.
     event StaleAfterSet(uint256 staleAfter);
     /// @notice Emitted when the admin sets the credit-increase token bucket.
@@ -76,15 +84,27 @@ interface ICreditManager {
     /// @notice The pool whose `cashOf` counts in credit (zero until set: cash counts as 0).
     function settlementPool() external view returns (ISettlementPool);
 
+    /// @notice The hub whose attested collateral caps usable credit (zero until set: no collateral is visible,
+    /// so only cash can be used).
+    function hub() external view returns (IAttestedCollateral);
+
+    /// @notice The hub's `collateralValue(account)` (0 while no hub is set).
+    function collateralValue(address account_) external view returns (uint256);
+
+    /// @notice Configuration of the credit-increase token bucket.
+    function increaseGuard() external view returns (uint128 capacity, uint128 refillPerSecond);
+
     function account(address account_) external view returns (Account memory);
 
     function reserved(address account_) external view returns (uint256);
 
     function isStale(address account_) external view returns (bool);
 
+    /// @notice The pushed liquidation mark, while the push that carried it is fresh (a mark expires with its push).
     function isLiquidatable(address account_) external view returns (bool);
 
-    /// @notice base + cash − used − reserved − settling (1e18 USD, signed), ignoring staleness.
+    /// @notice min(base − settling, collateralValue) + cash − used − reserved (1e18 USD, signed), ignoring
+    /// staleness.
     function creditBalance(address account_) external view returns (int256);
 
     /// @notice max(0, creditBalance), ignoring staleness.
@@ -96,7 +116,7 @@ interface ICreditManager {
     /// @notice Credit increase a push could grant right now.
     function increaseAllowance() external view returns (uint256);
 
-    /// @notice Stores a batch of bases (PUSHER_ROLE). Reverts `StaleEpoch` unless `epoch` > lastEpoch.
+    /// @notice Stores a batch of bases (PUSHER_ROLE). Reverts `EpochNotNext` unless `epoch == lastEpoch + 1`.
     function pushCreditLimits(Epoch epoch, bytes32[] calldata entries) external;
 
     /// @notice PerpMarket consumes initial margin; reverts if stale, liquidatable or above available credit.
@@ -120,6 +140,9 @@ interface ICreditManager {
 
     /// @notice Admin names the SettlementPool, once (reverts `SettlementPoolAlreadySet` afterwards).
     function setSettlementPool(ISettlementPool pool) external;
+
+    /// @notice Admin names the hub whose attested collateral caps usable credit, once (`HubAlreadySet` afterwards).
+    function setHub(IAttestedCollateral hub_) external;
 
     function setStaleAfter(uint256 staleAfter_) external;
 

@@ -4,6 +4,7 @@ pragma solidity ^0.8.20;
 import {AssetId} from "../types/Ids.sol";
 import {AggregatorV3Interface} from "./AggregatorV3Interface.sol";
 import {ITributaryOApp} from "./ITributaryOApp.sol";
+import {IAttestedCollateral} from "./IAttestedCollateral.sol";
 
 /// @title IMarginHub
 /// @notice The trading chain's end of every vault pathway. Stores the vaults' attested balances, takes
@@ -15,7 +16,9 @@ import {ITributaryOApp} from "./ITributaryOApp.sol";
 /// `WithdrawalPending`) for the aggregator's key (DECIDER_ROLE) to `decideWithdrawal` with the exact
 /// post-withdrawal risk. The hub turns an approval into a rejection unless its own checks still pass, and
 /// anyone may `expireWithdrawal` a request left undecided past its deadline: never approved by default.
-interface IMarginHub is ITributaryOApp {
+/// The hub is also the chain's own view of each account's collateral (IAttestedCollateral), which caps the
+/// credit the CreditManager lets it use. Replies are paid with the value the vault's request forwarded.
+interface IMarginHub is ITributaryOApp, IAttestedCollateral {
     /// @notice Latest attested balance of (account, eid, asset) and the vault sequence that carried it.
     struct Attestation {
         uint128 balance;
@@ -73,6 +76,10 @@ interface IMarginHub is ITributaryOApp {
     error InvalidRejectReason(uint8 reason);
     /// @notice The decision timeout must be in (0, MAX_DECISION_TIMEOUT].
     error InvalidDecisionTimeout(uint256 decisionTimeout);
+    /// @notice `setChainAsset` of a new pair once MAX_CHAIN_ASSETS pairs are listed.
+    error TooManyChainAssets(uint256 max);
+    /// @notice `seize` of an account without a fresh liquidation mark (a seizure only follows a liquidation).
+    error NotLiquidatable(address account);
 
     /// @notice Emitted when an attestation newer than the stored one was stored.
     event AttestationApplied(address indexed account, uint32 indexed eid, AssetId indexed assetId, uint256 balance, uint64 sequence);
@@ -120,6 +127,12 @@ interface IMarginHub is ITributaryOApp {
     /// @notice Role of the aggregator's key that decides pending withdrawals.
     function DECIDER_ROLE() external view returns (bytes32);
 
+    /// @notice Upper bound on listed (eid, asset) pairs: bounds the walk of `collateralValue`.
+    function MAX_CHAIN_ASSETS() external view returns (uint256);
+
+    /// @notice Every (eid, asset) pair listed with `setChainAsset`, in listing order.
+    function chainAssetKeys() external view returns (uint32[] memory eids, AssetId[] memory assetIds);
+
     /// @notice Seconds a pending withdrawal waits for `decideWithdrawal` before `expireWithdrawal` may reject it.
     function decisionTimeout() external view returns (uint256);
 
@@ -142,6 +155,8 @@ interface IMarginHub is ITributaryOApp {
 
     function setAssetRisk(AssetId assetId, AggregatorV3Interface feed, uint64 initWeight) external;
 
+    /// @notice Records `assetId`'s decimals on vault chain `eid`; a pair listed for the first time joins the pairs
+    /// `collateralValue` walks (`TooManyChainAssets` past MAX_CHAIN_ASSETS).
     function setChainAsset(uint32 eid, AssetId assetId, uint8 decimals) external;
 
     function setMaxPriceAge(uint256 maxPriceAge) external;
@@ -163,7 +178,9 @@ interface IMarginHub is ITributaryOApp {
     /// @notice Native fee of one hub→vault message of `messageType` toward `eid`.
     function quote(uint32 eid, uint8 messageType) external view returns (uint256 nativeFee);
 
-    /// @notice Sends SEIZE to the vault on `eid`; msg.value (or the hub's balance) pays the fee.
+    /// @notice Sends SEIZE to the vault on `eid`; msg.value pays the fee (`quote(eid, SEIZE)`, which forwards the
+    /// vault's re-attestation; the excess is refunded), never the hub's balance. Only for an account with a fresh
+    /// liquidation mark (`NotLiquidatable` otherwise): a seizure only follows a liquidation.
     function seize(address account, uint32 eid, AssetId assetId, uint256 amount, address recipient)
         external
         payable

@@ -13,7 +13,11 @@ import {ISettlementPool} from "./ISettlementPool.sol";
 /// changes, so a loss or a fee lowers available credit at once and an open is checked net of its fee.
 /// @dev Liquidation: the aggregator's pusher marks an account liquidatable in its credit push (health < 1
 /// per the portfolio model); then anyone may call `liquidate(account)`, which closes every position of the
-/// account at the oracle price. Sizes are signed, 1e18 = one unit of the underlying; prices are 1e18 USD.
+/// account at the oracle price. A mark only counts while its push is fresh, and never against an account the
+/// chain itself sees as well margined: `conservativeHealth` (hub-attested collateral at the initial weight +
+/// cash + unrealized PnL, over Σ |size| × price × mmr) at or above `markOverrideHealth` refuses the
+/// liquidation, so a stolen pusher key cannot close healthy accounts.
+/// Sizes are signed, 1e18 = one unit of the underlying; prices are 1e18 USD.
 interface IPerpMarket {
     struct Market {
         AssetId assetId;
@@ -41,6 +45,10 @@ interface IPerpMarket {
     error PriceUnavailable(address feed);
     error NotLiquidatable(address account);
     error SizeOverflow();
+    /// @notice `liquidate` of a marked account whose on-chain conservative health is ≥ markOverrideHealth.
+    error ConservativelyHealthy(address account, uint256 health);
+    /// @notice markOverrideHealth must be at least 1 (1e18).
+    error InvalidMarkOverrideHealth(uint256 health);
 
     /// @notice Emitted when the owner lists a market.
     event MarketListed(uint32 indexed marketId, AssetId indexed assetId, address feed, uint64 imr, uint64 mmr, uint64 feeRate);
@@ -92,6 +100,8 @@ interface IPerpMarket {
     );
     /// @notice Emitted when the owner sets the oracle staleness bound.
     event MaxPriceAgeSet(uint256 maxPriceAge);
+    /// @notice Emitted when the owner sets the conservative health above which a mark is overridden.
+    event MarkOverrideHealthSet(uint256 health);
 
     /// @notice Largest taker fee rate a market may be listed with (1e18 = 100%).
     function MAX_FEE_RATE() external view returns (uint64);
@@ -116,12 +126,23 @@ interface IPerpMarket {
 
     function setMaxPriceAge(uint256 maxPriceAge) external;
 
+    /// @notice Conservative health (1e18) at or above which `liquidate` refuses despite a mark (default 2e18).
+    function markOverrideHealth() external view returns (uint256);
+
+    function setMarkOverrideHealth(uint256 health) external;
+
+    /// @notice What the chain alone says of an account: (CreditManager.collateralValue + cash + unrealized PnL)
+    /// / Σ |size| × price × mmr, 1e18 = 1; 0 when that equity is ≤ 0, type(uint256).max without positions.
+    /// Reverts if a market with a position has no fresh price.
+    function conservativeHealth(address account) external view returns (uint256);
+
     /// @notice Changes the caller's position by `sizeDelta`. Settles realized PnL and the fee into the pool, then
     /// consumes or releases margin: risk-increasing changes need fresh credit covering the margin after the fee;
     /// reductions always pass and release margin pro rata.
     function modifyPosition(uint32 marketId, int256 sizeDelta) external;
 
-    /// @notice Closes every position of `account` if the CreditManager marks it liquidatable (fees and PnL
-    /// settled as for any fill).
+    /// @notice Closes every position of `account` if the CreditManager marks it liquidatable with a fresh push
+    /// (`NotLiquidatable`) and its conservative health is below markOverrideHealth (`ConservativelyHealthy`);
+    /// fees and PnL settled as for any fill.
     function liquidate(address account) external;
 }

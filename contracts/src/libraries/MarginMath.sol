@@ -37,6 +37,23 @@ library MarginMath {
         return decimals <= 18 ? value * 10 ** (18 - decimals) : value / 10 ** (decimals - 18);
     }
 
+    /// @notice `readPrice` that never reverts: `ok` false (price 0) when the feed reverts, answers a non-positive
+    /// price or is older than `maxAge`. For valuations that must stay computable and count the unknown as 0.
+    function tryReadPrice(AggregatorV3Interface feed, uint256 maxAge) internal view returns (bool ok, uint256 price) {
+        try feed.latestRoundData() returns (uint80, int256 answer, uint256, uint256 updatedAt, uint80) {
+            if (answer <= 0 || (block.timestamp > updatedAt && block.timestamp - updatedAt > maxAge)) return (false, 0);
+            try feed.decimals() returns (uint8 decimals) {
+                uint256 value = uint256(answer);
+                if (decimals > 36 || value > type(uint128).max) return (false, 0);
+                return (true, decimals <= 18 ? value * 10 ** (18 - decimals) : value / 10 ** (decimals - 18));
+            } catch {
+                return (false, 0);
+            }
+        } catch {
+            return (false, 0);
+        }
+    }
+
     function abs(int256 x) internal pure returns (uint256) {
         return x >= 0 ? uint256(x) : uint256(-x);
     }

@@ -36,6 +36,15 @@ library TokenBucket {
         return true;
     }
 
+    /// @notice Puts back `amount` taken by `tryConsume` in the same block (an outflow that could not be sent),
+    /// never above capacity.
+    function refund(Bucket storage bucket, uint256 amount) internal {
+        if (!bucket.enabled || amount == 0) return;
+        uint256 tokens = _refilled(bucket.tokens, bucket.capacity, bucket.rate, bucket.lastUpdated) + amount;
+        bucket.tokens = uint128(tokens < bucket.capacity ? tokens : bucket.capacity);
+        bucket.lastUpdated = uint32(block.timestamp);
+    }
+
     /// @notice Reconfigures the bucket; current tokens are refilled first, then clamped to the new capacity.
     function configure(Bucket storage bucket, bool enabled, uint128 capacity, uint128 rate) internal {
         uint256 tokens = bucket.enabled ? _refilled(bucket.tokens, bucket.capacity, bucket.rate, bucket.lastUpdated) : capacity;

@@ -21,6 +21,10 @@ contract TokenBucketHarness {
         ok = _bucket.tryConsume(amount);
     }
 
+    function refund(uint256 amount) external {
+        _bucket.refund(amount);
+    }
+
     function available() external view returns (uint256) {
         return _bucket.available();
     }

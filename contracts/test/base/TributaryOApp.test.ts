@@ -3,7 +3,16 @@ import { ethers } from 'hardhat';
 import { impersonateAccount, loadFixture, setBalance } from '@nomicfoundation/hardhat-network-helpers';
 import { parseEther, type Signer } from 'ethers';
 import { MESSAGE_LENGTHS, encodeAttest, encodeSeize, encodeWithdrawDecision } from '@tributary/protocol';
-import { MSG_ATTEST, MSG_SEIZE, MSG_WITHDRAW_DECISION, MSG_WITHDRAW_REQUEST, addressToBytes32, lzContract } from '../../lib';
+import {
+  MSG_ATTEST,
+  MSG_SEIZE,
+  MSG_WITHDRAW_DECISION,
+  MSG_WITHDRAW_REQUEST,
+  VAULT_TO_HUB_GAS,
+  addressToBytes32,
+  lzContract,
+  setEnforcedOptions,
+} from '../../lib';
 import { EID_A, EID_HUB, WETH, deployProtocol, type Protocol } from '../helpers/fixture';
 
 /** The endpoint of `eid` as a signer: lzReceive straight from it, without DVN and executor. */
@@ -97,23 +106,31 @@ describe('TributaryOApp (the base of CollateralVault and MarginHub)', () => {
       await expect(p.hub.quote(EID_A, 0)).to.be.revertedWithCustomError(p.hub, 'UnknownMessageType').withArgs(0);
     });
 
-    it('pays a reply from the OApp balance and keeps the endpoint refund of the excess', async () => {
+    it('pays a reply with the value the request forwarded; without it, from the OApp balance, keeping the refund', async () => {
       const p = await loadFixture(deployProtocol);
       await p.vaultA.connect(p.alice).deposit(WETH, parseEther('5'), p.alice.address, { value: await p.vaultA.quote(MSG_ATTEST) });
       await p.settle();
-      const fee = await p.vaultA.quote(MSG_WITHDRAW_REQUEST);
-      await p.vaultA.connect(p.alice).requestWithdraw(WETH, parseEther('1'), { value: fee });
       const replyFee = await p.hub.quote(EID_A, MSG_WITHDRAW_DECISION);
+      expect(await p.vaultA.quoteWithdraw()).to.equal(await p.vaultA.quote(MSG_WITHDRAW_REQUEST));
       const hub = await p.hub.getAddress();
       const before = await ethers.provider.getBalance(hub);
+      await p.vaultA.connect(p.alice).requestWithdraw(WETH, parseEther('1'), { value: await p.vaultA.quoteWithdraw() });
+      await p.deliver(EID_A, EID_HUB); // no push: rejected on arrival, paid with the forwarded value
+      expect(await ethers.provider.getBalance(hub)).to.equal(before);
+      // An owner that forgot the forwarded value: the hub's float pays the exact fee.
+      await p.settle();
+      await setEnforcedOptions(p.vaultA, EID_HUB, { [MSG_WITHDRAW_REQUEST]: VAULT_TO_HUB_GAS[MSG_WITHDRAW_REQUEST] });
+      const float = await ethers.provider.getBalance(hub);
+      await p.vaultA.connect(p.alice).requestWithdraw(WETH, parseEther('1'), { value: await p.vaultA.quoteWithdraw() });
       await p.deliver(EID_A, EID_HUB);
-      expect(before - (await ethers.provider.getBalance(hub))).to.equal(replyFee);
+      expect(float - (await ethers.provider.getBalance(hub))).to.equal(replyFee);
     });
 
     it('sends a caller-paid message with msg.value and refunds the excess to the caller', async () => {
       const p = await loadFixture(deployProtocol);
       await p.vaultA.connect(p.alice).deposit(WETH, parseEther('5'), p.alice.address, { value: await p.vaultA.quote(MSG_ATTEST) });
       await p.settle();
+      await p.push([p.alice.address, 0n, true]);
       const fee = await p.hub.quote(EID_A, MSG_SEIZE);
       const seize = p.hub.connect(p.liquidator).seize(p.alice.address, EID_A, WETH, parseEther('1'), p.insurance.address, { value: fee + 777n });
       await expect(seize).to.changeEtherBalances([p.liquidator, p.hub], [-fee, 0n]);

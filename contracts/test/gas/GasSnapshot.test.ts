@@ -44,11 +44,13 @@ async function noopBaseline(p: Protocol, length: number): Promise<{ first: numbe
   return { first: figures[0], later: figures[1] };
 }
 
+/** One packet's destination transactions: `verify` is one DVN's, `total` counts every required DVN's verify. */
 async function receiveFigures(d: DeliveredPacket) {
   const verify = gas(d.verifyReceipt);
+  const verifyAll = verify + (d.otherVerifyReceipts ?? []).reduce((sum, r) => sum + gas(r), 0);
   const commit = gas(d.commitReceipt);
   const lzReceive = gas(d.receiveReceipt);
-  return { verify, commitVerification: commit, lzReceive, total: verify + commit + lzReceive };
+  return { verify, dvns: 1 + (d.otherVerifyReceipts?.length ?? 0), commitVerification: commit, lzReceive, total: verifyAll + commit + lzReceive };
 }
 
 async function deposit(p: Protocol, who = p.alice, amount = parseEther('1')) {
@@ -183,6 +185,7 @@ describe('gas snapshot', () => {
   it('perp fills (fee and PnL settled into the pool) and cash flows', async () => {
     const p = await loadFixture(deployProtocol);
     await deposit(p, p.alice, parseEther('10'));
+    await deposit(p, p.bob, parseEther('10'));
     await p.settle();
     await p.push([p.alice.address, parseEther('10000')], [p.bob.address, parseEther('10000')]);
     // Steady state: the pool's totals are already non-zero (another account traded); alice's cash starts at 0.

@@ -2,6 +2,7 @@ import { ethers } from 'hardhat';
 import { parseEther, parseUnits } from 'ethers';
 import {
   configureHubAsset,
+  connectCreditToHub,
   connectSettlementPool,
   connectVaultToHub,
   deliverPending,
@@ -19,6 +20,7 @@ import {
   grantLiquidator,
   listAsset,
   packCreditEntry,
+  setVaultGuardian,
   wireDefaultPathway,
   type DeliveredPacket,
   type EndpointDeployment,
@@ -42,15 +44,21 @@ export const DECISION_TIMEOUT = 600;
 export const FEE_RATE = parseEther('0.0005');
 /** Quote-token (trading-chain USDC) seed of the settlement pool. */
 export const POOL_SEED = parseUnits('1000000', 6);
+/** What the workers charge, priced as deploy prices them: gas at 1 gwei, verify ≈ 50k gas, commit + endpoint ≈ 150k. */
+export const GAS_PRICE = 10n ** 9n;
+export const DVN_FEE = 50_000n * GAS_PRICE;
+export const EXECUTOR_FEE = 150_000n * GAS_PRICE;
 
 /**
  * Three LayerZero endpoints on one Hardhat network (hub + two vault chains), real EndpointV2 + ULN302,
- * RelayerWorker as send-side DVN/executor, signer 1 as receive-side DVN. Deployed with the lib helpers.
+ * RelayerWorker as send-side DVN/executor, two required receive-side DVNs (signer 1, the relayer's `dvn`, and
+ * signer 9, the independent `verifier`): a packet needs both. Deployed with the lib helpers. Workers charge
+ * gas-priced fees; replies are prepaid through enforced options (`quoteWithdraw` is the round trip).
  * The trading chain's SettlementPool holds its own USDC (`quote`, distinct from the vaults' `usdc`), seeded
  * with POOL_SEED; `decider` holds the hub's DECIDER_ROLE.
  */
 export async function deployProtocol() {
-  const [deployer, dvn, pusher, alice, bob, liquidator, insurance, guardian, decider] = await ethers.getSigners();
+  const [deployer, dvn, pusher, alice, bob, liquidator, insurance, guardian, decider, verifier] = await ethers.getSigners();
   const endpoints: Record<number, EndpointDeployment> = {};
   for (const eid of [EID_HUB, EID_A, EID_B]) endpoints[eid] = await deployEndpoint(deployer, eid);
   for (const [local, remote] of [
@@ -60,13 +68,14 @@ export async function deployProtocol() {
     [EID_B, EID_HUB],
   ]) {
     const worker = await new RelayerWorker__factory(deployer).deploy(deployer.address, [endpoints[local].sendUln302]);
-    await worker.setDstConfig(remote, { enabled: true, dvnFee: 1000n, executorFee: 2000n });
+    await worker.setDstConfig(remote, { enabled: true, dvnFee: DVN_FEE, executorFee: EXECUTOR_FEE });
+    await worker.setDstPricing(remote, { gasPrice: GAS_PRICE, nativePriceRatio: 0n });
     const workerAddress = await worker.getAddress();
     await wireDefaultPathway(deployer, endpoints[local], {
       remoteEid: remote,
       confirmations: CONFIRMATIONS,
       sendDvns: [workerAddress],
-      receiveDvns: [dvn.address],
+      receiveDvns: [dvn.address, verifier.address],
       executor: workerAddress,
     });
   }
@@ -91,6 +100,7 @@ export async function deployProtocol() {
   const market = await deployPerpMarket(deployer, { creditManager: cmAddress, settlementPool: poolAddress, maxPriceAgeSeconds: MAX_PRICE_AGE });
   await grantCreditRoles(creditManager, { pusher: pusher.address, market: await market.getAddress(), hub: await hub.getAddress() });
   await connectSettlementPool({ creditManager, pool, market: await market.getAddress() });
+  await connectCreditToHub(creditManager, await hub.getAddress());
   await grantLiquidator(hub, liquidator.address);
   await grantDecider(hub, decider.address);
   await market.listMarket(WETH, await wethFeed.getAddress(), parseEther('0.1'), parseEther('0.05'), FEE_RATE);
@@ -111,7 +121,7 @@ export async function deployProtocol() {
     refillPerSecond: WETH_REFILL,
   });
   await listAsset(vaultB, { assetId: WETH, token: await weth.getAddress(), depositCap: parseEther('10000') });
-  await vaultA.setGuardian(guardian.address);
+  for (const vault of [vaultA, vaultB]) await setVaultGuardian(vault, guardian.address);
   await configureHubAsset(hub, {
     assetId: USDC,
     feed: await usdcFeed.getAddress(),
@@ -154,6 +164,7 @@ export async function deployProtocol() {
       source: { provider, endpoint: endpoints[src].endpoint },
       destination: { endpoint: endpoints[dst].endpoint, receiveUln302: endpoints[dst].receiveUln302 },
       dvnSigner: dvn,
+      otherDvnSigners: [verifier],
     });
   }
   /** Delivers on every pathway until nothing is pending (replies included). */
@@ -197,6 +208,7 @@ export async function deployProtocol() {
     insurance,
     guardian,
     decider,
+    verifier,
     endpoints,
     usdc,
     weth,

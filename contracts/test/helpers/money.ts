@@ -1,7 +1,7 @@
 import { parseUnits, type Signer } from 'ethers';
-import { MSG_ATTEST, MSG_WITHDRAW_REQUEST } from '../../lib';
+import { MSG_ATTEST, MSG_SEIZE } from '../../lib';
 import type { CollateralVault } from '../../typechain-types';
-import type { Protocol } from './fixture';
+import { EID_A, type Protocol } from './fixture';
 
 /** IMarginHub.RejectReason, by name. */
 export const REASON = {
@@ -31,8 +31,29 @@ export async function deposit(p: Protocol, who: Signer, assetId: number, amount:
 
 /** Sends the request on the vault and returns its id (the hub sees it once delivered). */
 export async function requestWithdraw(p: Protocol, who: Signer, assetId: number, amount: bigint, vault: CollateralVault = p.vaultA): Promise<bigint> {
-  await (await vault.connect(who).requestWithdraw(assetId, amount, { value: await vault.quote(MSG_WITHDRAW_REQUEST) })).wait();
+  await (await vault.connect(who).requestWithdraw(assetId, amount, { value: await vault.quoteWithdraw() })).wait();
   return vault.nextRequestId();
+}
+
+/**
+ * The liquidation path's seizure: the pusher marks `account` liquidatable (keeping its base), the liquidator
+ * sends SEIZE paying its quote. With `unmark`, a later push lifts the mark again (to test a seizure in flight
+ * on its own). Returns the liquidation id.
+ */
+export async function seize(
+  p: Protocol,
+  account: string,
+  assetId: number,
+  amount: bigint,
+  recipient: string,
+  options: { eid?: number; unmark?: boolean } = {},
+): Promise<bigint> {
+  const eid = options.eid ?? EID_A;
+  const base = (await p.creditManager.account(account)).limit;
+  await p.push([account, base, true]);
+  await (await p.hub.connect(p.liquidator).seize(account, eid, assetId, amount, recipient, { value: await p.hub.quote(eid, MSG_SEIZE) })).wait();
+  if (options.unmark) await p.push([account, base, false]);
+  return p.hub.nextLiquidationId();
 }
 
 export async function lastDecision(p: Protocol) {

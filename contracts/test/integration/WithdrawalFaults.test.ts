@@ -5,7 +5,7 @@ import { parseEther } from 'ethers';
 import { MSG_WITHDRAW_REQUEST, lzContract } from '../../lib';
 import { DECISION_TIMEOUT, EID_A, EID_HUB, USDC, WETH, deployProtocol, type Protocol } from '../helpers/fixture';
 import { sentPackets, verifyAndCommit } from '../helpers/packets';
-import { REASON, STATUS, decisionsOf, deposit, requestWithdraw, tokenTotals } from '../helpers/money';
+import { REASON, STATUS, decisionsOf, deposit, requestWithdraw, seize, tokenTotals } from '../helpers/money';
 
 /** Alice: 10 WETH on chain A, base 10,000 pushed (16,000 of haircut collateral: credit, not collateral, binds). */
 async function funded() {
@@ -45,7 +45,7 @@ describe('withdrawal bad input and faults: a clear revert or rejection, nothing 
     await expect(
       p.vaultA.connect(p.alice).requestWithdraw(WETH, 1n, { value: await p.vaultA.quote(MSG_WITHDRAW_REQUEST) }),
     ).to.be.revertedWithCustomError(p.vaultA, 'VaultPaused');
-    await p.vaultA.connect(p.guardian).setPaused(false);
+    await p.vaultA.setPaused(false); // only the owner resumes
     const id = await requestWithdraw(p, p.alice, WETH, parseEther('1'));
     await p.deliver(EID_A, EID_HUB);
     await p.vaultA.connect(p.guardian).setPaused(true);
@@ -84,7 +84,7 @@ describe('withdrawal bad input and faults: a clear revert or rejection, nothing 
     const { p } = await funded();
     const pending = await requestWithdraw(p, p.alice, WETH, parseEther('1'));
     await p.deliver(EID_A, EID_HUB);
-    await p.hub.connect(p.liquidator).seize(p.alice.address, EID_A, WETH, parseEther('2'), p.insurance.address);
+    await seize(p, p.alice.address, WETH, parseEther('2'), p.insurance.address, { unmark: true });
     const late = await requestWithdraw(p, p.alice, WETH, parseEther('1'));
     await p.deliver(EID_A, EID_HUB);
     expect((await decisionsOf(p, late))[0].reason).to.equal(BigInt(REASON.SeizureInFlight));

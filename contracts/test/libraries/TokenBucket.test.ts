@@ -38,4 +38,13 @@ describe('TokenBucket', () => {
     await c.configure(true, 40n, 0n);
     expect(await c.available()).to.equal(40n);
   });
+
+  it('refund puts back what an outflow took, never above capacity', async () => {
+    const b = await bucket(100n, 0n);
+    await b.consume(70n);
+    await b.refund(30n);
+    expect(await b.available()).to.equal(60n);
+    await b.refund(1000n);
+    expect(await b.available()).to.equal(100n);
+  });
 });

@@ -7,6 +7,7 @@ import { z } from 'zod';
  */
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte address');
 const units = z.string().regex(/^\d+$/, 'must be a non-negative integer in base units, as a decimal string');
+const positiveUnits = units.refine((v) => BigInt(v) > 0n, 'must be above 0 (an outflow limit is always on)');
 const fraction = z.number().finite().min(0).max(1);
 
 export const chainAssetConfigSchema = z.object({
@@ -18,9 +19,12 @@ export const chainAssetConfigSchema = z.object({
   decimals: z.number().int().min(0).max(36).optional(),
   /** Deposit cap of the vault, token base units. */
   depositCap: units,
-  /** Outflow token bucket of the vault (0 = unlimited). */
-  rateCapacity: units.default('0'),
-  refillPerSecond: units.default('0'),
+  /**
+   * Outflow token bucket of the vault, token base units (capacity, and refill per second). Omitted = sized from
+   * `guards.vaultOutflowPerHour` of the deposit cap. The limit is always on: 0 is refused.
+   */
+  rateCapacity: positiveUnits.optional(),
+  refillPerSecond: positiveUnits.optional(),
 });
 
 export const existingLayerZeroSchema = z.object({
@@ -50,6 +54,10 @@ export const chainConfigSchema = z
     /** Existing LayerZero V2 deployment (required unless `local`). */
     layerZero: existingLayerZeroSchema.optional(),
     weight: fraction.default(1),
+    /** Gas price (wei) the workers charge for work on this chain: prices delivery toward it (never 0). */
+    gasPriceWei: units.refine((v) => BigInt(v) > 0n, 'must be above 0').default('1000000000'),
+    /** USD price of this chain's native token, to convert fees between chains (equal everywhere by default). */
+    nativeUsd: z.number().finite().positive().default(1),
     heartbeatSeconds: z.number().int().positive().default(3600),
     decayWindowSeconds: z.number().int().positive().default(3600),
     assets: z.array(chainAssetConfigSchema).default([]),
@@ -99,6 +107,8 @@ export const deployConfigSchema = z
         pusher: address.optional(),
         /** The aggregator's withdrawal decider (MarginHub DECIDER_ROLE); defaults to the pusher. */
         decider: address.optional(),
+        /** The vaults' guardian: pauses them and cancels queued payouts while paused (never the deployer/owner). */
+        guardian: address.optional(),
         /** Owner of deployed settable price feeds (the devnet price simulator). */
         oracle: address.optional(),
         liquidator: address.optional(),
@@ -107,9 +117,9 @@ export const deployConfigSchema = z
     trading: z
       .object({
         creditStaleAfterSeconds: z.number().int().positive().default(3600),
-        /** Token bucket on total credit increases, 1e18 USD units. */
-        creditIncreaseCapacity: units.default('10000000000000000000000000'),
-        creditIncreaseRefillPerSecond: units.default('100000000000000000000000'),
+        /** Token bucket on total credit increases, 1e18 USD units; omitted = sized from `guards.creditIncreasePerHour`. */
+        creditIncreaseCapacity: units.optional(),
+        creditIncreaseRefillPerSecond: units.optional(),
         maxPriceAgeSeconds: z.number().int().positive().default(3600),
         /** Seconds a withdrawal waits for the aggregator's decision before anyone may expire it to a rejection. */
         decisionTimeoutSeconds: z.number().int().positive().default(600),
@@ -120,17 +130,29 @@ export const deployConfigSchema = z
       })
       .default({
         creditStaleAfterSeconds: 3600,
-        creditIncreaseCapacity: '10000000000000000000000000',
-        creditIncreaseRefillPerSecond: '100000000000000000000000',
         maxPriceAgeSeconds: 3600,
         decisionTimeoutSeconds: 600,
         poolSeed: '0',
       }),
-    /** Fees our RelayerWorker charges per message, wei. */
-    workerFees: z.object({ dvnFee: units.default('0'), executorFee: units.default('0') }).default({ dvnFee: '0', executorFee: '0' }),
+    /**
+     * Guards sized from the vaults' value (deposit caps × price × init weight, summed over every chain and asset):
+     * the pusher may raise credit book-wide by at most `creditIncreasePerHour` of it per hour, and each vault
+     * lets at most `vaultOutflowPerHour` of an asset's deposit cap out per hour (twice that in the worst hour:
+     * a full bucket, then its refill).
+     */
+    guards: z
+      .object({ creditIncreasePerHour: fraction.default(0.05), vaultOutflowPerHour: fraction.default(0.05) })
+      .default({ creditIncreasePerHour: 0.05, vaultOutflowPerHour: 0.05 }),
+    /**
+     * Flat fees our RelayerWorker charges per message, wei; omitted = priced per destination from the gas snapshot
+     * (verify; commit + the endpoint's lzReceive) at the destination's `gasPriceWei`.
+     */
+    workerFees: z.object({ dvnFee: units.optional(), executorFee: units.optional() }).default({}),
+    /** Multiplier on the reply fees a request forwards (raise it where other DVNs charge fees deploy cannot quote ahead). */
+    replyFeeHeadroom: z.number().min(1).max(10).default(1),
     /** Multiplier on the measured lzReceive gas (contracts/gas-snapshot.json) for enforced options. */
     gasHeadroom: z.number().min(1).max(10).default(1.5),
-    /** Native balance (wei) kept on the hub and each vault: they pay their own replies. */
+    /** Native balance (wei) kept on the hub and each vault: a float for fee rises (replies are prepaid by users). */
     oappNativeFloat: units.default('1000000000000000000'),
     maxMessageSize: z.number().int().positive().default(10_000),
   })
@@ -197,7 +219,7 @@ export const deployConfigSchema = z
     const hasLocal = config.chains.some((c) => c.local);
     const hasPublic = config.chains.some((c) => !c.local);
     if (hasPublic) {
-      for (const role of ['relayer', 'pusher'] as const) {
+      for (const role of ['relayer', 'pusher', 'guardian'] as const) {
         if (!config.operators[role]) ctx.addIssue({ code: 'custom', path: ['operators', role], message: 'required when any chain is not local' });
       }
     }

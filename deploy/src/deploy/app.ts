@@ -1,12 +1,14 @@
-import { parseEther, parseUnits } from 'ethers';
+import { formatUnits, parseEther, parseUnits } from 'ethers';
 import {
   CollateralVault__factory,
   CreditManager__factory,
   MarginHub__factory,
   PerpMarket__factory,
+  SettablePriceFeed__factory,
   SettlementPool__factory,
   TestERC20__factory,
   configureHubAsset,
+  connectCreditToHub,
   connectSettlementPool,
   deployCreditManager,
   deployHub,
@@ -21,11 +23,12 @@ import {
   grantDecider,
   grantLiquidator,
   listAsset,
+  setVaultGuardian,
 } from '@tributary/contracts';
 import type { Manifest, ManifestChain } from '@tributary/protocol';
 import type { AssetConfig, ChainConfig, DeployConfig } from '../config/schema';
 import type { ChainSession } from './chain-session';
-import { planContract } from './plan';
+import { bucketNeedsUpdate, creditIncreaseGuard, outflowGuard, planContract } from './plan';
 import type { Progress } from './progress';
 
 const wad = (fraction: number): bigint => parseEther(fraction.toFixed(18));
@@ -67,6 +70,8 @@ export interface Operators {
   pusher: string;
   /** The aggregator's withdrawal-decision key (MarginHub DECIDER_ROLE). */
   decider: string;
+  /** The vaults' guardian (pause, cancel queued payouts while paused); never the deployer. */
+  guardian: string;
   oracle: string;
   liquidator?: string;
 }
@@ -98,12 +103,14 @@ export async function ensureTradingContracts(
     });
   }
   const t = config.trading;
+  const prices = await referencePrices(session, config.assets, feeds);
+  const guard = creditIncreaseGuard(config, config.guards.creditIncreasePerHour, prices);
   const creditManager = await ensureContract(session, progress, 'CreditManager', recorded.chain?.contracts.creditManager, async () =>
     (
       await deployCreditManager(deployer, {
         staleAfterSeconds: t.creditStaleAfterSeconds,
-        guardCapacity: t.creditIncreaseCapacity,
-        guardRefillPerSecond: t.creditIncreaseRefillPerSecond,
+        guardCapacity: guard.capacity,
+        guardRefillPerSecond: guard.refillPerSecond,
       })
     ).getAddress(),
   );
@@ -135,6 +142,16 @@ export async function ensureTradingContracts(
   const hubContract = MarginHub__factory.connect(hub, deployer);
   await grantCreditRoles(cm, { pusher: operators.pusher, market: perpMarket, hub });
   await connectSettlementPool({ creditManager: cm, pool: SettlementPool__factory.connect(settlementPool, deployer), market: perpMarket });
+  await connectCreditToHub(cm, hub);
+  const [capacity, refillPerSecond] = await cm.increaseGuard();
+  // Sized from live feed prices when no initial price is configured: rewritten only when 10 % off.
+  const tolerance = config.assets.every((a) => a.initialPrice !== undefined) ? 0 : 0.1;
+  if (bucketNeedsUpdate({ capacity, refillPerSecond }, guard, tolerance)) {
+    await progress.step(
+      `credit increase guard → ${formatUnits(guard.capacity, 18)} USD, refill ${formatUnits(guard.refillPerSecond, 18)} USD/s`,
+      async () => (await cm.setIncreaseGuard(guard.capacity, guard.refillPerSecond)).wait(),
+    );
+  }
   await grantDecider(hubContract, operators.decider);
   if ((await hubContract.decisionTimeout()) !== BigInt(t.decisionTimeoutSeconds)) {
     await progress.step(`decision timeout → ${t.decisionTimeoutSeconds} s`, async () =>
@@ -146,6 +163,21 @@ export async function ensureTradingContracts(
   await ensurePoolSeed(session, settlementPool, quoteToken, BigInt(t.poolSeed), testTokens.USDC !== undefined, progress);
   await ensureNativeBalance(deployer, hub, BigInt(config.oappNativeFloat));
   return { hub, creditManager, perpMarket, settlementPool, quoteToken, feeds, markets, testTokens };
+}
+
+/** USD price per asset for sizing guards: the configured initial price, else the feed's answer now. */
+async function referencePrices(session: ChainSession, assets: AssetConfig[], feeds: Record<number, string>): Promise<Record<number, number>> {
+  const prices: Record<number, number> = {};
+  for (const asset of assets) {
+    if (asset.initialPrice !== undefined) {
+      prices[asset.assetId] = asset.initialPrice;
+      continue;
+    }
+    const feed = SettablePriceFeed__factory.connect(feeds[asset.assetId]!, session.provider);
+    const [round, decimals] = await Promise.all([feed.latestRoundData(), feed.decimals()]);
+    prices[asset.assetId] = Number(formatUnits(round[1], decimals));
+  }
+  return prices;
 }
 
 /** Keeps at least `seed` quote tokens in the pool: tops it up with `fund` (minting first when it is our test token). */
@@ -222,6 +254,7 @@ export async function ensureVault(
   hubEid: number,
   endpoint: string,
   recorded: ManifestChain | undefined,
+  guardian: string,
   progress: Progress,
 ): Promise<VaultDeployment> {
   const { deployer } = session;
@@ -246,20 +279,28 @@ export async function ensureVault(
   const vaultContract = CollateralVault__factory.connect(vault, deployer);
   for (const [i, chainAsset] of chain.assets.entries()) {
     const asset = assets[i]!;
+    const outflow = outflowGuard(chainAsset, config.guards.vaultOutflowPerHour);
     const listed = await listAsset(vaultContract, {
       assetId: asset.assetId,
       token: asset.token,
       depositCap: asset.depositCap,
-      rateCapacity: chainAsset.rateCapacity,
-      refillPerSecond: chainAsset.refillPerSecond,
+      rateCapacity: outflow.capacity,
+      refillPerSecond: outflow.refillPerSecond,
     });
-    if (listed) progress.info(`listed ${chainAsset.symbol} (cap ${asset.depositCap})`);
+    if (listed) progress.info(`listed ${chainAsset.symbol} (cap ${asset.depositCap}, outflow ${outflow.capacity} + ${outflow.refillPerSecond}/s)`);
     else if ((await vaultContract.assetConfig(asset.assetId)).depositCap !== BigInt(asset.depositCap)) {
       await progress.step(`deposit cap of ${chainAsset.symbol} → ${asset.depositCap}`, async () =>
         (await vaultContract.setDepositCap(asset.assetId, asset.depositCap)).wait(),
       );
     }
+    const [enabled, capacity, refillPerSecond] = await vaultContract.outflowLimit(asset.assetId);
+    if (!enabled || bucketNeedsUpdate({ capacity, refillPerSecond }, outflow)) {
+      await progress.step(`outflow limit of ${chainAsset.symbol} → ${outflow.capacity} + ${outflow.refillPerSecond}/s`, async () =>
+        (await vaultContract.setRateLimit(asset.assetId, true, outflow.capacity, outflow.refillPerSecond)).wait(),
+      );
+    }
   }
+  if (await setVaultGuardian(vaultContract, guardian)) progress.info(`guardian ${guardian}`);
   await ensureNativeBalance(deployer, vault, BigInt(config.oappNativeFloat));
   return { vault, assets, testTokens };
 }

@@ -8,7 +8,8 @@ import { explainSendError, openChainSession, requireFunds, transactionsSent, typ
 import { DeployJournal } from './journal';
 import { ensureLayerZero, ensureLocalDefaults, ensureWorkerDestination, type ChainLayerZero } from './infra';
 import { readManifestIfPresent, readSidecar, recordedChain, writeManifest, type ManifestSidecar } from './manifest-io';
-import { appPathways, enforcedGasFromSnapshot, enforcedOptionsHex, type EnforcedGas, type GasSnapshot } from './plan';
+import { appPathways, enforcedGasFromSnapshot, enforcedOptionsHex, workerFees, type EnforcedGas, type GasSnapshot } from './plan';
+import { replyValues, replyValuesEqual, type ReplyValues } from './reply-fees';
 import { Progress } from './progress';
 import { ensurePathway } from './wiring';
 
@@ -39,8 +40,8 @@ export function loadGasSnapshot(): GasSnapshot {
 }
 
 /**
- * Operator addresses: from the config, or on local chains Hardhat dev accounts 1 (relayer), 2 (pusher), 3 (oracle).
- * The withdrawal decider defaults to the pusher (the same aggregator key).
+ * Operator addresses: from the config, or on local chains Hardhat dev accounts 1 (relayer), 2 (pusher), 3 (oracle),
+ * 4 (guardian). The withdrawal decider defaults to the pusher (the same aggregator key).
  */
 export function resolveOperators(config: DeployConfig): Operators {
   const local = config.chains.every((c) => c.local);
@@ -49,8 +50,9 @@ export function resolveOperators(config: DeployConfig): Operators {
   const pusher = pick(config.operators.pusher, 2)!;
   const decider = config.operators.decider ?? pusher;
   const oracle = pick(config.operators.oracle, 3) ?? pusher;
+  const guardian = pick(config.operators.guardian, 4)!;
   const liquidator = config.operators.liquidator ?? (local ? pusher : undefined);
-  return { relayer, pusher, decider, oracle, ...(liquidator ? { liquidator } : {}) };
+  return { relayer, pusher, decider, guardian, oracle, ...(liquidator ? { liquidator } : {}) };
 }
 
 /**
@@ -63,7 +65,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const env = options.env ?? process.env;
   const previous = readManifestIfPresent(manifestPath);
   const operators = resolveOperators(config);
-  const enforcedGas = enforcedGasFromSnapshot(loadGasSnapshot(), config.gasHeadroom);
+  const snapshot = loadGasSnapshot();
+  const enforcedGas = enforcedGasFromSnapshot(snapshot, config.gasHeadroom);
 
   const sessions = new Map<number, ChainSession>();
   try {
@@ -97,7 +100,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
               session,
               layerZero.get(chain.eid)!.worker,
               remote.eid,
-              { enabled: true, dvnFee: BigInt(config.workerFees.dvnFee), executorFee: BigInt(config.workerFees.executorFee) },
+              workerFees(local, remote, snapshot, config.workerFees),
               p,
             );
             if (local.local)
@@ -132,7 +135,16 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
           run(chain, async (session, p) => {
             vaults.set(
               chain.eid,
-              await ensureVault(session, chain, config, trading.eid, layerZero.get(chain.eid)!.endpoint, recordedChain(previous, chain.eid), p),
+              await ensureVault(
+                session,
+                chain,
+                config,
+                trading.eid,
+                layerZero.get(chain.eid)!.endpoint,
+                recordedChain(previous, chain.eid),
+                operators.guardian,
+                p,
+              ),
             );
           }),
         ),
@@ -147,39 +159,64 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       ),
     );
 
-    // 3. Wiring, both directions of every vault ⇄ hub pathway.
+    // 3. Wiring, both directions of every vault ⇄ hub pathway; replies prepaid through the enforced options.
     const oappOf = (chain: ChainConfig) => (chain.role === 'trading' ? tradingContracts.hub : vaults.get(chain.eid)!.vault);
     const confirmationsOf = (eid: number) => config.chains.find((c) => c.eid === eid)!.confirmations;
-    await Promise.all(
-      config.chains.map((chain) =>
-        run(chain, async (session, p) => {
-          for (const { local, remote } of appPathways(config.chains).filter((x) => x.local.eid === chain.eid)) {
-            const lz = layerZero.get(local.eid)!;
-            const gas = local.role === 'trading' ? enforcedGas.hubToVault : enforcedGas.vaultToHub;
-            await ensurePathway(
-              session,
-              {
-                oapp: oappOf(local),
-                remoteEid: remote.eid,
-                remoteOApp: oappOf(remote),
-                endpoint: lz.endpoint,
-                sendUln302: lz.sendUln302,
-                receiveUln302: lz.receiveUln302,
-                worker: lz.worker,
-                dvnSigner: operators.relayer,
-                additionalDvns: local.layerZero?.additionalRequiredDvns ?? [],
-                localConfirmations: local.confirmations,
-                remoteConfirmations: confirmationsOf(remote.eid),
-                maxMessageSize: config.maxMessageSize,
-                enforcedOptions: enforcedOptionsHex(gas),
-              },
-              `${local.role === 'trading' ? 'hub' : 'vault'} → ${remote.name}`,
-              p,
-            );
-          }
-        }),
-      ),
-    );
+    const sideOf = (chain: ChainConfig) => ({
+      provider: sessions.get(chain.eid)!.provider,
+      endpoint: layerZero.get(chain.eid)!.endpoint,
+      oapp: oappOf(chain),
+      eid: chain.eid,
+    });
+    const quoteReplies = async () =>
+      new Map<number, ReplyValues>(
+        await Promise.all(
+          config.chains
+            .filter((c) => c.role === 'collateral')
+            .map(async (c) => [c.eid, await replyValues(sideOf(trading), sideOf(c), enforcedGas, config.replyFeeHeadroom)] as const),
+        ),
+      );
+    const wire = (replies: Map<number, ReplyValues>, only?: Set<number>) =>
+      Promise.all(
+        config.chains.map((chain) =>
+          run(chain, async (session, p) => {
+            for (const { local, remote } of appPathways(config.chains).filter((x) => x.local.eid === chain.eid)) {
+              const vaultEid = local.role === 'trading' ? remote.eid : local.eid;
+              if (only && !only.has(vaultEid)) continue;
+              const lz = layerZero.get(local.eid)!;
+              const gas = local.role === 'trading' ? enforcedGas.hubToVault : enforcedGas.vaultToHub;
+              const values = local.role === 'trading' ? replies.get(vaultEid)!.hubToVault : replies.get(vaultEid)!.vaultToHub;
+              await ensurePathway(
+                session,
+                {
+                  oapp: oappOf(local),
+                  remoteEid: remote.eid,
+                  remoteOApp: oappOf(remote),
+                  endpoint: lz.endpoint,
+                  sendUln302: lz.sendUln302,
+                  receiveUln302: lz.receiveUln302,
+                  worker: lz.worker,
+                  dvnSigner: operators.relayer,
+                  additionalDvns: local.layerZero?.additionalRequiredDvns ?? [],
+                  localConfirmations: local.confirmations,
+                  remoteConfirmations: confirmationsOf(remote.eid),
+                  maxMessageSize: config.maxMessageSize,
+                  enforcedOptions: enforcedOptionsHex(gas, values),
+                },
+                `${local.role === 'trading' ? 'hub' : 'vault'} → ${remote.name}`,
+                p,
+              );
+            }
+          }),
+        ),
+      );
+    // Quoted before wiring (a fresh OApp quotes on the endpoint's defaults), then again under the app's own
+    // config: a pathway whose fees changed with the wiring is rewired (its enforced options only).
+    const quoted = await quoteReplies();
+    await wire(quoted);
+    const requoted = await quoteReplies();
+    const changed = new Set([...requoted].filter(([eid, values]) => !replyValuesEqual(values, quoted.get(eid)!)).map(([eid]) => eid));
+    if (changed.size) await wire(requoted, changed);
 
     const manifest = buildManifest(config, { layerZero, startBlocks, tradingContracts, vaults, operators });
     const sidecar = buildSidecar(config, { layerZero, tradingContracts, vaults, operators, enforcedGas, sessions });

@@ -3,7 +3,7 @@ import { RelayerWorker__factory, deployEndpoint, lzContract, wireDefaultPathway,
 import type { ManifestChain } from '@tributary/protocol';
 import type { ChainSession } from './chain-session';
 import { ensureContract } from './app';
-import { planContract, workerConfigEquals, type WorkerDstConfig } from './plan';
+import { planContract, workerConfigEquals, workerPricingEquals, type WorkerFees } from './plan';
 import type { Progress } from './progress';
 
 export interface ChainLayerZero extends EndpointDeployment {
@@ -72,18 +72,28 @@ export async function ensureLayerZero(session: ChainSession, recorded: ManifestC
   return { ...endpoint, worker, deployedByUs: config.local };
 }
 
-/** The worker serves `remoteEid` at the configured fees (setDstConfig only when different). */
+/** The worker serves `remoteEid` at the planned fees and per-unit prices (each written only when different). */
 export async function ensureWorkerDestination(
   session: ChainSession,
   worker: string,
   remoteEid: number,
-  desired: WorkerDstConfig,
+  desired: WorkerFees,
   progress: Progress,
 ): Promise<void> {
   const contract = RelayerWorker__factory.connect(worker, session.deployer);
   const current = await contract.dstConfigs(remoteEid);
-  if (workerConfigEquals({ enabled: current.enabled, dvnFee: current.dvnFee, executorFee: current.executorFee }, desired)) return;
-  await progress.step(`worker: serve eid ${remoteEid}`, async () => (await contract.setDstConfig(remoteEid, desired)).wait());
+  if (!workerConfigEquals({ enabled: current.enabled, dvnFee: current.dvnFee, executorFee: current.executorFee }, desired.dstConfig)) {
+    const { dvnFee, executorFee } = desired.dstConfig;
+    await progress.step(`worker: serve eid ${remoteEid} (DVN ${dvnFee} wei, executor ${executorFee} wei)`, async () =>
+      (await contract.setDstConfig(remoteEid, desired.dstConfig)).wait(),
+    );
+  }
+  const pricing = await contract.dstPricing(remoteEid);
+  if (!workerPricingEquals({ gasPrice: pricing.gasPrice, nativePriceRatio: pricing.nativePriceRatio }, desired.pricing)) {
+    await progress.step(`worker: eid ${remoteEid} lzReceive gas at ${desired.pricing.gasPrice} wei`, async () =>
+      (await contract.setDstPricing(remoteEid, desired.pricing)).wait(),
+    );
+  }
 }
 
 /**

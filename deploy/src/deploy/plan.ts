@@ -91,9 +91,13 @@ export interface WorkerDstConfig {
 export const workerConfigEquals = (a: WorkerDstConfig, b: WorkerDstConfig): boolean =>
   a.enabled === b.enabled && BigInt(a.dvnFee) === BigInt(b.dvnFee) && BigInt(a.executorFee) === BigInt(b.executorFee);
 
-/** The subset of contracts/gas-snapshot.json the enforced options are derived from. */
+/** The subset of contracts/gas-snapshot.json the enforced options and the worker fees are derived from. */
 export interface GasSnapshot {
-  hubReceiveAttest?: { firstAttestation?: { lzReceive?: number } };
+  hubReceiveAttest?: {
+    firstAttestation?: { lzReceive?: number };
+    update?: { verify?: number; commitVerification?: number };
+  };
+  attestVsOft?: { noopBaseline?: { attestSized56?: { later?: number } } };
   /** The hub's WITHDRAW_REQUEST receive when it reserves (no reply) and the vault's release. */
   withdrawalRoundTrip?: { hubRequest?: { lzReceive?: number }; vaultRelease?: { lzReceive?: number } };
   /** The hub's WITHDRAW_REQUEST receive when it rejects at once (sends the reply from inside lzReceive). */
@@ -149,8 +153,11 @@ export function enforcedGasFromSnapshot(snapshot: GasSnapshot, headroom: number)
   };
 }
 
-export const enforcedOptionsHex = (gasByType: Record<number, number>): Record<number, string> =>
-  Object.fromEntries(Object.entries(gasByType).map(([type, gas]) => [Number(type), lzReceiveOptions(gas).toLowerCase()]));
+/** Type-3 options per message type: the lzReceive gas, and the native value forwarded for the types in `valueByType`. */
+export const enforcedOptionsHex = (gasByType: Record<number, number>, valueByType: Record<number, bigint> = {}): Record<number, string> =>
+  Object.fromEntries(
+    Object.entries(gasByType).map(([type, gas]) => [Number(type), lzReceiveOptions(gas, valueByType[Number(type)] ?? 0n).toLowerCase()]),
+  );
 
 /** Vault ⇄ hub pathways of a deployment: each collateral chain with the trading chain, both ways. */
 export function appPathways<C extends { eid: number; role: 'trading' | 'collateral' }>(chains: C[]): { local: C; remote: C }[] {
@@ -162,4 +169,125 @@ export function appPathways<C extends { eid: number; role: 'trading' | 'collater
       { local: vaultChain, remote: trading },
       { local: trading, remote: vaultChain },
     ]);
+}
+
+// ---- worker fees: priced per destination from the gas snapshot and the destination's gas price ----
+
+export interface WorkerPricingValue {
+  /** Wei here per unit of lzReceive gas there. */
+  gasPrice: bigint;
+  /** Wei here per wei there, 1e18 = 1. */
+  nativePriceRatio: bigint;
+}
+
+export interface WorkerFees {
+  dstConfig: WorkerDstConfig;
+  pricing: WorkerPricingValue;
+}
+
+const WAD = 10n ** 18n;
+/** Used when the snapshot lacks a figure: one DVN's verify, commitVerification, a no-op OApp's lzReceive transaction. */
+export const FALLBACK_DELIVERY_GAS = { verify: 50_000, commitVerification: 80_000, lzReceiveBase: 45_000 } as const;
+
+/**
+ * What our worker on a chain with native price `src.nativeUsd` charges for a message to `dst`: the DVN its
+ * verify, the executor commit + the endpoint's own lzReceive work (flat), and the message's lzReceive gas at the
+ * destination's gas price plus its lzReceive value (RelayerWorker.executorFeeOf), all converted to source wei.
+ * Explicit `overrides` replace the flat parts.
+ */
+export function workerFees(
+  src: { nativeUsd: number },
+  dst: { gasPriceWei: string; nativeUsd: number },
+  snapshot: GasSnapshot,
+  overrides: { dvnFee?: string; executorFee?: string } = {},
+): WorkerFees {
+  const nativePriceRatio = (BigInt(Math.round((dst.nativeUsd / src.nativeUsd) * 1e9)) * WAD) / 10n ** 9n;
+  const gasPrice = (BigInt(dst.gasPriceWei) * nativePriceRatio) / WAD;
+  const verify = snapshot.hubReceiveAttest?.update?.verify ?? FALLBACK_DELIVERY_GAS.verify;
+  const commit = snapshot.hubReceiveAttest?.update?.commitVerification ?? FALLBACK_DELIVERY_GAS.commitVerification;
+  const base = snapshot.attestVsOft?.noopBaseline?.attestSized56?.later ?? FALLBACK_DELIVERY_GAS.lzReceiveBase;
+  return {
+    dstConfig: {
+      enabled: true,
+      dvnFee: overrides.dvnFee !== undefined ? BigInt(overrides.dvnFee) : BigInt(verify) * gasPrice,
+      executorFee: overrides.executorFee !== undefined ? BigInt(overrides.executorFee) : BigInt(commit + base) * gasPrice,
+    },
+    pricing: { gasPrice, nativePriceRatio },
+  };
+}
+
+export const workerPricingEquals = (a: WorkerPricingValue, b: WorkerPricingValue): boolean =>
+  BigInt(a.gasPrice) === BigInt(b.gasPrice) && BigInt(a.nativePriceRatio) === BigInt(b.nativePriceRatio);
+
+// ---- guards: sized from the vaults' value ----
+
+export interface Bucket {
+  capacity: bigint;
+  refillPerSecond: bigint;
+}
+
+/** A bucket letting `hourly` out at once and refilling it over an hour (never 0). */
+export function hourlyBucket(hourly: bigint): Bucket {
+  const capacity = hourly > 0n ? hourly : 1n;
+  const refill = capacity / 3600n;
+  return { capacity, refillPerSecond: refill > 0n ? refill : 1n };
+}
+
+/** `fraction` of `amount`, rounded down (to a millionth of the fraction). */
+const share = (amount: bigint, fraction: number): bigint => (amount * BigInt(Math.round(fraction * 1e6))) / 1_000_000n;
+
+type SizedConfig = {
+  chains: { role: string; assets: { symbol: string; depositCap: string; decimals?: number }[] }[];
+  assets: { symbol: string; assetId: number; decimals: number; weightInit: number }[];
+};
+
+/** USD value the vaults can hold: Σ over chains and assets of depositCap × price × init weight. */
+export function vaultCapacityUsd(config: SizedConfig, pricesUsd: Record<number, number>): number {
+  let total = 0;
+  for (const chain of config.chains.filter((c) => c.role === 'collateral')) {
+    for (const chainAsset of chain.assets) {
+      const asset = config.assets.find((a) => a.symbol === chainAsset.symbol)!;
+      const decimals = chainAsset.decimals ?? asset.decimals;
+      const units = Number(BigInt(chainAsset.depositCap)) / 10 ** decimals;
+      total += units * (pricesUsd[asset.assetId] ?? 0) * asset.weightInit;
+    }
+  }
+  return total;
+}
+
+/**
+ * The CreditManager's increase guard: `perHour` of the vaults' value (1e18 USD) at once, refilled over an hour;
+ * explicit capacity / refill win.
+ */
+export function creditIncreaseGuard(
+  config: SizedConfig & { trading: { creditIncreaseCapacity?: string; creditIncreaseRefillPerSecond?: string } },
+  perHour: number,
+  pricesUsd: Record<number, number>,
+): Bucket {
+  const hourly = BigInt(Math.floor(vaultCapacityUsd(config, pricesUsd) * perHour)) * WAD;
+  const sized = hourlyBucket(hourly);
+  const t = config.trading;
+  return {
+    capacity: t.creditIncreaseCapacity !== undefined ? BigInt(t.creditIncreaseCapacity) : sized.capacity,
+    refillPerSecond: t.creditIncreaseRefillPerSecond !== undefined ? BigInt(t.creditIncreaseRefillPerSecond) : sized.refillPerSecond,
+  };
+}
+
+/** A vault asset's outflow bucket: `perHour` of its deposit cap at once, refilled over an hour; explicit values win. */
+export function outflowGuard(chainAsset: { depositCap: string; rateCapacity?: string; refillPerSecond?: string }, perHour: number): Bucket {
+  const sized = hourlyBucket(share(BigInt(chainAsset.depositCap), perHour));
+  return {
+    capacity: chainAsset.rateCapacity !== undefined ? BigInt(chainAsset.rateCapacity) : sized.capacity,
+    refillPerSecond: chainAsset.refillPerSecond !== undefined ? BigInt(chainAsset.refillPerSecond) : sized.refillPerSecond,
+  };
+}
+
+/** Whether an on-chain bucket needs rewriting: exact, or within `tolerance` (relative) when sized from live prices. */
+export function bucketNeedsUpdate(current: Bucket, desired: Bucket, tolerance = 0): boolean {
+  const off = (a: bigint, b: bigint) => {
+    if (tolerance === 0) return a !== b;
+    const diff = a > b ? a - b : b - a;
+    return diff * 1_000_000n > b * BigInt(Math.round(tolerance * 1e6));
+  };
+  return off(BigInt(current.capacity), desired.capacity) || off(BigInt(current.refillPerSecond), desired.refillPerSecond);
 }

@@ -6,6 +6,7 @@ import type { ServiceState } from '../supervision/supervisor';
 import { makeProvider, checkRpc } from './chain-session';
 import { readSidecar, type ManifestSidecar } from './manifest-io';
 import { appPathways, enforcedOptionsHex, planPathway } from './plan';
+import { replyValues } from './reply-fees';
 import { desiredPathway, readPathway } from './wiring';
 
 export interface ChainStatus {
@@ -124,6 +125,22 @@ async function wiringDrift(
     const remoteOApp = remote.contracts.hub ?? remote.contracts.vault;
     if (!oapp || !remoteOApp) continue;
     const gas = local.role === 'trading' ? sidecar.enforcedGas.hubToVault : sidecar.enforcedGas.vaultToHub;
+    const [hub, vault] = local.role === 'trading' ? [local, remote] : [remote, local];
+    const other = makeProvider(remote.rpcUrl, remote.chainId);
+    let values: Record<number, bigint>;
+    try {
+      const at = (c: ManifestChain, p: typeof provider) => ({
+        provider: p,
+        endpoint: c.layerZero.endpoint,
+        oapp: (c.contracts.hub ?? c.contracts.vault)!,
+        eid: c.eid,
+      });
+      const [hubProvider, vaultProvider] = local.role === 'trading' ? [provider, other] : [other, provider];
+      const replies = await replyValues(at(hub, hubProvider), at(vault, vaultProvider), sidecar.enforcedGas, sidecar.config.replyFeeHeadroom ?? 1);
+      values = local.role === 'trading' ? replies.hubToVault : replies.vaultToHub;
+    } finally {
+      other.destroy();
+    }
     const side = {
       oapp,
       remoteEid: remote.eid,
@@ -137,7 +154,7 @@ async function wiringDrift(
       localConfirmations: local.confirmations,
       remoteConfirmations: remote.confirmations,
       maxMessageSize: sidecar.config.maxMessageSize,
-      enforcedOptions: enforcedOptionsHex(gas),
+      enforcedOptions: enforcedOptionsHex(gas, values),
     };
     const writes = planPathway(await readPathway(provider, side), desiredPathway(side));
     if (writes.length) drift.push(`toward ${remote.name}: ${writes.map((w) => w.kind).join(', ')} needed (run deploy)`);

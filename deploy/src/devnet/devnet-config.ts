@@ -13,8 +13,8 @@ export const DEVNET_ASSETS = {
   WBTC: { assetId: 3, decimals: 8, price: 60_000 },
 } as const;
 
-/** Hardhat dev accounts: 0 deployer, 1 relayer, 2 aggregator pusher (and withdrawal decider), 3 price simulator, 5–19 demo traders. */
-export const DEV_ACCOUNTS = { deployer: 0, relayer: 1, pusher: 2, oracle: 3, firstTrader: 5, lastTrader: 19 } as const;
+/** Hardhat dev accounts: 0 deployer, 1 relayer, 2 aggregator pusher (and withdrawal decider), 3 price simulator, 4 vault guardian, 5–19 demo traders. */
+export const DEV_ACCOUNTS = { deployer: 0, relayer: 1, pusher: 2, oracle: 3, guardian: 4, firstTrader: 5, lastTrader: 19 } as const;
 
 const cap = (units: number, decimals: number) => (BigInt(units) * 10n ** BigInt(decimals)).toString();
 
@@ -74,10 +74,10 @@ export function devnetDeployConfig(options: DevnetChainOptions): DeployConfigInp
       { a: 'USDC', b: 'WETH', rho: 0.05 },
       { a: 'USDC', b: 'WBTC', rho: 0.05 },
     ],
+    // Guards, outflow limits and worker fees keep their defaults: 5 % of the vaults' value (≈ 57.5M USD) of new
+    // credit per hour, 5 % of each deposit cap out per hour, gas priced at 1 gwei on every chain.
     trading: {
       creditStaleAfterSeconds: 3600,
-      creditIncreaseCapacity: cap(100_000_000, 18),
-      creditIncreaseRefillPerSecond: cap(1_000_000, 18),
       maxPriceAgeSeconds: 3600,
       decisionTimeoutSeconds: 60,
       // No quoteToken: the trading chain gets a test USDC; the pool starts with 10M of it.

@@ -1,5 +1,5 @@
 import { formatEther, type EventLog, type Log } from 'ethers';
-import { MessageType, rejectReasonName } from '@tributary/protocol';
+import { rejectReasonName } from '@tributary/protocol';
 import { read, transact, waitStage, type TraderContext } from '../chain/context';
 import { TributaryError, WithdrawalRejectedError } from '../core/errors';
 import { Operation, type StageListener } from '../core/operation';
@@ -18,7 +18,7 @@ export interface WithdrawResult {
   amount: string;
   requestId: string;
   txHash: string;
-  /** Paid to the wallet now, or queued by the vault's outflow rate limit (claim it later with `vault.claim`). */
+  /** Paid now, or queued by the vault (outflow rate limit, or the token refused it): claim it later with `vault.claim`. */
   queued: boolean;
 }
 
@@ -30,7 +30,8 @@ const asEvents = (logs: (Log | EventLog)[]) => logs.filter((l): l is EventLog =>
 
 /**
  * Withdrawal (two keys: the hub reserves, the aggregator's decider approves): checks (listed, not paused, free balance,
- * native fee), `vault.requestWithdraw` paying `vault.quote(WITHDRAW_REQUEST)`, then sent → confirmed (request id) →
+ * native fee), `vault.requestWithdraw` paying `vault.quoteWithdraw()` (the request, the hub's decision and the release
+ * attestation: the whole round trip), then sent → confirmed (request id) →
  * delivered (the hub reserved it, or rejected it on arrival) → indexed (the ledger shows it) → decided (approved, or
  * rejected with its reason) → paid (the vault released it). A rejection ends with `unlocked` (the amount is free again)
  * and a `WithdrawalRejectedError` naming the reason.
@@ -53,7 +54,7 @@ export function withdraw(ctx: TraderContext, params: WithdrawParams, listener?: 
           vault.assetConfig(asset.assetId),
           vault.paused(),
           vault.balanceOf(ctx.address, asset.assetId),
-          vault.quote(MessageType.WithdrawRequest),
+          vault.quoteWithdraw(),
           d.provider(chain).getBalance(ctx.address),
           d.provider(d.trading).getBlockNumber(),
           d.provider(chain).getBlockNumber(),
