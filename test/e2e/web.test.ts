@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startDevnet, type Devnet } from '@tributary/deploy';
-import { openBrowser, horizontalOverflow, unnamedControls, type BrowserSession } from '../support/browser';
+import { devWallet } from '@tributary/contracts';
+import { fakeWallet, horizontalOverflow, openBrowser, unnamedControls, type BrowserSession } from '../support/browser';
 
 // The web app in a real browser (Debian's headless chromium through playwright-core) against the devnet as `npm start`
 // runs it (3 hardhat nodes, relayer, aggregator, the devnet's web server): a demo trader deposits, sees the credit
@@ -10,6 +11,8 @@ import { openBrowser, horizontalOverflow, unnamedControls, type BrowserSession }
 // console error fails. Screenshots of both views at 1280×800 and at phone width go to test/artifacts/web/.
 const PORTS = { chain: 18900, aggregator: 18910, relayer: 18911, web: 18912 };
 const TRADER = 7;
+/** Signs through the page's browser wallet (a Hardhat-unlocked account), never through a key the page holds. */
+const WALLET_TRADER = 8;
 const ARTIFACTS = resolve(__dirname, '..', 'artifacts', 'web');
 
 /** The first number in a formatted figure (`9,476.59 USD` → 9476.59; `—` → NaN). */
@@ -144,6 +147,28 @@ describe('web app in a browser against the devnet', () => {
     await page.getByTestId('position-WETH').waitFor();
     expect(await horizontalOverflow(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'trader-390.png'), fullPage: true });
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('browser wallet: connect it, deposit on collateral-b through it (the wallet switches chains and signs)', async () => {
+    const page = await browser.newPage();
+    const account = devWallet(WALLET_TRADER).address;
+    const rpc = Object.fromEntries(devnet.manifest.chains.map((c) => [c.chainId, c.rpcUrl]));
+    await page.addInitScript(fakeWallet, { account, rpc, chainId: devnet.manifest.chains[0]!.chainId });
+    await page.goto(`${devnet.urls.web}/#/trader`);
+    await page.getByRole('button', { name: 'Connect browser wallet' }).click();
+    await page.getByTestId('trader-address').getByText('browser wallet').waitFor();
+    await page.getByText('live', { exact: true }).waitFor({ timeout: 15_000 });
+    await page.getByLabel('Chain', { exact: true }).selectOption('collateral-b');
+    await page.getByLabel('Asset', { exact: true }).selectOption('WETH');
+    await page.getByLabel('Amount', { exact: true }).fill('0.5');
+    await page.getByTestId('fee-quote').waitFor();
+    await page.getByRole('button', { name: 'Review deposit' }).click();
+    await page.getByRole('button', { name: 'Confirm deposit' }).click();
+    await page.locator('li[data-stage="credited"][data-state="done"]').waitFor({ timeout: 90_000 });
+    await page.getByTestId('collateral-collateral-b-WETH').getByText('0.5 WETH').waitFor({ timeout: 30_000 });
+    expect(figure(await page.getByTestId('credit-limit').textContent())).toBeGreaterThan(1000);
+    await page.close();
     expect(browser.errors).toEqual([]);
   });
 });

@@ -21,8 +21,10 @@ const FLAGS = [
 export interface BrowserSession {
   context: BrowserContext;
   page: Page;
-  /** Console errors and uncaught page errors seen so far. */
+  /** Console errors and uncaught page errors seen so far (of every page it opened). */
   errors: string[];
+  /** Another page (tab) whose errors are collected too. */
+  newPage(): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -35,16 +37,20 @@ export async function openBrowser(): Promise<BrowserSession> {
     args: FLAGS,
     viewport: { width: 1280, height: 800 },
   });
-  const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
-  });
-  page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+  const watch = (page: Page) => {
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
+    });
+    page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+    return page;
+  };
+  const page = watch(context.pages()[0] ?? (await context.newPage()));
   return {
     context,
     page,
     errors,
+    newPage: async () => watch(await context.newPage()),
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
@@ -86,4 +92,57 @@ export function horizontalOverflow(page: Page): Promise<string[]> {
       );
     return [`page ${document.documentElement.scrollWidth} px wide in a ${window.innerWidth} px viewport`, ...offenders];
   });
+}
+
+/**
+ * A browser wallet for the page (window.ethereum, EIP-1193) over Hardhat's unlocked dev accounts: it holds `account`,
+ * switches between the given chains on wallet_switchEthereumChain and sends everything else to the current chain's
+ * node, which signs eth_sendTransaction itself. Install with page.addInitScript before the page loads.
+ */
+export function fakeWallet(args: { account: string; rpc: Record<number, string>; chainId: number }): void {
+  type Listener = (value: unknown) => void;
+  const listeners = new Map<string, Set<Listener>>();
+  let chainId = args.chainId;
+  const emit = (event: string, value: unknown) => listeners.get(event)?.forEach((l) => l(value));
+  let id = 0;
+  const provider = {
+    isMetaMask: false,
+    async request({ method, params }: { method: string; params?: unknown[] }): Promise<unknown> {
+      switch (method) {
+        case 'eth_requestAccounts':
+        case 'eth_accounts':
+          return [args.account];
+        case 'eth_chainId':
+          return `0x${chainId.toString(16)}`;
+        case 'wallet_switchEthereumChain': {
+          const next = Number((params?.[0] as { chainId: string }).chainId);
+          if (!args.rpc[next]) throw Object.assign(new Error('unknown chain'), { code: 4902 });
+          chainId = next;
+          emit('chainChanged', `0x${next.toString(16)}`);
+          return null;
+        }
+        case 'wallet_requestPermissions':
+        case 'wallet_revokePermissions':
+          return [];
+      }
+      const response = await fetch(args.rpc[chainId]!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params: params ?? [] }),
+      });
+      const body = (await response.json()) as { result?: unknown; error?: { code: number; message: string; data?: unknown } };
+      if (body.error) throw Object.assign(new Error(body.error.message), body.error);
+      return body.result;
+    },
+    on(event: string, listener: Listener) {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event)!.add(listener);
+      return provider;
+    },
+    removeListener(event: string, listener: Listener) {
+      listeners.get(event)?.delete(listener);
+      return provider;
+    },
+  };
+  (window as unknown as { ethereum: unknown }).ethereum = provider;
 }
