@@ -8,7 +8,7 @@ const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 const stamp = join(root, 'node_modules', '.tributary-installed');
-const required = ['nx', 'jest', 'hardhat', '@nestjs/core', '@layerzerolabs/lz-evm-oapp-v2', 'typeorm', 'sql.js'];
+const required = ['nx', 'jest', 'hardhat', '@nestjs/core', '@layerzerolabs/lz-evm-oapp-v2', 'typeorm', 'sql.js', 'vite', 'playwright-core'];
 
 function needsInstall() {
   if (!existsSync(stamp)) return true;

@@ -84,6 +84,7 @@ describe('aggregator service without a manifest', () => {
       'GET /v1/oracle/prices',
       'GET /v1/pool',
       'GET /v1/reconciliation',
+      'GET /v1/risk/book',
       'GET /v1/risk/chains',
       'POST /v1/risk/evaluate',
       'POST /v1/risk/liquidation-plan',

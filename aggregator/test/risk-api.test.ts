@@ -95,6 +95,14 @@ describe('risk and oracle API', () => {
   it('answers the live endpoints with empty lists and 404 when no manifest is configured', async () => {
     expect((await request(agg.http).get('/v1/oracle/prices').expect(200)).body).toEqual({ prices: [] });
     expect((await request(agg.http).get('/v1/risk/chains').expect(200)).body).toEqual({ chains: [] });
+    expect((await request(agg.http).get('/v1/risk/book').expect(200)).body).toMatchObject({
+      accounts: 0,
+      liquidatable: 0,
+      unbounded: 0,
+      nearest: [],
+    });
+    await request(agg.http).get('/v1/risk/book?nearest=101').expect(400);
+    await request(agg.http).get('/v1/risk/book?x=1').expect(400);
     await request(agg.http).get(`/v1/accounts/${ALICE}/risk`).expect(404);
     await request(agg.http).get(`/v1/accounts/${ALICE}/risk/history`).expect(404);
     await request(agg.http).get('/v1/accounts/0xzz/risk').expect(400);
@@ -109,6 +117,7 @@ describe('risk and oracle API', () => {
       expect.arrayContaining([
         '/v1/risk/evaluate',
         '/v1/risk/chains',
+        '/v1/risk/book',
         '/v1/oracle/prices',
         '/v1/accounts/{address}/risk',
         '/v1/accounts/{address}/risk/history',

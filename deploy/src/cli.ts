@@ -110,12 +110,17 @@ async function runDevnet(dir: string, log: (line: string) => void, env: NodeJS.P
     chainPort: port('DEVNET_CHAIN_PORT', 8545),
     aggregatorPort: port('DEVNET_AGGREGATOR_PORT', 3000),
     relayerPort: port('DEVNET_RELAYER_PORT', 3100),
+    webPort: port('DEVNET_WEB_PORT', 3200),
     blockTimeMs: port('DEVNET_BLOCK_TIME_MS', 1000),
     heartbeatSeconds: env.DEVNET_HEARTBEAT_SECONDS ? Number(env.DEVNET_HEARTBEAT_SECONDS) : undefined,
     decayWindowSeconds: env.DEVNET_DECAY_WINDOW_SECONDS ? Number(env.DEVNET_DECAY_WINDOW_SECONDS) : undefined,
     log,
   });
+  const web = devnet.webBuilt
+    ? `${devnet.urls.web}   (trader and operator views; demo accounts 5–19)`
+    : `${devnet.urls.web}   (not built: npm run build -w @tributary/web, then reload)`;
   log(`devnet ready:
+  web app     ${web}
   API         ${devnet.urls.aggregator}/v1   (accounts, risk, oracle, credit, liquidations, chains)
   API docs    ${devnet.urls.aggregator}/docs
   metrics     ${devnet.urls.aggregator}/metrics  ${devnet.urls.relayer}/metrics

@@ -259,6 +259,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/risk/book': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The live risk book: accounts per health band (histogram) and the accounts nearest to liquidation */
+    get: operations['RiskController_book'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/risk/chains': {
     parameters: {
       query?: never;
@@ -1323,6 +1340,71 @@ export interface operations {
         };
       };
       /** @description unexpected query parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  RiskController_book: {
+    parameters: {
+      query?: {
+        /** @description 0–100 accounts nearest to liquidation (default 10) */
+        nearest?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description accounts in the live risk book */
+            accounts: number;
+            buckets: {
+              count: number;
+              /** @description health ≥ from (null: open) */
+              from: number | null;
+              label: string;
+              /** @description health < to (null: open) */
+              to: number | null;
+            }[];
+            /**
+             * Format: date-time
+             * @description ISO 8601 time (UTC)
+             */
+            computedAt: string;
+            /** @description accounts whose credit increases a price guard holds back */
+            frozen: number;
+            liquidatable: number;
+            /** @description lowest finite health first */
+            nearest: {
+              /** @description 0x address */
+              account: string;
+              /** @description USD (float64) */
+              collateralMaint: number;
+              /** @description USD (float64) */
+              creditLimit: number;
+              frozen: boolean;
+              health: number;
+              liquidatable: boolean;
+              /** @description USD (float64) */
+              requirementMaint: number;
+            }[];
+            /** @description accounts with nothing required (health unbounded) */
+            unbounded: number;
+          };
+        };
+      };
+      /** @description invalid or unexpected query parameters */
       400: {
         headers: {
           [name: string]: unknown;

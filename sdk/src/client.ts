@@ -3,6 +3,7 @@ import type { Manifest, ManifestChain } from '@tributary/protocol';
 import { maxWithdrawable, readAccount, type AccountSummary, type MaxWithdrawable } from './margin/account';
 import { repay, withdrawCash, type CashResult } from './actions/cash';
 import { deposit, type DepositParams, type DepositResult } from './actions/deposit';
+import { quote, type FeeQuote, type QuoteParams } from './actions/quote';
 import { close, trade, type TradeParams, type TradeResult } from './actions/trade';
 import { withdraw, type WithdrawParams, type WithdrawResult } from './actions/withdraw';
 import { AggregatorApi, type FetchLike } from './api/aggregator-api';
@@ -103,6 +104,11 @@ export class TributaryClient {
 
   repay(params: { amount: string; account?: string }, onStage?: StageListener): Operation<CashResult> {
     return repay(this.context, params, onStage);
+  }
+
+  /** What an action costs besides gas (LayerZero fee, trading fee), before it is sent. */
+  quote(params: QuoteParams): Promise<FeeQuote> {
+    return quote(this.context, params);
   }
 
   account(address = this.address): Promise<AccountSummary> {

@@ -1,6 +1,7 @@
 export * from './margin/account';
 export * from './actions/cash';
 export * from './actions/deposit';
+export * from './actions/quote';
 export * from './actions/trade';
 export * from './actions/withdraw';
 export * from './api/aggregator-api';

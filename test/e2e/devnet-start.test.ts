@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 // The command `npm start` runs, as a real process: chains, relayer and aggregator all start,
 // answer /health, and Ctrl-C (SIGINT) stops every one of them.
 const cli = resolve(__dirname, '..', '..', 'deploy', 'dist', 'cli.js');
-const ports = { chain: 18800, aggregator: 18810, relayer: 18811 };
+const ports = { chain: 18800, aggregator: 18810, relayer: 18811, web: 18812 };
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -25,6 +25,7 @@ describe('devnet (npm start)', () => {
         DEVNET_CHAIN_PORT: String(ports.chain),
         DEVNET_AGGREGATOR_PORT: String(ports.aggregator),
         DEVNET_RELAYER_PORT: String(ports.relayer),
+        DEVNET_WEB_PORT: String(ports.web),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -44,6 +45,16 @@ describe('devnet (npm start)', () => {
     expect(metrics).toContain('process_cpu_seconds_total');
     expect(output).toContain(`API docs    http://127.0.0.1:${ports.aggregator}/docs`);
     expect(await answers(`http://127.0.0.1:${ports.aggregator}/docs`)).toBe(true);
+    // The web app's URL is in the banner; its server hands the page its config and proxies the aggregator.
+    expect(output).toContain(`web app     http://127.0.0.1:${ports.web}   (trader and operator views`);
+    expect(await answers(`http://127.0.0.1:${ports.web}/`)).toBe(true);
+    const config = (await (await fetch(`http://127.0.0.1:${ports.web}/config.json`)).json()) as {
+      demoAccounts: unknown[];
+      manifest: { chains: unknown[] };
+    };
+    expect(config.manifest.chains).toHaveLength(3);
+    expect(config.demoAccounts).toHaveLength(15);
+    expect(await answers(`http://127.0.0.1:${ports.web}/api/aggregator/v1/chains`)).toBe(true);
     // Three chains, each answering its own chain id.
     for (const [i, chainId] of [31337, 31338, 31339].entries()) {
       const response = await fetch(`http://127.0.0.1:${ports.chain + i}`, {
@@ -65,5 +76,6 @@ describe('devnet (npm start)', () => {
     expect(output).toContain('devnet stopped');
     expect(await answers(`http://127.0.0.1:${ports.aggregator}/health`)).toBe(false);
     expect(await answers(`http://127.0.0.1:${ports.relayer}/health`)).toBe(false);
+    expect(await answers(`http://127.0.0.1:${ports.web}/`)).toBe(false);
   });
 });

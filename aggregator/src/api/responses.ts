@@ -248,6 +248,35 @@ export const riskHistoryPage = z.strictObject({
   total: int,
 });
 
+export const riskBookResponse = z.strictObject({
+  computedAt: isoTime,
+  accounts: int.describe('accounts in the live risk book'),
+  liquidatable: int,
+  frozen: int.describe('accounts whose credit increases a price guard holds back'),
+  unbounded: int.describe('accounts with nothing required (health unbounded)'),
+  buckets: z.array(
+    z.strictObject({
+      label: z.string(),
+      from: z.number().nullable().describe('health ≥ from (null: open)'),
+      to: z.number().nullable().describe('health < to (null: open)'),
+      count: int,
+    }),
+  ),
+  nearest: z
+    .array(
+      z.strictObject({
+        account: address,
+        health: z.number(),
+        liquidatable: z.boolean(),
+        creditLimit: usd,
+        collateralMaint: usd,
+        requirementMaint: usd,
+        frozen: z.boolean(),
+      }),
+    )
+    .describe('lowest finite health first'),
+});
+
 export const riskChainsResponse = z.strictObject({
   chains: z.array(
     z.strictObject({
@@ -317,6 +346,7 @@ export type LiquidationPlanResponse = z.output<typeof liquidationPlan>;
 export type AccountRiskResponse = z.output<typeof accountRisk>;
 export type RiskHistoryPage = z.output<typeof riskHistoryPage>;
 export type RiskChainsResponse = z.output<typeof riskChainsResponse>;
+export type RiskBookResponse = z.output<typeof riskBookResponse>;
 export type OraclePricesResponse = z.output<typeof oraclePricesResponse>;
 export type CreditStatusResponse = z.output<typeof creditStatusResponse>;
 export type LiquidationsPage = z.output<typeof liquidationsPage>;

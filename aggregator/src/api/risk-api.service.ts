@@ -15,12 +15,13 @@ import {
 import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
 import { OracleService } from '../oracle/oracle.service';
 import { RiskBookSync } from '../risk/book-sync';
+import { summarizeBook } from '../risk/book-summary';
 import { ChainWeights } from '../risk/chain-weights';
 import { RiskHistoryRepository } from '../risk/risk-history.repository';
 import { RiskService } from '../risk/risk.service';
 import { bookId } from '../risk/risk-inputs';
 import { previewParamsRequestSchema } from './param-preview.schema';
-import type { PageQuery } from './schemas';
+import type { PageQuery, RiskBookQuery } from './schemas';
 
 @Injectable()
 export class RiskApiService {
@@ -98,6 +99,13 @@ export class RiskApiService {
       items: page.items.map((s) => ({ ...s, computedAt: new Date(s.computedAt).toISOString() })),
       total: page.total,
     };
+  }
+
+  /** The live book at a glance: health histogram and the accounts nearest to liquidation. */
+  bookSummary(query: RiskBookQuery) {
+    const risks = this.risk.all();
+    const computedAt = risks.reduce((latest, r) => Math.max(latest, r.computedAt), 0);
+    return { computedAt: new Date(computedAt || Date.now()).toISOString(), ...summarizeBook(risks, query.nearest) };
   }
 
   chains() {

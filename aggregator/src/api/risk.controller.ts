@@ -1,20 +1,22 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { liquidationPlanRequestSchema, riskRequestSchema } from '@tributary/risk';
 import { previewParamsRequestSchema } from './param-preview.schema';
 import { ApiOkBody, openApiSchema } from './openapi';
 import {
   liquidationPlan,
   paramPreview,
+  riskBookResponse,
   riskChainsResponse,
   riskResult,
   type LiquidationPlanResponse,
   type ParamPreviewResponse,
+  type RiskBookResponse,
   type RiskChainsResponse,
   type RiskResultResponse,
 } from './responses';
 import { RiskApiService } from './risk-api.service';
-import { noQuerySchema } from './schemas';
+import { MAX_PAGE_SIZE, noQuerySchema, riskBookQuerySchema, type RiskBookQuery } from './schemas';
 
 @ApiTags('risk')
 @Controller('v1/risk')
@@ -60,6 +62,15 @@ export class RiskController {
   @ApiBadRequestResponse({ description: 'invalid change; every problem as `path: message`' })
   previewParams(@Query({ schema: noQuerySchema }) _query: Record<string, never>, @Body() body: unknown): ParamPreviewResponse {
     return this.risk.previewParams(body);
+  }
+
+  @Get('book')
+  @ApiOperation({ summary: 'The live risk book: accounts per health band (histogram) and the accounts nearest to liquidation' })
+  @ApiQuery({ name: 'nearest', required: false, description: `0–${MAX_PAGE_SIZE} accounts nearest to liquidation (default 10)` })
+  @ApiOkBody(riskBookResponse)
+  @ApiBadRequestResponse({ description: 'invalid or unexpected query parameters' })
+  book(@Query({ schema: riskBookQuerySchema }) query: RiskBookQuery): RiskBookResponse {
+    return this.risk.bookSummary(query);
   }
 
   @Get('chains')

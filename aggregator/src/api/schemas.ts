@@ -35,7 +35,11 @@ export const withdrawalStatusSchema = z.enum(['requested', 'pending', 'approved'
 
 export const withdrawalsQuerySchema = pageQuerySchema.extend({ status: withdrawalStatusSchema.optional() });
 
+/** GET /v1/risk/book: how many of the accounts nearest to liquidation to list. */
+export const riskBookQuerySchema = z.strictObject({ nearest: boundedInt('nearest', 0, MAX_PAGE_SIZE, 10) });
+
 export type PageQuery = z.output<typeof pageQuerySchema>;
+export type RiskBookQuery = z.output<typeof riskBookQuerySchema>;
 export type WithdrawalsQuery = z.output<typeof withdrawalsQuerySchema>;
 
 /** Routes without parameters still reject unexpected ones (a typo should not pass silently). */

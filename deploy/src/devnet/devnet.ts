@@ -12,6 +12,7 @@ import { DEVNET_CHAINS, DEV_ACCOUNTS, devnetDeployConfig } from './devnet-config
 import { CorrelatedWalk, PriceSimulator } from './price-simulator';
 import { servicesFilePath, writeServicesFile } from '../supervision/service-state';
 import { SupervisedService } from '../supervision/supervisor';
+import { WEB_DIST, startWebServer, type WebServer } from './web-server';
 
 export interface DevnetOptions {
   /** Where the manifest, logs and the embedded databases go. */
@@ -20,6 +21,8 @@ export interface DevnetOptions {
   chainPort: number;
   aggregatorPort: number;
   relayerPort: number;
+  /** Serve the web app (web/dist), its config and API proxies on this port; none when absent. */
+  webPort?: number;
   blockTimeMs: number;
   log: (line: string) => void;
   /** Chain heartbeat/decay (s), shortened by tests that watch a silent chain decay. */
@@ -45,7 +48,9 @@ export interface Devnet {
   manifest: Manifest;
   sidecar: ManifestSidecar;
   services: DevnetServices;
-  urls: { aggregator: string; relayer: string };
+  urls: { aggregator: string; relayer: string; web?: string };
+  /** Whether web/dist was there to serve (false: the page at urls.web says how to build it). */
+  webBuilt?: boolean;
   simulator?: PriceSimulator;
   /** Restarts the relayer and the aggregator (they read the manifest at start). */
   restartServices(): Promise<void>;
@@ -106,8 +111,10 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   const chains: LocalChain[] = [];
   const services: Partial<DevnetServices> = {};
   let simulator: PriceSimulator | undefined;
+  let web: WebServer | undefined;
   const stop = async () => {
     unwatchFile(manifestPath);
+    await web?.close();
     await simulator?.stop();
     await Promise.all(Object.values(services).map((s) => s.stop()));
     await Promise.all(chains.map((c) => c.stop()));
@@ -196,6 +203,17 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     const startServices = () => Promise.all(supervised.map((s) => s.start())).then(() => undefined);
     options.log('starting the relayer and the aggregator…');
     await startServices();
+    if (options.webPort !== undefined) {
+      web = await startWebServer({
+        port: options.webPort,
+        root: WEB_DIST,
+        manifestPath,
+        aggregatorUrl: urls.aggregator,
+        relayerUrl: urls.relayer,
+        relayerApiKey: apiKey,
+        demoAccounts: Array.from({ length: DEV_ACCOUNTS.lastTrader - DEV_ACCOUNTS.firstTrader + 1 }, (_, i) => DEV_ACCOUNTS.firstTrader + i),
+      });
+    }
 
     if (options.simulatePrices ?? true) {
       const trading = result.manifest.chains.find((c) => c.role === 'trading')!;
@@ -239,7 +257,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       manifest: result.manifest,
       sidecar: result.sidecar,
       services: services as DevnetServices,
-      urls,
+      urls: web ? { ...urls, web: web.url } : urls,
+      webBuilt: web?.built,
       simulator,
       restartServices,
       stop,

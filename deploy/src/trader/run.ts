@@ -1,6 +1,14 @@
 import { devWallet } from '@tributary/contracts';
 import { loadManifest } from '@tributary/protocol';
-import { TributaryClient, TributaryError, type MaxWithdrawable, type Operation, type Stage, type TributaryErrorCode } from '@tributary/sdk';
+import {
+  TributaryClient,
+  TributaryError,
+  isLocalManifest,
+  type MaxWithdrawable,
+  type Operation,
+  type Stage,
+  type TributaryErrorCode,
+} from '@tributary/sdk';
 import { KeyError } from '../deploy/chain-session';
 import { TraderUsageError, parseTraderArgs, type TraderArgs, type TraderCommand } from './args';
 import { describeChange, formatAccount, formatWhatIf, stageLine } from './format';
@@ -55,7 +63,7 @@ function traderKey(args: TraderArgs, local: boolean, env: NodeJS.ProcessEnv): { 
 
 function clientFor(args: TraderArgs, env: NodeJS.ProcessEnv): { client: TributaryClient; who: string } {
   const manifest = loadManifest(args.manifest);
-  const local = manifest.chains.every((c) => ['127.0.0.1', 'localhost'].includes(new URL(c.rpcUrl).hostname));
+  const local = isLocalManifest(manifest);
   const key = traderKey(args, local, env);
   const timeouts = args.timeoutSeconds ? { stageMs: args.timeoutSeconds * 1000, creditMs: args.timeoutSeconds * 1000 } : undefined;
   const common = { manifest, aggregatorUrl: args.aggregator, timeouts };

@@ -4,9 +4,12 @@ import type {
   CashHistoryBody,
   ChainsBody,
   CreditStatusBody,
+  LiquidationsBody,
   OraclePricesBody,
   PoolBody,
+  RiskBookBody,
   RiskChainsBody,
+  RiskHistoryBody,
   RiskRequestBody,
   RiskResultBody,
   TolerantAccountLedger,
@@ -39,6 +42,11 @@ export class AggregatorApi {
     return this.get<AccountRiskBody>(`/v1/accounts/${address}/risk`, true);
   }
 
+  /** Risk snapshots of the account, newest first (null: unknown account). */
+  riskHistory(address: string, query: { limit?: number; offset?: number } = {}): Promise<RiskHistoryBody | null> {
+    return this.get<RiskHistoryBody>(`/v1/accounts/${address}/risk/history${searchOf(query)}`, true);
+  }
+
   withdrawals(address: string, query: { limit?: number; offset?: number; status?: string } = {}): Promise<WithdrawalsPageBody | null> {
     return this.get<WithdrawalsPageBody>(`/v1/accounts/${address}/withdrawals${searchOf(query)}`, true);
   }
@@ -63,6 +71,15 @@ export class AggregatorApi {
 
   oraclePrices(): Promise<OraclePricesBody> {
     return this.required(this.get<OraclePricesBody>('/v1/oracle/prices'));
+  }
+
+  /** The live risk book: health histogram and the accounts nearest to liquidation. */
+  riskBook(query: { nearest?: number } = {}): Promise<RiskBookBody> {
+    return this.required(this.get<RiskBookBody>(`/v1/risk/book${searchOf(query)}`));
+  }
+
+  liquidations(query: { limit?: number; offset?: number } = {}): Promise<LiquidationsBody> {
+    return this.required(this.get<LiquidationsBody>(`/v1/liquidations${searchOf(query)}`));
   }
 
   creditStatus(): Promise<CreditStatusBody> {

@@ -145,7 +145,7 @@ export class AccountSubscription implements AsyncIterable<AccountEvent> {
     this.markConnected();
     const parser = new SseParser();
     const decoder = new TextDecoder();
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of chunksOf(response.body)) {
       for (const raw of parser.push(decoder.decode(chunk, { stream: true }))) {
         let data: unknown = raw.data;
         try {
@@ -172,5 +172,23 @@ export class AccountSubscription implements AsyncIterable<AccountEvent> {
   private wake(): void {
     for (const wake of this.wakers) wake();
     this.wakers.clear();
+  }
+}
+
+/** The chunks of a response body: async iteration where the runtime has it (Node, Chromium, Firefox), else a reader (Safari). */
+export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  if (Symbol.asyncIterator in body) {
+    yield* body as unknown as AsyncIterable<Uint8Array>;
+    return;
+  }
+  const reader = (body as ReadableStream<Uint8Array>).getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
   }
 }

@@ -23,6 +23,12 @@ export type RiskChainsBody = OkBody<'RiskController_chains'>;
 export type OraclePricesBody = OkBody<'OracleController_prices'>;
 /** GET /v1/credit/status */
 export type CreditStatusBody = OkBody<'CreditController_status'>;
+/** GET /v1/accounts/:address/risk/history (newest first) */
+export type RiskHistoryBody = OkBody<'AccountRiskController_history'>;
+/** GET /v1/risk/book */
+export type RiskBookBody = OkBody<'RiskController_book'>;
+/** GET /v1/liquidations */
+export type LiquidationsBody = OkBody<'LiquidationController_list'>;
 /** POST /v1/risk/evaluate: request and result. */
 export type RiskRequestBody = RequestBody<'RiskController_evaluate'>;
 export type RiskResultBody = OkBody<'RiskController_evaluate'>;

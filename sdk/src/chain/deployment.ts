@@ -36,6 +36,20 @@ export interface DeploymentOptions {
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /**
+ * Every chain RPC of the manifest is on this machine (a devnet): the only case where Hardhat's public dev accounts
+ * may sign (the CLI's `--dev-account`, the web app's demo accounts, the devnet serving their keys).
+ */
+export function isLocalManifest(manifest: { chains: readonly { rpcUrl: string }[] }): boolean {
+  return manifest.chains.every((c) => {
+    try {
+      return LOCAL_HOSTS.has(new URL(c.rpcUrl).hostname);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
  * One deployment, from its manifest (protocol/src/manifest.ts): chains by name, assets by symbol, a provider per
  * chain and typed contract handles (ABIs from @tributary/contracts' typechain factories). Names are matched without
  * regard to case; an unknown one is a `TributaryError` that lists the known ones.
@@ -70,7 +84,7 @@ export class Deployment {
 
   /** Every chain RPC is on this machine (a devnet): Hardhat's dev accounts may be used. */
   get isLocal(): boolean {
-    return this.manifest.chains.every((c) => LOCAL_HOSTS.has(new URL(c.rpcUrl).hostname));
+    return isLocalManifest(this.manifest);
   }
 
   /** A chain by manifest name (or eid). */

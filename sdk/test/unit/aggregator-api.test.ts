@@ -16,6 +16,19 @@ describe('AggregatorApi', () => {
     expect(api.eventsUrl('0xabc')).toBe('http://agg.test/v1/accounts/0xabc/events');
   });
 
+  it('book, history and liquidations: the routes and queries the web app reads', async () => {
+    const urls: string[] = [];
+    const api = new AggregatorApi('http://agg.test', async (url) => (urls.push(url), json(200, { items: [], total: 0 })));
+    await api.riskBook({ nearest: 5 });
+    await api.riskHistory('0xabc', { limit: 100 });
+    await api.liquidations();
+    expect(urls).toEqual([
+      'http://agg.test/v1/risk/book?nearest=5',
+      'http://agg.test/v1/accounts/0xabc/risk/history?limit=100',
+      'http://agg.test/v1/liquidations',
+    ]);
+  });
+
   it('a refused connection is api-unreachable', async () => {
     const server = createServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

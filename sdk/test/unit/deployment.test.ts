@@ -1,5 +1,5 @@
-import { TributaryError } from '../../src';
-import { fakeContext } from './fixtures';
+import { TributaryError, isLocalManifest } from '../../src';
+import { MANIFEST, fakeContext } from './fixtures';
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -41,5 +41,18 @@ describe('Deployment: names, not numeric ids', () => {
   it('a market by its underlying; none for an asset without one', async () => {
     expect((await d.market('weth')).marketId).toBe(0);
     await expect(d.market('USDC')).rejects.toMatchObject({ code: 'no-market', message: 'no perp market on USDC (markets: WETH)' });
+  });
+});
+
+describe('dev accounts only on local chains', () => {
+  const withRpc = (rpcUrl: string) => ({ chains: MANIFEST.chains.map((c, i) => (i === 1 ? { ...c, rpcUrl } : c)) });
+
+  it('every chain on this machine (127.0.0.1, localhost, ::1) is local; one remote or malformed RPC is not', () => {
+    expect(isLocalManifest(MANIFEST)).toBe(true);
+    expect(isLocalManifest(withRpc('http://localhost:8546'))).toBe(true);
+    expect(isLocalManifest(withRpc('http://[::1]:8546'))).toBe(true);
+    expect(isLocalManifest(withRpc('https://rpc.example.org'))).toBe(false);
+    expect(isLocalManifest(withRpc('http://127.0.0.1.example.org:8546'))).toBe(false);
+    expect(isLocalManifest(withRpc('not a url'))).toBe(false);
   });
 });

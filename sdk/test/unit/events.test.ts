@@ -1,4 +1,4 @@
-import { AccountSubscription, AggregatorApi, SseParser } from '../../src';
+import { AccountSubscription, AggregatorApi, SseParser, chunksOf } from '../../src';
 
 describe('server-sent events', () => {
   it('splits a stream into events across chunk boundaries, CRLF or LF, skipping comments', () => {
@@ -34,5 +34,18 @@ describe('server-sent events', () => {
     subscription.close();
     expect(events).toEqual([{ n: 1 }, { n: 2 }]);
     expect(connections).toBe(2);
+  });
+
+  it('reads a body without async iteration (Safari) through its reader', async () => {
+    const chunks = [new Uint8Array([1]), new Uint8Array([2, 3])];
+    let i = 0;
+    const reader = {
+      read: async () => (i < chunks.length ? { done: false, value: chunks[i++] } : { done: true, value: undefined }),
+      releaseLock: () => undefined,
+    };
+    const body = { getReader: () => reader } as unknown as ReadableStream<Uint8Array>;
+    const seen: number[][] = [];
+    for await (const chunk of chunksOf(body)) seen.push([...chunk]);
+    expect(seen).toEqual([[1], [2, 3]]);
   });
 });
