@@ -107,8 +107,14 @@ describe('risk and oracle API', () => {
     await request(agg.http).get(`/v1/accounts/${ALICE}/risk/history`).expect(404);
     await request(agg.http).get('/v1/accounts/0xzz/risk').expect(400);
     await request(agg.http).get('/v1/oracle/prices?x=1').expect(400);
-    await request(agg.http).post('/v1/risk/preview-params').send({ chains: [{ eid: 1, weight: 0.5 }] }).expect(503);
-    await request(agg.http).post('/v1/risk/preview-params').send({ chains: [{ eid: 1, weight: 2 }] }).expect(400);
+    await request(agg.http)
+      .post('/v1/risk/preview-params')
+      .send({ chains: [{ eid: 1, weight: 0.5 }] })
+      .expect(503);
+    await request(agg.http)
+      .post('/v1/risk/preview-params')
+      .send({ chains: [{ eid: 1, weight: 2 }] })
+      .expect(400);
   });
 
   it('lists the new routes in the OpenAPI document', async () => {

@@ -261,7 +261,10 @@ describe('MarginHub', () => {
       // The liquidator pays the SEIZE: never the hub's float.
       await p.push([p.alice.address, 0n, true]);
       const endpoint = lzContract('EndpointV2', p.endpoints[EID_HUB].endpoint, p.deployer);
-      await expect(asLiquidator.seize(p.alice.address, EID_A, USDC, 1n, p.insurance.address)).to.be.revertedWithCustomError(endpoint, 'LZ_InsufficientFee');
+      await expect(asLiquidator.seize(p.alice.address, EID_A, USDC, 1n, p.insurance.address)).to.be.revertedWithCustomError(
+        endpoint,
+        'LZ_InsufficientFee',
+      );
       await expect(p.hub.connect(p.alice).setMaxPriceAge(1)).to.be.revertedWithCustomError(p.hub, 'OwnableUnauthorizedAccount');
       await expect(p.hub.setAssetRisk(WETH, await p.wethFeed.getAddress(), parseEther('1.1'))).to.be.revertedWithCustomError(p.hub, 'InvalidWeight');
       await expect(p.hub.setAssetRisk(WETH, ethers.ZeroAddress, 1n)).to.be.revertedWithCustomError(p.hub, 'ZeroAddress');
