@@ -88,6 +88,7 @@ describe('aggregator service without a manifest', () => {
       'GET /v1/risk/chains',
       'POST /v1/risk/evaluate',
       'POST /v1/risk/liquidation-plan',
+      'POST /v1/risk/preview-params',
     ]);
     // /metrics is Prometheus text from the service kit, the account stream server-sent events: not JSON.
     for (const { route, op } of operations.filter((o) => o.route !== 'GET /metrics' && o.route !== 'GET /v1/accounts/{address}/events')) {
