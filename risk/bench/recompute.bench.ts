@@ -59,6 +59,24 @@ const reference = evaluateRisk({ ...market, assets: market.assets.map((a, k) => 
 const mismatch = Math.abs(sample.creditLimit - reference.creditLimit) / Math.max(1, reference.creditLimit);
 if (mismatch > 1e-9) throw new Error(`RiskBook and evaluateRisk disagree: ${sample.creditLimit} vs ${reference.creditLimit}`);
 
+// The dampener: every asset with a stable price 2 % below its oracle price, then one stable-price tick.
+market.assets.forEach((asset, k) => book.onStablePriceTick(asset.id, book.market.price[k] * 0.98));
+const fullDamped = timeBest(REPEATS, () => book.recomputeAll());
+let stableTick = book.market.stablePrice[3];
+let changedOnStableTick = 0;
+const stableTickRun = timeBest(REPEATS, () => {
+  stableTick *= 1.0001;
+  changedOnStableTick = book.onStablePriceTick('ASSET3', stableTick).length;
+});
+const dampedSample = book.result('acct-7')!;
+const dampedReference = evaluateRisk({
+  ...market,
+  assets: market.assets.map((a, k) => ({ ...a, price: book.market.price[k], stablePrice: book.market.stablePrice[k] })),
+  ...holdings[7],
+});
+if (Math.abs(dampedSample.creditLimit - dampedReference.creditLimit) > 1e-9 * Math.max(1, dampedReference.creditLimit))
+  throw new Error(`RiskBook and evaluateRisk disagree with stable prices: ${dampedSample.creditLimit} vs ${dampedReference.creditLimit}`);
+
 const referenceFn = timeBest(3, () => {
   for (const account of holdings) evaluateRisk({ ...market, ...account });
 });
@@ -76,6 +94,13 @@ const rows = [
   ['load (setAccount × accounts, once)', loadMs, loadMs, usPerAccount(loadMs, shape.accounts)],
   [`RiskBook.recomputeAll (${shape.accounts} accounts)`, full.best, full.median, fullPerAccount],
   [`RiskBook.onPriceTick ASSET3 (${changedOnTick} changed)`, tick.best, tick.median, usPerAccount(tick.best, shape.accounts)],
+  [`RiskBook.recomputeAll, stable prices set`, fullDamped.best, fullDamped.median, usPerAccount(fullDamped.best, shape.accounts)],
+  [
+    `RiskBook.onStablePriceTick ASSET3 (${changedOnStableTick} changed)`,
+    stableTickRun.best,
+    stableTickRun.median,
+    usPerAccount(stableTickRun.best, shape.accounts),
+  ],
   [`evaluateRisk (${holdings.length} accounts)`, referenceFn.best, referenceFn.median, usPerAccount(referenceFn.best, holdings.length)],
   [`aave formatUserSummary (${aaveInputs.length} accounts)`, aaveRun.best, aaveRun.median, aavePerAccount],
 ] as const;

@@ -36,3 +36,40 @@ export { EWMA_LAMBDA, EwmaRiskEstimator, ewmaCorrelation, ewmaVolatility, type E
 export { decayedChainWeight, type ChainWeightDecayInput } from './chain-weight-decay';
 export { volatilityScaledWeight } from './volatility-scaling';
 export { fromFixed18, toFixed18 } from './fixed-point';
+export {
+  DEFAULT_STABLE_PRICE_INTERVAL_S,
+  DEFAULT_STABLE_PRICE_MAX_STEP,
+  DEFAULT_STABLE_PRICE_PARAMS,
+  initialStablePrice,
+  stablePriceAllowance,
+  updateStablePrice,
+  validateStablePriceParams,
+  type StablePriceParams,
+  type StablePriceState,
+} from './stable-price';
+export {
+  DEFAULT_LIQUIDATION_LIMIT_FRACTION,
+  DEFAULT_LIQUIDATION_RATE_LIMIT,
+  DEFAULT_LIQUIDATION_WINDOW_S,
+  EMPTY_RATE_LIMIT_STATE,
+  admitLiquidations,
+  byLiquidationPriority,
+  liquidationCost,
+  validateRateLimitParams,
+  windowState,
+  type AdmitResult,
+  type LiquidationAdmission,
+  type LiquidationCandidate,
+  type LiquidationRateLimitParams,
+  type RateLimitState,
+} from './liquidation-rate-limit';
+export {
+  DEFAULT_AUCTION_BREAKER,
+  DEFAULT_AUCTION_BREAKER_DROP,
+  DEFAULT_AUCTION_BREAKER_WINDOW_S,
+  auctionBreaker,
+  validateAuctionBreakerParams,
+  type AuctionBreakerParams,
+  type AuctionBreakerState,
+  type PricePoint,
+} from './auction-breaker';
