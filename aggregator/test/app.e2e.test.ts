@@ -63,6 +63,29 @@ describe('aggregator service without a manifest', () => {
     expect((await request(app.getHttpServer()).get('/v1/accounts').expect(200)).body).toEqual({ items: [], total: 0, limit: 20, offset: 0 });
   });
 
+  it('serves the breakers with no chains: default parameters, nothing tracked, an empty liquidation window', async () => {
+    expect((await request(app.getHttpServer()).get('/v1/oracle/stress').expect(200)).body).toEqual({
+      chainTime: null,
+      stablePrice: { maxStep: 0.02, intervalSeconds: 3600 },
+      auctionBreaker: { maxDrop: 0.3, windowSeconds: 3600 },
+      assets: [],
+    });
+    expect((await request(app.getHttpServer()).get('/v1/liquidations/queue').expect(200)).body).toMatchObject({
+      limit: 0,
+      used: 0,
+      openInterest: 0,
+      maxFractionOfOpenInterest: 0.1,
+      windowSeconds: 3600,
+      nextReleaseAt: null,
+      window: [],
+      queued: [],
+    });
+    await request(app.getHttpServer()).get('/v1/liquidations/queue?x=1').expect(400);
+    const metrics = (await request(app.getHttpServer()).get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/tributary_aggregator_liquidation_limit_usd 0/);
+    expect(metrics).toMatch(/tributary_aggregator_liquidation_queue_length 0/);
+  });
+
   it('serves the OpenAPI document: every route with a typed 200 body', async () => {
     const doc = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body as OpenApiDocument;
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
@@ -81,7 +104,9 @@ describe('aggregator service without a manifest', () => {
       'GET /v1/chains',
       'GET /v1/credit/status',
       'GET /v1/liquidations',
+      'GET /v1/liquidations/queue',
       'GET /v1/oracle/prices',
+      'GET /v1/oracle/stress',
       'GET /v1/pool',
       'GET /v1/reconciliation',
       'GET /v1/risk/book',

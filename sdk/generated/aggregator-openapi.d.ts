@@ -208,6 +208,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/liquidations/queue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The book-wide liquidation rate limit: the window, its use, and the liquidatable accounts it lets through or queues */
+    get: operations['LiquidationController_queue'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/oracle/prices': {
     parameters: {
       query?: never;
@@ -217,6 +234,23 @@ export interface paths {
     };
     /** Guarded price of every manifest asset: last accepted price, feed time, read time, guard status */
     get: operations['OracleController_prices'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/oracle/stress': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per asset: oracle and stable (dampened) price, and the auction breaker computed from the oracle history */
+    get: operations['OracleController_stress'];
     put?: never;
     post?: never;
     delete?: never;
@@ -826,6 +860,8 @@ export interface operations {
                 assetId: number;
                 /** @description price the book uses (0 until one was accepted) */
                 price: number;
+                /** @description stable (dampened) price the init side uses with the oracle price: p⁻ = min, p⁺ = max; null: none yet */
+                stablePrice: number | null;
                 /** @enum {string} */
                 status: 'ok' | 'stale' | 'deviating' | 'unavailable';
                 symbol: string;
@@ -1179,6 +1215,78 @@ export interface operations {
       };
     };
   };
+  LiquidationController_queue: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description liquidatable accounts an admission now would let through, lowest health first */
+            admittable: {
+              /** @description 0x address */
+              account: string;
+              health: number | null;
+              /** @description notional the liquidation closes (Σ|q|·p) */
+              notional: number;
+              /** @description collateral it is expected to seize (the deficit after closing at the oracle with the penalty) */
+              seized: number;
+            }[];
+            /** @description L_max = maxFractionOfOpenInterest × openInterest */
+            limit: number;
+            maxFractionOfOpenInterest: number;
+            /**
+             * Format: date-time
+             * @description when the oldest admission leaves the window
+             */
+            nextReleaseAt: string | null;
+            /** @description Σ|q|·p over every open position of the book */
+            openInterest: number;
+            /** @description liquidatable accounts that wait for the window, lowest health first */
+            queued: {
+              /** @description 0x address */
+              account: string;
+              health: number | null;
+              /** @description notional the liquidation closes (Σ|q|·p) */
+              notional: number;
+              /** @description collateral it is expected to seize (the deficit after closing at the oracle with the penalty) */
+              seized: number;
+            }[];
+            /** @description notional closed plus collateral seized admitted within the window */
+            used: number;
+            window: {
+              /** @description 0x address */
+              account: string;
+              /**
+               * Format: date-time
+               * @description ISO 8601 time (UTC)
+               */
+              at: string;
+              /** @description USD (float64) */
+              cost: number;
+            }[];
+            windowSeconds: number;
+          };
+        };
+      };
+      /** @description unexpected query parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   OracleController_prices: {
     parameters: {
       query?: never;
@@ -1205,6 +1313,8 @@ export interface operations {
               observedAt: string | null;
               /** @description last accepted price; null until one was accepted */
               price: number | null;
+              /** @description stable (dampened) price the risk book uses on the init side; null until a price was accepted */
+              stablePrice: number | null;
               /** @enum {string} */
               status: 'ok' | 'stale' | 'deviating' | 'unavailable';
               symbol: string;
@@ -1214,6 +1324,87 @@ export interface operations {
                */
               updatedAt: string | null;
             }[];
+          };
+        };
+      };
+      /** @description unexpected query parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  OracleController_stress: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            assets: {
+              assetId: number;
+              /** @description the stable price the risk book uses (follows s in steps of at least STABLE_PRICE_BOOK_EPSILON) */
+              bookStablePrice: number | null;
+              breaker: {
+                /** @description largest fall within one window in the kept history (fraction) */
+                largestDrop: number;
+                /** @description new lots and takes of this asset should pause (enforced on chain later) */
+                paused: boolean;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 time (UTC)
+                 */
+                pausedUntil: string | null;
+                /** @description the window high the fall is measured from */
+                referencePrice: number | null;
+                /** @description USD (float64) */
+                triggerPrice: number | null;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 time (UTC)
+                 */
+                trippedAt: string | null;
+              };
+              /** @description s / p − 1 */
+              gap: number | null;
+              /** @description last accepted oracle price */
+              price: number | null;
+              /** @description the tracker's stable price s (moves toward the oracle by at most δ per τ) */
+              stablePrice: number | null;
+              /**
+               * Format: date-time
+               * @description ISO 8601 time (UTC)
+               */
+              stableUpdatedAt: string | null;
+              symbol: string;
+            }[];
+            auctionBreaker: {
+              /** @description β */
+              maxDrop: number;
+              windowSeconds: number;
+            };
+            /**
+             * Format: date-time
+             * @description trading-chain time of the last oracle poll: the clock of the stable prices and the breakers
+             */
+            chainTime: string | null;
+            stablePrice: {
+              /** @description τ */
+              intervalSeconds: number;
+              /** @description δ per interval */
+              maxStep: number;
+            };
           };
         };
       };

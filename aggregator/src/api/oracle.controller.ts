@@ -4,6 +4,7 @@ import { OracleService } from '../oracle/oracle.service';
 import { ApiOkBody } from './openapi';
 import { oraclePricesResponse, type OraclePricesResponse } from './responses';
 import { noQuerySchema } from './schemas';
+import { oracleStressResponse, type OracleStressResponse } from './stress-responses';
 
 @ApiTags('oracle')
 @Controller('v1/oracle')
@@ -16,7 +17,39 @@ export class OracleController {
   @ApiBadRequestResponse({ description: 'unexpected query parameters' })
   prices(@Query({ schema: noQuerySchema }) _query: Record<string, never>): OraclePricesResponse {
     return {
-      prices: this.oracle.prices().map((p) => ({ ...p, updatedAt: iso(p.updatedAt), observedAt: iso(p.observedAt) })),
+      prices: this.oracle
+        .prices()
+        .map((p) => ({ ...p, updatedAt: iso(p.updatedAt), observedAt: iso(p.observedAt), stablePrice: p.stablePrice ?? null })),
+    };
+  }
+
+  @Get('stress')
+  @ApiOperation({ summary: 'Per asset: oracle and stable (dampened) price, and the auction breaker computed from the oracle history' })
+  @ApiOkBody(oracleStressResponse)
+  @ApiBadRequestResponse({ description: 'unexpected query parameters' })
+  stress(@Query({ schema: noQuerySchema }) _query: Record<string, never>): OracleStressResponse {
+    const { stable, breaker } = this.oracle.stress.settings;
+    return {
+      chainTime: iso(this.oracle.stress.lastChainTime),
+      stablePrice: { maxStep: stable.maxStep, intervalSeconds: stable.intervalSeconds },
+      auctionBreaker: { maxDrop: breaker.maxDrop, windowSeconds: breaker.windowSeconds },
+      assets: this.oracle.stressViews().map((v) => ({
+        assetId: v.assetId,
+        symbol: v.symbol,
+        price: v.price,
+        stablePrice: v.stablePrice,
+        bookStablePrice: v.bookStablePrice,
+        stableUpdatedAt: iso(v.stableUpdatedAt),
+        gap: v.stablePrice !== null && v.price ? v.stablePrice / v.price - 1 : null,
+        breaker: {
+          paused: v.breaker.paused,
+          trippedAt: iso(v.breaker.trippedAt),
+          pausedUntil: iso(v.breaker.pausedUntil),
+          referencePrice: v.breaker.referencePrice,
+          triggerPrice: v.breaker.triggerPrice,
+          largestDrop: v.breaker.largestDrop,
+        },
+      })),
     };
   }
 }

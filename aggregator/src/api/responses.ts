@@ -224,6 +224,7 @@ export const accountRisk = z.strictObject({
         assetId: int,
         symbol: z.string(),
         price: usd.describe('price the book uses (0 until one was accepted)'),
+        stablePrice: usd.nullable().describe('stable (dampened) price the init side uses with the oracle price: p⁻ = min, p⁺ = max; null: none yet'),
         status: priceStatus,
       }),
     ),
@@ -301,6 +302,7 @@ export const oraclePricesResponse = z.strictObject({
       observedAt: isoTime.nullable().describe('when the accepted price was read'),
       status: priceStatus,
       detail: z.string(),
+      stablePrice: usd.nullable().describe('stable (dampened) price the risk book uses on the init side; null until a price was accepted'),
     }),
   ),
 });

@@ -86,7 +86,13 @@ export class RiskApiService {
         positions: inputs.positions,
         prices: risk.assets.map((assetId) => {
           const p = this.oracle.price(assetId);
-          return { assetId, symbol: p?.symbol ?? String(assetId), price: this.book.bookPrice(assetId), status: p?.status ?? 'unavailable' };
+          return {
+            assetId,
+            symbol: p?.symbol ?? String(assetId),
+            price: this.book.bookPrice(assetId),
+            stablePrice: this.book.bookStablePrice(assetId),
+            status: p?.status ?? 'unavailable',
+          };
         }),
       },
     };

@@ -72,6 +72,13 @@ export class TradingRpcRepository implements OnModuleDestroy {
     return block.timestamp;
   }
 
+  /** The latest block's timestamp (unix s): the trading chain's clock. */
+  async latestBlockTimestamp(): Promise<number> {
+    const block = await this.rpc.getBlock('latest');
+    if (!block) throw new Error('trading-chain latest block not found');
+    return block.timestamp;
+  }
+
   onModuleDestroy(): void {
     this.provider?.destroy();
   }

@@ -3,6 +3,7 @@ import { definedEnv, parseConfig } from '@tributary/service-kit';
 import { creditConfigShape } from './credit-config';
 import { oracleConfigShape } from './oracle-config';
 import { riskConfigShape } from './risk-config';
+import { stressConfigShape } from './stress-config';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -33,6 +34,8 @@ export const appConfigSchema = z.object({
   /** Price feeds (oracle-config.ts) and the live risk engine (risk-config.ts). */
   ...oracleConfigShape,
   ...riskConfigShape,
+  /** Stable price, auction breaker, liquidation rate limit (stress-config.ts). */
+  ...stressConfigShape,
 });
 
 export type AppConfig = z.output<typeof appConfigSchema>;

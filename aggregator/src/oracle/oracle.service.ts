@@ -2,10 +2,13 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { Registry } from 'prom-client';
 import { Clock, METRICS_REGISTRY, SerialQueue } from '@tributary/service-kit';
 import type { ManifestAsset } from '@tributary/protocol';
+import type { AuctionBreakerState } from '@tributary/risk';
 import { ChainRegistry } from '../chain/chain-registry';
 import { TradingRpcRepository } from '../chain/trading-rpc.repository';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { registerOracleMetrics } from './oracle-metrics';
+import { OracleStress } from './oracle-stress';
+import { registerStressMetrics } from './stress-metrics';
 import { PriceGuard, type FeedReading, type PriceStatus } from './price-guard';
 import { PriceSampleRepository } from './price-sample.repository';
 
@@ -19,6 +22,8 @@ export interface OraclePrice {
   observedAt: number | null;
   status: PriceStatus;
   detail: string;
+  /** Stable (dampened) price the risk book's init side uses; null until a price was accepted; absent = none. */
+  stablePrice?: number | null;
 }
 
 interface Feed {
@@ -42,6 +47,9 @@ export class OracleService implements OnApplicationBootstrap, OnApplicationShutd
   private stopped = false;
   /** Bumped whenever a sample is persisted (the risk engine re-reads its EWMA inputs then). */
   private samplesVersion = 0;
+  /** Stable prices and the auction breakers' price history, on trading-chain time. */
+  readonly stress: OracleStress;
+  private seeded = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -59,11 +67,17 @@ export class OracleService implements OnApplicationBootstrap, OnApplicationShutd
       });
       this.feeds.set(asset.assetId, { asset, guard, lastSampleAt: undefined });
     }
+    this.stress = new OracleStress({
+      stable: { maxStep: config.STABLE_PRICE_MAX_STEP, intervalSeconds: config.STABLE_PRICE_INTERVAL_S },
+      breaker: { maxDrop: config.AUCTION_BREAKER_DROP, windowSeconds: config.AUCTION_BREAKER_WINDOW_S },
+      bookEpsilon: config.STABLE_PRICE_BOOK_EPSILON,
+    });
     registerOracleMetrics(
       metrics,
       () => this.prices(),
       () => this.nowSeconds(),
     );
+    registerStressMetrics(metrics, () => this.stressViews());
   }
 
   get enabled(): boolean {
@@ -89,12 +103,28 @@ export class OracleService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   prices(): OraclePrice[] {
-    return [...this.feeds.values()].map(view);
+    return [...this.feeds.values()].map((feed) => this.view(feed));
   }
 
   price(assetId: number): OraclePrice | undefined {
     const feed = this.feeds.get(assetId);
-    return feed && view(feed);
+    return feed && this.view(feed);
+  }
+
+  /** Per asset: oracle and stable price, the tracker's state and the auction breaker at the last chain time. */
+  stressViews(): StressView[] {
+    return [...this.feeds.values()].map((feed) => {
+      const stable = this.stress.stablePrice(feed.asset.assetId);
+      return {
+        assetId: feed.asset.assetId,
+        symbol: feed.asset.symbol,
+        price: feed.guard.current.price,
+        stablePrice: stable?.price ?? null,
+        stableUpdatedAt: stable?.lastUpdate ?? null,
+        bookStablePrice: this.stress.bookStablePrice(feed.asset.assetId),
+        breaker: this.stress.breaker(feed.asset.assetId),
+      };
+    });
   }
 
   subscribe(listener: (changed: OraclePrice[]) => void): () => void {
@@ -109,11 +139,15 @@ export class OracleService implements OnApplicationBootstrap, OnApplicationShutd
 
   private async pollOnce(): Promise<OraclePrice[]> {
     const feeds = [...this.feeds.values()];
-    const readings = await Promise.all(feeds.map((feed) => this.read(feed.asset)));
+    const [readings, chainTime] = await Promise.all([Promise.all(feeds.map((feed) => this.read(feed.asset))), this.chainTime()]);
     const now = this.nowSeconds();
+    if (!this.seeded && chainTime !== null) await this.seedStress(chainTime);
     const changed: OraclePrice[] = [];
     feeds.forEach((feed, i) => {
-      if (feed.guard.observe(readings[i], now)) changed.push(view(feed));
+      const moved = feed.guard.observe(readings[i], now);
+      const { status, price } = feed.guard.current;
+      const stableMoved = chainTime !== null && status === 'ok' && price !== null && this.stress.observe(feed.asset.assetId, price, chainTime);
+      if (moved || stableMoved) changed.push(this.view(feed));
     });
     for (const feed of feeds) await this.sample(feed, now);
     if (changed.length) {
@@ -121,6 +155,33 @@ export class OracleService implements OnApplicationBootstrap, OnApplicationShutd
       for (const listener of this.listeners) listener(changed);
     }
     return changed;
+  }
+
+  /** The trading chain's latest block time (unix s), the dampener's and the breaker's clock; null if unreadable. */
+  private async chainTime(): Promise<number | null> {
+    try {
+      return await this.rpc.latestBlockTimestamp();
+    } catch (error) {
+      this.logger.warn(`reading the trading chain's time failed: ${(error as Error).message.slice(0, 200)}`);
+      return null;
+    }
+  }
+
+  /** Rebuilds the stable prices from the persisted samples once (a restart does not reset them to the oracle). */
+  private async seedStress(chainTime: number): Promise<void> {
+    this.seeded = true;
+    for (const feed of this.feeds.values()) {
+      try {
+        const samples = await this.samples.recent(feed.asset.assetId, this.config.ORACLE_SAMPLE_KEEP);
+        this.stress.seed(
+          feed.asset.assetId,
+          samples.map((s) => ({ at: s.observedAt, price: s.price })),
+          chainTime,
+        );
+      } catch (error) {
+        this.logger.error(`rebuilding the ${feed.asset.symbol} stable price failed: ${(error as Error).message}`);
+      }
+    }
   }
 
   private async read(asset: ManifestAsset): Promise<FeedReading> {
@@ -148,6 +209,12 @@ export class OracleService implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
+  private view(feed: Feed): OraclePrice {
+    const { price, updatedAt, observedAt, status, detail } = feed.guard.current;
+    const stablePrice = this.stress.bookStablePrice(feed.asset.assetId);
+    return { assetId: feed.asset.assetId, symbol: feed.asset.symbol, price, updatedAt, observedAt, status, detail, stablePrice };
+  }
+
   private nowSeconds(): number {
     return Math.floor(this.clock.now() / 1000);
   }
@@ -162,7 +229,13 @@ export class OracleService implements OnApplicationBootstrap, OnApplicationShutd
   }
 }
 
-function view(feed: Feed): OraclePrice {
-  const { price, updatedAt, observedAt, status, detail } = feed.guard.current;
-  return { assetId: feed.asset.assetId, symbol: feed.asset.symbol, price, updatedAt, observedAt, status, detail };
+export interface StressView {
+  assetId: number;
+  symbol: string;
+  price: number | null;
+  stablePrice: number | null;
+  /** Trading-chain time of the stable price's last step (unix s). */
+  stableUpdatedAt: number | null;
+  bookStablePrice: number | null;
+  breaker: AuctionBreakerState;
 }

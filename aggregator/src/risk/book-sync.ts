@@ -72,7 +72,21 @@ export class RiskBookSync {
     return this.book ? this.book.market.price[this.book.market.assetIndex(bookId(assetId))] : 0;
   }
 
-  /** Guarded prices into the book: the accounts whose risk moved, and the assets whose guard status changed. */
+  /** Book-wide open interest (USD): Σ |size| · price over every position of every account, at the book's prices. */
+  openInterest(): number {
+    let total = 0;
+    for (const inputs of this.inputs.values()) for (const p of inputs.positions) total += Math.abs(p.size) * this.bookPrice(p.assetId);
+    return total;
+  }
+
+  /** The stable price the book's init side uses for an asset (null: none, the oracle price). */
+  bookStablePrice(assetId: number): number | null {
+    if (!this.book) return null;
+    const s = this.book.market.stablePrice[this.book.market.assetIndex(bookId(assetId))];
+    return Number.isNaN(s) ? null : s;
+  }
+
+  /** Guarded prices (and their stable prices) into the book: the accounts whose risk moved, and the assets whose guard status changed. */
   applyPrices(prices: readonly OraclePrice[]): { moved: Set<string>; statusChanged: Set<number> } {
     const book = this.book!;
     const moved = new Set<string>();
@@ -81,6 +95,8 @@ export class RiskBookSync {
       if (!this.assets.has(p.assetId)) continue;
       const price = p.price ?? 0;
       if (this.bookPrice(p.assetId) !== price) for (const s of book.onPriceTick(bookId(p.assetId), price)) moved.add(s.accountId);
+      const stable = p.stablePrice ?? null;
+      if (this.bookStablePrice(p.assetId) !== stable) for (const s of book.onStablePriceTick(bookId(p.assetId), stable)) moved.add(s.accountId);
       if (this.statuses.get(p.assetId) !== p.status) {
         this.statuses.set(p.assetId, p.status);
         statusChanged.add(p.assetId);

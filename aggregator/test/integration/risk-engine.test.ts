@@ -16,11 +16,12 @@ function reference(
   prices: { usdc: number; weth: number },
   balances: { usdc: number; weth: number },
   positions: { size: number; entryPrice: number }[] = [],
+  stableWeth?: number,
 ): RiskResult {
   return evaluateRisk({
     assets: [
       { id: String(USDC), price: prices.usdc, weightInit: 0.95, weightMaint: 0.97, imf: 0, volatility: 0.001 },
-      { id: String(WETH), price: prices.weth, weightInit: 0.8, weightMaint: 0.85, imf: 0.0001, volatility: 0.04 },
+      { id: String(WETH), price: prices.weth, stablePrice: stableWeth, weightInit: 0.8, weightMaint: 0.85, imf: 0.0001, volatility: 0.04 },
     ],
     chains: [{ eid: VAULT_EID, weight: 1 }],
     balances: [
@@ -106,8 +107,8 @@ describe('live risk engine (hardhat devnet)', () => {
       ],
       positions: [],
       prices: [
-        { assetId: USDC, symbol: 'USDC', price: 1, status: 'ok' },
-        { assetId: WETH, symbol: 'WETH', price: 2000, status: 'ok' },
+        { assetId: USDC, symbol: 'USDC', price: 1, stablePrice: 1, status: 'ok' },
+        { assetId: WETH, symbol: 'WETH', price: 2000, stablePrice: 2000, status: 'ok' },
       ],
     });
     expect(announced.flat().some((a) => a.account === alice.address.toLowerCase() && a.result.creditLimit === body.result.creditLimit)).toBe(true);
@@ -186,7 +187,11 @@ describe('live risk engine (hardhat devnet)', () => {
     await (await wethFeed.setPrice(parseUnits('1800', 8))).wait(); // −10 %: within maxDeviation 0.2
     await settle();
     let body = await riskOf(alice.address);
-    expectSameResult(body.result, reference({ usdc: 1, weth: 1800 }, { usdc: 5000, weth: 2 }, positions));
+    // The stable price lags the fall (δ 2 % per hour of chain time): the short's init side is marked at p⁺ = s.
+    const stable = () => body.inputs.prices[1].stablePrice as number;
+    expect(stable()).toBeGreaterThan(1800);
+    expect(stable()).toBeLessThanOrEqual(2000);
+    expectSameResult(body.result, reference({ usdc: 1, weth: 1800 }, { usdc: 5000, weth: 2 }, positions, stable()));
     expect(body.result.creditLimit).toBeLessThan(before.creditLimit);
     expect(body.result.unrealizedPnl).toBeCloseTo(1.5 * 200, 9); // the short gained
     expect(risk.get(alice.address)?.result.creditLimit).toBe(body.result.creditLimit);
@@ -194,14 +199,14 @@ describe('live risk engine (hardhat devnet)', () => {
     await (await wethFeed.setPrice(parseUnits('1200', 8))).wait(); // −33 %: deviating
     await settle();
     body = await riskOf(alice.address);
-    expectSameResult(body.result, reference({ usdc: 1, weth: 1800 }, { usdc: 5000, weth: 2 }, positions)); // last good price kept
+    expectSameResult(body.result, reference({ usdc: 1, weth: 1800 }, { usdc: 5000, weth: 2 }, positions, stable())); // last good price kept
     expect(body.frozen).toEqual([{ assetId: WETH, symbol: 'WETH', reason: 'deviating', detail: expect.stringContaining('read 1/3') }]);
-    expect(body.inputs.prices[1]).toEqual({ assetId: WETH, symbol: 'WETH', price: 1800, status: 'deviating' });
+    expect(body.inputs.prices[1]).toEqual({ assetId: WETH, symbol: 'WETH', price: 1800, stablePrice: stable(), status: 'deviating' });
     await oracle.poll();
     await settle(); // third consecutive read of the new level
     body = await riskOf(alice.address);
     expect(body.frozen).toEqual([]);
-    expectSameResult(body.result, reference({ usdc: 1, weth: 1200 }, { usdc: 5000, weth: 2 }, positions));
+    expectSameResult(body.result, reference({ usdc: 1, weth: 1200 }, { usdc: 5000, weth: 2 }, positions, stable()));
 
     const updatedAt = (await net.hubSide.provider.getBlock('latest'))!.timestamp - 7200; // older than the 3600 s heartbeat
     await (await wethFeed.setRoundData(parseUnits('1100', 8), updatedAt)).wait();
@@ -211,7 +216,7 @@ describe('live risk engine (hardhat devnet)', () => {
       { assetId: WETH, symbol: 'WETH', reason: 'stale', detail: expect.stringMatching(/^price 1100 is \d+ s old \(heartbeat 3600 s\)$/) },
     ]);
     expect(Number(/is (\d+) s old/.exec(body.frozen[0].detail)![1])).toBeGreaterThan(3600); // hardhat's clock runs a little ahead of the wall clock
-    expectSameResult(body.result, reference({ usdc: 1, weth: 1200 }, { usdc: 5000, weth: 2 }, positions));
+    expectSameResult(body.result, reference({ usdc: 1, weth: 1200 }, { usdc: 5000, weth: 2 }, positions, stable()));
     expect(risk.get(alice.address)?.frozen.map((f) => f.reason)).toEqual(['stale']);
     expect(announced.at(-1)?.map((a) => [a.account, a.frozen.length])).toEqual([[alice.address.toLowerCase(), 1]]);
 
@@ -225,6 +230,45 @@ describe('live risk engine (hardhat devnet)', () => {
     await (await wethFeed.setPrice(parseUnits('1200', 8))).wait();
     await settle();
     expect((await riskOf(alice.address)).frozen).toEqual([]);
+  });
+
+  it('the crash tripped the auction breaker; after s caught up, a 40 % spike values WETH at s, which climbs ≤ 2 % per hour of chain time', async () => {
+    const { alice, wethFeed } = net;
+    const positions = [{ size: -1.5, entryPrice: 2000 }];
+    const stress = async () => (await request(agg.http).get('/v1/oracle/stress').expect(200)).body;
+    const hub = net.hubSide.provider;
+    const crashed = (await stress()).assets[1];
+    expect(crashed).toMatchObject({ symbol: 'WETH', price: 1200, breaker: { paused: true, referencePrice: 2000, triggerPrice: 1200 } });
+    expect(crashed.stablePrice).toBeGreaterThan(1990); // seconds after 2000 → 1200, s has hardly moved
+    expect(crashed.gap).toBeCloseTo(crashed.stablePrice / 1200 - 1, 12);
+
+    await hub.send('evm_increaseTime', [30 * 3600]); // 30 h: s (2 %/h of 2,000 = 40/h) reaches 1200
+    await (await wethFeed.setPrice(parseUnits('1200', 8))).wait(); // a fresh round at the new chain time
+    await settle();
+    expect((await stress()).assets[1]).toMatchObject({ stablePrice: 1200, bookStablePrice: 1200, breaker: { paused: false } });
+
+    await (await wethFeed.setPrice(parseUnits('1680', 8))).wait(); // +40 %: deviating until the third read
+    await settle();
+    await oracle.poll();
+    await settle();
+    let body = await riskOf(alice.address);
+    expect(body.inputs.prices[1]).toMatchObject({ price: 1680, status: 'ok' });
+    const s1 = body.inputs.prices[1].stablePrice as number;
+    expect(s1).toBeLessThan(1200 * 1.001);
+    expectSameResult(body.result, reference({ usdc: 1, weth: 1680 }, { usdc: 5000, weth: 2 }, positions, s1));
+    const undamped = reference({ usdc: 1, weth: 1680 }, { usdc: 5000, weth: 2 }, positions);
+    expect(body.result.collateralInit).toBeCloseTo(5000 * 0.95 + 2 * s1 * 0.8, 6);
+    expect(undamped.collateralInit - body.result.collateralInit).toBeGreaterThan(700); // 2 WETH · 480 · 0.8 held back
+    expect(body.result.health).toBeCloseTo(undamped.health!, 9); // maintenance follows the oracle alone
+
+    await hub.send('evm_increaseTime', [1800]);
+    await (await wethFeed.setPrice(parseUnits('1680', 8))).wait();
+    await settle();
+    body = await riskOf(alice.address);
+    const s2 = body.inputs.prices[1].stablePrice as number;
+    expect(s2).toBeGreaterThanOrEqual(s1 * 1.01 * (1 - 1e-12));
+    expect(s2).toBeLessThanOrEqual(s1 * (1 + (0.02 * (1800 + 120)) / 3600));
+    expectSameResult(body.result, reference({ usdc: 1, weth: 1680 }, { usdc: 5000, weth: 2 }, positions, s2));
   });
 
   it('keeps the risk history newest first and persists price samples', async () => {

@@ -98,8 +98,9 @@ function setup(env: Record<string, string> = {}) {
     lastAttestationBlocks: async () => attestations,
   } as unknown as LedgerQueryRepository;
   const prices = new Map<number, OraclePrice>();
-  const setPrice = (assetId: number, price: number, status: OraclePrice['status'] = 'ok') =>
+  const setPrice = (assetId: number, price: number, status: OraclePrice['status'] = 'ok', stablePrice?: number | null) =>
     prices.set(assetId, {
+      stablePrice,
       assetId,
       symbol: assetId === 1 ? 'AAA' : 'BBB',
       price,
@@ -117,8 +118,8 @@ function setup(env: Record<string, string> = {}) {
     prices: () => [...prices.values()],
     price: (id: number) => prices.get(id),
     subscribe: (l: (changed: OraclePrice[]) => void) => (oracleListeners.add(l), () => oracleListeners.delete(l)),
-    tick(assetId: number, price: number, status: OraclePrice['status'] = 'ok') {
-      setPrice(assetId, price, status);
+    tick(assetId: number, price: number, status: OraclePrice['status'] = 'ok', stablePrice?: number | null) {
+      setPrice(assetId, price, status, stablePrice);
       for (const l of oracleListeners) l([prices.get(assetId)!]);
     },
   };
@@ -153,11 +154,20 @@ function reference(opts: {
   wBInit?: number;
   wBMaint?: number;
   rho?: number;
+  stableB?: number;
 }) {
   return evaluateRisk({
     assets: [
       { id: '1', price: 1, weightInit: opts.wA ?? 0.9, weightMaint: opts.wA ?? 0.9, imf: 0, volatility: opts.volA ?? 0.01 },
-      { id: '2', price: opts.priceB, weightInit: opts.wBInit ?? 0.8, weightMaint: opts.wBMaint ?? 0.85, imf: 0, volatility: opts.volB ?? 0.02 },
+      {
+        id: '2',
+        price: opts.priceB,
+        stablePrice: opts.stableB,
+        weightInit: opts.wBInit ?? 0.8,
+        weightMaint: opts.wBMaint ?? 0.85,
+        imf: 0,
+        volatility: opts.volB ?? 0.02,
+      },
     ],
     correlations: [{ a: '1', b: '2', rho: opts.rho ?? 0.3 }],
     chains: [{ eid: 2, weight: opts.chainWeight }],
@@ -179,6 +189,23 @@ function expectClose(actual: RiskResult | undefined, expected: RiskResult): void
 
 describe('RiskService (fake ledger, oracle, chain, clock)', () => {
   beforeAll(() => Logger.overrideLogger(false));
+
+  it('feeds the oracle stable price into the init side: maintenance health follows the oracle, credit only s', async () => {
+    const { service, oracle, announced } = setup();
+    await service.refresh();
+    oracle.tick(2, 100, 'ok', 100);
+    const before = service.get(ALICE)!.result;
+    announced.length = 0;
+    oracle.tick(2, 140, 'ok', 100.02); // +40 % oracle, s one small step up
+    const after = service.get(ALICE)!.result;
+    expectClose(after, reference({ priceB: 140, stableB: 100.02, chainWeight: 0.8 }));
+    expect(after.health).toBeCloseTo(reference({ priceB: 140, chainWeight: 0.8 }).health!, 9);
+    // Long 10 BBB: U^init at p⁻ = s moves by 10 · 0.02 (counted at pnlWeight 0.5); the VaR charge is at the oracle.
+    expect(after.creditLimit - before.creditLimit).toBeLessThanOrEqual(0.5 * 10 * 0.02 + 1e-9);
+    expect(announced.flat().map((r) => r.account)).toEqual([ID]);
+    oracle.tick(2, 140, 'ok', null); // no stable price: the oracle alone
+    expectClose(service.get(ALICE)!.result, reference({ priceB: 140, chainWeight: 0.8 }));
+  });
 
   it('loads the ledger, prices it and matches evaluateRisk; the chain weight decays from service start until an attestation', async () => {
     const { service, book, weights, clock, attestations, changes } = setup();

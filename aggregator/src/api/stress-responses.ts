@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** Response bodies of the breaker and dampener routes (docs/breakers-and-dampeners.md). */
+
+const int = z.number().int();
+const usd = z.number().describe('USD (float64)');
+const isoTime = z.iso.datetime().describe('ISO 8601 time (UTC)');
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/)
+  .describe('0x address');
+
+export const oracleStressResponse = z.strictObject({
+  chainTime: isoTime.nullable().describe('trading-chain time of the last oracle poll: the clock of the stable prices and the breakers'),
+  stablePrice: z.strictObject({ maxStep: z.number().describe('δ per interval'), intervalSeconds: int.describe('τ') }),
+  auctionBreaker: z.strictObject({ maxDrop: z.number().describe('β'), windowSeconds: int }),
+  assets: z.array(
+    z.strictObject({
+      assetId: int,
+      symbol: z.string(),
+      price: usd.nullable().describe('last accepted oracle price'),
+      stablePrice: usd.nullable().describe("the tracker's stable price s (moves toward the oracle by at most δ per τ)"),
+      bookStablePrice: usd.nullable().describe('the stable price the risk book uses (follows s in steps of at least STABLE_PRICE_BOOK_EPSILON)'),
+      stableUpdatedAt: isoTime.nullable(),
+      gap: z.number().nullable().describe('s / p − 1'),
+      breaker: z.strictObject({
+        paused: z.boolean().describe('new lots and takes of this asset should pause (enforced on chain later)'),
+        trippedAt: isoTime.nullable(),
+        pausedUntil: isoTime.nullable(),
+        referencePrice: usd.nullable().describe('the window high the fall is measured from'),
+        triggerPrice: usd.nullable(),
+        largestDrop: z.number().describe('largest fall within one window in the kept history (fraction)'),
+      }),
+    }),
+  ),
+});
+
+const candidate = z.strictObject({
+  account: address,
+  health: z.number().nullable(),
+  notional: usd.describe('notional the liquidation closes (Σ|q|·p)'),
+  seized: usd.describe('collateral it is expected to seize (the deficit after closing at the oracle with the penalty)'),
+});
+
+export const liquidationQueueResponse = z.strictObject({
+  limit: usd.describe('L_max = maxFractionOfOpenInterest × openInterest'),
+  used: usd.describe('notional closed plus collateral seized admitted within the window'),
+  openInterest: usd.describe('Σ|q|·p over every open position of the book'),
+  maxFractionOfOpenInterest: z.number(),
+  windowSeconds: int,
+  nextReleaseAt: isoTime.nullable().describe('when the oldest admission leaves the window'),
+  window: z.array(z.strictObject({ account: address, at: isoTime, cost: usd })),
+  admittable: z.array(candidate).describe('liquidatable accounts an admission now would let through, lowest health first'),
+  queued: z.array(candidate).describe('liquidatable accounts that wait for the window, lowest health first'),
+});
+
+export type OracleStressResponse = z.output<typeof oracleStressResponse>;
+export type LiquidationQueueResponse = z.output<typeof liquidationQueueResponse>;

@@ -1,0 +1,155 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { Clock, METRICS_REGISTRY } from '@tributary/service-kit';
+import {
+  DEFAULT_LIQUIDATION_PENALTY,
+  EMPTY_RATE_LIMIT_STATE,
+  admitLiquidations,
+  windowState,
+  type AdmitResult,
+  type LiquidationCandidate,
+  type LiquidationRateLimitParams,
+  type RateLimitState,
+} from '@tributary/risk';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { OracleService } from '../oracle/oracle.service';
+import { RiskBookSync } from '../risk/book-sync';
+import { RiskReader } from '../risk/risk-reader';
+
+/** The window's state and the queue as the API shows them. */
+export interface RateLimitStatus {
+  limit: number;
+  used: number;
+  openInterest: number;
+  windowSeconds: number;
+  maxFractionOfOpenInterest: number;
+  /** unix s */
+  nextReleaseAt: number | null;
+  window: { account: string; at: number; cost: number }[];
+  /** Liquidatable accounts an admission now would let through, then the ones that would wait (lowest health first). */
+  admittable: LiquidationCandidate[];
+  queued: LiquidationCandidate[];
+}
+
+/**
+ * The book-wide liquidation rate limit (risk library `admitLiquidations`) as a service: it keeps the window's
+ * admissions, measures the open interest on the live book, and builds candidates from the risk engine. The
+ * liquidation keeper calls `admit(candidates, now)` and liquidates exactly the returned accounts, in order.
+ */
+@Injectable()
+export class LiquidationRateLimiter {
+  private state: RateLimitState = EMPTY_RATE_LIMIT_STATE;
+  private lastQueue: LiquidationCandidate[] = [];
+  private readonly params: LiquidationRateLimitParams;
+  private readonly admittedTotal: Counter;
+  private readonly admittedUsd: Counter;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly risk: RiskReader,
+    private readonly book: RiskBookSync,
+    private readonly clock: Clock,
+    private readonly oracle: OracleService,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.params = { maxFractionOfOpenInterest: config.LIQUIDATION_LIMIT_FRACTION, windowSeconds: config.LIQUIDATION_WINDOW_S };
+    const limit = () => this.openInterest() * this.params.maxFractionOfOpenInterest;
+    const used = () => windowState(this.state, this.nowSeconds(), this.params).admissions.reduce((s, a) => s + a.cost, 0);
+    const queueLength = () => this.lastQueue.length;
+    new Gauge({
+      name: 'tributary_aggregator_liquidation_limit_usd',
+      help: 'L_max: USD of notional closed plus collateral seized the window allows (share of the open interest)',
+      registers: [registry],
+      collect() {
+        this.set(limit());
+      },
+    });
+    new Gauge({
+      name: 'tributary_aggregator_liquidation_window_used_usd',
+      help: 'USD of notional closed plus collateral seized admitted within the current window',
+      registers: [registry],
+      collect() {
+        this.set(used());
+      },
+    });
+    new Gauge({
+      name: 'tributary_aggregator_liquidation_queue_length',
+      help: 'Liquidatable accounts left waiting by the last admission (rate limit reached)',
+      registers: [registry],
+      collect() {
+        this.set(queueLength());
+      },
+    });
+    this.admittedTotal = new Counter({
+      name: 'tributary_aggregator_liquidations_admitted_total',
+      help: 'Liquidations the rate limit let through',
+      registers: [registry],
+    });
+    this.admittedUsd = new Counter({
+      name: 'tributary_aggregator_liquidations_admitted_usd_total',
+      help: 'USD (notional closed plus collateral seized) of the liquidations the rate limit let through',
+      registers: [registry],
+    });
+  }
+
+  /** The candidates to liquidate now, in order (lowest health first); the rest wait for the window to free up. */
+  admit(candidates: readonly LiquidationCandidate[], now = this.nowSeconds()): LiquidationCandidate[] {
+    const result = this.run(candidates, now);
+    this.state = result.state;
+    this.lastQueue = result.queued;
+    this.admittedTotal.inc(result.admitted.length);
+    for (const c of result.admitted) this.admittedUsd.inc(Math.max(0, c.notional) + Math.max(0, c.seized));
+    return result.admitted;
+  }
+
+  /** Every account the risk engine finds liquidatable, as candidates: notional closed and collateral to seize (USD). */
+  candidates(): LiquidationCandidate[] {
+    const out: LiquidationCandidate[] = [];
+    for (const risk of this.risk.all()) {
+      if (!risk.result.liquidatable) continue;
+      const inputs = this.book.inputsOf(risk.account);
+      let notional = 0;
+      let pnl = 0;
+      for (const p of inputs?.positions ?? []) {
+        const price = this.book.bookPrice(p.assetId);
+        notional += Math.abs(p.size) * price;
+        pnl += p.size * (price - p.entryPrice);
+      }
+      const collateral = (inputs?.balances ?? []).reduce((s, b) => s + b.amount * this.book.bookPrice(b.assetId), 0);
+      // Cash after closing everything at the oracle with the penalty; a deficit is covered from seized collateral.
+      const cashAfter = (inputs?.cash ?? 0) + pnl - DEFAULT_LIQUIDATION_PENALTY * notional;
+      out.push({ account: risk.account, health: risk.result.health, notional, seized: Math.min(collateral, Math.max(0, -cashAfter)) });
+    }
+    return out;
+  }
+
+  /** The window and the queue now, for the API (a dry run: nothing is admitted). */
+  status(now = this.nowSeconds()): RateLimitStatus {
+    const dry = this.run(this.candidates(), now);
+    const window = windowState(this.state, now, this.params).admissions;
+    return {
+      limit: dry.limit,
+      used: window.reduce((s, a) => s + a.cost, 0),
+      openInterest: this.openInterest(),
+      windowSeconds: this.params.windowSeconds,
+      maxFractionOfOpenInterest: this.params.maxFractionOfOpenInterest,
+      nextReleaseAt: window.length ? window[0].at + this.params.windowSeconds : null,
+      window: window.map((a) => ({ ...a })),
+      admittable: dry.admitted,
+      queued: dry.queued,
+    };
+  }
+
+  private run(candidates: readonly LiquidationCandidate[], now: number): AdmitResult {
+    return admitLiquidations(this.state, candidates, now, this.openInterest(), this.params);
+  }
+
+  private openInterest(): number {
+    return this.book.book ? this.book.openInterest() : 0;
+  }
+
+  /** The trading chain's time as the oracle last read it (the breakers' clock), else the aggregator's clock. */
+  private nowSeconds(): number {
+    return this.oracle.stress.lastChainTime ?? Math.floor(this.clock.now() / 1000);
+  }
+}
