@@ -1241,7 +1241,7 @@ export interface operations {
               /** @description collateral it is expected to seize (the deficit after closing at the oracle with the penalty) */
               seized: number;
             }[];
-            /** @description L_max = maxFractionOfOpenInterest × openInterest */
+            /** @description L_max = maxFractionOfOpenInterest × referenceOpenInterest */
             limit: number;
             maxFractionOfOpenInterest: number;
             /**
@@ -1261,6 +1261,8 @@ export interface operations {
               /** @description collateral it is expected to seize (the deficit after closing at the oracle with the penalty) */
               seized: number;
             }[];
+            /** @description the highest open interest seen over LIQUIDATION_OI_REFERENCE_S (what L_max is a share of) */
+            referenceOpenInterest: number;
             /** @description notional closed plus collateral seized admitted within the window */
             used: number;
             window: {

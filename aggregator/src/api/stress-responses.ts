@@ -43,9 +43,10 @@ const candidate = z.strictObject({
 });
 
 export const liquidationQueueResponse = z.strictObject({
-  limit: usd.describe('L_max = maxFractionOfOpenInterest × openInterest'),
+  limit: usd.describe('L_max = maxFractionOfOpenInterest × referenceOpenInterest'),
   used: usd.describe('notional closed plus collateral seized admitted within the window'),
   openInterest: usd.describe('Σ|q|·p over every open position of the book'),
+  referenceOpenInterest: usd.describe('the highest open interest seen over LIQUIDATION_OI_REFERENCE_S (what L_max is a share of)'),
   maxFractionOfOpenInterest: z.number(),
   windowSeconds: int,
   nextReleaseAt: isoTime.nullable().describe('when the oldest admission leaves the window'),

@@ -32,4 +32,6 @@ export const stressConfigShape = {
   /** L_max as a share of the book's open interest per LIQUIDATION_WINDOW_S. */
   LIQUIDATION_LIMIT_FRACTION: z.coerce.number().finite().gt(0).max(1).default(DEFAULT_LIQUIDATION_LIMIT_FRACTION),
   LIQUIDATION_WINDOW_S: seconds.default(DEFAULT_LIQUIDATION_WINDOW_S),
+  /** L_max is a share of the highest open interest seen over this period (liquidations do not shrink it). */
+  LIQUIDATION_OI_REFERENCE_S: seconds.default(86_400),
 };

@@ -21,6 +21,8 @@ export interface RateLimitStatus {
   limit: number;
   used: number;
   openInterest: number;
+  /** The trailing high of the open interest that L_max is a share of. */
+  referenceOpenInterest: number;
   windowSeconds: number;
   maxFractionOfOpenInterest: number;
   /** unix s */
@@ -39,8 +41,11 @@ export interface RateLimitStatus {
 @Injectable()
 export class LiquidationRateLimiter {
   private state: RateLimitState = EMPTY_RATE_LIMIT_STATE;
+  /** Open interest seen, at most one sample per minute, over the reference period (newest last). */
+  private oiSamples: { at: number; oi: number }[] = [];
   private lastQueue: LiquidationCandidate[] = [];
   private readonly params: LiquidationRateLimitParams;
+  private readonly referenceSeconds: number;
   private readonly admittedTotal: Counter;
   private readonly admittedUsd: Counter;
 
@@ -53,12 +58,13 @@ export class LiquidationRateLimiter {
     @Inject(METRICS_REGISTRY) registry: Registry,
   ) {
     this.params = { maxFractionOfOpenInterest: config.LIQUIDATION_LIMIT_FRACTION, windowSeconds: config.LIQUIDATION_WINDOW_S };
-    const limit = () => this.openInterest() * this.params.maxFractionOfOpenInterest;
+    this.referenceSeconds = config.LIQUIDATION_OI_REFERENCE_S;
+    const limit = () => this.referenceOpenInterest() * this.params.maxFractionOfOpenInterest;
     const used = () => windowState(this.state, this.nowSeconds(), this.params).admissions.reduce((s, a) => s + a.cost, 0);
     const queueLength = () => this.lastQueue.length;
     new Gauge({
       name: 'tributary_aggregator_liquidation_limit_usd',
-      help: 'L_max: USD of notional closed plus collateral seized the window allows (share of the open interest)',
+      help: 'L_max: USD of notional closed plus collateral seized the window allows (share of the trailing-high open interest)',
       registers: [registry],
       collect() {
         this.set(limit());
@@ -131,6 +137,7 @@ export class LiquidationRateLimiter {
       limit: dry.limit,
       used: window.reduce((s, a) => s + a.cost, 0),
       openInterest: this.openInterest(),
+      referenceOpenInterest: this.referenceOpenInterest(now),
       windowSeconds: this.params.windowSeconds,
       maxFractionOfOpenInterest: this.params.maxFractionOfOpenInterest,
       nextReleaseAt: window.length ? window[0].at + this.params.windowSeconds : null,
@@ -141,7 +148,21 @@ export class LiquidationRateLimiter {
   }
 
   private run(candidates: readonly LiquidationCandidate[], now: number): AdmitResult {
-    return admitLiquidations(this.state, candidates, now, this.openInterest(), this.params);
+    return admitLiquidations(this.state, candidates, now, this.referenceOpenInterest(now), this.params);
+  }
+
+  /**
+   * The open interest L_max is a share of: the highest seen over the last LIQUIDATION_OI_REFERENCE_S. Liquidations
+   * shrink the live figure; measured live, the limit would shrink with every window and a crash would clear
+   * geometrically slowly. With the trailing high, a crash inside the reference period clears linearly.
+   */
+  private referenceOpenInterest(now = this.nowSeconds()): number {
+    const oi = this.openInterest();
+    const last = this.oiSamples[this.oiSamples.length - 1];
+    if (last && now >= last.at && now - last.at < 60) last.oi = Math.max(last.oi, oi);
+    else this.oiSamples.push({ at: now, oi });
+    while (this.oiSamples.length > 0 && this.oiSamples[0].at < now - this.referenceSeconds) this.oiSamples.shift();
+    return this.oiSamples.reduce((max, s) => Math.max(max, s.oi), oi);
   }
 
   private openInterest(): number {

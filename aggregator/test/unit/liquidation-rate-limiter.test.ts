@@ -10,6 +10,7 @@ import type { AccountRisk, RiskReader } from '../../src/risk/risk-reader';
 const HOUR = 3_600;
 
 function setup() {
+  const oi = { value: 75 * 2_000 };
   const prices = new Map([
     [1, 1],
     [2, 2_000],
@@ -36,7 +37,7 @@ function setup() {
     book: {},
     inputsOf: (a: string) => inputs.get(a),
     bookPrice: (id: number) => prices.get(id) ?? 0,
-    openInterest: () => 75 * 2_000,
+    openInterest: () => oi.value,
   } as unknown as RiskBookSync;
   const risk = { all: () => risks } as unknown as RiskReader;
   const chain = { time: 1_000 };
@@ -49,7 +50,7 @@ function setup() {
   } as unknown as OracleService;
   const registry = new Registry();
   const limiter = new LiquidationRateLimiter(loadAppConfig({}), risk, book, new Clock(), oracle, registry);
-  return { limiter, registry, chain, risks };
+  return { limiter, registry, chain, risks, oi };
 }
 
 describe('LiquidationRateLimiter (fake risk engine and book)', () => {
@@ -62,7 +63,7 @@ describe('LiquidationRateLimiter (fake risk engine and book)', () => {
   });
 
   it('admits within 10 % of the open interest per hour, lowest health first, and shows the window and the queue', async () => {
-    const { limiter, registry, chain, risks } = setup();
+    const { limiter, registry, chain, risks, oi } = setup();
     // L_max = 15,000: 0xa (21,000) is larger than the whole limit and goes alone into the empty window.
     expect(limiter.admit(limiter.candidates()).map((c) => c.account)).toEqual(['0xa']);
     const status = limiter.status();
@@ -71,6 +72,9 @@ describe('LiquidationRateLimiter (fake risk engine and book)', () => {
     expect(status.queued.map((c) => c.account)).toEqual(['0xb']);
     expect(await registry.getSingleMetricAsString('tributary_aggregator_liquidation_queue_length')).toMatch(/ 1$/);
     expect(limiter.admit(limiter.candidates())).toEqual([]);
+    // Liquidations shrink the live open interest; L_max stays a share of its trailing high (24 h).
+    oi.value = 50_000;
+    expect(limiter.status()).toMatchObject({ limit: 15_000, openInterest: 50_000, referenceOpenInterest: 150_000 });
     chain.time = 1_000 + HOUR; // on chain time: the window frees up; 0xa was liquidated meanwhile
     (risks[0].result as { liquidatable: boolean }).liquidatable = false;
     expect(limiter.admit(limiter.candidates()).map((c) => c.account)).toEqual(['0xb']);
