@@ -1,4 +1,4 @@
-import { evaluateRisk, riskRequestSchema } from '../src';
+import { evaluateRisk, planLiquidation, riskRequestSchema } from '../src';
 import { CHAIN_A, ETH, USDC, expectClose, params, request } from './fixtures';
 
 // One ETH long on 10,000 USDC collateral: the numbers below are worked out by hand in docs/risk-model.md.
@@ -80,5 +80,18 @@ describe('signed credit limit', () => {
     expect(r.creditLimit).toBe(0);
     const healthy = evaluateRisk(request({ balances: [{ eid: CHAIN_A, assetId: 'USDC', amount: 5000 }], cash: 100 }));
     expectClose(healthy.creditLimitSigned, healthy.creditLimit);
+  });
+});
+
+describe('stable price in the liquidation plan', () => {
+  it('changes nothing: the plan works on maintenance health at the oracle price', () => {
+    const holdings = {
+      balances: [{ eid: CHAIN_A, assetId: 'USDC', amount: 10_000 }],
+      positions: [{ assetId: 'ETH', size: 20, entryPrice: 2_000, imr: 0.1, mmr: 0.05 }],
+    };
+    const plain = planLiquidation(request({ ...holdings, assets: [USDC, { ...ETH, price: 1_650 }] }));
+    const damped = planLiquidation(request({ ...holdings, assets: [USDC, { ...ETH, price: 1_650, stablePrice: 1_990 }] }));
+    expect(damped).toEqual(plain);
+    expect(plain.fraction).toBe(0.4);
   });
 });
