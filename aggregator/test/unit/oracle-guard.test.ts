@@ -121,14 +121,15 @@ describe('OracleService (fake feed, fake sample store, fake clock)', () => {
     correlations: [],
   } as Manifest;
 
-  function setup() {
+  function setup(chain?: { time: number }, stored: PriceSample[] = []) {
     const clock = new FakeClock();
     let answer: FeedReading = { price: 2000, updatedAt: clock.seconds };
     const rpc = {
       latestRound: async () => ('error' in answer ? Promise.reject(new Error(answer.error)) : answer),
+      latestBlockTimestamp: async () => (chain ? chain.time : Promise.reject(new Error('no chain time in this test'))),
     } as unknown as TradingRpcRepository;
-    const stored: PriceSample[] = [];
     const samples = {
+      recent: async (assetId: number) => stored.filter((s) => s.assetId === assetId),
       latest: async (assetId: number) => stored.filter((s) => s.assetId === assetId).at(-1) ?? null,
       insert: async (s: PriceSample) => void stored.push(s),
       prune: async () => 0,
@@ -165,5 +166,38 @@ describe('OracleService (fake feed, fake sample store, fake clock)', () => {
     expect(oracle.price(2)).toMatchObject({ status: 'unavailable', price: 2100 });
     expect(oracle.price(2)?.detail).toContain('execution reverted');
     expect(stored).toHaveLength(2); // no samples while not ok
+  });
+
+  it('steps the stable price on chain time and announces it to the risk engine once it moved ≥ 1 bp', async () => {
+    const chain = { time: 5_000 };
+    const { oracle, clock, setAnswer } = setup(chain);
+    const seen: (number | null | undefined)[] = [];
+    oracle.subscribe((changed) => seen.push(...changed.filter((p) => p.assetId === 2).map((p) => p.stablePrice)));
+    await oracle.poll();
+    expect(oracle.price(2)).toMatchObject({ price: 2000, stablePrice: 2000 });
+    clock.seconds += 10;
+    chain.time += 10;
+    setAnswer({ price: 2300, updatedAt: clock.seconds }); // +15 %, within maxDeviation
+    await oracle.poll();
+    const stable = oracle.stress.stablePrice(2)!;
+    expect(stable).toEqual({ price: expect.closeTo(2000 * (1 + (0.02 * 10) / 3600), 9), lastUpdate: 5_010 });
+    // 0.0056 %: below the book's 1 bp step, so the risk engine keeps 2000.
+    expect(oracle.price(2)).toMatchObject({ price: 2300, stablePrice: 2000 });
+    chain.time += 1_800; // half an hour of chain time (the wall clock has not moved: the feed stays fresh)
+    await oracle.poll();
+    expect(oracle.price(2)?.stablePrice).toBeCloseTo(stable.price * 1.01, 9);
+    expect(seen).toEqual([2000, 2000, oracle.price(2)?.stablePrice]);
+    expect(oracle.stressViews()[0]).toMatchObject({ symbol: 'WETH', price: 2300, breaker: { paused: false } });
+  });
+
+  it('rebuilds the stable price from the persisted samples on the first poll', async () => {
+    const { oracle } = setup({ time: 20_000 }, [
+      { assetId: 2, price: 1000, updatedAt: 0, observedAt: 0 },
+      { assetId: 2, price: 1000, updatedAt: 3_600, observedAt: 3_600 },
+      { assetId: 2, price: 2000, updatedAt: 7_200, observedAt: 7_200 },
+    ]);
+    await oracle.poll();
+    // 1000 → one hour toward 2000 (+2 %), then the first live step from the chain's time: s stays ≈ 1020.
+    expect(oracle.price(2)).toMatchObject({ price: 2000, stablePrice: 1020 });
   });
 });
