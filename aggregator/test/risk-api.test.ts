@@ -41,6 +41,24 @@ describe('risk and oracle API', () => {
     expect(response.body.liquidatable).toBe(false);
   });
 
+  it('POST /v1/risk/evaluate takes an optional stablePrice per asset: the init side moves, everything else stays at the oracle', async () => {
+    const damped = { ...body(), assets: body().assets.map((a) => (a.id === 'WETH' ? { ...a, price: 2800, stablePrice: 2000 } : a)) };
+    const oracle = { ...body(), assets: body().assets.map((a) => (a.id === 'WETH' ? { ...a, price: 2800 } : a)) };
+    const response = await request(agg.http).post('/v1/risk/evaluate').send(damped).expect(200);
+    expect(response.body).toEqual(evaluateRisk(damped));
+    const plain = evaluateRisk(oracle);
+    // C_init at p⁻ = 2000, the short's floor at p⁺ = 2800; health, VaR and exposure at the oracle.
+    expect(response.body.collateralInit).toBeCloseTo(6350, 9);
+    expect(response.body.floorInit).toBeCloseTo(plain.floorInit, 9);
+    for (const key of ['health', 'varInit', 'varMaint', 'collateralMaint', 'unrealizedPnl', 'exposure'] as const)
+      expect(response.body[key]).toEqual(plain[key]);
+    expect(response.body.creditLimit).toBeLessThan(plain.creditLimit);
+    await request(agg.http)
+      .post('/v1/risk/evaluate')
+      .send({ ...body(), assets: [{ ...body().assets[0], stablePrice: -1 }, body().assets[1]] })
+      .expect(400);
+  });
+
   it('POST /v1/risk/evaluate counts an optional cash at weight 1', async () => {
     const withDebt = { ...body(), cash: -1_000 };
     const response = await request(agg.http).post('/v1/risk/evaluate').send(withDebt).expect(200);
