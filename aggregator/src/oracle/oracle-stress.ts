@@ -38,14 +38,17 @@ export class OracleStress {
   }
 
   /**
-   * Replays persisted samples (oldest first) through the tracker, so a restart does not reset the stable price to
-   * a price that just spiked; the tracker then continues from `now` (chain time) with the replayed stable price.
+   * Replays persisted samples (oldest first; those after `now` ignored) through the tracker, so a restart does not
+   * reset the stable price to a price that just spiked; the tracker then continues from `now` (chain time).
    */
   seed(assetId: number, samples: readonly PricePoint[], now: number): void {
-    if (this.stable.has(assetId) || samples.length === 0) return;
-    let state = initialStablePrice(samples[0].price, samples[0].at);
-    for (const s of samples.slice(1)) state = updateStablePrice(state, s.price, s.at, this.settings.stable);
+    const past = samples.filter((s) => s.at <= now && s.price > 0);
+    if (this.stable.has(assetId) || past.length === 0) return;
+    let state = initialStablePrice(past[0].price, past[0].at);
+    for (const s of past.slice(1)) state = updateStablePrice(state, s.price, s.at, this.settings.stable);
     this.stable.set(assetId, { price: state.price, lastUpdate: now });
+    // The breaker's history too (coarse: one sample per sampling interval), so a restart keeps a recent fall.
+    for (const s of past) this.record(assetId, s.price, s.at);
   }
 
   /**

@@ -37,8 +37,24 @@ describe('OracleStress (stable prices and breakers on chain time)', () => {
       10 * HOUR,
     );
     expect(stress.stablePrice(1)).toEqual({ price: 2_040, lastUpdate: 10 * HOUR });
+    expect(stress.breaker(1, 10 * HOUR).largestDrop).toBe(0);
     stress.observe(1, 2_800, 10 * HOUR + 1);
     expect(stress.bookStablePrice(1)).toBeCloseTo(2_040, 1);
+  });
+
+  it('keeps a recent fall across a restart: the breaker history is seeded from the samples too', () => {
+    const stress = new OracleStress(settings);
+    stress.seed(
+      2,
+      [
+        { at: 0, price: 100 },
+        { at: 1_800, price: 60 },
+        { at: 99_999, price: 1 }, // after the chain's now: ignored
+      ],
+      2_000,
+    );
+    expect(stress.breaker(2, 2_000)).toMatchObject({ paused: true, trippedAt: 1_800 });
+    expect(stress.stablePrice(2)!.price).toBeCloseTo(100 * (1 - (0.02 * 1_800) / HOUR), 9);
   });
 
   it('trips the auction breaker on a fall of more than 30 % within the hour, for an hour', () => {
