@@ -15,9 +15,13 @@ import { RelayerRunner } from './pipeline/relayer-runner';
 import { CursorRepository } from './store/cursor.repository';
 import { PathwayStatsRepository } from './store/pathway-stats.repository';
 import { PacketRepository } from './store/packet.repository';
+import { ForgeryMonitor } from './verifier/forgery-monitor';
 import { ChainWatcher } from './watcher/chain-watcher';
 
-/** The DVN + executor: chain watcher, packet store, stage processors, tx submitters, metrics (signer balances too), operator API. */
+/**
+ * The DVN + executor: chain watcher, packet store, stage processors, tx submitters, metrics (signer balances too),
+ * operator API. With `role: 'verifier'` the same pieces run as an independent DVN (verify only) plus its forgery monitor.
+ */
 @Module({})
 export class RelayerModule {
   static forRoot(setup: RelayerSetup, clock: Clock = new Clock()): DynamicModule {
@@ -41,6 +45,7 @@ export class RelayerModule {
         SignerBalances,
         PathwayStatsRepository,
         PathwaysService,
+        ...(setup.role === 'verifier' ? [ForgeryMonitor] : []),
       ],
       exports: [PipelineService, ChainWatcher, RelayerRunner, PacketRepository, ChainRegistry, RelayerMetrics, SignerBalances],
     };

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@tributary/service-kit';
+import { RELAYER_SETUP, type RelayerSetup } from '../chain/relayer-setup';
 import type { PacketStatus } from '../core/packet-state';
-
-const PREFIX = 'tributary_relayer_';
 
 /** Every relayer metric; collectors that read the database are registered by RelayerMetricsCollector. */
 @Injectable()
@@ -19,8 +18,13 @@ export class RelayerMetrics {
   readonly reorgs: Counter<'chain' | 'stage'>;
   readonly scannedBlock: Gauge<'chain' | 'stage'>;
 
-  constructor(@Inject(METRICS_REGISTRY) readonly registry: Registry) {
+  constructor(
+    @Inject(METRICS_REGISTRY) readonly registry: Registry,
+    @Inject(RELAYER_SETUP) setup: RelayerSetup,
+  ) {
     const registers = [registry];
+    // The verifier runs the same pipeline under its own names (tributary_verifier_*).
+    const PREFIX = setup.role === 'verifier' ? 'tributary_verifier_' : 'tributary_relayer_';
     this.packets = new Gauge({
       name: `${PREFIX}packets`,
       help: 'Packets by pathway and status',
