@@ -113,11 +113,15 @@ export class ForgeryMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     this.unmatched.set({ chain: 'all' }, this.ledger.size);
   }
 
+  /** Reads the chain's new blocks up to its head, in ranges of `maxBlockRange`. */
   private async scanChain(dst: ChainContext): Promise<void> {
-    const eid = dst.config.eid;
     const head = await dst.rpc.blockNumber();
+    while ((this.next.get(dst.config.eid) ?? dst.config.startBlock) <= head) await this.scanRange(dst, head);
+  }
+
+  private async scanRange(dst: ChainContext, head: number): Promise<void> {
+    const eid = dst.config.eid;
     const from = this.next.get(eid) ?? dst.config.startBlock;
-    if (from > head) return;
     const to = Math.min(head, from + dst.config.maxBlockRange - 1);
     const logs = await dst.rpc.logs({ address: [dst.config.receiveUln302], topics: [[PAYLOAD_VERIFIED_TOPIC]], fromBlock: from, toBlock: to });
     const us = this.chains.submitter(eid).address.toLowerCase();
