@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { hostname } from 'node:os';
 import { ConfigError, createService, redactUrl, startupExitCode } from '@tributary/service-kit';
-import { VerifierAppModule } from './verifier/verifier-app.module';
+import { VerifierAppModule } from './verifier-app.module';
 import { SignerKeys, loadRelayerConfig } from './config/relayer-config.load';
 import { loadVerifierAppConfig } from './verifier/verifier-config';
 import { relayerSqlitePath } from './database/data-source';

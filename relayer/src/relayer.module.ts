@@ -7,7 +7,7 @@ import { PathwaysController } from './api/pathways.controller';
 import { PathwaysService } from './api/pathways.service';
 import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from './chain/chain-registry';
 import { DatabaseModule } from './database/database.module';
-import { RelayerMetrics } from './metrics/relayer-metrics';
+import { METRICS_ROLE, RelayerMetrics } from './metrics/relayer-metrics';
 import { SignerBalances } from './balances/signer-balances';
 import { PacketProcessor } from './pipeline/packet-processor';
 import { PipelineService } from './pipeline/pipeline.service';
@@ -32,6 +32,7 @@ export class RelayerModule {
       providers: [
         { provide: RELAYER_SETUP, useValue: setup },
         { provide: Clock, useValue: clock },
+        { provide: METRICS_ROLE, useValue: setup.role ?? 'relayer' },
         RelayerMetrics,
         ChainRegistry,
         PacketRepository,

@@ -1,10 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { HealthModule, MetricsModule, configModule, type Clock } from '@tributary/service-kit';
-import type { RelayerSetup } from '../chain/relayer-setup';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { DatabaseModule } from '../database/database.module';
-import { RelayerModule } from '../relayer.module';
+import type { RelayerSetup } from './chain/relayer-setup';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { DatabaseModule } from './database/database.module';
+import { RelayerModule } from './relayer.module';
 
 /** The verifier's service: health, metrics (tributary_verifier_*), its own database, the pipeline in the verifier role. */
 @Module({})
