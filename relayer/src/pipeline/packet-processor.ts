@@ -104,8 +104,8 @@ export class PacketProcessor {
   /**
    * Sends the steps that follow `action` without waiting for it to be mined (the nonce order keeps them in
    * order): commitVerification after our verify when every other required DVN has verified already (or there is
-   * none), then lzReceive (not
-   * simulated: it cannot run before the commit) when every lower nonce of the pathway is already committed.
+   * none), then lzReceive (not simulated: it cannot run before the commit) when every lower nonce of the pathway
+   * is already committed.
    * Each one is stored with the earlier raw transactions of the chain, so a lost one is rebroadcast.
    */
   private async sendChained(packet: PacketEntity, dst: ChainContext, submitter: TxSender, action: DeliveryAction, first: SignedTx): Promise<void> {
