@@ -70,6 +70,36 @@ export function encodeUlnConfig(confirmations: number, requiredDVNs: string[]): 
   return AbiCoder.defaultAbiCoder().encode([ULN_CONFIG_TYPE], [ulnConfig(confirmations, requiredDVNs)]);
 }
 
+/** LayerZero's NIL DVN count: "none" in an OApp's ULN config (0 there means "use the endpoint's default"). */
+export const NIL_DVN_COUNT = 255;
+
+/** The DVNs of one side of an OApp's pathway: every required one signs, plus `optionalThreshold` of the optional ones. */
+export interface DvnSet {
+  required: string[];
+  optional?: string[];
+  optionalThreshold?: number;
+}
+
+/**
+ * An OApp's own ULN config (what `EndpointV2.setConfig` writes): DVN lists sorted, and with no optional DVNs
+ * `optionalDVNCount = 255` (NIL), never 0 — 0 would pull in the endpoint's default optional DVNs.
+ */
+export function appUlnConfig(confirmations: number, dvns: DvnSet) {
+  const optional = dvns.optional ?? [];
+  return {
+    confirmations: BigInt(confirmations),
+    requiredDVNCount: dvns.required.length === 0 ? NIL_DVN_COUNT : dvns.required.length,
+    optionalDVNCount: optional.length === 0 ? NIL_DVN_COUNT : optional.length,
+    optionalDVNThreshold: optional.length === 0 ? 0 : (dvns.optionalThreshold ?? optional.length),
+    requiredDVNs: sortAddresses(dvns.required),
+    optionalDVNs: sortAddresses(optional),
+  };
+}
+
+export function encodeAppUlnConfig(confirmations: number, dvns: DvnSet): string {
+  return AbiCoder.defaultAbiCoder().encode([ULN_CONFIG_TYPE], [appUlnConfig(confirmations, dvns)]);
+}
+
 export function encodeExecutorConfig(maxMessageSize: number, executor: string): string {
   return AbiCoder.defaultAbiCoder().encode([EXECUTOR_CONFIG_TYPE], [{ maxMessageSize, executor }]);
 }

@@ -110,6 +110,7 @@ async function runDevnet(dir: string, log: (line: string) => void, env: NodeJS.P
     chainPort: port('DEVNET_CHAIN_PORT', 8545),
     aggregatorPort: port('DEVNET_AGGREGATOR_PORT', 3000),
     relayerPort: port('DEVNET_RELAYER_PORT', 3100),
+    verifierPort: port('DEVNET_VERIFIER_PORT', 3300),
     webPort: port('DEVNET_WEB_PORT', 3200),
     blockTimeMs: port('DEVNET_BLOCK_TIME_MS', 1000),
     heartbeatSeconds: env.DEVNET_HEARTBEAT_SECONDS ? Number(env.DEVNET_HEARTBEAT_SECONDS) : undefined,
@@ -123,15 +124,16 @@ async function runDevnet(dir: string, log: (line: string) => void, env: NodeJS.P
   web app     ${web}
   API         ${devnet.urls.aggregator}/v1   (accounts, risk, oracle, credit, liquidations, chains)
   API docs    ${devnet.urls.aggregator}/docs
-  metrics     ${devnet.urls.aggregator}/metrics  ${devnet.urls.relayer}/metrics
-  health      ${devnet.urls.aggregator}/health  ${devnet.urls.relayer}/health
+  metrics     ${devnet.urls.aggregator}/metrics  ${devnet.urls.relayer}/metrics  ${devnet.urls.verifier}/metrics
+  health      ${devnet.urls.aggregator}/health  ${devnet.urls.relayer}/health  ${devnet.urls.verifier}/health
+  verifier    ${devnet.urls.verifier}  (second DVN: own process, key = dev account 20, store ${dir}/verifier.sqlite)
   relayer API ${devnet.urls.relayer}  (operator key in ${dir}/relayer-api-key)
   chains      ${devnet.manifest.chains.map((c) => `${c.name} (chainId ${c.chainId}, eid ${c.eid}) ${c.rpcUrl}`).join('\n              ')}
   manifest    ${devnet.manifestPath}
   demo        Hardhat dev accounts 5–19 hold test USDC/WETH (+WBTC on collateral-b), vaults approved
   add a chain start a hardhat node, then: tributary add-chain --chain <chain.json> --manifest ${devnet.manifestPath}
               (the devnet restarts the relayer and the aggregator when the manifest changes)
-  supervised  the relayer and the aggregator are restarted when they crash (backoff 1 s doubling to 30 s);
+  supervised  the relayer, the verifier and the aggregator are restarted when they crash (backoff 1 s doubling to 30 s);
               restarts: tributary status --manifest ${devnet.manifestPath}
   logs        ${dir}
 Ctrl-C stops everything.`);

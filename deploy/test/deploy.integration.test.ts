@@ -17,7 +17,9 @@ import {
   decodeLzReceiveOptions,
   devWallet,
   lzContract,
+  encodeUlnConfig,
   lzReceiveOptions,
+  sortAddresses,
   startHardhatNode,
   type LocalChain,
 } from '@tributary/contracts';
@@ -72,8 +74,19 @@ describe('deploy against hardhat nodes', () => {
       expect(await hub.peers(a.eid)).toBe(addressToBytes32(a.contracts.vault!));
       const receiveUln = lzContract('ReceiveUln302', trading.layerZero.receiveUln302, devWallet(0, hubProvider));
       const uln = await receiveUln.getAppUlnConfig(trading.contracts.hub, a.eid);
-      expect(uln.requiredDVNs).toEqual([devWallet(1).address]);
+      // Two required DVNs: the relayer's key (dev account 1) and the independent verifier's (dev account 20).
+      expect(uln.requiredDVNs).toEqual(sortAddresses([devWallet(1).address, devWallet(20).address]));
+      expect(trading.layerZero.verifierSigner).toBe(devWallet(20).address);
+      expect(uln.requiredDVNCount).toBe(2n);
+      expect(uln.optionalDVNCount).toBe(255n); // NIL: no optional DVNs (0 would mean the endpoint's defaults)
       expect(uln.confirmations).toBe(1n);
+      // Send side: both workers are assigned (and paid) a DVN job per packet; the verifier owns its own.
+      const sendUln = lzContract('SendUln302', a.layerZero.sendUln302, devWallet(0, provider));
+      const send = await sendUln.getAppUlnConfig(a.contracts.vault, trading.eid);
+      expect(send.requiredDVNs).toEqual(sortAddresses([a.layerZero.worker, a.layerZero.verifierWorker!]));
+      expect(send.optionalDVNCount).toBe(255n);
+      expect(await RelayerWorker__factory.connect(a.layerZero.verifierWorker!, provider).owner()).toBe(devWallet(20).address);
+      expect((await RelayerWorker__factory.connect(a.layerZero.verifierWorker!, provider).dstConfigs(trading.eid)).enabled).toBe(true);
       const endpoint = lzContract('EndpointV2', a.layerZero.endpoint, devWallet(0, provider));
       expect(await endpoint.isDefaultSendLibrary(a.contracts.vault, trading.eid)).toBe(false);
       expect((await vault.enforcedOptions(trading.eid, MSG_ATTEST)).length).toBeGreaterThan(2);
@@ -154,6 +167,33 @@ describe('deploy against hardhat nodes', () => {
     expect((await deploymentStatus(manifestPath)).ok).toBe(true);
   });
 
+  it("an app ULN config with optionalDVNCount 0 (the old value: the endpoint's default optional DVNs) is drift; deploy writes 255", async () => {
+    const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
+    const [trading, a] = [manifest.chains[0]!, manifest.chains[1]!];
+    const provider = makeProvider(a.rpcUrl, a.chainId);
+    const receive = [devWallet(1).address, devWallet(20).address];
+    try {
+      // What earlier deploys wrote: the same DVNs, optionalDVNCount 0.
+      const endpoint = lzContract('EndpointV2', a.layerZero.endpoint, devWallet(0, provider));
+      await (
+        await endpoint.setConfig(a.contracts.vault, a.layerZero.receiveUln302, [
+          { eid: trading.eid, configType: 2, config: encodeUlnConfig(1, receive) },
+        ])
+      ).wait();
+    } finally {
+      provider.destroy();
+    }
+    const drifted = await deploymentStatus(manifestPath);
+    expect(drifted.ok).toBe(false);
+    const problems = drifted.chains.find((c) => c.name === 'collateral-a')!.problems;
+    expect(problems).toContain('toward trading: setReceiveConfig needed (run deploy)');
+    expect(problems).toContain("toward trading: receive ULN optionalDVNCount 0 → 255 (0 = the endpoint's default optional DVNs)");
+
+    const repaired = await deploy({ config: config(), manifestPath, env });
+    expect(repaired.transactions).toEqual({ trading: 0, 'collateral-a': 1, 'collateral-b': 0 });
+    expect((await deploymentStatus(manifestPath)).ok).toBe(true);
+  });
+
   it('resumes a run that stopped before writing its manifest from the journal, without deploying again', async () => {
     const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
     const sidecar = JSON.parse(readFileSync(sidecarPath(manifestPath), 'utf8')) as { chains: { eid: number; testTokens: Record<string, string> }[] };
@@ -166,6 +206,7 @@ describe('deploy against hardhat nodes', () => {
       put('SendUln302', chain.layerZero.sendUln302);
       put('ReceiveUln302', chain.layerZero.receiveUln302);
       put('RelayerWorker', chain.layerZero.worker);
+      put('VerifierWorker', chain.layerZero.verifierWorker);
       put('CreditManager', chain.contracts.creditManager);
       put('MarginHub', chain.contracts.hub);
       put('PerpMarket', chain.contracts.perpMarket);

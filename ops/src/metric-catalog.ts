@@ -79,6 +79,41 @@ function evaluate(node: ts.Expression, constants: Map<string, string | string[]>
   return undefined;
 }
 
+/**
+ * `const`s chosen between two literals (`const PREFIX = role === 'verifier' ? 'a_' : 'b_'`), by name: a metric
+ * named over one of them exists under each choice (the relayer's pipeline metrics, also run as the verifier).
+ */
+function alternativeConstants(file: ts.SourceFile, constants: Map<string, string | string[]>): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && ts.isConditionalExpression(node.initializer)) {
+      const [a, b] = [evaluate(node.initializer.whenTrue, constants), evaluate(node.initializer.whenFalse, constants)];
+      if (typeof a === 'string' && typeof b === 'string') found.set(node.name.text, [a, b]);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+/** Every name a metric's `name` expression can take: a literal, or a template over constants and alternatives. */
+function metricNames(node: ts.Expression, constants: Map<string, string | string[]>, alternatives: Map<string, string[]>): string[] | undefined {
+  if (ts.isTemplateExpression(node)) {
+    let names = [node.head.text];
+    for (const span of node.templateSpans) {
+      const choices = ts.isIdentifier(span.expression) ? alternatives.get(span.expression.text) : undefined;
+      const part = choices ?? evaluate(span.expression, constants);
+      if (part === undefined) return undefined;
+      const options = typeof part === 'string' ? [part] : choices ? part : undefined;
+      if (!options) return undefined;
+      names = names.flatMap((name) => options.map((option) => name + option + span.literal.text));
+    }
+    return names;
+  }
+  const value = evaluate(node, constants);
+  return typeof value === 'string' ? [value] : undefined;
+}
+
 /** Local names under which the file imports prom-client's metric classes. */
 function promClassNames(file: ts.SourceFile): Map<string, MetricType> {
   const names = new Map<string, MetricType>();
@@ -117,17 +152,21 @@ export function scanMetricSources(root: string, folders: readonly string[]): Sou
       const file = ts.createSourceFile(path, text, ts.ScriptTarget.ES2022, true);
       const classes = promClassNames(file);
       const constants = literalConstants(file);
+      const alternatives = alternativeConstants(file, constants);
       const where = (node: ts.Node) => `${relative(root, path)}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
       const visit = (node: ts.Node): void => {
         if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && classes.has(node.expression.text)) {
           const options = node.arguments?.[0];
           const name = options && ts.isObjectLiteralExpression(options) ? property(options, 'name') : undefined;
-          const value = name && evaluate(name, constants);
+          const values = name && metricNames(name, constants, alternatives);
           const labelsNode = options && ts.isObjectLiteralExpression(options) ? property(options, 'labelNames') : undefined;
           const labels = labelsNode ? evaluate(labelsNode, constants) : [];
-          if (typeof value !== 'string') scan.problems.push(`${where(node)}: metric name is not a literal the scan can read`);
-          else if (!Array.isArray(labels)) scan.problems.push(`${where(node)}: labelNames of ${value} are not literals the scan can read`);
-          else scan.metrics.push({ name: value, type: classes.get(node.expression.text)!, labelNames: labels, source: where(node) });
+          if (!values) scan.problems.push(`${where(node)}: metric name is not a literal the scan can read`);
+          else if (!Array.isArray(labels))
+            scan.problems.push(`${where(node)}: labelNames of ${values.join(', ')} are not literals the scan can read`);
+          else
+            for (const value of values)
+              scan.metrics.push({ name: value, type: classes.get(node.expression.text)!, labelNames: labels, source: where(node) });
         }
         if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'forRoot') {
           const target = node.expression.expression;

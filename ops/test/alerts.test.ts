@@ -57,7 +57,7 @@ describe('ops/prometheus/alerts.yml', () => {
     for (const pending of PENDING_METRICS) expect(text).toMatch(new RegExp(`with the liquidation issue[\\s\\S]*${pending.name}`));
   });
 
-  it('is loaded by the example Prometheus config, which scrapes both services under the jobs the rules expect', () => {
+  it('is loaded by the example Prometheus config, which scrapes every service under the jobs the rules expect', () => {
     const configPath = join(ROOT, 'ops/prometheus/prometheus.yml');
     const config = parseDocument(readFileSync(configPath, 'utf8'), { uniqueKeys: true });
     expect(config.errors).toEqual([]);
@@ -67,7 +67,7 @@ describe('ops/prometheus/alerts.yml', () => {
     };
     for (const file of ruleFiles) expect(existsSync(join(dirname(configPath), file))).toBe(true);
     expect(ruleFiles).toContain('alerts.yml');
-    expect(scrapes.map((s) => s.job_name).sort()).toEqual(['tributary-aggregator', 'tributary-relayer']);
+    expect(scrapes.map((s) => s.job_name).sort()).toEqual(['tributary-aggregator', 'tributary-relayer', 'tributary-verifier']);
     expect(new Set(scrapes.map((s) => s.metrics_path))).toEqual(new Set(['/metrics']));
   });
 });

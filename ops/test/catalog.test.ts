@@ -6,7 +6,7 @@ describe('metric catalog (what the services register)', () => {
 
   it('reads every metric definition of the services', () => {
     expect(scan.problems).toEqual([]);
-    expect(scan.defaultMetricPrefixes.sort()).toEqual(['tributary_aggregator', 'tributary_relayer']);
+    expect(scan.defaultMetricPrefixes.sort()).toEqual(['tributary_aggregator', 'tributary_relayer', 'tributary_verifier']);
     const names = registered.map((m) => m.name);
     expect(new Set(names).size).toBe(names.length);
     // One of each way a name is written: template over a const, plain literal, defined in a collect()-gauge, new files.
@@ -14,6 +14,9 @@ describe('metric catalog (what the services register)', () => {
       new Set(['src_chain', 'dst_chain', 'job', 'instance', 'le']),
     );
     expect(catalog.get('tributary_aggregator_indexer_lag_blocks')?.metric.labelNames).toEqual(['eid']);
+    // The relayer's pipeline metrics, registered under the verifier's prefix when it runs as the second DVN.
+    expect(catalog.get('tributary_verifier_scanned_block')?.metric.labelNames).toEqual(['chain', 'stage']);
+    expect(catalog.get('tributary_verifier_forged_verifications_total')?.metric.labelNames).toEqual(['chain', 'dvn']);
     expect(catalog.get('tributary_aggregator_oracle_guard_state')?.metric.labelNames).toEqual(['asset', 'state']);
     expect(catalog.get('tributary_relayer_signer_balance_wei')?.metric.labelNames).toEqual(['chain']);
     expect(catalog.get('tributary_aggregator_chain_weight')?.metric.labelNames).toEqual(['chain', 'eid']);

@@ -42,6 +42,10 @@ export const layerZeroSchema = z.object({
   worker: address,
   /** The key that verifies on this chain's ReceiveUln302 (required DVN on the receive side). */
   dvnSigner: address,
+  /** The independent verifier's RelayerWorker (send-side DVN) on this chain, where a verifier runs (devnet). */
+  verifierWorker: address.optional(),
+  /** The verifier's key: the second required DVN on this chain's ReceiveUln302. */
+  verifierSigner: address.optional(),
 });
 
 export const chainSchema = z.object({

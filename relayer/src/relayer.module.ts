@@ -7,7 +7,7 @@ import { PathwaysController } from './api/pathways.controller';
 import { PathwaysService } from './api/pathways.service';
 import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from './chain/chain-registry';
 import { DatabaseModule } from './database/database.module';
-import { RelayerMetrics } from './metrics/relayer-metrics';
+import { METRICS_ROLE, RelayerMetrics } from './metrics/relayer-metrics';
 import { SignerBalances } from './balances/signer-balances';
 import { PacketProcessor } from './pipeline/packet-processor';
 import { PipelineService } from './pipeline/pipeline.service';
@@ -15,9 +15,13 @@ import { RelayerRunner } from './pipeline/relayer-runner';
 import { CursorRepository } from './store/cursor.repository';
 import { PathwayStatsRepository } from './store/pathway-stats.repository';
 import { PacketRepository } from './store/packet.repository';
+import { ForgeryMonitor } from './verifier/forgery-monitor';
 import { ChainWatcher } from './watcher/chain-watcher';
 
-/** The DVN + executor: chain watcher, packet store, stage processors, tx submitters, metrics (signer balances too), operator API. */
+/**
+ * The DVN + executor: chain watcher, packet store, stage processors, tx submitters, metrics (signer balances too),
+ * operator API. With `role: 'verifier'` the same pieces run as an independent DVN (verify only) plus its forgery monitor.
+ */
 @Module({})
 export class RelayerModule {
   static forRoot(setup: RelayerSetup, clock: Clock = new Clock()): DynamicModule {
@@ -28,6 +32,7 @@ export class RelayerModule {
       providers: [
         { provide: RELAYER_SETUP, useValue: setup },
         { provide: Clock, useValue: clock },
+        { provide: METRICS_ROLE, useValue: setup.role ?? 'relayer' },
         RelayerMetrics,
         ChainRegistry,
         PacketRepository,
@@ -41,6 +46,7 @@ export class RelayerModule {
         SignerBalances,
         PathwayStatsRepository,
         PathwaysService,
+        ...(setup.role === 'verifier' ? [ForgeryMonitor] : []),
       ],
       exports: [PipelineService, ChainWatcher, RelayerRunner, PacketRepository, ChainRegistry, RelayerMetrics, SignerBalances],
     };

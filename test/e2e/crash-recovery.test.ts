@@ -62,6 +62,7 @@ describe(`crash recovery under load (${POSTGRES_URL ? 'PostgreSQL' : 'embedded S
   const schemas = {
     relayerSchema: `crash_relayer_${randomBytes(4).toString('hex')}`,
     aggregatorSchema: `crash_aggregator_${randomBytes(4).toString('hex')}`,
+    verifierSchema: `crash_verifier_${randomBytes(4).toString('hex')}`,
   };
   const files = devnetDatabaseFiles(dir);
   let devnet: Devnet | undefined;

@@ -44,7 +44,8 @@ export async function startHardhatNode(options: StartChainOptions): Promise<Loca
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HH_CHAIN_ID: String(options.chainId),
-    HH_ACCOUNTS: String(options.accounts ?? 20),
+    // 22 dev accounts: the devnet's roles use 0–20 (20: the independent verifier, the second DVN).
+    HH_ACCOUNTS: String(options.accounts ?? 22),
     HH_WALL_CLOCK: options.wallClock ? '1' : '0',
   };
   if (options.blockTimeMs) env.HH_BLOCK_TIME_MS = String(options.blockTimeMs);

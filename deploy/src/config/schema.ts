@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { chainDvnsSchema, dvnsFilePath, dvnsFileSchema } from './dvns';
 
 /**
  * The declarative deployment config: which chains, which role each plays, which assets with which caps and
@@ -103,6 +104,11 @@ export const deployConfigSchema = z
       .object({
         /** The relayer's EOA: receive-side DVN on every chain. */
         relayer: address.optional(),
+        /**
+         * The independent verifier's EOA (second required DVN, receive side; its RelayerWorker is the send-side DVN).
+         * Local chains only, where it defaults to dev account 20; public networks use `dvns` (LayerZero Labs' DVN).
+         */
+        verifier: address.optional(),
         /** The aggregator's credit pusher (CreditManager PUSHER_ROLE). */
         pusher: address.optional(),
         /** The aggregator's withdrawal decider (MarginHub DECIDER_ROLE); defaults to the pusher. */
@@ -155,6 +161,10 @@ export const deployConfigSchema = z
     /** Native balance (wei) kept on the hub and each vault: a float for fee rises (replies are prepaid by users). */
     oappNativeFloat: units.default('1000000000000000000'),
     maxMessageSize: z.number().int().positive().default(10_000),
+    /** Further DVNs per chain name (required and optional), e.g. LayerZero Labs' DVN; merged with `dvnsFile`. */
+    dvns: z.record(z.string(), chainDvnsSchema).default({}),
+    /** A DVN address file the operator fills (shape: deploy/config/dvns.example.json), relative to this config. */
+    dvnsFile: z.string().min(1).optional(),
   })
   .superRefine((config, ctx) => {
     const unique = <T>(values: T[], what: string, path: string) => {
@@ -223,6 +233,21 @@ export const deployConfigSchema = z
         if (!config.operators[role]) ctx.addIssue({ code: 'custom', path: ['operators', role], message: 'required when any chain is not local' });
       }
     }
+    for (const name of Object.keys(config.dvns)) {
+      if (!config.chains.some((c) => c.name === name)) ctx.addIssue({ code: 'custom', path: ['dvns', name], message: `unknown chain "${name}"` });
+    }
+    if (config.operators.verifier && hasPublic)
+      ctx.addIssue({ code: 'custom', path: ['operators', 'verifier'], message: 'the verifier runs on local chains only; list public DVNs in dvns' });
+    config.chains.forEach((chain, i) => {
+      if (chain.local) return;
+      const extra = new Set([...(chain.layerZero?.additionalRequiredDvns ?? []), ...(config.dvns[chain.name]?.required ?? []).map((d) => d.address)]);
+      if (extra.size === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['chains', i, 'name'],
+          message: `chain "${chain.name}": no second required DVN (list LayerZero Labs' DVN on it in dvns or dvnsFile); one key must never verify alone`,
+        });
+    });
     if (hasLocal && hasPublic)
       ctx.addIssue({ code: 'custom', path: ['chains'], message: 'local and public chains cannot be mixed in one deployment' });
   });
@@ -266,4 +291,16 @@ export function readJsonFile(path: string, what: string): unknown {
   }
 }
 
-export const loadDeployConfig = (path: string): DeployConfig => parseDeployConfig(readJsonFile(path, 'deploy config'), `deploy config ${path}`);
+/** Reads a deploy config; its `dvnsFile` (if any) is read too and merged into `dvns` (a chain listed in both is refused). */
+export function loadDeployConfig(path: string): DeployConfig {
+  const json = readJsonFile(path, 'deploy config');
+  const file = typeof json === 'object' && json !== null ? (json as { dvnsFile?: unknown }).dvnsFile : undefined;
+  if (typeof file !== 'string') return parseDeployConfig(json, `deploy config ${path}`);
+  const dvnsPath = dvnsFilePath(path, file);
+  const parsed = dvnsFileSchema.safeParse(readJsonFile(dvnsPath, 'DVN file'));
+  if (!parsed.success) throw new ConfigFileError(formatIssues(`invalid DVN file ${dvnsPath}`, parsed.error.issues));
+  const inline = ((json as { dvns?: Record<string, unknown> }).dvns ?? {}) as Record<string, unknown>;
+  const both = Object.keys(parsed.data.chains).filter((name) => name in inline);
+  if (both.length) throw new ConfigFileError(`chain(s) ${both.join(', ')} listed both in dvns and in ${dvnsPath}: keep one`);
+  return parseDeployConfig({ ...(json as object), dvns: { ...inline, ...parsed.data.chains } }, `deploy config ${path}`);
+}

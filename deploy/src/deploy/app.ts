@@ -74,6 +74,8 @@ export interface Operators {
   guardian: string;
   oracle: string;
   liquidator?: string;
+  /** The independent verifier's key (second required DVN), local chains only. */
+  verifier?: string;
 }
 
 /** Price feeds, CreditManager, MarginHub, SettlementPool (+ its quote token), PerpMarket and their roles, on the trading chain. */

@@ -6,7 +6,8 @@ import type { ChainConfig, DeployConfig } from '../config/schema';
 import { ensureHubAssets, ensureTradingContracts, ensureVault, type Operators, type TradingContracts, type VaultDeployment } from './app';
 import { explainSendError, openChainSession, requireFunds, transactionsSent, type ChainSession } from './chain-session';
 import { DeployJournal } from './journal';
-import { ensureLayerZero, ensureLocalDefaults, ensureWorkerDestination, type ChainLayerZero } from './infra';
+import { ensureLayerZero, ensureLocalDefaults, ensureVerifierWorker, ensureWorkerDestination, type ChainLayerZero } from './infra';
+import { extraDvns } from '../config/dvns';
 import { readManifestIfPresent, readSidecar, recordedChain, writeManifest, type ManifestSidecar } from './manifest-io';
 import { appPathways, enforcedGasFromSnapshot, enforcedOptionsHex, workerFees, type EnforcedGas, type GasSnapshot } from './plan';
 import { replyValues, replyValuesEqual, type ReplyValues } from './reply-fees';
@@ -39,9 +40,12 @@ export function loadGasSnapshot(): GasSnapshot {
   }
 }
 
+/** Hardhat dev account of the independent verifier on local chains (devnet-config's DEV_ACCOUNTS.verifier). */
+export const VERIFIER_DEV_ACCOUNT = 20;
+
 /**
  * Operator addresses: from the config, or on local chains Hardhat dev accounts 1 (relayer), 2 (pusher), 3 (oracle),
- * 4 (guardian). The withdrawal decider defaults to the pusher (the same aggregator key).
+ * 4 (guardian), 20 (verifier). The withdrawal decider defaults to the pusher (the same aggregator key).
  */
 export function resolveOperators(config: DeployConfig): Operators {
   const local = config.chains.every((c) => c.local);
@@ -52,7 +56,8 @@ export function resolveOperators(config: DeployConfig): Operators {
   const oracle = pick(config.operators.oracle, 3) ?? pusher;
   const guardian = pick(config.operators.guardian, 4)!;
   const liquidator = config.operators.liquidator ?? (local ? pusher : undefined);
-  return { relayer, pusher, decider, guardian, oracle, ...(liquidator ? { liquidator } : {}) };
+  const verifier = pick(config.operators.verifier, VERIFIER_DEV_ACCOUNT);
+  return { relayer, pusher, decider, guardian, oracle, ...(liquidator ? { liquidator } : {}), ...(verifier ? { verifier } : {}) };
 }
 
 /**
@@ -94,20 +99,26 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
           const startBlock = recorded?.startBlock ?? (journaledStart ? Number(journaledStart) : await session.provider.getBlockNumber());
           if (!recorded) journal.record(chain.eid, 'startBlock', String(startBlock));
           startBlocks.set(chain.eid, startBlock);
-          layerZero.set(chain.eid, await ensureLayerZero(session, recorded, p));
+          const lz = await ensureLayerZero(session, recorded, p);
+          // Local chains: the independent verifier's DVN worker, owned (and priced) by the verifier's dev key.
+          const verifierKey = chain.local && operators.verifier ? devWallet(VERIFIER_DEV_ACCOUNT, session.provider) : undefined;
+          if (verifierKey) lz.verifierWorker = await ensureVerifierWorker(session, lz, verifierKey.address, recorded, p);
+          layerZero.set(chain.eid, lz);
           for (const { local, remote } of appPathways(config.chains).filter((x) => x.local.eid === chain.eid)) {
-            await ensureWorkerDestination(
-              session,
-              layerZero.get(chain.eid)!.worker,
-              remote.eid,
-              workerFees(local, remote, snapshot, config.workerFees),
-              p,
-            );
+            const fees = workerFees(local, remote, snapshot, config.workerFees);
+            await ensureWorkerDestination(session, lz.worker, remote.eid, fees, p);
+            if (verifierKey && lz.verifierWorker) await ensureWorkerDestination(session, lz.verifierWorker, remote.eid, fees, p, verifierKey);
             if (local.local)
               await ensureLocalDefaults(
                 session,
-                layerZero.get(chain.eid)!,
-                { remoteEid: remote.eid, confirmations: local.confirmations, dvnSigner: operators.relayer, maxMessageSize: config.maxMessageSize },
+                lz,
+                {
+                  remoteEid: remote.eid,
+                  confirmations: local.confirmations,
+                  sendDvns: [lz.worker, ...(lz.verifierWorker ? [lz.verifierWorker] : [])],
+                  receiveDvns: [operators.relayer, ...(operators.verifier ? [operators.verifier] : [])],
+                  maxMessageSize: config.maxMessageSize,
+                },
                 p,
               );
           }
@@ -184,6 +195,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
               const vaultEid = local.role === 'trading' ? remote.eid : local.eid;
               if (only && !only.has(vaultEid)) continue;
               const lz = layerZero.get(local.eid)!;
+              const extra = extraDvns(local, config.dvns);
               const gas = local.role === 'trading' ? enforcedGas.hubToVault : enforcedGas.vaultToHub;
               const values = local.role === 'trading' ? replies.get(vaultEid)!.hubToVault : replies.get(vaultEid)!.vaultToHub;
               await ensurePathway(
@@ -197,7 +209,10 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
                   receiveUln302: lz.receiveUln302,
                   worker: lz.worker,
                   dvnSigner: operators.relayer,
-                  additionalDvns: local.layerZero?.additionalRequiredDvns ?? [],
+                  ...(lz.verifierWorker && operators.verifier ? { verifierWorker: lz.verifierWorker, verifierSigner: operators.verifier } : {}),
+                  additionalDvns: extra.required,
+                  optionalDvns: extra.optional,
+                  optionalThreshold: extra.optionalThreshold,
                   localConfirmations: local.confirmations,
                   remoteConfirmations: confirmationsOf(remote.eid),
                   maxMessageSize: config.maxMessageSize,
@@ -260,6 +275,7 @@ function buildManifest(config: DeployConfig, d: Deployed): Manifest {
         receiveUln302: lz.receiveUln302,
         worker: lz.worker,
         dvnSigner: d.operators.relayer,
+        ...(lz.verifierWorker && d.operators.verifier ? { verifierWorker: lz.verifierWorker, verifierSigner: d.operators.verifier } : {}),
       },
       contracts:
         chain.role === 'trading'

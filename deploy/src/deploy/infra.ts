@@ -1,4 +1,4 @@
-import { ZeroAddress } from 'ethers';
+import { ZeroAddress, type Signer } from 'ethers';
 import { RelayerWorker__factory, deployEndpoint, lzContract, wireDefaultPathway, type EndpointDeployment } from '@tributary/contracts';
 import type { ManifestChain } from '@tributary/protocol';
 import type { ChainSession } from './chain-session';
@@ -8,6 +8,8 @@ import type { Progress } from './progress';
 
 export interface ChainLayerZero extends EndpointDeployment {
   worker: string;
+  /** The independent verifier's RelayerWorker (local chains). */
+  verifierWorker?: string;
   deployedByUs: boolean;
 }
 
@@ -72,15 +74,40 @@ export async function ensureLayerZero(session: ChainSession, recorded: ManifestC
   return { ...endpoint, worker, deployedByUs: config.local };
 }
 
-/** The worker serves `remoteEid` at the planned fees and per-unit prices (each written only when different). */
+/**
+ * Local chains: the independent verifier's own RelayerWorker (its send-side DVN: SendUln302 assigns it a job and
+ * pays it for every packet), owned by the verifier's key. Reused when the manifest's address still holds code.
+ */
+export async function ensureVerifierWorker(
+  session: ChainSession,
+  lz: ChainLayerZero,
+  owner: string,
+  recorded: ManifestChain | undefined,
+  progress: Progress,
+): Promise<string> {
+  const worker = await ensureContract(session, progress, 'VerifierWorker', recorded?.layerZero.verifierWorker, async () => {
+    const contract = await new RelayerWorker__factory(session.deployer).deploy(owner, [lz.sendUln302]);
+    await contract.waitForDeployment();
+    return contract.getAddress();
+  });
+  const current = await RelayerWorker__factory.connect(worker, session.provider).owner();
+  if (current.toLowerCase() !== owner.toLowerCase()) throw new Error(`VerifierWorker ${worker} is owned by ${current}, not the verifier ${owner}`);
+  return worker;
+}
+
+/**
+ * The worker serves `remoteEid` at the planned fees and per-unit prices (each written only when different).
+ * `owner` signs the writes (default: the deployer; the verifier's key for its own worker).
+ */
 export async function ensureWorkerDestination(
   session: ChainSession,
   worker: string,
   remoteEid: number,
   desired: WorkerFees,
   progress: Progress,
+  owner: Signer = session.deployer,
 ): Promise<void> {
-  const contract = RelayerWorker__factory.connect(worker, session.deployer);
+  const contract = RelayerWorker__factory.connect(worker, owner);
   const current = await contract.dstConfigs(remoteEid);
   if (!workerConfigEquals({ enabled: current.enabled, dvnFee: current.dvnFee, executorFee: current.executorFee }, desired.dstConfig)) {
     const { dvnFee, executorFee } = desired.dstConfig;
@@ -103,7 +130,7 @@ export async function ensureWorkerDestination(
 export async function ensureLocalDefaults(
   session: ChainSession,
   lz: ChainLayerZero,
-  pathway: { remoteEid: number; confirmations: number; dvnSigner: string; maxMessageSize: number },
+  pathway: { remoteEid: number; confirmations: number; sendDvns: string[]; receiveDvns: string[]; maxMessageSize: number },
   progress: Progress,
 ): Promise<void> {
   const endpoint = lzContract('EndpointV2', lz.endpoint, session.deployer);
@@ -114,8 +141,8 @@ export async function ensureLocalDefaults(
     wireDefaultPathway(session.deployer, lz, {
       remoteEid: pathway.remoteEid,
       confirmations: pathway.confirmations,
-      sendDvns: [lz.worker],
-      receiveDvns: [pathway.dvnSigner],
+      sendDvns: pathway.sendDvns,
+      receiveDvns: pathway.receiveDvns,
       executor: lz.worker,
       maxMessageSize: pathway.maxMessageSize,
     }),

@@ -11,7 +11,7 @@ import type { EnforcedGas } from './plan';
 export interface ManifestSidecar {
   version: 1;
   config: DeployConfig;
-  operators: { relayer: string; pusher: string; decider: string; oracle: string; liquidator?: string };
+  operators: { relayer: string; pusher: string; decider: string; oracle: string; liquidator?: string; verifier?: string };
   markets: { assetId: number; symbol: string; marketId: number; imr: number; mmr: number; feeRate: number }[];
   enforcedGas: EnforcedGas;
   chains: { eid: number; name: string; layerZeroDeployedByUs: boolean; deployer: string; testTokens: Record<string, string> }[];

@@ -53,6 +53,25 @@ export type PathwayWrite =
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => same(x, b[i]!));
 
+/**
+ * What differs between an OApp's ULN config on chain and the desired one, in words (status output). An
+ * `optionalDVNCount` of 0 is named: it makes ULN302 use the endpoint's default optional DVNs.
+ */
+export function describeUlnDrift(current: UlnConfigValue, desired: UlnConfigValue): string[] {
+  const out: string[] = [];
+  const field = (name: keyof UlnConfigValue, note = '') => {
+    if (String(current[name]) !== String(desired[name])) out.push(`${name} ${String(current[name])} → ${String(desired[name])}${note}`);
+  };
+  field('confirmations');
+  field('requiredDVNCount');
+  field('optionalDVNCount', Number(current.optionalDVNCount) === 0 ? " (0 = the endpoint's default optional DVNs)" : '');
+  field('optionalDVNThreshold');
+  const list = (v: string[]) => `[${v.map((a) => a.toLowerCase()).join(', ')}]`;
+  if (!sameList(current.requiredDVNs, desired.requiredDVNs)) out.push(`requiredDVNs ${list(current.requiredDVNs)} → ${list(desired.requiredDVNs)}`);
+  if (!sameList(current.optionalDVNs, desired.optionalDVNs)) out.push(`optionalDVNs ${list(current.optionalDVNs)} → ${list(desired.optionalDVNs)}`);
+  return out;
+}
+
 export function ulnConfigEquals(a: UlnConfigValue, b: UlnConfigValue): boolean {
   return (
     BigInt(a.confirmations) === BigInt(b.confirmations) &&

@@ -5,7 +5,8 @@ import { readServicesFile, servicesFilePath } from '../supervision/service-state
 import type { ServiceState } from '../supervision/supervisor';
 import { makeProvider, checkRpc } from './chain-session';
 import { readSidecar, type ManifestSidecar } from './manifest-io';
-import { appPathways, enforcedOptionsHex, planPathway } from './plan';
+import { extraDvns } from '../config/dvns';
+import { appPathways, describeUlnDrift, enforcedOptionsHex, planPathway } from './plan';
 import { replyValues } from './reply-fees';
 import { desiredPathway, readPathway } from './wiring';
 
@@ -74,6 +75,7 @@ export async function deploymentStatus(
       status.head = await provider.getBlockNumber();
       const addresses = { ...chain.layerZero, ...chain.contracts } as Record<string, string | undefined>;
       delete addresses.dvnSigner;
+      delete addresses.verifierSigner;
       for (const [name, address] of Object.entries(addresses)) {
         if (address && (await provider.getCode(address)) === '0x') status.problems.push(`no code at ${name} ${address}`);
       }
@@ -141,6 +143,8 @@ async function wiringDrift(
     } finally {
       other.destroy();
     }
+    const configured = sidecar.config.chains.find((c) => c.eid === local.eid);
+    const extra = extraDvns(configured ?? { name: local.name }, sidecar.config.dvns);
     const side = {
       oapp,
       remoteEid: remote.eid,
@@ -150,14 +154,28 @@ async function wiringDrift(
       receiveUln302: local.layerZero.receiveUln302,
       worker: local.layerZero.worker,
       dvnSigner: local.layerZero.dvnSigner,
-      additionalDvns: sidecar.config.chains.find((c) => c.eid === local.eid)?.layerZero?.additionalRequiredDvns ?? [],
+      ...(local.layerZero.verifierWorker && local.layerZero.verifierSigner
+        ? { verifierWorker: local.layerZero.verifierWorker, verifierSigner: local.layerZero.verifierSigner }
+        : {}),
+      additionalDvns: extra.required,
+      optionalDvns: extra.optional,
+      optionalThreshold: extra.optionalThreshold,
       localConfirmations: local.confirmations,
       remoteConfirmations: remote.confirmations,
       maxMessageSize: sidecar.config.maxMessageSize,
       enforcedOptions: enforcedOptionsHex(gas, values),
     };
-    const writes = planPathway(await readPathway(provider, side), desiredPathway(side));
+    const current = await readPathway(provider, side);
+    const desired = desiredPathway(side);
+    const writes = planPathway(current, desired);
     if (writes.length) drift.push(`toward ${remote.name}: ${writes.map((w) => w.kind).join(', ')} needed (run deploy)`);
+    for (const [what, a, b] of [
+      ['send ULN', current.sendUln, desired.sendUln],
+      ['receive ULN', current.receiveUln, desired.receiveUln],
+    ] as const) {
+      const differences = describeUlnDrift(a, b);
+      if (differences.length) drift.push(`toward ${remote.name}: ${what} ${differences.join('; ')}`);
+    }
   }
   return drift;
 }

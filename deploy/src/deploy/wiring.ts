@@ -3,13 +3,14 @@ import {
   CONFIG_TYPE_EXECUTOR,
   CONFIG_TYPE_ULN,
   addressToBytes32,
+  appUlnConfig,
+  encodeAppUlnConfig,
   encodeExecutorConfig,
-  encodeUlnConfig,
   loadLzArtifact,
   lzContract,
-  ulnConfig,
   type LzContractName,
 } from '@tributary/contracts';
+import { chainDvnSets, type SideDvns } from '../config/dvns';
 import type { ChainSession } from './chain-session';
 import { planPathway, type DesiredPathway, type OAppPathwayState, type PathwayWrite, type UlnConfigValue } from './plan';
 import type { Progress } from './progress';
@@ -27,6 +28,12 @@ export interface PathwaySide {
   dvnSigner: string;
   /** Other required DVNs on this chain (public networks: e.g. LayerZero Labs' DVN). */
   additionalDvns: string[];
+  /** The independent verifier's worker (send side) and key (receive side), where it runs (local chains). */
+  verifierWorker?: string;
+  verifierSigner?: string;
+  /** Optional DVNs on this chain and how many of them must verify (none: optionalDVNCount = 255, NIL). */
+  optionalDvns?: string[];
+  optionalThreshold?: number;
   /** Confirmations of this chain (outbound packets) and of the remote chain (inbound packets). */
   localConfirmations: number;
   remoteConfirmations: number;
@@ -57,17 +64,24 @@ const toUln = (raw: {
   optionalDVNs: [...raw.optionalDVNs],
 });
 
-const sendDvns = (side: PathwaySide) => [side.worker, ...side.additionalDvns];
-const receiveDvns = (side: PathwaySide) => [side.dvnSigner, ...side.additionalDvns];
+const sets = (side: PathwaySide) =>
+  chainDvnSets(
+    { worker: side.worker, dvnSigner: side.dvnSigner, verifierWorker: side.verifierWorker, verifierSigner: side.verifierSigner },
+    { required: side.additionalDvns, optional: side.optionalDvns ?? [], optionalThreshold: side.optionalThreshold ?? 0 },
+  );
+/** Send config: our worker, the verifier's worker, further DVNs of this chain. */
+export const sendDvns = (side: PathwaySide): SideDvns => sets(side).send;
+/** Receive config: the relayer's key, the verifier's key, further DVNs of this chain. */
+export const receiveDvns = (side: PathwaySide): SideDvns => sets(side).receive;
 
 export function desiredPathway(side: PathwaySide): DesiredPathway {
   return {
     peer: addressToBytes32(side.remoteOApp),
     sendLibrary: side.sendUln302,
     receiveLibrary: side.receiveUln302,
-    sendUln: ulnConfig(side.localConfirmations, sendDvns(side)),
+    sendUln: appUlnConfig(side.localConfirmations, sendDvns(side)),
     executor: { maxMessageSize: side.maxMessageSize, executor: side.worker },
-    receiveUln: ulnConfig(side.remoteConfirmations, receiveDvns(side)),
+    receiveUln: appUlnConfig(side.remoteConfirmations, receiveDvns(side)),
     enforcedOptions: side.enforcedOptions,
   };
 }
@@ -119,13 +133,13 @@ async function applyWrite(session: ChainSession, side: PathwaySide, desired: Des
     case 'setSendConfig': {
       const params = [];
       if (write.executor) params.push({ eid, configType: CONFIG_TYPE_EXECUTOR, config: encodeExecutorConfig(side.maxMessageSize, side.worker) });
-      if (write.uln) params.push({ eid, configType: CONFIG_TYPE_ULN, config: encodeUlnConfig(side.localConfirmations, sendDvns(side)) });
+      if (write.uln) params.push({ eid, configType: CONFIG_TYPE_ULN, config: encodeAppUlnConfig(side.localConfirmations, sendDvns(side)) });
       return wait(endpoint.setConfig(side.oapp, side.sendUln302, params));
     }
     case 'setReceiveConfig':
       return wait(
         endpoint.setConfig(side.oapp, side.receiveUln302, [
-          { eid, configType: CONFIG_TYPE_ULN, config: encodeUlnConfig(side.remoteConfirmations, receiveDvns(side)) },
+          { eid, configType: CONFIG_TYPE_ULN, config: encodeAppUlnConfig(side.remoteConfirmations, receiveDvns(side)) },
         ]),
       );
     case 'setEnforcedOptions':

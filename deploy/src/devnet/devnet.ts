@@ -21,6 +21,8 @@ export interface DevnetOptions {
   chainPort: number;
   aggregatorPort: number;
   relayerPort: number;
+  /** The independent verifier's health/metrics port (default relayerPort + 200: 3300 beside 3100). */
+  verifierPort?: number;
   /** Serve the web app (web/dist), its config and API proxies on this port; none when absent. */
   webPort?: number;
   blockTimeMs: number;
@@ -31,7 +33,7 @@ export interface DevnetOptions {
   /** Run the price simulator (default true). */
   simulatePrices?: boolean;
   /** PostgreSQL for both services (a schema each) instead of their SQLite files in `dir`. */
-  postgres?: { url: string; relayerSchema: string; aggregatorSchema: string };
+  postgres?: { url: string; relayerSchema: string; aggregatorSchema: string; verifierSchema?: string };
   /** First restart delay after a crash (ms, default 1000; doubles per crash in a row up to 30 s). */
   restartBackoffMs?: number;
 }
@@ -40,6 +42,8 @@ export interface DevnetOptions {
 export interface DevnetServices {
   relayer: SupervisedService;
   aggregator: SupervisedService;
+  /** The independent verifier (second required DVN): own process, key (dev account 20) and store. */
+  verifier: SupervisedService;
 }
 
 export interface Devnet {
@@ -48,11 +52,11 @@ export interface Devnet {
   manifest: Manifest;
   sidecar: ManifestSidecar;
   services: DevnetServices;
-  urls: { aggregator: string; relayer: string; web?: string };
+  urls: { aggregator: string; relayer: string; verifier: string; web?: string };
   /** Whether web/dist was there to serve (false: the page at urls.web says how to build it). */
   webBuilt?: boolean;
   simulator?: PriceSimulator;
-  /** Restarts the relayer and the aggregator (they read the manifest at start). */
+  /** Restarts the relayer, the verifier and the aggregator (they read the manifest at start). */
   restartServices(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -60,8 +64,8 @@ export interface Devnet {
 const workspaceRoot = resolve(__dirname, '..', '..', '..');
 
 /** The embedded databases (and their write-ahead logs) of a devnet in `dir`. */
-export function devnetDatabaseFiles(dir: string): { relayer: string; aggregator: string } {
-  return { relayer: join(dir, 'relayer.sqlite'), aggregator: join(dir, 'aggregator.sqlite') };
+export function devnetDatabaseFiles(dir: string): { relayer: string; aggregator: string; verifier: string } {
+  return { relayer: join(dir, 'relayer.sqlite'), aggregator: join(dir, 'aggregator.sqlite'), verifier: join(dir, 'verifier.sqlite') };
 }
 
 /**
@@ -131,6 +135,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
             port: options.chainPort + i,
             blockTimeMs: options.blockTimeMs,
             wallClock: true,
+            // Dev accounts 0–20 hold the devnet's roles (20: the verifier).
+            accounts: DEV_ACCOUNTS.verifier + 2,
             logFile: createWriteStream(join(options.dir, `chain-${chain.name}.log`)),
           }),
         ),
@@ -153,7 +159,12 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     // The relayer's operator API key goes to a 0600 file, never to the console.
     const apiKey = randomBytes(24).toString('hex');
     writeFileSync(join(options.dir, 'relayer-api-key'), apiKey, { mode: 0o600 });
-    const urls = { aggregator: `http://127.0.0.1:${options.aggregatorPort}`, relayer: `http://127.0.0.1:${options.relayerPort}` };
+    const verifierPort = options.verifierPort ?? options.relayerPort + 200;
+    const urls = {
+      aggregator: `http://127.0.0.1:${options.aggregatorPort}`,
+      relayer: `http://127.0.0.1:${options.relayerPort}`,
+      verifier: `http://127.0.0.1:${verifierPort}`,
+    };
     const database = (name: 'relayer' | 'aggregator'): Record<string, string> =>
       options.postgres
         ? {
@@ -161,10 +172,10 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
             DATABASE_SCHEMA: name === 'relayer' ? options.postgres.relayerSchema : options.postgres.aggregatorSchema,
           }
         : { SQLITE_PATH: databases[name] };
-    const supervise = (name: 'relayer' | 'aggregator', env: () => NodeJS.ProcessEnv) =>
+    const supervise = (name: 'relayer' | 'aggregator' | 'verifier', env: () => NodeJS.ProcessEnv) =>
       new SupervisedService({
         name,
-        script: join(workspaceRoot, name, 'dist', 'main.js'),
+        script: name === 'verifier' ? join(workspaceRoot, 'relayer', 'dist', 'main-verifier.js') : join(workspaceRoot, name, 'dist', 'main.js'),
         env,
         logPath: join(options.dir, `${name}.log`),
         url: urls[name],
@@ -181,6 +192,21 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       // (PostgreSQL) instead of waiting for them to expire.
       RELAYER_WORKER_ID: 'devnet-relayer',
       ...relayerPollOverrides(manifestPath, options.blockTimeMs),
+      LOG_LEVEL: 'info',
+    }));
+    // The second DVN: its own key, its own store (never the relayer's), its own worker in the manifest.
+    services.verifier = supervise('verifier', () => ({
+      MANIFEST_PATH: manifestPath,
+      VERIFIER_PORT: String(verifierPort),
+      ...(options.postgres
+        ? {
+            VERIFIER_DATABASE_URL: options.postgres.url,
+            VERIFIER_DATABASE_SCHEMA: options.postgres.verifierSchema ?? `${options.postgres.relayerSchema}_verifier`,
+          }
+        : { VERIFIER_SQLITE_PATH: databases.verifier }),
+      VERIFIER_PRIVATE_KEY: devWallet(DEV_ACCOUNTS.verifier).privateKey,
+      VERIFIER_WORKER_ID: 'devnet-verifier',
+      ...relayerPollOverrides(manifestPath, options.blockTimeMs, 'VERIFIER'),
       LOG_LEVEL: 'info',
     }));
     services.aggregator = supervise('aggregator', () => ({
@@ -201,7 +227,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       );
     for (const service of supervised) service.on('change', writeState);
     const startServices = () => Promise.all(supervised.map((s) => s.start())).then(() => undefined);
-    options.log('starting the relayer and the aggregator…');
+    options.log('starting the relayer, the verifier and the aggregator…');
     await startServices();
     if (options.webPort !== undefined) {
       web = await startWebServer({
@@ -274,7 +300,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
  * within a quarter block of its confirmation instead of up to a whole one. Read at each (re)start, so chains
  * added by add-chain get it too.
  */
-function relayerPollOverrides(manifestPath: string, blockTimeMs: number): Record<string, string> {
+function relayerPollOverrides(manifestPath: string, blockTimeMs: number, prefix: 'RELAYER' | 'VERIFIER' = 'RELAYER'): Record<string, string> {
   const pollMs = String(Math.max(100, Math.floor((blockTimeMs || 1000) / 4)));
-  return Object.fromEntries(loadManifest(manifestPath).chains.map((c) => [`RELAYER_CHAIN_${chainEnvName(c.name)}_POLL_INTERVAL_MS`, pollMs]));
+  return Object.fromEntries(loadManifest(manifestPath).chains.map((c) => [`${prefix}_CHAIN_${chainEnvName(c.name)}_POLL_INTERVAL_MS`, pollMs]));
 }

@@ -24,7 +24,7 @@ export function latencySummary(deliveries: readonly DeliveryTimes[]): PathwayVie
 }
 
 /** Statuses counted per pathway: all but 'delivered', so the view never scans the delivered bulk of the table. */
-const COUNTED_STATUSES = PACKET_STATUSES.filter((s) => s !== 'delivered');
+const COUNTED_STATUSES = PACKET_STATUSES.filter((s) => s !== 'delivered' && s !== 'verified');
 
 /** Backlog and parked counts and the oldest undelivered packet of one pathway. */
 export function pathwayCounts(counts: readonly PathwayStatusCount[]): Pick<PathwayView, 'backlog' | 'oldestUndeliveredSeenAt' | 'parked'> {

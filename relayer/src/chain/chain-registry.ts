@@ -1,28 +1,12 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Clock, TxSender } from '@tributary/service-kit';
-import type { ChainConfig, Pathway, RelayerConfig } from '../config/relayer-config.schema';
-import type { SignerKeys } from '../config/relayer-config.load';
+import type { ChainConfig, Pathway } from '../config/relayer-config.schema';
 import { RelayerMetrics } from '../metrics/relayer-metrics';
 import { ChainTxRpc, FEE_CACHE_MS } from '../tx/chain-tx-rpc';
 import { JsonRpcChainRpc, type ChainRpc, type RpcErrorListener } from './chain-rpc';
+import { RELAYER_SETUP, type ChainRpcFactory, type RelayerSetup } from './relayer-setup';
 
-export const RELAYER_SETUP = Symbol('RELAYER_SETUP');
-
-export type ChainRpcFactory = (chain: ChainConfig, onError: RpcErrorListener) => ChainRpc;
-
-/** Everything the relayer module needs besides the env config. */
-export interface RelayerSetup {
-  config: RelayerConfig;
-  keys: SignerKeys;
-  /** Names this process in row claims. */
-  workerId: string;
-  /** Start the watcher and pipeline loops at bootstrap (tests drive them by hand with false). */
-  autoStart: boolean;
-  /** Operator API key; absent = every operator request is refused. */
-  apiKey?: string;
-  /** RPC access per chain (tests inject faults here). */
-  rpcFactory?: ChainRpcFactory;
-}
+export { RELAYER_SETUP, type ChainRpcFactory, type RelayerRole, type RelayerSetup } from './relayer-setup';
 
 export interface ChainContext {
   config: ChainConfig;

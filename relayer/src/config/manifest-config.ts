@@ -1,11 +1,18 @@
+import { ConfigError } from '@tributary/service-kit';
 import { chainEnvName, collateralChains, tradingChain, type Manifest } from '@tributary/protocol';
 import type { RelayerConfigInput } from './relayer-config.schema';
 
 /**
- * Derives the relayer config from the deployment manifest: every collateral chain's vault ⇄ the trading
+ * Derives the relayer config (or the verifier's: its own worker marks its packets) from the deployment manifest: every collateral chain's vault ⇄ the trading
  * chain's hub, both directions. Chains without the needed contracts get no pathway.
  */
-export function relayerConfigFromManifest(manifest: Manifest): RelayerConfigInput {
+export function relayerConfigFromManifest(manifest: Manifest, role: 'relayer' | 'verifier' = 'relayer'): RelayerConfigInput {
+  const workerOf = (chain: Manifest['chains'][number]): string => {
+    if (role === 'relayer') return chain.layerZero.worker;
+    if (!chain.layerZero.verifierWorker)
+      throw new ConfigError([`manifest: chain ${chain.name} has no verifierWorker (deploy runs a verifier on local chains only)`]);
+    return chain.layerZero.verifierWorker;
+  };
   const trading = tradingChain(manifest);
   const hub = trading.contracts.hub;
   const pathways: RelayerConfigInput['pathways'] = [];
@@ -27,7 +34,7 @@ export function relayerConfigFromManifest(manifest: Manifest): RelayerConfigInpu
       startBlock: chain.startBlock,
       endpoint: chain.layerZero.endpoint,
       receiveUln302: chain.layerZero.receiveUln302,
-      worker: chain.layerZero.worker,
+      worker: workerOf(chain),
     })),
     pathways,
   };

@@ -15,6 +15,8 @@ const CHAIN_ENV_OVERRIDES: Record<string, { key: keyof ChainConfig; numeric: boo
 };
 
 export interface ConfigSources {
+  /** 'verifier': chains' worker = the verifier's worker from the manifest; VERIFIER_CHAIN_<NAME>_* overrides. */
+  role?: 'relayer' | 'verifier';
   /** Path of a relayer config JSON file (RELAYER_CONFIG). */
   configPath?: string;
   /** Path of the deployment manifest (MANIFEST_PATH), used when no config file is given. */
@@ -30,21 +32,24 @@ function applyPipelineOverrides(pipeline: unknown, env: NodeJS.ProcessEnv): unkn
   return { ...(typeof pipeline === 'object' && pipeline !== null ? pipeline : {}), chainSteps };
 }
 
-/** Applies RELAYER_CHAIN_<NAME>_* and RELAYER_CHAIN_STEPS overrides to a raw (not yet validated) config object. */
-export function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv): unknown {
+/**
+ * Applies RELAYER_CHAIN_<NAME>_* and RELAYER_CHAIN_STEPS overrides to a raw (not yet validated) config object
+ * (`prefix` VERIFIER: the verifier's VERIFIER_CHAIN_<NAME>_*).
+ */
+export function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv, prefix = 'RELAYER'): unknown {
   if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as { chains?: unknown }).chains)) return raw;
   const source = raw as { chains: Record<string, unknown>[]; pipeline?: unknown };
   const chains = source.chains.map((chain) => {
     if (typeof chain?.name !== 'string') return chain;
     const copy: Record<string, unknown> = { ...chain };
     for (const [suffix, { key, numeric }] of Object.entries(CHAIN_ENV_OVERRIDES)) {
-      const value = env[`RELAYER_CHAIN_${chain.name.toUpperCase()}_${suffix}`];
+      const value = env[`${prefix}_CHAIN_${chain.name.toUpperCase()}_${suffix}`];
       if (value === undefined || value === '') continue;
       copy[key] = numeric ? Number(value) : value;
     }
     return copy;
   });
-  const pipeline = applyPipelineOverrides(source.pipeline, env);
+  const pipeline = prefix === 'RELAYER' ? applyPipelineOverrides(source.pipeline, env) : source.pipeline;
   return pipeline === undefined ? { ...source, chains } : { ...source, chains, pipeline };
 }
 
@@ -55,36 +60,42 @@ export function loadRelayerConfig(sources: ConfigSources): RelayerConfig {
     try {
       raw = JSON.parse(readFileSync(sources.configPath, 'utf8'));
     } catch (error) {
-      throw new ConfigError([`RELAYER_CONFIG ${sources.configPath}: ${(error as Error).message}`]);
+      throw new ConfigError([`${prefixOf(sources)}_CONFIG ${sources.configPath}: ${(error as Error).message}`]);
     }
   } else if (sources.manifestPath) {
-    raw = relayerConfigFromManifest(loadManifest(sources.manifestPath));
+    raw = relayerConfigFromManifest(loadManifest(sources.manifestPath), sources.role);
   } else {
-    throw new ConfigError(['set RELAYER_CONFIG (relayer config JSON) or MANIFEST_PATH (deployment manifest)']);
+    throw new ConfigError([`set ${prefixOf(sources)}_CONFIG (config JSON) or MANIFEST_PATH (deployment manifest)`]);
   }
-  return parseConfig(relayerConfigSchema, applyEnvOverrides(raw, sources.env));
+  return parseConfig(relayerConfigSchema, applyEnvOverrides(raw, sources.env, prefixOf(sources)));
 }
 
-/** Signing keys by eid: RELAYER_PRIVATE_KEY_<NAME> or else RELAYER_PRIVATE_KEY. Values never leave this map. */
+const prefixOf = (sources: Pick<ConfigSources, 'role'>) => (sources.role === 'verifier' ? 'VERIFIER' : 'RELAYER');
+
+/**
+ * Signing keys by eid: RELAYER_PRIVATE_KEY_<NAME> or else RELAYER_PRIVATE_KEY (the verifier: VERIFIER_PRIVATE_KEY*,
+ * never the relayer's). Values never leave this map.
+ */
 export class SignerKeys {
   private constructor(private readonly keys: ReadonlyMap<number, string>) {}
 
-  static fromEnv(config: RelayerConfig, env: NodeJS.ProcessEnv): SignerKeys {
+  static fromEnv(config: RelayerConfig, env: NodeJS.ProcessEnv, prefix: 'RELAYER' | 'VERIFIER' = 'RELAYER'): SignerKeys {
+    const shared = `${prefix}_PRIVATE_KEY`;
     const problems: string[] = [];
     const keys = new Map<number, string>();
     const destinations = new Set(config.pathways.map((p) => p.dstEid));
     for (const chain of config.chains) {
       if (!destinations.has(chain.eid)) continue;
-      const name = `RELAYER_PRIVATE_KEY_${chain.name.toUpperCase()}`;
-      const value = env[name] || env.RELAYER_PRIVATE_KEY;
+      const name = `${shared}_${chain.name.toUpperCase()}`;
+      const value = env[name] || env[shared];
       if (!value) {
-        problems.push(`${name} or RELAYER_PRIVATE_KEY: required (signer of destination chain ${chain.name})`);
+        problems.push(`${name} or ${shared}: required (signer of destination chain ${chain.name})`);
         continue;
       }
       try {
         new Wallet(value);
       } catch {
-        problems.push(`${env[name] ? name : 'RELAYER_PRIVATE_KEY'}: not a valid private key`);
+        problems.push(`${env[name] ? name : shared}: not a valid private key`);
         continue;
       }
       keys.set(chain.eid, value);

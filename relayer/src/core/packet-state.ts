@@ -13,8 +13,20 @@ import { backoffMs } from '@tributary/service-kit';
 export const REVERT_BACKOFF_MS: readonly number[] = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000];
 export const TRANSIENT_BACKOFF_MS: readonly number[] = [250, 500, 1_000, 2_000, 5_000];
 
-/** Where a packet is in delivery. Terminal: delivered, parked (operator), reorged (not on the canonical chain). */
-export const PACKET_STATUSES = ['awaiting_confirmations', 'verifying', 'committing', 'executing', 'delivered', 'parked', 'reorged'] as const;
+/**
+ * Where a packet is in delivery. Terminal: delivered, parked (operator), reorged (not on the canonical chain);
+ * `verified` is the verifier role's end (its DVN verification is on the destination; others commit and execute).
+ */
+export const PACKET_STATUSES = [
+  'awaiting_confirmations',
+  'verifying',
+  'committing',
+  'executing',
+  'delivered',
+  'parked',
+  'reorged',
+  'verified',
+] as const;
 export type PacketStatus = (typeof PACKET_STATUSES)[number];
 export const ACTIVE_STATUSES: readonly PacketStatus[] = ['awaiting_confirmations', 'verifying', 'committing', 'executing'];
 
@@ -25,13 +37,14 @@ export type PipelineStage = 'prepare' | 'confirm';
 export type DeliveryAction = 'verify' | 'commit' | 'execute';
 
 const TRANSITIONS: Record<PacketStatus, readonly PacketStatus[]> = {
-  awaiting_confirmations: ['awaiting_confirmations', 'verifying', 'committing', 'executing', 'delivered', 'reorged'],
-  verifying: ['verifying', 'committing', 'executing', 'delivered', 'reorged', 'awaiting_confirmations'],
+  awaiting_confirmations: ['awaiting_confirmations', 'verifying', 'committing', 'executing', 'delivered', 'reorged', 'verified'],
+  verifying: ['verifying', 'committing', 'executing', 'delivered', 'reorged', 'awaiting_confirmations', 'verified'],
   committing: ['committing', 'executing', 'delivered', 'verifying'],
   executing: ['executing', 'delivered', 'parked', 'committing'],
   delivered: ['delivered'],
   parked: ['parked', 'executing'],
   reorged: ['reorged', 'awaiting_confirmations'],
+  verified: ['verified'],
 };
 
 export class InvalidTransitionError extends Error {

@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@tributary/service-kit';
 import type { PacketStatus } from '../core/packet-state';
 
-const PREFIX = 'tributary_relayer_';
+/** Which service registers the metrics: 'relayer' (default) or 'verifier' (the same set under tributary_verifier_). */
+export const METRICS_ROLE = Symbol('METRICS_ROLE');
 
 /** Every relayer metric; collectors that read the database are registered by RelayerMetricsCollector. */
 @Injectable()
@@ -19,8 +20,13 @@ export class RelayerMetrics {
   readonly reorgs: Counter<'chain' | 'stage'>;
   readonly scannedBlock: Gauge<'chain' | 'stage'>;
 
-  constructor(@Inject(METRICS_REGISTRY) readonly registry: Registry) {
+  constructor(
+    @Inject(METRICS_REGISTRY) readonly registry: Registry,
+    @Optional() @Inject(METRICS_ROLE) role?: 'relayer' | 'verifier',
+  ) {
     const registers = [registry];
+    // The verifier runs the same pipeline under its own names (tributary_verifier_*).
+    const PREFIX = role === 'verifier' ? 'tributary_verifier_' : 'tributary_relayer_';
     this.packets = new Gauge({
       name: `${PREFIX}packets`,
       help: 'Packets by pathway and status',

@@ -2,7 +2,7 @@ import { keccak256, type Result } from 'ethers';
 import { ENDPOINT_ABI, RECEIVE_ULN_ABI } from '../chain/abis';
 import type { ChainContext } from '../chain/chain-registry';
 import type { DeliveryView } from '../core/packet-state';
-import { isSoleDvn } from '../core/sole-dvn';
+import { completesVerification } from '../core/sole-dvn';
 import type { PacketEntity } from '../database/packet.entity';
 
 const ZERO_HASH = '0x' + '0'.repeat(64);
@@ -36,10 +36,23 @@ export class DeliveryReader {
     return { ...view, verifiedByUs, verifiable: Boolean(verifiable[0]) };
   }
 
-  /** Our signer is the pathway's only DVN (required = [us], no optional threshold): our verify alone makes it verifiable. */
-  async soleDvn(dst: ChainContext, packet: PacketEntity, dvn: string): Promise<boolean> {
+  /**
+   * Our verify alone completes the packet's verification: every other required DVN (and enough optional ones)
+   * already verified it, with enough confirmations. With one required DVN (us) that is always true.
+   */
+  async othersVerified(dst: ChainContext, packet: PacketEntity, dvn: string): Promise<boolean> {
     const config = await this.ulnConfig(dst, packet);
-    return isSoleDvn({ requiredDVNs: (config[4] as Result).map(String), optionalDVNThreshold: Number(config[3]) }, dvn);
+    const required = (config[4] as Result).map(String);
+    const optional = (config[5] as Result).map(String);
+    const set = { requiredDVNs: required, optionalDVNs: optional, optionalDVNThreshold: Number(config[3]) };
+    const headerHash = keccak256(packet.header);
+    const verified = new Set<string>();
+    for (const other of [...required, ...optional]) {
+      if (other.toLowerCase() === dvn.toLowerCase()) continue;
+      const lookup = await this.read(dst, dst.config.receiveUln302, RECEIVE_ULN_ABI, 'hashLookup', [headerHash, packet.payloadHash, other]);
+      if (Boolean(lookup[0]) && (lookup[1] as bigint) >= (config[0] as bigint)) verified.add(other.toLowerCase());
+    }
+    return completesVerification(set, dvn, (other) => verified.has(other.toLowerCase()));
   }
 
   /** Every lower nonce of the packet's pathway is committed on the endpoint (inboundNonce ≥ nonce − 1). */

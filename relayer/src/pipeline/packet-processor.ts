@@ -8,6 +8,7 @@ import type { PacketEntity } from '../database/packet.entity';
 import { RelayerMetrics } from '../metrics/relayer-metrics';
 import { PacketRepository, type PacketPatch } from '../store/packet.repository';
 import { DeliveryReader } from './delivery-reader';
+import { replaceChainedGroup } from './chained-group';
 import { checkSourceFinality } from './source-finality';
 import { ClaimLostError, StepError, isRevert } from './step-error';
 
@@ -71,6 +72,11 @@ export class PacketProcessor {
     const dst = this.chains.get(packet.dstEid);
     const submitter = this.chains.submitter(packet.dstEid);
     const step = nextStep(await this.reader.view(packet, dst, submitter.address));
+    if (this.setup.role === 'verifier' && step.action !== 'verify') {
+      // The verifier's work ends with its own verification on the destination; the relayer commits and executes.
+      await this.save(packet, { ...CLEAR_PENDING, status: 'verified', attempts: 0, lastError: null, updatedAt: now });
+      return false;
+    }
     if (step.status === 'delivered') {
       await this.save(packet, {
         ...CLEAR_PENDING,
@@ -91,20 +97,21 @@ export class PacketProcessor {
     if (step.action === 'verify' && !sourceChecked && !(await this.sourceIsFinal(packet))) return false;
     const action = step.action;
     const sent = await this.send(packet, dst, submitter, action, await this.buildRequest(action, packet, dst, submitter), []);
-    if (this.setup.config.pipeline.chainSteps) await this.sendChained(packet, dst, submitter, action, sent);
+    if (this.setup.config.pipeline.chainSteps && this.setup.role !== 'verifier') await this.sendChained(packet, dst, submitter, action, sent);
     return true;
   }
 
   /**
    * Sends the steps that follow `action` without waiting for it to be mined (the nonce order keeps them in
-   * order): commitVerification after our verify when we are the pathway's only DVN, then lzReceive (not
-   * simulated: it cannot run before the commit) when every lower nonce of the pathway is already committed.
+   * order): commitVerification after our verify when every other required DVN has verified already (or there is
+   * none), then lzReceive (not simulated: it cannot run before the commit) when every lower nonce of the pathway
+   * is already committed.
    * Each one is stored with the earlier raw transactions of the chain, so a lost one is rebroadcast.
    */
   private async sendChained(packet: PacketEntity, dst: ChainContext, submitter: TxSender, action: DeliveryAction, first: SignedTx): Promise<void> {
     const chain = [first.raw];
     let last = action;
-    if (last === 'verify' && (await this.chainable(() => this.reader.soleDvn(dst, packet, submitter.address)))) {
+    if (last === 'verify' && (await this.chainable(() => this.reader.othersVerified(dst, packet, submitter.address)))) {
       const commit = await this.send(packet, dst, submitter, 'commit', await this.buildRequest('commit', packet, dst, submitter), chain);
       chain.push(commit.raw);
       last = 'commit';
@@ -181,6 +188,15 @@ export class PacketProcessor {
       return false;
     }
     if (now - (packet.pendingTxSentAt ?? now) > dst.config.gas.stuckTimeoutMs) {
+      // Every unmined transaction of a chained group is stuck behind the first: each is replaced, in nonce order.
+      const chain = await replaceChainedGroup(packet, submitter, minedNonce, async (pendingChainRaw) => {
+        await this.save(packet, { pendingChainRaw });
+        await this.packets.flush();
+      });
+      for (const replaced of chain) {
+        this.metrics.transactions.inc({ chain: dst.config.name, action: replaced.action, result: 'replaced' });
+        this.logger.warn({ msg: 'stuck chained transaction replaced', chain: dst.config.name, nonce: replaced.nonce, hash: replaced.hash });
+      }
       const request = await this.buildRequest(action, packet, dst, submitter, false);
       const stuck = decodeSignedTx(packet.pendingTxRaw!);
       const replacement = await submitter.replace(

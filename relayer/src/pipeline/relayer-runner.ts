@@ -37,7 +37,7 @@ export class RelayerRunner implements OnApplicationBootstrap, OnModuleDestroy {
     this.loops.push(this.loop('pipeline', this.setup.config.pipeline.tickMs, async () => (await this.pipeline.tick()) > 0));
     this.loops.push(this.loop('gauges', GAUGE_REFRESH_MS, async () => (await this.pipeline.refreshGauges(), false)));
     this.logger.log({
-      msg: 'relayer started',
+      msg: `${this.setup.role ?? 'relayer'} started`,
       workerId: this.setup.workerId,
       chains: this.setup.config.chains.map((c) => c.name),
       pathways: this.setup.config.pathways.length,

@@ -1,7 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@tributary/service-kit';
 import { DVN_JOB_TOPIC, EXECUTOR_JOB_TOPIC, PACKET_SENT_TOPIC } from '../chain/abis';
-import { ChainRegistry, type ChainContext } from '../chain/chain-registry';
+import { ChainRegistry, RELAYER_SETUP, type ChainContext, type RelayerSetup } from '../chain/chain-registry';
 import type { PacketEntity } from '../database/packet.entity';
 import { RelayerMetrics } from '../metrics/relayer-metrics';
 import { CursorRepository } from '../store/cursor.repository';
@@ -31,6 +31,7 @@ export class ChainWatcher {
     private readonly packets: PacketRepository,
     private readonly metrics: RelayerMetrics,
     private readonly clock: Clock,
+    @Inject(RELAYER_SETUP) private readonly setup: RelayerSetup,
   ) {}
 
   async scanOnce(eid: number): Promise<ScanResult> {
@@ -48,7 +49,7 @@ export class ChainWatcher {
       toBlock: to,
     });
     const pathways = this.chains.pathways.filter((p) => p.srcEid === eid);
-    const decoded = decodePacketLogs(logs, endpoint, worker, pathways);
+    const decoded = decodePacketLogs(logs, endpoint, worker, pathways, this.setup.role !== 'verifier');
     for (const skipped of decoded.skipped) this.logger.debug({ msg: 'PacketSent skipped', chain: chain.config.name, ...skipped });
     for (const packet of decoded.packets) await this.record(packet);
     const last = await chain.rpc.block(to);

@@ -36,7 +36,14 @@ const pathwayKey = (srcEid: number, sender: string, dstEid: number, receiver: st
  * ours when it is on a configured pathway and the same transaction carries our worker's DVNJobAssigned
  * (same payload hash) and ExecutorJobAssigned.
  */
-export function decodePacketLogs(logs: readonly Log[], endpoint: string, worker: string, pathways: readonly Pathway[]): DecodeResult {
+export function decodePacketLogs(
+  logs: readonly Log[],
+  endpoint: string,
+  worker: string,
+  pathways: readonly Pathway[],
+  /** The relayer executes too (its worker must hold the executor job); a verifier only needs the DVN job. */
+  requireExecutorJob = true,
+): DecodeResult {
   const wanted = new Set(pathways.map((p) => pathwayKey(p.srcEid, zeroPadValue(p.sender, 32), p.dstEid, getAddress(p.receiver))));
   const dvnJobs = new Set<string>();
   const executorJobs = new Set<string>();
@@ -60,7 +67,7 @@ export function decodePacketLogs(logs: readonly Log[], endpoint: string, worker:
       continue;
     }
     const payloadHash = codec.payloadHash().toLowerCase();
-    if (!dvnJobs.has(`${log.transactionHash}|${payloadHash}`) || !executorJobs.has(log.transactionHash)) {
+    if (!dvnJobs.has(`${log.transactionHash}|${payloadHash}`) || (requireExecutorJob && !executorJobs.has(log.transactionHash))) {
       result.skipped.push({ txHash: log.transactionHash, reason: 'DVN/executor job not assigned to our worker' });
       continue;
     }

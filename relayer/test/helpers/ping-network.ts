@@ -17,6 +17,8 @@ import type { RelayerConfigInput } from '../../src/config/relayer-config.schema'
 export const ACCOUNTS = { deployer: 0, trader: 7 } as const;
 /** The relayer's signer on the chain at position i of the network. */
 export const relayerAccount = (i: number): number => 1 + i;
+/** The independent verifier's signer on the chain at position i (networks deployed with `secondDvn`). */
+export const verifierAccount = (i: number): number => 10 + i;
 
 export interface PingChainSpec {
   name: string;
@@ -34,6 +36,10 @@ export interface PingChain {
   app: PingOApp;
   relayerAddress: string;
   relayerKey: string;
+  /** With `secondDvn`: the verifier's worker (send side) and key (receive side), both required DVNs. */
+  verifierWorker?: string;
+  verifierAddress?: string;
+  verifierKey?: string;
 }
 
 export interface PingNetwork {
@@ -48,6 +54,9 @@ export interface PingNetwork {
   }): RelayerConfigInput;
   /** RELAYER_PRIVATE_KEY_<NAME> for each chain. */
   keyEnv(): Record<string, string>;
+  /** With `secondDvn`: the verifier's config (its own worker, nothing chained) and VERIFIER_PRIVATE_KEY_<NAME>. */
+  verifierConfig(overrides?: { pollIntervalMs?: number }): RelayerConfigInput;
+  verifierKeyEnv(): Record<string, string>;
   close(): void;
 }
 
@@ -67,7 +76,7 @@ function providerFor(spec: PingChainSpec): JsonRpcProvider {
  * Real EndpointV2 + ULN302 per eid (several eids may share one node), our RelayerWorker as send-side DVN
  * and executor, the relayer's key as the receive-side DVN, and a PingOApp per eid wired to every other.
  */
-export async function deployPingNetwork(specs: PingChainSpec[]): Promise<PingNetwork> {
+export async function deployPingNetwork(specs: PingChainSpec[], options: { secondDvn?: boolean } = {}): Promise<PingNetwork> {
   const deployers = new Map<string, Signer>();
   const deployerFor = (spec: PingChainSpec) => {
     let signer = deployers.get(spec.rpcUrl);
@@ -84,7 +93,13 @@ export async function deployPingNetwork(specs: PingChainSpec[]): Promise<PingNet
     const app = await new PingOApp__factory(deployer).deploy(endpoint.endpoint, owner);
     await app.waitForDeployment();
     const relayer = devWallet(relayerAccount(i));
+    const second = options.secondDvn ? await new RelayerWorker__factory(deployer).deploy(owner, [endpoint.sendUln302]) : undefined;
+    await second?.waitForDeployment();
+    const verifier = options.secondDvn ? devWallet(verifierAccount(i)) : undefined;
     chains.push({
+      ...(second && verifier
+        ? { verifierWorker: await second.getAddress(), verifierAddress: verifier.address, verifierKey: verifier.privateKey }
+        : {}),
       spec,
       provider: providerFor(spec),
       endpoint,
@@ -100,56 +115,70 @@ export async function deployPingNetwork(specs: PingChainSpec[]): Promise<PingNet
     for (const remote of chains) {
       if (remote === local) continue;
       await (await worker.setDstConfig(remote.spec.eid, { enabled: true, dvnFee: 1000n, executorFee: 2000n })).wait();
+      if (local.verifierWorker)
+        await (
+          await RelayerWorker__factory.connect(local.verifierWorker, deployer).setDstConfig(remote.spec.eid, {
+            enabled: true,
+            dvnFee: 1000n,
+            executorFee: 0n,
+          })
+        ).wait();
       await wireDefaultPathway(deployer, local.endpoint, {
         remoteEid: remote.spec.eid,
         confirmations: local.spec.confirmations,
-        sendDvns: [local.worker],
-        // The relayer's key on this (destination) chain verifies packets coming from `remote`.
-        receiveDvns: [local.relayerAddress],
+        sendDvns: [local.worker, ...(local.verifierWorker ? [local.verifierWorker] : [])],
+        // The relayer's key on this (destination) chain verifies packets coming from `remote` (and the verifier's, with two DVNs).
+        receiveDvns: [local.relayerAddress, ...(local.verifierAddress ? [local.verifierAddress] : [])],
         executor: local.worker,
       });
       await (await local.app.connect(deployer).setPeer(remote.spec.eid, addressToBytes32(await remote.app.getAddress()))).wait();
     }
   }
   const byEid = (eid: number) => chains.find((c) => c.spec.eid === eid)!;
+  const relayerConfig: PingNetwork['relayerConfig'] = (overrides = {}) => ({
+    chains: chains.map((c) => ({
+      name: c.spec.name,
+      eid: c.spec.eid,
+      chainId: c.spec.chainId,
+      rpcUrl: overrides.rpcUrls?.[c.spec.eid] ?? c.spec.rpcUrl,
+      confirmations: c.spec.confirmations,
+      pollIntervalMs: overrides.pollIntervalMs ?? 200,
+      maxBlockRange: 50,
+      rpcTimeoutMs: 3_000,
+      endpoint: c.endpoint.endpoint,
+      receiveUln302: c.endpoint.receiveUln302,
+      worker: c.worker,
+      gas: {
+        stuckTimeoutMs: 20_000,
+        bumpPercent: 20,
+        verifyGasLimit: 200_000,
+        commitGasLimit: 300_000,
+        executeGasOverhead: overrides.executeGasOverhead ?? 100_000,
+      },
+    })),
+    pathways: chains.flatMap((src) =>
+      chains
+        .filter((dst) => dst !== src)
+        .map((dst) => ({ srcEid: src.spec.eid, sender: src.app.target as string, dstEid: dst.spec.eid, receiver: dst.app.target as string })),
+    ),
+    pipeline: {
+      tickMs: 50,
+      batchSize: 64,
+      claimTtlMs: 30_000,
+      maxExecuteAttempts: overrides.maxExecuteAttempts ?? 5,
+      confirmPollMs: 100,
+      chainSteps: overrides.chainSteps ?? true,
+    },
+  });
   return {
     chains,
     byEid,
-    relayerConfig: (overrides = {}) => ({
-      chains: chains.map((c) => ({
-        name: c.spec.name,
-        eid: c.spec.eid,
-        chainId: c.spec.chainId,
-        rpcUrl: overrides.rpcUrls?.[c.spec.eid] ?? c.spec.rpcUrl,
-        confirmations: c.spec.confirmations,
-        pollIntervalMs: overrides.pollIntervalMs ?? 200,
-        maxBlockRange: 50,
-        rpcTimeoutMs: 3_000,
-        endpoint: c.endpoint.endpoint,
-        receiveUln302: c.endpoint.receiveUln302,
-        worker: c.worker,
-        gas: {
-          stuckTimeoutMs: 20_000,
-          bumpPercent: 20,
-          verifyGasLimit: 200_000,
-          commitGasLimit: 300_000,
-          executeGasOverhead: overrides.executeGasOverhead ?? 100_000,
-        },
-      })),
-      pathways: chains.flatMap((src) =>
-        chains
-          .filter((dst) => dst !== src)
-          .map((dst) => ({ srcEid: src.spec.eid, sender: src.app.target as string, dstEid: dst.spec.eid, receiver: dst.app.target as string })),
-      ),
-      pipeline: {
-        tickMs: 50,
-        batchSize: 64,
-        claimTtlMs: 30_000,
-        maxExecuteAttempts: overrides.maxExecuteAttempts ?? 5,
-        confirmPollMs: 100,
-        chainSteps: overrides.chainSteps ?? true,
-      },
-    }),
+    relayerConfig,
+    verifierConfig: (overrides = {}) => {
+      const config = relayerConfig({ ...overrides, chainSteps: false });
+      return { ...config, chains: config.chains.map((c) => ({ ...c, worker: byEid(c.eid).verifierWorker! })) };
+    },
+    verifierKeyEnv: () => Object.fromEntries(chains.map((c) => [`VERIFIER_PRIVATE_KEY_${c.spec.name.toUpperCase()}`, c.verifierKey!])),
     keyEnv: () => Object.fromEntries(chains.map((c) => [`RELAYER_PRIVATE_KEY_${c.spec.name.toUpperCase()}`, c.relayerKey])),
     close: () => {
       for (const p of providerCache.values()) p.destroy();

@@ -41,12 +41,15 @@ export async function startRelayerApp(options: {
   rpcFactory?: ChainRpcFactory;
   autoStart?: boolean;
   workerId?: string;
+  /** 'verifier': the independent DVN (VERIFIER_PRIVATE_KEY_* from keyEnv, metrics tributary_verifier_*). */
+  role?: 'relayer' | 'verifier';
 }): Promise<RelayerApp> {
   const appConfig = loadAppConfig({ ...options.db.env, LOG_LEVEL: 'silent' });
   const config = parseConfig(relayerConfigSchema, options.config);
-  const keys = SignerKeys.fromEnv(config, options.keyEnv);
+  const keys = SignerKeys.fromEnv(config, options.keyEnv, options.role === 'verifier' ? 'VERIFIER' : 'RELAYER');
   const setup = {
     config,
+    role: options.role,
     keys,
     workerId: options.workerId ?? 'test-worker',
     autoStart: options.autoStart ?? false,
