@@ -1,0 +1,46 @@
+import { Table, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+
+const int = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'integer', ...extra });
+const epoch = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable });
+
+/**
+ * The liquidation keeper's progress: one row per account and run (stage, the step written before its
+ * transaction was broadcast, counters and timestamps). Not derived from chain events: it is the keeper's
+ * memory across restarts; losing it loses no money (every step is checked against the chain before sending).
+ */
+export class LiquidationSchema1764800000000 implements MigrationInterface {
+  name = 'LiquidationSchema1764800000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.createTable(
+      new Table({
+        name: 'liquidation_run',
+        columns: [
+          { name: 'account', type: 'varchar', length: '42', isPrimary: true },
+          int('run', { isPrimary: true }),
+          { name: 'stage', type: 'varchar', length: '16' },
+          { name: 'outcome', type: 'varchar', length: '16', isNullable: true },
+          { name: 'intent', type: 'text', isNullable: true },
+          int('liquidations'),
+          int('seizures'),
+          int('settlements'),
+          { name: 'fraction', type: 'double precision', isNullable: true },
+          int('failures'),
+          epoch('next_attempt_at'),
+          { name: 'error', type: 'text', isNullable: true },
+          { name: 'last_tx_hash', type: 'varchar', length: '66', isNullable: true },
+          epoch('started_at'),
+          epoch('liquidated_at', true),
+          epoch('seized_at', true),
+          epoch('done_at', true),
+          epoch('updated_at'),
+        ],
+        indices: [new TableIndex({ name: 'ix_liquidation_run_stage', columnNames: ['stage'] })],
+      }),
+    );
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropTable('liquidation_run');
+  }
+}
