@@ -145,7 +145,7 @@ export class FakeKeeperChain implements KeeperChain {
   }
 
   private encode(op: Op): TxRequest {
-    return { to: '0x0000000000000000000000000000000000000001', data: `0x${Buffer.from(JSON.stringify(op)).toString('hex')}` };
+    return { to: '0x0000000000000000000000000000000000000001', data: `0x${Buffer.from(JSON.stringify(op)).toString('hex')}`, gasLimit: 100_000n };
   }
 }
 
