@@ -1,6 +1,8 @@
 /**
  * The liquidation keeper's decisions as plain functions (no I/O): one run per account and episode walks
- * `marked → liquidating → seizing → auctioning → settling → done` (docs/liquidation.md). Every step is guarded by
+ * `marked → liquidating → seizing → auctioning → settling → done` (docs/liquidation.md). The chain decides
+ * amounts (PerpMarket.liquidate takes the plan's fraction; MarginHub.seize picks the riskiest asset and the
+ * amount; InsuranceFund.cover pays what it can); the keeper decides which call is due. Every step is guarded by
  * a fingerprint of the on-chain state it changes, written (with the signed transaction's nonce) before the
  * transaction is broadcast: after a crash the keeper reads the chain again and knows whether the step landed
  * (fingerprint moved), is still pending (nonce not mined yet) or failed (nonce mined, fingerprint unchanged) —
@@ -10,7 +12,8 @@
 export const KEEPER_STAGES = ['marked', 'liquidating', 'seizing', 'auctioning', 'settling', 'done'] as const;
 export type KeeperStage = (typeof KEEPER_STAGES)[number];
 
-export type KeeperStep = 'liquidate' | 'seize' | 'settle';
+/** PerpMarket.liquidate, MarginHub.openLiquidation / seize / closeLiquidation, InsuranceFund.cover. */
+export type KeeperStep = 'liquidate' | 'open' | 'seize' | 'settle' | 'close';
 
 /** How a finished run ended. */
 export type KeeperOutcome = 'restored' | 'repaid' | 'fund-paid' | 'bad-debt';
@@ -54,19 +57,6 @@ export interface KeeperRun {
   updatedAt: number;
 }
 
-/** One hub-attested balance the hub could seize (token units), with what is needed to value it. */
-export interface SeizableBalance {
-  eid: number;
-  assetId: number;
-  /** Hub-attested balance not yet reserved by a seizure in flight (token base units). */
-  amount: bigint;
-  decimals: number;
-  /** Oracle price, 1e18 USD per whole token. */
-  price: bigint;
-  /** Maintenance weight (1e18 = 1): the lowest is the riskiest and goes first. */
-  maintWeight: bigint;
-}
-
 /** What the keeper reads from the chain (and the risk book) right before deciding. */
 export interface KeeperObservation {
   now: number;
@@ -80,13 +70,20 @@ export interface KeeperObservation {
   positionsKey: string;
   /** Signed cash, 1e18 USD (the settle fingerprint). */
   cash: bigint;
-  /** Bad debt recorded for the account (1e18 USD): what the insurance fund could not pay. */
+  /** Bad debt written off for the account so far (SettlementPool.badDebtOf, 1e18 USD). */
   badDebt: bigint;
-  /** Seizures sent by the hub for this account (a counter: the seize fingerprint). */
+  /** MarginHub.activeLiquidation (0n: none open). */
+  activeLiquidation: bigint;
+  /** Seizures sent under the open liquidation (the seize fingerprint). */
   seizureCount: number;
-  /** Value (1e18 USD) of the seizures in flight (sent, no AUCTION_RESULT yet). */
-  inFlightValue: bigint;
-  seizable: readonly SeizableBalance[];
+  /** MarginHub.debtInFlight: debt (1e18 USD) the seizures in flight must raise; > 0 while auctions run. */
+  inFlightDebt: bigint;
+  /** MarginHub.seizuresInFlight > 0. */
+  inFlight: boolean;
+  /** MarginHub.uncoveredDebt > 0 and `quoteSeize` answers (there is attested, unreserved collateral to seize). */
+  canSeize: boolean;
+  /** MarginHub.collateralExhausted: what InsuranceFund.cover requires. */
+  exhausted: boolean;
   /** Latest mined nonce count of the keeper's key (`eth_getTransactionCount(latest)`). */
   minedNonce: number;
 }
@@ -95,16 +92,16 @@ export type KeeperAction =
   | { kind: 'wait'; reason: string }
   | { kind: 'await-tx'; raw: string | null }
   | { kind: 'liquidate' }
-  | { kind: 'seize'; eid: number; assetId: number; amount: bigint }
+  | { kind: 'open' }
+  | { kind: 'seize' }
   | { kind: 'settle' }
+  | { kind: 'close' }
   | { kind: 'finish' };
 
 export interface KeeperDecision {
   run: KeeperRun;
   action: KeeperAction;
 }
-
-const WAD = 10n ** 18n;
 
 export function newRun(account: string, run: number, now: number): KeeperRun {
   return {
@@ -130,10 +127,11 @@ export function newRun(account: string, run: number, now: number): KeeperRun {
 }
 
 /** The on-chain state a step changes: the step landed once this differs from the value written with its intent. */
-export function fingerprint(step: KeeperStep, o: Pick<KeeperObservation, 'positionsKey' | 'seizureCount' | 'cash'>): string {
+export function fingerprint(step: KeeperStep, o: Pick<KeeperObservation, 'positionsKey' | 'seizureCount' | 'cash' | 'activeLiquidation'>): string {
   if (step === 'liquidate') return `positions:${o.positionsKey}`;
-  if (step === 'seize') return `seizures:${o.seizureCount}`;
-  return `cash:${o.cash}`;
+  if (step === 'seize') return `seizures:${o.activeLiquidation}:${o.seizureCount}`;
+  if (step === 'settle') return `cash:${o.cash}`;
+  return `liquidation:${o.activeLiquidation}`; // open, close
 }
 
 /** A run records a landed step: counters and first-time timestamps. */
@@ -141,12 +139,12 @@ function landed(run: KeeperRun, step: KeeperStep, now: number): KeeperRun {
   const r = { ...run, intent: null, failures: 0, nextAttemptAt: 0, error: null, updatedAt: now };
   if (step === 'liquidate') return { ...r, liquidations: r.liquidations + 1, liquidatedAt: r.liquidatedAt ?? now };
   if (step === 'seize') return { ...r, seizures: r.seizures + 1, seizedAt: r.seizedAt ?? now };
-  return { ...r, settlements: r.settlements + 1 };
+  if (step === 'settle') return { ...r, settlements: r.settlements + 1 };
+  return r;
 }
 
 function outcomeOf(run: KeeperRun, o: KeeperObservation): KeeperOutcome {
-  if (o.badDebt > 0n) return 'bad-debt';
-  if (run.settlements > 0) return 'fund-paid';
+  if (run.settlements > 0) return o.badDebt > 0n ? 'bad-debt' : 'fund-paid';
   return run.seizures > 0 ? 'repaid' : 'restored';
 }
 
@@ -154,7 +152,7 @@ function outcomeOf(run: KeeperRun, o: KeeperObservation): KeeperOutcome {
  * The next action of a run, given what the chain says now. Pure: the caller persists the returned run before
  * acting (a step's intent is written again with its nonce once signed, through the sender's journal).
  */
-export function decide(current: KeeperRun, o: KeeperObservation, penaltyWad: bigint): KeeperDecision {
+export function decide(current: KeeperRun, o: KeeperObservation): KeeperDecision {
   let run = current;
   if (run.stage === 'done') return { run, action: { kind: 'wait', reason: 'done' } };
   const intent = run.intent;
@@ -166,22 +164,30 @@ export function decide(current: KeeperRun, o: KeeperObservation, penaltyWad: big
   if (!o.bookInSync) return { run, action: { kind: 'wait', reason: 'risk book behind the chain' } };
   const wait = (stage: KeeperStage, reason: string): KeeperDecision => ({ run: { ...run, stage }, action: { kind: 'wait', reason } });
   const backedOff = o.now < run.nextAttemptAt;
+  const act = (stage: KeeperStage, kind: KeeperStep): KeeperDecision =>
+    backedOff ? wait(stage, 'backing off after a failure') : { run: { ...run, stage }, action: { kind } };
+  const open = o.activeLiquidation !== 0n;
   if (o.positionsKey !== '') {
-    if (!o.liquidatable) return finish(run, o);
+    if (!o.liquidatable) {
+      // healthy again: the hub's liquidation (opened by liquidate) closes once the pusher cleared the mark
+      if (!open || o.inFlight) return finish(run, o);
+      return o.marked ? wait('liquidating', 'waiting for the mark to clear') : act('liquidating', 'close');
+    }
     if (!o.marked) return wait(run.liquidations ? 'liquidating' : 'marked', 'waiting for the on-chain mark');
-    if (backedOff) return wait('liquidating', 'backing off after a failure');
-    return { run: { ...run, stage: 'liquidating' }, action: { kind: 'liquidate' } };
+    return act('liquidating', 'liquidate');
   }
-  if (o.cash >= 0n) return finish(run, o);
-  const seizure = nextSeizure(-o.cash, penaltyWad, o.inFlightValue, o.seizable);
-  if (seizure) {
-    if (backedOff) return wait('seizing', 'backing off after a failure');
-    return { run: { ...run, stage: 'seizing' }, action: { kind: 'seize', ...seizure } };
+  if (o.cash >= 0n) {
+    if (o.inFlight) return wait('auctioning', 'auctions in flight');
+    return open ? act(run.stage, 'close') : finish(run, o);
   }
-  if (o.inFlightValue > 0n) return wait('auctioning', 'auctions in flight');
-  if (run.settlements > 0) return finish(run, o); // the fund paid what it had; the rest is recorded as bad debt
-  if (backedOff) return wait('settling', 'backing off after a failure');
-  return { run: { ...run, stage: 'settling' }, action: { kind: 'settle' } };
+  if (!open) {
+    if (run.settlements > 0) return finish(run, o);
+    return o.marked ? act('seizing', 'open') : wait('marked', 'debt without positions: waiting for the on-chain mark');
+  }
+  if (o.canSeize) return act('seizing', 'seize');
+  if (o.inFlight) return wait('auctioning', 'auctions in flight');
+  if (o.exhausted) return act('settling', 'settle');
+  return wait('seizing', 'debt left but nothing seizable now (no fresh price or no auction on its chain)');
 }
 
 function finish(run: KeeperRun, o: KeeperObservation): KeeperDecision {
@@ -189,33 +195,6 @@ function finish(run: KeeperRun, o: KeeperObservation): KeeperDecision {
     run: { ...run, stage: 'done', outcome: outcomeOf(run, o), doneAt: o.now, updatedAt: o.now, intent: null },
     action: { kind: 'finish' },
   };
-}
-
-/**
- * The next seizure of a debt: collateral worth `debt × (1 + π)` minus what is already in flight, from the
- * riskiest balance (lowest maintenance weight; ties by eid, asset) — the whole balance when it is worth less,
- * else the amount worth what is still needed, rounded up to one base unit. Null when nothing is needed or left.
- */
-export function nextSeizure(
-  debt: bigint,
-  penaltyWad: bigint,
-  inFlightValue: bigint,
-  seizable: readonly SeizableBalance[],
-): { eid: number; assetId: number; amount: bigint } | null {
-  const need = (debt * (WAD + penaltyWad)) / WAD - inFlightValue;
-  if (need <= 0n) return null;
-  const riskiest = [...seizable]
-    .filter((b) => b.amount > 0n && b.price > 0n)
-    .sort((a, b) => (a.maintWeight < b.maintWeight ? -1 : a.maintWeight > b.maintWeight ? 1 : a.eid - b.eid || a.assetId - b.assetId))[0];
-  if (!riskiest) return null;
-  const unit = 10n ** BigInt(riskiest.decimals);
-  const amountForNeed = (need * unit + riskiest.price - 1n) / riskiest.price;
-  return { eid: riskiest.eid, assetId: riskiest.assetId, amount: amountForNeed < riskiest.amount ? amountForNeed : riskiest.amount };
-}
-
-/** USD value (1e18) of a token amount at a 1e18 price. */
-export function valueOf(amount: bigint, decimals: number, price: bigint): bigint {
-  return (amount * price) / 10n ** BigInt(decimals);
 }
 
 /** The intent of a step about to be sent (nonce and raw transaction filled in by the journal once signed). */

@@ -1,5 +1,4 @@
 import type { SignedTx, TxJournal, TxRequest } from '@tributary/service-kit';
-import type { SeizableBalance } from './keeper-decision';
 
 /** An on-chain position of the account (PerpMarket), exact. */
 export interface ChainPosition {
@@ -14,13 +13,20 @@ export interface ChainObservation {
   positions: ChainPosition[];
   /** SettlementPool cash, 1e18 USD signed. */
   cash: bigint;
-  /** Bad debt recorded for the account, 1e18 USD. */
+  /** SettlementPool.badDebtOf, 1e18 USD. */
   badDebt: bigint;
-  /** Seizures the hub has sent for the account (counter). */
+  /** MarginHub.activeLiquidation (0n: none). */
+  activeLiquidation: bigint;
+  /** MarginHub.liquidation(active).seizures (0 without one). */
   seizureCount: number;
-  /** Value of the seizures in flight (1e18 USD). */
-  inFlightValue: bigint;
-  seizable: SeizableBalance[];
+  /** MarginHub.debtInFlight (1e18 USD). */
+  inFlightDebt: bigint;
+  /** MarginHub.seizuresInFlight > 0. */
+  inFlight: boolean;
+  /** MarginHub.uncoveredDebt > 0 and quoteSeize answers. */
+  canSeize: boolean;
+  /** MarginHub.collateralExhausted. */
+  exhausted: boolean;
   /** eth_getTransactionCount(keeper, latest). */
   minedNonce: number;
 }
@@ -31,17 +37,19 @@ export interface SentTx {
 }
 
 /**
- * The liquidation contracts as the keeper uses them (PerpMarket.liquidate, MarginHub.seize, the insurance
- * fund's settle). Requests are simulated when built: a step that would revert throws with the decoded error.
+ * The liquidation contracts as the keeper uses them (PerpMarket.liquidate, MarginHub.openLiquidation / seize /
+ * closeLiquidation, InsuranceFund.cover). Requests are simulated when built: a step that would revert throws
+ * with the decoded error, so nothing is sent.
  */
 export interface KeeperChain {
   readonly disabledReason: string | null;
-  /** Liquidation penalty π (1e18 = 100 %), as configured on chain. */
-  penaltyWad(): Promise<bigint>;
   observe(account: string): Promise<ChainObservation>;
   liquidateRequest(account: string, fractionWad: bigint): Promise<TxRequest>;
-  seizeRequest(account: string, eid: number, assetId: number, amount: bigint): Promise<TxRequest>;
+  openRequest(account: string): Promise<TxRequest>;
+  /** seize(account) paying quoteSeize's fee as value. */
+  seizeRequest(account: string): Promise<TxRequest>;
   settleRequest(account: string): Promise<TxRequest>;
+  closeRequest(account: string): Promise<TxRequest>;
   /** Signs (recording in `journal` before broadcast), broadcasts and waits until mined. */
   send(request: TxRequest, journal: TxJournal): Promise<SentTx>;
   /** Broadcasts a signed transaction again (after a restart while its nonce is unmined). */

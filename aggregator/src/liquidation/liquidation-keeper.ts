@@ -55,22 +55,21 @@ export class LiquidationKeeper {
     const latest = new Map((await this.store.latest()).map((r) => [r.account, r]));
     const accounts = new Set([...latest.values()].filter((r) => r.stage !== 'done').map((r) => r.account));
     for (const account of this.risk.liquidatable()) accounts.add(account.toLowerCase());
-    const penalty = accounts.size ? await this.chain.penaltyWad() : 0n;
     for (const account of [...accounts].sort()) {
       if (shouldStop()) return;
       const last = latest.get(account);
-      if (last && last.stage !== 'done') await this.drive(last, false, penalty, shouldStop);
-      else await this.drive(newRun(account, (last?.run ?? 0) + 1, this.now()), true, penalty, shouldStop);
+      if (last && last.stage !== 'done') await this.drive(last, false, shouldStop);
+      else await this.drive(newRun(account, (last?.run ?? 0) + 1, this.now()), true, shouldStop);
     }
   }
 
-  private async drive(start: KeeperRun, isNew: boolean, penalty: bigint, shouldStop: () => boolean): Promise<void> {
+  private async drive(start: KeeperRun, isNew: boolean, shouldStop: () => boolean): Promise<void> {
     let run = start;
     const fresh = start.liquidations + start.seizures + start.settlements === 0 && start.intent === null;
     let stored = !isNew;
     for (let i = 0; i < MAX_ACTIONS_PER_ROUND && !shouldStop(); i++) {
       const observed = await this.observe(run.account);
-      const decision = decide(run, observed, penalty);
+      const decision = decide(run, observed);
       const action: KeeperAction = decision.action;
       if (decision.run.liquidations > run.liquidations || decision.run.seizures > run.seizures || decision.run.settlements > run.settlements)
         this.events.landed?.(run, decision.run);
@@ -99,9 +98,12 @@ export class LiquidationKeeper {
       positionsKey: positionsKey(chain),
       cash: chain.cash,
       badDebt: chain.badDebt,
+      activeLiquidation: chain.activeLiquidation,
       seizureCount: chain.seizureCount,
-      inFlightValue: chain.inFlightValue,
-      seizable: chain.seizable,
+      inFlightDebt: chain.inFlightDebt,
+      inFlight: chain.inFlight,
+      canSeize: chain.canSeize,
+      exhausted: chain.exhausted,
       minedNonce: chain.minedNonce,
     };
   }
@@ -146,8 +148,10 @@ export class LiquidationKeeper {
 
   private request(run: KeeperRun, action: Exclude<KeeperAction, { kind: 'wait' | 'await-tx' | 'finish' }>): Promise<TxRequest> {
     if (action.kind === 'liquidate') return this.chain.liquidateRequest(run.account, fractionWad(run.fraction ?? 1));
-    if (action.kind === 'seize') return this.chain.seizeRequest(run.account, action.eid, action.assetId, action.amount);
-    return this.chain.settleRequest(run.account);
+    if (action.kind === 'open') return this.chain.openRequest(run.account);
+    if (action.kind === 'seize') return this.chain.seizeRequest(run.account);
+    if (action.kind === 'settle') return this.chain.settleRequest(run.account);
+    return this.chain.closeRequest(run.account);
   }
 
   private async failed(run: KeeperRun, step: KeeperStep, error: string): Promise<{ run: KeeperRun; ok: boolean }> {

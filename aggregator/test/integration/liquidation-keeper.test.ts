@@ -63,8 +63,9 @@ describe('liquidation keeper (restarts)', () => {
   }
 
   /** Rounds until the run is done (auctions clear whenever seizures are in flight and nothing is left to seize). */
-  async function runToEnd(keeper: () => LiquidationKeeper, chain: FakeKeeperChain, store: MortalStore): Promise<KeeperRun> {
+  async function runToEnd(keeper: () => LiquidationKeeper, chain: FakeKeeperChain, risk: FakeKeeperRisk, store: MortalStore): Promise<KeeperRun> {
     for (let i = 0; i < 30; i++) {
+      risk.sync(chain);
       try {
         await keeper().round();
       } catch (error) {
@@ -92,30 +93,70 @@ describe('liquidation keeper (restarts)', () => {
   it('drives liquidate → seize (riskiest first) → auctions → settle, once each, to socialized bad debt', async () => {
     const { chain, risk } = scenario();
     const store = new MortalStore(new LiquidationRunRepository(dataSource));
-    const run = await runToEnd(newKeeper(store, chain, risk), chain, store);
-    expect(chain.applied.map((o) => (o.op === 'seize' ? `seize:${o.eid}` : o.op))).toEqual(['liquidate', 'seize:3', 'seize:2', 'settle']);
+    const run = await runToEnd(newKeeper(store, chain, risk), chain, risk, store);
+    expect(chain.applied.map((o) => o.op)).toEqual(['liquidate', 'seize', 'seize', 'settle']);
+    expect(chain.seizedEids).toEqual([3, 2]);
     expect(run).toMatchObject({ stage: 'done', outcome: 'bad-debt', liquidations: 1, seizures: 2, settlements: 1, intent: null });
-    // 3,000 debt − 2,500 proceeds = 500: the fund paid its 200, 300 is bad debt
+    // the lots raised less than the 3,000 debt: the fund paid its 200, the rest is bad debt; cash is 0
     expect(chain.fund).toBe(0n);
-    expect(chain.badDebt).toBe(300n * WAD);
+    expect(chain.badDebt).toBeGreaterThan(0n);
+    expect(chain.cash).toBe(0n);
+    expect(chain.activeLiquidation).toBe(0n);
     expect(run.liquidatedAt).not.toBeNull();
     expect(run.seizedAt).not.toBeNull();
   });
 
   const points: CrashPoint[] = ['after-journal', 'after-broadcast', 'after-mined'];
-  for (const op of ['liquidate', 'seize', 'settle'] as const) {
+  for (const op of ['liquidate', 'seize', 'settle', 'close'] as const) {
     for (const point of points) {
       it(`killed ${point} of ${op}: resumes and applies every step exactly once`, async () => {
         const { chain, risk } = scenario();
         const store = new MortalStore(new LiquidationRunRepository(dataSource));
+        if (op === 'close') {
+          // a partial liquidation restores health; the hub's liquidation is closed once the mark cleared
+          risk.fraction = 0.3;
+          chain.lossPerFullClose = 0n;
+          chain.marked = false;
+          risk.accounts.clear();
+          risk.sync(chain);
+          await newKeeper(store, chain, risk)().round(); // nothing to do: no row
+          expect(await store.latest()).toEqual([]);
+          risk.accounts.add(ACCOUNT);
+          chain.marked = true;
+          chain.afterApply = (applied) => {
+            if (applied !== 'liquidate') return;
+            risk.accounts.clear();
+            chain.marked = false;
+          };
+        }
         chain.crashAt = { op, point };
         chain.onCrash = () => (store.dead = true);
-        const run = await runToEnd(newKeeper(store, chain, risk), chain, store);
+        const run = await runToEnd(newKeeper(store, chain, risk), chain, risk, store);
         expect(chain.crashAt).toBeNull(); // the crash happened
-        expect(chain.applied.map((o) => o.op)).toEqual(['liquidate', 'seize', 'seize', 'settle']);
-        expect(run).toMatchObject({ outcome: 'bad-debt', liquidations: 1, seizures: 2, settlements: 1 });
+        if (op === 'close') {
+          expect(chain.applied.map((o) => o.op)).toEqual(['liquidate', 'close']);
+          expect(run).toMatchObject({ outcome: 'restored', liquidations: 1 });
+        } else {
+          expect(chain.applied.map((o) => o.op)).toEqual(['liquidate', 'seize', 'seize', 'settle']);
+          expect(run).toMatchObject({ outcome: 'bad-debt', liquidations: 1, seizures: 2, settlements: 1 });
+        }
       });
     }
+  }
+
+  for (const point of points) {
+    it(`debt without positions (${point} of open killed): opens the hub liquidation once, seizes, repays`, async () => {
+      const { chain, risk } = scenario();
+      chain.size = 0n;
+      chain.cash = -1_000n * WAD; // covered by the WETH alone after the WBTC
+      const store = new MortalStore(new LiquidationRunRepository(dataSource));
+      chain.crashAt = { op: 'open', point };
+      chain.onCrash = () => (store.dead = true);
+      const run = await runToEnd(newKeeper(store, chain, risk), chain, risk, store);
+      expect(chain.applied.map((o) => o.op)).toEqual(['open', 'seize', 'seize']);
+      expect(run).toMatchObject({ outcome: 'repaid', seizures: 2, settlements: 0 });
+      expect(chain.cash).toBe(0n);
+    });
   }
 
   it('a healthy account with positions ends "restored" after a partial liquidation; no row for a false alarm', async () => {
@@ -123,13 +164,21 @@ describe('liquidation keeper (restarts)', () => {
     risk.fraction = 0.3;
     const store = new MortalStore(new LiquidationRunRepository(dataSource));
     const keeper = newKeeper(store, chain, risk);
+    risk.sync(chain);
     await keeper().round();
+    await keeper().round(); // the book has not seen the liquidation yet: no second one
     expect(chain.size).toBe(7n * WAD);
-    risk.accounts.clear(); // health ≥ 1 after the partial close
+    risk.sync(chain);
+    expect(chain.size).toBe(7n * WAD);
+    risk.accounts.clear(); // health ≥ 1 after the partial close, but the pusher has not cleared the mark yet
+    await keeper().round();
+    expect((await store.latest())[0]).toMatchObject({ run: 1, stage: 'liquidating', intent: null });
+    chain.marked = false;
     await keeper().round();
     expect((await store.latest())[0]).toMatchObject({ run: 1, stage: 'done', outcome: 'restored', fraction: 0.3 });
+    expect(chain.activeLiquidation).toBe(0n);
     await keeper().round();
     expect(await store.latest()).toHaveLength(1);
-    expect(chain.applied).toHaveLength(1);
+    expect(chain.applied.map((o) => o.op)).toEqual(['liquidate', 'close']);
   });
 });

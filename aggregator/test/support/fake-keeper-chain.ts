@@ -1,5 +1,4 @@
 import type { SignedTx, TxJournal, TxRequest } from '@tributary/service-kit';
-import type { SeizableBalance } from '../../src/liquidation/keeper-decision';
 import type { ChainObservation, KeeperChain, KeeperRiskView, SentTx } from '../../src/liquidation/keeper-ports';
 
 const WAD = 10n ** 18n;
@@ -7,8 +6,18 @@ const WAD = 10n ** 18n;
 /** Where a send stops, to model the keeper process dying at that point. */
 export type CrashPoint = 'after-journal' | 'after-broadcast' | 'after-mined';
 
+/** A hub-attested balance of the account (token units) with its price and maintenance weight. */
+export interface FakeBalance {
+  eid: number;
+  assetId: number;
+  amount: bigint;
+  decimals: number;
+  price: bigint;
+  maintWeight: bigint;
+}
+
 interface Op {
-  op: 'liquidate' | 'seize' | 'settle';
+  op: 'liquidate' | 'open' | 'seize' | 'settle' | 'close';
   account: string;
   fraction?: string;
   eid?: number;
@@ -17,8 +26,9 @@ interface Op {
 }
 
 /**
- * An in-memory model of the liquidation contracts for the keeper's tests: one account's position, cash,
- * hub balances, seizures in flight (resolved by `auctionClears`), an insurance fund, a mempool and nonces.
+ * An in-memory model of the liquidation contracts for the keeper's tests: one account's position, cash, the
+ * hub's liquidation registry and balances (seize: riskiest first, debt × 1.02), seizures in flight (resolved by
+ * `auctionClears`), an insurance fund (cover, bad debt), a mempool and nonces.
  * Every applied operation is counted, so a test can assert that no step was applied twice.
  */
 export class FakeKeeperChain implements KeeperChain {
@@ -30,10 +40,14 @@ export class FakeKeeperChain implements KeeperChain {
   marked = true;
   badDebt = 0n;
   fund = 0n;
-  balances: SeizableBalance[] = [];
-  inFlight: { amount: bigint; value: bigint; eid: number; assetId: number }[] = [];
+  balances: FakeBalance[] = [];
+  inFlight: { amount: bigint; debt: bigint; value: bigint }[] = [];
+  activeLiquidation = 0n;
+  private nextLiquidation = 1n;
   seizureCount = 0;
   applied: Op[] = [];
+  /** Chain (eid) of each seizure, in order. */
+  seizedEids: number[] = [];
   mempool: { nonce: number; raw: string }[] = [];
   minedNonce = 0;
   private nextNonce = 0;
@@ -41,19 +55,18 @@ export class FakeKeeperChain implements KeeperChain {
   /** Called when a crash point is reached (the test makes the store refuse every later write: the process is dead). */
   onCrash: () => void = () => undefined;
 
-  async penaltyWad(): Promise<bigint> {
-    return (2n * WAD) / 100n;
-  }
-
   async observe(): Promise<ChainObservation> {
     return {
       marked: this.marked,
       positions: this.size === 0n ? [] : [{ marketId: 0, size: this.size }],
       cash: this.cash,
       badDebt: this.badDebt,
+      activeLiquidation: this.activeLiquidation,
       seizureCount: this.seizureCount,
-      inFlightValue: this.inFlight.reduce((sum, s) => sum + s.value, 0n),
-      seizable: this.balances.map((b) => ({ ...b })),
+      inFlightDebt: this.inFlightDebt(),
+      inFlight: this.inFlight.length > 0,
+      canSeize: this.uncovered() > 0n && this.balances.some((b) => b.amount > 0n),
+      exhausted: this.activeLiquidation !== 0n && this.size === 0n && !this.inFlight.length && this.balances.every((b) => b.amount === 0n),
       minedNonce: this.minedNonce,
     };
   }
@@ -63,13 +76,34 @@ export class FakeKeeperChain implements KeeperChain {
     return this.encode({ op: 'liquidate', account, fraction: fractionWad.toString() });
   }
 
-  async seizeRequest(account: string, eid: number, assetId: number, amount: bigint): Promise<TxRequest> {
-    return this.encode({ op: 'seize', account, eid, assetId, amount: amount.toString() });
+  async openRequest(account: string): Promise<TxRequest> {
+    if (!this.marked) throw new Error('NotLiquidatable');
+    return this.encode({ op: 'open', account });
+  }
+
+  async seizeRequest(account: string): Promise<TxRequest> {
+    if (this.activeLiquidation === 0n) throw new Error('NoOpenLiquidation');
+    if (this.uncovered() === 0n) throw new Error('NoUncoveredDebt');
+    return this.encode({ op: 'seize', account });
   }
 
   async settleRequest(account: string): Promise<TxRequest> {
     if (this.cash >= 0n) throw new Error('NoDebt');
     return this.encode({ op: 'settle', account });
+  }
+
+  async closeRequest(account: string): Promise<TxRequest> {
+    if (this.inFlight.length || (this.cash < 0n && this.marked)) throw new Error('LiquidationActive');
+    return this.encode({ op: 'close', account });
+  }
+
+  private inFlightDebt(): bigint {
+    return this.inFlight.reduce((sum, s) => sum + s.debt, 0n);
+  }
+
+  private uncovered(): bigint {
+    const u = -this.cash - this.inFlightDebt();
+    return u > 0n ? u : 0n;
   }
 
   async send(request: TxRequest, journal: TxJournal): Promise<SentTx> {
@@ -116,31 +150,55 @@ export class FakeKeeperChain implements KeeperChain {
     this.mempool = [];
   }
 
-  /** Every auction in flight sells at `pricePerValue` of its seized value; proceeds repay cash. */
-  auctionClears(proceedsShare = 1): void {
-    for (const s of this.inFlight) this.cash += (s.value * BigInt(Math.round(proceedsShare * 1000))) / 1000n;
+  /** Every lot in flight raises min(its debt, its value) (the rest returns); the liquidation closes once repaid. */
+  auctionClears(): void {
+    for (const s of this.inFlight) this.cash += s.value < s.debt ? s.value : s.debt;
     this.inFlight = [];
+    if (this.cash >= 0n) this.activeLiquidation = 0n;
   }
+
+  /** Called after an operation was mined (a test's hook: e.g. the account is healthy after a liquidation). */
+  afterApply: (op: Op['op']) => void = () => undefined;
 
   private apply(op: Op): void {
     this.applied.push(op);
+    this.applyState(op);
+    this.afterApply(op.op);
+  }
+
+  private applyState(op: Op): void {
     if (op.op === 'liquidate') {
       const f = BigInt(op.fraction!);
       this.size -= (this.size * f) / WAD;
       this.cash += (this.lossPerFullClose * f) / WAD;
-      this.marked = false;
+      if (this.activeLiquidation === 0n) this.activeLiquidation = this.nextLiquidation++;
+      this.seizureCount = 0;
+    } else if (op.op === 'open') {
+      this.activeLiquidation = this.nextLiquidation++;
+      this.seizureCount = 0;
     } else if (op.op === 'seize') {
-      const balance = this.balances.find((b) => b.eid === op.eid && b.assetId === op.assetId)!;
-      const amount = BigInt(op.amount!) < balance.amount ? BigInt(op.amount!) : balance.amount;
+      const balance = [...this.balances].filter((b) => b.amount > 0n).sort((a, b) => (a.maintWeight < b.maintWeight ? -1 : 1))[0];
+      const unit = 10n ** BigInt(balance.decimals);
+      const uncovered = this.uncovered();
+      const need = (uncovered * 102n) / 100n;
+      const wanted = (need * unit + balance.price - 1n) / balance.price;
+      const amount = wanted < balance.amount ? wanted : balance.amount;
+      const value = (amount * balance.price) / unit;
+      const lotDebt = (value * 100n + 101n) / 102n;
+      const debt = lotDebt < uncovered ? lotDebt : uncovered;
       balance.amount -= amount;
-      this.inFlight.push({ amount, value: (amount * balance.price) / 10n ** BigInt(balance.decimals), eid: op.eid!, assetId: op.assetId! });
+      this.seizedEids.push(balance.eid);
+      this.inFlight.push({ amount, debt, value });
       this.seizureCount += 1;
-    } else {
+    } else if (op.op === 'settle') {
       const debt = -this.cash;
       const paid = this.fund < debt ? this.fund : debt;
       this.fund -= paid;
       this.badDebt += debt - paid;
       this.cash = 0n;
+      this.activeLiquidation = 0n;
+    } else {
+      this.activeLiquidation = 0n;
     }
   }
 
@@ -149,7 +207,7 @@ export class FakeKeeperChain implements KeeperChain {
   }
 }
 
-/** The risk side for the fake chain: liquidatable while the test says so, always in sync, a fixed plan. */
+/** The risk side for the fake chain: liquidatable while the test says so, in sync once synced, a fixed plan. */
 export class FakeKeeperRisk implements KeeperRiskView {
   accounts = new Set<string>();
   fraction = 0.5;
@@ -162,8 +220,16 @@ export class FakeKeeperRisk implements KeeperRiskView {
     return this.accounts.has(account.toLowerCase());
   }
 
-  inSync(): boolean {
-    return true;
+  /** The book's view of the chain (positions and cash), as of the last `sync`. */
+  private book = '';
+
+  /** The ledger caught up with the chain (what the indexer + risk refresh do between rounds). */
+  sync(chain: FakeKeeperChain): void {
+    this.book = `${chain.size}/${chain.cash}`;
+  }
+
+  inSync(_account: string, chain: Pick<ChainObservation, 'positions' | 'cash'>): boolean {
+    return this.book === `${chain.positions[0]?.size ?? 0n}/${chain.cash}`;
   }
 
   planFraction(): number {

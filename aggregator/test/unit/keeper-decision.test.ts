@@ -1,21 +1,7 @@
-import {
-  decide,
-  fingerprint,
-  newRun,
-  nextSeizure,
-  valueOf,
-  withFailure,
-  withIntent,
-  type KeeperObservation,
-  type SeizableBalance,
-} from '../../src/liquidation/keeper-decision';
+import { decide, fingerprint, newRun, withFailure, withIntent, type KeeperObservation } from '../../src/liquidation/keeper-decision';
 
 const WAD = 10n ** 18n;
-const PENALTY = (2n * WAD) / 100n;
-const usd = (n: number) => BigInt(Math.round(n * 1e6)) * 10n ** 12n;
-
-const weth = (amount: bigint): SeizableBalance => ({ eid: 2, assetId: 1, amount, decimals: 18, price: usd(2000), maintWeight: (8n * WAD) / 10n });
-const wbtc = (amount: bigint): SeizableBalance => ({ eid: 3, assetId: 2, amount, decimals: 8, price: usd(50_000), maintWeight: (7n * WAD) / 10n });
+const usd = (n: number) => BigInt(n) * WAD;
 
 function observe(over: Partial<KeeperObservation> = {}): KeeperObservation {
   return {
@@ -26,110 +12,96 @@ function observe(over: Partial<KeeperObservation> = {}): KeeperObservation {
     positionsKey: '0:1000000000000000000',
     cash: 0n,
     badDebt: 0n,
+    activeLiquidation: 0n,
     seizureCount: 0,
-    inFlightValue: 0n,
-    seizable: [],
+    inFlightDebt: 0n,
+    inFlight: false,
+    canSeize: false,
+    exhausted: false,
     minedNonce: 0,
     ...over,
   };
 }
 
+/** No positions, a debt, an open liquidation. */
+const debtOnly = (over: Partial<KeeperObservation> = {}) => observe({ positionsKey: '', cash: -usd(1000), activeLiquidation: 4n, ...over });
+
 describe('keeper decisions', () => {
   const run0 = newRun('0xabc', 1, 0);
 
   it('waits for the mark, then liquidates; a healthy account with positions is done (restored)', () => {
-    expect(decide(run0, observe({ marked: false }), PENALTY)).toMatchObject({ action: { kind: 'wait' }, run: { stage: 'marked' } });
-    expect(decide(run0, observe(), PENALTY)).toMatchObject({ action: { kind: 'liquidate' }, run: { stage: 'liquidating' } });
-    expect(decide(run0, observe({ liquidatable: false }), PENALTY)).toMatchObject({
+    expect(decide(run0, observe({ marked: false }))).toMatchObject({ action: { kind: 'wait' }, run: { stage: 'marked' } });
+    expect(decide(run0, observe())).toMatchObject({ action: { kind: 'liquidate' }, run: { stage: 'liquidating' } });
+    expect(decide(run0, observe({ liquidatable: false }))).toMatchObject({
       action: { kind: 'finish' },
       run: { stage: 'done', outcome: 'restored' },
     });
   });
 
   it('never decides on a risk book that is behind the chain', () => {
-    expect(decide(run0, observe({ bookInSync: false }), PENALTY).action).toEqual({ kind: 'wait', reason: 'risk book behind the chain' });
+    expect(decide(run0, observe({ bookInSync: false })).action).toEqual({ kind: 'wait', reason: 'risk book behind the chain' });
   });
 
   it('an intent whose fingerprint moved has landed: counted once, never sent again', () => {
     const o = observe();
     const sent = { ...withIntent(run0, 'liquidate', o, 0.3), intent: { ...withIntent(run0, 'liquidate', o).intent!, nonce: 7 } };
     // not mined yet: wait for it (rebroadcast), do not send another
-    expect(decide(sent, observe({ minedNonce: 7 }), PENALTY).action.kind).toBe('await-tx');
+    expect(decide(sent, observe({ minedNonce: 7 })).action.kind).toBe('await-tx');
     // mined and the positions changed: landed; the account is healthy now
-    const after = decide(sent, observe({ minedNonce: 8, positionsKey: '0:700000000000000000', liquidatable: false, now: 2_000 }), PENALTY);
+    const after = decide(sent, observe({ minedNonce: 8, positionsKey: '0:700000000000000000', liquidatable: false, now: 2_000 }));
     expect(after.run).toMatchObject({ liquidations: 1, liquidatedAt: 2_000, intent: null, stage: 'done', outcome: 'restored' });
     // mined without effect (reverted): may be decided again
-    const retry = decide(sent, observe({ minedNonce: 8 }), PENALTY);
+    const retry = decide(sent, observe({ minedNonce: 8 }));
     expect(retry.run.liquidations).toBe(0);
     expect(retry.action.kind).toBe('liquidate');
     // never signed (crash before the journal wrote the nonce): nothing was broadcast, decide again
-    expect(decide(withIntent(run0, 'liquidate', o), o, PENALTY).action.kind).toBe('liquidate');
+    expect(decide(withIntent(run0, 'liquidate', o), o).action.kind).toBe('liquidate');
   });
 
-  it('debt with no positions: seizes the riskiest balance for debt × (1 + π), waits for auctions, then settles', () => {
-    const debt = usd(1000);
-    const o = observe({ positionsKey: '', cash: -debt, seizable: [weth(10n * WAD), wbtc(10n ** 8n)] });
-    const seize = decide(run0, o, PENALTY);
-    expect(seize.run.stage).toBe('seizing');
-    // wbtc (weight 0.7) goes before weth (0.8): 1020 USD at 50,000 = 0.0204 BTC
-    expect(seize.action).toEqual({ kind: 'seize', eid: 3, assetId: 2, amount: 2_040_000n });
-    const inFlight = observe({ ...o, seizureCount: 1, inFlightValue: valueOf(2_040_000n, 8, usd(50_000)) });
-    expect(decide(run0, inFlight, PENALTY)).toMatchObject({ action: { kind: 'wait', reason: 'auctions in flight' }, run: { stage: 'auctioning' } });
-    // proceeds repaid the debt
-    expect(decide({ ...run0, seizures: 1 }, observe({ positionsKey: '', cash: 0n, seizureCount: 1 }), PENALTY).run).toMatchObject({
-      stage: 'done',
-      outcome: 'repaid',
+  it('debt with no positions: opens the hub liquidation (marked), seizes while it can, waits for auctions, then the fund settles', () => {
+    expect(decide(run0, debtOnly({ activeLiquidation: 0n, marked: false })).action.kind).toBe('wait');
+    expect(decide(run0, debtOnly({ activeLiquidation: 0n }))).toMatchObject({ action: { kind: 'open' }, run: { stage: 'seizing' } });
+    expect(decide(run0, debtOnly({ canSeize: true }))).toMatchObject({ action: { kind: 'seize' }, run: { stage: 'seizing' } });
+    // a second seizure while the first is in flight when the hub still has uncovered debt and collateral
+    expect(decide(run0, debtOnly({ canSeize: true, inFlight: true })).action.kind).toBe('seize');
+    expect(decide(run0, debtOnly({ inFlight: true, inFlightDebt: usd(1000) }))).toMatchObject({
+      action: { kind: 'wait', reason: 'auctions in flight' },
+      run: { stage: 'auctioning' },
     });
-    // collateral exhausted, debt left: the fund settles; once settled (even short) the run is done
-    const exhausted = observe({ positionsKey: '', cash: -usd(50), seizureCount: 1 });
-    expect(decide({ ...run0, seizures: 1 }, exhausted, PENALTY)).toMatchObject({ action: { kind: 'settle' }, run: { stage: 'settling' } });
-    const settled = { ...run0, seizures: 1, settlements: 1 };
-    expect(decide(settled, observe({ positionsKey: '', cash: 0n }), PENALTY).run.outcome).toBe('fund-paid');
-    expect(decide(settled, observe({ positionsKey: '', cash: 0n, badDebt: usd(20) }), PENALTY).run.outcome).toBe('bad-debt');
+    // proceeds repaid the debt and the hub closed the liquidation
+    const seized = { ...run0, seizures: 1 };
+    expect(decide(seized, observe({ positionsKey: '', cash: 0n })).run).toMatchObject({ stage: 'done', outcome: 'repaid' });
+    // repaid but the liquidation is still open: close it
+    expect(decide(seized, observe({ positionsKey: '', cash: 0n, activeLiquidation: 4n })).action.kind).toBe('close');
+    // nothing seizable and nothing in flight: the fund covers only once the hub says the collateral is exhausted
+    expect(decide(seized, debtOnly()).action.kind).toBe('wait');
+    expect(decide(seized, debtOnly({ exhausted: true }))).toMatchObject({ action: { kind: 'settle' }, run: { stage: 'settling' } });
+    const settled = { ...seized, settlements: 1 };
+    expect(decide(settled, observe({ positionsKey: '', cash: 0n })).run.outcome).toBe('fund-paid');
+    expect(decide(settled, observe({ positionsKey: '', cash: 0n, badDebt: usd(20) })).run.outcome).toBe('bad-debt');
+  });
+
+  it('healthy again with positions: closes the hub liquidation once the pusher cleared the mark', () => {
+    const liquidated = { ...run0, liquidations: 1, stage: 'liquidating' as const };
+    const healthy = observe({ liquidatable: false, activeLiquidation: 4n });
+    expect(decide(liquidated, healthy).action).toEqual({ kind: 'wait', reason: 'waiting for the mark to clear' });
+    expect(decide(liquidated, { ...healthy, marked: false }).action.kind).toBe('close');
+    expect(decide(liquidated, { ...healthy, activeLiquidation: 0n }).run).toMatchObject({ stage: 'done', outcome: 'restored' });
   });
 
   it('failures back off without leaving the stage', () => {
     const failed = withFailure({ ...run0, stage: 'liquidating' }, 'NotLiquidatable', 1_000, (n) => n * 100);
     expect(failed).toMatchObject({ failures: 1, nextAttemptAt: 1_100, error: 'NotLiquidatable', intent: null });
-    expect(decide(failed, observe({ now: 1_050 }), PENALTY).action).toEqual({ kind: 'wait', reason: 'backing off after a failure' });
-    expect(decide(failed, observe({ now: 1_100 }), PENALTY).action.kind).toBe('liquidate');
+    expect(decide(failed, observe({ now: 1_050 })).action).toEqual({ kind: 'wait', reason: 'backing off after a failure' });
+    expect(decide(failed, observe({ now: 1_100 })).action.kind).toBe('liquidate');
   });
 
   it('fingerprints name the state each step changes', () => {
-    const o = observe({ cash: -5n, seizureCount: 3 });
+    const o = observe({ cash: -5n, seizureCount: 3, activeLiquidation: 9n });
     expect(fingerprint('liquidate', o)).toBe(`positions:${o.positionsKey}`);
-    expect(fingerprint('seize', o)).toBe('seizures:3');
+    expect(fingerprint('seize', o)).toBe('seizures:9:3');
     expect(fingerprint('settle', o)).toBe('cash:-5');
-  });
-});
-
-describe('nextSeizure', () => {
-  it('takes a whole balance worth less than needed, then the next riskiest', () => {
-    const small = wbtc(1_000_000n); // 0.01 BTC = 500 USD
-    expect(nextSeizure(usd(1000), PENALTY, 0n, [weth(WAD), small])).toEqual({ eid: 3, assetId: 2, amount: 1_000_000n });
-    expect(nextSeizure(usd(1000), PENALTY, usd(500), [weth(WAD)])).toEqual({ eid: 2, assetId: 1, amount: 260_000_000_000_000_000n });
-  });
-
-  it('nothing when what is in flight covers debt × (1 + π) or nothing is left', () => {
-    expect(nextSeizure(usd(1000), PENALTY, usd(1020), [weth(WAD)])).toBeNull();
-    expect(nextSeizure(usd(1000), PENALTY, 0n, [weth(0n)])).toBeNull();
-  });
-
-  it('property: the seized value never exceeds debt × (1 + π) plus one base unit of rounding', () => {
-    let seed = 42;
-    const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-    for (let i = 0; i < 2_000; i++) {
-      const debt = BigInt(Math.floor(rand() * 1e9)) * 10n ** 12n + 1n;
-      const decimals = [6, 8, 18][i % 3];
-      const price = BigInt(Math.floor(1 + rand() * 1e8)) * 10n ** 12n;
-      const balance: SeizableBalance = { eid: 1, assetId: 1, amount: BigInt(Math.floor(rand() * 1e12)), decimals, price, maintWeight: WAD / 2n };
-      const seizure = nextSeizure(debt, PENALTY, 0n, [balance]);
-      if (!seizure) continue;
-      const need = (debt * (WAD + PENALTY)) / WAD;
-      expect(seizure.amount).toBeLessThanOrEqual(balance.amount);
-      expect(valueOf(seizure.amount, decimals, price)).toBeLessThanOrEqual(need + valueOf(1n, decimals, price) + 1n);
-      if (seizure.amount < balance.amount)
-        expect(valueOf(seizure.amount, decimals, price) + valueOf(1n, decimals, price)).toBeGreaterThanOrEqual(need);
-    }
+    expect(fingerprint('open', o)).toBe('liquidation:9');
+    expect(fingerprint('close', o)).toBe('liquidation:9');
   });
 });
