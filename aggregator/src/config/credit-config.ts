@@ -39,6 +39,8 @@ export const creditConfigShape = {
   WITHDRAWAL_DECIDER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(500),
   /** Liquidation watch period (ms); 0 = manual (`LiquidationWatchService.tick`). */
   LIQUIDATION_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+  /** Health the keeper's plan restores (the smallest tenth of every position that reaches it is closed). */
+  LIQUIDATION_TARGET_HEALTH: z.coerce.number().gt(1).max(10).default(1.2),
 };
 
 export type CreditConfig = z.output<z.ZodObject<typeof creditConfigShape>>;

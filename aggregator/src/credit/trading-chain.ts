@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Interface, Wallet } from 'ethers';
+import { Interface, Wallet, type JsonRpcProvider } from 'ethers';
 import { CreditManager__factory, MarginHub__factory, PerpMarket__factory, packCreditEntry } from '@tributary/contracts';
 import { ChainRegistry } from '../chain/chain-registry';
 import {
@@ -82,6 +82,11 @@ export class TradingChain implements OnApplicationShutdown {
 
   get enabled(): boolean {
     return this.disabledReason === null;
+  }
+
+  /** The trading chain's JSON-RPC provider (null without a manifest / CreditManager). */
+  get provider(): JsonRpcProvider | null {
+    return this.contracts?.provider ?? null;
   }
 
   private get rpc(): CreditContracts {
