@@ -232,3 +232,15 @@ function toLedgerEvent(role: ContractRole, eid: number, { name, args: a }: { nam
       return { kind: 'Informational', account: 'account' in a ? account(a.account) : null };
   }
 }
+
+/** The event name and its arguments by name (the liquidation ledger's input); null if not one of `role`'s events. */
+export function decodeEventArgs(role: ContractRole, log: Pick<RawLog, 'topics' | 'data'>): { name: string; args: Args } | null {
+  const decoder = log.topics.length ? DECODERS[role]?.get(log.topics[0]) : undefined;
+  if (!decoder) return null;
+  try {
+    const args = decodeArgs(decoder, log as RawLog);
+    return args ? { name: decoder.name, args } : null;
+  } catch {
+    return null;
+  }
+}

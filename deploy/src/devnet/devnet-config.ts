@@ -13,8 +13,12 @@ export const DEVNET_ASSETS = {
   WBTC: { assetId: 3, decimals: 8, price: 60_000 },
 } as const;
 
-/** Hardhat dev accounts: 0 deployer, 1 relayer, 2 aggregator pusher (and withdrawal decider), 3 price simulator, 4 vault guardian, 5–19 demo traders. */
-export const DEV_ACCOUNTS = { deployer: 0, relayer: 1, pusher: 2, oracle: 3, guardian: 4, firstTrader: 5, lastTrader: 19 } as const;
+/**
+ * Hardhat dev accounts: 0 deployer, 1 relayer, 2 aggregator pusher (and withdrawal decider, liquidation keeper),
+ * 3 price simulator, 4 vault guardian, 5–19 demo traders; 20 (derived from the same mnemonic, funded at start)
+ * the auction taker bot.
+ */
+export const DEV_ACCOUNTS = { deployer: 0, relayer: 1, pusher: 2, oracle: 3, guardian: 4, firstTrader: 5, lastTrader: 19, taker: 20 } as const;
 
 const cap = (units: number, decimals: number) => (BigInt(units) * 10n ** BigInt(decimals)).toString();
 

@@ -1,0 +1,203 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Interface, formatUnits, getAddress, type JsonRpcProvider } from 'ethers';
+import { Gauge, type Registry } from 'prom-client';
+import { METRICS_REGISTRY } from '@tributary/service-kit';
+import { chainProvider } from '../chain/chain-provider';
+import { ChainRegistry } from '../chain/chain-registry';
+import type { FundView, LiquidationLedgerState, LiquidationView, LotView, SeizureView } from './liquidation-ledger';
+import { LiquidationLedgerRepository } from './liquidation-ledger.repository';
+
+const AUCTION_ABI = new Interface(['function lotPrice(uint64 lotId) view returns (uint256)']);
+const usd = (wad: bigint) => Number(formatUnits(wad, 18));
+const s = (v: bigint | null) => (v === null ? null : v.toString());
+const checksum = (a: string) => getAddress(a);
+
+export type LotStatusFilter = 'open' | 'closed' | 'all';
+
+/**
+ * What the API and the metrics show of liquidations, from the liquidation ledger: each liquidation with its
+ * steps and seizures, the auction lots (an open lot's price now read from its auction contract), the insurance
+ * fund and bad debt. Amounts are decimal strings (exact), USD also as float64 where the name says so.
+ */
+@Injectable()
+export class LiquidationLedgerService implements OnApplicationShutdown {
+  private readonly providers = new Map<number, { provider: JsonRpcProvider; auction: string }>();
+  private last: LiquidationLedgerState | null = null;
+
+  constructor(
+    private readonly ledger: LiquidationLedgerRepository,
+    registry: ChainRegistry,
+    @Inject(METRICS_REGISTRY) metrics: Registry,
+  ) {
+    for (const chain of registry.chains) {
+      const auction = (chain.manifest.contracts as Record<string, string | undefined>).auction;
+      if (auction) this.providers.set(chain.eid, { provider: chainProvider(chain), auction: getAddress(auction) });
+    }
+    const fund = () => this.last?.fund;
+    const lots = () => [...(this.last?.lots.values() ?? [])];
+    const seizures = () => [...(this.last?.seizures.values() ?? [])];
+    const gauge = (name: string, help: string, value: (f: FundView) => bigint) =>
+      new Gauge({
+        name,
+        help,
+        registers: [metrics],
+        collect() {
+          const f = fund();
+          if (f) this.set(usd(value(f)));
+        },
+      });
+    gauge(
+      'tributary_aggregator_insurance_fund_balance_usd',
+      'Insurance fund balance (quote tokens + its positive pool cash), USD',
+      (f) => f.balanceUsd,
+    );
+    gauge('tributary_aggregator_insurance_fund_inflows_usd', 'Penalty shares credited to the insurance fund so far, USD', (f) => f.penaltyInflowsUsd);
+    gauge('tributary_aggregator_insurance_fund_payouts_usd', 'Debt the insurance fund paid from its pool cash so far, USD', (f) => f.paidFromCashUsd);
+    gauge('tributary_aggregator_bad_debt_usd', 'Debt written off and socialized so far, USD', (f) => f.badDebtUsd);
+    new Gauge({
+      name: 'tributary_aggregator_auction_lots',
+      help: 'Auction lots by status (open, closed)',
+      labelNames: ['status'],
+      registers: [metrics],
+      collect() {
+        const all = lots();
+        this.set({ status: 'open' }, all.filter((l) => l.status === 'open').length);
+        this.set({ status: 'closed' }, all.filter((l) => l.status === 'closed').length);
+      },
+    });
+    new Gauge({
+      name: 'tributary_aggregator_seizures_in_flight',
+      help: 'Seizures sent by the hub without an AUCTION_RESULT yet',
+      registers: [metrics],
+      collect() {
+        this.set(seizures().filter((x) => x.status === 'in-flight').length);
+      },
+    });
+  }
+
+  /** Reads the ledger (metrics show the last read: the keeper service refreshes it every round). */
+  async refresh(): Promise<LiquidationLedgerState> {
+    this.last = await this.ledger.read();
+    return this.last;
+  }
+
+  async liquidation(liquidationId: string) {
+    const state = await this.refresh();
+    const l = state.liquidations.get(liquidationId);
+    if (!l) return null;
+    return { ...liquidationView(l), seizures: l.seizures.map((id) => seizureView(state.seizures.get(id)!)) };
+  }
+
+  async liquidationsOf(account: string) {
+    const state = await this.refresh();
+    return [...state.liquidations.values()].filter((l) => l.account === account.toLowerCase()).map(liquidationView);
+  }
+
+  async lots(status: LotStatusFilter, limit: number, offset: number) {
+    const state = await this.refresh();
+    const all = [...state.lots.values()]
+      .filter((l) => status === 'all' || l.status === status)
+      .sort((a, b) => (a.status === b.status ? Number(BigInt(b.lotId) - BigInt(a.lotId)) : a.status === 'open' ? -1 : 1));
+    const page = all.slice(offset, offset + limit);
+    const items = await Promise.all(page.map(async (lot) => ({ ...lotView(lot), priceNow: await this.priceNow(lot) })));
+    return { items, total: all.length, limit, offset };
+  }
+
+  async fund() {
+    const state = await this.refresh();
+    const f = state.fund;
+    return {
+      balanceUsd: s(f.balanceUsd)!,
+      tokenBalance: s(f.tokenBalance)!,
+      poolCash: s(f.poolCash)!,
+      penaltyInflowsUsd: s(f.penaltyInflowsUsd)!,
+      depositedTokens: s(f.depositedTokens)!,
+      paidFromCashUsd: s(f.paidFromCashUsd)!,
+      paidFromTokens: s(f.paidFromTokens)!,
+      covers: f.covers,
+      badDebtUsd: s(f.badDebtUsd)!,
+      socializedUsd: s(f.socializedUsd)!,
+      unsocializedUsd: s(f.unsocializedUsd)!,
+      badDebtByAccount: [...state.badDebtByAccount.entries()].map(([account, amount]) => ({ account: checksum(account), amountUsd: s(amount)! })),
+    };
+  }
+
+  private async priceNow(lot: LotView): Promise<string | null> {
+    const chain = this.providers.get(lot.eid);
+    if (lot.status !== 'open' || !chain) return null;
+    try {
+      const data = AUCTION_ABI.encodeFunctionData('lotPrice', [lot.lotId]);
+      const [price] = AUCTION_ABI.decodeFunctionResult('lotPrice', await chain.provider.call({ to: chain.auction, data }));
+      return (price as bigint).toString();
+    } catch {
+      return null;
+    }
+  }
+
+  onApplicationShutdown(): void {
+    for (const { provider } of this.providers.values()) provider.destroy();
+  }
+}
+
+export function liquidationView(l: LiquidationView) {
+  return {
+    liquidationId: l.liquidationId,
+    account: checksum(l.account),
+    status: l.status,
+    closedCash: s(l.closedCash),
+    steps: l.steps.map((step) => ({
+      fraction: s(step.fraction)!,
+      closedNotional: s(step.closedNotional)!,
+      penalty: s(step.penalty)!,
+      healthBefore: s(step.healthBefore)!,
+      liquidator: checksum(step.liquidator),
+      txHash: step.txHash,
+    })),
+    seizureIds: l.seizures,
+    penalty: s(l.penalty)!,
+    keeperShare: s(l.keeperShare)!,
+    fundShare: s(l.fundShare)!,
+    proceedsUsd: s(l.proceedsUsd)!,
+    coveredUsd: s(l.coveredUsd)!,
+    badDebt: s(l.badDebt)!,
+  };
+}
+
+export function seizureView(x: SeizureView) {
+  return {
+    seizureId: x.seizureId,
+    liquidationId: x.liquidationId,
+    account: checksum(x.account),
+    eid: x.eid,
+    assetId: x.assetId,
+    requested: s(x.requested)!,
+    debtUsd: s(x.debtUsd)!,
+    value: s(x.value)!,
+    status: x.status,
+    seized: s(x.seized),
+    shortfall: s(x.shortfall),
+    proceedsUsd: s(x.proceedsUsd),
+    returned: s(x.returned),
+    txHash: x.sentTx,
+  };
+}
+
+export function lotView(l: LotView) {
+  return {
+    eid: l.eid,
+    lotId: l.lotId,
+    liquidationId: l.liquidationId,
+    account: checksum(l.account),
+    assetId: l.assetId,
+    amount: s(l.amount)!,
+    remaining: s(l.remaining)!,
+    debtUsd: s(l.debtUsd)!,
+    proceedsUsd: s(l.proceedsUsd)!,
+    startPrice: s(l.startPrice)!,
+    oraclePrice: s(l.oraclePrice)!,
+    takes: l.takes,
+    redos: l.redos,
+    status: l.status,
+    returned: s(l.returned),
+  };
+}
