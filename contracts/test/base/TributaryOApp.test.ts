@@ -51,7 +51,15 @@ describe('TributaryOApp (the base of CollateralVault and MarginHub)', () => {
       const p = await loadFixture(deployProtocol);
       const toHub = await asEndpoint(p, EID_HUB);
       const fromVault = { srcEid: EID_A, sender: addressToBytes32(await p.vaultA.getAddress()), nonce: 1n };
-      const seize = encodeSeize({ account: p.alice.address, assetId: WETH, amount: 1n, recipient: p.bob.address, liquidationId: 1n });
+      const seize = encodeSeize({
+        account: p.alice.address,
+        assetId: WETH,
+        amount: 1n,
+        recipient: p.bob.address,
+        liquidationId: 1n,
+        seizureId: 1n,
+        debtUsd: 0n,
+      });
       await expect(p.hub.connect(toHub).lzReceive(fromVault, NO_GUID, seize, ethers.ZeroAddress, '0x'))
         .to.be.revertedWithCustomError(p.hub, 'UnexpectedMessageType')
         .withArgs(MSG_SEIZE);

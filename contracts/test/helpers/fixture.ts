@@ -17,7 +17,6 @@ import {
   ensureNativeBalance,
   grantCreditRoles,
   grantDecider,
-  grantLiquidator,
   listAsset,
   packCreditEntry,
   setVaultGuardian,
@@ -101,7 +100,6 @@ export async function deployProtocol() {
   await grantCreditRoles(creditManager, { pusher: pusher.address, market: await market.getAddress(), hub: await hub.getAddress() });
   await connectSettlementPool({ creditManager, pool, market: await market.getAddress() });
   await connectCreditToHub(creditManager, await hub.getAddress());
-  await grantLiquidator(hub, liquidator.address);
   await grantDecider(hub, decider.address);
   await market.listMarket(WETH, await wethFeed.getAddress(), parseEther('0.1'), parseEther('0.05'), FEE_RATE);
   await quote.mint(deployer.address, POOL_SEED);

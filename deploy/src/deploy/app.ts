@@ -21,7 +21,6 @@ import {
   ensureNativeBalance,
   grantCreditRoles,
   grantDecider,
-  grantLiquidator,
   listAsset,
   setVaultGuardian,
 } from '@tributary/contracts';
@@ -158,7 +157,6 @@ export async function ensureTradingContracts(
       (await hubContract.setDecisionTimeout(t.decisionTimeoutSeconds)).wait(),
     );
   }
-  if (operators.liquidator) await grantLiquidator(hubContract, operators.liquidator);
   const markets = await ensureMarkets(session, perpMarket, config.assets, feeds, progress);
   await ensurePoolSeed(session, settlementPool, quoteToken, BigInt(t.poolSeed), testTokens.USDC !== undefined, progress);
   await ensureNativeBalance(deployer, hub, BigInt(config.oappNativeFloat));
