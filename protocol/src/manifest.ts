@@ -67,6 +67,11 @@ export const chainSchema = z.object({
     settlementPool: address.optional(),
     /** The SettlementPool's quote token (USDC) on the trading chain. */
     quoteToken: address.optional(),
+    /** Trading chain: the liquidation registry (open liquidations, seizure plan) and the insurance fund. */
+    liquidationRegistry: address.optional(),
+    insuranceFund: address.optional(),
+    /** Collateral chain: the Dutch auction of seized collateral (docs/liquidation.md). */
+    auction: address.optional(),
   }),
   assets: z.array(chainAssetSchema).default([]),
 });

@@ -1,6 +1,9 @@
 import { AbiCoder, getAddress, type EventFragment, type Interface, type ParamType } from 'ethers';
 import {
+  ICollateralAuction__factory,
   ICollateralVault__factory,
+  IInsuranceFund__factory,
+  ILiquidationRegistry__factory,
   ICreditManager__factory,
   IMarginHub__factory,
   IPerpMarket__factory,
@@ -15,6 +18,9 @@ export const CONTRACT_INTERFACES: Record<ContractRole, Interface> = {
   creditManager: ICreditManager__factory.createInterface(),
   perpMarket: IPerpMarket__factory.createInterface(),
   settlementPool: ISettlementPool__factory.createInterface(),
+  liquidationRegistry: ILiquidationRegistry__factory.createInterface(),
+  insuranceFund: IInsuranceFund__factory.createInterface(),
+  auction: ICollateralAuction__factory.createInterface(),
 };
 
 type Args = Record<string, unknown>;

@@ -1,46 +1,37 @@
-import { Interface, type JsonRpcProvider } from 'ethers';
+import type { Interface, JsonRpcProvider } from 'ethers';
+import {
+  ICreditManager__factory,
+  IInsuranceFund__factory,
+  ILiquidationRegistry__factory,
+  IMarginHub__factory,
+  IPerpMarket__factory,
+  ISettlementPool__factory,
+} from '@tributary/contracts';
 import type { TxJournal, TxRequest, TxSender } from '@tributary/service-kit';
 import type { TradingReceipt } from '../chain/credit-contracts';
 import { describeRevert } from '../credit/trading-chain';
 import type { ChainObservation, ChainPosition, KeeperChain, SentTx } from './keeper-ports';
 
-/** The calls the keeper makes and reads (docs/liquidation.md "On-chain interface"). */
-export const PERP_ABI = new Interface([
-  'function marketCount() view returns (uint32)',
-  'function position(address account, uint32 marketId) view returns (tuple(int128 size, uint128 entryPrice, uint128 margin))',
-  'function liquidate(address account, uint256 fraction) returns (uint64 liquidationId, uint256 penalty)',
-  'function liquidationPenalty() view returns (uint256)',
-]);
-export const HUB_ABI = new Interface([
-  'function activeLiquidation(address account) view returns (uint64)',
-  'function liquidation(uint64 liquidationId) view returns (tuple(address account, uint40 openedAt, bool closed, uint32 seizures))',
-  'function seizuresInFlight(address account) view returns (uint256)',
-  'function debtInFlight(address account) view returns (uint256)',
-  'function uncoveredDebt(address account) view returns (uint256)',
-  'function collateralExhausted(address account) view returns (bool)',
-  'function quoteSeize(address account) view returns (uint32 eid, uint16 assetId, uint256 amount, uint256 debtUsd, uint256 nativeFee)',
-  'function openLiquidation(address account) returns (uint64)',
-  'function closeLiquidation(address account)',
-  'function seize(address account) payable returns (uint64)',
-]);
-export const POOL_ABI = new Interface([
-  'function cashOf(address account) view returns (int256)',
-  'function badDebtOf(address account) view returns (uint256)',
-]);
-export const FUND_ABI = new Interface(['function cover(address account) returns (uint256 paidUsd, uint256 badDebt)']);
-export const CREDIT_ABI = new Interface(['function isLiquidatable(address account) view returns (bool)']);
+/** The interfaces of the calls the keeper makes and reads (docs/liquidation.md "On-chain interface"). */
+export const PERP_ABI = IPerpMarket__factory.createInterface();
+export const HUB_ABI = IMarginHub__factory.createInterface();
+export const REGISTRY_ABI = ILiquidationRegistry__factory.createInterface();
+export const POOL_ABI = ISettlementPool__factory.createInterface();
+export const FUND_ABI = IInsuranceFund__factory.createInterface();
+export const CREDIT_ABI = ICreditManager__factory.createInterface();
 
 export interface KeeperAddresses {
   creditManager: string;
   perpMarket: string;
   hub: string;
+  liquidationRegistry: string;
   settlementPool: string;
   insuranceFund: string;
 }
 
 /**
  * The keeper's view of the trading chain over JSON-RPC: one read per fact (PerpMarket positions, CreditManager
- * mark, SettlementPool cash and bad debt, MarginHub liquidation registry), requests simulated with
+ * mark, SettlementPool cash and bad debt, LiquidationRegistry, MarginHub seizures in flight), requests simulated with
  * eth_estimateGas (a revert is thrown decoded, nothing sent), sends through the liquidator's TxSender.
  */
 export class EthersKeeperChain implements KeeperChain {
@@ -74,13 +65,13 @@ export class EthersKeeperChain implements KeeperChain {
       this.read<boolean>(CREDIT_ABI, this.a.creditManager, 'isLiquidatable', [account]),
       this.read<bigint>(POOL_ABI, this.a.settlementPool, 'cashOf', [account]),
       this.read<bigint>(POOL_ABI, this.a.settlementPool, 'badDebtOf', [account]),
-      this.read<bigint>(HUB_ABI, this.a.hub, 'activeLiquidation', [account]),
+      this.read<bigint>(REGISTRY_ABI, this.a.liquidationRegistry, 'activeLiquidation', [account]),
       this.read<bigint>(HUB_ABI, this.a.hub, 'seizuresInFlight', [account]),
       this.read<bigint>(HUB_ABI, this.a.hub, 'debtInFlight', [account]),
-      this.read<bigint>(HUB_ABI, this.a.hub, 'uncoveredDebt', [account]),
+      this.read<bigint>(REGISTRY_ABI, this.a.liquidationRegistry, 'uncoveredDebt', [account]),
       this.provider.getTransactionCount(this.sender.address, 'latest'),
     ]);
-    const liquidation = active ? await this.read<{ seizures: bigint }>(HUB_ABI, this.a.hub, 'liquidation', [active]) : null;
+    const liquidation = active ? await this.read<{ seizures: bigint }>(REGISTRY_ABI, this.a.liquidationRegistry, 'liquidation', [active]) : null;
     const canSeize =
       active !== 0n &&
       uncovered > 0n &&
@@ -88,7 +79,7 @@ export class EthersKeeperChain implements KeeperChain {
         () => true,
         () => false,
       ));
-    const exhausted = active !== 0n && (await this.read<boolean>(HUB_ABI, this.a.hub, 'collateralExhausted', [account]));
+    const exhausted = active !== 0n && (await this.read<boolean>(REGISTRY_ABI, this.a.liquidationRegistry, 'collateralExhausted', [account]));
     return {
       marked,
       positions: positions.filter((p) => p.size !== 0n),
@@ -109,12 +100,12 @@ export class EthersKeeperChain implements KeeperChain {
   }
 
   openRequest(account: string): Promise<TxRequest> {
-    return this.simulate(this.a.hub, HUB_ABI.encodeFunctionData('openLiquidation', [account]));
+    return this.simulate(this.a.liquidationRegistry, REGISTRY_ABI.encodeFunctionData('openLiquidation', [account]));
   }
 
   async seizeRequest(account: string): Promise<TxRequest> {
     const quote = await this.read<{ nativeFee: bigint }>(HUB_ABI, this.a.hub, 'quoteSeize', [account]).catch((error: unknown) => {
-      throw new Error(describeRevert(error, HUB_ABI));
+      throw new Error(describeRevert(error, HUB_ABI, REGISTRY_ABI));
     });
     return this.simulate(this.a.hub, HUB_ABI.encodeFunctionData('seize', [account]), quote.nativeFee);
   }
@@ -124,7 +115,7 @@ export class EthersKeeperChain implements KeeperChain {
   }
 
   closeRequest(account: string): Promise<TxRequest> {
-    return this.simulate(this.a.hub, HUB_ABI.encodeFunctionData('closeLiquidation', [account]));
+    return this.simulate(this.a.liquidationRegistry, REGISTRY_ABI.encodeFunctionData('closeLiquidation', [account]));
   }
 
   async send(request: TxRequest, journal: TxJournal): Promise<SentTx> {
@@ -141,7 +132,7 @@ export class EthersKeeperChain implements KeeperChain {
       const gas = await this.provider.estimateGas({ from: this.sender.address, to, data, value });
       return { to, data, value, gasLimit: (gas * 13n) / 10n + 30_000n };
     } catch (error) {
-      throw new Error(describeRevert(error, PERP_ABI, HUB_ABI, FUND_ABI));
+      throw new Error(describeRevert(error, PERP_ABI, HUB_ABI, REGISTRY_ABI, FUND_ABI, CREDIT_ABI));
     }
   }
 }

@@ -12,7 +12,7 @@
 export const KEEPER_STAGES = ['marked', 'liquidating', 'seizing', 'auctioning', 'settling', 'done'] as const;
 export type KeeperStage = (typeof KEEPER_STAGES)[number];
 
-/** PerpMarket.liquidate, MarginHub.openLiquidation / seize / closeLiquidation, InsuranceFund.cover. */
+/** PerpMarket.liquidate, LiquidationRegistry.openLiquidation, MarginHub.seize, InsuranceFund.cover, LiquidationRegistry.closeLiquidation. */
 export type KeeperStep = 'liquidate' | 'open' | 'seize' | 'settle' | 'close';
 
 /** How a finished run ended. */
@@ -72,7 +72,7 @@ export interface KeeperObservation {
   cash: bigint;
   /** Bad debt written off for the account so far (SettlementPool.badDebtOf, 1e18 USD). */
   badDebt: bigint;
-  /** MarginHub.activeLiquidation (0n: none open). */
+  /** LiquidationRegistry.activeLiquidation (0n: none open). */
   activeLiquidation: bigint;
   /** Seizures sent under the open liquidation (the seize fingerprint). */
   seizureCount: number;
@@ -82,7 +82,7 @@ export interface KeeperObservation {
   inFlight: boolean;
   /** MarginHub.uncoveredDebt > 0 and `quoteSeize` answers (there is attested, unreserved collateral to seize). */
   canSeize: boolean;
-  /** MarginHub.collateralExhausted: what InsuranceFund.cover requires. */
+  /** LiquidationRegistry.collateralExhausted: what InsuranceFund.cover requires. */
   exhausted: boolean;
   /** Latest mined nonce count of the keeper's key (`eth_getTransactionCount(latest)`). */
   minedNonce: number;

@@ -15,17 +15,17 @@ export interface ChainObservation {
   cash: bigint;
   /** SettlementPool.badDebtOf, 1e18 USD. */
   badDebt: bigint;
-  /** MarginHub.activeLiquidation (0n: none). */
+  /** LiquidationRegistry.activeLiquidation (0n: none). */
   activeLiquidation: bigint;
-  /** MarginHub.liquidation(active).seizures (0 without one). */
+  /** LiquidationRegistry.liquidation(active).seizures (0 without one). */
   seizureCount: number;
   /** MarginHub.debtInFlight (1e18 USD). */
   inFlightDebt: bigint;
   /** MarginHub.seizuresInFlight > 0. */
   inFlight: boolean;
-  /** MarginHub.uncoveredDebt > 0 and quoteSeize answers. */
+  /** LiquidationRegistry.uncoveredDebt > 0 and MarginHub.quoteSeize answers. */
   canSeize: boolean;
-  /** MarginHub.collateralExhausted. */
+  /** LiquidationRegistry.collateralExhausted. */
   exhausted: boolean;
   /** eth_getTransactionCount(keeper, latest). */
   minedNonce: number;
@@ -37,8 +37,8 @@ export interface SentTx {
 }
 
 /**
- * The liquidation contracts as the keeper uses them (PerpMarket.liquidate, MarginHub.openLiquidation / seize /
- * closeLiquidation, InsuranceFund.cover). Requests are simulated when built: a step that would revert throws
+ * The liquidation contracts as the keeper uses them (PerpMarket.liquidate, LiquidationRegistry.openLiquidation /
+ * closeLiquidation, MarginHub.seize, InsuranceFund.cover). Requests are simulated when built: a step that would revert throws
  * with the decoded error, so nothing is sent.
  */
 export interface KeeperChain {

@@ -117,7 +117,7 @@ export class LiquidationKeeperService implements OnApplicationBootstrap, OnModul
       registers: [metrics],
     });
     const t = registry.tradingChain?.manifest.contracts as Record<string, string | undefined> | undefined;
-    const missing = ['perpMarket', 'hub', 'settlementPool', 'insuranceFund', 'creditManager'].filter((k) => !t?.[k]);
+    const missing = ['perpMarket', 'hub', 'liquidationRegistry', 'settlementPool', 'insuranceFund', 'creditManager'].filter((k) => !t?.[k]);
     this.disabledReason = chain.disabledReason ?? (missing.length ? `no ${missing.join(', ')} in the manifest` : null);
     if (this.disabledReason || !chain.liquidator || !chain.provider) return;
     const keeperChain = new EthersKeeperChain(
@@ -126,6 +126,7 @@ export class LiquidationKeeperService implements OnApplicationBootstrap, OnModul
         creditManager: t!.creditManager!,
         perpMarket: t!.perpMarket!,
         hub: t!.hub!,
+        liquidationRegistry: t!.liquidationRegistry!,
         settlementPool: t!.settlementPool!,
         insuranceFund: t!.insuranceFund!,
       },

@@ -133,8 +133,8 @@ export function emptyLiquidationLedger(): LiquidationLedgerState {
 /** The events the fold reads, by `${contract}.${name}` (what the repository selects from `chain_event`). */
 export const LIQUIDATION_EVENT_KEYS = [
   'perpMarket.LiquidationExecuted',
-  'hub.LiquidationOpened',
-  'hub.LiquidationClosed',
+  'liquidationRegistry.LiquidationOpened',
+  'liquidationRegistry.LiquidationClosed',
   'hub.SeizureSent',
   'hub.AuctionResultApplied',
   'auction.LotKicked',
@@ -179,10 +179,10 @@ function liquidationOf(state: LiquidationLedgerState, liquidationId: string, acc
 export function applyLiquidationEvent(state: LiquidationLedgerState, e: LiquidationEvent): void {
   const a = e.args;
   switch (`${e.contract}.${e.name}`) {
-    case 'hub.LiquidationOpened':
+    case 'liquidationRegistry.LiquidationOpened':
       liquidationOf(state, id(a.liquidationId), lower(a.account)).openedBy = lower(a.opener);
       return;
-    case 'hub.LiquidationClosed': {
+    case 'liquidationRegistry.LiquidationClosed': {
       const l = liquidationOf(state, id(a.liquidationId), lower(a.account));
       l.status = 'closed';
       l.closedCash = big(a.cash);

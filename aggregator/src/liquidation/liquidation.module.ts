@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
 import { CreditModule } from '../credit/credit.module';
 import { RiskModule } from '../risk/risk.module';
-import { LiquidationWatchService } from './liquidation-watch.service';
+import { LiquidationKeeperService } from './liquidation-keeper.service';
+import { LiquidationLedgerRepository } from './liquidation-ledger.repository';
+import { LiquidationLedgerService } from './liquidation-ledger.service';
+import { LiquidationRunRepository } from './liquidation-run.repository';
 
-/** The liquidation watch: accounts with health < 1, and PerpMarket.liquidate once the pusher's mark landed. */
+/**
+ * Liquidations (docs/liquidation.md): the keeper that drives each run (leader only, progress in
+ * `liquidation_run`) and the liquidation ledger (liquidations, seizures, lots, insurance fund, bad debt) the
+ * API and the metrics read.
+ */
 @Module({
   imports: [CreditModule, RiskModule],
-  providers: [LiquidationWatchService],
-  exports: [LiquidationWatchService],
+  providers: [LiquidationKeeperService, LiquidationRunRepository, LiquidationLedgerRepository, LiquidationLedgerService],
+  exports: [LiquidationKeeperService, LiquidationLedgerService],
 })
 export class LiquidationModule {}

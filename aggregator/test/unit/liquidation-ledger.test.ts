@@ -17,7 +17,7 @@ describe('liquidation ledger fold', () => {
   it('follows a liquidation through penalty, seizure, lot, result, cover and bad debt', () => {
     const s = emptyLiquidationLedger();
     const events: LiquidationEvent[] = [
-      ev('hub', 'LiquidationOpened', { liquidationId: 7n, account: ACCOUNT, opener: '0xP' }),
+      ev('liquidationRegistry', 'LiquidationOpened', { liquidationId: 7n, account: ACCOUNT, opener: '0xP' }),
       ev('perpMarket', 'LiquidationExecuted', {
         liquidationId: 7n,
         account: ACCOUNT,
@@ -116,7 +116,7 @@ describe('liquidation ledger fold', () => {
       }),
       ev('settlementPool', 'LossSocialized', { account: ACCOUNT, amount: 20n * WAD, socialized: 20n * WAD, unsocialized: 0n, lossIndex: 10n ** 36n }),
       ev('insuranceFund', 'FundBalance', { balanceUsd: 170n * WAD, tokenBalance: 0n, poolCash: 170n * WAD }),
-      ev('hub', 'LiquidationClosed', { liquidationId: 7n, account: ACCOUNT, cash: 0n }),
+      ev('liquidationRegistry', 'LiquidationClosed', { liquidationId: 7n, account: ACCOUNT, cash: 0n }),
       ev('hub', 'SomethingElse', {}),
     ];
     for (const e of events) applyLiquidationEvent(s, e);

@@ -1,10 +1,10 @@
-import { Table, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
 
 const int = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'integer', ...extra });
 const epoch = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable });
 
 /**
- * The liquidation keeper's progress: one row per account and run (stage, the step written before its
+ * Wider `chain_event.contract` (the liquidation contracts' roles), and the liquidation keeper's progress: one row per account and run (stage, the step written before its
  * transaction was broadcast, counters and timestamps). Not derived from chain events: it is the keeper's
  * memory across restarts; losing it loses no money (every step is checked against the chain before sending).
  */
@@ -12,6 +12,9 @@ export class LiquidationSchema1764800000000 implements MigrationInterface {
   name = 'LiquidationSchema1764800000000';
 
   async up(runner: QueryRunner): Promise<void> {
+    // `liquidationRegistry` (19 characters) is a contract role of `chain_event`; SQLite does not enforce lengths.
+    if (runner.connection.driver.options.type === 'postgres')
+      await runner.changeColumn('chain_event', 'contract', new TableColumn({ name: 'contract', type: 'varchar', length: '32' }));
     await runner.createTable(
       new Table({
         name: 'liquidation_run',
@@ -42,5 +45,7 @@ export class LiquidationSchema1764800000000 implements MigrationInterface {
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.dropTable('liquidation_run');
+    if (runner.connection.driver.options.type === 'postgres')
+      await runner.changeColumn('chain_event', 'contract', new TableColumn({ name: 'contract', type: 'varchar', length: '16' }));
   }
 }

@@ -14,7 +14,7 @@ export class ChainEventEntity {
   @Column('integer') eid!: number;
   @Column('integer', { name: 'block_number' }) blockNumber!: number;
   @Column('integer', { name: 'log_index' }) logIndex!: number;
-  @Column('varchar', { length: 16 }) contract!: string;
+  @Column('varchar', { length: 32 }) contract!: string;
   @Column('varchar', { length: 42 }) address!: string;
   @Column('varchar', { length: 40 }) name!: string;
   @Column('varchar', { length: 42, nullable: true }) account!: string | null;
