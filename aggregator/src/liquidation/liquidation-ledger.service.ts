@@ -36,24 +36,42 @@ export class LiquidationLedgerService implements OnApplicationShutdown {
     const fund = () => this.last?.fund;
     const lots = () => [...(this.last?.lots.values() ?? [])];
     const seizures = () => [...(this.last?.seizures.values() ?? [])];
-    const gauge = (name: string, help: string, value: (f: FundView) => bigint) =>
-      new Gauge({
-        name,
-        help,
-        registers: [metrics],
-        collect() {
-          const f = fund();
-          if (f) this.set(usd(value(f)));
-        },
-      });
-    gauge(
-      'tributary_aggregator_insurance_fund_balance_usd',
-      'Insurance fund balance (quote tokens + its positive pool cash), USD',
-      (f) => f.balanceUsd,
-    );
-    gauge('tributary_aggregator_insurance_fund_inflows_usd', 'Penalty shares credited to the insurance fund so far, USD', (f) => f.penaltyInflowsUsd);
-    gauge('tributary_aggregator_insurance_fund_payouts_usd', 'Debt the insurance fund paid from its pool cash so far, USD', (f) => f.paidFromCashUsd);
-    gauge('tributary_aggregator_bad_debt_usd', 'Debt written off and socialized so far, USD', (f) => f.badDebtUsd);
+    const fundValue = (gauge: Gauge, value: (f: FundView) => bigint) => {
+      const f = fund();
+      if (f) gauge.set(usd(value(f)));
+    };
+    new Gauge({
+      name: 'tributary_aggregator_insurance_fund_balance_usd',
+      help: 'Insurance fund balance (quote tokens + its positive pool cash), USD',
+      registers: [metrics],
+      collect() {
+        fundValue(this, (f) => f.balanceUsd);
+      },
+    });
+    new Gauge({
+      name: 'tributary_aggregator_insurance_fund_inflows_usd',
+      help: 'Penalty shares credited to the insurance fund so far, USD',
+      registers: [metrics],
+      collect() {
+        fundValue(this, (f) => f.penaltyInflowsUsd);
+      },
+    });
+    new Gauge({
+      name: 'tributary_aggregator_insurance_fund_payouts_usd',
+      help: 'Debt the insurance fund paid from its pool cash so far, USD',
+      registers: [metrics],
+      collect() {
+        fundValue(this, (f) => f.paidFromCashUsd);
+      },
+    });
+    new Gauge({
+      name: 'tributary_aggregator_bad_debt_usd',
+      help: 'Debt written off and socialized so far, USD',
+      registers: [metrics],
+      collect() {
+        fundValue(this, (f) => f.badDebtUsd);
+      },
+    });
     new Gauge({
       name: 'tributary_aggregator_auction_lots',
       help: 'Auction lots by status (open, closed)',
