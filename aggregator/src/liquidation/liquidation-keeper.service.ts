@@ -13,6 +13,7 @@ import { KEEPER_STAGES, type KeeperRun, type KeeperStep } from './keeper-decisio
 import { EthersKeeperChain } from './keeper-chain';
 import { LiveKeeperRisk } from './keeper-risk-view';
 import { LiquidationKeeper } from './liquidation-keeper';
+import { LiquidationLedgerService } from './liquidation-ledger.service';
 import { LiquidationRunRepository } from './liquidation-run.repository';
 
 /** One account on `GET /v1/liquidations`: its live risk and its latest keeper run. */
@@ -74,6 +75,7 @@ export class LiquidationKeeperService implements OnApplicationBootstrap, OnModul
     private readonly chain: TradingChain,
     private readonly leader: LeaderElection,
     private readonly runs: LiquidationRunRepository,
+    private readonly ledger: LiquidationLedgerService,
     private readonly scheduler: SchedulerRegistry,
     private readonly clock: Clock,
     @Inject(METRICS_REGISTRY) metrics: Registry,
@@ -173,6 +175,7 @@ export class LiquidationKeeperService implements OnApplicationBootstrap, OnModul
       this.penalty = Number(formatUnits(await this.keeperChain.liquidationPenalty(), 18));
       await this.keeper.round(() => this.stopped || !this.leader.isLeader);
     }
+    await this.ledger.refresh(); // the fund, lot and bad-debt gauges read the last refresh
     const latest = await this.runs.latest();
     this.stageCounts = new Map();
     for (const r of latest) this.stageCounts.set(r.stage, (this.stageCounts.get(r.stage) ?? 0) + 1);
