@@ -175,7 +175,7 @@ export class LiquidationKeeperService implements OnApplicationBootstrap, OnModul
       this.penalty = Number(formatUnits(await this.keeperChain.liquidationPenalty(), 18));
       await this.keeper.round(() => this.stopped || !this.leader.isLeader);
     }
-    await this.ledger.refresh(); // the fund, lot and bad-debt gauges read the last refresh
+    await this.ledger.refreshMetrics(); // the fund, lot and bad-debt gauges read the last refresh
     const latest = await this.runs.latest();
     this.stageCounts = new Map();
     for (const r of latest) this.stageCounts.set(r.stage, (this.stageCounts.get(r.stage) ?? 0) + 1);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Interface, formatUnits, getAddress, type JsonRpcProvider } from 'ethers';
+import { formatUnits, getAddress, type JsonRpcProvider } from 'ethers';
+import { ICollateralAuction__factory } from '@tributary/contracts';
 import { Gauge, type Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@tributary/service-kit';
 import { chainProvider } from '../chain/chain-provider';
@@ -7,7 +8,7 @@ import { ChainRegistry } from '../chain/chain-registry';
 import type { FundView, LiquidationLedgerState, LiquidationView, LotView, SeizureView } from './liquidation-ledger';
 import { LiquidationLedgerRepository } from './liquidation-ledger.repository';
 
-const AUCTION_ABI = new Interface(['function lotPrice(uint64 lotId) view returns (uint256)']);
+const AUCTION_ABI = ICollateralAuction__factory.createInterface();
 const usd = (wad: bigint) => Number(formatUnits(wad, 18));
 const s = (v: bigint | null) => (v === null ? null : v.toString());
 const checksum = (a: string) => getAddress(a);
@@ -21,8 +22,10 @@ export type LotStatusFilter = 'open' | 'closed' | 'all';
  */
 @Injectable()
 export class LiquidationLedgerService implements OnApplicationShutdown {
-  private readonly providers = new Map<number, { provider: JsonRpcProvider; auction: string }>();
+  private readonly providers = new Map<number, { provider: JsonRpcProvider; auction: string; name: string }>();
   private last: LiquidationLedgerState | null = null;
+  /** Per collateral chain: open lots and the age (s) of the oldest price curve among them (kick or last redo). */
+  private lotAges = new Map<string, { open: number; oldestAge: number }>();
 
   constructor(
     private readonly ledger: LiquidationLedgerRepository,
@@ -31,7 +34,7 @@ export class LiquidationLedgerService implements OnApplicationShutdown {
   ) {
     for (const chain of registry.chains) {
       const auction = (chain.manifest.contracts as Record<string, string | undefined>).auction;
-      if (auction) this.providers.set(chain.eid, { provider: chainProvider(chain), auction: getAddress(auction) });
+      if (auction) this.providers.set(chain.eid, { provider: chainProvider(chain), auction: getAddress(auction), name: chain.name });
     }
     const fund = () => this.last?.fund;
     const lots = () => [...(this.last?.lots.values() ?? [])];
@@ -83,6 +86,25 @@ export class LiquidationLedgerService implements OnApplicationShutdown {
         this.set({ status: 'closed' }, all.filter((l) => l.status === 'closed').length);
       },
     });
+    const ages = () => this.lotAges;
+    new Gauge({
+      name: 'tributary_auction_lots_open',
+      help: 'Open auction lots per collateral chain',
+      labelNames: ['chain'],
+      registers: [metrics],
+      collect() {
+        for (const [chain, a] of ages()) this.set({ chain }, a.open);
+      },
+    });
+    new Gauge({
+      name: 'tributary_auction_oldest_lot_age_seconds',
+      help: 'Age of the oldest open lot price curve per collateral chain (since its kick or last redo; 0 without open lots)',
+      labelNames: ['chain'],
+      registers: [metrics],
+      collect() {
+        for (const [chain, a] of ages()) this.set({ chain }, a.oldestAge);
+      },
+    });
     new Gauge({
       name: 'tributary_aggregator_seizures_in_flight',
       help: 'Seizures sent by the hub without an AUCTION_RESULT yet',
@@ -97,6 +119,26 @@ export class LiquidationLedgerService implements OnApplicationShutdown {
   async refresh(): Promise<LiquidationLedgerState> {
     this.last = await this.ledger.read();
     return this.last;
+  }
+
+  /** Refreshes the ledger and the per-chain lot gauges (one `lot()` read per open lot). */
+  async refreshMetrics(): Promise<void> {
+    const state = await this.refresh();
+    const ages = new Map<string, { open: number; oldestAge: number }>();
+    for (const [eid, chain] of this.providers) {
+      const open = [...state.lots.values()].filter((l) => l.eid === eid && l.status === 'open');
+      let oldestAge = 0;
+      if (open.length) {
+        const now = (await chain.provider.getBlock('latest'))?.timestamp ?? Math.floor(Date.now() / 1000);
+        for (const lot of open) {
+          const data = AUCTION_ABI.encodeFunctionData('lot', [lot.lotId]);
+          const [onChain] = AUCTION_ABI.decodeFunctionResult('lot', await chain.provider.call({ to: chain.auction, data }));
+          oldestAge = Math.max(oldestAge, now - Number((onChain as { startedAt: bigint }).startedAt));
+        }
+      }
+      ages.set(chain.name, { open: open.length, oldestAge });
+    }
+    this.lotAges = ages;
   }
 
   async liquidation(liquidationId: string) {
