@@ -1,17 +1,9 @@
 import { Contract, NonceManager, type JsonRpcProvider, type Signer } from 'ethers';
+import { AggregatorV3Interface__factory, ICollateralAuction__factory, TestERC20__factory } from '@tributary/contracts';
 
-const AUCTION_ABI = [
-  'event LotKicked(uint64 indexed lotId, uint64 indexed liquidationId, address indexed account, uint16 assetId, uint256 amount, uint256 debtUsd, uint256 startPrice, uint256 oraclePrice)',
-  'function lot(uint64 lotId) view returns (tuple(uint64 liquidationId, address account, uint16 assetId, uint8 status, uint40 startedAt, uint128 startPrice, uint128 oracleAtStart, uint128 seized, uint128 remaining, uint128 debtUsd, uint128 proceedsUsd))',
-  'function lotPrice(uint64 lotId) view returns (uint256)',
-  'function assetConfig(uint16 assetId) view returns (tuple(address token, address feed, uint8 decimals, bool listed))',
-  'function quoteToken() view returns (address)',
-  'function take(uint64 lotId, uint256 maxAmount, uint256 maxPrice, address receiver) returns (uint256 bought, uint256 quotePaid)',
-];
-const FEED_ABI = [
-  'function decimals() view returns (uint8)',
-  'function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
-];
+const AUCTION_ABI = ICollateralAuction__factory.abi;
+const FEED_ABI = AggregatorV3Interface__factory.abi;
+const TOKEN_ABI = TestERC20__factory.abi;
 /** ICollateralAuction.LotStatus.Open */
 const LOT_OPEN = 1n;
 
