@@ -128,15 +128,7 @@ export async function fundTaker(chains: readonly TakerChain[], quoteUnits: bigin
     const address = await chain.signer.getAddress();
     await chain.provider.send('hardhat_setBalance', [address, '0x56BC75E2D63100000']); // 100 ETH
     const auction = new Contract(chain.auction, AUCTION_ABI, chain.provider);
-    const token = new Contract(
-      (await auction.quoteToken()) as string,
-      [
-        'function decimals() view returns (uint8)',
-        'function mint(address to, uint256 amount)',
-        'function approve(address spender, uint256 amount) returns (bool)',
-      ],
-      chain.signer,
-    );
+    const token = new Contract((await auction.quoteToken()) as string, TOKEN_ABI, chain.signer);
     const decimals = (await token.decimals()) as bigint;
     await (await token.mint(address, quoteUnits * 10n ** decimals)).wait();
     await (await token.approve(chain.auction, 2n ** 256n - 1n)).wait();
