@@ -105,3 +105,36 @@ describe('keeper decisions', () => {
     expect(fingerprint('close', o)).toBe('liquidation:9');
   });
 });
+
+describe('keeper decision properties', () => {
+  it('never liquidates an account with health ≥ 1, without a mark, or on a book behind the chain; never seizes with positions', () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+    for (let i = 0; i < 5_000; i++) {
+      const o = observe({
+        now: Math.floor(rand() * 10_000),
+        liquidatable: rand() < 0.5,
+        bookInSync: rand() < 0.8,
+        marked: rand() < 0.5,
+        positionsKey: pick(['', '0:5', '0:-3,1:2']),
+        cash: pick([-usd(10), 0n, usd(5)]),
+        badDebt: pick([0n, usd(1)]),
+        activeLiquidation: pick([0n, 3n]),
+        seizureCount: pick([0, 1, 2]),
+        inFlight: rand() < 0.3,
+        canSeize: rand() < 0.5,
+        exhausted: rand() < 0.3,
+        minedNonce: pick([0, 5, 9]),
+      });
+      const run = { ...newRun('0xabc', 1, 0), nextAttemptAt: pick([0, 5_000]), liquidations: pick([0, 1]), seizures: pick([0, 1]) };
+      const { action } = decide(run, o);
+      if (action.kind === 'liquidate') {
+        expect(o.liquidatable && o.marked && o.bookInSync && o.positionsKey !== '' && o.now >= run.nextAttemptAt).toBe(true);
+      }
+      if (action.kind === 'seize' || action.kind === 'settle') expect(o.positionsKey === '' && o.cash < 0n && o.bookInSync).toBe(true);
+      if (action.kind === 'settle') expect(o.exhausted && !o.inFlight).toBe(true);
+      if (!o.bookInSync) expect(action.kind).toBe('wait');
+    }
+  });
+});
