@@ -15,6 +15,8 @@ export class LiquidationSchema1764800000000 implements MigrationInterface {
     // `liquidationRegistry` (19 characters) is a contract role of `chain_event`; SQLite does not enforce lengths.
     if (runner.connection.driver.options.type === 'postgres')
       await runner.changeColumn('chain_event', 'contract', new TableColumn({ name: 'contract', type: 'varchar', length: '32' }));
+    // The liquidation ledger reads its events by name, incrementally by id.
+    await runner.createIndex('chain_event', new TableIndex({ name: 'ix_chain_event_name', columnNames: ['name', 'id'] }));
     await runner.createTable(
       new Table({
         name: 'liquidation_run',
@@ -45,6 +47,7 @@ export class LiquidationSchema1764800000000 implements MigrationInterface {
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.dropTable('liquidation_run');
+    await runner.dropIndex('chain_event', 'ix_chain_event_name');
     if (runner.connection.driver.options.type === 'postgres')
       await runner.changeColumn('chain_event', 'contract', new TableColumn({ name: 'contract', type: 'varchar', length: '16' }));
   }

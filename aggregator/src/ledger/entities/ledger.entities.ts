@@ -6,6 +6,7 @@ import type { WithdrawalStatus } from '../ledger-state';
 @Entity('chain_event')
 @Index('ix_chain_event_eid_block', ['eid', 'blockNumber'])
 @Index('ix_chain_event_account', ['account'])
+@Index('ix_chain_event_name', ['name', 'id'])
 export class ChainEventEntity {
   @PrimaryGeneratedColumn('increment')
   id!: number;
