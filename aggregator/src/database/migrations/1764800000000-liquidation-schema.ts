@@ -1,4 +1,4 @@
-import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import { Table, TableIndex, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
 
 const int = (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'integer', ...extra });
 const epoch = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable });
@@ -13,8 +13,8 @@ export class LiquidationSchema1764800000000 implements MigrationInterface {
 
   async up(runner: QueryRunner): Promise<void> {
     // `liquidationRegistry` (19 characters) is a contract role of `chain_event`; SQLite does not enforce lengths.
-    if (runner.connection.driver.options.type === 'postgres')
-      await runner.changeColumn('chain_event', 'contract', new TableColumn({ name: 'contract', type: 'varchar', length: '32' }));
+    // Plain ALTER … TYPE: TypeORM's changeColumn drops and re-adds a column whose length changes (losing the rows).
+    await alterContractLength(runner, 32);
     // The liquidation ledger reads its events by name, incrementally by id.
     await runner.createIndex('chain_event', new TableIndex({ name: 'ix_chain_event_name', columnNames: ['name', 'id'] }));
     await runner.createTable(
@@ -48,7 +48,14 @@ export class LiquidationSchema1764800000000 implements MigrationInterface {
   async down(runner: QueryRunner): Promise<void> {
     await runner.dropTable('liquidation_run');
     await runner.dropIndex('chain_event', 'ix_chain_event_name');
-    if (runner.connection.driver.options.type === 'postgres')
-      await runner.changeColumn('chain_event', 'contract', new TableColumn({ name: 'contract', type: 'varchar', length: '16' }));
+    // `chain_event.contract` stays varchar(32): rows of the liquidation contracts would not fit back into 16.
   }
+}
+
+/** PostgreSQL only (SQLite does not enforce lengths): `chain_event.contract` to varchar(length), in place. */
+async function alterContractLength(runner: QueryRunner, length: number): Promise<void> {
+  if (runner.connection.driver.options.type !== 'postgres') return;
+  const schema = (runner.connection.options as { schema?: string }).schema;
+  const table = schema ? `"${schema}"."chain_event"` : '"chain_event"';
+  await runner.query(`ALTER TABLE ${table} ALTER COLUMN "contract" TYPE varchar(${length})`);
 }
