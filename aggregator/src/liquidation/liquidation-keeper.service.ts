@@ -8,7 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { LeaderElection } from '../credit/leader-election';
 import { TradingChain } from '../credit/trading-chain';
 import { RiskBookSync } from '../risk/book-sync';
-import { RiskReader, type AccountRisk } from '../risk/risk-reader';
+import { RiskReader } from '../risk/risk-reader';
 import { KEEPER_STAGES, type KeeperRun, type KeeperStep } from './keeper-decision';
 import { EthersKeeperChain } from './keeper-chain';
 import { LiveKeeperRisk } from './keeper-risk-view';
@@ -45,8 +45,6 @@ export interface LiquidationItem {
 export const LIQUIDATION_BACKOFF_MS: readonly number[] = [2_000, 5_000, 15_000, 60_000, 300_000];
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const byHealth = (a: AccountRisk, b: AccountRisk) =>
-  (a.result.health ?? Infinity) - (b.result.health ?? Infinity) || (a.account < b.account ? -1 : 1);
 
 /**
  * The liquidation keeper (docs/liquidation.md): every LIQUIDATION_INTERVAL_MS the leader drives each run
@@ -202,10 +200,17 @@ export class LiquidationKeeperService implements OnApplicationBootstrap, OnModul
   /** Accounts below health 1 and every account's latest run: open runs and liquidatable accounts first (lowest health), then finished runs (latest first). */
   async list(limit: number, offset: number): Promise<{ items: LiquidationItem[]; total: number }> {
     const runs = new Map((await this.runs.latest()).map((r) => [r.account, r]));
-    const open = this.risk.all().filter((a) => a.result.liquidatable || (runs.has(a.account) && runs.get(a.account)!.stage !== 'done'));
-    const openSet = new Set(open.map((a) => a.account));
-    const done = [...runs.values()].filter((r) => !openSet.has(r.account)).sort((a, b) => (b.doneAt ?? 0) - (a.doneAt ?? 0));
-    const rows = [...open.sort(byHealth).map((a) => a.account), ...done.map((r) => r.account)];
+    const open = new Set(
+      this.risk
+        .all()
+        .filter((a) => a.result.liquidatable)
+        .map((a) => a.account),
+    );
+    for (const r of runs.values()) if (r.stage !== 'done') open.add(r.account);
+    const health = (account: string) => this.risk.get(account)?.result.health ?? Infinity;
+    const openRows = [...open].sort((a, b) => health(a) - health(b) || (a < b ? -1 : 1));
+    const done = [...runs.values()].filter((r) => !open.has(r.account)).sort((a, b) => (b.doneAt ?? 0) - (a.doneAt ?? 0));
+    const rows = [...openRows, ...done.map((r) => r.account)];
     const items = rows.slice(offset, offset + limit).map((account) => this.item(account, runs.get(account) ?? null));
     return { items, total: rows.length };
   }
