@@ -39,7 +39,8 @@ export interface TakeRecord {
 /**
  * The devnet's taker bot: every `intervalMs` it follows LotKicked on each collateral chain's auction and
  * `take`s the whole remaining lot (maxPrice = the current price) as soon as the lot's price is ≤ the oracle
- * price of its asset on that chain, so auctions clear by themselves on `npm start`. Anyone else may take too:
+ * price of its asset on that chain, and `redo`es a lot it will not take once the auction allows it, so auctions
+ * clear by themselves on `npm start`. Anyone else may take too:
  * a lot closed meanwhile is dropped.
  */
 export class AuctionTaker {
@@ -48,6 +49,8 @@ export class AuctionTaker {
   private readonly open = new Map<number, Set<bigint>>();
   private readonly nextBlock = new Map<number, number>();
   readonly takes: TakeRecord[] = [];
+  /** Lots restarted with `redo` (unpriced, or floor above the oracle price). */
+  redos = 0;
   private readonly signers = new Map<number, Signer>();
 
   constructor(
@@ -80,6 +83,21 @@ export class AuctionTaker {
     return this.running;
   }
 
+  /**
+   * A lot the bot will not take (unpriced: its kick found no fresh oracle price; or its floor is above today's
+   * oracle price) is restarted with `redo` once the auction allows it (at the floor, or unpriced): a fresh curve
+   * from today's price, and a tip for the caller. The simulation says whether a redo is allowed now.
+   */
+  private async redoIfDue(auction: Contract, lotId: bigint): Promise<void> {
+    try {
+      await auction.redo.staticCall(lotId);
+    } catch {
+      return; // not at the floor yet (NotAtFloor) or closed meanwhile
+    }
+    await (await auction.redo(lotId)).wait();
+    this.redos += 1;
+  }
+
   private async chainPass(chain: TakerChain): Promise<void> {
     const auction = new Contract(chain.auction, AUCTION_ABI, this.signers.get(chain.eid)!);
     const head = await chain.provider.getBlockNumber();
@@ -104,7 +122,10 @@ export class AuctionTaker {
       const feed = new Contract(config.feed, FEED_ABI, chain.provider);
       const [decimals, round] = (await Promise.all([feed.decimals(), feed.latestRoundData()])) as [bigint, { answer: bigint }];
       const oraclePrice = feedToWad(round.answer, Number(decimals));
-      if (!shouldTake(price, oraclePrice)) continue;
+      if (!shouldTake(price, oraclePrice)) {
+        await this.redoIfDue(auction, lotId);
+        continue;
+      }
       const tx = await auction.take(lotId, lot.remaining, price, await chain.signer.getAddress());
       await tx.wait();
       const record = { eid: chain.eid, lotId, price, oraclePrice, txHash: tx.hash as string };
