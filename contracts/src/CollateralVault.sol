@@ -293,6 +293,8 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
         uint128 amount;
         if (auction_ != address(0) && seizure.recipient == auction_ && ICollateralAuction(auction_).assetConfig(seizure.assetId).listed) {
             amount = seizure.amount < balance.free ? seizure.amount : balance.free;
+            // A token that refuses the transfer (paused, blocklisted auction) seizes nothing: reported, never stuck.
+            if (amount != 0 && !IERC20(_assets[seizure.assetId].token).trySafeTransfer(auction_, amount)) amount = 0;
         }
         if (amount < seizure.amount) {
             emit SeizureShortfall(seizure.seizureId, seizure.liquidationId, seizure.account, seizure.assetId, seizure.amount, amount);
@@ -306,7 +308,6 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
         balance.free -= amount;
         _assets[seizure.assetId].totalDeposits -= amount;
         emit CollateralSeized(seizure.liquidationId, seizure.account, seizure.assetId, amount, auction_, seizure.seizureId);
-        IERC20(_assets[seizure.assetId].token).safeTransfer(auction_, amount);
         ICollateralAuction(auction_).kick(
             seizure.seizureId, seizure.liquidationId, seizure.account, seizure.assetId, amount, seizure.debtUsd
         );

@@ -209,7 +209,10 @@ contract SettlementPool is ISettlementPool, AccessControl, ReentrancyGuard {
     function _read(address account) private view returns (int256 cash) {
         CashSlot memory slot = _cash[account];
         cash = slot.cash;
-        if (cash > 0 && slot.index != lossIndex) cash = int256((uint256(cash) * lossIndex) / slot.index);
+        if (cash > 0) {
+            uint256 index = lossIndex;
+            if (slot.index != index) cash = int256((uint256(cash) * index) / slot.index);
+        }
     }
 
     function _add(address account, int256 delta, CashReason reason) private {
@@ -221,7 +224,8 @@ contract SettlementPool is ISettlementPool, AccessControl, ReentrancyGuard {
 
     function _store(address account, int256 before, int256 after_) private {
         if (after_ == before) return;
-        _cash[account] = CashSlot(SafeCast.toInt128(after_), uint128(lossIndex));
+        // The index only matters for positive cash: a debt skips reading it.
+        _cash[account] = CashSlot(SafeCast.toInt128(after_), after_ > 0 ? uint128(lossIndex) : 0);
         _totals.replace(before, after_);
     }
 

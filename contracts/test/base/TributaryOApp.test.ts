@@ -138,9 +138,11 @@ describe('TributaryOApp (the base of CollateralVault and MarginHub)', () => {
       const p = await loadFixture(deployProtocol);
       await p.vaultA.connect(p.alice).deposit(WETH, parseEther('5'), p.alice.address, { value: await p.vaultA.quote(MSG_ATTEST) });
       await p.settle();
+      await p.pool.connect(p.deployer).settle(p.alice.address, -parseEther('1000'), 0n);
       await p.push([p.alice.address, 0n, true]);
+      await p.registry.connect(p.deployer).openLiquidation(p.alice.address);
       const fee = await p.hub.quote(EID_A, MSG_SEIZE);
-      const seize = p.hub.connect(p.liquidator).seize(p.alice.address, EID_A, WETH, parseEther('1'), p.insurance.address, { value: fee + 777n });
+      const seize = p.hub.connect(p.liquidator).seize(p.alice.address, { value: fee + 777n });
       await expect(seize).to.changeEtherBalances([p.liquidator, p.hub], [-fee, 0n]);
     });
   });
