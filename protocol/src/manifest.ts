@@ -67,6 +67,10 @@ export const chainSchema = z.object({
     settlementPool: address.optional(),
     /** The SettlementPool's quote token (USDC) on the trading chain. */
     quoteToken: address.optional(),
+    /** Trading chain: open liquidations and the seizure rule (docs/liquidation.md). */
+    liquidationRegistry: address.optional(),
+    /** Trading chain: insurance fund (quote token + pool cash), pays debt left after collateral is exhausted. */
+    insuranceFund: address.optional(),
   }),
   assets: z.array(chainAssetSchema).default([]),
 });

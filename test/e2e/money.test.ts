@@ -139,7 +139,7 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
       120_000,
     );
     const debt = -(await cashOf(address));
-    expect(debt).toBe(12_027n * E18); // 12,000 + 16.5 + 10.5 of fees
+    expect(debt).toBe(12_436n * E18 + E18 / 2n); // 12,000 + 16.5 of fee + 420 of liquidation penalty (2 % of 21,000)
     await ledgerCashMatches(address);
     const pool = await api<PoolView>('/v1/pool');
     expect(BigInt(pool.totalDebt)).toBeGreaterThanOrEqual(debt);
