@@ -176,12 +176,12 @@ contract LiquidationRegistry is ILiquidationRegistry, AccessControl {
     }
 
     function _assetRisk(AssetId assetId) private view returns (IMarginHub.AssetRisk memory risk) {
-        (address feed, uint64 initWeight, bool listed) = MarginHubViews(hub).assetRisk(assetId);
+        (address feed, uint64 initWeight, bool listed) = IMarginHubViews(hub).assetRisk(assetId);
         risk = IMarginHub.AssetRisk(AggregatorV3Interface(feed), initWeight, listed);
     }
 
     function _chainAsset(uint32 eid, AssetId assetId) private view returns (uint8 decimals, bool listed) {
-        (listed, decimals) = MarginHubViews(hub).chainAsset(eid, assetId);
+        (listed, decimals) = IMarginHubViews(hub).chainAsset(eid, assetId);
     }
 
     function _pool() private view returns (ISettlementPool) {
@@ -196,7 +196,7 @@ contract LiquidationRegistry is ILiquidationRegistry, AccessControl {
 }
 
 /// @dev The hub's public mappings as their getters return them (not in IMarginHub: struct getters return tuples).
-interface MarginHubViews {
+interface IMarginHubViews {
     function assetRisk(AssetId assetId) external view returns (address feed, uint64 initWeight, bool listed);
 
     function chainAsset(uint32 eid, AssetId assetId) external view returns (bool listed, uint8 decimals);

@@ -5,7 +5,7 @@ import { parseEther, parseUnits } from 'ethers';
 import { MSG_ATTEST, VAULT_TO_HUB_GAS, lzContract, lzReceiveOptions, packCreditEntry } from '../lib';
 import { FeeOnTransferERC20__factory, PingOApp__factory } from '../typechain-types';
 import { DVN_FEE, EID_A, EID_HUB, EXECUTOR_FEE, GAS_PRICE, USDC, WETH, WETH_RATE_CAPACITY, deployProtocol, type Protocol } from './helpers/fixture';
-import { decidePending, debtFor, seize } from './helpers/money';
+import { decidePending, seize } from './helpers/money';
 import { verifyAndCommit } from './helpers/packets';
 
 const usd = (n: string | number) => parseUnits(String(n), 6);

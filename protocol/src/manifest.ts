@@ -67,8 +67,9 @@ export const chainSchema = z.object({
     settlementPool: address.optional(),
     /** The SettlementPool's quote token (USDC) on the trading chain. */
     quoteToken: address.optional(),
-    /** Trading chain: the liquidation registry (open liquidations, seizure plan) and the insurance fund. */
+    /** Trading chain: open liquidations and the seizure rule (docs/liquidation.md). */
     liquidationRegistry: address.optional(),
+    /** Trading chain: insurance fund (quote token + pool cash), pays debt left after collateral is exhausted. */
     insuranceFund: address.optional(),
     /** Collateral chain: the Dutch auction of seized collateral (docs/liquidation.md). */
     auction: address.optional(),

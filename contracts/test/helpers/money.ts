@@ -1,7 +1,7 @@
 import { parseUnits, type Signer } from 'ethers';
 import { MSG_ATTEST } from '../../lib';
 import type { CollateralVault } from '../../typechain-types';
-import { EID_A, type Protocol } from './fixture';
+import type { Protocol } from './fixture';
 
 /** IMarginHub.RejectReason, by name. */
 export const REASON = {
