@@ -26,6 +26,7 @@ export const MSG_ATTEST = MessageType.Attest;
 export const MSG_WITHDRAW_REQUEST = MessageType.WithdrawRequest;
 export const MSG_WITHDRAW_DECISION = MessageType.WithdrawDecision;
 export const MSG_SEIZE = MessageType.Seize;
+export const MSG_AUCTION_RESULT = MessageType.AuctionResult;
 
 /**
  * lzReceive gas the executor gets per message type, measured with margin (see gas-snapshot.json):
@@ -35,7 +36,8 @@ export const DEFAULT_RECEIVE_GAS = {
   [MSG_ATTEST]: 120_000,
   [MSG_WITHDRAW_REQUEST]: 400_000,
   [MSG_WITHDRAW_DECISION]: 350_000,
-  [MSG_SEIZE]: 350_000,
+  [MSG_SEIZE]: 600_000,
+  [MSG_AUCTION_RESULT]: 300_000,
 } as const;
 
 export async function deployCreditManager(
@@ -187,12 +189,6 @@ export async function grantCreditRoles(creditManager: CreditManager, params: { p
   }
 }
 
-/** Grants the hub's LIQUIDATOR_ROLE (skips if held). */
-export async function grantLiquidator(hub: MarginHub, liquidator: string): Promise<void> {
-  const role = await hub.LIQUIDATOR_ROLE();
-  if (!(await hub.hasRole(role, liquidator))) await (await hub.grantRole(role, liquidator)).wait();
-}
-
 /** Grants the hub's DECIDER_ROLE (the aggregator's withdrawal-decision key; skips if held). */
 export async function grantDecider(hub: MarginHub, decider: string): Promise<void> {
   const role = await hub.DECIDER_ROLE();
@@ -291,7 +287,12 @@ export async function connectVaultToHub(params: {
   const { [MSG_WITHDRAW_REQUEST]: requestGas, ...attestOnly } = toHub;
   await setEnforcedOptions(params.vault, params.hubEid, attestOnly);
   const attestFee = await params.vault.quote(MSG_ATTEST);
-  await setEnforcedOptions(params.hub, params.vaultEid, toVault, { [MSG_WITHDRAW_DECISION]: attestFee, [MSG_SEIZE]: attestFee });
+  // SEIZE prepays both replies: the ATTEST after the seizure and the AUCTION_RESULT when the lot closes.
+  const resultFee = MSG_AUCTION_RESULT in attestOnly ? await params.vault.quote(MSG_AUCTION_RESULT) : 0n;
+  await setEnforcedOptions(params.hub, params.vaultEid, toVault, {
+    [MSG_WITHDRAW_DECISION]: attestFee,
+    [MSG_SEIZE]: attestFee + resultFee,
+  });
   if (requestGas === undefined) return;
   const decisionFee = await params.hub.quote(params.vaultEid, MSG_WITHDRAW_DECISION);
   await setEnforcedOptions(params.vault, params.hubEid, { [MSG_WITHDRAW_REQUEST]: requestGas }, { [MSG_WITHDRAW_REQUEST]: decisionFee });
@@ -306,7 +307,11 @@ export async function ensureNativeBalance(signer: Signer, to: string, minimum: b
 }
 
 /** Enforced options a vault needs toward the hub, and the hub toward a vault. */
-export const VAULT_TO_HUB_GAS = { [MSG_ATTEST]: DEFAULT_RECEIVE_GAS[MSG_ATTEST], [MSG_WITHDRAW_REQUEST]: DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_REQUEST] };
+export const VAULT_TO_HUB_GAS = {
+  [MSG_ATTEST]: DEFAULT_RECEIVE_GAS[MSG_ATTEST],
+  [MSG_WITHDRAW_REQUEST]: DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_REQUEST],
+  [MSG_AUCTION_RESULT]: DEFAULT_RECEIVE_GAS[MSG_AUCTION_RESULT],
+};
 export const HUB_TO_VAULT_GAS = { [MSG_WITHDRAW_DECISION]: DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_DECISION], [MSG_SEIZE]: DEFAULT_RECEIVE_GAS[MSG_SEIZE] };
 
 const BASE_BITS = 95n;

@@ -7,6 +7,7 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {TributaryOApp} from "./base/TributaryOApp.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {ICollateralAuction} from "./interfaces/ICollateralAuction.sol";
 import {MessageCodec} from "./libraries/MessageCodec.sol";
 import {TokenBucket} from "./libraries/TokenBucket.sol";
 import {PayoutQueue} from "./libraries/PayoutQueue.sol";
@@ -30,6 +31,7 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
     uint64 public nextRequestId;
     bool public paused;
     address public guardian;
+    address public auction;
 
     mapping(AssetId => AssetConfig) private _assets;
     mapping(AssetId => TokenBucket.Bucket) private _outflow;
@@ -113,6 +115,13 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
         _listed(assetId);
         _outflow[assetId].configure(enabled, capacity, refillPerSecond);
         emit RateLimitSet(assetId, enabled, capacity, refillPerSecond);
+    }
+
+    function setAuction(address auction_) external onlyOwner {
+        if (auction_ == address(0)) revert ZeroAddress();
+        if (auction != address(0)) revert AuctionAlreadySet(auction);
+        auction = auction_;
+        emit AuctionSet(auction_);
     }
 
     function setGuardian(address guardian_) external onlyOwner {
@@ -210,6 +219,32 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
         emit PayoutClaimed(msg.sender, assetId, amount, receiver);
     }
 
+    // ---- auction ----
+
+    /// @inheritdoc ICollateralVault
+    function closeLot(
+        uint64 seizureId,
+        uint64 liquidationId,
+        address account,
+        AssetId assetId,
+        uint256 seized,
+        uint256 proceedsUsd,
+        uint256 returned
+    ) external {
+        if (msg.sender != auction) revert NotAuction(msg.sender);
+        Balance storage balance = _balances[account][assetId];
+        if (returned != 0) {
+            balance.free += uint128(returned);
+            _assets[assetId].totalDeposits += uint128(returned);
+            emit CollateralReturned(seizureId, account, assetId, returned, uint256(balance.free) + balance.locked);
+        }
+        _sendAuctionResult(
+            MessageCodec.AuctionResult(
+                liquidationId, seizureId, account, assetId, uint128(seized), uint128(proceedsUsd), uint128(returned), 0, 0
+            )
+        );
+    }
+
     // ---- hub messages ----
 
     /// @dev Only the hub's eid (its peer is checked by lzReceive). While paused, valid hub messages revert and stay
@@ -248,15 +283,56 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
         _attest(account, assetId, uint256(balance.free) + balance.locked, decision.requestId, false);
     }
 
-    /// @dev Seizes at most the free balance (locked amounts belong to pending withdrawals the hub approved).
+    /// @dev Seizes at most the free balance (locked amounts belong to withdrawals awaiting the hub, which rejects
+    /// them while a seizure is in flight) and only toward the chain's auction, for an asset it sells. The collateral
+    /// goes straight to the auction (no outflow limit: it stays in the protocol until a taker pays for it). Nothing
+    /// seized: AUCTION_RESULT at once, so the hub's reservation never sticks.
     function _onSeize(MessageCodec.Seize memory seizure) private {
         Balance storage balance = _balances[seizure.account][seizure.assetId];
-        uint128 amount = seizure.amount < balance.free ? seizure.amount : balance.free;
+        address auction_ = auction;
+        uint128 amount;
+        if (auction_ != address(0) && seizure.recipient == auction_ && ICollateralAuction(auction_).assetConfig(seizure.assetId).listed) {
+            amount = seizure.amount < balance.free ? seizure.amount : balance.free;
+            // A token that refuses the transfer (paused, blocklisted auction) seizes nothing: reported, never stuck.
+            if (amount != 0 && !IERC20(_assets[seizure.assetId].token).trySafeTransfer(auction_, amount)) amount = 0;
+        }
+        if (amount < seizure.amount) {
+            emit SeizureShortfall(seizure.seizureId, seizure.liquidationId, seizure.account, seizure.assetId, seizure.amount, amount);
+        }
+        if (amount == 0) {
+            _sendAuctionResult(
+                MessageCodec.AuctionResult(seizure.liquidationId, seizure.seizureId, seizure.account, seizure.assetId, 0, 0, 0, 0, 0)
+            );
+            return;
+        }
         balance.free -= amount;
         _assets[seizure.assetId].totalDeposits -= amount;
-        emit CollateralSeized(seizure.liquidationId, seizure.account, seizure.assetId, amount, seizure.recipient);
-        _payOut(seizure.account, seizure.recipient, seizure.assetId, amount);
+        emit CollateralSeized(seizure.liquidationId, seizure.account, seizure.assetId, amount, auction_, seizure.seizureId);
+        ICollateralAuction(auction_).kick(
+            seizure.seizureId, seizure.liquidationId, seizure.account, seizure.assetId, amount, seizure.debtUsd
+        );
         _attest(seizure.account, seizure.assetId, uint256(balance.free) + balance.locked, 0, false);
+    }
+
+    /// @dev Completes `result` with the account's post-state balance at a new sequence (an attestation) and sends it,
+    /// paid from the vault's balance: the value SEIZE forwarded for it.
+    function _sendAuctionResult(MessageCodec.AuctionResult memory result) private {
+        Balance storage balance = _balances[result.account][result.assetId];
+        result.balance = balance.free + balance.locked;
+        result.sequence = ++sequence;
+        emit BalanceAttested(result.account, result.assetId, result.balance, result.sequence, 0);
+        emit AuctionResultSent(
+            result.seizureId,
+            result.liquidationId,
+            result.account,
+            result.assetId,
+            result.seized,
+            result.proceedsUsd,
+            result.returned,
+            result.balance,
+            result.sequence
+        );
+        _sendMessage(hubEid, MessageCodec.AUCTION_RESULT, MessageCodec.encodeAuctionResult(result), false);
     }
 
     // ---- internals ----

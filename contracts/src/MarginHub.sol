@@ -8,6 +8,7 @@ import {TributaryOApp} from "./base/TributaryOApp.sol";
 import {IMarginHub} from "./interfaces/IMarginHub.sol";
 import {IAttestedCollateral} from "./interfaces/IAttestedCollateral.sol";
 import {ICreditManager} from "./interfaces/ICreditManager.sol";
+import {ILiquidationRegistry} from "./interfaces/ILiquidationRegistry.sol";
 import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
 import {MessageCodec} from "./libraries/MessageCodec.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
@@ -20,8 +21,8 @@ import {AssetId} from "./types/Ids.sol";
 /// and takes the endpoint's refund. The balance itself only absorbs a fee rise between configuration updates;
 /// if it is short, a rejection on arrival reverts the delivery (LZ_InsufficientFee, retried after funding) and a
 /// decision or expiry reverts that call, to be repeated after funding.
+/// Seizures: see IMarginHub, ILiquidationRegistry and docs/liquidation.md.
 contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
-    bytes32 public constant LIQUIDATOR_ROLE = keccak256("LIQUIDATOR_ROLE");
     bytes32 public constant DECIDER_ROLE = keccak256("DECIDER_ROLE");
     uint256 public constant MAX_DECISION_TIMEOUT = 30 days;
     uint256 public constant MAX_CHAIN_ASSETS = 32;
@@ -33,8 +34,9 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
 
     ICreditManager public immutable creditManager;
     uint256 public maxPriceAge;
-    uint64 public nextLiquidationId;
     uint256 public decisionTimeout;
+    uint64 public nextSeizureId;
+    address public registry;
 
     /// @dev Attestation packed in one word: balance (low 128 bits) | sequence << 128 — one SLOAD + one SSTORE.
     mapping(address => mapping(uint32 => mapping(AssetId => uint256))) private _attestations;
@@ -43,6 +45,9 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
     mapping(AssetId => AssetRisk) public assetRisk;
     mapping(uint32 => mapping(AssetId => ChainAsset)) public chainAsset;
     mapping(address => uint256) public seizuresInFlight;
+    mapping(address => uint256) public debtInFlight;
+    mapping(address => mapping(uint32 => mapping(AssetId => uint256))) public seizureReserved;
+    mapping(uint64 => Seizure) private _seizures;
     /// @dev Every (eid, asset) ever listed, packed `eid << 16 | assetId` (five to a slot): what `collateralValue`
     /// walks. Bounded by MAX_CHAIN_ASSETS, so the walk is too.
     uint48[] private _chainAssetKeys;
@@ -75,7 +80,7 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
 
     function withdrawableBalance(address account, uint32 eid, AssetId assetId) public view returns (uint256) {
         uint256 balance = uint128(_attestations[account][eid][assetId]);
-        uint256 pending = _pendingAmount[account][eid][assetId];
+        uint256 pending = _pendingAmount[account][eid][assetId] + seizureReserved[account][eid][assetId];
         return balance > pending ? balance - pending : 0;
     }
 
@@ -116,6 +121,20 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         }
     }
 
+    function seizure(uint64 seizureId) external view returns (Seizure memory) {
+        return _seizures[seizureId];
+    }
+
+    function quoteSeize(address account)
+        external
+        view
+        returns (uint32 eid, AssetId assetId, uint256 amount, uint256 debtUsd, uint256 nativeFee)
+    {
+        ILiquidationRegistry.SeizurePlan memory plan = _registry().planSeizure(account);
+        (eid, assetId, amount, debtUsd) = (plan.eid, plan.assetId, plan.amount, plan.debtUsd);
+        nativeFee = _quoteMessage(eid, MessageCodec.SEIZE);
+    }
+
     function quote(uint32 eid, uint8 messageType) public view returns (uint256 nativeFee) {
         return _quoteMessage(eid, messageType);
     }
@@ -136,6 +155,13 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         }
         chainAsset[eid][assetId] = ChainAsset(true, decimals);
         emit ChainAssetSet(eid, assetId, decimals);
+    }
+
+    function setRegistry(address registry_) external onlyOwner {
+        if (registry_ == address(0)) revert ZeroAddress();
+        if (registry != address(0)) revert AlreadySet();
+        registry = registry_;
+        emit RegistrySet(registry_);
     }
 
     function setMaxPriceAge(uint256 maxPriceAge_) external onlyOwner {
@@ -175,24 +201,33 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         _reject(eid, requestId, RejectReason.DecisionTimeout);
     }
 
+    // ---- seizure ----
+
     /// @inheritdoc IMarginHub
-    function seize(address account, uint32 eid, AssetId assetId, uint256 amount, address recipient)
-        external
-        payable
-        onlyRole(LIQUIDATOR_ROLE)
-        returns (uint64 liquidationId)
-    {
-        if (amount == 0) revert ZeroAmount();
-        if (recipient == address(0) || account == address(0)) revert ZeroAddress();
-        if (!chainAsset[eid][assetId].listed) revert AssetNotListed(eid, assetId);
-        if (!creditManager.isLiquidatable(account)) revert NotLiquidatable(account);
-        liquidationId = ++nextLiquidationId;
+    function seize(address account) external payable returns (uint64 seizureId) {
+        ILiquidationRegistry registry_ = _registry();
+        ILiquidationRegistry.SeizurePlan memory plan = registry_.planSeizure(account);
+        seizureId = ++nextSeizureId;
+        _seizures[seizureId] =
+            Seizure(plan.liquidationId, account, plan.eid, plan.assetId, uint128(plan.amount), uint128(plan.debtUsd));
+        seizureReserved[account][plan.eid][plan.assetId] += plan.amount;
         ++seizuresInFlight[account];
-        bytes memory message = MessageCodec.encodeSeize(
-            MessageCodec.Seize(account, assetId, uint128(amount), recipient, liquidationId)
+        debtInFlight[account] += plan.debtUsd;
+        registry_.onSeizureSent(plan.liquidationId);
+        emit SeizureSent(
+            seizureId, plan.liquidationId, account, plan.eid, plan.assetId, plan.amount, plan.debtUsd, plan.value, plan.recipient
         );
-        emit SeizureSent(liquidationId, account, eid, assetId, amount, recipient);
-        _sendMessage(eid, MessageCodec.SEIZE, message, true);
+        bytes memory message = MessageCodec.encodeSeize(
+            MessageCodec.Seize(
+                account, plan.assetId, uint128(plan.amount), plan.recipient, plan.liquidationId, seizureId, uint128(plan.debtUsd)
+            )
+        );
+        _sendMessage(plan.eid, MessageCodec.SEIZE, message, true);
+    }
+
+    function _registry() private view returns (ILiquidationRegistry registry_) {
+        registry_ = ILiquidationRegistry(registry);
+        if (address(registry_) == address(0)) revert RegistryNotSet();
     }
 
     // ---- vault messages ----
@@ -200,11 +235,39 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
     function _receiveMessage(Origin calldata origin, uint8 kind, bytes calldata message) internal override {
         if (kind == MessageCodec.ATTEST) _onAttest(origin.srcEid, message);
         else if (kind == MessageCodec.WITHDRAW_REQUEST) _onWithdrawRequest(origin.srcEid, MessageCodec.decodeWithdrawRequest(message));
+        else if (kind == MessageCodec.AUCTION_RESULT) _onAuctionResult(origin.srcEid, MessageCodec.decodeAuctionResult(message));
         else revert UnexpectedMessageType(kind);
     }
 
     function _onAttest(uint32 eid, bytes calldata message) private {
         (address account, AssetId assetId, uint128 balance, uint64 sequence, uint64 requestId) = MessageCodec.attestFields(message);
+        _applyAttestation(account, eid, assetId, balance, sequence);
+        if (requestId != 0) _settle(eid, requestId);
+    }
+
+    /// @dev Releases the seizure's reservation, applies the post-state balance the result carries (an attestation),
+    /// credits the proceeds to cash and closes the liquidation once nothing is in flight and cash ≥ 0. An unknown
+    /// or repeated result only applies its attestation (sequence rules make that harmless).
+    function _onAuctionResult(uint32 eid, MessageCodec.AuctionResult memory r) private {
+        _applyAttestation(r.account, eid, r.assetId, r.balance, r.sequence);
+        Seizure memory s = _seizures[r.seizureId];
+        if (s.account != r.account || s.eid != eid || s.account == address(0)) {
+            emit AuctionResultIgnored(r.seizureId, eid);
+            return;
+        }
+        delete _seizures[r.seizureId];
+        seizureReserved[s.account][eid][s.assetId] -= s.amount;
+        --seizuresInFlight[s.account];
+        debtInFlight[s.account] -= s.debtUsd;
+        creditManager.settlementPool().creditAuctionProceeds(s.liquidationId, r.seizureId, s.account, r.proceedsUsd);
+        uint256 shortfall = s.amount > r.seized ? s.amount - r.seized : 0;
+        emit AuctionResultApplied(
+            r.seizureId, s.liquidationId, s.account, eid, s.assetId, s.amount, r.seized, shortfall, r.proceedsUsd, r.returned
+        );
+        _registry().onAuctionResult(s.account, s.liquidationId);
+    }
+
+    function _applyAttestation(address account, uint32 eid, AssetId assetId, uint128 balance, uint64 sequence) private {
         mapping(AssetId => uint256) storage perAsset = _attestations[account][eid];
         uint64 storedSequence = uint64(perAsset[assetId] >> 128);
         if (sequence > storedSequence) {
@@ -213,7 +276,6 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         } else {
             emit AttestationIgnored(account, eid, assetId, balance, sequence, storedSequence);
         }
-        if (requestId != 0) _settle(eid, requestId);
     }
 
     /// @dev Only an approved withdrawal is released by the vault; anything else named here is ignored.

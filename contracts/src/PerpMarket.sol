@@ -8,6 +8,7 @@ import {IPerpMarket} from "./interfaces/IPerpMarket.sol";
 import {ICreditManager} from "./interfaces/ICreditManager.sol";
 import {ISettlementPool} from "./interfaces/ISettlementPool.sol";
 import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
+import {ILiquidationRegistry} from "./interfaces/ILiquidationRegistry.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
 import {AssetId} from "./types/Ids.sol";
 
@@ -19,12 +20,17 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
     uint32 public constant MAX_MARKETS = 32;
     uint64 public constant MAX_FEE_RATE = 0.01e18;
     uint256 public constant DEFAULT_MARK_OVERRIDE_HEALTH = 2e18;
+    uint256 public constant MAX_LIQUIDATION_PENALTY = 0.1e18;
+    uint256 public constant DEFAULT_LIQUIDATION_PENALTY = 0.02e18;
 
     ICreditManager public immutable creditManager;
     ISettlementPool public immutable settlementPool;
     uint256 public maxPriceAge;
     uint32 public marketCount;
     uint256 public markOverrideHealth = DEFAULT_MARK_OVERRIDE_HEALTH;
+    uint256 public liquidationPenalty = DEFAULT_LIQUIDATION_PENALTY;
+    address public liquidationRegistry;
+    address public insuranceFund;
 
     mapping(uint32 => Market) private _markets;
     mapping(address => mapping(uint32 => Position)) private _positions;
@@ -38,6 +44,7 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
         maxPriceAge = maxPriceAge_;
         emit MaxPriceAgeSet(maxPriceAge_);
         emit MarkOverrideHealthSet(DEFAULT_MARK_OVERRIDE_HEALTH);
+        emit LiquidationPenaltySet(DEFAULT_LIQUIDATION_PENALTY);
     }
 
     function market(uint32 marketId) external view returns (Market memory) {
@@ -76,6 +83,34 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
         emit MarkOverrideHealthSet(health);
     }
 
+    function setLiquidationPenalty(uint256 penalty) external onlyOwner {
+        if (penalty > MAX_LIQUIDATION_PENALTY) revert InvalidLiquidationPenalty(penalty);
+        liquidationPenalty = penalty;
+        emit LiquidationPenaltySet(penalty);
+    }
+
+    function setLiquidationRegistry(address registry) external onlyOwner {
+        if (registry == address(0)) revert ZeroAddress();
+        if (liquidationRegistry != address(0)) revert AlreadySet();
+        liquidationRegistry = registry;
+        emit LiquidationRegistrySet(registry);
+    }
+
+    function setInsuranceFund(address insuranceFund_) external onlyOwner {
+        if (insuranceFund_ == address(0)) revert ZeroAddress();
+        if (insuranceFund != address(0)) revert AlreadySet();
+        insuranceFund = insuranceFund_;
+        emit InsuranceFundSet(insuranceFund_);
+    }
+
+    function hasPositions(address account) external view returns (bool) {
+        uint32 count = marketCount;
+        for (uint32 marketId; marketId < count; ++marketId) {
+            if (_positions[account][marketId].size != 0) return true;
+        }
+        return false;
+    }
+
     /// @inheritdoc IPerpMarket
     function conservativeHealth(address account) public view returns (uint256) {
         int256 equity = SafeCast.toInt256(creditManager.collateralValue(account)) + settlementPool.cashOf(account);
@@ -95,33 +130,56 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
     /// @inheritdoc IPerpMarket
     function modifyPosition(uint32 marketId, int256 sizeDelta) external nonReentrant {
         if (sizeDelta == 0) revert ZeroSizeDelta();
-        _apply(msg.sender, marketId, sizeDelta, price(marketId));
+        _apply(msg.sender, marketId, sizeDelta, price(marketId), true);
     }
 
     /// @inheritdoc IPerpMarket
-    function liquidate(address account) external nonReentrant {
+    function liquidate(address account, uint256 fraction) external nonReentrant returns (uint64 liquidationId, uint256 penalty) {
+        if (fraction == 0 || fraction > MarginMath.WAD) revert InvalidFraction(fraction);
+        address fund = insuranceFund;
+        address registry = liquidationRegistry;
+        if (registry == address(0) || fund == address(0)) revert LiquidationNotConfigured();
         if (!creditManager.isLiquidatable(account)) revert NotLiquidatable(account);
         uint256 health = conservativeHealth(account);
-        // No position (max): nothing to close, nothing refused.
-        if (health != type(uint256).max && health >= markOverrideHealth) revert ConservativelyHealthy(account, health);
+        if (health == type(uint256).max) revert NoPositions(account);
+        if (health >= markOverrideHealth) revert ConservativelyHealthy(account, health);
+        liquidationId = ILiquidationRegistry(registry).openLiquidation(account);
+        uint256 notional;
         uint32 count = marketCount;
         for (uint32 marketId; marketId < count; ++marketId) {
-            int256 size = _positions[account][marketId].size;
-            if (size == 0) continue;
-            uint256 px = price(marketId);
-            Change memory c = _apply(account, marketId, -size, px);
-            emit Liquidated(account, marketId, msg.sender, size, px, c.realized, c.fee);
+            (uint256 closedNotional, uint256 share) = _liquidatePosition(account, marketId, fraction);
+            notional += closedNotional;
+            penalty += share;
         }
+        settlementPool.chargePenalty(liquidationId, account, penalty, msg.sender, fund);
+        emit LiquidationExecuted(liquidationId, account, msg.sender, fraction, notional, penalty, health);
+    }
+
+    /// @dev Closes `fraction` of one position (rounded toward zero: never more than the position), no trading fee;
+    /// returns the closed notional and its penalty share π × |closed| × price (rounded up).
+    function _liquidatePosition(address account, uint32 marketId, uint256 fraction)
+        private
+        returns (uint256 closedNotional, uint256 share)
+    {
+        int256 size = _positions[account][marketId].size;
+        int256 closed = fraction == MarginMath.WAD ? size : (size * int256(fraction)) / int256(MarginMath.WAD);
+        if (closed == 0) return (0, 0);
+        uint256 px = price(marketId);
+        Change memory c = _apply(account, marketId, -closed, px, false);
+        closedNotional = (MarginMath.abs(closed) * px) / MarginMath.WAD;
+        share = MarginMath.fee(MarginMath.abs(closed), px, liquidationPenalty);
+        emit Liquidated(account, marketId, msg.sender, closed, px, c.realized, share);
     }
 
     /// @dev Settles PnL and fee first (the pool is the counterparty), then moves margin: increases consume it at
     /// `px` (fresh credit required, net of the fee just charged); reductions release it pro rata; a flip
     /// releases all and consumes the new side's margin.
-    function _apply(address account, uint32 marketId, int256 delta, uint256 px) private returns (Change memory c) {
+    /// A liquidation's fill pays no trading fee (`charged` false): its penalty is charged instead.
+    function _apply(address account, uint32 marketId, int256 delta, uint256 px, bool charged) private returns (Change memory c) {
         Position memory p = _positions[account][marketId];
         Market memory m = _listed(marketId);
         c = _change(p, delta, px, m.imr);
-        c.fee = MarginMath.fee(MarginMath.abs(delta), px, m.feeRate);
+        if (charged) c.fee = MarginMath.fee(MarginMath.abs(delta), px, m.feeRate);
         if (c.realized != 0 || c.fee != 0) settlementPool.settle(account, c.realized, c.fee);
         if (c.flipped) {
             if (p.margin != 0) creditManager.release(account, p.margin);

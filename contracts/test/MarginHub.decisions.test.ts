@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import { parseEther, parseUnits } from 'ethers';
 import { DECISION_TIMEOUT, EID_A, EID_HUB, WETH, deployProtocol } from './helpers/fixture';
-import { REASON, STATUS, deposit, lastDecision, requestWithdraw, seize } from './helpers/money';
+import { REASON, STATUS, deposit, lastDecision, requestWithdraw, debtFor, seize } from './helpers/money';
 
 const VALUE_2_WETH = parseEther('3200'); // 2 × 2000 × 0.8
 
@@ -103,7 +103,7 @@ describe('MarginHub two-key withdrawals', () => {
       ['liquidation mark', REASON.Liquidatable, (p) => p.push([p.alice.address, parseEther('10000'), true])],
       ['stale push', REASON.StaleCredit, (p) => p.creditManager.setStaleAfter(0)],
       ['deadline passed', REASON.DecisionTimeout, () => time.increase(DECISION_TIMEOUT + 1)],
-      ['seizure in flight', REASON.SeizureInFlight, (p) => seize(p, p.alice.address, WETH, parseEther('1'), p.insurance.address, { unmark: true })],
+      ['seizure in flight', REASON.SeizureInFlight, (p) => seize(p, p.alice.address, debtFor(parseEther('1'), parseEther('2000')), { unmark: true })],
       [
         'a loss realized after the request (creditBalance < 0 with the reservation counted)',
         REASON.InsufficientCredit,
@@ -122,7 +122,9 @@ describe('MarginHub two-key withdrawals', () => {
           .to.emit(p.hub, 'WithdrawalDecided')
           .withArgs(EID_A, requestId, p.alice.address, false, reason, 0n);
         expect(await p.creditManager.reserved(p.alice.address)).to.equal(0n);
-        expect(await p.hub.withdrawableBalance(p.alice.address, EID_A, WETH)).to.equal(parseEther('10'));
+        // Unlocked: only a seizure in flight keeps its reserved collateral out of the withdrawable balance.
+        const reserved = await p.hub.seizureReserved(p.alice.address, EID_A, WETH);
+        expect(await p.hub.withdrawableBalance(p.alice.address, EID_A, WETH)).to.equal(parseEther('10') - reserved);
         await p.deliver(EID_HUB, EID_A);
         expect((await p.vaultA.withdrawalRequest(requestId)).status).to.equal(STATUS.Rejected);
       });
@@ -151,7 +153,7 @@ describe('MarginHub two-key withdrawals', () => {
     await deposit(p, p.alice, WETH, parseEther('10'));
     await p.settle();
     await p.push([p.alice.address, parseEther('10000')]);
-    await seize(p, p.alice.address, WETH, parseEther('1'), p.insurance.address, { unmark: true });
+    await seize(p, p.alice.address, debtFor(parseEther('1'), parseEther('2000')), { unmark: true });
     expect(await p.hub.seizuresInFlight(p.alice.address)).to.equal(1n);
     await requestWithdraw(p, p.alice, WETH, parseEther('1'));
     await p.deliver(EID_A, EID_HUB);

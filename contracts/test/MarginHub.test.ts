@@ -241,30 +241,31 @@ describe('MarginHub', () => {
   });
 
   describe('seize and admin', () => {
-    it('is role-gated and validates its input', async () => {
+    it('seizes only within an open liquidation with uncovered debt, and the liquidator pays the SEIZE', async () => {
       const p = await loadFixture(deployProtocol);
-      await expect(p.hub.connect(p.alice).seize(p.alice.address, EID_A, USDC, 1n, p.insurance.address)).to.be.revertedWithCustomError(
-        p.hub,
-        'AccessControlUnauthorizedAccount',
-      );
       const asLiquidator = p.hub.connect(p.liquidator);
-      await expect(asLiquidator.seize(p.alice.address, EID_A, USDC, 0n, p.insurance.address)).to.be.revertedWithCustomError(p.hub, 'ZeroAmount');
-      await expect(asLiquidator.seize(p.alice.address, EID_A, USDC, 1n, ethers.ZeroAddress)).to.be.revertedWithCustomError(p.hub, 'ZeroAddress');
-      await expect(asLiquidator.seize(p.alice.address, EID_B, USDC, 1n, p.insurance.address)).to.be.revertedWithCustomError(p.hub, 'AssetNotListed');
-      // A seizure only follows a liquidation: no fresh mark, no SEIZE.
-      await expect(asLiquidator.seize(p.alice.address, EID_A, USDC, 1n, p.insurance.address))
-        .to.be.revertedWithCustomError(p.hub, 'NotLiquidatable')
-        .withArgs(p.alice.address);
+      // A seizure only follows a liquidation: none open, no SEIZE.
+      await expect(asLiquidator.seize(p.alice.address)).to.be.revertedWithCustomError(p.registry, 'NoOpenLiquidation').withArgs(p.alice.address);
+      await p.pool.connect(p.deployer).settle(p.alice.address, -parseEther('100'), 0n);
       await p.push([p.alice.address, 0n, true]);
-      await time.increase(STALE_AFTER + 1);
-      await expect(asLiquidator.seize(p.alice.address, EID_A, USDC, 1n, p.insurance.address)).to.be.revertedWithCustomError(p.hub, 'NotLiquidatable');
+      await p.registry.connect(p.deployer).openLiquidation(p.alice.address);
+      // Nothing attested: nothing to seize.
+      await expect(asLiquidator.seize(p.alice.address)).to.be.revertedWithCustomError(p.registry, 'NothingToSeize');
+      await p.vaultA.connect(p.alice).deposit(USDC, 1_000_000_000n, p.alice.address, { value: await p.vaultA.quote(1) });
+      await p.settle();
       // The liquidator pays the SEIZE: never the hub's float.
-      await p.push([p.alice.address, 0n, true]);
       const endpoint = lzContract('EndpointV2', p.endpoints[EID_HUB].endpoint, p.deployer);
-      await expect(asLiquidator.seize(p.alice.address, EID_A, USDC, 1n, p.insurance.address)).to.be.revertedWithCustomError(
-        endpoint,
-        'LZ_InsufficientFee',
-      );
+      await expect(asLiquidator.seize(p.alice.address)).to.be.revertedWithCustomError(endpoint, 'LZ_InsufficientFee');
+      const { eid, assetId, amount, debtUsd, nativeFee } = await p.hub.quoteSeize(p.alice.address);
+      expect([eid, assetId]).to.deep.equal([BigInt(EID_A), BigInt(USDC)]);
+      expect(debtUsd).to.equal(parseEther('100'));
+      expect(amount).to.equal(102_000_000n);
+      await expect(asLiquidator.seize(p.alice.address, { value: nativeFee }))
+        .to.emit(p.hub, 'SeizureSent')
+        .withArgs(1n, 1n, p.alice.address, EID_A, USDC, amount, debtUsd, parseEther('102'), await p.auctionA.getAddress());
+      expect(await p.hub.seizureReserved(p.alice.address, EID_A, USDC)).to.equal(amount);
+      // Covered by the seizure in flight: a second one has nothing left to cover.
+      await expect(asLiquidator.seize(p.alice.address, { value: nativeFee })).to.be.revertedWithCustomError(p.registry, 'NoUncoveredDebt');
       await expect(p.hub.connect(p.alice).setMaxPriceAge(1)).to.be.revertedWithCustomError(p.hub, 'OwnableUnauthorizedAccount');
       await expect(p.hub.setAssetRisk(WETH, await p.wethFeed.getAddress(), parseEther('1.1'))).to.be.revertedWithCustomError(p.hub, 'InvalidWeight');
       await expect(p.hub.setAssetRisk(WETH, ethers.ZeroAddress, 1n)).to.be.revertedWithCustomError(p.hub, 'ZeroAddress');

@@ -5,6 +5,7 @@ import { parseEther, parseUnits } from 'ethers';
 import {
   connectSettlementPool,
   deployCreditManager,
+  deployLiquidationRegistry,
   deployPerpMarket,
   deployPriceFeed,
   deploySettlementPool,
@@ -18,6 +19,7 @@ const WETH = 2;
 const STALE = 600;
 const FEE_RATE = parseEther('0.0005');
 const CASH = { RealizedPnl: 0n, TradingFee: 1n };
+const WAD = 10n ** 18n;
 
 /**
  * CreditManager + SettlementPool + PerpMarket without LayerZero. The pool's hub is a plain address: nothing here
@@ -25,7 +27,7 @@ const CASH = { RealizedPnl: 0n, TradingFee: 1n };
  * USD of it, so the pushed base binds unless a test lowers it.
  */
 async function marketFixture() {
-  const [owner, pusher, alice, keeper, hubStandIn] = await ethers.getSigners();
+  const [owner, pusher, alice, keeper, hubStandIn, fund] = await ethers.getSigners();
   const cm = await deployCreditManager(owner, { staleAfterSeconds: STALE, guardCapacity: parseEther('1000000'), guardRefillPerSecond: 0 });
   const usdc = await deployTestToken(owner, { name: 'USD Coin', symbol: 'USDC', decimals: 6 });
   const pool = await deploySettlementPool(owner, {
@@ -46,8 +48,13 @@ async function marketFixture() {
   await connectSettlementPool({ creditManager: cm, pool, market: await market.getAddress() });
   await market.listMarket(WETH, await feed.getAddress(), parseEther('0.1'), parseEther('0.05'), FEE_RATE);
   await cm.connect(pusher).pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('10000'))]);
+  // Liquidation: the registry opens liquidations for the market; the fund's half of a penalty goes to `fund`'s cash.
+  const registry = await deployLiquidationRegistry(owner, { creditManager: await cm.getAddress() });
+  await registry.setPerpMarket(await market.getAddress());
+  await market.setLiquidationRegistry(await registry.getAddress());
+  await market.setInsuranceFund(fund.address);
   const setPrice = (usd: number) => feed.setPrice(parseUnits(String(usd), 8));
-  return { cm, pool, market, feed, collateral, owner, pusher, alice, keeper, setPrice };
+  return { cm, pool, market, feed, collateral, owner, pusher, alice, keeper, fund, registry, setPrice };
 }
 
 describe('PerpMarket', () => {
@@ -173,20 +180,56 @@ describe('PerpMarket', () => {
     expect((await market.position(alice.address, 0)).size).to.equal(0n);
   });
 
-  it('liquidates only accounts the pusher marked, closing every position at the oracle price and settling the loss', async () => {
-    const { cm, pool, market, collateral, pusher, alice, keeper, setPrice } = await loadFixture(marketFixture);
+  it('liquidates only accounts the pusher marked: closes the fraction at the oracle price, penalty half to the caller, half to the fund', async () => {
+    const { cm, pool, market, collateral, pusher, alice, keeper, fund, registry, setPrice } = await loadFixture(marketFixture);
     await market.connect(alice).modifyPosition(0, parseEther('10'));
-    await expect(market.connect(keeper).liquidate(alice.address)).to.be.revertedWithCustomError(market, 'NotLiquidatable').withArgs(alice.address);
+    await expect(market.connect(keeper).liquidate(alice.address, WAD))
+      .to.be.revertedWithCustomError(market, 'NotLiquidatable')
+      .withArgs(alice.address);
     await setPrice(1000);
     await collateral.set(alice.address, parseEther('900')); // (900 − 10 fee − 10,000) / 500 < 0: health 0
     await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, 0n, true)]);
     expect(await market.conservativeHealth(alice.address)).to.equal(0n);
-    await expect(market.connect(keeper).liquidate(alice.address))
+    for (const bad of [0n, WAD + 1n]) {
+      await expect(market.connect(keeper).liquidate(alice.address, bad)).to.be.revertedWithCustomError(market, 'InvalidFraction').withArgs(bad);
+    }
+    // Half: 5 ETH closed at 1,000 (−5,000 realized), penalty 2 % × 5,000 = 100, no trading fee.
+    await expect(market.connect(keeper).liquidate(alice.address, WAD / 2n))
       .to.emit(market, 'Liquidated')
-      .withArgs(alice.address, 0, keeper.address, parseEther('10'), parseEther('1000'), parseEther('-10000'), parseEther('5'));
+      .withArgs(alice.address, 0, keeper.address, parseEther('5'), parseEther('1000'), parseEther('-5000'), parseEther('100'))
+      .and.to.emit(market, 'LiquidationExecuted')
+      .withArgs(1n, alice.address, keeper.address, WAD / 2n, parseEther('5000'), parseEther('100'), 0n)
+      .and.to.emit(registry, 'LiquidationOpened')
+      .withArgs(1n, alice.address, await market.getAddress());
+    expect((await market.position(alice.address, 0)).size).to.equal(parseEther('5'));
+    expect((await cm.account(alice.address)).used).to.equal(parseEther('1000'));
+    expect(await pool.cashOf(alice.address)).to.equal(parseEther('-5110'));
+    expect(await pool.cashOf(keeper.address)).to.equal(parseEther('50'));
+    expect(await pool.cashOf(fund.address)).to.equal(parseEther('50'));
+    // The rest: same liquidation id; cash is conserved across account, keeper and fund.
+    await market.connect(keeper).liquidate(alice.address, WAD);
     expect((await market.position(alice.address, 0)).size).to.equal(0n);
     expect((await cm.account(alice.address)).used).to.equal(0n);
-    expect(await pool.cashOf(alice.address)).to.equal(parseEther('-10015'));
+    expect(await pool.cashOf(alice.address)).to.equal(parseEther('-10210'));
+    expect((await pool.cashOf(keeper.address)) + (await pool.cashOf(fund.address))).to.equal(parseEther('200'));
+    expect(await registry.activeLiquidation(alice.address)).to.equal(1n);
+    await expect(market.connect(keeper).liquidate(alice.address, WAD)).to.be.revertedWithCustomError(market, 'NoPositions');
+  });
+
+  it('setLiquidationPenalty is bounded and owner-only; liquidate needs the registry and the fund', async () => {
+    const { market, alice } = await loadFixture(marketFixture);
+    await expect(market.connect(alice).setLiquidationPenalty(1n)).to.be.revertedWithCustomError(market, 'OwnableUnauthorizedAccount');
+    await expect(market.setLiquidationPenalty(parseEther('0.11'))).to.be.revertedWithCustomError(market, 'InvalidLiquidationPenalty');
+    await expect(market.setLiquidationPenalty(parseEther('0.05')))
+      .to.emit(market, 'LiquidationPenaltySet')
+      .withArgs(parseEther('0.05'));
+    await expect(market.setInsuranceFund(alice.address)).to.be.revertedWithCustomError(market, 'AlreadySet');
+    const bare = await deployPerpMarket(alice, {
+      creditManager: await market.creditManager(),
+      settlementPool: await market.settlementPool(),
+      maxPriceAgeSeconds: 1,
+    });
+    await expect(bare.liquidate(alice.address, WAD)).to.be.revertedWithCustomError(bare, 'LiquidationNotConfigured');
   });
 
   it('refuses a mark the chain sees as wrong: conservative health ≥ markOverrideHealth, or a mark whose push expired', async () => {
@@ -195,21 +238,21 @@ describe('PerpMarket', () => {
     await collateral.set(alice.address, parseEther('2010')); // 2,010 − 10 fee = 2,000 of equity: health exactly 2
     expect(await market.conservativeHealth(alice.address)).to.equal(parseEther('2'));
     await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, 0n, true)]);
-    await expect(market.connect(keeper).liquidate(alice.address))
+    await expect(market.connect(keeper).liquidate(alice.address, WAD))
       .to.be.revertedWithCustomError(market, 'ConservativelyHealthy')
       .withArgs(alice.address, parseEther('2'));
     await setPrice(1990); // −100 of PnL: 1.9
     await time.increase(STALE + 1);
-    await expect(market.connect(keeper).liquidate(alice.address)).to.be.revertedWithCustomError(market, 'NotLiquidatable');
+    await expect(market.connect(keeper).liquidate(alice.address, WAD)).to.be.revertedWithCustomError(market, 'NotLiquidatable');
     await cm.connect(pusher).pushCreditLimits(3, [packCreditEntry(alice.address, 0n, true)]);
     await expect(market.connect(alice).setMarkOverrideHealth(parseEther('3'))).to.be.revertedWithCustomError(market, 'OwnableUnauthorizedAccount');
     await expect(market.setMarkOverrideHealth(parseEther('0.99'))).to.be.revertedWithCustomError(market, 'InvalidMarkOverrideHealth');
     await expect(market.setMarkOverrideHealth(parseEther('1.5')))
       .to.emit(market, 'MarkOverrideHealthSet')
       .withArgs(parseEther('1.5'));
-    await expect(market.connect(keeper).liquidate(alice.address)).to.be.revertedWithCustomError(market, 'ConservativelyHealthy');
+    await expect(market.connect(keeper).liquidate(alice.address, WAD)).to.be.revertedWithCustomError(market, 'ConservativelyHealthy');
     await market.setMarkOverrideHealth(parseEther('2'));
-    await expect(market.connect(keeper).liquidate(alice.address)).to.emit(market, 'Liquidated');
+    await expect(market.connect(keeper).liquidate(alice.address, WAD)).to.emit(market, 'Liquidated');
     expect(await market.conservativeHealth(alice.address)).to.equal(ethers.MaxUint256); // no position left
   });
 

@@ -4,8 +4,8 @@ import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import fc from 'fast-check';
 import { parseEther, parseUnits } from 'ethers';
 import { MSG_ATTEST, deploySettlementPool, deployTestToken } from '../lib';
-import { EID_A, EID_HUB, POOL_SEED, STALE_AFTER, WETH, deployProtocol } from './helpers/fixture';
-import { seize } from './helpers/money';
+import { EID_A, EID_HUB, POOL_SEED, STALE_AFTER, WETH, deployProtocol, type Protocol } from './helpers/fixture';
+import { debtFor, seize } from './helpers/money';
 
 const CASH = { RealizedPnl: 0n, TradingFee: 1n, Repayment: 2n, Withdrawal: 3n };
 const usdc = (n: number | string) => parseUnits(String(n), 6);
@@ -108,7 +108,8 @@ describe('SettlementPool', () => {
   it('withdrawCash refuses while a seizure of the account is in flight', async () => {
     const p = await aliceWithGain(usd(100));
     await p.vaultA.connect(p.alice).deposit(WETH, parseEther('1'), p.alice.address, { value: await p.vaultA.quote(MSG_ATTEST) });
-    await seize(p, p.alice.address, WETH, parseEther('1'), p.insurance.address, { unmark: true });
+    await p.deliver(EID_A, EID_HUB);
+    await seize(p as unknown as Protocol, p.alice.address, debtFor(parseEther('1'), parseEther('2000')), { unmark: true });
     expect(await p.hub.seizuresInFlight(p.alice.address)).to.equal(1n);
     await expect(p.pool.connect(p.alice).withdrawCash(usd(1)))
       .to.be.revertedWithCustomError(p.pool, 'SeizureInFlight')

@@ -6,20 +6,6 @@ import type { MetricDefinition } from './metric-catalog';
  */
 export const PENDING_METRICS: (MetricDefinition & { landsWith: string })[] = [
   {
-    name: 'tributary_auction_lots_open',
-    type: 'gauge',
-    labelNames: ['chain'],
-    source: 'pending',
-    landsWith: 'the liquidation issue ("Liquidation end to end": Dutch auctions on the collateral chains)',
-  },
-  {
-    name: 'tributary_auction_oldest_lot_age_seconds',
-    type: 'gauge',
-    labelNames: ['chain'],
-    source: 'pending',
-    landsWith: 'the liquidation issue ("Liquidation end to end")',
-  },
-  {
     name: 'tributary_auction_breaker_paused',
     type: 'gauge',
     labelNames: ['chain', 'asset'],

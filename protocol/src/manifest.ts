@@ -71,6 +71,12 @@ export const chainSchema = z.object({
     settlementPool: address.optional(),
     /** The SettlementPool's quote token (USDC) on the trading chain. */
     quoteToken: address.optional(),
+    /** Trading chain: open liquidations and the seizure rule (docs/liquidation.md). */
+    liquidationRegistry: address.optional(),
+    /** Trading chain: insurance fund (quote token + pool cash), pays debt left after collateral is exhausted. */
+    insuranceFund: address.optional(),
+    /** Collateral chain: the Dutch auction of seized collateral (docs/liquidation.md). */
+    auction: address.optional(),
   }),
   assets: z.array(chainAssetSchema).default([]),
 });

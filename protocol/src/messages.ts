@@ -15,13 +15,15 @@ export enum MessageType {
   WithdrawRequest = 2,
   WithdrawDecision = 3,
   Seize = 4,
+  AuctionResult = 5,
 }
 
 export const MESSAGE_LENGTHS: Record<MessageType, number> = {
   [MessageType.Attest]: 56,
   [MessageType.WithdrawRequest]: 48,
   [MessageType.WithdrawDecision]: 12,
-  [MessageType.Seize]: 68,
+  [MessageType.Seize]: 92,
+  [MessageType.AuctionResult]: 112,
 };
 
 /** Byte offsets shared with MessageCodec.sol. */
@@ -39,6 +41,17 @@ export const MESSAGE_OFFSETS = {
   decisionReason: 11,
   seizeRecipient: 40,
   seizeLiquidationId: 60,
+  seizeSeizureId: 68,
+  seizeDebtUsd: 76,
+  resultLiquidationId: 2,
+  resultSeizureId: 10,
+  resultAccount: 18,
+  resultAssetId: 38,
+  resultSeized: 40,
+  resultProceedsUsd: 56,
+  resultReturned: 72,
+  resultBalance: 88,
+  resultSequence: 104,
 } as const;
 
 /** Reasons carried by a rejected WITHDRAW_DECISION (IMarginHub.RejectReason; append-only). */
@@ -96,9 +109,31 @@ export interface SeizeMessage {
   amount: bigint;
   recipient: string;
   liquidationId: bigint;
+  /** The hub's id of this seizure: the auction's lot id and the AUCTION_RESULT's key. */
+  seizureId: bigint;
+  /** USD (1e18) the lot must raise. */
+  debtUsd: bigint;
 }
 
-export type TributaryMessage = AttestMessage | WithdrawRequestMessage | WithdrawDecisionMessage | SeizeMessage;
+/** Vault → hub when a lot closes (or a SEIZE found nothing): carries the post-state balance like an ATTEST. */
+export interface AuctionResultMessage {
+  type: MessageType.AuctionResult;
+  liquidationId: bigint;
+  seizureId: bigint;
+  account: string;
+  assetId: number;
+  /** Collateral the vault actually took (token units); requested − seized is the shortfall. */
+  seized: bigint;
+  /** USD (1e18) raised by the lot: the hub credits it to the account's cash. */
+  proceedsUsd: bigint;
+  /** Unsold collateral returned to the account's vault balance (token units). */
+  returned: bigint;
+  /** The account's vault balance of the asset after the return (an attestation at `sequence`). */
+  balance: bigint;
+  sequence: bigint;
+}
+
+export type TributaryMessage = AttestMessage | WithdrawRequestMessage | WithdrawDecisionMessage | SeizeMessage | AuctionResultMessage;
 
 export class MessageCodecError extends Error {}
 
@@ -140,9 +175,31 @@ export function encodeMessage(message: TributaryMessage): string {
       checkRange('assetId', message.assetId, U16);
       checkRange('amount', message.amount, U128);
       checkRange('liquidationId', message.liquidationId, U64);
+      checkRange('seizureId', message.seizureId, U64);
+      checkRange('debtUsd', message.debtUsd, U128);
       return pack(
-        ['address', 'uint16', 'uint128', 'address', 'uint64'],
-        [message.account, message.assetId, message.amount, message.recipient, message.liquidationId],
+        ['address', 'uint16', 'uint128', 'address', 'uint64', 'uint64', 'uint128'],
+        [message.account, message.assetId, message.amount, message.recipient, message.liquidationId, message.seizureId, message.debtUsd],
+      );
+    case MessageType.AuctionResult:
+      checkRange('liquidationId', message.liquidationId, U64);
+      checkRange('seizureId', message.seizureId, U64);
+      checkRange('assetId', message.assetId, U16);
+      for (const key of ['seized', 'proceedsUsd', 'returned', 'balance'] as const) checkRange(key, message[key], U128);
+      checkRange('sequence', message.sequence, U64);
+      return pack(
+        ['uint64', 'uint64', 'address', 'uint16', 'uint128', 'uint128', 'uint128', 'uint128', 'uint64'],
+        [
+          message.liquidationId,
+          message.seizureId,
+          message.account,
+          message.assetId,
+          message.seized,
+          message.proceedsUsd,
+          message.returned,
+          message.balance,
+          message.sequence,
+        ],
       );
     default:
       throw new MessageCodecError(`unknown message type ${(message as { type: unknown }).type}`);
@@ -193,7 +250,22 @@ export function decodeMessage(data: string | Uint8Array): TributaryMessage {
         assetId: Number(uint(o.assetId, o.amount)),
         amount: uint(o.amount, o.seizeRecipient),
         recipient: address(o.seizeRecipient),
-        liquidationId: uint(o.seizeLiquidationId, expected),
+        liquidationId: uint(o.seizeLiquidationId, o.seizeSeizureId),
+        seizureId: uint(o.seizeSeizureId, o.seizeDebtUsd),
+        debtUsd: uint(o.seizeDebtUsd, expected),
+      };
+    case MessageType.AuctionResult:
+      return {
+        type,
+        liquidationId: uint(o.resultLiquidationId, o.resultSeizureId),
+        seizureId: uint(o.resultSeizureId, o.resultAccount),
+        account: address(o.resultAccount),
+        assetId: Number(uint(o.resultAssetId, o.resultSeized)),
+        seized: uint(o.resultSeized, o.resultProceedsUsd),
+        proceedsUsd: uint(o.resultProceedsUsd, o.resultReturned),
+        returned: uint(o.resultReturned, o.resultBalance),
+        balance: uint(o.resultBalance, o.resultSequence),
+        sequence: uint(o.resultSequence, expected),
       };
   }
 }
@@ -210,6 +282,7 @@ export const encodeAttest = (m: Body<AttestMessage>): string => encodeMessage({ 
 export const encodeWithdrawRequest = (m: Body<WithdrawRequestMessage>): string => encodeMessage({ ...m, type: MessageType.WithdrawRequest });
 export const encodeWithdrawDecision = (m: Body<WithdrawDecisionMessage>): string => encodeMessage({ ...m, type: MessageType.WithdrawDecision });
 export const encodeSeize = (m: Body<SeizeMessage>): string => encodeMessage({ ...m, type: MessageType.Seize });
+export const encodeAuctionResult = (m: Body<AuctionResultMessage>): string => encodeMessage({ ...m, type: MessageType.AuctionResult });
 
 export const decodeAttest = (data: string | Uint8Array): AttestMessage => decodeAs<AttestMessage>(data, MessageType.Attest);
 export const decodeWithdrawRequest = (data: string | Uint8Array): WithdrawRequestMessage =>
@@ -217,3 +290,5 @@ export const decodeWithdrawRequest = (data: string | Uint8Array): WithdrawReques
 export const decodeWithdrawDecision = (data: string | Uint8Array): WithdrawDecisionMessage =>
   decodeAs<WithdrawDecisionMessage>(data, MessageType.WithdrawDecision);
 export const decodeSeize = (data: string | Uint8Array): SeizeMessage => decodeAs<SeizeMessage>(data, MessageType.Seize);
+export const decodeAuctionResult = (data: string | Uint8Array): AuctionResultMessage =>
+  decodeAs<AuctionResultMessage>(data, MessageType.AuctionResult);

@@ -24,7 +24,7 @@ const vectors = JSON.parse(readFileSync(join(__dirname, 'vectors', 'messages.jso
   invalid: { name: string; encoded: string; error: string }[];
 };
 
-const BIGINT_FIELDS = ['balance', 'sequence', 'requestId', 'amount', 'liquidationId'];
+const BIGINT_FIELDS = ['balance', 'sequence', 'requestId', 'amount', 'liquidationId', 'seizureId', 'debtUsd', 'seized', 'proceedsUsd', 'returned'];
 function toMessage(raw: Record<string, unknown>): TributaryMessage {
   const m: Record<string, unknown> = { ...raw };
   for (const k of BIGINT_FIELDS) if (k in m) m[k] = BigInt(m[k] as string);

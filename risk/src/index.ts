@@ -4,7 +4,10 @@ export {
   DEFAULT_TARGET_HEALTH,
   liquidationPlanRequestSchema,
   planLiquidation,
+  planLiquidationWith,
   type LiquidationPlan,
+  type PlanInputs,
+  type PlanPosition,
   type LiquidationPlanRequestInput,
 } from './liquidation-plan';
 export { RiskInputError, type RiskResult } from './risk-result';

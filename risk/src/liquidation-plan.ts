@@ -47,12 +47,44 @@ export interface LiquidationPlan {
  * `f·q·(p − entry)` into cash, charges `π·f·Σ|q|·p` and leaves sizes `(1 − f)·q`.
  */
 export function planLiquidation(request: LiquidationPlanRequestInput): LiquidationPlan {
-  const targetHealth = request.params.targetHealth ?? DEFAULT_TARGET_HEALTH;
-  const penaltyRate = request.params.liquidationPenalty ?? DEFAULT_LIQUIDATION_PENALTY;
   const priceOf = new Map(request.assets.map((asset) => [asset.id, asset.price]));
-  const positions = request.positions ?? [];
-  const cash = request.cash ?? 0;
-  const priceOfPosition = positions.map((position) => priceOf.get(position.assetId) ?? Number.NaN);
+  return planLiquidationWith(
+    {
+      positions: request.positions ?? [],
+      cash: request.cash ?? 0,
+      priceOf: (assetId) => priceOf.get(assetId) ?? Number.NaN,
+      targetHealth: request.params.targetHealth ?? DEFAULT_TARGET_HEALTH,
+      liquidationPenalty: request.params.liquidationPenalty ?? DEFAULT_LIQUIDATION_PENALTY,
+    },
+    (positions, cash) => evaluateRisk({ ...request, cash, positions }).health,
+  );
+}
+
+/** What a plan needs besides the risk function: the positions, cash, prices and the plan's two parameters. */
+export interface PlanInputs<P extends PlanPosition> {
+  positions: readonly P[];
+  cash: number;
+  priceOf: (assetId: string) => number;
+  targetHealth: number;
+  liquidationPenalty: number;
+}
+
+export interface PlanPosition {
+  assetId: string;
+  size: number;
+  entryPrice: number;
+}
+
+/**
+ * The plan rule with any health function (the what-if's `evaluateRisk`, or the live book's preview of an
+ * account's holdings): `healthOf(positionsAfter, cashAfter)` is the health once f is closed.
+ */
+export function planLiquidationWith<P extends PlanPosition>(
+  inputs: PlanInputs<P>,
+  healthOf: (positions: P[], cash: number) => number | null,
+): LiquidationPlan {
+  const { positions, cash, targetHealth, liquidationPenalty: penaltyRate } = inputs;
+  const priceOfPosition = positions.map((position) => inputs.priceOf(position.assetId));
   let plan: LiquidationPlan | undefined;
   for (let step = 1; step <= FRACTION_STEPS; step++) {
     const fraction = step / FRACTION_STEPS;
@@ -64,13 +96,12 @@ export function planLiquidation(request: LiquidationPlanRequestInput): Liquidati
     });
     const penalty = penaltyRate * closedNotional;
     const cashAfter = cash + realized - penalty;
-    const after = evaluateRisk({
-      ...request,
-      cash: cashAfter,
-      positions: positions.map((position) => ({ ...position, size: (1 - fraction) * position.size })),
-    });
-    plan = { fraction, closedNotional, penalty, cashAfter, healthAfter: after.health };
-    if (after.health === null || after.health >= targetHealth) return plan;
+    const healthAfter = healthOf(
+      positions.map((position) => ({ ...position, size: (1 - fraction) * position.size })),
+      cashAfter,
+    );
+    plan = { fraction, closedNotional, penalty, cashAfter, healthAfter };
+    if (healthAfter === null || healthAfter >= targetHealth) return plan;
   }
   return plan as LiquidationPlan;
 }

@@ -1,4 +1,4 @@
-import { evaluateRisk, liquidationPlanRequestSchema, planLiquidation } from '../src';
+import { evaluateRisk, liquidationPlanRequestSchema, planLiquidation, planLiquidationWith } from '../src';
 import { CHAIN_A, expectClose, params, request } from './fixtures';
 
 // 10,000 USDC and a 20 ETH long from 3,000 marked at 2,700, mmr 8 %: C^maint + U = 9,700 − 6,000 = 3,700
@@ -53,5 +53,15 @@ describe('planLiquidation', () => {
     expect(liquidationPlanRequestSchema.safeParse({ ...underwater, params: { ...params, liquidationPenalty: 2 } }).success).toBe(false);
     const explicit = planLiquidation({ ...underwater, params: { ...params, targetHealth: 1.2, liquidationPenalty: 0.02 } });
     expect(planLiquidation(underwater)).toEqual(explicit);
+  });
+
+  it('planLiquidationWith gives the same plan with any health function (the keeper plans on the live book)', () => {
+    const viaRequest = planLiquidation({ ...underwater, params: { ...params, targetHealth: 1.2, liquidationPenalty: 0.02 } });
+    const prices = new Map(underwater.assets.map((a) => [a.id, a.price]));
+    const viaCallback = planLiquidationWith(
+      { positions: underwater.positions!, cash: 0, priceOf: (id) => prices.get(id)!, targetHealth: 1.2, liquidationPenalty: 0.02 },
+      (positions, cash) => evaluateRisk({ ...underwater, positions, cash }).health,
+    );
+    expect(viaCallback).toEqual(viaRequest);
   });
 });

@@ -157,6 +157,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/auctions/lots': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Dutch auction lots on every collateral chain: open first (with the price now), then closed, newest first */
+    get: operations['LiquidationController_lots'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/chains': {
     parameters: {
       query?: never;
@@ -191,6 +208,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/insurance-fund': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Insurance fund: balance, inflows (penalty shares, deposits), payouts, and the bad debt it could not pay */
+    get: operations['LiquidationController_fund'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/liquidations': {
     parameters: {
       query?: never;
@@ -198,8 +232,25 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Accounts with health < 1, lowest health first, with the on-chain mark and the last liquidation attempt */
+    /** Each account's liquidation stage: accounts below health 1 and runs in progress (lowest health first), then finished runs */
     get: operations['LiquidationController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/liquidations/{liquidationId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One liquidation of the hub registry: its liquidate steps, penalty split, seizures, proceeds, fund cover and bad debt */
+    get: operations['LiquidationController_liquidation'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1053,6 +1104,74 @@ export interface operations {
       };
     };
   };
+  LiquidationController_lots: {
+    parameters: {
+      query?: {
+        /** @description 1–100 (default 20) */
+        limit?: string;
+        /** @description 0–1000000 (default 0) */
+        offset?: string;
+        /** @description open | closed | all (default all) */
+        status?: 'open' | 'closed' | 'all';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description amounts as decimal strings; prices 1e18 USD per whole token */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              /** @description 0x address */
+              account: string;
+              /** @description collateral seized into the lot, base units */
+              amount: string;
+              assetId: number;
+              /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+              debtUsd: string;
+              eid: number;
+              /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+              liquidationId: string;
+              /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+              lotId: string;
+              /** @description oracle price the curve started from */
+              oraclePrice: string;
+              /** @description CollateralAuction.lotPrice now (open lots; null when closed or unreadable) */
+              priceNow: string | null;
+              /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+              proceedsUsd: string;
+              redos: number;
+              /** @description collateral still for sale */
+              remaining: string;
+              /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+              returned: string | null;
+              /** @description price at the current curve start, 1e18 USD per whole token */
+              startPrice: string;
+              /** @enum {string} */
+              status: 'open' | 'closed';
+              takes: number;
+            }[];
+            limit: number;
+            offset: number;
+            total: number;
+          };
+        };
+      };
+      /** @description invalid parameter or unexpected query parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   ChainsController_list: {
     parameters: {
       query?: never;
@@ -1163,6 +1282,61 @@ export interface operations {
       };
     };
   };
+  LiquidationController_fund: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description USD 1e18 and quote-token base units as decimal strings */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            badDebtByAccount: {
+              /** @description 0x address */
+              account: string;
+              /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+              amountUsd: string;
+            }[];
+            /** @description debt written off (socialized + unsocialized) */
+            badDebtUsd: string;
+            /** @description quote tokens held + positive pool cash, USD 1e18 (last FundBalance event) */
+            balanceUsd: string;
+            covers: number;
+            /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+            depositedTokens: string;
+            /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+            paidFromCashUsd: string;
+            /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+            paidFromTokens: string;
+            /** @description penalty halves credited to the fund */
+            penaltyInflowsUsd: string;
+            /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+            poolCash: string;
+            /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+            socializedUsd: string;
+            /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+            tokenBalance: string;
+            /** @description part no positive cash was left to bear */
+            unsocializedUsd: string;
+          };
+        };
+      };
+      /** @description invalid parameter or unexpected query parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   LiquidationController_list: {
     parameters: {
       query?: {
@@ -1189,25 +1363,159 @@ export interface operations {
               account: string;
               /** @description USD (float64) */
               collateralMaint: number;
-              error: string | null;
-              health: number | null;
               /**
                * Format: date-time
                * @description ISO 8601 time (UTC)
                */
-              lastAttempt: string | null;
-              /** @description CreditManager.isLiquidatable at the last watch round (null: not read yet) */
-              markedOnChain: boolean | null;
+              doneAt: string | null;
+              /** @description last failure of the run (cleared when a step lands) */
+              error: string | null;
+              /** @description plan fraction of the last liquidate (0.1 … 1.0) */
+              fraction: number | null;
+              health: number | null;
+              /** @description health < 1 now */
+              liquidatable: boolean;
+              /**
+               * Format: date-time
+               * @description ISO 8601 time (UTC)
+               */
+              liquidatedAt: string | null;
+              liquidations: number;
+              /**
+               * @description how a finished run ended
+               * @enum {string|null}
+               */
+              outcome: 'restored' | 'repaid' | 'fund-paid' | 'bad-debt' | null;
               /** @description USD (float64) */
               requirementMaint: number;
+              /** @description 1, 2, … per account (null: no run yet) */
+              run: number | null;
+              /**
+               * Format: date-time
+               * @description ISO 8601 time (UTC)
+               */
+              seizedAt: string | null;
+              seizures: number;
+              /** @description insurance fund covers */
+              settlements: number;
+              /**
+               * @description keeper stage of the latest run (pending: below health 1, no run yet)
+               * @enum {string}
+               */
+              stage: 'pending' | 'marked' | 'liquidating' | 'seizing' | 'auctioning' | 'settling' | 'done';
+              /**
+               * Format: date-time
+               * @description ISO 8601 time (UTC)
+               */
+              startedAt: string | null;
+              /** @description last transaction the keeper sent for the run */
               txHash: string | null;
             }[];
             total: number;
           };
         };
       };
-      /** @description invalid limit/offset or unexpected query parameters */
+      /** @description invalid parameter or unexpected query parameters */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  LiquidationController_liquidation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description MarginHub liquidation id */
+        liquidationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description amounts as decimal strings (base units / 1e18 USD) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description 0x address */
+            account: string;
+            /** @description written off and socialized */
+            badDebt: string;
+            /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+            closedCash: string | null;
+            /** @description paid by the insurance fund */
+            coveredUsd: string;
+            /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+            fundShare: string;
+            /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+            keeperShare: string;
+            /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+            liquidationId: string;
+            /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+            penalty: string;
+            /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+            proceedsUsd: string;
+            seizureIds: string[];
+            seizures: {
+              /** @description 0x address */
+              account: string;
+              assetId: number;
+              /** @description USD (1e18) the lot must raise */
+              debtUsd: string;
+              eid: number;
+              /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+              liquidationId: string;
+              /** @description credited to cash, USD 1e18 */
+              proceedsUsd: string | null;
+              /** @description collateral the hub asked for, base units */
+              requested: string;
+              /** @description unsold collateral returned to the account */
+              returned: string | null;
+              /** @description collateral the vault took (AUCTION_RESULT) */
+              seized: string | null;
+              /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+              seizureId: string;
+              /** @description requested − seized */
+              shortfall: string | null;
+              /** @enum {string} */
+              status: 'in-flight' | 'resolved';
+              txHash: string;
+              /** @description requested × oracle price when sent, USD 1e18 */
+              value: string;
+            }[];
+            /** @enum {string} */
+            status: 'open' | 'closed';
+            steps: {
+              /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+              closedNotional: string;
+              /** @description 1e18 = every position */
+              fraction: string;
+              /** @description conservative health before, 1e18 */
+              healthBefore: string;
+              /** @description 0x address */
+              liquidator: string;
+              /** @description integer as a decimal string (exact; uint256 does not fit a JSON number) */
+              penalty: string;
+              txHash: string;
+            }[];
+          };
+        };
+      };
+      /** @description invalid parameter or unexpected query parameters */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description no such liquidation indexed */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -1280,7 +1588,7 @@ export interface operations {
           };
         };
       };
-      /** @description unexpected query parameters */
+      /** @description invalid parameter or unexpected query parameters */
       400: {
         headers: {
           [name: string]: unknown;

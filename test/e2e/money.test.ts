@@ -127,26 +127,24 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
     expect(history.items.reduce((sum, h) => sum + BigInt(h.delta), 0n)).toBe(await cashOf(address));
   });
 
-  it('a loser whose loss exceeds the collateral cannot withdraw it: rejected, nothing lost, the debt visible', async () => {
+  it('a loser who closed at a loss cannot withdraw the collateral backing the debt: rejected, nothing lost, the debt visible', async () => {
     const { address, client } = await fund(LOSER, '5000');
     await client.trade({ asset: 'WBTC', size: '0.5' }); // at 66,000: fee 16.5
-    // −36 %: a 12,000 USD loss on 0.5 WBTC, more than the 5,000 USDC behind it. The liquidation watch closes the
-    // position at the oracle price once the pusher's mark lands: the loss is realized into cash either way.
-    await d.setPrice('WBTC', 42_000);
-    await waitFor(
-      'the position to be closed',
-      async () => ((await d.perpMarket(d.wallet(LOSER, d.trading)).position(address, marketOf('WBTC'))).size === 0n ? true : undefined),
-      120_000,
-    );
+    // −1,500 on the position: health stays above 1 (no liquidation: that is test/e2e/liquidation.test.ts), and the
+    // loser closes it: the loss is realized into cash, a debt backed by the 5,000 USDC.
+    await d.setPrice('WBTC', 63_000);
+    await waitFor('the aggregator to take the new WBTC price', async () => {
+      const risk = await api<{ result: { unrealizedPnl: number } }>(`/v1/accounts/${address}/risk`);
+      return risk.result.unrealizedPnl === -1500 ? true : undefined;
+    });
+    await client.closePosition({ asset: 'WBTC' });
     const debt = -(await cashOf(address));
-    expect(debt).toBe(12_027n * E18); // 12,000 + 16.5 + 10.5 of fees
+    expect(debt).toBe((153_225n * E18) / 100n); // 1,500 + 16.5 + 15.75 of fees
     await ledgerCashMatches(address);
     const pool = await api<PoolView>('/v1/pool');
     expect(BigInt(pool.totalDebt)).toBeGreaterThanOrEqual(debt);
     expect(pool.solvent).toBe(true);
-
-    // No position is left, but the debt exceeds the collateral: health stays below 1 and the account stays marked.
-    expect(await d.creditManager().isLiquidatable(address)).toBe(true);
+    expect(await d.creditManager().isLiquidatable(address)).toBe(false);
 
     const a = d.chain('collateral-a');
     const vault = d.vault(a, d.wallet(LOSER, a));
@@ -154,7 +152,7 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
       () => null,
       (e: unknown) => e as { code: string; reasonName: string; requestId: bigint },
     );
-    expect(rejection).toMatchObject({ code: 'withdrawal-rejected', reasonName: 'Liquidatable' });
+    expect(rejection).toMatchObject({ code: 'withdrawal-rejected', reasonName: 'InsufficientCredit' });
     const requestId = rejection!.requestId;
     const balance = await vault.balanceOf(address, d.assetId('USDC'));
     expect(balance.free).toBe(parseUnits('5000', 6));
@@ -164,9 +162,10 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
       const w = view.withdrawals.find((x) => x.eid === a.eid && x.requestId === requestId.toString());
       return w?.status === 'rejected' ? w : undefined;
     });
-    expect(row.reasonName).toBe('Liquidatable');
+    expect(row.reasonName).toBe('InsufficientCredit');
     const view = await api<{ withdrawable: { eid: number; symbol: string; amount: string; limitedBy: string }[] | null }>(`/v1/accounts/${address}`);
-    expect(view.withdrawable?.find((w) => w.eid === a.eid && w.symbol === 'USDC')).toMatchObject({ amount: '0', limitedBy: 'liquidatable' });
+    const offered = view.withdrawable?.find((w) => w.eid === a.eid && w.symbol === 'USDC');
+    expect(BigInt(offered!.amount)).toBeLessThan(parseUnits('5000', 6)); // the debt holds part of the USDC back
   });
 
   it('repaying the debt with USDC on the trading chain makes the same withdrawal approvable, and it is paid', async () => {
@@ -174,13 +173,11 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
     const client = clients.find((c) => c.address === devWallet(LOSER).address)!;
     const address = client.address;
     const poolBefore = await poolTokens();
-    const repaid = await client.repay({ amount: '12100' });
-    expect(repaid.cashAfter).toBe(73);
-    expect(poolBefore + parseUnits('12100', 6)).toBe(await poolTokens());
-    expect(await cashOf(address)).toBe(73n * E18);
+    const repaid = await client.repay({ amount: '1600' });
+    expect(repaid.cashAfter).toBe(67.75);
+    expect(poolBefore + parseUnits('1600', 6)).toBe(await poolTokens());
+    expect(await cashOf(address)).toBe((6_775n * E18) / 100n);
     await ledgerCashMatches(address);
-    // Health is back above 1: the pusher lifts the mark (and the chain already counts the repaid cash).
-    await waitFor('the mark to be lifted', async () => ((await d.creditManager().isLiquidatable(address)) ? undefined : true));
 
     // The account view offers the whole 5,000 USDC: the decider's L′ ≥ F^init holds (no position), the hub's credit
     // (≈ 4,823 USD at 0.95 per USDC) covers more than the balance.

@@ -112,7 +112,8 @@ export class CreditContracts {
   readonly perpMarket: string | null;
   readonly hub: string | null;
   readonly txRpc: JsonRpcTxRpc;
-  private readonly provider: JsonRpcProvider;
+  /** The trading chain's read provider (the liquidation keeper reads the hub, pool and fund through it). */
+  readonly provider: JsonRpcProvider;
 
   constructor(chain: Pick<RegisteredChain, 'rpcUrl' | 'chainId'>, creditManager: string, perpMarket: string | undefined, hub?: string) {
     this.provider = chainProvider(chain);

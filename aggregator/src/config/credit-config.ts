@@ -37,8 +37,10 @@ export const creditConfigShape = {
   CREDIT_LEADER_RETRY_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   /** Withdrawal decider period (ms): requests awaiting the aggregator's decision are read from the ledger; 0 = manual. */
   WITHDRAWAL_DECIDER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(500),
-  /** Liquidation watch period (ms); 0 = manual (`LiquidationWatchService.tick`). */
+  /** Liquidation keeper period (ms); 0 = manual (`LiquidationKeeperService.tick`). */
   LIQUIDATION_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+  /** Health the keeper's plan restores (the smallest tenth of every position that reaches it is closed). */
+  LIQUIDATION_TARGET_HEALTH: z.coerce.number().gt(1).max(10).default(1.2),
 };
 
 export type CreditConfig = z.output<z.ZodObject<typeof creditConfigShape>>;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Interface, Wallet } from 'ethers';
+import { Interface, Wallet, type JsonRpcProvider } from 'ethers';
 import { CreditManager__factory, MarginHub__factory, PerpMarket__factory, packCreditEntry } from '@tributary/contracts';
 import { ChainRegistry } from '../chain/chain-registry';
 import {
@@ -84,6 +84,11 @@ export class TradingChain implements OnApplicationShutdown {
     return this.disabledReason === null;
   }
 
+  /** The trading chain's JSON-RPC provider (null without a manifest / CreditManager). */
+  get provider(): JsonRpcProvider | null {
+    return this.contracts?.provider ?? null;
+  }
+
   private get rpc(): CreditContracts {
     if (!this.contracts) throw new Error('trading chain not configured');
     return this.contracts;
@@ -121,12 +126,12 @@ export class TradingChain implements OnApplicationShutdown {
   }
 
   /**
-   * PerpMarket.liquidate(account) as the liquidator would send it; the simulation (gas estimate) throws with the
+   * PerpMarket.liquidate(account, fraction) as the liquidator would send it (fraction 1e18 = everything); the simulation (gas estimate) throws with the
    * decoded custom error when it would revert, so nothing is sent then.
    */
-  async liquidateRequest(account: string): Promise<TxRequest> {
+  async liquidateRequest(account: string, fraction: bigint = 10n ** 18n): Promise<TxRequest> {
     if (!this.perpMarket || !this.liquidator) throw new Error('no PerpMarket or liquidator key');
-    const data = perpMarketAbi.encodeFunctionData('liquidate', [account]);
+    const data = perpMarketAbi.encodeFunctionData('liquidate', [account, fraction]);
     try {
       const gas = await this.rpc.estimateGas({ from: this.liquidator.address, to: this.perpMarket, data });
       return { to: this.perpMarket, data, gasLimit: (gas * 13n) / 10n + 20_000n };

@@ -11,6 +11,7 @@ import {
   PositionEntity,
   WithdrawalEntity,
 } from '../ledger/entities/ledger.entities';
+import { LiquidationRunEntity } from '../liquidation/liquidation-run.entity';
 import { PriceSampleEntity } from '../oracle/price-sample.entity';
 import { RiskSnapshotEntity } from '../risk/risk-snapshot.entity';
 
@@ -28,5 +29,6 @@ export const ENTITIES = [
   CashEventEntity,
   PriceSampleEntity,
   RiskSnapshotEntity,
+  LiquidationRunEntity,
 ];
 export { ChainCursorEntity };

@@ -1,6 +1,9 @@
 import { AbiCoder, getAddress, type EventFragment, type Interface, type ParamType } from 'ethers';
 import {
+  ICollateralAuction__factory,
   ICollateralVault__factory,
+  IInsuranceFund__factory,
+  ILiquidationRegistry__factory,
   ICreditManager__factory,
   IMarginHub__factory,
   IPerpMarket__factory,
@@ -15,6 +18,9 @@ export const CONTRACT_INTERFACES: Record<ContractRole, Interface> = {
   creditManager: ICreditManager__factory.createInterface(),
   perpMarket: IPerpMarket__factory.createInterface(),
   settlementPool: ISettlementPool__factory.createInterface(),
+  liquidationRegistry: ILiquidationRegistry__factory.createInterface(),
+  insuranceFund: IInsuranceFund__factory.createInterface(),
+  auction: ICollateralAuction__factory.createInterface(),
 };
 
 type Args = Record<string, unknown>;
@@ -230,5 +236,17 @@ function toLedgerEvent(role: ContractRole, eid: number, { name, args: a }: { nam
       };
     default:
       return { kind: 'Informational', account: 'account' in a ? account(a.account) : null };
+  }
+}
+
+/** The event name and its arguments by name (the liquidation ledger's input); null if not one of `role`'s events. */
+export function decodeEventArgs(role: ContractRole, log: Pick<RawLog, 'topics' | 'data'>): { name: string; args: Args } | null {
+  const decoder = log.topics.length ? DECODERS[role]?.get(log.topics[0]) : undefined;
+  if (!decoder) return null;
+  try {
+    const args = decodeArgs(decoder, log as RawLog);
+    return args ? { name: decoder.name, args } : null;
+  } catch {
+    return null;
   }
 }

@@ -59,11 +59,31 @@ export interface EventOrigin {
 }
 
 /** Contracts the indexer follows, by their manifest name (`chains[].contracts.<role>`). */
-export const CONTRACT_ROLES = ['vault', 'hub', 'creditManager', 'perpMarket', 'settlementPool'] as const;
+export const CONTRACT_ROLES = [
+  'vault',
+  'hub',
+  'creditManager',
+  'perpMarket',
+  'settlementPool',
+  'liquidationRegistry',
+  'insuranceFund',
+  'auction',
+] as const;
 export type ContractRole = (typeof CONTRACT_ROLES)[number];
 
 /** ISettlementPool.CashReason, by number (append-only on chain; the ledger stores the number). */
-export const CASH_REASONS = ['RealizedPnl', 'TradingFee', 'Repayment', 'Withdrawal'] as const;
+export const CASH_REASONS = [
+  'RealizedPnl',
+  'TradingFee',
+  'Repayment',
+  'Withdrawal',
+  'LiquidationPenalty',
+  'LiquidationReward',
+  'InsuranceShare',
+  'AuctionProceeds',
+  'InsuranceCover',
+  'BadDebtWriteOff',
+] as const;
 export type CashReasonName = (typeof CASH_REASONS)[number];
 
 /** The name of a cash reason as users see it (`Unknown(n)` for a number this build does not know). */

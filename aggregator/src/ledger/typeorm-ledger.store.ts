@@ -60,7 +60,7 @@ export class TypeormLedgerStore implements LedgerStore {
   }
 }
 
-interface EventRow {
+export interface EventRow {
   id: number;
   chain_id: number;
   eid: number;

@@ -108,6 +108,22 @@ export class LiquidationRateLimiter {
     return result.admitted;
   }
 
+  /**
+   * The keeper's gate for new runs: of `accounts` (liquidatable, no run open), those already admitted in this
+   * window and those the limit admits now (lowest health first); the rest wait in the queue.
+   */
+  admitAccounts(accounts: readonly string[], now = this.nowSeconds()): string[] {
+    const wanted = new Set(accounts.map((a) => a.toLowerCase()));
+    const already = windowState(this.state, now, this.params)
+      .admissions.map((a) => a.account.toLowerCase())
+      .filter((a) => wanted.has(a));
+    const fresh = this.admit(
+      this.candidates().filter((c) => wanted.has(c.account.toLowerCase())),
+      now,
+    ).map((c) => c.account.toLowerCase());
+    return [...new Set([...already, ...fresh])];
+  }
+
   /** Every account the risk engine finds liquidatable, as candidates: notional closed and collateral to seize (USD). */
   candidates(): LiquidationCandidate[] {
     const out: LiquidationCandidate[] = [];

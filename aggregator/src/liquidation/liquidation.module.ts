@@ -2,13 +2,20 @@ import { Module } from '@nestjs/common';
 import { CreditModule } from '../credit/credit.module';
 import { OracleModule } from '../oracle/oracle.module';
 import { RiskModule } from '../risk/risk.module';
+import { LiquidationKeeperService } from './liquidation-keeper.service';
+import { LiquidationLedgerRepository } from './liquidation-ledger.repository';
+import { LiquidationLedgerService } from './liquidation-ledger.service';
 import { LiquidationRateLimiter } from './liquidation-rate-limiter.service';
-import { LiquidationWatchService } from './liquidation-watch.service';
+import { LiquidationRunRepository } from './liquidation-run.repository';
 
-/** The liquidation watch: accounts with health < 1, and PerpMarket.liquidate once the pusher's mark landed. */
+/**
+ * Liquidations (docs/liquidation.md): the keeper that drives each run (leader only, progress in
+ * `liquidation_run`), gated by the book-wide rate limit, and the liquidation ledger (liquidations, seizures,
+ * lots, insurance fund, bad debt) the API and the metrics read.
+ */
 @Module({
   imports: [CreditModule, OracleModule, RiskModule],
-  providers: [LiquidationWatchService, LiquidationRateLimiter],
-  exports: [LiquidationWatchService, LiquidationRateLimiter],
+  providers: [LiquidationKeeperService, LiquidationRunRepository, LiquidationLedgerRepository, LiquidationLedgerService, LiquidationRateLimiter],
+  exports: [LiquidationKeeperService, LiquidationLedgerService, LiquidationRateLimiter],
 })
 export class LiquidationModule {}

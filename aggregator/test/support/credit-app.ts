@@ -8,16 +8,16 @@ import { loadAppConfig } from '../../src/config/app-config';
 import { CreditPusherService } from '../../src/credit/credit-pusher.service';
 import { LeaderElection } from '../../src/credit/leader-election';
 import { TradingChain } from '../../src/credit/trading-chain';
-import { LiquidationWatchService } from '../../src/liquidation/liquidation-watch.service';
+import { LiquidationKeeperService } from '../../src/liquidation/liquidation-keeper.service';
 import { RiskReader } from '../../src/risk/risk-reader';
 import type { FakeRiskReader } from './credit-fake-risk';
 import { freshDatabase } from './database';
 import { checkResponseSchemas } from './response-check';
 
 /**
- * The aggregator with a fake RiskReader (what the credit pusher and the liquidation watch read) on a fresh or
+ * The aggregator with a fake RiskReader (what the credit pusher and the liquidation keeper read) on a fresh or
  * shared database. Nothing polls on its own (indexer, oracle, risk ticks, reconciliation, pushes, liquidation
- * rounds) unless the env sets an interval: the test drives `pusher.pushNow()` and `watch.tick()`.
+ * rounds) unless the env sets an interval: the test drives `pusher.pushNow()` and `keeper.tick()`.
  */
 export async function startCreditApp(risk: FakeRiskReader, env: Record<string, string>, existing?: Awaited<ReturnType<typeof freshDatabase>>) {
   const db = existing ?? (await freshDatabase());
@@ -45,7 +45,7 @@ export async function startCreditApp(risk: FakeRiskReader, env: Record<string, s
     app,
     http: app.getHttpServer(),
     pusher: app.get(CreditPusherService),
-    watch: app.get(LiquidationWatchService),
+    keeper: app.get(LiquidationKeeperService),
     leader: app.get(LeaderElection),
     chain: app.get(TradingChain),
     /** The clock of the pusher and the liquidation watch. */

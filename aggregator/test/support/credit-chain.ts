@@ -7,6 +7,7 @@ import {
   connectCreditToHub,
   connectSettlementPool,
   deployCreditManager,
+  deployLiquidationRegistry,
   deployPerpMarket,
   deployPriceFeed,
   deploySettlementPool,
@@ -62,6 +63,11 @@ export async function startCreditChain(
   for (let i = 0; i < 20; i++) await (await collateral.set(devWallet(i).address, parseEther('1000000000'))).wait();
   await connectCreditToHub(creditManager, await collateral.getAddress());
   await (await market.setMarkOverrideHealth(MaxUint256)).wait();
+  // Liquidation needs a registry (opens the liquidation) and a fund (receives half the penalty as cash).
+  const registry = await deployLiquidationRegistry(deployer, { creditManager: await creditManager.getAddress() });
+  await (await registry.setPerpMarket(await market.getAddress())).wait();
+  await (await market.setLiquidationRegistry(await registry.getAddress())).wait();
+  await (await market.setInsuranceFund(devWallet(9).address)).wait();
   const feed = await deployPriceFeed(deployer, { description: 'ETH / USD', price: parseUnits('2000', 8) });
   await grantCreditRoles(creditManager, { pusher: pusher.address, market: await market.getAddress() });
   await (await creditManager.grantRole(await creditManager.PUSHER_ROLE(), rival.address)).wait();

@@ -13,6 +13,9 @@ export const CONTRACT_ADDRESS: Record<ContractRole, string> = {
   perpMarket: getAddress(toBeHex(0x12, 20)),
   vault: getAddress(toBeHex(0x13, 20)),
   settlementPool: getAddress(toBeHex(0x14, 20)),
+  liquidationRegistry: getAddress(toBeHex(0x15, 20)),
+  insuranceFund: getAddress(toBeHex(0x16, 20)),
+  auction: getAddress(toBeHex(0x17, 20)),
 };
 
 /** An encoded log of one of our contracts' events (`fork` varies the block hash to model another branch). */

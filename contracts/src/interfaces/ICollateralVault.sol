@@ -16,6 +16,13 @@ import {ITributaryOApp} from "./ITributaryOApp.sol";
 /// paused, cancels queued payouts back to the accounts they were taken from.
 /// Who pays: a withdrawal's request carries (enforced options) the native value of the hub's decision, whose
 /// options carry the value of the release attestation, so `quoteWithdraw` is the whole round trip.
+/// Seizure: SEIZE takes up to the requested amount from the account's free balance here (whatever the hub had
+/// attested), pays it to the chain's auction contract (no outflow limit: it stays in the protocol) and kicks a
+/// lot; a shortfall (less there than requested, or a recipient that is not the auction) is an event, and with
+/// nothing seized the vault answers AUCTION_RESULT at once — never a stuck message. When the lot closes the
+/// auction returns the unsold rest here (`closeLot`), the vault credits it to the account and sends
+/// AUCTION_RESULT carrying the post-state balance. The liquidator prepaid both replies: SEIZE's enforced options
+/// forward the ATTEST and AUCTION_RESULT fees, which wait in the vault's balance.
 interface ICollateralVault is ITributaryOApp {
     /// @notice Configuration of one listed asset.
     struct AssetConfig {
@@ -72,6 +79,10 @@ interface ICollateralVault is ITributaryOApp {
     error UnknownPayout(uint64 payoutId);
     /// @notice Every listed asset has an outflow rate limit (capacity and refill above 0).
     error RateLimitRequired(AssetId assetId);
+    /// @notice `closeLot` by anyone but the chain's auction contract.
+    error NotAuction(address caller);
+    /// @notice The auction contract is set once.
+    error AuctionAlreadySet(address auction);
 
     /// @notice Emitted when the owner lists an asset.
     event AssetListed(AssetId indexed assetId, address indexed token, uint8 decimals, uint128 depositCap);
@@ -97,9 +108,9 @@ interface ICollateralVault is ITributaryOApp {
     /// @notice Emitted when a rejection arrived with the value forwarded for a release attestation that will not be
     /// sent: returned to the account (`sent`), or kept by the vault when the account refused it.
     event RejectionValueReturned(uint64 indexed requestId, address indexed account, uint256 amount, bool sent);
-    /// @notice Emitted when the hub seized collateral of `account` for `recipient`.
+    /// @notice Emitted when the hub seized collateral of `account` for `recipient` (the auction; lot = seizureId).
     event CollateralSeized(
-        uint64 indexed liquidationId, address indexed account, AssetId indexed assetId, uint256 amount, address recipient
+        uint64 indexed liquidationId, address indexed account, AssetId indexed assetId, uint256 amount, address recipient, uint64 seizureId
     );
     /// @notice Emitted when an outflow was queued for `to` instead of sent: over the rate limit (`refused` false)
     /// or refused by the token (`refused` true). `account` is whose balance it was taken from.
@@ -109,6 +120,46 @@ interface ICollateralVault is ITributaryOApp {
     /// @notice Emitted when the guardian (or owner) cancelled what was left of a queued payout while paused; the
     /// amount went back to `account`'s free balance (and was attested).
     event PayoutCancelled(uint64 indexed payoutId, address indexed to, AssetId indexed assetId, address account, uint256 amount);
+
+    /// @notice Emitted when a SEIZE found less than it asked for (`seized` < `requested`), or a recipient other than
+    /// the auction (then nothing is seized).
+    event SeizureShortfall(
+        uint64 indexed seizureId, uint64 indexed liquidationId, address indexed account, AssetId assetId, uint256 requested, uint256 seized
+    );
+    /// @notice Emitted when a closed lot's unsold collateral is credited back to the account.
+    event CollateralReturned(uint64 indexed seizureId, address indexed account, AssetId indexed assetId, uint256 amount, uint256 balance);
+    /// @notice Emitted when AUCTION_RESULT is sent to the hub (with the post-state `balance` at `sequence`).
+    event AuctionResultSent(
+        uint64 indexed seizureId,
+        uint64 indexed liquidationId,
+        address indexed account,
+        AssetId assetId,
+        uint256 seized,
+        uint256 proceedsUsd,
+        uint256 returned,
+        uint256 balance,
+        uint64 sequence
+    );
+    /// @notice Emitted once, when the owner names the chain's auction contract.
+    event AuctionSet(address auction);
+
+    /// @notice The chain's CollateralAuction (SEIZE's expected recipient).
+    function auction() external view returns (address);
+
+    /// @notice Owner, once: the chain's CollateralAuction.
+    function setAuction(address auction) external;
+
+    /// @notice Auction only, when lot `seizureId` closes: `returned` collateral was transferred back to this vault
+    /// first; credits it to `account`, then sends AUCTION_RESULT (paid from the value SEIZE forwarded).
+    function closeLot(
+        uint64 seizureId,
+        uint64 liquidationId,
+        address account,
+        AssetId assetId,
+        uint256 seized,
+        uint256 proceedsUsd,
+        uint256 returned
+    ) external;
 
     /// @notice Endpoint id of the trading chain's MarginHub.
     function hubEid() external view returns (uint32);

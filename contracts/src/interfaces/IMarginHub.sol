@@ -18,6 +18,11 @@ import {IAttestedCollateral} from "./IAttestedCollateral.sol";
 /// anyone may `expireWithdrawal` a request left undecided past its deadline: never approved by default.
 /// The hub is also the chain's own view of each account's collateral (IAttestedCollateral), which caps the
 /// credit the CreditManager lets it use. Replies are paid with the value the vault's request forwarded.
+/// Seizure (docs/liquidation.md): `seize(account)` asks the LiquidationRegistry for the plan (an open
+/// liquidation, uncovered debt, the riskiest attested asset and the amount worth debt × (1 + π)), reserves that
+/// collateral so no withdrawal can take it and sends SEIZE to that chain's auction. The vault's AUCTION_RESULT
+/// (seized, proceeds, returned, post-state balance) releases the reservation, applies the attestation it carries,
+/// credits the proceeds to the account's cash and lets the registry close the liquidation.
 interface IMarginHub is ITributaryOApp, IAttestedCollateral {
     /// @notice Latest attested balance of (account, eid, asset) and the vault sequence that carried it.
     struct Attestation {
@@ -43,6 +48,18 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
         bool approved;
         uint128 amount;
         uint128 reservedValue;
+    }
+
+    /// @notice A seizure sent and not yet answered by AUCTION_RESULT (deleted on the answer).
+    struct Seizure {
+        uint64 liquidationId;
+        address account;
+        uint32 eid;
+        AssetId assetId;
+        /// @dev Collateral requested (token units), reserved at the hub until the answer.
+        uint128 amount;
+        /// @dev Debt (USD 1e18) the lot must raise; counts as covered while in flight.
+        uint128 debtUsd;
     }
 
     /// @notice Why a withdrawal was rejected (carried in WITHDRAW_DECISION). Append-only.
@@ -78,8 +95,10 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
     error InvalidDecisionTimeout(uint256 decisionTimeout);
     /// @notice `setChainAsset` of a new pair once MAX_CHAIN_ASSETS pairs are listed.
     error TooManyChainAssets(uint256 max);
-    /// @notice `seize` of an account without a fresh liquidation mark (a seizure only follows a liquidation).
-    error NotLiquidatable(address account);
+    /// @notice A one-time link (the liquidation registry) already set.
+    error AlreadySet();
+    /// @notice `seize` before the liquidation registry is linked.
+    error RegistryNotSet();
 
     /// @notice Emitted when an attestation newer than the stored one was stored.
     event AttestationApplied(address indexed account, uint32 indexed eid, AssetId indexed assetId, uint256 balance, uint64 sequence);
@@ -108,10 +127,37 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
     );
     /// @notice Emitted when the vault's release attestation arrived and the reservation was returned.
     event WithdrawalSettled(uint32 indexed eid, uint64 indexed requestId, address indexed account, uint256 reservedValue);
-    /// @notice Emitted when a liquidator sent a SEIZE to a vault.
+    /// @notice Emitted when SEIZE is sent: `amount` of `assetId` on `eid` to the auction `recipient`, whose lot must
+    /// raise `debtUsd` (USD 1e18); `value` = amount × oracle price (USD 1e18) ≤ debtUsd × (1 + π) + one unit.
     event SeizureSent(
-        uint64 indexed liquidationId, address indexed account, uint32 indexed eid, AssetId assetId, uint256 amount, address recipient
+        uint64 indexed seizureId,
+        uint64 indexed liquidationId,
+        address indexed account,
+        uint32 eid,
+        AssetId assetId,
+        uint256 amount,
+        uint256 debtUsd,
+        uint256 value,
+        address recipient
     );
+    /// @notice Emitted when an AUCTION_RESULT is applied: reservation released, `proceedsUsd` credited to cash.
+    /// `shortfall` = requested − seized (collateral that was not in the vault when SEIZE arrived).
+    event AuctionResultApplied(
+        uint64 indexed seizureId,
+        uint64 indexed liquidationId,
+        address indexed account,
+        uint32 eid,
+        AssetId assetId,
+        uint256 requested,
+        uint256 seized,
+        uint256 shortfall,
+        uint256 proceedsUsd,
+        uint256 returned
+    );
+    /// @notice Emitted when an AUCTION_RESULT names no seizure in flight (already applied or unknown): ignored.
+    event AuctionResultIgnored(uint64 indexed seizureId, uint32 indexed eid);
+    /// @notice Emitted once, when the owner links the liquidation registry.
+    event RegistrySet(address registry);
     /// @notice Emitted when the owner sets an asset's feed and withdrawal haircut.
     event AssetRiskSet(AssetId indexed assetId, address feed, uint64 initWeight);
     /// @notice Emitted when the owner records an asset's decimals on one vault chain.
@@ -121,8 +167,26 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
     /// @notice Emitted when the owner sets how long a request waits for the decider before it may expire.
     event DecisionTimeoutSet(uint256 decisionTimeout);
 
-    /// @notice Role allowed to send SEIZE.
-    function LIQUIDATOR_ROLE() external view returns (bytes32);
+    /// @notice The LiquidationRegistry: open liquidations, seizure plans, auctions per chain, maint weights.
+    function registry() external view returns (address);
+
+    /// @notice Last seizure id issued (ids start at 1; each is the lot id on the collateral chain's auction).
+    function nextSeizureId() external view returns (uint64);
+
+    function seizure(uint64 seizureId) external view returns (Seizure memory);
+
+    /// @notice Collateral of (account, eid, asset) reserved by seizures in flight (token units); excluded from
+    /// `withdrawableBalance`.
+    function seizureReserved(address account, uint32 eid, AssetId assetId) external view returns (uint256);
+
+    /// @notice Σ debtUsd of `account`'s seizures in flight (USD 1e18).
+    function debtInFlight(address account) external view returns (uint256);
+
+    /// @notice What `seize(account)` would send now and its fee. Reverts as `seize` would.
+    function quoteSeize(address account)
+        external
+        view
+        returns (uint32 eid, AssetId assetId, uint256 amount, uint256 debtUsd, uint256 nativeFee);
 
     /// @notice Role of the aggregator's key that decides pending withdrawals.
     function DECIDER_ROLE() external view returns (bytes32);
@@ -139,8 +203,8 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
     /// @notice Upper bound of `decisionTimeout` (30 days).
     function MAX_DECISION_TIMEOUT() external view returns (uint256);
 
-    /// @notice Seizures sent for `account` whose outcome has not come back (incremented by `seize`; the
-    /// auction result of the liquidation flow decrements it). Non-zero blocks every withdrawal.
+    /// @notice Seizures sent for `account` whose outcome has not come back (incremented by `seize`; its
+    /// AUCTION_RESULT decrements it). Non-zero blocks every withdrawal.
     function seizuresInFlight(address account) external view returns (uint256);
 
     function attestation(address account, uint32 eid, AssetId assetId) external view returns (Attestation memory);
@@ -158,6 +222,9 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
     /// @notice Records `assetId`'s decimals on vault chain `eid`; a pair listed for the first time joins the pairs
     /// `collateralValue` walks (`TooManyChainAssets` past MAX_CHAIN_ASSETS).
     function setChainAsset(uint32 eid, AssetId assetId, uint8 decimals) external;
+
+    /// @notice Oracle staleness bound (seconds) of every price the hub reads.
+    function maxPriceAge() external view returns (uint256);
 
     function setMaxPriceAge(uint256 maxPriceAge) external;
 
@@ -178,11 +245,11 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
     /// @notice Native fee of one hub→vault message of `messageType` toward `eid`.
     function quote(uint32 eid, uint8 messageType) external view returns (uint256 nativeFee);
 
-    /// @notice Sends SEIZE to the vault on `eid`; msg.value pays the fee (`quote(eid, SEIZE)`, which forwards the
-    /// vault's re-attestation; the excess is refunded), never the hub's balance. Only for an account with a fresh
-    /// liquidation mark (`NotLiquidatable` otherwise): a seizure only follows a liquidation.
-    function seize(address account, uint32 eid, AssetId assetId, uint256 amount, address recipient)
-        external
-        payable
-        returns (uint64 liquidationId);
+    /// @notice Anyone, paying msg.value (`quoteSeize`; the SEIZE's options forward the vault's attestation and
+    /// AUCTION_RESULT fees; excess refunded), never the hub's balance. The registry's plan decides what (and
+    /// reverts without an open liquidation, uncovered debt or collateral); the amount is reserved at once.
+    function seize(address account) external payable returns (uint64 seizureId);
+
+    /// @notice Owner, once: the LiquidationRegistry.
+    function setRegistry(address registry) external;
 }

@@ -12,8 +12,10 @@ import {ISettlementPool} from "./ISettlementPool.sol";
 /// its taker fee (|sizeDelta| × price × feeRate, rounded up) into the account's cash before any credit
 /// changes, so a loss or a fee lowers available credit at once and an open is checked net of its fee.
 /// @dev Liquidation: the aggregator's pusher marks an account liquidatable in its credit push (health < 1
-/// per the portfolio model); then anyone may call `liquidate(account)`, which closes every position of the
-/// account at the oracle price. A mark only counts while its push is fresh, and never against an account the
+/// per the portfolio model); then anyone may call `liquidate(account, fraction)`, which closes that fraction of
+/// every position of the account at the oracle price (no trading fee) and charges the penalty
+/// π · Σ |closed size| × price to its cash, half to the caller, half to the insurance fund, and opens (or
+/// keeps) the account's liquidation in the LiquidationRegistry, which later seizures follow. A mark only counts while its push is fresh, and never against an account the
 /// chain itself sees as well margined: `conservativeHealth` (hub-attested collateral at the initial weight +
 /// cash + unrealized PnL, over Σ |size| × price × mmr) at or above `markOverrideHealth` refuses the
 /// liquidation, so a stolen pusher key cannot close healthy accounts.
@@ -49,6 +51,16 @@ interface IPerpMarket {
     error ConservativelyHealthy(address account, uint256 health);
     /// @notice markOverrideHealth must be at least 1 (1e18).
     error InvalidMarkOverrideHealth(uint256 health);
+    /// @notice `liquidate` fraction outside (0, 1e18].
+    error InvalidFraction(uint256 fraction);
+    /// @notice `liquidate` of an account without positions (a debt-only account goes to the hub's openLiquidation).
+    error NoPositions(address account);
+    /// @notice Liquidation penalty above MAX_LIQUIDATION_PENALTY.
+    error InvalidLiquidationPenalty(uint256 penalty);
+    /// @notice A one-time link (registry, insurance fund) already set.
+    error AlreadySet();
+    /// @notice `liquidate` before the registry and the insurance fund are linked.
+    error LiquidationNotConfigured();
 
     /// @notice Emitted when the owner lists a market.
     event MarketListed(uint32 indexed marketId, AssetId indexed assetId, address feed, uint64 imr, uint64 mmr, uint64 feeRate);
@@ -88,7 +100,8 @@ interface IPerpMarket {
         uint256 margin,
         uint256 fee
     );
-    /// @notice Emitted per closed position when an account is liquidated (after its PositionClosed).
+    /// @notice Emitted per position reduced by a liquidation (after its PositionClosed/PositionModified).
+    /// @param penalty this position's share of the penalty (π × |closedSize| × price, USD 1e18).
     event Liquidated(
         address indexed account,
         uint32 indexed marketId,
@@ -96,8 +109,25 @@ interface IPerpMarket {
         int256 closedSize,
         uint256 price,
         int256 realizedPnl,
-        uint256 fee
+        uint256 penalty
     );
+    /// @notice Emitted once per `liquidate`, after the per-position events.
+    /// @param healthBefore conservative health before (1e18), `closedNotional` Σ |closed| × price (USD 1e18).
+    event LiquidationExecuted(
+        uint64 indexed liquidationId,
+        address indexed account,
+        address indexed liquidator,
+        uint256 fraction,
+        uint256 closedNotional,
+        uint256 penalty,
+        uint256 healthBefore
+    );
+    /// @notice Emitted when the owner sets the liquidation penalty π (1e18 = 100%).
+    event LiquidationPenaltySet(uint256 penalty);
+    /// @notice Emitted once, when the owner links the liquidation registry.
+    event LiquidationRegistrySet(address registry);
+    /// @notice Emitted once, when the owner links the insurance fund (the fund's half of penalties).
+    event InsuranceFundSet(address insuranceFund);
     /// @notice Emitted when the owner sets the oracle staleness bound.
     event MaxPriceAgeSet(uint256 maxPriceAge);
     /// @notice Emitted when the owner sets the conservative health above which a mark is overridden.
@@ -131,6 +161,28 @@ interface IPerpMarket {
 
     function setMarkOverrideHealth(uint256 health) external;
 
+    /// @notice Largest liquidation penalty (0.1e18 = 10%).
+    function MAX_LIQUIDATION_PENALTY() external view returns (uint256);
+
+    /// @notice Liquidation penalty π (1e18 = 100%, default 0.02e18).
+    function liquidationPenalty() external view returns (uint256);
+
+    function setLiquidationPenalty(uint256 penalty) external;
+
+    /// @notice The LiquidationRegistry `liquidate` opens liquidations in.
+    function liquidationRegistry() external view returns (address);
+
+    /// @notice Receives the fund's half of each penalty (as pool cash).
+    function insuranceFund() external view returns (address);
+
+    /// @notice Owner, once each.
+    function setLiquidationRegistry(address registry) external;
+
+    function setInsuranceFund(address insuranceFund) external;
+
+    /// @notice True when `account` has a non-zero position in any market.
+    function hasPositions(address account) external view returns (bool);
+
     /// @notice What the chain alone says of an account: (CreditManager.collateralValue + cash + unrealized PnL)
     /// / Σ |size| × price × mmr, 1e18 = 1; 0 when that equity is ≤ 0, type(uint256).max without positions.
     /// Reverts if a market with a position has no fresh price.
@@ -141,8 +193,10 @@ interface IPerpMarket {
     /// reductions always pass and release margin pro rata.
     function modifyPosition(uint32 marketId, int256 sizeDelta) external;
 
-    /// @notice Closes every position of `account` if the CreditManager marks it liquidatable with a fresh push
-    /// (`NotLiquidatable`) and its conservative health is below markOverrideHealth (`ConservativelyHealthy`);
-    /// fees and PnL settled as for any fill.
-    function liquidate(address account) external;
+    /// @notice Closes `fraction` (1e18 = all; `InvalidFraction` outside (0, 1e18]) of every position of `account`
+    /// at the oracle price if the CreditManager marks it liquidatable with a fresh push (`NotLiquidatable`), it has
+    /// positions (`NoPositions`) and its conservative health is below markOverrideHealth (`ConservativelyHealthy`).
+    /// Realized PnL goes to cash (no trading fee); penalty = Σ π × |closed| × price is charged to the account's
+    /// cash, half credited to the caller's cash, half to the insurance fund's. Opens (or continues) the account's liquidation in the registry.
+    function liquidate(address account, uint256 fraction) external returns (uint64 liquidationId, uint256 penalty);
 }

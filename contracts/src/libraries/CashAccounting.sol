@@ -24,10 +24,14 @@ library CashAccounting {
         return x < 0 ? uint256(-x) : 0;
     }
 
-    /// @notice Moves the totals from an account's cash `before` to `after`.
+    /// @notice Moves the totals from an account's cash `before` to `after`. The positive total saturates at 0 when
+    /// removing: after a socialized loss each balance is read rounded down through an index while the total moved by
+    /// the exact loss, so the total may differ from the sum by rounding dust (see SettlementPool).
     function replace(Totals storage totals, int256 before, int256 after_) internal {
         Totals memory t = totals;
-        totals.positiveCash = SafeCast.toUint128(t.positiveCash - positivePart(before) + positivePart(after_));
+        uint256 removed = positivePart(before);
+        uint256 kept = t.positiveCash > removed ? t.positiveCash - removed : 0;
+        totals.positiveCash = SafeCast.toUint128(kept + positivePart(after_));
         totals.debt = SafeCast.toUint128(t.debt - negativePart(before) + negativePart(after_));
     }
 

@@ -10,6 +10,10 @@ import {AssetId} from "../types/Ids.sol";
 ///   WITHDRAW_REQUEST  account[2,22) assetId[22,24) amount u128[24,40) requestId u64[40,48)
 ///   WITHDRAW_DECISION requestId u64[2,10) approved u8[10] reason u8[11]
 ///   SEIZE             account[2,22) assetId[22,24) amount u128[24,40) recipient[40,60) liquidationId u64[60,68)
+///                     seizureId u64[68,76) debtUsd u128[76,92)
+///   AUCTION_RESULT    liquidationId u64[2,10) seizureId u64[10,18) account[18,38) assetId[38,40) seized u128[40,56)
+///                     proceedsUsd u128[56,72) returned u128[72,88) balance u128[88,104) sequence u64[104,112)
+/// AUCTION_RESULT's balance/sequence are the vault's post-state attestation of (account, assetId) after the return.
 /// ATTEST's requestId names the withdrawal whose release the attestation settles (0 = none).
 /// The ids, lengths and offsets are defined once, in the protocol package (`protocol/src/messages.ts`); the
 /// constants here are their Solidity copy, checked name by name against that table by
@@ -21,6 +25,7 @@ library MessageCodec {
     uint8 internal constant WITHDRAW_REQUEST = 2;
     uint8 internal constant WITHDRAW_DECISION = 3;
     uint8 internal constant SEIZE = 4;
+    uint8 internal constant AUCTION_RESULT = 5;
 
     uint256 private constant VERSION_OFFSET = 0;
     uint256 private constant TYPE_OFFSET = 1;
@@ -35,11 +40,23 @@ library MessageCodec {
     uint256 private constant DECISION_REASON_OFFSET = 11;
     uint256 private constant SEIZE_RECIPIENT_OFFSET = 40;
     uint256 private constant SEIZE_LIQUIDATION_ID_OFFSET = 60;
+    uint256 private constant SEIZE_SEIZURE_ID_OFFSET = 68;
+    uint256 private constant SEIZE_DEBT_USD_OFFSET = 76;
+    uint256 private constant RESULT_LIQUIDATION_ID_OFFSET = 2;
+    uint256 private constant RESULT_SEIZURE_ID_OFFSET = 10;
+    uint256 private constant RESULT_ACCOUNT_OFFSET = 18;
+    uint256 private constant RESULT_ASSET_ID_OFFSET = 38;
+    uint256 private constant RESULT_SEIZED_OFFSET = 40;
+    uint256 private constant RESULT_PROCEEDS_USD_OFFSET = 56;
+    uint256 private constant RESULT_RETURNED_OFFSET = 72;
+    uint256 private constant RESULT_BALANCE_OFFSET = 88;
+    uint256 private constant RESULT_SEQUENCE_OFFSET = 104;
 
     uint256 internal constant ATTEST_LENGTH = 56;
     uint256 internal constant WITHDRAW_REQUEST_LENGTH = 48;
     uint256 internal constant WITHDRAW_DECISION_LENGTH = 12;
-    uint256 internal constant SEIZE_LENGTH = 68;
+    uint256 internal constant SEIZE_LENGTH = 92;
+    uint256 internal constant AUCTION_RESULT_LENGTH = 112;
 
     error UnsupportedVersion(uint8 version);
     error InvalidMessageLength(uint8 messageType, uint256 length);
@@ -72,6 +89,20 @@ library MessageCodec {
         uint128 amount;
         address recipient;
         uint64 liquidationId;
+        uint64 seizureId;
+        uint128 debtUsd;
+    }
+
+    struct AuctionResult {
+        uint64 liquidationId;
+        uint64 seizureId;
+        address account;
+        AssetId assetId;
+        uint128 seized;
+        uint128 proceedsUsd;
+        uint128 returned;
+        uint128 balance;
+        uint64 sequence;
     }
 
     /// @notice Checks version and length; returns the message type.
@@ -86,6 +117,7 @@ library MessageCodec {
         else if (kind == WITHDRAW_REQUEST) expected = WITHDRAW_REQUEST_LENGTH;
         else if (kind == WITHDRAW_DECISION) expected = WITHDRAW_DECISION_LENGTH;
         else if (kind == SEIZE) expected = SEIZE_LENGTH;
+        else if (kind == AUCTION_RESULT) expected = AUCTION_RESULT_LENGTH;
         else revert UnknownMessageType(kind);
         if (message.length != expected) revert InvalidMessageLength(kind, message.length);
     }
@@ -96,6 +128,7 @@ library MessageCodec {
         if (kind == WITHDRAW_REQUEST) return WITHDRAW_REQUEST_LENGTH;
         if (kind == WITHDRAW_DECISION) return WITHDRAW_DECISION_LENGTH;
         if (kind == SEIZE) return SEIZE_LENGTH;
+        if (kind == AUCTION_RESULT) return AUCTION_RESULT_LENGTH;
         revert UnknownMessageType(kind);
     }
 
@@ -112,7 +145,16 @@ library MessageCodec {
     }
 
     function encodeSeize(Seize memory m) internal pure returns (bytes memory) {
-        return abi.encodePacked(VERSION, SEIZE, m.account, AssetId.unwrap(m.assetId), m.amount, m.recipient, m.liquidationId);
+        return abi.encodePacked(
+            VERSION, SEIZE, m.account, AssetId.unwrap(m.assetId), m.amount, m.recipient, m.liquidationId, m.seizureId, m.debtUsd
+        );
+    }
+
+    function encodeAuctionResult(AuctionResult memory m) internal pure returns (bytes memory) {
+        return abi.encodePacked(
+            abi.encodePacked(VERSION, AUCTION_RESULT, m.liquidationId, m.seizureId, m.account, AssetId.unwrap(m.assetId)),
+            abi.encodePacked(m.seized, m.proceedsUsd, m.returned, m.balance, m.sequence)
+        );
     }
 
     /// @dev The decoders assume `messageType` validated the message.
@@ -158,7 +200,21 @@ library MessageCodec {
         m.assetId = _assetId(message);
         m.amount = uint128(bytes16(message[AMOUNT_OFFSET:SEIZE_RECIPIENT_OFFSET]));
         m.recipient = _account(message, SEIZE_RECIPIENT_OFFSET);
-        m.liquidationId = uint64(bytes8(message[SEIZE_LIQUIDATION_ID_OFFSET:SEIZE_LENGTH]));
+        m.liquidationId = uint64(bytes8(message[SEIZE_LIQUIDATION_ID_OFFSET:SEIZE_SEIZURE_ID_OFFSET]));
+        m.seizureId = uint64(bytes8(message[SEIZE_SEIZURE_ID_OFFSET:SEIZE_DEBT_USD_OFFSET]));
+        m.debtUsd = uint128(bytes16(message[SEIZE_DEBT_USD_OFFSET:SEIZE_LENGTH]));
+    }
+
+    function decodeAuctionResult(bytes calldata message) internal pure returns (AuctionResult memory m) {
+        m.liquidationId = uint64(bytes8(message[RESULT_LIQUIDATION_ID_OFFSET:RESULT_SEIZURE_ID_OFFSET]));
+        m.seizureId = uint64(bytes8(message[RESULT_SEIZURE_ID_OFFSET:RESULT_ACCOUNT_OFFSET]));
+        m.account = _account(message, RESULT_ACCOUNT_OFFSET);
+        m.assetId = AssetId.wrap(uint16(bytes2(message[RESULT_ASSET_ID_OFFSET:RESULT_SEIZED_OFFSET])));
+        m.seized = uint128(bytes16(message[RESULT_SEIZED_OFFSET:RESULT_PROCEEDS_USD_OFFSET]));
+        m.proceedsUsd = uint128(bytes16(message[RESULT_PROCEEDS_USD_OFFSET:RESULT_RETURNED_OFFSET]));
+        m.returned = uint128(bytes16(message[RESULT_RETURNED_OFFSET:RESULT_BALANCE_OFFSET]));
+        m.balance = uint128(bytes16(message[RESULT_BALANCE_OFFSET:RESULT_SEQUENCE_OFFSET]));
+        m.sequence = uint64(bytes8(message[RESULT_SEQUENCE_OFFSET:AUCTION_RESULT_LENGTH]));
     }
 
     function _account(bytes calldata message, uint256 offset) private pure returns (address) {

@@ -29,6 +29,15 @@ contract MessageCodecHarness {
         return MessageCodec.encodeSeize(m);
     }
 
+    function encodeAuctionResult(MessageCodec.AuctionResult calldata m) external pure returns (bytes memory) {
+        return MessageCodec.encodeAuctionResult(m);
+    }
+
+    function decodeAuctionResult(bytes calldata message) external pure returns (MessageCodec.AuctionResult memory) {
+        MessageCodec.messageType(message);
+        return MessageCodec.decodeAuctionResult(message);
+    }
+
     function decodeAttest(bytes calldata message) external pure returns (MessageCodec.Attest memory) {
         MessageCodec.messageType(message);
         return MessageCodec.decodeAttest(message);

@@ -3,9 +3,9 @@ import { ethers } from 'hardhat';
 import { loadFixture } from '@nomicfoundation/hardhat-network-helpers';
 import { parseEther, parseUnits } from 'ethers';
 import { MSG_ATTEST, configureHubAsset } from '../../lib';
-import { RestrictedERC20__factory, RevertingRecipient__factory } from '../../typechain-types';
+import { RestrictedERC20__factory } from '../../typechain-types';
 import { EID_A, EID_HUB, deployProtocol } from '../helpers/fixture';
-import { STATUS, decidePending, requestWithdraw, seize } from '../helpers/money';
+import { STATUS, decidePending, requestWithdraw, debtFor, seize } from '../helpers/money';
 
 const RUSD = 9;
 const usd6 = (n: number) => parseUnits(String(n), 6);
@@ -64,29 +64,28 @@ describe('attack: a payout that cannot be sent blocks the pathway', () => {
     expect(await token.balanceOf(other)).to.equal(usd6(300));
   });
 
-  it('a reverting recipient of a SEIZE: queued, the pathway keeps flowing; the guardian cancels it back while paused', async () => {
+  it('a SEIZE the token refuses (blocklisted auction): nothing seized, the shortfall is reported, the pathway keeps flowing', async () => {
     const { p, token } = await restricted();
-    const recipient = await new RevertingRecipient__factory(p.deployer).deploy();
-    await token.setHooked(await recipient.getAddress(), true);
-    await seize(p, p.alice.address, RUSD, usd6(250), await recipient.getAddress(), { unmark: true });
+    const auction = await p.auctionA.getAddress();
+    await p.auctionA.configureAsset(RUSD, await token.getAddress(), await p.usdcFeed.getAddress());
+    await token.setBlocklisted(auction, true);
+    const seizureId = await seize(p, p.alice.address, debtFor(usd6(250), parseEther('1'), 6), { unmark: true });
+    expect(await p.hub.seizuresInFlight(p.alice.address)).to.equal(1n);
     await p.settle();
-    expect(await p.vaultA.owed(await recipient.getAddress(), RUSD)).to.equal(usd6(250));
-    expect((await p.hub.attestation(p.alice.address, EID_A, RUSD)).balance).to.equal(usd6(750));
-    // The next hub → vault packet is delivered too (a rejection: the seizure is still in flight at the hub).
+    const [shortfall] = await p.vaultA.queryFilter(p.vaultA.filters.SeizureShortfall(seizureId));
+    expect(shortfall.args.seized).to.equal(0n);
+    const [applied] = await p.hub.queryFilter(p.hub.filters.AuctionResultApplied(seizureId));
+    expect([applied.args.seized, applied.args.shortfall, applied.args.proceedsUsd]).to.deep.equal([0n, usd6(250) - 0n, 0n]);
+    // The reservation is gone, nothing moved, and the next hub → vault packet flows.
+    expect(await p.hub.seizuresInFlight(p.alice.address)).to.equal(0n);
+    expect(await p.hub.seizureReserved(p.alice.address, EID_A, RUSD)).to.equal(0n);
+    expect(await token.balanceOf(auction)).to.equal(0n);
+    expect((await p.vaultA.balanceOf(p.alice.address, RUSD)).free).to.equal(usd6(1000));
+    expect((await p.hub.attestation(p.alice.address, EID_A, RUSD)).balance).to.equal(usd6(1000));
     const id = await requestWithdraw(p, p.alice, RUSD, usd6(100));
     await p.settle();
-    expect((await p.vaultA.withdrawalRequest(id)).status).to.equal(STATUS.Rejected);
-    // Say the seizure was wrong: the guardian pauses and cancels the queued payout back to alice.
-    const [queued] = await p.vaultA.queryFilter(p.vaultA.filters.PayoutQueued(await recipient.getAddress(), RUSD));
-    await expect(p.vaultA.connect(p.guardian).cancelPayout(queued.args.payoutId)).to.be.revertedWithCustomError(p.vaultA, 'NotPaused');
-    await p.vaultA.connect(p.guardian).setPaused(true);
-    await expect(p.vaultA.connect(p.guardian).cancelPayout(queued.args.payoutId, { value: await p.vaultA.quote(MSG_ATTEST) }))
-      .to.emit(p.vaultA, 'PayoutCancelled')
-      .withArgs(queued.args.payoutId, await recipient.getAddress(), RUSD, p.alice.address, usd6(250));
-    expect(await p.vaultA.owed(await recipient.getAddress(), RUSD)).to.equal(0n);
-    expect((await p.vaultA.balanceOf(p.alice.address, RUSD)).free).to.equal(usd6(1000));
+    await decidePending(p);
     await p.settle();
-    expect((await p.hub.attestation(p.alice.address, EID_A, RUSD)).balance).to.equal(usd6(1000));
-    await expect(p.vaultA.connect(p.guardian).cancelPayout(queued.args.payoutId)).to.be.revertedWithCustomError(p.vaultA, 'UnknownPayout');
+    expect((await p.vaultA.withdrawalRequest(id)).status).to.not.equal(STATUS.Pending);
   });
 });

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { ethers } from 'hardhat';
 import { loadFixture } from '@nomicfoundation/hardhat-network-helpers';
 import { parseEther } from 'ethers';
-import { MSG_ATTEST, MSG_SEIZE, MSG_WITHDRAW_DECISION } from '../../lib';
+import { MSG_ATTEST, MSG_AUCTION_RESULT, MSG_SEIZE, MSG_WITHDRAW_DECISION } from '../../lib';
 import { EID_A, EID_HUB, WETH, deployProtocol, type Protocol } from '../helpers/fixture';
-import { STATUS, decidePending, deposit, seize } from '../helpers/money';
+import { STATUS, decidePending, deposit, debtFor, seize } from '../helpers/money';
 
 /**
  * Attack: the hub paid every WITHDRAW_DECISION and the vault every release attestation from their own native
@@ -47,16 +47,21 @@ describe("attack: free reply messages drain the hub's and the vaults' native bal
     expect(returned.every((e) => e.args.sent && e.args.amount === returned[0].args.amount)).to.equal(true);
   });
 
-  it("a seizure: the liquidator pays the SEIZE and the vault's re-attestation", async () => {
+  it("a seizure: the liquidator pays the SEIZE, the vault's re-attestation and the AUCTION_RESULT", async () => {
     const p = await loadFixture(deployProtocol);
     await deposit(p, p.alice, WETH, parseEther('2'));
     await p.settle();
     const before = await balances(p);
-    expect(await p.hub.quote(EID_A, MSG_SEIZE)).to.be.gt(await p.vaultA.quote(MSG_ATTEST));
-    await seize(p, p.alice.address, WETH, parseEther('1'), p.insurance.address);
+    expect(await p.hub.quote(EID_A, MSG_SEIZE)).to.be.gt((await p.vaultA.quote(MSG_ATTEST)) + (await p.vaultA.quote(MSG_AUCTION_RESULT)));
+    const seizureId = await seize(p, p.alice.address, debtFor(parseEther('1'), parseEther('2000')));
     await p.deliver(EID_HUB, EID_A);
     await p.deliver(EID_A, EID_HUB);
-    expect(await p.weth.balanceOf(p.insurance.address)).to.equal(parseEther('1'));
+    const lot = await p.auctionA.lot(seizureId);
+    expect(await p.weth.balanceOf(await p.auctionA.getAddress())).to.equal(lot.remaining);
+    // The taker who closes the lot pays no message fee: the AUCTION_RESULT was prepaid with the SEIZE.
+    await p.auctionA.connect(p.bob).take(seizureId, lot.remaining, ethers.MaxUint256, p.bob.address);
+    await p.deliver(EID_A, EID_HUB);
+    expect(await p.hub.seizuresInFlight(p.alice.address)).to.equal(0n);
     expect(await balances(p)).to.deep.equal(before);
   });
 });

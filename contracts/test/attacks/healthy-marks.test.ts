@@ -24,7 +24,7 @@ describe('attack: liquidation marks on healthy accounts', () => {
     const p = await aliceLong('10', '10'); // 16,000 of collateral, 1,000 of maintenance margin: health ≈ 16
     await p.push([p.alice.address, parseEther('100000'), true]);
     expect(await p.creditManager.isLiquidatable(p.alice.address)).to.equal(true);
-    await expect(p.market.connect(p.bob).liquidate(p.alice.address)).to.be.revertedWithCustomError(p.market, 'ConservativelyHealthy');
+    await expect(p.market.connect(p.bob).liquidate(p.alice.address, 10n ** 18n)).to.be.revertedWithCustomError(p.market, 'ConservativelyHealthy');
     expect((await p.market.position(p.alice.address, 0)).size).to.equal(parseEther('10'));
   });
 
@@ -35,7 +35,7 @@ describe('attack: liquidation marks on healthy accounts', () => {
     expect(health).to.be.lt(parseEther('2'));
     await p.push([p.alice.address, 0n, true]);
     await time.increase(STALE_AFTER + 1);
-    await expect(p.market.connect(p.bob).liquidate(p.alice.address))
+    await expect(p.market.connect(p.bob).liquidate(p.alice.address, 10n ** 18n))
       .to.be.revertedWithCustomError(p.market, 'NotLiquidatable')
       .withArgs(p.alice.address);
     expect((await p.market.position(p.alice.address, 0)).size).to.equal(parseEther('5'));

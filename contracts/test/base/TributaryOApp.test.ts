@@ -51,7 +51,15 @@ describe('TributaryOApp (the base of CollateralVault and MarginHub)', () => {
       const p = await loadFixture(deployProtocol);
       const toHub = await asEndpoint(p, EID_HUB);
       const fromVault = { srcEid: EID_A, sender: addressToBytes32(await p.vaultA.getAddress()), nonce: 1n };
-      const seize = encodeSeize({ account: p.alice.address, assetId: WETH, amount: 1n, recipient: p.bob.address, liquidationId: 1n });
+      const seize = encodeSeize({
+        account: p.alice.address,
+        assetId: WETH,
+        amount: 1n,
+        recipient: p.bob.address,
+        liquidationId: 1n,
+        seizureId: 1n,
+        debtUsd: 0n,
+      });
       await expect(p.hub.connect(toHub).lzReceive(fromVault, NO_GUID, seize, ethers.ZeroAddress, '0x'))
         .to.be.revertedWithCustomError(p.hub, 'UnexpectedMessageType')
         .withArgs(MSG_SEIZE);
@@ -130,9 +138,11 @@ describe('TributaryOApp (the base of CollateralVault and MarginHub)', () => {
       const p = await loadFixture(deployProtocol);
       await p.vaultA.connect(p.alice).deposit(WETH, parseEther('5'), p.alice.address, { value: await p.vaultA.quote(MSG_ATTEST) });
       await p.settle();
+      await p.pool.connect(p.deployer).settle(p.alice.address, -parseEther('1000'), 0n);
       await p.push([p.alice.address, 0n, true]);
+      await p.registry.connect(p.deployer).openLiquidation(p.alice.address);
       const fee = await p.hub.quote(EID_A, MSG_SEIZE);
-      const seize = p.hub.connect(p.liquidator).seize(p.alice.address, EID_A, WETH, parseEther('1'), p.insurance.address, { value: fee + 777n });
+      const seize = p.hub.connect(p.liquidator).seize(p.alice.address, { value: fee + 777n });
       await expect(seize).to.changeEtherBalances([p.liquidator, p.hub], [-fee, 0n]);
     });
   });

@@ -7,6 +7,8 @@ import { parseEther, type TransactionReceipt } from 'ethers';
 import {
   DEFAULT_RECEIVE_GAS,
   MSG_ATTEST,
+  MSG_AUCTION_RESULT,
+  MSG_SEIZE,
   MSG_WITHDRAW_DECISION,
   MSG_WITHDRAW_REQUEST,
   addressToBytes32,
@@ -200,6 +202,44 @@ describe('gas snapshot', () => {
     const repay = gas(await (await p.pool.connect(p.bob).repay(p.alice.address, 1_000_000n)).wait());
     snapshot.perp = { open, add, reduce, close };
     snapshot.cash = { withdrawCash, repay };
+  });
+
+  it('liquidation: partial and full liquidate, seize round trip (SEIZE + ATTEST + AUCTION_RESULT), take', async () => {
+    const p = await loadFixture(deployProtocol);
+    await deposit(p, p.alice, parseEther('10'));
+    await p.settle();
+    await p.push([p.alice.address, parseEther('10000')]);
+    await p.market.connect(p.alice).modifyPosition(0, parseEther('20'));
+    await p.wethFeed.setPrice(1300n * 10n ** 8n); // 10,400 of collateral against a 14,000 loss: health 0
+    await p.push([p.alice.address, 0n, true]);
+    const partial = gas(await (await p.market.connect(p.liquidator).liquidate(p.alice.address, 5n * 10n ** 17n)).wait());
+    const full = gas(await (await p.market.connect(p.liquidator).liquidate(p.alice.address, 10n ** 18n)).wait());
+    const { nativeFee } = await p.hub.quoteSeize(p.alice.address);
+    const seize = gas(await (await p.hub.connect(p.liquidator).seize(p.alice.address, { value: nativeFee })).wait());
+    const [atVault] = await p.deliver(EID_HUB, EID_A);
+    const [attest] = await p.deliver(EID_A, EID_HUB);
+    const lotId = await p.hub.nextSeizureId();
+    const firstTake = gas(await (await p.auctionA.connect(p.bob).take(lotId, parseEther('1'), ethers.MaxUint256, p.bob.address)).wait());
+    const closingTake = gas(await (await p.auctionA.connect(p.bob).take(lotId, parseEther('100'), ethers.MaxUint256, p.bob.address)).wait());
+    const [result] = await p.deliver(EID_A, EID_HUB);
+    expect(await p.hub.seizuresInFlight(p.alice.address)).to.equal(0n);
+    const seizeAtVault = await receiveFigures(atVault);
+    const resultAtHub = await receiveFigures(result);
+    const attestAtHub = await receiveFigures(attest);
+    snapshot.liquidation = {
+      liquidatePartial: partial,
+      liquidateFull: full,
+      seizeRoundTrip: {
+        seize,
+        seizeAtVault,
+        attestAtHub,
+        auctionResultAtHub: resultAtHub,
+        total: seize + seizeAtVault.total + attestAtHub.total + resultAtHub.total,
+      },
+      take: { partial: firstTake, closing: closingTake },
+    };
+    expect(seizeAtVault.lzReceive).to.be.lte(DEFAULT_RECEIVE_GAS[MSG_SEIZE]);
+    expect(resultAtHub.lzReceive).to.be.lte(DEFAULT_RECEIVE_GAS[MSG_AUCTION_RESULT]);
   });
 });
 

@@ -2,6 +2,12 @@ import { ethers } from 'hardhat';
 import { parseEther, parseUnits } from 'ethers';
 import {
   configureHubAsset,
+  configureSeizure,
+  connectAuction,
+  connectLiquidation,
+  deployCollateralAuction,
+  deployInsuranceFund,
+  deployLiquidationRegistry,
   connectCreditToHub,
   connectSettlementPool,
   connectVaultToHub,
@@ -17,7 +23,6 @@ import {
   ensureNativeBalance,
   grantCreditRoles,
   grantDecider,
-  grantLiquidator,
   listAsset,
   packCreditEntry,
   setVaultGuardian,
@@ -40,6 +45,9 @@ export const GUARD_REFILL = parseEther('10');
 export const WETH_RATE_CAPACITY = parseEther('100');
 export const WETH_REFILL = parseEther('1');
 export const DECISION_TIMEOUT = 600;
+/** Maintenance weights (seizure order: lowest first) and the auctions' curve length. */
+export const MAINT_WEIGHT: Record<number, bigint> = { [USDC]: parseEther('0.97'), [WETH]: parseEther('0.85') };
+export const AUCTION_DURATION = 3600;
 /** Taker fee of the WETH market: 0.05 % of notional. */
 export const FEE_RATE = parseEther('0.0005');
 /** Quote-token (trading-chain USDC) seed of the settlement pool. */
@@ -101,7 +109,6 @@ export async function deployProtocol() {
   await grantCreditRoles(creditManager, { pusher: pusher.address, market: await market.getAddress(), hub: await hub.getAddress() });
   await connectSettlementPool({ creditManager, pool, market: await market.getAddress() });
   await connectCreditToHub(creditManager, await hub.getAddress());
-  await grantLiquidator(hub, liquidator.address);
   await grantDecider(hub, decider.address);
   await market.listMarket(WETH, await wethFeed.getAddress(), parseEther('0.1'), parseEther('0.05'), FEE_RATE);
   await quote.mint(deployer.address, POOL_SEED);
@@ -146,11 +153,40 @@ export async function deployProtocol() {
   }
   await ensureNativeBalance(deployer, await hub.getAddress(), parseEther('1'));
 
+  // Liquidation: registry + insurance fund on the trading chain, an auction per vault chain selling for the vaults'
+  // USDC (the collateral chains' quote token), proceeds swept to `insurance` as treasury. The deployer also holds
+  // the pool's MARKET_ROLE and the registry's MARKET_ROLE so unit tests can write a debt and open a liquidation.
+  const registry = await deployLiquidationRegistry(deployer, { creditManager: cmAddress });
+  const fund = await deployInsuranceFund(deployer, { pool: poolAddress, registry: await registry.getAddress() });
+  await connectLiquidation({ hub, market, pool, registry, fund: await fund.getAddress() });
+  await pool.grantRole(await pool.MARKET_ROLE(), deployer.address);
+  await registry.grantRole(await registry.MARKET_ROLE(), deployer.address);
+  const auctions = [];
+  for (const [vault, eid] of [
+    [vaultA, EID_A],
+    [vaultB, EID_B],
+  ] as const) {
+    const auction = await deployCollateralAuction(deployer, {
+      vault: await vault.getAddress(),
+      quoteToken: await usdc.getAddress(),
+      treasury: insurance.address,
+      maxPriceAgeSeconds: MAX_PRICE_AGE,
+    });
+    const assets = [{ assetId: WETH, token: await weth.getAddress(), feed: await wethFeed.getAddress() }];
+    if (eid === EID_A) assets.push({ assetId: USDC, token: await usdc.getAddress(), feed: await usdcFeed.getAddress() });
+    await connectAuction({ vault, auction, assets });
+    const maintWeights = [USDC, WETH].map((assetId) => ({ assetId, weight: MAINT_WEIGHT[assetId] }));
+    await configureSeizure(registry, { eid, auction: await auction.getAddress(), maintWeights });
+    auctions.push(auction);
+  }
+  const [auctionA, auctionB] = auctions;
+
   for (const user of [alice, bob]) {
     await quote.mint(user.address, parseUnits('1000000', 6));
     await quote.connect(user).approve(poolAddress, ethers.MaxUint256);
     await usdc.mint(user.address, parseUnits('1000000', 6));
     await weth.mint(user.address, parseEther('1000'));
+    for (const auction of auctions) await usdc.connect(user).approve(await auction.getAddress(), ethers.MaxUint256);
     for (const vault of [vaultA, vaultB]) {
       await usdc.connect(user).approve(await vault.getAddress(), ethers.MaxUint256);
       await weth.connect(user).approve(await vault.getAddress(), ethers.MaxUint256);
@@ -221,6 +257,10 @@ export async function deployProtocol() {
     pool,
     vaultA,
     vaultB,
+    registry,
+    fund,
+    auctionA,
+    auctionB,
     deliver,
     settle,
   };

@@ -1,7 +1,7 @@
 import { parseUnits, type Signer } from 'ethers';
-import { MSG_ATTEST, MSG_SEIZE } from '../../lib';
+import { MSG_ATTEST } from '../../lib';
 import type { CollateralVault } from '../../typechain-types';
-import { EID_A, type Protocol } from './fixture';
+import type { Protocol } from './fixture';
 
 /** IMarginHub.RejectReason, by name. */
 export const REASON = {
@@ -36,24 +36,25 @@ export async function requestWithdraw(p: Protocol, who: Signer, assetId: number,
 }
 
 /**
- * The liquidation path's seizure: the pusher marks `account` liquidatable (keeping its base), the liquidator
- * sends SEIZE paying its quote. With `unmark`, a later push lifts the mark again (to test a seizure in flight
- * on its own). Returns the liquidation id.
+ * A seizure in flight for `account`: writes a debt of `debtUsd` to its cash (the fixture's deployer holds the pool's
+ * MARKET_ROLE), marks it liquidatable (keeping its base), opens its liquidation and sends SEIZE paying the quote
+ * — the registry picks the riskiest attested asset. With `unmark`, a later push lifts the mark again (to test a
+ * seizure in flight on its own). Returns the seizure id.
  */
-export async function seize(
-  p: Protocol,
-  account: string,
-  assetId: number,
-  amount: bigint,
-  recipient: string,
-  options: { eid?: number; unmark?: boolean } = {},
-): Promise<bigint> {
-  const eid = options.eid ?? EID_A;
+export async function seize(p: Protocol, account: string, debtUsd: bigint, options: { unmark?: boolean } = {}): Promise<bigint> {
+  await (await p.pool.connect(p.deployer).settle(account, -debtUsd, 0n)).wait();
   const base = (await p.creditManager.account(account)).limit;
   await p.push([account, base, true]);
-  await (await p.hub.connect(p.liquidator).seize(account, eid, assetId, amount, recipient, { value: await p.hub.quote(eid, MSG_SEIZE) })).wait();
+  await (await p.registry.connect(p.deployer).openLiquidation(account)).wait();
+  const { nativeFee } = await p.hub.quoteSeize(account);
+  await (await p.hub.connect(p.liquidator).seize(account, { value: nativeFee })).wait();
   if (options.unmark) await p.push([account, base, false]);
-  return p.hub.nextLiquidationId();
+  return p.hub.nextSeizureId();
+}
+
+/** USD (1e18) of debt whose seizure takes `amount` of a token at `price` (1e18 USD per whole token), π = 2 %. */
+export function debtFor(amount: bigint, price: bigint, decimals = 18): bigint {
+  return (amount * price * 100n) / (10n ** BigInt(decimals) * 102n);
 }
 
 export async function lastDecision(p: Protocol) {
@@ -70,7 +71,7 @@ export async function decisionsOf(p: Protocol, requestId: bigint) {
  * no flow mints or burns, so each sum is constant.
  */
 export async function tokenTotals(p: Protocol): Promise<Record<'usdc' | 'weth' | 'quote', bigint>> {
-  const holders = [p.alice, p.bob, p.deployer, p.insurance, p.vaultA, p.vaultB, p.pool];
+  const holders = [p.alice, p.bob, p.deployer, p.insurance, p.liquidator, p.vaultA, p.vaultB, p.pool, p.fund, p.auctionA, p.auctionB];
   const addresses = await Promise.all(holders.map((h) => h.getAddress()));
   const sum = async (token: { balanceOf(a: string): Promise<bigint> }) =>
     (await Promise.all(addresses.map((a) => token.balanceOf(a)))).reduce((x, y) => x + y, 0n);

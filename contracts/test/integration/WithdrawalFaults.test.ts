@@ -5,7 +5,7 @@ import { parseEther } from 'ethers';
 import { MSG_WITHDRAW_REQUEST, lzContract } from '../../lib';
 import { DECISION_TIMEOUT, EID_A, EID_HUB, USDC, WETH, deployProtocol, type Protocol } from '../helpers/fixture';
 import { sentPackets, verifyAndCommit } from '../helpers/packets';
-import { REASON, STATUS, decisionsOf, deposit, requestWithdraw, seize, tokenTotals } from '../helpers/money';
+import { REASON, STATUS, decisionsOf, deposit, requestWithdraw, debtFor, seize, tokenTotals } from '../helpers/money';
 
 /** Alice: 10 WETH on chain A, base 10,000 pushed (16,000 of haircut collateral: credit, not collateral, binds). */
 async function funded() {
@@ -84,7 +84,8 @@ describe('withdrawal bad input and faults: a clear revert or rejection, nothing 
     const { p } = await funded();
     const pending = await requestWithdraw(p, p.alice, WETH, parseEther('1'));
     await p.deliver(EID_A, EID_HUB);
-    await seize(p, p.alice.address, WETH, parseEther('2'), p.insurance.address, { unmark: true });
+    const seizureId = await seize(p, p.alice.address, debtFor(parseEther('2'), parseEther('2000')), { unmark: true });
+    const seized = (await p.hub.seizure(seizureId)).amount;
     const late = await requestWithdraw(p, p.alice, WETH, parseEther('1'));
     await p.deliver(EID_A, EID_HUB);
     expect((await decisionsOf(p, late))[0].reason).to.equal(BigInt(REASON.SeizureInFlight));
@@ -92,10 +93,11 @@ describe('withdrawal bad input and faults: a clear revert or rejection, nothing 
     expect((await decisionsOf(p, pending))[0].reason).to.equal(BigInt(REASON.SeizureInFlight));
     await p.settle();
     expect(await p.creditManager.reserved(p.alice.address)).to.equal(0n);
-    // The seizure took 2 WETH; both requests were unlocked.
+    // The seizure took ≈ 2 WETH into the auction; both requests were unlocked.
+    expect(seized).to.be.closeTo(parseEther('2'), 1n);
     const balance = await p.vaultA.balanceOf(p.alice.address, WETH);
-    expect([balance.free, balance.locked]).to.deep.equal([parseEther('8'), 0n]);
-    expect(await p.weth.balanceOf(p.insurance.address)).to.equal(parseEther('2'));
+    expect([balance.free, balance.locked]).to.deep.equal([parseEther('10') - seized, 0n]);
+    expect(await p.weth.balanceOf(await p.auctionA.getAddress())).to.equal(seized);
   });
 
   for (const order of ['request first', 'open first'] as const) {

@@ -49,7 +49,15 @@ describe('attack: forged messages with one DVN key (two required DVNs per pathwa
     await p.settle();
     const thief = ethers.Wallet.createRandom().address;
     const vault = await p.vaultA.getAddress();
-    const message = encodeSeize({ account: p.alice.address, assetId: WETH, amount: parseEther('50'), recipient: thief, liquidationId: 1n });
+    const message = encodeSeize({
+      account: p.alice.address,
+      assetId: WETH,
+      amount: parseEther('50'),
+      recipient: thief,
+      liquidationId: 1n,
+      seizureId: 1n,
+      debtUsd: 0n,
+    });
     const forged = await forgePacket(p, { srcEid: EID_HUB, sender: await p.hub.getAddress(), dstEid: EID_A, receiver: vault, message });
     const uln = await forgeWithOneKey(p, EID_A, forged);
     await expect(uln.getFunction('commitVerification')(forged.header, forged.payloadHash)).to.be.revertedWithCustomError(uln, 'LZ_ULN_Verifying');

@@ -4,6 +4,7 @@ import { parseEther } from 'ethers';
 import {
   HUB_TO_VAULT_GAS,
   MSG_ATTEST,
+  MSG_AUCTION_RESULT,
   MSG_SEIZE,
   VAULT_TO_HUB_GAS,
   MSG_WITHDRAW_DECISION,
@@ -39,9 +40,11 @@ describe('lib deploy helpers', () => {
     expect(await p.hub.peers(EID_A)).to.equal(addressToBytes32(await p.vaultA.getAddress()));
     expect(await p.vaultA.peers(EID_HUB)).to.equal(addressToBytes32(await p.hub.getAddress()));
     expect(await p.vaultA.enforcedOptions(EID_HUB, MSG_ATTEST)).to.equal(lzReceiveOptions(VAULT_TO_HUB_GAS[MSG_ATTEST]));
-    // Hub → vault messages carry the vault's ATTEST fee; the request carries the hub's DECISION fee.
+    // Hub → vault messages carry the vault's ATTEST fee (SEIZE also the AUCTION_RESULT's); the request carries the
+    // hub's DECISION fee.
     const attestFee = await p.vaultA.quote(MSG_ATTEST);
-    expect(await p.hub.enforcedOptions(EID_A, MSG_SEIZE)).to.equal(lzReceiveOptions(HUB_TO_VAULT_GAS[MSG_SEIZE], attestFee));
+    const resultFee = await p.vaultA.quote(MSG_AUCTION_RESULT);
+    expect(await p.hub.enforcedOptions(EID_A, MSG_SEIZE)).to.equal(lzReceiveOptions(HUB_TO_VAULT_GAS[MSG_SEIZE], attestFee + resultFee));
     expect(await p.hub.enforcedOptions(EID_A, MSG_WITHDRAW_DECISION)).to.equal(lzReceiveOptions(HUB_TO_VAULT_GAS[MSG_WITHDRAW_DECISION], attestFee));
     const decisionFee = await p.hub.quote(EID_A, MSG_WITHDRAW_DECISION);
     expect(decodeLzReceiveOptions(await p.vaultA.enforcedOptions(EID_HUB, MSG_WITHDRAW_REQUEST))).to.deep.equal({

@@ -37,6 +37,18 @@ async function encode(codec: MessageCodecHarness, m: Vector['message']): Promise
       });
     case MessageType.WithdrawDecision:
       return codec.encodeWithdrawDecision({ requestId: big(m.requestId), approved: m.approved as boolean, reason: m.reason as number });
+    case MessageType.AuctionResult:
+      return codec.encodeAuctionResult({
+        liquidationId: big(m.liquidationId),
+        seizureId: big(m.seizureId),
+        account: m.account as string,
+        assetId: m.assetId as number,
+        seized: big(m.seized),
+        proceedsUsd: big(m.proceedsUsd),
+        returned: big(m.returned),
+        balance: big(m.balance),
+        sequence: big(m.sequence),
+      });
     default:
       return codec.encodeSeize({
         account: m.account as string,
@@ -44,6 +56,8 @@ async function encode(codec: MessageCodecHarness, m: Vector['message']): Promise
         amount: big(m.amount),
         recipient: m.recipient as string,
         liquidationId: big(m.liquidationId),
+        seizureId: big(m.seizureId),
+        debtUsd: big(m.debtUsd),
       });
   }
 }
@@ -56,7 +70,9 @@ async function decode(codec: MessageCodecHarness, type: number, encoded: string)
         ? await codec.decodeWithdrawRequest(encoded)
         : type === MessageType.WithdrawDecision
           ? await codec.decodeWithdrawDecision(encoded)
-          : await codec.decodeSeize(encoded);
+          : type === MessageType.AuctionResult
+            ? await codec.decodeAuctionResult(encoded)
+            : await codec.decodeSeize(encoded);
   return (r as unknown as { toObject(): Record<string, unknown> }).toObject();
 }
 

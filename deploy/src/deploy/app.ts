@@ -21,7 +21,6 @@ import {
   ensureNativeBalance,
   grantCreditRoles,
   grantDecider,
-  grantLiquidator,
   listAsset,
   setVaultGuardian,
 } from '@tributary/contracts';
@@ -29,6 +28,7 @@ import type { Manifest, ManifestChain } from '@tributary/protocol';
 import type { AssetConfig, ChainConfig, DeployConfig } from '../config/schema';
 import type { ChainSession } from './chain-session';
 import { bucketNeedsUpdate, creditIncreaseGuard, outflowGuard, planContract } from './plan';
+import { ensureLiquidation } from './liquidation';
 import type { Progress } from './progress';
 
 const wad = (fraction: number): bigint => parseEther(fraction.toFixed(18));
@@ -58,6 +58,8 @@ export interface TradingContracts {
   creditManager: string;
   perpMarket: string;
   settlementPool: string;
+  liquidationRegistry: string;
+  insuranceFund: string;
   quoteToken: string;
   feeds: Record<number, string>;
   markets: { assetId: number; symbol: string; marketId: number; imr: number; mmr: number; feeRate: number }[];
@@ -160,11 +162,17 @@ export async function ensureTradingContracts(
       (await hubContract.setDecisionTimeout(t.decisionTimeoutSeconds)).wait(),
     );
   }
-  if (operators.liquidator) await grantLiquidator(hubContract, operators.liquidator);
+  const { liquidationRegistry, insuranceFund } = await ensureLiquidation(
+    session,
+    config,
+    { creditManager, hub, perpMarket, settlementPool },
+    recorded,
+    progress,
+  );
   const markets = await ensureMarkets(session, perpMarket, config.assets, feeds, progress);
   await ensurePoolSeed(session, settlementPool, quoteToken, BigInt(t.poolSeed), testTokens.USDC !== undefined, progress);
   await ensureNativeBalance(deployer, hub, BigInt(config.oappNativeFloat));
-  return { hub, creditManager, perpMarket, settlementPool, quoteToken, feeds, markets, testTokens };
+  return { hub, creditManager, perpMarket, settlementPool, liquidationRegistry, insuranceFund, quoteToken, feeds, markets, testTokens };
 }
 
 /** USD price per asset for sizing guards: the configured initial price, else the feed's answer now. */

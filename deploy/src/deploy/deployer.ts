@@ -279,7 +279,15 @@ function buildManifest(config: DeployConfig, d: Deployed): Manifest {
       },
       contracts:
         chain.role === 'trading'
-          ? { hub: t.hub, creditManager: t.creditManager, perpMarket: t.perpMarket, settlementPool: t.settlementPool, quoteToken: t.quoteToken }
+          ? {
+              hub: t.hub,
+              creditManager: t.creditManager,
+              perpMarket: t.perpMarket,
+              settlementPool: t.settlementPool,
+              quoteToken: t.quoteToken,
+              liquidationRegistry: t.liquidationRegistry,
+              insuranceFund: t.insuranceFund,
+            }
           : { vault: vault!.vault },
       assets: vault?.assets ?? [],
     };

@@ -1,4 +1,12 @@
-import { MSG_ATTEST, MSG_SEIZE, MSG_WITHDRAW_DECISION, MSG_WITHDRAW_REQUEST, DEFAULT_RECEIVE_GAS, lzReceiveOptions } from '@tributary/contracts';
+import {
+  MSG_ATTEST,
+  MSG_AUCTION_RESULT,
+  MSG_SEIZE,
+  MSG_WITHDRAW_DECISION,
+  MSG_WITHDRAW_REQUEST,
+  DEFAULT_RECEIVE_GAS,
+  lzReceiveOptions,
+} from '@tributary/contracts';
 
 /**
  * Pure planning: given what is on chain and what the config wants, which writes are needed. Every deploy
@@ -122,6 +130,7 @@ export interface GasSnapshot {
   /** The hub's WITHDRAW_REQUEST receive when it rejects at once (sends the reply from inside lzReceive). */
   withdrawalRejectedOnArrival?: { hubReceive?: { lzReceive?: number } };
   seize?: { lzReceive?: number };
+  liquidation?: { seizeRoundTrip?: { seizeAtVault?: { lzReceive?: number }; auctionResultAtHub?: { lzReceive?: number } } };
 }
 
 export interface EnforcedGas {
@@ -151,7 +160,14 @@ export function enforcedGasFromSnapshot(snapshot: GasSnapshot, headroom: number)
       [snapshot.withdrawalRejectedOnArrival?.hubReceive?.lzReceive, 'withdrawalRejectedOnArrival.hubReceive.lzReceive'],
     ),
     [MSG_WITHDRAW_DECISION]: [snapshot.withdrawalRoundTrip?.vaultRelease?.lzReceive, 'withdrawalRoundTrip.vaultRelease.lzReceive'],
-    [MSG_SEIZE]: [snapshot.seize?.lzReceive, 'seize.lzReceive'],
+    [MSG_SEIZE]: worstOf(
+      [snapshot.seize?.lzReceive, 'seize.lzReceive'],
+      [snapshot.liquidation?.seizeRoundTrip?.seizeAtVault?.lzReceive, 'liquidation.seizeRoundTrip.seizeAtVault.lzReceive'],
+    ),
+    [MSG_AUCTION_RESULT]: [
+      snapshot.liquidation?.seizeRoundTrip?.auctionResultAtHub?.lzReceive,
+      'liquidation.seizeRoundTrip.auctionResultAtHub.lzReceive',
+    ],
   };
   const gas: Record<number, number> = {};
   const sources: Record<number, string> = {};
@@ -166,7 +182,11 @@ export function enforcedGasFromSnapshot(snapshot: GasSnapshot, headroom: number)
     }
   }
   return {
-    vaultToHub: { [MSG_ATTEST]: gas[MSG_ATTEST]!, [MSG_WITHDRAW_REQUEST]: gas[MSG_WITHDRAW_REQUEST]! },
+    vaultToHub: {
+      [MSG_ATTEST]: gas[MSG_ATTEST]!,
+      [MSG_WITHDRAW_REQUEST]: gas[MSG_WITHDRAW_REQUEST]!,
+      [MSG_AUCTION_RESULT]: gas[MSG_AUCTION_RESULT]!,
+    },
     hubToVault: { [MSG_WITHDRAW_DECISION]: gas[MSG_WITHDRAW_DECISION]!, [MSG_SEIZE]: gas[MSG_SEIZE]! },
     sources,
   };

@@ -2,6 +2,7 @@ import { Contract, type Provider } from 'ethers';
 import {
   MESSAGE_LENGTHS,
   MSG_ATTEST,
+  MSG_AUCTION_RESULT,
   MSG_SEIZE,
   MSG_WITHDRAW_DECISION,
   MSG_WITHDRAW_REQUEST,
@@ -14,7 +15,7 @@ import type { EnforcedGas } from './plan';
 /**
  * Who pays: a user's withdrawal pays its whole round trip with the request. The vault's WITHDRAW_REQUEST options
  * forward (as lzReceive value) the hub's fee for the WITHDRAW_DECISION, whose options forward the vault's fee for
- * the release ATTEST; SEIZE forwards that ATTEST fee too (the liquidator pays it). The fees are quoted on chain,
+ * the release ATTEST; SEIZE forwards that ATTEST fee and the AUCTION_RESULT's (the liquidator pays them). The fees are quoted on chain,
  * on each chain's own endpoint with the OApp as sender, so they include every DVN, the executor and the treasury
  * as configured; `headroom` multiplies them (a surplus stays with the OApp, a shortfall is paid by its float).
  */
@@ -47,10 +48,13 @@ const scale = (fee: bigint, headroom: number): bigint => (fee * BigInt(Math.roun
 export async function replyValues(hub: ReplySide, vault: ReplySide, gas: EnforcedGas, headroom: number): Promise<ReplyValues> {
   const attestFee = await quoteMessage(vault, hub, MSG_ATTEST, lzReceiveOptions(gas.vaultToHub[MSG_ATTEST]!));
   const attestValue = scale(attestFee, headroom);
+  // SEIZE prepays the vault's AUCTION_RESULT too (sent when the lot closes, or at once when nothing was seized).
+  const resultGas = gas.vaultToHub[MSG_AUCTION_RESULT];
+  const resultValue = resultGas ? scale(await quoteMessage(vault, hub, MSG_AUCTION_RESULT, lzReceiveOptions(resultGas)), headroom) : 0n;
   const decisionOptions = lzReceiveOptions(gas.hubToVault[MSG_WITHDRAW_DECISION]!, attestValue);
   const decisionFee = await quoteMessage(hub, vault, MSG_WITHDRAW_DECISION, decisionOptions);
   return {
-    hubToVault: { [MSG_WITHDRAW_DECISION]: attestValue, [MSG_SEIZE]: attestValue },
+    hubToVault: { [MSG_WITHDRAW_DECISION]: attestValue, [MSG_SEIZE]: attestValue + resultValue },
     vaultToHub: { [MSG_WITHDRAW_REQUEST]: scale(decisionFee, headroom) },
   };
 }

@@ -14,10 +14,21 @@ export const DEVNET_ASSETS = {
 } as const;
 
 /**
- * Hardhat dev accounts: 0 deployer, 1 relayer, 2 aggregator pusher (and withdrawal decider), 3 price simulator,
- * 4 vault guardian, 5–19 demo traders, 20 the independent verifier (second DVN; the nodes start with 22 accounts).
+ * Hardhat dev accounts: 0 deployer, 1 relayer, 2 aggregator pusher (and withdrawal decider, liquidation keeper),
+ * 3 price simulator, 4 vault guardian, 5–19 demo traders, 20 the independent verifier (second DVN), 21 the auction
+ * taker bot (the nodes start with 22 accounts).
  */
-export const DEV_ACCOUNTS = { deployer: 0, relayer: 1, pusher: 2, oracle: 3, guardian: 4, firstTrader: 5, lastTrader: 19, verifier: 20 } as const;
+export const DEV_ACCOUNTS = {
+  deployer: 0,
+  relayer: 1,
+  pusher: 2,
+  oracle: 3,
+  guardian: 4,
+  firstTrader: 5,
+  lastTrader: 19,
+  verifier: 20,
+  taker: 21,
+} as const;
 
 const cap = (units: number, decimals: number) => (BigInt(units) * 10n ** BigInt(decimals)).toString();
 

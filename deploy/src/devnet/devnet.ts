@@ -9,6 +9,7 @@ import { makeProvider } from '../deploy/chain-session';
 import { deploy } from '../deploy/deployer';
 import type { ManifestSidecar } from '../deploy/manifest-io';
 import { DEVNET_CHAINS, DEV_ACCOUNTS, devnetDeployConfig } from './devnet-config';
+import { AuctionTaker, auctionOf, fundTaker, type TakerChain } from './auction-taker';
 import { CorrelatedWalk, PriceSimulator } from './price-simulator';
 import { servicesFilePath, writeServicesFile } from '../supervision/service-state';
 import { SupervisedService } from '../supervision/supervisor';
@@ -32,6 +33,8 @@ export interface DevnetOptions {
   decayWindowSeconds?: number;
   /** Run the price simulator (default true). */
   simulatePrices?: boolean;
+  /** Run the auction taker bot (default true; only when every collateral chain has an auction). */
+  takeAuctions?: boolean;
   /** PostgreSQL for both services (a schema each) instead of their SQLite files in `dir`. */
   postgres?: { url: string; relayerSchema: string; aggregatorSchema: string; verifierSchema?: string };
   /** First restart delay after a crash (ms, default 1000; doubles per crash in a row up to 30 s). */
@@ -56,6 +59,8 @@ export interface Devnet {
   /** Whether web/dist was there to serve (false: the page at urls.web says how to build it). */
   webBuilt?: boolean;
   simulator?: PriceSimulator;
+  /** The taker bot that clears auction lots at or below the oracle price (absent without auctions). */
+  taker?: AuctionTaker;
   /** Restarts the relayer, the verifier and the aggregator (they read the manifest at start). */
   restartServices(): Promise<void>;
   stop(): Promise<void>;
@@ -115,11 +120,13 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   const chains: LocalChain[] = [];
   const services: Partial<DevnetServices> = {};
   let simulator: PriceSimulator | undefined;
+  let taker: AuctionTaker | undefined;
   let web: WebServer | undefined;
   const stop = async () => {
     unwatchFile(manifestPath);
     await web?.close();
     await simulator?.stop();
+    await taker?.stop();
     await Promise.all(Object.values(services).map((s) => s.stop()));
     await Promise.all(chains.map((c) => c.stop()));
   };
@@ -154,6 +161,18 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     const result = await deploy({ config, manifestPath, log: options.log, env: { ...process.env, DEPLOYER_PRIVATE_KEY: '' } });
     options.log('funding demo accounts 5–19 with test USDC/WETH/WBTC (and trading-chain USDC for the settlement pool)…');
     await fundDemoAccounts(result.manifest, result.sidecar);
+    const collateral = result.manifest.chains.filter((c) => c.role === 'collateral');
+    const takerChains: TakerChain[] =
+      (options.takeAuctions ?? true) && collateral.length && collateral.every((c) => auctionOf(c))
+        ? collateral.map((c) => {
+            const provider = makeProvider(c.rpcUrl, c.chainId);
+            return { eid: c.eid, name: c.name, provider, auction: auctionOf(c)!, signer: devWallet(DEV_ACCOUNTS.taker, provider) };
+          })
+        : [];
+    if (takerChains.length) {
+      options.log(`funding the auction taker bot (account ${DEV_ACCOUNTS.taker}) with test USDC on every collateral chain…`);
+      await fundTaker(takerChains, 10_000_000n);
+    }
     await setAutomine(chains, false);
 
     // The relayer's operator API key goes to a 0600 file, never to the console.
@@ -260,6 +279,16 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       simulator.start();
     }
 
+    if (takerChains.length) {
+      taker = new AuctionTaker({
+        chains: takerChains,
+        intervalMs: Math.max(options.blockTimeMs, 500),
+        onError: (error) => options.log(`auction taker: ${(error as Error).message}`),
+        onTake: (t) => options.log(`auction taker: took lot ${t.lotId} on eid ${t.eid} at ${t.price} (oracle ${t.oraclePrice})`),
+      });
+      taker.start();
+    }
+
     let restarting: Promise<void> | undefined;
     const restartServices = async () => {
       restarting ??= Promise.all(supervised.map((s) => s.restart()))
@@ -286,6 +315,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       urls: web ? { ...urls, web: web.url } : urls,
       webBuilt: web?.built,
       simulator,
+      taker,
       restartServices,
       stop,
     };

@@ -4,7 +4,10 @@ import type {
   CashHistoryBody,
   ChainsBody,
   CreditStatusBody,
+  InsuranceFundBody,
+  LiquidationBody,
   LiquidationsBody,
+  LotsBody,
   OraclePricesBody,
   PoolBody,
   RiskBookBody,
@@ -78,8 +81,24 @@ export class AggregatorApi {
     return this.required(this.get<RiskBookBody>(`/v1/risk/book${searchOf(query)}`));
   }
 
+  /** Each account's liquidation stage (the keeper's latest run). */
   liquidations(query: { limit?: number; offset?: number } = {}): Promise<LiquidationsBody> {
     return this.required(this.get<LiquidationsBody>(`/v1/liquidations${searchOf(query)}`));
+  }
+
+  /** One liquidation of the registry (null when not indexed). */
+  liquidation(liquidationId: string | bigint): Promise<LiquidationBody | null> {
+    return this.get<LiquidationBody>(`/v1/liquidations/${liquidationId}`, true);
+  }
+
+  /** Auction lots on every collateral chain (open ones with their price now). */
+  lots(query: { status?: 'open' | 'closed' | 'all'; limit?: number; offset?: number } = {}): Promise<LotsBody> {
+    return this.required(this.get<LotsBody>(`/v1/auctions/lots${searchOf(query)}`));
+  }
+
+  /** The insurance fund: balance, inflows, payouts and bad debt. */
+  insuranceFund(): Promise<InsuranceFundBody> {
+    return this.required(this.get<InsuranceFundBody>('/v1/insurance-fund'));
   }
 
   creditStatus(): Promise<CreditStatusBody> {

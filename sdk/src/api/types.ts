@@ -29,6 +29,12 @@ export type RiskHistoryBody = OkBody<'AccountRiskController_history'>;
 export type RiskBookBody = OkBody<'RiskController_book'>;
 /** GET /v1/liquidations */
 export type LiquidationsBody = OkBody<'LiquidationController_list'>;
+/** GET /v1/liquidations/:liquidationId */
+export type LiquidationBody = OkBody<'LiquidationController_liquidation'>;
+/** GET /v1/auctions/lots */
+export type LotsBody = OkBody<'LiquidationController_lots'>;
+/** GET /v1/insurance-fund */
+export type InsuranceFundBody = OkBody<'LiquidationController_fund'>;
 /** POST /v1/risk/evaluate: request and result. */
 export type RiskRequestBody = RequestBody<'RiskController_evaluate'>;
 export type RiskResultBody = OkBody<'RiskController_evaluate'>;

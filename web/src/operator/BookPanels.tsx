@@ -132,7 +132,7 @@ export function RiskBookPanel() {
   );
 }
 
-/** Liquidations the watch found and tried. */
+/** Accounts below health 1 and the keeper's stage of each liquidation run. */
 export function LiquidationsPanel() {
   const list = useLiquidations();
   return (
@@ -143,7 +143,7 @@ export function LiquidationsPanel() {
           {list.data.items.map((l) => (
             <li key={l.account}>
               <code title={l.account}>{shortHex(l.account)}</code> health {formatHealth(l.health)} ({formatUsd(l.collateralMaint)} of{' '}
-              {formatUsd(l.requirementMaint)}) {l.markedOnChain ? <Badge tone="bad">marked on chain</Badge> : null}{' '}
+              {formatUsd(l.requirementMaint)}) <Badge tone={l.stage === 'done' ? 'good' : 'bad'}>{l.outcome ?? l.stage}</Badge>{' '}
               {l.txHash ? <code className="small">{shortHex(l.txHash)}</code> : null} {l.error ? <span className="error-text">{l.error}</span> : null}
             </li>
           ))}

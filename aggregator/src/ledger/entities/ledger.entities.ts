@@ -6,6 +6,7 @@ import type { WithdrawalStatus } from '../ledger-state';
 @Entity('chain_event')
 @Index('ix_chain_event_eid_block', ['eid', 'blockNumber'])
 @Index('ix_chain_event_account', ['account'])
+@Index('ix_chain_event_name', ['name', 'id'])
 export class ChainEventEntity {
   @PrimaryGeneratedColumn('increment')
   id!: number;
@@ -14,7 +15,7 @@ export class ChainEventEntity {
   @Column('integer') eid!: number;
   @Column('integer', { name: 'block_number' }) blockNumber!: number;
   @Column('integer', { name: 'log_index' }) logIndex!: number;
-  @Column('varchar', { length: 16 }) contract!: string;
+  @Column('varchar', { length: 32 }) contract!: string;
   @Column('varchar', { length: 42 }) address!: string;
   @Column('varchar', { length: 40 }) name!: string;
   @Column('varchar', { length: 42, nullable: true }) account!: string | null;

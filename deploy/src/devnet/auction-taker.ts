@@ -1,0 +1,157 @@
+import { Contract, NonceManager, type JsonRpcProvider, type Signer } from 'ethers';
+import { AggregatorV3Interface__factory, ICollateralAuction__factory, TestERC20__factory } from '@tributary/contracts';
+
+const AUCTION_ABI = ICollateralAuction__factory.abi;
+const FEED_ABI = AggregatorV3Interface__factory.abi;
+const TOKEN_ABI = TestERC20__factory.abi;
+/** ICollateralAuction.LotStatus.Open */
+const LOT_OPEN = 1n;
+
+/** The bot's rule: take a whole lot once its Dutch price is at or below the oracle price (a discount, never a premium). */
+export function shouldTake(lotPrice: bigint, oraclePrice: bigint): boolean {
+  return lotPrice > 0n && oraclePrice > 0n && lotPrice <= oraclePrice;
+}
+
+/** A feed answer (`decimals` places) as 1e18 USD. */
+export function feedToWad(answer: bigint, decimals: number): bigint {
+  return decimals <= 18 ? answer * 10n ** BigInt(18 - decimals) : answer / 10n ** BigInt(decimals - 18);
+}
+
+export interface TakerChain {
+  eid: number;
+  name: string;
+  /** Destroyed by `stop()`. */
+  provider: JsonRpcProvider;
+  /** The chain's CollateralAuction. */
+  auction: string;
+  /** The taker's key on that chain (holds native gas and the auction's quote token, approved). */
+  signer: Signer;
+}
+
+export interface TakeRecord {
+  eid: number;
+  lotId: bigint;
+  price: bigint;
+  oraclePrice: bigint;
+  txHash: string;
+}
+
+/**
+ * The devnet's taker bot: every `intervalMs` it follows LotKicked on each collateral chain's auction and
+ * `take`s the whole remaining lot (maxPrice = the current price) as soon as the lot's price is ≤ the oracle
+ * price of its asset on that chain, and `redo`es a lot it will not take once the auction allows it, so auctions
+ * clear by themselves on `npm start`. Anyone else may take too:
+ * a lot closed meanwhile is dropped.
+ */
+export class AuctionTaker {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private readonly open = new Map<number, Set<bigint>>();
+  private readonly nextBlock = new Map<number, number>();
+  readonly takes: TakeRecord[] = [];
+  /** Lots restarted with `redo` (unpriced, or floor above the oracle price). */
+  redos = 0;
+  private readonly signers = new Map<number, Signer>();
+
+  constructor(
+    private readonly options: {
+      chains: TakerChain[];
+      intervalMs: number;
+      onError: (error: unknown) => void;
+      onTake?: (take: TakeRecord) => void;
+    },
+  ) {
+    for (const chain of options.chains) this.signers.set(chain.eid, new NonceManager(chain.signer));
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.options.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+    for (const chain of this.options.chains) chain.provider.destroy();
+  }
+
+  /** One pass over every chain (a pass already running is joined). */
+  tick(): Promise<void> {
+    this.running ??= Promise.all(this.options.chains.map((c) => this.chainPass(c).catch(this.options.onError)))
+      .then(() => undefined)
+      .finally(() => (this.running = null));
+    return this.running;
+  }
+
+  /**
+   * A lot the bot will not take (unpriced: its kick found no fresh oracle price; or its floor is above today's
+   * oracle price) is restarted with `redo` once the auction allows it (at the floor, or unpriced): a fresh curve
+   * from today's price, and a tip for the caller. The simulation says whether a redo is allowed now.
+   */
+  private async redoIfDue(auction: Contract, lotId: bigint): Promise<void> {
+    try {
+      await auction.redo.staticCall(lotId);
+    } catch {
+      return; // not at the floor yet (NotAtFloor) or closed meanwhile
+    }
+    await (await auction.redo(lotId)).wait();
+    this.redos += 1;
+  }
+
+  private async chainPass(chain: TakerChain): Promise<void> {
+    const auction = new Contract(chain.auction, AUCTION_ABI, this.signers.get(chain.eid)!);
+    const head = await chain.provider.getBlockNumber();
+    const from = this.nextBlock.get(chain.eid) ?? 0;
+    const open = this.open.get(chain.eid) ?? new Set<bigint>();
+    this.open.set(chain.eid, open);
+    if (from <= head) {
+      for (const log of await auction.queryFilter(auction.filters.LotKicked(), from, head)) {
+        const parsed = auction.interface.parseLog(log);
+        if (parsed) open.add(parsed.args.lotId as bigint);
+      }
+      this.nextBlock.set(chain.eid, head + 1);
+    }
+    for (const lotId of [...open]) {
+      const lot = (await auction.lot(lotId)) as { status: bigint; assetId: bigint; remaining: bigint };
+      if (BigInt(lot.status) !== LOT_OPEN || lot.remaining === 0n) {
+        open.delete(lotId);
+        continue;
+      }
+      const price = (await auction.lotPrice(lotId)) as bigint;
+      const config = (await auction.assetConfig(lot.assetId)) as { feed: string };
+      const feed = new Contract(config.feed, FEED_ABI, chain.provider);
+      const [decimals, round] = (await Promise.all([feed.decimals(), feed.latestRoundData()])) as [bigint, { answer: bigint }];
+      const oraclePrice = feedToWad(round.answer, Number(decimals));
+      if (!shouldTake(price, oraclePrice)) {
+        await this.redoIfDue(auction, lotId);
+        continue;
+      }
+      const tx = await auction.take(lotId, lot.remaining, price, await chain.signer.getAddress());
+      await tx.wait();
+      const record = { eid: chain.eid, lotId, price, oraclePrice, txHash: tx.hash as string };
+      this.takes.push(record);
+      this.options.onTake?.(record);
+    }
+  }
+}
+
+/** A collateral chain of the manifest with an auction (the `auction` contract of its manifest entry). */
+export function auctionOf(chain: { contracts: Record<string, string | undefined> }): string | undefined {
+  return chain.contracts.auction;
+}
+
+/**
+ * Gives the taker key native gas (hardhat_setBalance), `quoteUnits` whole quote tokens of every chain's auction
+ * (the devnet's test USDC: open mint) and an unlimited approval to the auction.
+ */
+export async function fundTaker(chains: readonly TakerChain[], quoteUnits: bigint): Promise<void> {
+  for (const chain of chains) {
+    const address = await chain.signer.getAddress();
+    await chain.provider.send('hardhat_setBalance', [address, '0x56BC75E2D63100000']); // 100 ETH
+    const auction = new Contract(chain.auction, AUCTION_ABI, chain.provider);
+    const token = new Contract((await auction.quoteToken()) as string, TOKEN_ABI, chain.signer);
+    const decimals = (await token.decimals()) as bigint;
+    await (await token.mint(address, quoteUnits * 10n ** decimals)).wait();
+    await (await token.approve(chain.auction, 2n ** 256n - 1n)).wait();
+  }
+}
