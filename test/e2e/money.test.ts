@@ -58,7 +58,6 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
   });
 
   const api = <T>(path: string) => getJson<T>(`${devnet.urls.aggregator}${path}`);
-  const marketOf = (symbol: string) => devnet.sidecar.markets.find((m) => m.symbol === symbol)!.marketId;
   const cashOf = (account: string) => d.pool().cashOf(account);
 
   function trader(index: number): TributaryClient {
