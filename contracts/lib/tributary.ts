@@ -26,6 +26,7 @@ export const MSG_ATTEST = MessageType.Attest;
 export const MSG_WITHDRAW_REQUEST = MessageType.WithdrawRequest;
 export const MSG_WITHDRAW_DECISION = MessageType.WithdrawDecision;
 export const MSG_SEIZE = MessageType.Seize;
+export const MSG_HEARTBEAT = MessageType.Heartbeat;
 
 /**
  * lzReceive gas the executor gets per message type, measured with margin (see gas-snapshot.json):
@@ -36,6 +37,7 @@ export const DEFAULT_RECEIVE_GAS = {
   [MSG_WITHDRAW_REQUEST]: 400_000,
   [MSG_WITHDRAW_DECISION]: 350_000,
   [MSG_SEIZE]: 350_000,
+  [MSG_HEARTBEAT]: 80_000,
 } as const;
 
 export async function deployCreditManager(
@@ -306,7 +308,11 @@ export async function ensureNativeBalance(signer: Signer, to: string, minimum: b
 }
 
 /** Enforced options a vault needs toward the hub, and the hub toward a vault. */
-export const VAULT_TO_HUB_GAS = { [MSG_ATTEST]: DEFAULT_RECEIVE_GAS[MSG_ATTEST], [MSG_WITHDRAW_REQUEST]: DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_REQUEST] };
+export const VAULT_TO_HUB_GAS = {
+  [MSG_ATTEST]: DEFAULT_RECEIVE_GAS[MSG_ATTEST],
+  [MSG_WITHDRAW_REQUEST]: DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_REQUEST],
+  [MSG_HEARTBEAT]: DEFAULT_RECEIVE_GAS[MSG_HEARTBEAT],
+};
 export const HUB_TO_VAULT_GAS = { [MSG_WITHDRAW_DECISION]: DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_DECISION], [MSG_SEIZE]: DEFAULT_RECEIVE_GAS[MSG_SEIZE] };
 
 const BASE_BITS = 95n;

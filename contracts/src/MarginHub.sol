@@ -43,6 +43,7 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
     mapping(AssetId => AssetRisk) public assetRisk;
     mapping(uint32 => mapping(AssetId => ChainAsset)) public chainAsset;
     mapping(address => uint256) public seizuresInFlight;
+    mapping(uint32 => uint64) public lastMessageAt;
     /// @dev Every (eid, asset) ever listed, packed `eid << 16 | assetId` (five to a slot): what `collateralValue`
     /// walks. Bounded by MAX_CHAIN_ASSETS, so the walk is too.
     uint48[] private _chainAssetKeys;
@@ -197,10 +198,18 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
 
     // ---- vault messages ----
 
+    /// @dev Every delivery from a vault, whatever its type, refreshes the chain's last message time.
     function _receiveMessage(Origin calldata origin, uint8 kind, bytes calldata message) internal override {
         if (kind == MessageCodec.ATTEST) _onAttest(origin.srcEid, message);
         else if (kind == MessageCodec.WITHDRAW_REQUEST) _onWithdrawRequest(origin.srcEid, MessageCodec.decodeWithdrawRequest(message));
+        else if (kind == MessageCodec.HEARTBEAT) _onHeartbeat(origin.srcEid, MessageCodec.decodeHeartbeat(message));
         else revert UnexpectedMessageType(kind);
+        lastMessageAt[origin.srcEid] = uint64(block.timestamp);
+        emit ChainMessageReceived(origin.srcEid, kind, uint64(block.timestamp));
+    }
+
+    function _onHeartbeat(uint32 eid, MessageCodec.Heartbeat memory heartbeat) private {
+        emit HeartbeatReceived(eid, heartbeat.sequence, heartbeat.timestamp);
     }
 
     function _onAttest(uint32 eid, bytes calldata message) private {

@@ -15,6 +15,8 @@ export enum MessageType {
   WithdrawRequest = 2,
   WithdrawDecision = 3,
   Seize = 4,
+  /** Vault → hub liveness: sent by `CollateralVault.heartbeat()` so a quiet chain is not mistaken for a dead one. */
+  Heartbeat = 6,
 }
 
 export const MESSAGE_LENGTHS: Record<MessageType, number> = {
@@ -22,6 +24,7 @@ export const MESSAGE_LENGTHS: Record<MessageType, number> = {
   [MessageType.WithdrawRequest]: 48,
   [MessageType.WithdrawDecision]: 12,
   [MessageType.Seize]: 68,
+  [MessageType.Heartbeat]: 18,
 };
 
 /** Byte offsets shared with MessageCodec.sol. */
@@ -39,6 +42,8 @@ export const MESSAGE_OFFSETS = {
   decisionReason: 11,
   seizeRecipient: 40,
   seizeLiquidationId: 60,
+  heartbeatSequence: 2,
+  heartbeatTimestamp: 10,
 } as const;
 
 /** Reasons carried by a rejected WITHDRAW_DECISION (IMarginHub.RejectReason; append-only). */
@@ -98,7 +103,15 @@ export interface SeizeMessage {
   liquidationId: bigint;
 }
 
-export type TributaryMessage = AttestMessage | WithdrawRequestMessage | WithdrawDecisionMessage | SeizeMessage;
+export interface HeartbeatMessage {
+  type: MessageType.Heartbeat;
+  /** The vault's attestation sequence when it sent the heartbeat (the last ATTEST it numbered). */
+  sequence: bigint;
+  /** The vault chain's block timestamp (Unix s). */
+  timestamp: bigint;
+}
+
+export type TributaryMessage = AttestMessage | WithdrawRequestMessage | WithdrawDecisionMessage | SeizeMessage | HeartbeatMessage;
 
 export class MessageCodecError extends Error {}
 
@@ -144,6 +157,10 @@ export function encodeMessage(message: TributaryMessage): string {
         ['address', 'uint16', 'uint128', 'address', 'uint64'],
         [message.account, message.assetId, message.amount, message.recipient, message.liquidationId],
       );
+    case MessageType.Heartbeat:
+      checkRange('sequence', message.sequence, U64);
+      checkRange('timestamp', message.timestamp, U64);
+      return pack(['uint64', 'uint64'], [message.sequence, message.timestamp]);
     default:
       throw new MessageCodecError(`unknown message type ${(message as { type: unknown }).type}`);
   }
@@ -195,6 +212,12 @@ export function decodeMessage(data: string | Uint8Array): TributaryMessage {
         recipient: address(o.seizeRecipient),
         liquidationId: uint(o.seizeLiquidationId, expected),
       };
+    case MessageType.Heartbeat:
+      return {
+        type,
+        sequence: uint(o.heartbeatSequence, o.heartbeatTimestamp),
+        timestamp: uint(o.heartbeatTimestamp, expected),
+      };
   }
 }
 
@@ -210,6 +233,7 @@ export const encodeAttest = (m: Body<AttestMessage>): string => encodeMessage({ 
 export const encodeWithdrawRequest = (m: Body<WithdrawRequestMessage>): string => encodeMessage({ ...m, type: MessageType.WithdrawRequest });
 export const encodeWithdrawDecision = (m: Body<WithdrawDecisionMessage>): string => encodeMessage({ ...m, type: MessageType.WithdrawDecision });
 export const encodeSeize = (m: Body<SeizeMessage>): string => encodeMessage({ ...m, type: MessageType.Seize });
+export const encodeHeartbeat = (m: Body<HeartbeatMessage>): string => encodeMessage({ ...m, type: MessageType.Heartbeat });
 
 export const decodeAttest = (data: string | Uint8Array): AttestMessage => decodeAs<AttestMessage>(data, MessageType.Attest);
 export const decodeWithdrawRequest = (data: string | Uint8Array): WithdrawRequestMessage =>
@@ -217,3 +241,4 @@ export const decodeWithdrawRequest = (data: string | Uint8Array): WithdrawReques
 export const decodeWithdrawDecision = (data: string | Uint8Array): WithdrawDecisionMessage =>
   decodeAs<WithdrawDecisionMessage>(data, MessageType.WithdrawDecision);
 export const decodeSeize = (data: string | Uint8Array): SeizeMessage => decodeAs<SeizeMessage>(data, MessageType.Seize);
+export const decodeHeartbeat = (data: string | Uint8Array): HeartbeatMessage => decodeAs<HeartbeatMessage>(data, MessageType.Heartbeat);

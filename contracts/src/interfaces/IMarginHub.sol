@@ -120,6 +120,10 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
     event MaxPriceAgeSet(uint256 maxPriceAge);
     /// @notice Emitted when the owner sets how long a request waits for the decider before it may expire.
     event DecisionTimeoutSet(uint256 decisionTimeout);
+    /// @notice Any vault message was delivered from `eid` (liveness: what chain-weight decay measures from).
+    event ChainMessageReceived(uint32 indexed eid, uint8 messageType, uint64 timestamp);
+    /// @notice A HEARTBEAT from `eid`: the vault's attestation sequence and its chain's timestamp when sent.
+    event HeartbeatReceived(uint32 indexed eid, uint64 vaultSequence, uint64 sentAt);
 
     /// @notice Role allowed to send SEIZE.
     function LIQUIDATOR_ROLE() external view returns (bytes32);
@@ -131,6 +135,9 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
     function MAX_CHAIN_ASSETS() external view returns (uint256);
 
     /// @notice Every (eid, asset) pair listed with `setChainAsset`, in listing order.
+    /// @notice Block timestamp of the last message of any kind delivered from `eid` (0 = none yet).
+    function lastMessageAt(uint32 eid) external view returns (uint64);
+
     function chainAssetKeys() external view returns (uint32[] memory eids, AssetId[] memory assetIds);
 
     /// @notice Seconds a pending withdrawal waits for `decideWithdrawal` before `expireWithdrawal` may reject it.

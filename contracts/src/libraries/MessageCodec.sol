@@ -10,6 +10,7 @@ import {AssetId} from "../types/Ids.sol";
 ///   WITHDRAW_REQUEST  account[2,22) assetId[22,24) amount u128[24,40) requestId u64[40,48)
 ///   WITHDRAW_DECISION requestId u64[2,10) approved u8[10] reason u8[11]
 ///   SEIZE             account[2,22) assetId[22,24) amount u128[24,40) recipient[40,60) liquidationId u64[60,68)
+///   HEARTBEAT         sequence u64[2,10) timestamp u64[10,18)
 /// ATTEST's requestId names the withdrawal whose release the attestation settles (0 = none).
 /// The ids, lengths and offsets are defined once, in the protocol package (`protocol/src/messages.ts`); the
 /// constants here are their Solidity copy, checked name by name against that table by
@@ -21,6 +22,7 @@ library MessageCodec {
     uint8 internal constant WITHDRAW_REQUEST = 2;
     uint8 internal constant WITHDRAW_DECISION = 3;
     uint8 internal constant SEIZE = 4;
+    uint8 internal constant HEARTBEAT = 6;
 
     uint256 private constant VERSION_OFFSET = 0;
     uint256 private constant TYPE_OFFSET = 1;
@@ -35,11 +37,14 @@ library MessageCodec {
     uint256 private constant DECISION_REASON_OFFSET = 11;
     uint256 private constant SEIZE_RECIPIENT_OFFSET = 40;
     uint256 private constant SEIZE_LIQUIDATION_ID_OFFSET = 60;
+    uint256 private constant HEARTBEAT_SEQUENCE_OFFSET = 2;
+    uint256 private constant HEARTBEAT_TIMESTAMP_OFFSET = 10;
 
     uint256 internal constant ATTEST_LENGTH = 56;
     uint256 internal constant WITHDRAW_REQUEST_LENGTH = 48;
     uint256 internal constant WITHDRAW_DECISION_LENGTH = 12;
     uint256 internal constant SEIZE_LENGTH = 68;
+    uint256 internal constant HEARTBEAT_LENGTH = 18;
 
     error UnsupportedVersion(uint8 version);
     error InvalidMessageLength(uint8 messageType, uint256 length);
@@ -74,6 +79,12 @@ library MessageCodec {
         uint64 liquidationId;
     }
 
+    /// @dev The vault's attestation sequence at sending (not incremented) and its chain's timestamp.
+    struct Heartbeat {
+        uint64 sequence;
+        uint64 timestamp;
+    }
+
     /// @notice Checks version and length; returns the message type.
     function messageType(bytes calldata message) internal pure returns (uint8 kind) {
         if (message.length < 2) revert InvalidMessageLength(0, message.length);
@@ -86,6 +97,7 @@ library MessageCodec {
         else if (kind == WITHDRAW_REQUEST) expected = WITHDRAW_REQUEST_LENGTH;
         else if (kind == WITHDRAW_DECISION) expected = WITHDRAW_DECISION_LENGTH;
         else if (kind == SEIZE) expected = SEIZE_LENGTH;
+        else if (kind == HEARTBEAT) expected = HEARTBEAT_LENGTH;
         else revert UnknownMessageType(kind);
         if (message.length != expected) revert InvalidMessageLength(kind, message.length);
     }
@@ -96,6 +108,7 @@ library MessageCodec {
         if (kind == WITHDRAW_REQUEST) return WITHDRAW_REQUEST_LENGTH;
         if (kind == WITHDRAW_DECISION) return WITHDRAW_DECISION_LENGTH;
         if (kind == SEIZE) return SEIZE_LENGTH;
+        if (kind == HEARTBEAT) return HEARTBEAT_LENGTH;
         revert UnknownMessageType(kind);
     }
 
@@ -113,6 +126,10 @@ library MessageCodec {
 
     function encodeSeize(Seize memory m) internal pure returns (bytes memory) {
         return abi.encodePacked(VERSION, SEIZE, m.account, AssetId.unwrap(m.assetId), m.amount, m.recipient, m.liquidationId);
+    }
+
+    function encodeHeartbeat(Heartbeat memory m) internal pure returns (bytes memory) {
+        return abi.encodePacked(VERSION, HEARTBEAT, m.sequence, m.timestamp);
     }
 
     /// @dev The decoders assume `messageType` validated the message.
@@ -159,6 +176,11 @@ library MessageCodec {
         m.amount = uint128(bytes16(message[AMOUNT_OFFSET:SEIZE_RECIPIENT_OFFSET]));
         m.recipient = _account(message, SEIZE_RECIPIENT_OFFSET);
         m.liquidationId = uint64(bytes8(message[SEIZE_LIQUIDATION_ID_OFFSET:SEIZE_LENGTH]));
+    }
+
+    function decodeHeartbeat(bytes calldata message) internal pure returns (Heartbeat memory m) {
+        m.sequence = uint64(bytes8(message[HEARTBEAT_SEQUENCE_OFFSET:HEARTBEAT_TIMESTAMP_OFFSET]));
+        m.timestamp = uint64(bytes8(message[HEARTBEAT_TIMESTAMP_OFFSET:HEARTBEAT_LENGTH]));
     }
 
     function _account(bytes calldata message, uint256 offset) private pure returns (address) {

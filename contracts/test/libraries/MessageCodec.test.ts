@@ -37,6 +37,8 @@ async function encode(codec: MessageCodecHarness, m: Vector['message']): Promise
       });
     case MessageType.WithdrawDecision:
       return codec.encodeWithdrawDecision({ requestId: big(m.requestId), approved: m.approved as boolean, reason: m.reason as number });
+    case MessageType.Heartbeat:
+      return codec.encodeHeartbeat({ sequence: big(m.sequence), timestamp: big(m.timestamp) });
     default:
       return codec.encodeSeize({
         account: m.account as string,
@@ -56,7 +58,9 @@ async function decode(codec: MessageCodecHarness, type: number, encoded: string)
         ? await codec.decodeWithdrawRequest(encoded)
         : type === MessageType.WithdrawDecision
           ? await codec.decodeWithdrawDecision(encoded)
-          : await codec.decodeSeize(encoded);
+          : type === MessageType.Heartbeat
+            ? await codec.decodeHeartbeat(encoded)
+            : await codec.decodeSeize(encoded);
   return (r as unknown as { toObject(): Record<string, unknown> }).toObject();
 }
 
