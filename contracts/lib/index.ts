@@ -3,5 +3,6 @@ export * from './layerzero';
 export * from './packet';
 export * from './delivery';
 export * from './tributary';
+export * from './params';
 export * from './node/hardhat-node';
 export * from '../typechain-types';

@@ -5,7 +5,7 @@ import { decodeHeartbeat } from '@tributary/protocol';
 import { DEFAULT_RECEIVE_GAS, MSG_ATTEST, MSG_HEARTBEAT } from '../lib';
 import { DVN_FEE, EID_A, EID_B, EID_HUB, EXECUTOR_FEE, GAS_PRICE, USDC, deployProtocol } from './helpers/fixture';
 
-describe('CollateralVault.heartbeat and MarginHub.lastMessageAt', () => {
+describe('CollateralVault.heartbeat and MarginHub.lastHeartbeat', () => {
   it('anyone sends a HEARTBEAT (vault sequence, timestamp) and pays exactly its quoted fee; the excess comes back', async () => {
     const p = await loadFixture(deployProtocol);
     const fee = await p.vaultA.quote(MSG_HEARTBEAT);
@@ -49,33 +49,22 @@ describe('CollateralVault.heartbeat and MarginHub.lastMessageAt', () => {
     expect(await p.vaultA.heartbeatPeriod()).to.equal(60n);
   });
 
-  it('the hub records the time of the last message of any type per source chain, with an event', async () => {
+  it('the hub records the last heartbeat per source chain (vault sequence, sent at, received at) with an event', async () => {
     const p = await loadFixture(deployProtocol);
-    expect(await p.hub.lastMessageAt(EID_A)).to.equal(0n);
-    // A deposit's ATTEST from chain A.
-    await p.usdc.connect(p.alice).approve(await p.vaultA.getAddress(), parseUnits('10', 6));
+    expect(await p.hub.lastHeartbeat(EID_A)).to.deep.equal([0n, 0n, 0n]);
+    // A deposit first: the heartbeat then carries the vault's sequence 1 (not incremented by the heartbeat).
     await (await p.vaultA.connect(p.alice).deposit(USDC, parseUnits('10', 6), p.alice.address, { value: await p.vaultA.quote(MSG_ATTEST) })).wait();
     await p.deliver(EID_A, EID_HUB);
-    const attestAt = await p.hub.lastMessageAt(EID_A);
-    expect(attestAt).to.equal(BigInt(await time.latest()));
-    expect(await p.hub.lastMessageAt(EID_B)).to.equal(0n);
-
-    // A heartbeat from chain B, delivered later: only B moves, and the hub says which type arrived.
     await time.increase(30);
-    await (await p.vaultB.connect(p.bob).heartbeat({ value: await p.vaultB.quote(MSG_HEARTBEAT) })).wait();
+    await (await p.vaultA.connect(p.bob).heartbeat({ value: await p.vaultA.quote(MSG_HEARTBEAT) })).wait();
     const sentAt = BigInt(await time.latest());
     await time.increase(5);
-    const [delivered] = await p.deliver(EID_B, EID_HUB);
-    const deliveredAt = BigInt(await time.latest());
-    expect(await p.hub.lastMessageAt(EID_B)).to.equal(deliveredAt);
-    expect(await p.hub.lastMessageAt(EID_A)).to.equal(attestAt);
-    const receipt = delivered!.receiveReceipt;
-    const events = receipt.logs.map((log) => p.hub.interface.parseLog(log)).filter((e) => e !== null);
-    const names = events.map((e) => e!.name);
-    expect(names).to.include.members(['HeartbeatReceived', 'ChainMessageReceived']);
-    const received = events.find((e) => e!.name === 'ChainMessageReceived')!;
-    expect([received.args.eid, received.args.messageType, received.args.timestamp]).to.deep.equal([BigInt(EID_B), BigInt(MSG_HEARTBEAT), deliveredAt]);
+    const [delivered] = await p.deliver(EID_A, EID_HUB);
+    const receivedAt = BigInt(await time.latest());
+    expect(await p.hub.lastHeartbeat(EID_A)).to.deep.equal([1n, sentAt, receivedAt]);
+    expect(await p.hub.lastHeartbeat(EID_B)).to.deep.equal([0n, 0n, 0n]);
+    const events = delivered!.receiveReceipt.logs.map((log) => p.hub.interface.parseLog(log)).filter((e) => e !== null);
     const heartbeat = events.find((e) => e!.name === 'HeartbeatReceived')!;
-    expect([heartbeat.args.vaultSequence, heartbeat.args.sentAt]).to.deep.equal([0n, sentAt]);
+    expect([heartbeat.args.eid, heartbeat.args.vaultSequence, heartbeat.args.sentAt]).to.deep.equal([BigInt(EID_A), 1n, sentAt]);
   });
 });

@@ -205,7 +205,7 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
         const w = await weightOfC();
         return w.weight < w.configuredWeight ? w : undefined;
       });
-      expect(decaying.lastAttestationAt).not.toBeNull();
+      expect(decaying.lastMessageAt).not.toBeNull();
       await waitFor('chain C weight to reach 0', async () => ((await weightOfC()).weight === 0 ? true : undefined));
       await waitFor('the risk breakdown to count chain C collateral at weight 0', async () => {
         const risk = await getJson<AccountRiskView>(`${devnet.urls.aggregator}/v1/accounts/${trader}/risk`);

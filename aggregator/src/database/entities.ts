@@ -5,6 +5,7 @@ import {
   CashEntity,
   CashEventEntity,
   ChainEventEntity,
+  ChainLivenessEntity,
   CollateralEntity,
   CreditEntity,
   CreditEpochEntity,
@@ -26,6 +27,7 @@ export const ENTITIES = [
   WithdrawalEntity,
   CashEntity,
   CashEventEntity,
+  ChainLivenessEntity,
   PriceSampleEntity,
   RiskSnapshotEntity,
 ];
