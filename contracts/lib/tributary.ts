@@ -166,8 +166,11 @@ export async function configureHubAsset(
   params: { assetId: number; feed: string; initWeight: BigNumberish; chains: { eid: number; decimals: number }[] },
 ): Promise<void> {
   const risk = await hub.assetRisk(params.assetId);
-  if (!risk.listed || risk.feed.toLowerCase() !== params.feed.toLowerCase() || risk.initWeight !== BigInt(params.initWeight)) {
-    await (await hub.setAssetRisk(params.assetId, params.feed, params.initWeight)).wait();
+  // Once a parameter governor holds the hub, a listed asset's weight changes only through it: keep the chain's.
+  const governed = risk.listed && (await hub.paramGovernor()) !== ZeroAddress;
+  const weight = governed ? risk.initWeight : BigInt(params.initWeight);
+  if (!risk.listed || risk.feed.toLowerCase() !== params.feed.toLowerCase() || risk.initWeight !== weight) {
+    await (await hub.setAssetRisk(params.assetId, params.feed, weight)).wait();
   }
   for (const chain of params.chains) {
     const current = await hub.chainAsset(chain.eid, params.assetId);

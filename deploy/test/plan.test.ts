@@ -1,6 +1,7 @@
 import { Interface } from 'ethers';
 import {
   MSG_ATTEST,
+  MSG_HEARTBEAT,
   MSG_SEIZE,
   MSG_WITHDRAW_DECISION,
   MSG_WITHDRAW_REQUEST,
@@ -143,7 +144,7 @@ describe('idempotency planning', () => {
       },
       1.5,
     );
-    expect(gas.vaultToHub).toEqual({ [MSG_ATTEST]: 130_000, [MSG_WITHDRAW_REQUEST]: 480_000 });
+    expect(gas.vaultToHub).toEqual({ [MSG_ATTEST]: 130_000, [MSG_WITHDRAW_REQUEST]: 480_000, [MSG_HEARTBEAT]: DEFAULT_RECEIVE_GAS[MSG_HEARTBEAT] });
     expect(gas.sources[MSG_WITHDRAW_REQUEST]).toContain('withdrawalRejectedOnArrival.hubReceive.lzReceive');
     expect(gas.hubToVault).toEqual({ [MSG_WITHDRAW_DECISION]: 340_000, [MSG_SEIZE]: DEFAULT_RECEIVE_GAS[MSG_SEIZE] });
     expect(gas.sources[MSG_SEIZE]).toContain('not in gas snapshot');

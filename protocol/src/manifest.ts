@@ -67,6 +67,8 @@ export const chainSchema = z.object({
     settlementPool: address.optional(),
     /** The SettlementPool's quote token (USDC) on the trading chain. */
     quoteToken: address.optional(),
+    /** The trading chain's governed risk parameters (timelock; the aggregator reads weights and ratios here). */
+    riskParameters: address.optional(),
   }),
   assets: z.array(chainAssetSchema).default([]),
 });

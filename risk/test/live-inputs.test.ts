@@ -101,3 +101,20 @@ describe('toFixed18', () => {
     expect(fromFixed18(toFixed18(1234.5678))).toBeCloseTo(1234.5678, 10);
   });
 });
+
+describe('stepped weights (volatility scaling moves by bounded steps)', () => {
+  it('moves toward the target by at most 0.05 per update, then lands on it', () => {
+    const { steppedWeight, MAX_WEIGHT_STEP } = jest.requireActual('../src') as typeof import('../src');
+    expect(MAX_WEIGHT_STEP).toBe(0.05);
+    expect(steppedWeight(undefined, 0.4)).toBe(0.4);
+    let w = 0.8;
+    const path: number[] = [];
+    while (w !== 0.62) {
+      w = steppedWeight(w, 0.62);
+      path.push(Number(w.toFixed(10)));
+    }
+    expect(path).toEqual([0.75, 0.7, 0.65, 0.62]);
+    expect(steppedWeight(0.5, 0.9)).toBeCloseTo(0.55, 12);
+    expect(() => steppedWeight(0.5, 0.6, 0)).toThrow(RangeError);
+  });
+});

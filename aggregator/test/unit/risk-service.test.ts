@@ -261,6 +261,13 @@ describe('RiskService (fake ledger, oracle, chain, clock)', () => {
     );
     oracle.sampleVersion = 1;
     await service.refresh();
+    // The scaled weights are reached by steps of at most 0.05 per update (one per new sample version).
+    const afterOneStep = service.get(ALICE)!.result.collateralInit;
+    for (let version = 2; version <= 40; version++) {
+      oracle.sampleVersion = version;
+      await service.refresh();
+    }
+    expect(afterOneStep).toBeGreaterThan(service.get(ALICE)!.result.collateralInit);
     const options = { sampleIntervalDays: 1 / 24 };
     const volA = ewmaVolatility(pricesA, options);
     const volB = ewmaVolatility(pricesB, options);

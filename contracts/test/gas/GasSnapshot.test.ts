@@ -7,6 +7,7 @@ import { parseEther, type TransactionReceipt } from 'ethers';
 import {
   DEFAULT_RECEIVE_GAS,
   MSG_ATTEST,
+  MSG_HEARTBEAT,
   MSG_WITHDRAW_DECISION,
   MSG_WITHDRAW_REQUEST,
   addressToBytes32,
@@ -200,6 +201,13 @@ describe('gas snapshot', () => {
     const repay = gas(await (await p.pool.connect(p.bob).repay(p.alice.address, 1_000_000n)).wait());
     snapshot.perp = { open, add, reduce, close };
     snapshot.cash = { withdrawCash, repay };
+  });
+
+  it('heartbeat: vault send, hub receive (first of a chain: fresh slot)', async () => {
+    const p = await loadFixture(deployProtocol);
+    const send = gas(await (await p.vaultA.connect(p.bob).heartbeat({ value: await p.vaultA.quote(MSG_HEARTBEAT) })).wait());
+    const receive = await receiveFigures((await p.deliver(EID_A, EID_HUB))[0]);
+    snapshot.heartbeat = { send, ...receive };
   });
 });
 

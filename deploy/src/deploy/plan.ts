@@ -1,4 +1,12 @@
-import { MSG_ATTEST, MSG_SEIZE, MSG_WITHDRAW_DECISION, MSG_WITHDRAW_REQUEST, DEFAULT_RECEIVE_GAS, lzReceiveOptions } from '@tributary/contracts';
+import {
+  MSG_ATTEST,
+  MSG_HEARTBEAT,
+  MSG_SEIZE,
+  MSG_WITHDRAW_DECISION,
+  MSG_WITHDRAW_REQUEST,
+  DEFAULT_RECEIVE_GAS,
+  lzReceiveOptions,
+} from '@tributary/contracts';
 
 /**
  * Pure planning: given what is on chain and what the config wants, which writes are needed. Every deploy
@@ -103,6 +111,8 @@ export interface GasSnapshot {
   /** The hub's WITHDRAW_REQUEST receive when it rejects at once (sends the reply from inside lzReceive). */
   withdrawalRejectedOnArrival?: { hubReceive?: { lzReceive?: number } };
   seize?: { lzReceive?: number };
+  /** The hub's HEARTBEAT receive (first one of a chain: a fresh slot). */
+  heartbeat?: { lzReceive?: number };
 }
 
 export interface EnforcedGas {
@@ -133,6 +143,7 @@ export function enforcedGasFromSnapshot(snapshot: GasSnapshot, headroom: number)
     ),
     [MSG_WITHDRAW_DECISION]: [snapshot.withdrawalRoundTrip?.vaultRelease?.lzReceive, 'withdrawalRoundTrip.vaultRelease.lzReceive'],
     [MSG_SEIZE]: [snapshot.seize?.lzReceive, 'seize.lzReceive'],
+    [MSG_HEARTBEAT]: [snapshot.heartbeat?.lzReceive, 'heartbeat.lzReceive'],
   };
   const gas: Record<number, number> = {};
   const sources: Record<number, string> = {};
@@ -147,7 +158,7 @@ export function enforcedGasFromSnapshot(snapshot: GasSnapshot, headroom: number)
     }
   }
   return {
-    vaultToHub: { [MSG_ATTEST]: gas[MSG_ATTEST]!, [MSG_WITHDRAW_REQUEST]: gas[MSG_WITHDRAW_REQUEST]! },
+    vaultToHub: { [MSG_ATTEST]: gas[MSG_ATTEST]!, [MSG_WITHDRAW_REQUEST]: gas[MSG_WITHDRAW_REQUEST]!, [MSG_HEARTBEAT]: gas[MSG_HEARTBEAT]! },
     hubToVault: { [MSG_WITHDRAW_DECISION]: gas[MSG_WITHDRAW_DECISION]!, [MSG_SEIZE]: gas[MSG_SEIZE]! },
     sources,
   };

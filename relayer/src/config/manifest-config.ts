@@ -28,6 +28,7 @@ export function relayerConfigFromManifest(manifest: Manifest): RelayerConfigInpu
       endpoint: chain.layerZero.endpoint,
       receiveUln302: chain.layerZero.receiveUln302,
       worker: chain.layerZero.worker,
+      ...(chain.role === 'collateral' && chain.contracts.vault ? { vault: chain.contracts.vault, heartbeatSeconds: chain.heartbeatSeconds } : {}),
     })),
     pathways,
   };
