@@ -1,4 +1,14 @@
-import { PARAMS_USAGE, ParamsUsageError, formatPreview, parseParamsArgs, previewRequest, resolveId, toChainValue } from '../src/params/params-cli';
+import { RiskParameters__factory, paramKey } from '@tributary/contracts';
+import {
+  PARAMS_USAGE,
+  ParamsUsageError,
+  explainRevert,
+  formatPreview,
+  parseParamsArgs,
+  previewRequest,
+  resolveId,
+  toChainValue,
+} from '../src/params/params-cli';
 import { parseManifest } from '@tributary/protocol';
 
 const address = (n: number) => `0x${n.toString(16).padStart(40, '0')}`;
@@ -70,5 +80,21 @@ describe('tributary params (argument parsing, ids, preview request)', () => {
     });
     expect(text).toContain('newly liquidatable: 1 (0xabc)');
     expect(text).toContain('credit: 1,000 USD → 900 USD (added 0 USD, removed 100 USD)');
+  });
+
+  it('names a RiskParameters revert (StepTooLarge with its numbers) instead of "unknown custom error"', () => {
+    const key = paramKey('initWeight', 2);
+    const data = RiskParameters__factory.createInterface().encodeErrorResult('StepTooLarge', [
+      key,
+      8n * 10n ** 17n,
+      5n * 10n ** 17n,
+      5n * 10n ** 16n,
+    ]);
+    const error = explainRevert(Object.assign(new Error('execution reverted (unknown custom error)'), { data }));
+    expect(error.message).toBe(
+      `RiskParameters refused: StepTooLarge(${key}, 800000000000000000 (0.8), 500000000000000000 (0.5), 50000000000000000 (0.05))`,
+    );
+    const other = new Error('boom');
+    expect(explainRevert(other)).toBe(other);
   });
 });

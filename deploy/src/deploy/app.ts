@@ -31,7 +31,8 @@ import type { ChainSession } from './chain-session';
 import { bucketNeedsUpdate, creditIncreaseGuard, outflowGuard, planContract } from './plan';
 import type { Progress } from './progress';
 
-const wad = (fraction: number): bigint => parseEther(fraction.toFixed(18));
+/** 1e18 fixed point of a config fraction, exact to 1e-15 (toFixed(18) would carry binary noise: 0.8 → 0.800000000000000044). */
+const wad = (fraction: number): bigint => parseEther(fraction.toFixed(15));
 
 /** Reuses the manifest's (or the journal's) address when code is there; otherwise deploys and journals it. */
 export async function ensureContract(

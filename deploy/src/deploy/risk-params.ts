@@ -12,7 +12,8 @@ import { ensureContract, type TradingContracts } from './app';
 import type { ChainSession } from './chain-session';
 import type { Progress } from './progress';
 
-const wad = (fraction: number): bigint => parseEther(fraction.toFixed(18));
+/** 1e18 fixed point of a config fraction, exact to 1e-15 (toFixed(18) would carry binary noise: 0.8 → 0.800000000000000044). */
+const wad = (fraction: number): bigint => parseEther(fraction.toFixed(15));
 
 /**
  * RiskParameters on the trading chain (delay: `trading.paramDelaySeconds`, 24 h by default, 60 s on the devnet):

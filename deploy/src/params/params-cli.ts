@@ -169,6 +169,28 @@ async function marketsOf(params: RiskParameters, provider: JsonRpcProvider): Pro
   return out;
 }
 
+/** A RiskParameters revert by name (`StepTooLarge(…)`), not "unknown custom error". */
+export function explainRevert(error: unknown): Error {
+  const data =
+    (error as { data?: string; info?: { error?: { data?: string } } }).data ?? (error as { info?: { error?: { data?: string } } }).info?.error?.data;
+  if (typeof data === 'string' && data.length >= 10) {
+    const parsed = RiskParameters__factory.createInterface().parseError(data);
+    if (parsed) {
+      const args = parsed.args.map((a) => (typeof a === 'bigint' && a > 10n ** 15n ? `${a} (${fromChainValue(a)})` : String(a)));
+      return new Error(`RiskParameters refused: ${parsed.name}(${args.join(', ')})`);
+    }
+  }
+  return error as Error;
+}
+
+async function sent<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw explainRevert(error);
+  }
+}
+
 export async function runParams(argv: string[], io: { log: (line: string) => void; env: NodeJS.ProcessEnv }): Promise<number> {
   const args = parseParamsArgs(argv);
   const manifest = loadManifest(args.manifest);
@@ -189,7 +211,7 @@ export async function runParams(argv: string[], io: { log: (line: string) => voi
     if (args.command === 'execute') {
       const signer = signerFor(trading.rpcUrl, provider, io.env);
       const [pendingValue, eta] = await readOnly.pendingParam(key);
-      const receipt = await (await RiskParameters__factory.connect(address, signer).executeParam(key)).wait();
+      const receipt = await sent(async () => (await RiskParameters__factory.connect(address, signer).executeParam(key)).wait());
       io.log(`executed ${label} = ${fromChainValue(pendingValue)} (eta ${new Date(Number(eta) * 1000).toISOString()}), tx ${receipt!.hash}`);
       return 0;
     }
@@ -210,7 +232,7 @@ export async function runParams(argv: string[], io: { log: (line: string) => voi
     }
     if (args.command === 'preview') return 0;
     const signer = signerFor(trading.rpcUrl, provider, io.env);
-    const receipt = await (await RiskParameters__factory.connect(address, signer).proposeParam(key, value)).wait();
+    const receipt = await sent(async () => (await RiskParameters__factory.connect(address, signer).proposeParam(key, value)).wait());
     const [, eta] = await readOnly.pendingParam(key);
     io.log(
       `proposed, tx ${receipt!.hash}; executable from ${new Date(Number(eta) * 1000).toISOString()} (tributary params execute --kind ${args.kind}${args.id ? ` --id ${args.id}` : ''})`,

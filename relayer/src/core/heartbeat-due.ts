@@ -8,7 +8,7 @@ export interface HeartbeatInput {
   now: number;
   /** heartbeat_c of the chain, s. */
   heartbeatSeconds: number;
-  /** The chain's last outgoing vault message (a PacketSent seen, or the vault's `lastHeartbeatAt`), ms; null = none known. */
+  /** The chain's last outgoing vault message as this relayer knows it (a PacketSent seen, or its own heartbeat sent), wall clock ms; null = none known. */
   lastMessageAt: number | null;
   /** This process's last heartbeat transaction for the chain, ms (not yet visible as a message); null = none. */
   lastAttemptAt: number | null;

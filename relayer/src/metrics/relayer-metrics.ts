@@ -37,7 +37,7 @@ export class RelayerMetrics {
     });
     this.chainQuietSeconds = new Gauge({
       name: `${PREFIX}chain_quiet_seconds`,
-      help: "Seconds since the chain's last outgoing vault message (PacketSent seen or vault.lastHeartbeatAt)",
+      help: "Seconds since the chain's last outgoing vault message (PacketSent seen or own heartbeat sent, wall clock)",
       labelNames: ['chain'],
       registers,
     });

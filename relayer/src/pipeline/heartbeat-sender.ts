@@ -7,18 +7,16 @@ import { heartbeatDue } from '../core/heartbeat-due';
 import { RelayerMetrics } from '../metrics/relayer-metrics';
 import { PacketRepository } from '../store/packet.repository';
 
-const VAULT = new Interface([
-  'function heartbeat() payable',
-  'function lastHeartbeatAt() view returns (uint64)',
-  'function quote(uint8 messageType) view returns (uint256)',
-]);
+const VAULT = new Interface(['function heartbeat() payable', 'function quote(uint8 messageType) view returns (uint256)']);
 const HEARTBEAT_GAS = 400_000n;
 
 /**
  * Keeps quiet collateral chains live: for every chain with a vault and a heartbeat period, calls `heartbeat()`
  * (paying the quoted LayerZero fee from the relayer's key on that chain) once no message left the vault for half
- * the period. The last message is the newest PacketSent this relayer saw from the chain or the vault's own
- * `lastHeartbeatAt`, whichever is later (another caller's heartbeat counts).
+ * the period. The last message is when this relayer first saw the newest PacketSent of the chain (anyone's
+ * heartbeat included) or sent its own heartbeat, whichever is later: wall-clock times only. The vault chain's
+ * block time is not used: a local chain that mined many blocks fast runs ahead of the wall clock (measured on the
+ * devnet: heartbeats every ~heartbeat_c instead of ~heartbeat_c / 2 while `lastHeartbeatAt` was mixed in).
  */
 @Injectable()
 export class HeartbeatSender {
@@ -54,12 +52,12 @@ export class HeartbeatSender {
   private async maybeSend(chain: ChainContext): Promise<boolean> {
     const { eid, name, heartbeatSeconds } = chain.config;
     const vault = chain.config.vault!;
-    const [seenAt, onChain] = await Promise.all([this.packets.lastSeenFrom(eid), chain.rpc.call(vault, VAULT.encodeFunctionData('lastHeartbeatAt'))]);
-    const heartbeatAt = Number(VAULT.decodeFunctionResult('lastHeartbeatAt', onChain)[0]) * 1000;
-    const lastMessageAt = Math.max(seenAt ?? 0, heartbeatAt) || null;
+    const seenAt = await this.packets.lastSeenFrom(eid);
+    const lastAttemptAt = this.attempts.get(eid) ?? null;
+    const lastMessageAt = Math.max(seenAt ?? 0, lastAttemptAt ?? 0) || null;
     const now = this.clock.now();
     this.metrics.chainQuietSeconds.set({ chain: name }, lastMessageAt === null ? 0 : Math.max(0, (now - lastMessageAt) / 1000));
-    if (!heartbeatDue({ now, heartbeatSeconds: heartbeatSeconds!, lastMessageAt, lastAttemptAt: this.attempts.get(eid) ?? null })) return false;
+    if (!heartbeatDue({ now, heartbeatSeconds: heartbeatSeconds!, lastMessageAt, lastAttemptAt })) return false;
     const fee = VAULT.decodeFunctionResult(
       'quote',
       await chain.rpc.call(vault, VAULT.encodeFunctionData('quote', [MessageType.Heartbeat])),

@@ -39,9 +39,9 @@ export class RelayerRunner implements OnApplicationBootstrap, OnModuleDestroy {
     this.loops.push(this.loop('pipeline', this.setup.config.pipeline.tickMs, async () => (await this.pipeline.tick()) > 0));
     const heartbeatTargets = this.heartbeats.targets();
     if (heartbeatTargets.length) {
-      // At least 8 checks per shortest heartbeat: the heartbeat leaves between heartbeat_c/2 and 5/8 of it.
+      // At least 16 checks per shortest heartbeat: the heartbeat leaves between heartbeat_c/2 and 9/16 of it.
       const shortest = Math.min(...heartbeatTargets.map((c) => c.config.heartbeatSeconds! * 1000));
-      const every = Math.max(250, Math.min(this.setup.config.pipeline.heartbeatCheckMs, Math.floor(shortest / 8)));
+      const every = Math.max(250, Math.min(this.setup.config.pipeline.heartbeatCheckMs, Math.floor(shortest / 16)));
       this.loops.push(this.loop('heartbeats', every, async () => (await this.heartbeats.tick(), false)));
     }
     this.loops.push(this.loop('gauges', GAUGE_REFRESH_MS, async () => (await this.pipeline.refreshGauges(), false)));
