@@ -54,7 +54,10 @@ export class HeartbeatSender {
     const vault = chain.config.vault!;
     const seenAt = await this.packets.lastSeenFrom(eid);
     const lastAttemptAt = this.attempts.get(eid) ?? null;
-    const lastMessageAt = Math.max(seenAt ?? 0, lastAttemptAt ?? 0) || null;
+    // Our own heartbeat is seen some seconds after we sent it (confirmations, scan): count it from the send.
+    const ownHeartbeatSeen =
+      seenAt !== null && lastAttemptAt !== null && seenAt >= lastAttemptAt && seenAt - lastAttemptAt < (heartbeatSeconds! * 1000) / 4;
+    const lastMessageAt = (ownHeartbeatSeen ? lastAttemptAt : Math.max(seenAt ?? 0, lastAttemptAt ?? 0)) || null;
     const now = this.clock.now();
     this.metrics.chainQuietSeconds.set({ chain: name }, lastMessageAt === null ? 0 : Math.max(0, (now - lastMessageAt) / 1000));
     if (!heartbeatDue({ now, heartbeatSeconds: heartbeatSeconds!, lastMessageAt, lastAttemptAt })) return false;
