@@ -4,5 +4,6 @@ export * from './packet';
 export * from './delivery';
 export * from './tributary';
 export * from './liquidation';
+export * from './params';
 export * from './node/hardhat-node';
 export * from '../typechain-types';

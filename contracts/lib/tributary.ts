@@ -27,6 +27,7 @@ export const MSG_WITHDRAW_REQUEST = MessageType.WithdrawRequest;
 export const MSG_WITHDRAW_DECISION = MessageType.WithdrawDecision;
 export const MSG_SEIZE = MessageType.Seize;
 export const MSG_AUCTION_RESULT = MessageType.AuctionResult;
+export const MSG_HEARTBEAT = MessageType.Heartbeat;
 
 /**
  * lzReceive gas the executor gets per message type, measured with margin (see gas-snapshot.json):
@@ -38,6 +39,7 @@ export const DEFAULT_RECEIVE_GAS = {
   [MSG_WITHDRAW_DECISION]: 350_000,
   [MSG_SEIZE]: 600_000,
   [MSG_AUCTION_RESULT]: 300_000,
+  [MSG_HEARTBEAT]: 80_000,
 } as const;
 
 export async function deployCreditManager(
@@ -166,8 +168,11 @@ export async function configureHubAsset(
   params: { assetId: number; feed: string; initWeight: BigNumberish; chains: { eid: number; decimals: number }[] },
 ): Promise<void> {
   const risk = await hub.assetRisk(params.assetId);
-  if (!risk.listed || risk.feed.toLowerCase() !== params.feed.toLowerCase() || risk.initWeight !== BigInt(params.initWeight)) {
-    await (await hub.setAssetRisk(params.assetId, params.feed, params.initWeight)).wait();
+  // Once a parameter governor holds the hub, a listed asset's weight changes only through it: keep the chain's.
+  const governed = risk.listed && (await hub.paramGovernor()) !== ZeroAddress;
+  const weight = governed ? risk.initWeight : BigInt(params.initWeight);
+  if (!risk.listed || risk.feed.toLowerCase() !== params.feed.toLowerCase() || risk.initWeight !== weight) {
+    await (await hub.setAssetRisk(params.assetId, params.feed, weight)).wait();
   }
   for (const chain of params.chains) {
     const current = await hub.chainAsset(chain.eid, params.assetId);
@@ -311,6 +316,7 @@ export const VAULT_TO_HUB_GAS = {
   [MSG_ATTEST]: DEFAULT_RECEIVE_GAS[MSG_ATTEST],
   [MSG_WITHDRAW_REQUEST]: DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_REQUEST],
   [MSG_AUCTION_RESULT]: DEFAULT_RECEIVE_GAS[MSG_AUCTION_RESULT],
+  [MSG_HEARTBEAT]: DEFAULT_RECEIVE_GAS[MSG_HEARTBEAT],
 };
 export const HUB_TO_VAULT_GAS = { [MSG_WITHDRAW_DECISION]: DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_DECISION], [MSG_SEIZE]: DEFAULT_RECEIVE_GAS[MSG_SEIZE] };
 

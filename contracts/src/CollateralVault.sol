@@ -25,6 +25,8 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
 
     /// @dev Gas for returning a rejected request's unused reply value to the account (a failure keeps it here).
     uint256 private constant REFUND_GAS = 30_000;
+    uint32 public constant MIN_HEARTBEAT_PERIOD = 4;
+    uint32 public constant MAX_HEARTBEAT_PERIOD = 7 days;
 
     uint32 public immutable hubEid;
     uint64 public sequence;
@@ -32,6 +34,10 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
     bool public paused;
     address public guardian;
     address public auction;
+    /// @notice heartbeat_c (s): `heartbeat` may run once per quarter of it. One hour until the deploy sets it.
+    uint32 public heartbeatPeriod = 3600;
+    /// @notice Block timestamp of the last `heartbeat` (0 = never).
+    uint64 public lastHeartbeatAt;
 
     mapping(AssetId => AssetConfig) private _assets;
     mapping(AssetId => TokenBucket.Bucket) private _outflow;
@@ -137,6 +143,12 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
         emit PausedSet(msg.sender, paused_);
     }
 
+    function setHeartbeatPeriod(uint32 period) external onlyOwner {
+        if (period < MIN_HEARTBEAT_PERIOD || period > MAX_HEARTBEAT_PERIOD) revert InvalidHeartbeatPeriod(period);
+        heartbeatPeriod = period;
+        emit HeartbeatPeriodSet(period);
+    }
+
     /// @dev Only the hub's eid ever has a peer: `lzReceive` accepts nothing else.
     function setPeer(uint32 eid, bytes32 peer) public override onlyOwner {
         if (eid != hubEid) revert PeerNotHub(eid);
@@ -199,6 +211,18 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
             MessageCodec.WithdrawRequest(msg.sender, assetId, uint128(amount), requestId)
         );
         _sendMessage(hubEid, MessageCodec.WITHDRAW_REQUEST, message, true);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function heartbeat() external payable nonReentrant {
+        uint256 nextAt = uint256(lastHeartbeatAt) + heartbeatPeriod / 4;
+        if (lastHeartbeatAt != 0 && block.timestamp < nextAt) revert HeartbeatTooSoon(nextAt);
+        uint64 seq = sequence;
+        uint64 timestamp = uint64(block.timestamp);
+        lastHeartbeatAt = timestamp;
+        emit HeartbeatSent(msg.sender, seq, timestamp);
+        bytes memory message = MessageCodec.encodeHeartbeat(MessageCodec.Heartbeat(seq, timestamp));
+        _sendMessage(hubEid, MessageCodec.HEARTBEAT, message, true);
     }
 
     /// @inheritdoc ICollateralVault

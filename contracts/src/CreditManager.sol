@@ -27,6 +27,8 @@ contract CreditManager is ICreditManager, AccessControl {
     mapping(address => uint256) public reserved;
     mapping(address => Settling) private _settling;
     TokenBucket.Bucket private _increaseGuard;
+    /// @notice RiskParameters: once set, the only way the increase guard changes.
+    address public paramGovernor;
     Epoch public lastEpoch;
     uint256 public staleAfter;
     ISettlementPool public settlementPool;
@@ -179,7 +181,17 @@ contract CreditManager is ICreditManager, AccessControl {
         emit StaleAfterSet(staleAfter_);
     }
 
-    function setIncreaseGuard(uint128 capacity, uint128 refillPerSecond) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function setParamGovernor(address governor) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (governor == address(0) || paramGovernor != address(0)) revert ParamGoverned(msg.sender);
+        paramGovernor = governor;
+        emit ParamGovernorSet(governor);
+    }
+
+    /// @dev The admin until a parameter governor is set, then only the governor.
+    function setIncreaseGuard(uint128 capacity, uint128 refillPerSecond) external {
+        address governor = paramGovernor;
+        if (governor == address(0)) _checkRole(DEFAULT_ADMIN_ROLE);
+        else if (msg.sender != governor) revert ParamGoverned(msg.sender);
         _increaseGuard.configure(true, capacity, refillPerSecond);
         emit IncreaseGuardSet(capacity, refillPerSecond);
     }

@@ -48,6 +48,10 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
     mapping(address => uint256) public debtInFlight;
     mapping(address => mapping(uint32 => mapping(AssetId => uint256))) public seizureReserved;
     mapping(uint64 => Seizure) private _seizures;
+    /// @dev One slot per chain: vault sequence | sent at | received at.
+    mapping(uint32 => LastHeartbeat) public lastHeartbeat;
+    /// @notice RiskParameters: once set, the only way a listed asset's weight changes.
+    address public paramGovernor;
     /// @dev Every (eid, asset) ever listed, packed `eid << 16 | assetId` (five to a slot): what `collateralValue`
     /// walks. Bounded by MAX_CHAIN_ASSETS, so the walk is too.
     uint48[] private _chainAssetKeys;
@@ -141,11 +145,25 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
 
     // ---- admin ----
 
-    function setAssetRisk(AssetId assetId, AggregatorV3Interface feed, uint64 initWeight) external onlyOwner {
+    /// @dev Once a parameter governor is set, only it changes a listed asset's weight.
+    function setAssetRisk(AssetId assetId, AggregatorV3Interface feed, uint64 initWeight) external {
+        address governor = paramGovernor;
+        if (msg.sender != governor) {
+            _checkOwner();
+            AssetRisk memory current = assetRisk[assetId];
+            if (governor != address(0) && current.listed && current.initWeight != initWeight) revert ParamGoverned(msg.sender);
+        }
         if (address(feed) == address(0)) revert ZeroAddress();
         if (initWeight > MarginMath.WAD) revert InvalidWeight(initWeight);
         assetRisk[assetId] = AssetRisk(feed, initWeight, true);
         emit AssetRiskSet(assetId, address(feed), initWeight);
+    }
+
+    function setParamGovernor(address governor) external onlyOwner {
+        if (governor == address(0)) revert ZeroAddress();
+        if (paramGovernor != address(0)) revert ParamGoverned(msg.sender);
+        paramGovernor = governor;
+        emit ParamGovernorSet(governor);
     }
 
     function setChainAsset(uint32 eid, AssetId assetId, uint8 decimals) external onlyOwner {
@@ -236,7 +254,13 @@ contract MarginHub is IMarginHub, TributaryOApp, AccessControl {
         if (kind == MessageCodec.ATTEST) _onAttest(origin.srcEid, message);
         else if (kind == MessageCodec.WITHDRAW_REQUEST) _onWithdrawRequest(origin.srcEid, MessageCodec.decodeWithdrawRequest(message));
         else if (kind == MessageCodec.AUCTION_RESULT) _onAuctionResult(origin.srcEid, MessageCodec.decodeAuctionResult(message));
+        else if (kind == MessageCodec.HEARTBEAT) _onHeartbeat(origin.srcEid, MessageCodec.decodeHeartbeat(message));
         else revert UnexpectedMessageType(kind);
+    }
+
+    function _onHeartbeat(uint32 eid, MessageCodec.Heartbeat memory heartbeat) private {
+        lastHeartbeat[eid] = LastHeartbeat(heartbeat.sequence, heartbeat.timestamp, uint64(block.timestamp));
+        emit HeartbeatReceived(eid, heartbeat.sequence, heartbeat.timestamp);
     }
 
     function _onAttest(uint32 eid, bytes calldata message) private {

@@ -31,6 +31,8 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
     uint256 public liquidationPenalty = DEFAULT_LIQUIDATION_PENALTY;
     address public liquidationRegistry;
     address public insuranceFund;
+    /// @notice RiskParameters: once set, the only way margin ratios, fees and `markOverrideHealth` change.
+    address public paramGovernor;
 
     mapping(uint32 => Market) private _markets;
     mapping(address => mapping(uint32 => Position)) private _positions;
@@ -77,13 +79,32 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
         emit MaxPriceAgeSet(maxPriceAge_);
     }
 
-    function setMarkOverrideHealth(uint256 health) external onlyOwner {
+    function setParamGovernor(address governor) external onlyOwner {
+        if (governor == address(0)) revert ZeroAddress();
+        if (paramGovernor != address(0)) revert ParamGoverned(msg.sender);
+        paramGovernor = governor;
+        emit ParamGovernorSet(governor);
+    }
+
+    function setMarketRisk(uint32 marketId, uint64 imr, uint64 mmr, uint64 feeRate) external {
+        _checkGoverned();
+        Market storage m = _markets[marketId];
+        if (!m.listed) revert MarketNotListed(marketId);
+        if (mmr == 0 || mmr > imr || imr > MarginMath.WAD) revert InvalidMarginRatios(imr, mmr);
+        if (feeRate > MAX_FEE_RATE) revert InvalidFeeRate(feeRate);
+        (m.imr, m.mmr, m.feeRate) = (imr, mmr, feeRate);
+        emit MarketRiskSet(marketId, imr, mmr, feeRate);
+    }
+
+    function setMarkOverrideHealth(uint256 health) external {
+        _checkGoverned();
         if (health < MarginMath.WAD) revert InvalidMarkOverrideHealth(health);
         markOverrideHealth = health;
         emit MarkOverrideHealthSet(health);
     }
 
-    function setLiquidationPenalty(uint256 penalty) external onlyOwner {
+    function setLiquidationPenalty(uint256 penalty) external {
+        _checkGoverned();
         if (penalty > MAX_LIQUIDATION_PENALTY) revert InvalidLiquidationPenalty(penalty);
         liquidationPenalty = penalty;
         emit LiquidationPenaltySet(penalty);
@@ -225,6 +246,13 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
             c.entry = px;
             c.margin = MarginMath.margin(absDelta - absOld, px, imr);
         }
+    }
+
+    /// @dev The owner until a parameter governor is set, then only the governor.
+    function _checkGoverned() private view {
+        address governor = paramGovernor;
+        if (governor == address(0)) _checkOwner();
+        else if (msg.sender != governor) revert ParamGoverned(msg.sender);
     }
 
     function _listed(uint32 marketId) private view returns (Market memory m) {

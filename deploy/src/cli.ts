@@ -9,6 +9,7 @@ import { UnknownChainError, deploymentStatus, formatStatus } from './deploy/stat
 import { TributaryError } from '@tributary/sdk';
 import { TRADER_USAGE, TraderUsageError, isTraderCommand } from './trader/args';
 import { TRADER_EXIT, runTrader } from './trader/run';
+import { PARAMS_USAGE, ParamsUsageError, runParams } from './params/params-cli';
 
 const USAGE = `usage: tributary <command> [options]
 
@@ -27,7 +28,9 @@ keys: DEPLOYER_PRIVATE_KEY, or on local chains Hardhat's dev account 0
 exit codes: 0 ok, 1 failed / status not ok, 2 usage, 3 invalid config or manifest, 4 RPC unreachable,
             5 insufficient funds, 6 missing or invalid key
 
-${TRADER_USAGE}`;
+${TRADER_USAGE}
+
+${PARAMS_USAGE}`;
 
 export class UsageError extends Error {}
 /** `--help`: the usage, on stdout, exit 0. */
@@ -56,7 +59,7 @@ export function describeError(error: unknown): string {
 }
 
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError || error instanceof TraderUsageError) return EXIT.usage;
+  if (error instanceof UsageError || error instanceof TraderUsageError || error instanceof ParamsUsageError) return EXIT.usage;
   if (error instanceof TributaryError) return TRADER_EXIT[error.code] ?? EXIT.failed;
   if (error instanceof ConfigFileError || error instanceof UnknownDeploymentError || error instanceof UnknownChainError) return EXIT.config;
   if (error instanceof Error && error.message.startsWith('invalid deployment manifest')) return EXIT.config;
@@ -158,6 +161,7 @@ export async function run(
   argv: string[],
   io: { log: (line: string) => void; error?: (line: string) => void; env: NodeJS.ProcessEnv },
 ): Promise<number> {
+  if (argv[0] === 'params') return runParams(argv.slice(1), io);
   if (isTraderCommand(argv[0])) return runTrader(argv[0], argv.slice(1), { ...io, error: io.error ?? io.log });
   const args = parseArgs(argv);
   const { log, env } = io;

@@ -212,6 +212,7 @@ describe('deploy against hardhat nodes', () => {
       put('PerpMarket', chain.contracts.perpMarket);
       put('SettlementPool', chain.contracts.settlementPool);
       put('CollateralVault', chain.contracts.vault);
+      put('RiskParameters', chain.contracts.riskParameters);
       for (const [symbol, token] of Object.entries(sidecar.chains.find((c) => c.eid === chain.eid)!.testTokens)) put(`test token ${symbol}`, token);
       if (chain.role === 'trading') for (const asset of manifest.assets) put(`${asset.symbol}/USD price feed`, asset.priceFeed);
     }

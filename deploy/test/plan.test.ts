@@ -2,6 +2,7 @@ import { Interface } from 'ethers';
 import {
   MSG_ATTEST,
   MSG_AUCTION_RESULT,
+  MSG_HEARTBEAT,
   MSG_SEIZE,
   MSG_WITHDRAW_DECISION,
   MSG_WITHDRAW_REQUEST,
@@ -148,6 +149,7 @@ describe('idempotency planning', () => {
       [MSG_ATTEST]: 130_000,
       [MSG_WITHDRAW_REQUEST]: 480_000,
       [MSG_AUCTION_RESULT]: DEFAULT_RECEIVE_GAS[MSG_AUCTION_RESULT],
+      [MSG_HEARTBEAT]: DEFAULT_RECEIVE_GAS[MSG_HEARTBEAT],
     });
     expect(gas.sources[MSG_WITHDRAW_REQUEST]).toContain('withdrawalRejectedOnArrival.hubReceive.lzReceive');
     expect(gas.hubToVault).toEqual({ [MSG_WITHDRAW_DECISION]: 340_000, [MSG_SEIZE]: DEFAULT_RECEIVE_GAS[MSG_SEIZE] });

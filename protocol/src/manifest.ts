@@ -77,6 +77,8 @@ export const chainSchema = z.object({
     insuranceFund: address.optional(),
     /** Collateral chain: the Dutch auction of seized collateral (docs/liquidation.md). */
     auction: address.optional(),
+    /** The trading chain's governed risk parameters (timelock; the aggregator reads weights and ratios here). */
+    riskParameters: address.optional(),
   }),
   assets: z.array(chainAssetSchema).default([]),
 });

@@ -16,6 +16,8 @@ export enum MessageType {
   WithdrawDecision = 3,
   Seize = 4,
   AuctionResult = 5,
+  /** Vault → hub liveness: sent by `CollateralVault.heartbeat()` so a quiet chain is not mistaken for a dead one. */
+  Heartbeat = 6,
 }
 
 export const MESSAGE_LENGTHS: Record<MessageType, number> = {
@@ -24,6 +26,7 @@ export const MESSAGE_LENGTHS: Record<MessageType, number> = {
   [MessageType.WithdrawDecision]: 12,
   [MessageType.Seize]: 92,
   [MessageType.AuctionResult]: 112,
+  [MessageType.Heartbeat]: 18,
 };
 
 /** Byte offsets shared with MessageCodec.sol. */
@@ -52,6 +55,8 @@ export const MESSAGE_OFFSETS = {
   resultReturned: 72,
   resultBalance: 88,
   resultSequence: 104,
+  heartbeatSequence: 2,
+  heartbeatTimestamp: 10,
 } as const;
 
 /** Reasons carried by a rejected WITHDRAW_DECISION (IMarginHub.RejectReason; append-only). */
@@ -133,7 +138,16 @@ export interface AuctionResultMessage {
   sequence: bigint;
 }
 
-export type TributaryMessage = AttestMessage | WithdrawRequestMessage | WithdrawDecisionMessage | SeizeMessage | AuctionResultMessage;
+export interface HeartbeatMessage {
+  type: MessageType.Heartbeat;
+  /** The vault's attestation sequence when it sent the heartbeat (the last ATTEST it numbered). */
+  sequence: bigint;
+  /** The vault chain's block timestamp (Unix s). */
+  timestamp: bigint;
+}
+
+export type TributaryMessage =
+  AttestMessage | WithdrawRequestMessage | WithdrawDecisionMessage | SeizeMessage | AuctionResultMessage | HeartbeatMessage;
 
 export class MessageCodecError extends Error {}
 
@@ -201,6 +215,10 @@ export function encodeMessage(message: TributaryMessage): string {
           message.sequence,
         ],
       );
+    case MessageType.Heartbeat:
+      checkRange('sequence', message.sequence, U64);
+      checkRange('timestamp', message.timestamp, U64);
+      return pack(['uint64', 'uint64'], [message.sequence, message.timestamp]);
     default:
       throw new MessageCodecError(`unknown message type ${(message as { type: unknown }).type}`);
   }
@@ -267,6 +285,12 @@ export function decodeMessage(data: string | Uint8Array): TributaryMessage {
         balance: uint(o.resultBalance, o.resultSequence),
         sequence: uint(o.resultSequence, expected),
       };
+    case MessageType.Heartbeat:
+      return {
+        type,
+        sequence: uint(o.heartbeatSequence, o.heartbeatTimestamp),
+        timestamp: uint(o.heartbeatTimestamp, expected),
+      };
   }
 }
 
@@ -283,6 +307,7 @@ export const encodeWithdrawRequest = (m: Body<WithdrawRequestMessage>): string =
 export const encodeWithdrawDecision = (m: Body<WithdrawDecisionMessage>): string => encodeMessage({ ...m, type: MessageType.WithdrawDecision });
 export const encodeSeize = (m: Body<SeizeMessage>): string => encodeMessage({ ...m, type: MessageType.Seize });
 export const encodeAuctionResult = (m: Body<AuctionResultMessage>): string => encodeMessage({ ...m, type: MessageType.AuctionResult });
+export const encodeHeartbeat = (m: Body<HeartbeatMessage>): string => encodeMessage({ ...m, type: MessageType.Heartbeat });
 
 export const decodeAttest = (data: string | Uint8Array): AttestMessage => decodeAs<AttestMessage>(data, MessageType.Attest);
 export const decodeWithdrawRequest = (data: string | Uint8Array): WithdrawRequestMessage =>
@@ -292,3 +317,4 @@ export const decodeWithdrawDecision = (data: string | Uint8Array): WithdrawDecis
 export const decodeSeize = (data: string | Uint8Array): SeizeMessage => decodeAs<SeizeMessage>(data, MessageType.Seize);
 export const decodeAuctionResult = (data: string | Uint8Array): AuctionResultMessage =>
   decodeAs<AuctionResultMessage>(data, MessageType.AuctionResult);
+export const decodeHeartbeat = (data: string | Uint8Array): HeartbeatMessage => decodeAs<HeartbeatMessage>(data, MessageType.Heartbeat);

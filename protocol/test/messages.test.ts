@@ -7,6 +7,8 @@ import {
   decodeAttest,
   decodeMessage,
   decodeSeize,
+  decodeHeartbeat,
+  encodeHeartbeat,
   encodeAttest,
   encodeMessage,
   encodeSeize,
@@ -24,7 +26,19 @@ const vectors = JSON.parse(readFileSync(join(__dirname, 'vectors', 'messages.jso
   invalid: { name: string; encoded: string; error: string }[];
 };
 
-const BIGINT_FIELDS = ['balance', 'sequence', 'requestId', 'amount', 'liquidationId', 'seizureId', 'debtUsd', 'seized', 'proceedsUsd', 'returned'];
+const BIGINT_FIELDS = [
+  'balance',
+  'sequence',
+  'requestId',
+  'amount',
+  'liquidationId',
+  'seizureId',
+  'debtUsd',
+  'seized',
+  'proceedsUsd',
+  'returned',
+  'timestamp',
+];
 function toMessage(raw: Record<string, unknown>): TributaryMessage {
   const m: Record<string, unknown> = { ...raw };
   for (const k of BIGINT_FIELDS) if (k in m) m[k] = BigInt(m[k] as string);
@@ -66,6 +80,10 @@ describe('message codec (shared vectors with MessageCodec.sol)', () => {
     expect(() => decodeSeize(vectors.valid[0].encoded)).toThrow(/expected message type 4/);
     const seize = decodeSeize(vectors.valid[5].encoded);
     expect(encodeSeize(seize)).toBe(vectors.valid[5].encoded);
+    const heartbeat = vectors.valid.find((v: { name: string }) => v.name === 'heartbeat')!;
+    expect(decodeHeartbeat(heartbeat.encoded)).toEqual({ type: MessageType.Heartbeat, sequence: 17n, timestamp: 1764633600n });
+    expect(encodeHeartbeat({ sequence: 17n, timestamp: 1764633600n })).toBe(heartbeat.encoded);
+    expect(() => decodeHeartbeat(vectors.valid[0].encoded)).toThrow(/expected message type 6/);
   });
 });
 

@@ -12,6 +12,7 @@ import { SignerBalances } from './balances/signer-balances';
 import { PacketProcessor } from './pipeline/packet-processor';
 import { PipelineService } from './pipeline/pipeline.service';
 import { RelayerRunner } from './pipeline/relayer-runner';
+import { HeartbeatSender } from './pipeline/heartbeat-sender';
 import { CursorRepository } from './store/cursor.repository';
 import { PathwayStatsRepository } from './store/pathway-stats.repository';
 import { PacketRepository } from './store/packet.repository';
@@ -41,6 +42,7 @@ export class RelayerModule {
         PacketProcessor,
         PipelineService,
         RelayerRunner,
+        HeartbeatSender,
         OperatorService,
         ApiKeyGuard,
         SignerBalances,
@@ -48,7 +50,7 @@ export class RelayerModule {
         PathwaysService,
         ...(setup.role === 'verifier' ? [ForgeryMonitor] : []),
       ],
-      exports: [PipelineService, ChainWatcher, RelayerRunner, PacketRepository, ChainRegistry, RelayerMetrics, SignerBalances],
+      exports: [PipelineService, ChainWatcher, RelayerRunner, PacketRepository, ChainRegistry, RelayerMetrics, SignerBalances, HeartbeatSender],
     };
   }
 }

@@ -37,7 +37,7 @@ export type { AccountRiskSummary } from './account-risk-state';
 export * from './risk-formulas';
 export { EWMA_LAMBDA, EwmaRiskEstimator, ewmaCorrelation, ewmaVolatility, type EwmaOptions } from './ewma';
 export { decayedChainWeight, type ChainWeightDecayInput } from './chain-weight-decay';
-export { volatilityScaledWeight } from './volatility-scaling';
+export { MAX_WEIGHT_STEP, steppedWeight, volatilityScaledWeight } from './volatility-scaling';
 export { fromFixed18, toFixed18 } from './fixed-point';
 export {
   DEFAULT_STABLE_PRICE_INTERVAL_S,

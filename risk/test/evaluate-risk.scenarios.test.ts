@@ -182,7 +182,7 @@ describe('evaluateRisk scenarios (numbers worked out by hand)', () => {
 
   it('stale chain: decayed weight lowers collateral, not exposure', () => {
     // Configured 0.8, heartbeat 3,600 s, decay window 7,200 s; silent 5,400 s → 0.8·(1 − 1,800/7,200) = 0.6.
-    const decay = { configuredWeight: 0.8, heartbeatSeconds: 3600, decayWindowSeconds: 7200, lastAttestationAt: 1_000 };
+    const decay = { configuredWeight: 0.8, heartbeatSeconds: 3600, decayWindowSeconds: 7200, lastMessageAt: 1_000 };
     expect(decayedChainWeight({ ...decay, now: 1_000 + 3_600 })).toBe(0.8);
     const weight = decayedChainWeight({ ...decay, now: 1_000 + 5_400 });
     expectClose(weight, 0.6);

@@ -54,7 +54,7 @@ describe('EWMA volatility and correlation (λ = 0.94)', () => {
 });
 
 describe('chain weight decay', () => {
-  const base = { configuredWeight: 0.9, heartbeatSeconds: 100, decayWindowSeconds: 400, lastAttestationAt: 1000 };
+  const base = { configuredWeight: 0.9, heartbeatSeconds: 100, decayWindowSeconds: 400, lastMessageAt: 1000 };
   it('holds within the heartbeat, then falls linearly to 0 over the decay window', () => {
     expect(decayedChainWeight({ ...base, now: 1100 })).toBe(0.9);
     expect(decayedChainWeight({ ...base, now: 1200 })).toBeCloseTo(0.9 * 0.75, 15); // 100 s into 400 s
@@ -62,7 +62,7 @@ describe('chain weight decay', () => {
     expect(decayedChainWeight({ ...base, now: 9999 })).toBe(0);
   });
   it('counts from `since` when the chain never attested', () => {
-    expect(decayedChainWeight({ ...base, lastAttestationAt: undefined, since: 1000, now: 1300 })).toBeCloseTo(0.9 * 0.5, 15); // 200 s into 400 s
+    expect(decayedChainWeight({ ...base, lastMessageAt: undefined, since: 1000, now: 1300 })).toBeCloseTo(0.9 * 0.5, 15); // 200 s into 400 s
   });
   it('drops to 0 right after the heartbeat when the window is 0', () => {
     expect(decayedChainWeight({ ...base, decayWindowSeconds: 0, now: 1101 })).toBe(0);
@@ -99,5 +99,22 @@ describe('toFixed18', () => {
   });
   it('round-trips through fromFixed18 within float precision', () => {
     expect(fromFixed18(toFixed18(1234.5678))).toBeCloseTo(1234.5678, 10);
+  });
+});
+
+describe('stepped weights (volatility scaling moves by bounded steps)', () => {
+  it('moves toward the target by at most 0.05 per update, then lands on it', () => {
+    const { steppedWeight, MAX_WEIGHT_STEP } = jest.requireActual('../src') as typeof import('../src');
+    expect(MAX_WEIGHT_STEP).toBe(0.05);
+    expect(steppedWeight(undefined, 0.4)).toBe(0.4);
+    let w = 0.8;
+    const path: number[] = [];
+    while (w !== 0.62) {
+      w = steppedWeight(w, 0.62);
+      path.push(Number(w.toFixed(10)));
+    }
+    expect(path).toEqual([0.75, 0.7, 0.65, 0.62]);
+    expect(steppedWeight(0.5, 0.9)).toBeCloseTo(0.55, 12);
+    expect(() => steppedWeight(0.5, 0.6, 0)).toThrow(RangeError);
   });
 });

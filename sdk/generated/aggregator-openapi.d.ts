@@ -1937,11 +1937,11 @@ export interface operations {
               heartbeatSeconds: number;
               /**
                * Format: date-time
-               * @description ISO 8601 time (UTC)
+               * @description trading-chain block time of the last delivered vault message of any type (heartbeats included)
                */
-              lastAttestationAt: string | null;
+              lastMessageAt: string | null;
               name: string;
-              /** @description current weight v_c (decayed while attestations are late) */
+              /** @description current weight v_c (decayed while no message of the chain, heartbeats included, arrives) */
               weight: number;
             }[];
           };

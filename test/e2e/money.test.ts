@@ -43,8 +43,6 @@ describe('money end to end: cash, settlement pool and two-key withdrawals on the
       aggregatorPort: PORTS.aggregator,
       relayerPort: PORTS.relayer,
       blockTimeMs: 1000,
-      heartbeatSeconds: 900,
-      decayWindowSeconds: 900,
       simulatePrices: false,
       log: () => undefined,
     });

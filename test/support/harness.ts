@@ -58,7 +58,7 @@ export interface AccountRiskView {
 
 /** GET /v1/risk/chains. */
 export interface ChainWeightsView {
-  chains: { eid: number; name: string; configuredWeight: number; weight: number; lastAttestationAt: string | null }[];
+  chains: { eid: number; name: string; configuredWeight: number; weight: number; lastMessageAt: string | null }[];
 }
 
 /** Typed handles on one manifest's contracts, for a trader (dev account `index`) and the devnet's oracle. */

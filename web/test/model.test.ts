@@ -74,7 +74,7 @@ describe('health and credit chart', () => {
 });
 
 describe('operator view rules', () => {
-  const chain = { weight: 1, configuredWeight: 1, lastAttestationAt: '2026-01-01T00:00:00Z', heartbeatSeconds: 120 };
+  const chain = { weight: 1, configuredWeight: 1, lastMessageAt: '2026-01-01T00:00:00Z', heartbeatSeconds: 120 };
   const at = (s: number) => Date.parse('2026-01-01T00:00:00Z') + s * 1000;
 
   it('chain liveness from the last message and the weight', () => {
@@ -82,7 +82,7 @@ describe('operator view rules', () => {
     expect(chainLiveness(chain, at(121))).toBe('quiet');
     expect(chainLiveness({ ...chain, weight: 0.5 }, at(200))).toBe('decaying');
     expect(chainLiveness({ ...chain, weight: 0 }, at(900))).toBe('silent');
-    expect(chainLiveness({ ...chain, lastAttestationAt: null }, at(0))).toBe('never');
+    expect(chainLiveness({ ...chain, lastMessageAt: null }, at(0))).toBe('never');
   });
 
   it('histogram bars as shares of the tallest band', () => {

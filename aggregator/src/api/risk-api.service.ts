@@ -116,12 +116,12 @@ export class RiskApiService {
 
   chains() {
     return {
-      chains: this.weights.all().map(({ chain, weight, lastAttestationAt }) => ({
+      chains: this.weights.all().map(({ chain, weight, lastMessageAt }) => ({
         eid: chain.eid,
         name: chain.name,
         configuredWeight: chain.manifest.weight,
         weight,
-        lastAttestationAt: lastAttestationAt === null ? null : new Date(lastAttestationAt * 1000).toISOString(),
+        lastMessageAt: lastMessageAt === null ? null : new Date(lastMessageAt * 1000).toISOString(),
         heartbeatSeconds: chain.manifest.heartbeatSeconds,
         decayWindowSeconds: chain.manifest.decayWindowSeconds,
       })),

@@ -9,7 +9,7 @@ import {
   IPerpMarket__factory,
   ISettlementPool__factory,
 } from '@tributary/contracts';
-import type { ContractRole, EventOrigin, LedgerEnvelope, LedgerEvent } from './ledger-events';
+import { DELIVERY_EVENTS, type ContractRole, type EventOrigin, type LedgerEnvelope, type LedgerEvent } from './ledger-events';
 import type { RawLog } from './raw-log';
 
 export const CONTRACT_INTERFACES: Record<ContractRole, Interface> = {
@@ -114,7 +114,9 @@ export function decodeLog(role: ContractRole, chain: { chainId: number; eid: num
     contract: role,
     name: parsed.name,
   };
-  return { origin, event: toLedgerEvent(role, chain.eid, parsed) };
+  const envelope: LedgerEnvelope = { origin, event: toLedgerEvent(role, chain.eid, parsed) };
+  if (role === 'hub' && DELIVERY_EVENTS.has(parsed.name)) envelope.heardFrom = Number(args.eid);
+  return envelope;
 }
 
 function toLedgerEvent(role: ContractRole, eid: number, { name, args: a }: { name: string; args: Args }): LedgerEvent {

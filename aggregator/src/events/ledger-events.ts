@@ -94,7 +94,15 @@ export function cashReasonName(reason: number): string {
 export interface LedgerEnvelope {
   origin: EventOrigin;
   event: LedgerEvent;
+  /**
+   * The collateral chain (eid) whose vault message this hub event reports delivered (AttestationApplied,
+   * AttestationIgnored, WithdrawalRequested, HeartbeatReceived): the chain liveness that weight decay reads.
+   */
+  heardFrom?: number;
 }
+
+/** Hub events emitted on the delivery of a vault message: one of them for every message type. */
+export const DELIVERY_EVENTS: ReadonlySet<string> = new Set(['AttestationApplied', 'AttestationIgnored', 'WithdrawalRequested', 'HeartbeatReceived']);
 
 /** The account an event belongs to (null for protocol-wide events). */
 export function accountOf(event: LedgerEvent): string | null {

@@ -54,6 +54,8 @@ export class LedgerIngestor {
         const slice = await writer.loadSlice(keysOf(envelopes));
         applyEvents(slice, envelopes);
         await writer.saveSlice(slice);
+        const heard = lastMessageBlocks(envelopes);
+        if (heard.size) await writer.raiseLastMessageBlocks(heard);
       }
       await writer.saveBlockHashes(batch.eid, batch.blockHashes);
       if (batch.pruneAtOrBelow !== undefined) await writer.pruneBlockHashes(batch.eid, batch.pruneAtOrBelow);
@@ -93,6 +95,16 @@ export async function rebuildRows(writer: LedgerWriter, accounts: ReadonlySet<st
   const slice = new LedgerSlice();
   applyEvents(slice, envelopes);
   await writer.saveSlice(slice);
+}
+
+/** Per collateral chain: the newest trading-chain block among these envelopes that delivered one of its messages. */
+export function lastMessageBlocks(envelopes: readonly LedgerEnvelope[]): Map<number, number> {
+  const blocks = new Map<number, number>();
+  for (const { heardFrom, origin } of envelopes) {
+    if (heardFrom === undefined) continue;
+    if (origin.blockNumber > (blocks.get(heardFrom) ?? -1)) blocks.set(heardFrom, origin.blockNumber);
+  }
+  return blocks;
 }
 
 export function decodeStored(events: readonly StoredEvent[]): LedgerEnvelope[] {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ChainCursorEntity } from '../database/chain-cursor.entity';
 import {
+  ChainLivenessEntity,
   AccountEntity,
   CashEntity,
   CashEventEntity,
@@ -120,6 +121,15 @@ export class LedgerQueryRepository {
   async collateralOnChain(eid: number): Promise<CollateralRow[]> {
     const rows = await this.dataSource.getRepository(CollateralEntity).find({ where: { eid }, order: { account: 'ASC', assetId: 'ASC' } });
     return rows.map((r) => ({ ...r }));
+  }
+
+  /**
+   * Per collateral chain (eid): the newest trading-chain block where the hub reported one of its vault messages
+   * delivered (any type, heartbeats included; chain_liveness).
+   */
+  async lastMessageBlocks(): Promise<Map<number, number>> {
+    const rows = await this.dataSource.getRepository(ChainLivenessEntity).find();
+    return new Map(rows.map((r) => [Number(r.eid), Number(r.lastMessageBlock)]));
   }
 
   /** Per collateral chain (eid): the newest trading-chain block where the hub applied one of its attestations. */

@@ -49,6 +49,8 @@ export interface LedgerWriter {
   /** Drops block hashes of `eid` at or below `belowOrAt` (outside the reorg window). */
   pruneBlockHashes(eid: number, belowOrAt: number): Promise<void>;
   setCursor(update: CursorUpdate): Promise<void>;
+  /** Raises each chain's last-message block (trading chain) to the given one if newer (chain_liveness). */
+  raiseLastMessageBlocks(blocks: ReadonlyMap<number, number>): Promise<void>;
   /** Deletes the events of `eid` above `forkBlock` and their block hashes; returns what they touched. */
   deleteEventsAbove(eid: number, forkBlock: number): Promise<OrphanedEvents>;
   /** Deletes every ledger row of these accounts and epochs (they are rebuilt from the remaining events). */

@@ -4,6 +4,7 @@ import {
   AccountEntity,
   CashEntity,
   CashEventEntity,
+  ChainLivenessEntity,
   CollateralEntity,
   CreditEntity,
   CreditEpochEntity,
@@ -22,6 +23,7 @@ export const LEDGER_TABLES = [
   WithdrawalEntity,
   CashEntity,
   CashEventEntity,
+  ChainLivenessEntity,
 ];
 
 /** Tables keyed by account (what a reorg rollback deletes for the accounts it touched). */

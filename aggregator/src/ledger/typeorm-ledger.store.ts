@@ -7,8 +7,8 @@ import { bulkUpsert, rawQuery, tableName, type SqlValue } from '../database/bulk
 import { ChainCursorEntity } from '../database/chain-cursor.entity';
 import type { ContractRole } from '../events/ledger-events';
 import type { RawLog } from '../events/raw-log';
-import { AccountEntity, BlockHeaderEntity, ChainEventEntity, CreditEpochEntity } from './entities/ledger.entities';
-import { decodeStored } from './ledger-ingestor';
+import { AccountEntity, BlockHeaderEntity, ChainEventEntity, ChainLivenessEntity, CreditEpochEntity } from './entities/ledger.entities';
+import { decodeStored, lastMessageBlocks } from './ledger-ingestor';
 import { applyEvents, keysOf, type LedgerSlice, type SliceKeys } from './ledger-state';
 import { ACCOUNT_TABLES, LEDGER_TABLES, chunks, loadSliceRows, saveSliceRows } from './slice-rows';
 import type { BlockHash, CursorUpdate, IndexedLog, LedgerStore, LedgerWriter, OrphanedEvents, StoredEvent } from './ledger-store';
@@ -53,6 +53,7 @@ export class TypeormLedgerStore implements LedgerStore {
           const slice = await writer.loadSlice(keysOf(envelopes));
           applyEvents(slice, envelopes);
           await writer.saveSlice(slice);
+          await writer.raiseLastMessageBlocks(lastMessageBlocks(envelopes));
           total += rows.length;
         }
       }),
@@ -170,6 +171,15 @@ class TypeormLedgerWriter implements LedgerWriter {
       .from(BlockHeaderEntity)
       .where('eid = :eid AND number <= :belowOrAt', { eid, belowOrAt })
       .execute();
+  }
+
+  /** Read-modify-write under the trading chain's lock (every delivery event is the hub's, on that chain). */
+  async raiseLastMessageBlocks(blocks: ReadonlyMap<number, number>): Promise<void> {
+    if (!blocks.size) return;
+    const repository = this.manager.getRepository(ChainLivenessEntity);
+    const current = new Map((await repository.findBy({ eid: In([...blocks.keys()]) })).map((row) => [row.eid, row.lastMessageBlock]));
+    const rows = [...blocks].filter(([eid, block]) => block > (current.get(eid) ?? -1)).map(([eid, block]) => ({ eid, lastMessageBlock: block }));
+    if (rows.length) await repository.save(rows);
   }
 
   async setCursor(update: CursorUpdate): Promise<void> {

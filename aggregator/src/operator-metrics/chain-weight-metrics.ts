@@ -41,13 +41,13 @@ export class ChainWeightMetrics {
     });
     new Gauge({
       name: 'tributary_aggregator_chain_silence_seconds',
-      help: "Seconds since the trading-chain block of the chain's last delivered attestation (absent until one was delivered)",
+      help: "Seconds since the trading-chain block of the chain's last delivered vault message of any type, heartbeats included (absent until one was delivered)",
       labelNames,
       registers: [registry],
       collect() {
         this.reset();
         const now = clock.now() / 1000;
-        for (const { labels, state } of states()) if (state.lastAttestationAt !== null) this.set(labels, Math.max(0, now - state.lastAttestationAt));
+        for (const { labels, state } of states()) if (state.lastMessageAt !== null) this.set(labels, Math.max(0, now - state.lastMessageAt));
       },
     });
   }

@@ -7,16 +7,19 @@ import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
 
 export interface ChainWeightState {
   chain: RegisteredChain;
-  lastAttestationBlock: number | null;
-  /** Unix s of the last delivered attestation's trading-chain block; null = none yet (decays from service start). */
-  lastAttestationAt: number | null;
+  lastMessageBlock: number | null;
+  /**
+   * Unix s of the trading-chain block that delivered the chain's last vault message of any type (attestation,
+   * withdrawal request or heartbeat); null = none yet (decays from service start).
+   */
+  lastMessageAt: number | null;
   weight: number;
 }
 
 /**
- * The current weight v_c of every collateral chain: its configured weight, decayed while no hub attestation
- * of the chain was delivered for longer than its heartbeat (timed by the trading-chain block that applied the
- * last one; from service start while there is none).
+ * The current weight v_c of every collateral chain: its configured weight, decayed while no vault message of the
+ * chain (of any type: a quiet chain's relayer sends heartbeats) was delivered for longer than its heartbeat (timed
+ * by the trading-chain block that delivered the last one; from service start while there is none).
  */
 @Injectable()
 export class ChainWeights {
@@ -33,7 +36,7 @@ export class ChainWeights {
   ) {
     this.startedAt = this.nowSeconds();
     for (const chain of registry.chains.filter((c) => c.role === 'collateral')) {
-      this.chains.set(chain.eid, { chain, lastAttestationBlock: null, lastAttestationAt: null, weight: chain.manifest.weight });
+      this.chains.set(chain.eid, { chain, lastMessageBlock: null, lastMessageAt: null, weight: chain.manifest.weight });
     }
   }
 
@@ -41,7 +44,7 @@ export class ChainWeights {
     return [...this.chains.values()];
   }
 
-  /** The ledger changed (maybe a delivered attestation): the next `update` re-reads the last attestation blocks. */
+  /** The ledger changed (maybe a delivered vault message): the next `update` re-reads the last message blocks. */
   markAttestationsChanged(): void {
     this.attestationsDirty = true;
   }
@@ -56,7 +59,7 @@ export class ChainWeights {
         configuredWeight: m.weight,
         heartbeatSeconds: m.heartbeatSeconds,
         decayWindowSeconds: m.decayWindowSeconds,
-        lastAttestationAt: state.lastAttestationAt ?? undefined,
+        lastMessageAt: state.lastMessageAt ?? undefined,
         since: this.startedAt,
         now,
       });
@@ -69,16 +72,16 @@ export class ChainWeights {
 
   private async loadAttestationTimes(): Promise<void> {
     try {
-      const blocks = await this.ledger.lastAttestationBlocks();
+      const blocks = await this.ledger.lastMessageBlocks();
       for (const [eid, block] of blocks) {
         const state = this.chains.get(eid);
-        if (!state || state.lastAttestationBlock === block) continue;
-        state.lastAttestationAt = await this.rpc.blockTimestamp(block);
-        state.lastAttestationBlock = block;
+        if (!state || state.lastMessageBlock === block) continue;
+        state.lastMessageAt = await this.rpc.blockTimestamp(block);
+        state.lastMessageBlock = block;
       }
       this.attestationsDirty = false;
     } catch (error) {
-      this.logger.error(`reading the last attestation times failed: ${(error as Error).message}`);
+      this.logger.error(`reading the last message times failed: ${(error as Error).message}`);
     }
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ManifestAsset } from '@tributary/protocol';
-import type { RiskBook } from '@tributary/risk';
+import { steppedWeight, type RiskBook } from '@tributary/risk';
 import { ChainRegistry } from '../chain/chain-registry';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PriceSampleRepository, type PriceSample } from '../oracle/price-sample.repository';
@@ -8,7 +8,8 @@ import { assetTerms, bookId, sampledCorrelation } from './risk-inputs';
 
 /**
  * Volatility and correlation estimates from the oracle's price samples: EWMA σ per asset (base weights scaled
- * down by it) and EWMA ρ per pair once RISK_MIN_SAMPLES samples exist; the manifest's baseline σ and prior ρ
+ * down by it, moving by at most 0.05 per update from the weights applied before: a volatility spike cuts credit
+ * in steps, like a governed change) and EWMA ρ per pair once RISK_MIN_SAMPLES samples exist; the manifest's baseline σ and prior ρ
  * until then. Re-estimated whenever the oracle persisted new samples.
  */
 @Injectable()
@@ -16,6 +17,8 @@ export class RiskEstimator {
   private readonly assets = new Map<number, ManifestAsset>();
   /** Manifest correlations: used until the samples give an EWMA estimate. */
   private readonly priors: readonly { a: number; b: number; rho: number }[];
+  /** The weights last put in the book per asset: volatility scaling moves them by ≤ MAX_WEIGHT_STEP per update. */
+  private readonly applied = new Map<number, { weightInit: number; weightMaint: number }>();
   /** Oracle sample version the book's terms were estimated from. */
   private version = -1;
 
@@ -37,7 +40,15 @@ export class RiskEstimator {
     for (const asset of this.assets.values()) {
       const samples = await this.samples.recent(asset.assetId, this.config.ORACLE_SAMPLE_KEEP);
       history.set(asset.assetId, samples);
-      for (const s of book.setAssetRiskTerms(bookId(asset.assetId), assetTerms(asset, samples, min, interval))) touched.add(s.accountId);
+      const target = assetTerms(asset, samples, min, interval);
+      const last = this.applied.get(asset.assetId);
+      const terms = {
+        ...target,
+        weightInit: steppedWeight(last?.weightInit, target.weightInit),
+        weightMaint: steppedWeight(last?.weightMaint, target.weightMaint),
+      };
+      this.applied.set(asset.assetId, { weightInit: terms.weightInit, weightMaint: terms.weightMaint });
+      for (const s of book.setAssetRiskTerms(bookId(asset.assetId), terms)) touched.add(s.accountId);
     }
     const priors = new Map(this.priors.map((c) => [`${c.a}:${c.b}`, c.rho]));
     const ids = [...this.assets.keys()];

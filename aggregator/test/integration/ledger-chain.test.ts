@@ -3,7 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CollateralEntity } from '../../src/ledger/entities/ledger.entities';
 import { parseEther, parseUnits } from 'ethers';
-import { MSG_ATTEST, packCreditEntry } from '@tributary/contracts';
+import { MSG_ATTEST, MSG_HEARTBEAT, packCreditEntry } from '@tributary/contracts';
 import { startAggregator, type Aggregator } from '../support/aggregator';
 import { HUB_EID, USDC, VAULT_EID, WETH, startDevnet, type Devnet } from '../support/devnet';
 
@@ -105,6 +105,14 @@ describe('ledger indexed from the chains', () => {
     expect([...hubBlocks.keys()]).toEqual([VAULT_EID]);
     expect(hubBlocks.get(VAULT_EID)).toBe(account.collateral[0].attestedBlock);
     expect(hubBlocks.get(VAULT_EID)).toBeLessThanOrEqual(await net.hubSide.provider.getBlockNumber());
+    // Every delivered vault message counts for liveness (chain_liveness): the request above, then a heartbeat.
+    expect((await agg.ledger.lastMessageBlocks()).get(VAULT_EID)).toBeGreaterThanOrEqual(hubBlocks.get(VAULT_EID)!);
+    await (await net.vault.connect(net.bob).heartbeat({ value: await net.vault.quote(MSG_HEARTBEAT) })).wait();
+    await net.settle();
+    await sync();
+    const heard = (await agg.ledger.lastMessageBlocks()).get(VAULT_EID)!;
+    expect(heard).toBeGreaterThan(hubBlocks.get(VAULT_EID)!);
+    expect(heard).toBeLessThanOrEqual(await net.hubSide.provider.getBlockNumber());
 
     const chains = (await request(agg.http).get('/v1/chains').expect(200)).body;
     expect(chains.indexingEnabled).toBe(true);

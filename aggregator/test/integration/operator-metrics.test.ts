@@ -87,7 +87,7 @@ describe('operator metrics (hardhat devnet)', () => {
     await risk.refresh();
     // Hardhat mines the deploy faster than 1 block/s, so block time runs ahead of the wall clock: wait until the
     // attestation's block is more than the 1 s heartbeat in the past.
-    const attestedAt = Date.parse((await request(agg.http).get('/v1/risk/chains').expect(200)).body.chains[0].lastAttestationAt);
+    const attestedAt = Date.parse((await request(agg.http).get('/v1/risk/chains').expect(200)).body.chains[0].lastMessageAt);
     expect(attestedAt - Date.now()).toBeLessThan(60_000);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, attestedAt - Date.now()) + 2_500));
     await risk.refresh();

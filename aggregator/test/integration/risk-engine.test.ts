@@ -123,7 +123,7 @@ describe('live risk engine (hardhat devnet)', () => {
         name: 'collateral-a',
         configuredWeight: 1,
         weight: 1,
-        lastAttestationAt: new Date(timestamp * 1000).toISOString(),
+        lastMessageAt: new Date(timestamp * 1000).toISOString(),
         heartbeatSeconds: 3600,
         decayWindowSeconds: 3600,
       },

@@ -95,7 +95,7 @@ function setup(env: Record<string, string> = {}) {
     collateralOf: async () => collateral,
     positionsOf: async () => positions,
     cashOf: async () => cash.value,
-    lastAttestationBlocks: async () => attestations,
+    lastMessageBlocks: async () => attestations,
   } as unknown as LedgerQueryRepository;
   const prices = new Map<number, OraclePrice>();
   const setPrice = (assetId: number, price: number, status: OraclePrice['status'] = 'ok', stablePrice?: number | null) =>
@@ -218,13 +218,13 @@ describe('RiskService (fake ledger, oracle, chain, clock)', () => {
 
     clock.seconds = T0 + 100 + 50; // heartbeat 100 s passed, a quarter of the 200 s window
     await service.refresh();
-    expect(weights.all().map((c) => [c.chain.eid, c.weight, c.lastAttestationAt])).toEqual([[2, expect.closeTo(0.6, 12), null]]);
+    expect(weights.all().map((c) => [c.chain.eid, c.weight, c.lastMessageAt])).toEqual([[2, expect.closeTo(0.6, 12), null]]);
     expect(service.get(ALICE)?.result.collateralInit).toBeCloseTo(reference({ priceB: 100, chainWeight: 0.6 }).collateralInit, 9);
 
     attestations.set(2, 140); // block 140: timestamp T0 + 140
     changes.announce(new Set([ALICE]));
     await service.refresh();
-    expect(weights.all()[0]).toMatchObject({ weight: 0.8, lastAttestationAt: T0 + 140, lastAttestationBlock: 140 });
+    expect(weights.all()[0]).toMatchObject({ weight: 0.8, lastMessageAt: T0 + 140, lastMessageBlock: 140 });
     clock.seconds = T0 + 140 + 100 + 200;
     await service.refresh();
     expect(weights.all()[0].weight).toBe(0);
@@ -288,6 +288,13 @@ describe('RiskService (fake ledger, oracle, chain, clock)', () => {
     );
     oracle.sampleVersion = 1;
     await service.refresh();
+    // The scaled weights are reached by steps of at most 0.05 per update (one per new sample version).
+    const afterOneStep = service.get(ALICE)!.result.collateralInit;
+    for (let version = 2; version <= 40; version++) {
+      oracle.sampleVersion = version;
+      await service.refresh();
+    }
+    expect(afterOneStep).toBeGreaterThan(service.get(ALICE)!.result.collateralInit);
     const options = { sampleIntervalDays: 1 / 24 };
     const volA = ewmaVolatility(pricesA, options);
     const volB = ewmaVolatility(pricesB, options);

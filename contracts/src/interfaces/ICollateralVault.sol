@@ -83,6 +83,15 @@ interface ICollateralVault is ITributaryOApp {
     error NotAuction(address caller);
     /// @notice The auction contract is set once.
     error AuctionAlreadySet(address auction);
+    /// @notice `heartbeat` runs at most once per quarter heartbeat period; the next one is allowed at `nextAt`.
+    error HeartbeatTooSoon(uint256 nextAt);
+    /// @notice A heartbeat period outside [MIN_HEARTBEAT_PERIOD, MAX_HEARTBEAT_PERIOD].
+    error InvalidHeartbeatPeriod(uint32 period);
+
+    /// @notice A HEARTBEAT went to the hub (`sequence`: the last attestation number, unchanged by heartbeats).
+    event HeartbeatSent(address indexed caller, uint64 sequence, uint64 timestamp);
+    /// @notice The owner set the chain's heartbeat period (heartbeat_c, seconds).
+    event HeartbeatPeriodSet(uint32 period);
 
     /// @notice Emitted when the owner lists an asset.
     event AssetListed(AssetId indexed assetId, address indexed token, uint8 decimals, uint128 depositCap);
@@ -212,6 +221,14 @@ interface ICollateralVault is ITributaryOApp {
     /// value its enforced options forward to pay the hub's decision and, through the decision's options, the
     /// release attestation. Hub and vault pay nothing of it.
     function quoteWithdraw() external view returns (uint256 nativeFee);
+
+    /// @notice Anyone: sends a HEARTBEAT (vault sequence, timestamp) to the hub, so a chain without user
+    /// traffic still counts as live. At most once per `heartbeatPeriod / 4` (HeartbeatTooSoon); msg.value pays
+    /// the LayerZero fee (`quote(6)`; the excess is refunded). Allowed while paused: liveness is not an outflow.
+    function heartbeat() external payable;
+
+    /// @notice Owner: the chain's heartbeat period heartbeat_c in seconds (the deploy config's `heartbeatSeconds`).
+    function setHeartbeatPeriod(uint32 period) external;
 
     /// @notice Pulls `amount` of the asset from the caller, credits `account`, attests to the hub.
     /// @dev msg.value pays the LayerZero fee (see `quote`); the excess is refunded to the caller.

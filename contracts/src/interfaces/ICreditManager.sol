@@ -36,6 +36,8 @@ interface ICreditManager {
     }
 
     /// @notice A push must carry exactly `lastEpoch + 1` (a replay, an older epoch or a jump is refused).
+    /// @notice A governed parameter changed other than by the parameter governor, or a second `setParamGovernor`.
+    error ParamGoverned(address caller);
     error EpochNotNext(Epoch epoch, Epoch expected);
     error CreditIncreaseRateLimited(uint256 requested, uint256 available);
     error InsufficientCredit(address account, uint256 requested, uint256 available);
@@ -48,6 +50,8 @@ interface ICreditManager {
     error HubAlreadySet(address hub);
 
     /// @notice Emitted once per pushed account; `base` = limit − cashAtPush (signed, 1e18 USD).
+    /// @notice The parameter governor was set (once).
+    event ParamGovernorSet(address governor);
     event CreditLimitSet(address indexed account, Epoch indexed epoch, int256 base, bool liquidatable);
     /// @notice Emitted once per batch, after the per-account events.
     event CreditBatchPushed(Epoch indexed epoch, uint256 accounts, uint256 totalIncrease);
@@ -146,5 +150,9 @@ interface ICreditManager {
 
     function setStaleAfter(uint256 staleAfter_) external;
 
+    /// @notice Admin before a parameter governor is set, the governor after.
     function setIncreaseGuard(uint128 capacity, uint128 refillPerSecond) external;
+
+    /// @notice Admin, once: the RiskParameters contract; from then on only it changes the increase guard.
+    function setParamGovernor(address governor) external;
 }

@@ -31,6 +31,12 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
     }
 
     /// @notice Hub-wide risk parameters of one asset.
+    struct LastHeartbeat {
+        uint64 vaultSequence;
+        uint64 sentAt;
+        uint64 receivedAt;
+    }
+
     struct AssetRisk {
         AggregatorV3Interface feed;
         /// @dev 1e18 = 100%; the haircut applied to withdrawn collateral when reserving credit.
@@ -99,6 +105,11 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
     error AlreadySet();
     /// @notice `seize` before the liquidation registry is linked.
     error RegistryNotSet();
+    /// @notice `seize` of an account without a fresh liquidation mark (a seizure only follows a liquidation).
+    error NotLiquidatable(address account);
+    /// @notice A governed parameter changed other than by the parameter governor (RiskParameters), or a second
+    /// `setParamGovernor`.
+    error ParamGoverned(address caller);
 
     /// @notice Emitted when an attestation newer than the stored one was stored.
     event AttestationApplied(address indexed account, uint32 indexed eid, AssetId indexed assetId, uint256 balance, uint64 sequence);
@@ -166,6 +177,12 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
     event MaxPriceAgeSet(uint256 maxPriceAge);
     /// @notice Emitted when the owner sets how long a request waits for the decider before it may expire.
     event DecisionTimeoutSet(uint256 decisionTimeout);
+    /// @notice The parameter governor was set (once): from now on only it changes a listed asset's weight.
+    event ParamGovernorSet(address governor);
+    /// @notice A HEARTBEAT from `eid`: the vault's attestation sequence and its chain's timestamp when sent.
+    /// Liveness of a chain = the latest of this, AttestationApplied/AttestationIgnored and WithdrawalRequested
+    /// (every vault message emits one of them on delivery); the ATTEST path stores nothing more (gas target).
+    event HeartbeatReceived(uint32 indexed eid, uint64 vaultSequence, uint64 sentAt);
 
     /// @notice The LiquidationRegistry: open liquidations, seizure plans, auctions per chain, maint weights.
     function registry() external view returns (address);
@@ -195,6 +212,9 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
     function MAX_CHAIN_ASSETS() external view returns (uint256);
 
     /// @notice Every (eid, asset) pair listed with `setChainAsset`, in listing order.
+    /// @notice The last HEARTBEAT delivered from `eid`: the vault's sequence, its send time and the delivery time.
+    function lastHeartbeat(uint32 eid) external view returns (uint64 vaultSequence, uint64 sentAt, uint64 receivedAt);
+
     function chainAssetKeys() external view returns (uint32[] memory eids, AssetId[] memory assetIds);
 
     /// @notice Seconds a pending withdrawal waits for `decideWithdrawal` before `expireWithdrawal` may reject it.
@@ -221,6 +241,13 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
 
     /// @notice Records `assetId`'s decimals on vault chain `eid`; a pair listed for the first time joins the pairs
     /// `collateralValue` walks (`TooManyChainAssets` past MAX_CHAIN_ASSETS).
+    /// @notice An asset's feed, initial weight (1e18) and listing flag.
+    function assetRisk(AssetId assetId) external view returns (AggregatorV3Interface feed, uint64 initWeight, bool listed);
+
+    /// @notice Owner, once: the RiskParameters contract. From then on a listed asset's initial weight changes only
+    /// when it calls `setAssetRisk`; the owner still lists new assets and changes a feed at the same weight.
+    function setParamGovernor(address governor) external;
+
     function setChainAsset(uint32 eid, AssetId assetId, uint8 decimals) external;
 
     /// @notice Oracle staleness bound (seconds) of every price the hub reads.

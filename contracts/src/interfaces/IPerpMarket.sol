@@ -61,8 +61,14 @@ interface IPerpMarket {
     error AlreadySet();
     /// @notice `liquidate` before the registry and the insurance fund are linked.
     error LiquidationNotConfigured();
+    /// @notice A governed parameter changed other than by the parameter governor, or a second `setParamGovernor`.
+    error ParamGoverned(address caller);
 
     /// @notice Emitted when the owner lists a market.
+    /// @notice A market's margin ratios or taker fee changed (through the parameter governor once it is set).
+    event MarketRiskSet(uint32 indexed marketId, uint64 imr, uint64 mmr, uint64 feeRate);
+    /// @notice The parameter governor was set (once).
+    event ParamGovernorSet(address governor);
     event MarketListed(uint32 indexed marketId, AssetId indexed assetId, address feed, uint64 imr, uint64 mmr, uint64 feeRate);
     /// @notice Emitted when a position goes from zero to non-zero.
     event PositionOpened(
@@ -148,6 +154,14 @@ interface IPerpMarket {
 
     /// @notice Oracle price of a market (1e18 USD), reverting if stale or non-positive.
     function price(uint32 marketId) external view returns (uint256);
+
+    /// @notice Owner, once: the RiskParameters contract; from then on only it changes a market's imr, mmr and taker
+    /// fee and `markOverrideHealth`.
+    function setParamGovernor(address governor) external;
+
+    /// @notice Owner before a governor is set, the governor after: a listed market's margin ratios and taker fee.
+    function setMarketRisk(uint32 marketId, uint64 imr, uint64 mmr, uint64 feeRate) external;
+
 
     /// @param feeRate taker fee of every fill, 1e18 = 100% of notional (≤ MAX_FEE_RATE).
     function listMarket(AssetId assetId, AggregatorV3Interface feed, uint64 imr, uint64 mmr, uint64 feeRate)

@@ -14,6 +14,7 @@ import {AssetId} from "../types/Ids.sol";
 ///   AUCTION_RESULT    liquidationId u64[2,10) seizureId u64[10,18) account[18,38) assetId[38,40) seized u128[40,56)
 ///                     proceedsUsd u128[56,72) returned u128[72,88) balance u128[88,104) sequence u64[104,112)
 /// AUCTION_RESULT's balance/sequence are the vault's post-state attestation of (account, assetId) after the return.
+///   HEARTBEAT         sequence u64[2,10) timestamp u64[10,18)
 /// ATTEST's requestId names the withdrawal whose release the attestation settles (0 = none).
 /// The ids, lengths and offsets are defined once, in the protocol package (`protocol/src/messages.ts`); the
 /// constants here are their Solidity copy, checked name by name against that table by
@@ -26,6 +27,7 @@ library MessageCodec {
     uint8 internal constant WITHDRAW_DECISION = 3;
     uint8 internal constant SEIZE = 4;
     uint8 internal constant AUCTION_RESULT = 5;
+    uint8 internal constant HEARTBEAT = 6;
 
     uint256 private constant VERSION_OFFSET = 0;
     uint256 private constant TYPE_OFFSET = 1;
@@ -51,12 +53,15 @@ library MessageCodec {
     uint256 private constant RESULT_RETURNED_OFFSET = 72;
     uint256 private constant RESULT_BALANCE_OFFSET = 88;
     uint256 private constant RESULT_SEQUENCE_OFFSET = 104;
+    uint256 private constant HEARTBEAT_SEQUENCE_OFFSET = 2;
+    uint256 private constant HEARTBEAT_TIMESTAMP_OFFSET = 10;
 
     uint256 internal constant ATTEST_LENGTH = 56;
     uint256 internal constant WITHDRAW_REQUEST_LENGTH = 48;
     uint256 internal constant WITHDRAW_DECISION_LENGTH = 12;
     uint256 internal constant SEIZE_LENGTH = 92;
     uint256 internal constant AUCTION_RESULT_LENGTH = 112;
+    uint256 internal constant HEARTBEAT_LENGTH = 18;
 
     error UnsupportedVersion(uint8 version);
     error InvalidMessageLength(uint8 messageType, uint256 length);
@@ -105,6 +110,12 @@ library MessageCodec {
         uint64 sequence;
     }
 
+    /// @dev The vault's attestation sequence at sending (not incremented) and its chain's timestamp.
+    struct Heartbeat {
+        uint64 sequence;
+        uint64 timestamp;
+    }
+
     /// @notice Checks version and length; returns the message type.
     function messageType(bytes calldata message) internal pure returns (uint8 kind) {
         if (message.length < 2) revert InvalidMessageLength(0, message.length);
@@ -118,6 +129,7 @@ library MessageCodec {
         else if (kind == WITHDRAW_DECISION) expected = WITHDRAW_DECISION_LENGTH;
         else if (kind == SEIZE) expected = SEIZE_LENGTH;
         else if (kind == AUCTION_RESULT) expected = AUCTION_RESULT_LENGTH;
+        else if (kind == HEARTBEAT) expected = HEARTBEAT_LENGTH;
         else revert UnknownMessageType(kind);
         if (message.length != expected) revert InvalidMessageLength(kind, message.length);
     }
@@ -129,6 +141,7 @@ library MessageCodec {
         if (kind == WITHDRAW_DECISION) return WITHDRAW_DECISION_LENGTH;
         if (kind == SEIZE) return SEIZE_LENGTH;
         if (kind == AUCTION_RESULT) return AUCTION_RESULT_LENGTH;
+        if (kind == HEARTBEAT) return HEARTBEAT_LENGTH;
         revert UnknownMessageType(kind);
     }
 
@@ -155,6 +168,10 @@ library MessageCodec {
             abi.encodePacked(VERSION, AUCTION_RESULT, m.liquidationId, m.seizureId, m.account, AssetId.unwrap(m.assetId)),
             abi.encodePacked(m.seized, m.proceedsUsd, m.returned, m.balance, m.sequence)
         );
+    }
+
+    function encodeHeartbeat(Heartbeat memory m) internal pure returns (bytes memory) {
+        return abi.encodePacked(VERSION, HEARTBEAT, m.sequence, m.timestamp);
     }
 
     /// @dev The decoders assume `messageType` validated the message.
@@ -215,6 +232,11 @@ library MessageCodec {
         m.returned = uint128(bytes16(message[RESULT_RETURNED_OFFSET:RESULT_BALANCE_OFFSET]));
         m.balance = uint128(bytes16(message[RESULT_BALANCE_OFFSET:RESULT_SEQUENCE_OFFSET]));
         m.sequence = uint64(bytes8(message[RESULT_SEQUENCE_OFFSET:AUCTION_RESULT_LENGTH]));
+    }
+
+    function decodeHeartbeat(bytes calldata message) internal pure returns (Heartbeat memory m) {
+        m.sequence = uint64(bytes8(message[HEARTBEAT_SEQUENCE_OFFSET:HEARTBEAT_TIMESTAMP_OFFSET]));
+        m.timestamp = uint64(bytes8(message[HEARTBEAT_TIMESTAMP_OFFSET:HEARTBEAT_LENGTH]));
     }
 
     function _account(bytes calldata message, uint256 offset) private pure returns (address) {

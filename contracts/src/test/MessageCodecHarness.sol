@@ -57,4 +57,13 @@ contract MessageCodecHarness {
         MessageCodec.messageType(message);
         return MessageCodec.decodeSeize(message);
     }
+
+    function encodeHeartbeat(MessageCodec.Heartbeat calldata m) external pure returns (bytes memory) {
+        return MessageCodec.encodeHeartbeat(m);
+    }
+
+    function decodeHeartbeat(bytes calldata message) external pure returns (MessageCodec.Heartbeat memory) {
+        MessageCodec.messageType(message);
+        return MessageCodec.decodeHeartbeat(message);
+    }
 }

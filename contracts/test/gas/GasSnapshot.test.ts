@@ -9,6 +9,7 @@ import {
   MSG_ATTEST,
   MSG_AUCTION_RESULT,
   MSG_SEIZE,
+  MSG_HEARTBEAT,
   MSG_WITHDRAW_DECISION,
   MSG_WITHDRAW_REQUEST,
   addressToBytes32,
@@ -240,6 +241,13 @@ describe('gas snapshot', () => {
     };
     expect(seizeAtVault.lzReceive).to.be.lte(DEFAULT_RECEIVE_GAS[MSG_SEIZE]);
     expect(resultAtHub.lzReceive).to.be.lte(DEFAULT_RECEIVE_GAS[MSG_AUCTION_RESULT]);
+  });
+
+  it('heartbeat: vault send, hub receive (first of a chain: fresh slot)', async () => {
+    const p = await loadFixture(deployProtocol);
+    const send = gas(await (await p.vaultA.connect(p.bob).heartbeat({ value: await p.vaultA.quote(MSG_HEARTBEAT) })).wait());
+    const receive = await receiveFigures((await p.deliver(EID_A, EID_HUB))[0]);
+    snapshot.heartbeat = { send, ...receive };
   });
 });
 

@@ -49,6 +49,8 @@ async function encode(codec: MessageCodecHarness, m: Vector['message']): Promise
         balance: big(m.balance),
         sequence: big(m.sequence),
       });
+    case MessageType.Heartbeat:
+      return codec.encodeHeartbeat({ sequence: big(m.sequence), timestamp: big(m.timestamp) });
     default:
       return codec.encodeSeize({
         account: m.account as string,
@@ -72,7 +74,9 @@ async function decode(codec: MessageCodecHarness, type: number, encoded: string)
           ? await codec.decodeWithdrawDecision(encoded)
           : type === MessageType.AuctionResult
             ? await codec.decodeAuctionResult(encoded)
-            : await codec.decodeSeize(encoded);
+            : type === MessageType.Heartbeat
+              ? await codec.decodeHeartbeat(encoded)
+              : await codec.decodeSeize(encoded);
   return (r as unknown as { toObject(): Record<string, unknown> }).toObject();
 }
 

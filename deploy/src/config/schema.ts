@@ -129,6 +129,13 @@ export const deployConfigSchema = z
         maxPriceAgeSeconds: z.number().int().positive().default(3600),
         /** Seconds a withdrawal waits for the aggregator's decision before anyone may expire it to a rejection. */
         decisionTimeoutSeconds: z.number().int().positive().default(600),
+        /** Delay between proposing and executing a governed risk parameter (RiskParameters): 24 h unless set. */
+        paramDelaySeconds: z
+          .number()
+          .int()
+          .min(10)
+          .max(30 * 86400)
+          .default(86_400),
         /** The SettlementPool's quote token (USDC) on the trading chain; omitted on a local chain = a test USDC is deployed. */
         quoteToken: address.optional(),
         /** Pool equity the deployer keeps in the SettlementPool, quote-token base units (minted first when it is our test token). */
@@ -138,6 +145,7 @@ export const deployConfigSchema = z
         creditStaleAfterSeconds: 3600,
         maxPriceAgeSeconds: 3600,
         decisionTimeoutSeconds: 600,
+        paramDelaySeconds: 86_400,
         poolSeed: '0',
       }),
     /**

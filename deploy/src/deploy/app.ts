@@ -1,4 +1,4 @@
-import { formatUnits, parseEther, parseUnits } from 'ethers';
+import { ZeroAddress, formatUnits, parseEther, parseUnits } from 'ethers';
 import {
   CollateralVault__factory,
   CreditManager__factory,
@@ -31,7 +31,8 @@ import { bucketNeedsUpdate, creditIncreaseGuard, outflowGuard, planContract } fr
 import { ensureLiquidation } from './liquidation';
 import type { Progress } from './progress';
 
-const wad = (fraction: number): bigint => parseEther(fraction.toFixed(18));
+/** 1e18 fixed point of a config fraction, exact to 1e-15 (toFixed(18) would carry binary noise: 0.8 → 0.800000000000000044). */
+const wad = (fraction: number): bigint => parseEther(fraction.toFixed(15));
 
 /** Reuses the manifest's (or the journal's) address when code is there; otherwise deploys and journals it. */
 export async function ensureContract(
@@ -61,6 +62,8 @@ export interface TradingContracts {
   liquidationRegistry: string;
   insuranceFund: string;
   quoteToken: string;
+  /** Set after the hub assets are configured (deploy/risk-params.ts). */
+  riskParameters?: string;
   feeds: Record<number, string>;
   markets: { assetId: number; symbol: string; marketId: number; imr: number; mmr: number; feeRate: number }[];
   /** Test tokens deployed on the trading chain (the quote USDC on a local chain). */
@@ -150,7 +153,10 @@ export async function ensureTradingContracts(
   const [capacity, refillPerSecond] = await cm.increaseGuard();
   // Sized from live feed prices when no initial price is configured: rewritten only when 10 % off.
   const tolerance = config.assets.every((a) => a.initialPrice !== undefined) ? 0 : 0.1;
-  if (bucketNeedsUpdate({ capacity, refillPerSecond }, guard, tolerance)) {
+  const governed = (await cm.paramGovernor()) !== ZeroAddress;
+  if (governed && bucketNeedsUpdate({ capacity, refillPerSecond }, guard, tolerance)) {
+    progress.info(`credit increase guard differs from the config (${guard.capacity} + ${guard.refillPerSecond}/s): governed, use tributary params`);
+  } else if (bucketNeedsUpdate({ capacity, refillPerSecond }, guard, tolerance)) {
     await progress.step(
       `credit increase guard → ${formatUnits(guard.capacity, 18)} USD, refill ${formatUnits(guard.refillPerSecond, 18)} USD/s`,
       async () => (await cm.setIncreaseGuard(guard.capacity, guard.refillPerSecond)).wait(),
@@ -311,6 +317,11 @@ export async function ensureVault(
     }
   }
   if (await setVaultGuardian(vaultContract, guardian)) progress.info(`guardian ${guardian}`);
+  if ((await vaultContract.heartbeatPeriod()) !== BigInt(chain.heartbeatSeconds)) {
+    await progress.step(`heartbeat period → ${chain.heartbeatSeconds} s (heartbeat() at most every ${chain.heartbeatSeconds / 4} s)`, async () =>
+      (await vaultContract.setHeartbeatPeriod(chain.heartbeatSeconds)).wait(),
+    );
+  }
   await ensureNativeBalance(deployer, vault, BigInt(config.oappNativeFloat));
   return { vault, assets, testTokens };
 }

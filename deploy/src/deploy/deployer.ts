@@ -4,6 +4,7 @@ import { devWallet, CONTRACTS_ROOT } from '@tributary/contracts';
 import type { Manifest, ManifestChain } from '@tributary/protocol';
 import type { ChainConfig, DeployConfig } from '../config/schema';
 import { ensureHubAssets, ensureTradingContracts, ensureVault, type Operators, type TradingContracts, type VaultDeployment } from './app';
+import { ensureRiskParameters } from './risk-params';
 import { explainSendError, openChainSession, requireFunds, transactionsSent, type ChainSession } from './chain-session';
 import { DeployJournal } from './journal';
 import { ensureLayerZero, ensureLocalDefaults, ensureVerifierWorker, ensureWorkerDestination, type ChainLayerZero } from './infra';
@@ -169,6 +170,16 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
         [...vaults.entries()].map(([eid, v]) => ({ eid, assets: v.assets })),
       ),
     );
+    tradingContracts.riskParameters = await run(trading, (session, p) =>
+      ensureRiskParameters(
+        session,
+        tradingContracts,
+        config,
+        config.chains.filter((c) => c.role === 'collateral').map((c) => ({ eid: c.eid, weight: c.weight, name: c.name })),
+        recordedChain(previous, trading.eid)?.contracts.riskParameters,
+        p,
+      ),
+    );
 
     // 3. Wiring, both directions of every vault ⇄ hub pathway; replies prepaid through the enforced options.
     const oappOf = (chain: ChainConfig) => (chain.role === 'trading' ? tradingContracts.hub : vaults.get(chain.eid)!.vault);
@@ -287,6 +298,7 @@ function buildManifest(config: DeployConfig, d: Deployed): Manifest {
               quoteToken: t.quoteToken,
               liquidationRegistry: t.liquidationRegistry,
               insuranceFund: t.insuranceFund,
+              riskParameters: t.riskParameters,
             }
           : { vault: vault!.vault },
       assets: vault?.assets ?? [],

@@ -1,6 +1,7 @@
 import {
   MSG_ATTEST,
   MSG_AUCTION_RESULT,
+  MSG_HEARTBEAT,
   MSG_SEIZE,
   MSG_WITHDRAW_DECISION,
   MSG_WITHDRAW_REQUEST,
@@ -131,6 +132,8 @@ export interface GasSnapshot {
   withdrawalRejectedOnArrival?: { hubReceive?: { lzReceive?: number } };
   seize?: { lzReceive?: number };
   liquidation?: { seizeRoundTrip?: { seizeAtVault?: { lzReceive?: number }; auctionResultAtHub?: { lzReceive?: number } } };
+  /** The hub's HEARTBEAT receive (first one of a chain: a fresh slot). */
+  heartbeat?: { lzReceive?: number };
 }
 
 export interface EnforcedGas {
@@ -168,6 +171,7 @@ export function enforcedGasFromSnapshot(snapshot: GasSnapshot, headroom: number)
       snapshot.liquidation?.seizeRoundTrip?.auctionResultAtHub?.lzReceive,
       'liquidation.seizeRoundTrip.auctionResultAtHub.lzReceive',
     ],
+    [MSG_HEARTBEAT]: [snapshot.heartbeat?.lzReceive, 'heartbeat.lzReceive'],
   };
   const gas: Record<number, number> = {};
   const sources: Record<number, string> = {};
@@ -186,6 +190,7 @@ export function enforcedGasFromSnapshot(snapshot: GasSnapshot, headroom: number)
       [MSG_ATTEST]: gas[MSG_ATTEST]!,
       [MSG_WITHDRAW_REQUEST]: gas[MSG_WITHDRAW_REQUEST]!,
       [MSG_AUCTION_RESULT]: gas[MSG_AUCTION_RESULT]!,
+      [MSG_HEARTBEAT]: gas[MSG_HEARTBEAT]!,
     },
     hubToVault: { [MSG_WITHDRAW_DECISION]: gas[MSG_WITHDRAW_DECISION]!, [MSG_SEIZE]: gas[MSG_SEIZE]! },
     sources,

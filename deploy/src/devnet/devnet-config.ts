@@ -94,6 +94,8 @@ export function devnetDeployConfig(options: DevnetChainOptions): DeployConfigInp
       creditStaleAfterSeconds: 3600,
       maxPriceAgeSeconds: 3600,
       decisionTimeoutSeconds: 60,
+      // Governed parameters execute a minute after their proposal on the devnet (24 h elsewhere).
+      paramDelaySeconds: 60,
       // No quoteToken: the trading chain gets a test USDC; the pool starts with 10M of it.
       poolSeed: cap(10_000_000, 6),
     },

@@ -56,6 +56,10 @@ export class ChainRegistry implements OnApplicationShutdown {
     return submitter;
   }
 
+  all(): ChainContext[] {
+    return [...this.chains.values()];
+  }
+
   /** Chains some pathway starts from (watched for PacketSent). */
   sources(): ChainContext[] {
     const eids = new Set(this.pathways.map((p) => p.srcEid));

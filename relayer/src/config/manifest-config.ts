@@ -35,6 +35,7 @@ export function relayerConfigFromManifest(manifest: Manifest, role: 'relayer' | 
       endpoint: chain.layerZero.endpoint,
       receiveUln302: chain.layerZero.receiveUln302,
       worker: workerOf(chain),
+      ...(chain.role === 'collateral' && chain.contracts.vault ? { vault: chain.contracts.vault, heartbeatSeconds: chain.heartbeatSeconds } : {}),
     })),
     pathways,
   };

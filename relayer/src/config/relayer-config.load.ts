@@ -12,6 +12,7 @@ const CHAIN_ENV_OVERRIDES: Record<string, { key: keyof ChainConfig; numeric: boo
   POLL_INTERVAL_MS: { key: 'pollIntervalMs', numeric: true },
   MAX_BLOCK_RANGE: { key: 'maxBlockRange', numeric: true },
   START_BLOCK: { key: 'startBlock', numeric: true },
+  HEARTBEAT_SECONDS: { key: 'heartbeatSeconds', numeric: true },
 };
 
 export interface ConfigSources {

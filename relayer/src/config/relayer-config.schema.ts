@@ -37,6 +37,10 @@ export const chainConfigSchema = z.object({
   /** Our RelayerWorker on this chain (send side: SendUln302 assigns DVN/executor jobs to it). */
   worker: address,
   gas: gasSettingsSchema.default(gasSettingsSchema.parse({})),
+  /** The chain's CollateralVault: with `heartbeatSeconds`, the relayer keeps the chain live with heartbeats. */
+  vault: address.optional(),
+  /** heartbeat_c (s): the relayer calls `vault.heartbeat()` after heartbeat_c / 2 without a message. */
+  heartbeatSeconds: positiveInt.optional(),
 });
 
 export const pathwaySchema = z.object({
@@ -65,6 +69,8 @@ export const pipelineSettingsSchema = z.object({
    * commitVerification when every lower nonce is committed. One destination block per packet instead of 3.
    */
   chainSteps: z.boolean().default(true),
+  /** How often quiet chains are checked for a due heartbeat. */
+  heartbeatCheckMs: positiveInt.default(5_000),
 });
 
 export const relayerConfigSchema = z

@@ -19,6 +19,8 @@ export class RelayerMetrics {
   readonly discovered: Counter<'src_chain' | 'dst_chain'>;
   readonly reorgs: Counter<'chain' | 'stage'>;
   readonly scannedBlock: Gauge<'chain' | 'stage'>;
+  readonly heartbeats: Counter<'chain' | 'result'>;
+  readonly chainQuietSeconds: Gauge<'chain'>;
 
   constructor(
     @Inject(METRICS_REGISTRY) readonly registry: Registry,
@@ -31,6 +33,18 @@ export class RelayerMetrics {
       name: `${PREFIX}packets`,
       help: 'Packets by pathway and status',
       labelNames: ['src_chain', 'dst_chain', 'status'],
+      registers,
+    });
+    this.heartbeats = new Counter({
+      name: `${PREFIX}heartbeats_total`,
+      help: 'vault.heartbeat() transactions the relayer sent for a quiet chain (result = sent | failed)',
+      labelNames: ['chain', 'result'],
+      registers,
+    });
+    this.chainQuietSeconds = new Gauge({
+      name: `${PREFIX}chain_quiet_seconds`,
+      help: "Seconds since the chain's last outgoing vault message (PacketSent seen or own heartbeat sent, wall clock)",
+      labelNames: ['chain'],
       registers,
     });
     this.queueLength = new Gauge({

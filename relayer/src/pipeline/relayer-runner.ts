@@ -4,6 +4,7 @@ import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from '../chain/chain-
 import { ChainWatcher } from '../watcher/chain-watcher';
 import { PacketRepository } from '../store/packet.repository';
 import { PipelineService } from './pipeline.service';
+import { HeartbeatSender } from './heartbeat-sender';
 
 const GAUGE_REFRESH_MS = 2_000;
 
@@ -19,6 +20,7 @@ export class RelayerRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly watcher: ChainWatcher,
     private readonly pipeline: PipelineService,
     private readonly packets: PacketRepository,
+    private readonly heartbeats: HeartbeatSender,
     @Inject(RELAYER_SETUP) private readonly setup: RelayerSetup,
   ) {}
 
@@ -35,6 +37,13 @@ export class RelayerRunner implements OnApplicationBootstrap, OnModuleDestroy {
       this.loops.push(this.loop(`watch ${chain.config.name}`, chain.config.pollIntervalMs, () => this.watchOnce(chain.config.eid)));
     }
     this.loops.push(this.loop('pipeline', this.setup.config.pipeline.tickMs, async () => (await this.pipeline.tick()) > 0));
+    const heartbeatTargets = this.heartbeats.targets();
+    if (heartbeatTargets.length) {
+      // At least 16 checks per shortest heartbeat: the heartbeat leaves between heartbeat_c/2 and 9/16 of it.
+      const shortest = Math.min(...heartbeatTargets.map((c) => c.config.heartbeatSeconds! * 1000));
+      const every = Math.max(250, Math.min(this.setup.config.pipeline.heartbeatCheckMs, Math.floor(shortest / 16)));
+      this.loops.push(this.loop('heartbeats', every, async () => (await this.heartbeats.tick(), false)));
+    }
     this.loops.push(this.loop('gauges', GAUGE_REFRESH_MS, async () => (await this.pipeline.refreshGauges(), false)));
     this.logger.log({
       msg: `${this.setup.role ?? 'relayer'} started`,

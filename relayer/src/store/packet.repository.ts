@@ -40,6 +40,12 @@ export class PacketRepository {
    * rows are selected `FOR UPDATE SKIP LOCKED` inside a transaction, so concurrent workers never claim the
    * same row; an expired claim (crashed worker) is claimable again. SQLite runs one process.
    */
+  /** When this relayer first saw the newest packet sent from `srcEid` (ms); null = none. */
+  async lastSeenFrom(srcEid: number): Promise<number | null> {
+    const [row] = await this.repo.find({ where: { srcEid }, order: { seenAt: 'DESC' }, take: 1, select: { guid: true, seenAt: true } });
+    return row ? row.seenAt : null;
+  }
+
   async claimDue(workerId: string, now: number, claimUntil: number, limit: number): Promise<PacketEntity[]> {
     const select = (repo: Repository<PacketEntity>) => {
       const qb = repo

@@ -6,13 +6,13 @@ export type ChainLiveness = 'ok' | 'quiet' | 'decaying' | 'silent' | 'never';
  * it, so this is late); `decaying` while the weight is below its configured value; `silent` at weight 0.
  */
 export function chainLiveness(
-  chain: { weight: number; configuredWeight: number; lastAttestationAt: string | null; heartbeatSeconds: number },
+  chain: { weight: number; configuredWeight: number; lastMessageAt: string | null; heartbeatSeconds: number },
   now = Date.now(),
 ): ChainLiveness {
   if (chain.configuredWeight > 0 && chain.weight <= 0) return 'silent';
   if (chain.weight < chain.configuredWeight - 1e-9) return 'decaying';
-  if (!chain.lastAttestationAt) return 'never';
-  const age = (now - Date.parse(chain.lastAttestationAt)) / 1000;
+  if (!chain.lastMessageAt) return 'never';
+  const age = (now - Date.parse(chain.lastMessageAt)) / 1000;
   return age > chain.heartbeatSeconds ? 'quiet' : 'ok';
 }
 

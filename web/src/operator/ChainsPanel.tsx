@@ -42,7 +42,7 @@ export function ChainsPanel() {
                     <td className="num">
                       {w ? `${formatWeight(w.weight)} of ${formatWeight(w.configuredWeight)}` : c.role === 'trading' ? 'hub' : '—'}
                     </td>
-                    <td>{w ? formatAgo(w.lastAttestationAt, now) : '—'}</td>
+                    <td>{w ? formatAgo(w.lastMessageAt, now) : '—'}</td>
                     <td>
                       {liveness ? (
                         <Badge tone={liveness === 'ok' ? 'good' : liveness === 'never' ? 'neutral' : liveness === 'quiet' ? 'warn' : 'bad'}>

@@ -123,3 +123,13 @@ export class CashEventEntity {
   @Column({ ...amountColumn, name: 'cash_after' }) cashAfter!: bigint;
   @Column('varchar', { name: 'tx_hash', length: 66 }) txHash!: string;
 }
+
+/**
+ * Liveness per collateral chain: the newest trading-chain block in which the hub reported one of the chain's vault
+ * messages delivered (any type, heartbeats included). Chain-weight decay measures from its block time.
+ */
+@Entity('chain_liveness')
+export class ChainLivenessEntity {
+  @PrimaryColumn('integer') eid!: number;
+  @Column('integer', { name: 'last_message_block' }) lastMessageBlock!: number;
+}

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {IGovernedParams} from "./interfaces/IGovernedParams.sol";
+import {IMarginHub} from "./interfaces/IMarginHub.sol";
+import {IPerpMarket} from "./interfaces/IPerpMarket.sol";
+import {ICreditManager} from "./interfaces/ICreditManager.sol";
+import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
+import {GovernedParams} from "./libraries/GovernedParams.sol";
+import {AssetId} from "./types/Ids.sol";
+
+/// @title RiskParameters
+/// @notice The trading chain's one place for the parameters that move credit, and the only path that changes
+/// them once the hub, the market and the CreditManager name it their parameter governor: the owner proposes,
+/// anyone executes after `paramDelay`, each change within its range and step (GovernedParams). Values the hub,
+/// market or CreditManager use live there and are written through their governor-only setters; the weights only
+/// the aggregator uses (maintenance weights, chain weights) live here. The aggregator reads every value from here
+/// (`paramValue`) and refreshes on `ParamExecuted`.
+/// @dev Kinds (key = kind << 64 | id) and bounds (1e18 fixed point unless noted):
+///   1 INIT_WEIGHT(assetId)    hub            [0, maint weight if set, else 1]  step 0.05
+///   2 MAINT_WEIGHT(assetId)   here           [init weight, 1]                  step 0.05
+///   3 CHAIN_WEIGHT(eid)       here           [0, 1]                            step 0.05
+///   4 IMR(marketId)           market         [mmr, 1]                          step 0.05
+///   5 MMR(marketId)           market         (0, imr]                          step 0.05
+///   6 TAKER_FEE(marketId)     market         [0, MAX_FEE_RATE]                 step 0.001 (10 bp)
+///   7 MARK_OVERRIDE_HEALTH(0) market         [1, 10]                           step 0.5
+///   8 GUARD_CAPACITY(0)       CreditManager  [1e18 (1 USD), 1e30]              step ≤ the current value (at most ×2)
+///   9 GUARD_REFILL(0)         CreditManager  [1e15 (0.001 USD/s), 1e27]        step ≤ the current value (at most ×2)
+///  10 LIQUIDATION_PENALTY(0)  market         [0, MAX_LIQUIDATION_PENALTY]      step 0.01
+contract RiskParameters is IGovernedParams, Ownable {
+    using GovernedParams for GovernedParams.Store;
+
+    uint8 public constant INIT_WEIGHT = 1;
+    uint8 public constant MAINT_WEIGHT = 2;
+    uint8 public constant CHAIN_WEIGHT = 3;
+    uint8 public constant IMR = 4;
+    uint8 public constant MMR = 5;
+    uint8 public constant TAKER_FEE = 6;
+    uint8 public constant MARK_OVERRIDE_HEALTH = 7;
+    uint8 public constant GUARD_CAPACITY = 8;
+    uint8 public constant GUARD_REFILL = 9;
+    uint8 public constant LIQUIDATION_PENALTY = 10;
+
+    uint256 public constant WAD = 1e18;
+    uint256 public constant MAX_WEIGHT_STEP = 0.05e18;
+    uint256 public constant MAX_FEE_STEP = 0.001e18;
+    uint256 public constant MAX_HEALTH_STEP = 0.5e18;
+    uint256 public constant MAX_PENALTY_STEP = 0.01e18;
+    uint256 public constant MAX_MARK_OVERRIDE_HEALTH = 10e18;
+
+    IMarginHub public immutable hub;
+    IPerpMarket public immutable market;
+    ICreditManager public immutable creditManager;
+
+    GovernedParams.Store private _params;
+    /// @dev The values kept here (kinds 2 and 3); `_set` tells a 0 from "not set yet".
+    mapping(bytes32 => uint256) private _values;
+    mapping(bytes32 => bool) private _set;
+
+    /// @notice A weight kept here was given its first value (an asset or chain listed).
+    event ParamInitialized(bytes32 indexed key, uint256 value);
+
+    constructor(address owner_, IMarginHub hub_, IPerpMarket market_, ICreditManager creditManager_, uint256 delay)
+        Ownable(owner_)
+    {
+        hub = hub_;
+        market = market_;
+        creditManager = creditManager_;
+        _params.activate(delay);
+    }
+
+    function key(uint8 kind, uint64 id) external pure returns (bytes32) {
+        return GovernedParams.key(kind, id);
+    }
+
+    // ---- IGovernedParams ----
+
+    function paramDelay() external view returns (uint256) {
+        return _params.delay;
+    }
+
+    function pendingParam(bytes32 k) external view returns (uint256 value, uint256 eta) {
+        return _params.pending(k);
+    }
+
+    function paramBound(bytes32 k) external view returns (uint256 min, uint256 max, uint256 maxStep) {
+        GovernedParams.Bound memory b = _bound(k);
+        return (b.min, b.max, b.maxStep);
+    }
+
+    /// @dev The delay is fixed at construction (the deploy config's); see GovernedParams.MIN_DELAY/MAX_DELAY.
+    function activateGovernance(uint256) external pure {
+        revert GovernanceActive();
+    }
+
+    function proposeParam(bytes32 k, uint256 value) external onlyOwner returns (uint256 eta) {
+        return _params.propose(k, paramValue(k), value, _bound(k));
+    }
+
+    function executeParam(bytes32 k) external {
+        uint256 value = _params.execute(k, paramValue(k), _bound(k));
+        _apply(k, value);
+    }
+
+    function cancelParam(bytes32 k) external onlyOwner {
+        _params.cancel(k);
+    }
+
+    /// @notice Owner: the first value of a weight kept here (a newly listed asset's maintenance weight, a new
+    /// chain's weight); reverts ParamGoverned once it has one.
+    function initializeParam(bytes32 k, uint256 value) external onlyOwner {
+        uint8 kind = GovernedParams.kindOf(k);
+        if (kind != MAINT_WEIGHT && kind != CHAIN_WEIGHT) revert UnknownParam(k);
+        if (_set[k]) revert ParamGoverned();
+        _set[k] = true;
+        GovernedParams.Bound memory b = _bound(k);
+        GovernedParams.check(k, value, value, b);
+        _values[k] = value;
+        emit ParamInitialized(k, value);
+    }
+
+    /// @notice The current value of a governed parameter (reverts UnknownParam: unknown kind, unlisted asset or
+    /// market, a weight kept here not yet initialized).
+    function paramValue(bytes32 k) public view returns (uint256) {
+        uint8 kind = GovernedParams.kindOf(k);
+        uint64 id = GovernedParams.idOf(k);
+        if (kind == INIT_WEIGHT) return _assetRisk(k).initWeight;
+        if (kind == MAINT_WEIGHT || kind == CHAIN_WEIGHT) {
+            if (!_set[k]) revert UnknownParam(k);
+            return _values[k];
+        }
+        if (kind == IMR) return _market(k).imr;
+        if (kind == MMR) return _market(k).mmr;
+        if (kind == TAKER_FEE) return _market(k).feeRate;
+        if (kind == MARK_OVERRIDE_HEALTH && id == 0) return market.markOverrideHealth();
+        if (kind == LIQUIDATION_PENALTY && id == 0) return market.liquidationPenalty();
+        if ((kind == GUARD_CAPACITY || kind == GUARD_REFILL) && id == 0) {
+            (uint128 capacity, uint128 refill) = creditManager.increaseGuard();
+            return kind == GUARD_CAPACITY ? capacity : refill;
+        }
+        revert UnknownParam(k);
+    }
+
+    // ---- internals ----
+
+    function _bound(bytes32 k) private view returns (GovernedParams.Bound memory b) {
+        uint8 kind = GovernedParams.kindOf(k);
+        uint64 id = GovernedParams.idOf(k);
+        if (kind == INIT_WEIGHT || kind == MAINT_WEIGHT || kind == CHAIN_WEIGHT) {
+            b = GovernedParams.Bound(0, WAD, MAX_WEIGHT_STEP);
+            bytes32 maint = GovernedParams.key(MAINT_WEIGHT, id);
+            if (kind == INIT_WEIGHT && _set[maint]) b.max = _values[maint];
+            if (kind == MAINT_WEIGHT) b.min = _assetRisk(GovernedParams.key(INIT_WEIGHT, id)).initWeight;
+        } else if (kind == IMR) {
+            b = GovernedParams.Bound(_market(k).mmr, WAD, MAX_WEIGHT_STEP);
+        } else if (kind == MMR) {
+            b = GovernedParams.Bound(1, _market(k).imr, MAX_WEIGHT_STEP);
+        } else if (kind == TAKER_FEE) {
+            b = GovernedParams.Bound(0, market.MAX_FEE_RATE(), MAX_FEE_STEP);
+        } else if (kind == MARK_OVERRIDE_HEALTH) {
+            b = GovernedParams.Bound(WAD, MAX_MARK_OVERRIDE_HEALTH, MAX_HEALTH_STEP);
+        } else if (kind == LIQUIDATION_PENALTY && id == 0) {
+            b = GovernedParams.Bound(0, market.MAX_LIQUIDATION_PENALTY(), MAX_PENALTY_STEP);
+        } else if (kind == GUARD_CAPACITY || kind == GUARD_REFILL) {
+            uint256 current = paramValue(k);
+            b = kind == GUARD_CAPACITY ? GovernedParams.Bound(1e18, 1e30, 0) : GovernedParams.Bound(1e15, 1e27, 0);
+            b.maxStep = current < b.min ? b.min : current;
+        } else {
+            revert UnknownParam(k);
+        }
+    }
+
+    function _apply(bytes32 k, uint256 value) private {
+        uint8 kind = GovernedParams.kindOf(k);
+        uint64 id = GovernedParams.idOf(k);
+        if (kind == INIT_WEIGHT) {
+            hub.setAssetRisk(AssetId.wrap(uint16(id)), _assetRisk(k).feed, uint64(value));
+        } else if (kind == MAINT_WEIGHT || kind == CHAIN_WEIGHT) {
+            _values[k] = value;
+        } else if (kind == IMR || kind == MMR || kind == TAKER_FEE) {
+            IPerpMarket.Market memory m = _market(k);
+            if (kind == IMR) m.imr = uint64(value);
+            else if (kind == MMR) m.mmr = uint64(value);
+            else m.feeRate = uint64(value);
+            market.setMarketRisk(uint32(id), m.imr, m.mmr, m.feeRate);
+        } else if (kind == MARK_OVERRIDE_HEALTH) {
+            market.setMarkOverrideHealth(value);
+        } else if (kind == LIQUIDATION_PENALTY) {
+            market.setLiquidationPenalty(value);
+        } else {
+            (uint128 capacity, uint128 refill) = creditManager.increaseGuard();
+            if (kind == GUARD_CAPACITY) capacity = uint128(value);
+            else refill = uint128(value);
+            creditManager.setIncreaseGuard(capacity, refill);
+        }
+    }
+
+    function _assetRisk(bytes32 k) private view returns (IMarginHub.AssetRisk memory risk) {
+        uint64 id = GovernedParams.idOf(k);
+        if (id <= type(uint16).max) {
+            (AggregatorV3Interface feed, uint64 initWeight, bool listed) = hub.assetRisk(AssetId.wrap(uint16(id)));
+            risk = IMarginHub.AssetRisk(feed, initWeight, listed);
+        }
+        if (!risk.listed) revert UnknownParam(k);
+    }
+
+    function _market(bytes32 k) private view returns (IPerpMarket.Market memory m) {
+        uint64 id = GovernedParams.idOf(k);
+        if (id <= type(uint32).max) m = market.market(uint32(id));
+        if (!m.listed) revert UnknownParam(k);
+    }
+}

@@ -1,0 +1,100 @@
+import { RiskParameters__factory, paramKey } from '@tributary/contracts';
+import {
+  PARAMS_USAGE,
+  ParamsUsageError,
+  explainRevert,
+  formatPreview,
+  parseParamsArgs,
+  previewRequest,
+  resolveId,
+  toChainValue,
+} from '../src/params/params-cli';
+import { parseManifest } from '@tributary/protocol';
+
+const address = (n: number) => `0x${n.toString(16).padStart(40, '0')}`;
+const layerZero = { endpoint: address(1), sendUln302: address(2), receiveUln302: address(3), worker: address(4), dvnSigner: address(5) };
+const chain = (name: string, eid: number, role: 'trading' | 'collateral') => ({
+  name,
+  chainId: eid,
+  eid,
+  rpcUrl: 'http://127.0.0.1:1',
+  role,
+  confirmations: 1,
+  startBlock: 0,
+  layerZero,
+  contracts: {},
+});
+const devnetManifestFixture = () => ({
+  version: 1,
+  chains: [chain('trading', 40101, 'trading'), chain('collateral-a', 40102, 'collateral')],
+  assets: [
+    { assetId: 1, symbol: 'USDC', weightInit: 0.95, weightMaint: 0.97, imf: 0, volatility: 0.001 },
+    { assetId: 2, symbol: 'WETH', weightInit: 0.8, weightMaint: 0.85, imf: 0, volatility: 0.04 },
+  ],
+});
+
+describe('tributary params (argument parsing, ids, preview request)', () => {
+  it('parses show / preview / propose / execute and refuses what is missing', () => {
+    expect(parseParamsArgs(['show', '--manifest', 'm.json'])).toMatchObject({ command: 'show', yes: false });
+    expect(parseParamsArgs(['propose', '--kind', 'initWeight', '--id', 'WETH', '--value', '0.75', '--yes'])).toMatchObject({
+      command: 'propose',
+      kind: 'initWeight',
+      id: 'WETH',
+      value: '0.75',
+      yes: true,
+    });
+    expect(parseParamsArgs(['execute', '--kind', 'markOverrideHealth'])).toMatchObject({ command: 'execute', kind: 'markOverrideHealth' });
+    expect(() => parseParamsArgs(['propose', '--kind', 'initWeight', '--value', '0.7'])).toThrow(/needs --id/);
+    expect(() => parseParamsArgs(['preview', '--kind', 'imr', '--id', 'WETH'])).toThrow(/needs --value/);
+    expect(() => parseParamsArgs(['propose', '--kind', 'nope', '--id', '1', '--value', '1'])).toThrow(ParamsUsageError);
+    expect(() => parseParamsArgs(['frobnicate'])).toThrow(/unknown params command/);
+    expect(PARAMS_USAGE).toContain('params propose');
+  });
+
+  it('maps ids (asset symbol, chain name, market asset) and builds the preview request of the change', () => {
+    const manifest = parseManifest(devnetManifestFixture());
+    const markets = [{ marketId: 0, assetId: manifest.assets[1]!.assetId }];
+    const weth = manifest.assets[1]!;
+    expect(resolveId(manifest, 'initWeight', weth.symbol, markets)).toBe(weth.assetId);
+    const chain = manifest.chains.find((c) => c.role === 'collateral')!;
+    expect(resolveId(manifest, 'chainWeight', chain.name, markets)).toBe(chain.eid);
+    expect(resolveId(manifest, 'imr', weth.symbol, markets)).toBe(0);
+    expect(resolveId(manifest, 'guardCapacity', undefined, markets)).toBe(0);
+    expect(previewRequest('initWeight', weth.assetId, 0.7, markets)).toEqual({ assets: [{ assetId: weth.assetId, weightInit: 0.7 }] });
+    expect(previewRequest('imr', 0, 0.15, markets)).toEqual({ markets: [{ assetId: weth.assetId, imr: 0.15 }] });
+    expect(previewRequest('chainWeight', chain.eid, 0.95, markets)).toEqual({ chains: [{ eid: chain.eid, weight: 0.95 }] });
+    expect(previewRequest('takerFee', 0, 0.001, markets)).toBeNull();
+    expect(toChainValue('0.75')).toBe(750000000000000000n);
+  });
+
+  it('prints the preview: liquidations, credit moved, hardest hit', () => {
+    const text = formatPreview({
+      accounts: 3,
+      newlyLiquidatable: [{ account: '0xabc' }],
+      noLongerLiquidatable: 0,
+      creditBefore: 1000,
+      creditAfter: 900,
+      creditAdded: 0,
+      creditRemoved: 100,
+      hardestHit: [{ account: '0xabc', creditBefore: 500, creditAfter: 400 }],
+    });
+    expect(text).toContain('newly liquidatable: 1 (0xabc)');
+    expect(text).toContain('credit: 1,000 USD → 900 USD (added 0 USD, removed 100 USD)');
+  });
+
+  it('names a RiskParameters revert (StepTooLarge with its numbers) instead of "unknown custom error"', () => {
+    const key = paramKey('initWeight', 2);
+    const data = RiskParameters__factory.createInterface().encodeErrorResult('StepTooLarge', [
+      key,
+      8n * 10n ** 17n,
+      5n * 10n ** 17n,
+      5n * 10n ** 16n,
+    ]);
+    const error = explainRevert(Object.assign(new Error('execution reverted (unknown custom error)'), { data }));
+    expect(error.message).toBe(
+      `RiskParameters refused: StepTooLarge(${key}, 800000000000000000 (0.8), 500000000000000000 (0.5), 50000000000000000 (0.05))`,
+    );
+    const other = new Error('boom');
+    expect(explainRevert(other)).toBe(other);
+  });
+});
