@@ -15,6 +15,7 @@ export const PARAM_KINDS = {
   markOverrideHealth: 7,
   guardCapacity: 8,
   guardRefill: 9,
+  liquidationPenalty: 10,
 } as const;
 export type ParamKind = keyof typeof PARAM_KINDS;
 
@@ -29,6 +30,7 @@ export const PARAM_ID_OF: Record<ParamKind, 'asset' | 'eid' | 'market' | 'none'>
   markOverrideHealth: 'none',
   guardCapacity: 'none',
   guardRefill: 'none',
+  liquidationPenalty: 'none',
 };
 
 /** Seconds between a proposal and its execution: 24 h unless the deploy config says otherwise (devnet: 60 s). */

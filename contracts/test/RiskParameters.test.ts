@@ -33,6 +33,7 @@ describe('RiskParameters (governed parameters: propose → wait → execute)', (
       markOverrideHealth: 'MARK_OVERRIDE_HEALTH',
       guardCapacity: 'GUARD_CAPACITY',
       guardRefill: 'GUARD_REFILL',
+      liquidationPenalty: 'LIQUIDATION_PENALTY',
     };
     for (const [kind, constant] of Object.entries(names)) {
       expect(await params.getFunction(constant)(), constant).to.equal(BigInt(PARAM_KINDS[kind as keyof typeof PARAM_KINDS]));
@@ -105,6 +106,19 @@ describe('RiskParameters (governed parameters: propose → wait → execute)', (
     await expect(params.executeParam(paramKey('mmr', 0))).to.be.revertedWithCustomError(params, 'OutOfBounds');
   });
 
+  it('the liquidation penalty moves by at most 0.01 per change, within [0, MAX_LIQUIDATION_PENALTY], after the delay', async () => {
+    const { params, market } = await loadFixture(governed);
+    const key = paramKey('liquidationPenalty');
+    const before = await market.liquidationPenalty();
+    expect(await params.paramValue(key)).to.equal(before);
+    await expect(params.proposeParam(key, before + parseEther('0.01') + 1n)).to.be.revertedWithCustomError(params, 'StepTooLarge');
+    await params.proposeParam(key, before + parseEther('0.01'));
+    await expect(params.executeParam(key)).to.be.revertedWithCustomError(params, 'TooEarly');
+    await time.increase(DELAY);
+    await expect(params.executeParam(key)).to.emit(market, 'LiquidationPenaltySet').withArgs(before + parseEther('0.01'));
+    expect(await market.liquidationPenalty()).to.equal(before + parseEther('0.01'));
+  });
+
   it('only the owner proposes and cancels; anyone executes; a cancelled proposal is gone', async () => {
     const { params, alice } = await loadFixture(governed);
     const key = paramKey('chainWeight', EID_A);
@@ -132,6 +146,7 @@ describe('RiskParameters (governed parameters: propose → wait → execute)', (
     await expect(hub.setAssetRisk(99, feed, parseEther('0.5'))).to.emit(hub, 'AssetRiskSet'); // listing a new asset
     await expect(market.setMarketRisk(0, parseEther('0.2'), parseEther('0.1'), 0)).to.be.revertedWithCustomError(market, 'ParamGoverned');
     await expect(market.setMarkOverrideHealth(parseEther('3'))).to.be.revertedWithCustomError(market, 'ParamGoverned');
+    await expect(market.setLiquidationPenalty(parseEther('0.03'))).to.be.revertedWithCustomError(market, 'ParamGoverned');
     await expect(creditManager.setIncreaseGuard(1, 1)).to.be.revertedWithCustomError(creditManager, 'ParamGoverned');
     await expect(hub.setParamGovernor(deployer.address)).to.be.revertedWithCustomError(hub, 'ParamGoverned');
   });

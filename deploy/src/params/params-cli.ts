@@ -21,7 +21,7 @@ export const PARAMS_USAGE = `governed risk parameters (RiskParameters on the tra
   params propose  --kind <kind> --id <…> --value <v> [--yes]   prints the preview, then proposes (owner key)
   params execute  --kind <kind> --id <…>                       applies a proposal whose delay has passed (any key)
   kinds: initWeight, maintWeight (--id asset symbol or id), chainWeight (--id chain name or eid),
-         imr, mmr, takerFee (--id market asset symbol), markOverrideHealth, guardCapacity, guardRefill (no --id)
+         imr, mmr, takerFee (--id market asset symbol), markOverrideHealth, guardCapacity, guardRefill, liquidationPenalty (no --id)
   values: fractions for weights/ratios/fees (0.85), health as a number (1.5), guard in USD and USD/s
   keys: DEPLOYER_PRIVATE_KEY (the RiskParameters owner), or Hardhat's dev account 0 on a local devnet`;
 
@@ -252,7 +252,7 @@ async function showAll(params: RiskParameters, manifest: Manifest, markets: { as
     const symbol = manifest.assets.find((a) => a.assetId === m.assetId)?.symbol ?? String(m.assetId);
     for (const kind of ['imr', 'mmr', 'takerFee'] as const) rows.push([`${kind}(${symbol})`, BigInt(paramKey(kind, m.marketId))]);
   }
-  for (const kind of ['markOverrideHealth', 'guardCapacity', 'guardRefill'] as const) rows.push([kind, BigInt(paramKey(kind))]);
+  for (const kind of ['markOverrideHealth', 'guardCapacity', 'guardRefill', 'liquidationPenalty'] as const) rows.push([kind, BigInt(paramKey(kind))]);
   const lines = [`RiskParameters ${await params.getAddress()}  delay ${await params.paramDelay()} s`];
   for (const [label, word] of rows) {
     const key = '0x' + word.toString(16).padStart(64, '0');
