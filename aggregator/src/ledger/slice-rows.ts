@@ -27,7 +27,8 @@ export const LEDGER_TABLES = [
 /** Tables keyed by account (what a reorg rollback deletes for the accounts it touched). */
 export const ACCOUNT_TABLES = [CollateralEntity, PositionEntity, CreditEntity, WithdrawalEntity, CashEntity, CashEventEntity];
 
-const KEYS_PER_SELECT = 500;
+// Keys per `IN (…)` list: under SQLite's 32766 and PostgreSQL's 65535 bound parameters; fewer round trips on a big batch.
+const KEYS_PER_SELECT = 5_000;
 
 export function chunks<T>(items: readonly T[], size = KEYS_PER_SELECT): T[][] {
   const out: T[][] = [];
