@@ -112,7 +112,9 @@ export class RiskBookSync {
       const out = new Map<string, T[]>();
       for (const row of rows) {
         const id = row.account.toLowerCase();
-        out.set(id, [...(out.get(id) ?? []), row]);
+        const rows = out.get(id);
+        if (rows) rows.push(row);
+        else out.set(id, [row]);
       }
       return out;
     };
