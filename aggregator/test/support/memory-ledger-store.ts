@@ -8,13 +8,15 @@ interface Tables {
   cursors: Map<number, CursorUpdate>;
   accounts: Set<string>;
   rows: LedgerSlice;
+  /** eid → block of the last vault message the hub heard from it. */
+  liveness: Map<number, number>;
 }
 
 const clone = (t: Tables): Tables => structuredClone(t);
 
 /** In-memory LedgerStore for unit tests of the ingest/rollback logic (transactions = copy-on-write). */
 export class MemoryLedgerStore implements LedgerStore {
-  tables: Tables = { events: [], hashes: new Map(), cursors: new Map(), accounts: new Set(), rows: new LedgerSlice() };
+  tables: Tables = { events: [], hashes: new Map(), cursors: new Map(), accounts: new Set(), rows: new LedgerSlice(), liveness: new Map() };
 
   async transaction<T>(work: (writer: LedgerWriter) => Promise<T>): Promise<T> {
     const draft = clone(this.tables);
@@ -39,6 +41,10 @@ class MemoryWriter implements LedgerWriter {
   constructor(private readonly t: Tables) {}
 
   async lockChain(): Promise<void> {}
+
+  async raiseLastMessageBlocks(blocks: ReadonlyMap<number, number>): Promise<void> {
+    for (const [eid, block] of blocks) if (block > (this.t.liveness.get(eid) ?? -1)) this.t.liveness.set(eid, block);
+  }
 
   async existingEventKeys(eid: number, fromBlock: number, toBlock: number): Promise<Set<string>> {
     return new Set(
