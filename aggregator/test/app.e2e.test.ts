@@ -114,6 +114,7 @@ describe('aggregator service without a manifest', () => {
       'GET /v1/reconciliation',
       'GET /v1/risk/book',
       'GET /v1/risk/chains',
+      'GET /v1/risk/params',
       'POST /v1/risk/evaluate',
       'POST /v1/risk/liquidation-plan',
       'POST /v1/risk/preview-params',

@@ -412,6 +412,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/risk/params': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The governed risk parameters the live book uses (base weights, chain weights, margin ratios): read from the trading chain's RiskParameters and re-read on every change */
+    get: operations['RiskController_params'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/risk/preview-params': {
     parameters: {
       query?: never;
@@ -2147,6 +2164,65 @@ export interface operations {
         };
       };
       /** @description invalid request; every problem as `path: message` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  RiskController_params: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description base weights before volatility scaling */
+            assets: {
+              assetId: number;
+              weightInit: number;
+              weightMaint: number;
+            }[];
+            /** @description trading-chain block the values were read at, or last checked for change logs (null for the manifest) */
+            block: number | null;
+            /** @description configured chain weight before liveness decay */
+            chains: {
+              eid: number;
+              weight: number;
+            }[];
+            /**
+             * Format: date-time
+             * @description when the chain was last read or polled
+             */
+            checkedAt: string | null;
+            /** @description margin ratios of listed markets */
+            markets: {
+              imr: number;
+              marketId: number;
+              mmr: number;
+            }[];
+            /** @description RiskParameters address on the trading chain (null for the manifest) */
+            riskParameters: string | null;
+            /**
+             * @description 'chain': the trading chain's RiskParameters; 'manifest': it names none (older deployments)
+             * @enum {string}
+             */
+            source: 'chain' | 'manifest';
+          };
+        };
+      };
+      /** @description unexpected query parameters */
       400: {
         headers: {
           [name: string]: unknown;

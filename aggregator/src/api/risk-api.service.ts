@@ -12,11 +12,13 @@ import {
   type LiquidationPlan,
   type RiskResult,
 } from '@tributary/risk';
+import { RiskParamsRepository } from '../chain/risk-params.repository';
 import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
 import { OracleService } from '../oracle/oracle.service';
 import { RiskBookSync } from '../risk/book-sync';
 import { summarizeBook } from '../risk/book-summary';
 import { ChainWeights } from '../risk/chain-weights';
+import { LiveRiskParams } from '../risk/live-params';
 import { RiskHistoryRepository } from '../risk/risk-history.repository';
 import { RiskService } from '../risk/risk.service';
 import { bookId } from '../risk/risk-inputs';
@@ -32,6 +34,8 @@ export class RiskApiService {
     private readonly oracle: OracleService,
     private readonly history: RiskHistoryRepository,
     private readonly ledger: LedgerQueryRepository,
+    private readonly live: LiveRiskParams,
+    private readonly paramsRepo: RiskParamsRepository,
   ) {}
 
   evaluate(body: unknown): RiskResult {
@@ -114,12 +118,25 @@ export class RiskApiService {
     return { computedAt: new Date(computedAt || Date.now()).toISOString(), ...summarizeBook(risks, query.nearest) };
   }
 
+  params() {
+    const p = this.live.current;
+    return {
+      source: p.source,
+      riskParameters: p.source === 'chain' ? this.paramsRepo.address : null,
+      block: p.block,
+      checkedAt: this.live.checkedAt === null ? null : new Date(this.live.checkedAt).toISOString(),
+      assets: [...p.assets].sort(([a], [b]) => a - b).map(([assetId, w]) => ({ assetId, ...w })),
+      chains: [...p.chains].sort(([a], [b]) => a - b).map(([eid, weight]) => ({ eid, weight })),
+      markets: [...p.markets].sort(([a], [b]) => a - b).map(([marketId, r]) => ({ marketId, ...r })),
+    };
+  }
+
   chains() {
     return {
       chains: this.weights.all().map(({ chain, weight, lastMessageAt }) => ({
         eid: chain.eid,
         name: chain.name,
-        configuredWeight: chain.manifest.weight,
+        configuredWeight: this.weights.configuredWeight(chain.eid),
         weight,
         lastMessageAt: lastMessageAt === null ? null : new Date(lastMessageAt * 1000).toISOString(),
         heartbeatSeconds: chain.manifest.heartbeatSeconds,

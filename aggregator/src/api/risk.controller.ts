@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { liquidationPlanRequestSchema, riskRequestSchema } from '@tributary/risk';
 import { previewParamsRequestSchema } from './param-preview.schema';
+import { riskParamsResponse, type RiskParamsResponse } from './param-responses';
 import { ApiOkBody, openApiSchema } from './openapi';
 import {
   liquidationPlan,
@@ -79,5 +80,16 @@ export class RiskController {
   @ApiBadRequestResponse({ description: 'unexpected query parameters' })
   chains(@Query({ schema: noQuerySchema }) _query: Record<string, never>): RiskChainsResponse {
     return this.risk.chains();
+  }
+
+  @Get('params')
+  @ApiOperation({
+    summary:
+      "The governed risk parameters the live book uses (base weights, chain weights, margin ratios): read from the trading chain's RiskParameters and re-read on every change",
+  })
+  @ApiOkBody(riskParamsResponse)
+  @ApiBadRequestResponse({ description: 'unexpected query parameters' })
+  params(@Query({ schema: noQuerySchema }) _query: Record<string, never>): RiskParamsResponse {
+    return this.risk.params();
   }
 }

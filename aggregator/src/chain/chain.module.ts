@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ChainClients } from './chain-client';
 import { ChainRegistry } from './chain-registry';
 import { SettlementPoolRepository } from './settlement-pool.repository';
+import { RiskParamsRepository } from './risk-params.repository';
 import { TradingRpcRepository } from './trading-rpc.repository';
 
 /**
@@ -24,9 +25,10 @@ import { TradingRpcRepository } from './trading-rpc.repository';
     },
     ChainClients,
     TradingRpcRepository,
+    RiskParamsRepository,
     SettlementPoolRepository,
     Clock,
   ],
-  exports: [ChainRegistry, ChainClients, TradingRpcRepository, SettlementPoolRepository, Clock],
+  exports: [ChainRegistry, ChainClients, TradingRpcRepository, RiskParamsRepository, SettlementPoolRepository, Clock],
 })
 export class ChainModule {}

@@ -13,6 +13,8 @@ export const riskConfigShape = {
   RISK_MIN_SAMPLES: z.coerce.number().int().min(2).max(100_000).default(30),
   /** Chain weights, freezes and throttled snapshots are re-evaluated this often (ms); 0 = only in `refresh()`. */
   RISK_TICK_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
+  /** The trading chain's RiskParameters is polled for ParamExecuted / ParamInitialized this often (ms). */
+  RISK_PARAMS_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(3000),
   /** At most one risk_snapshots row per account per this period (a liquidatable flip is always written). */
   RISK_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
 };

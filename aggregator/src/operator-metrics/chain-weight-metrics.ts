@@ -23,11 +23,11 @@ export class ChainWeightMetrics {
     });
     new Gauge({
       name: 'tributary_aggregator_chain_weight_configured',
-      help: 'Chain weight v_c from the manifest',
+      help: 'Configured chain weight v_c (RiskParameters; the manifest on older deployments)',
       labelNames,
       registers: [registry],
       collect() {
-        for (const { labels, state } of states()) this.set(labels, state.chain.manifest.weight);
+        for (const { labels, state } of states()) this.set(labels, weights.configuredWeight(state.chain.eid));
       },
     });
     new Gauge({

@@ -8,6 +8,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
 import type { CollateralRow, PositionRow } from '../ledger/ledger-state';
 import type { OraclePrice } from '../oracle/oracle.service';
+import type { GovernedParams } from './governed-params';
+import { LiveRiskParams } from './live-params';
 import { accountInputs, bookId, holdingsOf, marketConfig, riskParams, type AccountInputs } from './risk-inputs';
 
 /**
@@ -34,6 +36,7 @@ export class RiskBookSync {
     registry: ChainRegistry,
     private readonly ledger: LedgerQueryRepository,
     private readonly rpc: TradingRpcRepository,
+    private readonly params: LiveRiskParams,
   ) {
     for (const asset of registry.assets) this.assets.set(asset.assetId, asset);
     const collateral = registry.chains.filter((c) => c.role === 'collateral');
@@ -144,7 +147,8 @@ export class RiskBookSync {
   private async load(account: string, collateral: CollateralRow[], positions: PositionRow[], cash: bigint, touched: Set<string>): Promise<void> {
     try {
       for (const p of positions) {
-        if (p.size !== 0n && !this.markets.has(p.marketId)) this.markets.set(p.marketId, await this.rpc.market(p.marketId));
+        if (p.size !== 0n && !this.markets.has(p.marketId))
+          this.markets.set(p.marketId, this.governed(await this.rpc.market(p.marketId), p.marketId));
       }
       const inputs = accountInputs(collateral, positions, this.markets, this.collateralChains, this.assets, cash);
       if (inputs.skipped.length) this.logger.warn(`${account}: left out ${inputs.skipped.join('; ')}`);
@@ -155,5 +159,20 @@ export class RiskBookSync {
       this.pending.add(account); // retried on the next sync
       this.logger.error(`loading ${account} failed: ${(error as Error).message}`);
     }
+  }
+
+  /** Margin ratios changed on chain: the cached markets take them and the accounts trading them are reloaded. */
+  applyMarketRatios(params: GovernedParams): void {
+    for (const [marketId, terms] of this.markets) {
+      const next = this.governed(terms, marketId, params);
+      if (next.imr === terms.imr && next.mmr === terms.mmr) continue;
+      this.markets.set(marketId, next);
+      for (const [account, inputs] of this.inputs) if (inputs.positions.some((p) => p.marketId === marketId)) this.pending.add(account);
+    }
+  }
+
+  private governed(terms: PerpMarketTerms, marketId: number, params: GovernedParams = this.params.current): PerpMarketTerms {
+    const ratios = params.markets.get(marketId);
+    return ratios ? { ...terms, imr: ratios.imr, mmr: ratios.mmr } : terms;
   }
 }

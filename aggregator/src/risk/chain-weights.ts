@@ -4,6 +4,7 @@ import { ChainRegistry, type RegisteredChain } from '../chain/chain-registry';
 import { TradingRpcRepository } from '../chain/trading-rpc.repository';
 import { Clock } from '@tributary/service-kit';
 import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
+import { LiveRiskParams } from './live-params';
 
 export interface ChainWeightState {
   chain: RegisteredChain;
@@ -33,6 +34,7 @@ export class ChainWeights {
     private readonly ledger: LedgerQueryRepository,
     private readonly rpc: TradingRpcRepository,
     private readonly clock: Clock,
+    private readonly params: LiveRiskParams,
   ) {
     this.startedAt = this.nowSeconds();
     for (const chain of registry.chains.filter((c) => c.role === 'collateral')) {
@@ -56,7 +58,7 @@ export class ChainWeights {
     for (const state of this.chains.values()) {
       const m = state.chain.manifest;
       const weight = decayedChainWeight({
-        configuredWeight: m.weight,
+        configuredWeight: this.configuredWeight(state.chain.eid),
         heartbeatSeconds: m.heartbeatSeconds,
         decayWindowSeconds: m.decayWindowSeconds,
         lastMessageAt: state.lastMessageAt ?? undefined,
@@ -83,6 +85,11 @@ export class ChainWeights {
     } catch (error) {
       this.logger.error(`reading the last message times failed: ${(error as Error).message}`);
     }
+  }
+
+  /** The governed chain weight (RiskParameters; the manifest's on older deployments). */
+  configuredWeight(eid: number): number {
+    return this.params.current.chains.get(eid) ?? this.chains.get(eid)!.chain.manifest.weight;
   }
 
   private nowSeconds(): number {

@@ -4,6 +4,8 @@ import { steppedWeight, type RiskBook } from '@tributary/risk';
 import { ChainRegistry } from '../chain/chain-registry';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PriceSampleRepository, type PriceSample } from '../oracle/price-sample.repository';
+import { withGovernedWeights } from './governed-params';
+import { LiveRiskParams } from './live-params';
 import { assetTerms, bookId, sampledCorrelation } from './risk-inputs';
 
 /**
@@ -21,11 +23,14 @@ export class RiskEstimator {
   private readonly applied = new Map<number, { weightInit: number; weightMaint: number }>();
   /** Oracle sample version the book's terms were estimated from. */
   private version = -1;
+  /** LiveRiskParams version the base weights were taken from. */
+  private paramsVersion = -1;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     registry: ChainRegistry,
     private readonly samples: PriceSampleRepository,
+    private readonly params: LiveRiskParams,
   ) {
     for (const asset of registry.assets) this.assets.set(asset.assetId, asset);
     this.priors = registry.manifest?.correlations ?? [];
@@ -33,14 +38,15 @@ export class RiskEstimator {
 
   /** Sets σ, weights and ρ in the book if `sampleVersion` is new; the affected accounts go to `touched`. */
   async update(book: RiskBook, sampleVersion: number, touched: Set<string>): Promise<void> {
-    if (sampleVersion === this.version) return;
+    if (sampleVersion === this.version && this.params.version === this.paramsVersion) return;
+    const paramsVersion = this.params.version;
     const interval = this.config.ORACLE_SAMPLE_INTERVAL_S;
     const min = this.config.RISK_MIN_SAMPLES;
     const history = new Map<number, PriceSample[]>();
     for (const asset of this.assets.values()) {
       const samples = await this.samples.recent(asset.assetId, this.config.ORACLE_SAMPLE_KEEP);
       history.set(asset.assetId, samples);
-      const target = assetTerms(asset, samples, min, interval);
+      const target = assetTerms(withGovernedWeights(asset, this.params.current), samples, min, interval);
       const last = this.applied.get(asset.assetId);
       const terms = {
         ...target,
@@ -60,5 +66,6 @@ export class RiskEstimator {
       }
     }
     this.version = sampleVersion;
+    this.paramsVersion = paramsVersion;
   }
 }

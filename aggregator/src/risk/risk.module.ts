@@ -3,6 +3,7 @@ import { LedgerModule } from '../ledger/ledger.module';
 import { OracleModule } from '../oracle/oracle.module';
 import { RiskBookSync } from './book-sync';
 import { ChainWeights } from './chain-weights';
+import { LiveRiskParams } from './live-params';
 import { RiskEstimator } from './risk-estimator';
 import { RiskHistoryRepository } from './risk-history.repository';
 import { RiskReader } from './risk-reader';
@@ -14,6 +15,7 @@ import { RiskSnapshotRecorder } from './snapshot-recorder';
   imports: [LedgerModule, OracleModule],
   providers: [
     RiskHistoryRepository,
+    LiveRiskParams,
     RiskBookSync,
     ChainWeights,
     RiskEstimator,
@@ -21,6 +23,6 @@ import { RiskSnapshotRecorder } from './snapshot-recorder';
     RiskService,
     { provide: RiskReader, useExisting: RiskService },
   ],
-  exports: [RiskReader, RiskService, RiskBookSync, ChainWeights, RiskHistoryRepository],
+  exports: [RiskReader, RiskService, LiveRiskParams, RiskBookSync, ChainWeights, RiskHistoryRepository],
 })
 export class RiskModule {}

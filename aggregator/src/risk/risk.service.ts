@@ -6,6 +6,7 @@ import { LedgerChanges } from '../ledger/ledger-changes';
 import { OracleService, type OraclePrice } from '../oracle/oracle.service';
 import { RiskBookSync } from './book-sync';
 import { ChainWeights } from './chain-weights';
+import { LiveRiskParams } from './live-params';
 import { RiskEstimator } from './risk-estimator';
 import { freezesOf, heldAssets } from './risk-inputs';
 import { RiskReader, sameRisk, type AccountRisk } from './risk-reader';
@@ -37,6 +38,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
     private readonly changes: LedgerChanges,
     private readonly oracle: OracleService,
     private readonly clock: Clock,
+    private readonly params: LiveRiskParams,
   ) {
     super();
   }
@@ -115,11 +117,13 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
     void this.queue.run(() => this.sync()).catch((error: Error) => this.logger.error(`risk sync failed: ${error.message}`));
   }
 
-  /** Everything announced so far: ledger accounts, attestation times, chain weights, EWMA terms, prices, snapshots. */
+  /** Everything announced so far: governed parameters, ledger accounts, attestation times, chain weights, EWMA terms, prices, snapshots. */
   private async sync(): Promise<void> {
     this.syncQueued = false;
     const book = this.book.book!;
     const touched = new Set<string>();
+    const changes = await this.params.update();
+    if (changes.some((c) => c.kind === 'imr' || c.kind === 'mmr')) this.book.applyMarketRatios(this.params.current);
     await this.book.syncAccounts(touched);
     await this.weights.update(book, touched);
     await this.estimator.update(book, this.oracle.sampleVersion, touched);

@@ -4,6 +4,7 @@ import type { Manifest } from '@tributary/protocol';
 import { evaluateRisk, ewmaCorrelation, ewmaVolatility, type RiskResult } from '@tributary/risk';
 import { Clock } from '@tributary/service-kit';
 import { ChainRegistry } from '../../src/chain/chain-registry';
+import type { RiskParamsRepository } from '../../src/chain/risk-params.repository';
 import type { TradingRpcRepository } from '../../src/chain/trading-rpc.repository';
 import { loadAppConfig } from '../../src/config/app-config';
 import { LedgerChanges } from '../../src/ledger/ledger-changes';
@@ -13,11 +14,13 @@ import type { OraclePrice, OracleService } from '../../src/oracle/oracle.service
 import type { PriceSample, PriceSampleRepository } from '../../src/oracle/price-sample.repository';
 import { RiskBookSync } from '../../src/risk/book-sync';
 import { ChainWeights } from '../../src/risk/chain-weights';
+import { LiveRiskParams } from '../../src/risk/live-params';
 import { RiskEstimator } from '../../src/risk/risk-estimator';
 import type { RiskHistoryRepository, RiskSnapshot } from '../../src/risk/risk-history.repository';
 import type { AccountRisk } from '../../src/risk/risk-reader';
 import { RiskService } from '../../src/risk/risk.service';
 import { RiskSnapshotRecorder } from '../../src/risk/snapshot-recorder';
+import { FakeParamsChain } from '../support/fake-params-chain';
 
 const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const ID = ALICE.toLowerCase();
@@ -71,7 +74,7 @@ class FakeClock extends Clock {
   }
 }
 
-function setup(env: Record<string, string> = {}) {
+function setup(env: Record<string, string> = {}, paramsChain?: FakeParamsChain) {
   const clock = new FakeClock();
   const collateral: CollateralRow[] = [
     { account: ALICE, eid: 2, assetId: 1, balance: 1000n * 10n ** 6n, sequence: 1n, attestedBlock: 0, vaultBalance: 0n, vaultSequence: 0n },
@@ -133,15 +136,17 @@ function setup(env: Record<string, string> = {}) {
   const config = loadAppConfig({ RISK_TICK_MS: '0', ...env });
   const changes = new LedgerChanges();
   const registry = new ChainRegistry(manifest);
-  const book = new RiskBookSync(config, registry, ledger, rpc);
-  const weights = new ChainWeights(registry, ledger, rpc, clock);
-  const estimator = new RiskEstimator(config, registry, sampleRepo);
+  const paramsRepo = (paramsChain ?? { available: false }) as unknown as RiskParamsRepository;
+  const params = new LiveRiskParams(config, registry, paramsRepo, clock);
+  const book = new RiskBookSync(config, registry, ledger, rpc, params);
+  const weights = new ChainWeights(registry, ledger, rpc, clock, params);
+  const estimator = new RiskEstimator(config, registry, sampleRepo, params);
   const recorder = new RiskSnapshotRecorder(config, history, clock);
-  const service = new RiskService(config, book, weights, estimator, recorder, changes, oracle as unknown as OracleService, clock);
+  const service = new RiskService(config, book, weights, estimator, recorder, changes, oracle as unknown as OracleService, clock, params);
   const announced: AccountRisk[][] = [];
   service.subscribe((changed) => announced.push(changed));
   service.onApplicationBootstrap();
-  return { service, book, weights, clock, oracle, samples, attestations, changes, rows, announced, collateral, cash };
+  return { service, params, book, weights, clock, oracle, samples, attestations, changes, rows, announced, collateral, cash };
 }
 
 /** evaluateRisk on Alice's inputs: 1000 AAA on chain 2, long 10 BBB at 100. */
@@ -151,6 +156,9 @@ function reference(opts: {
   volA?: number;
   volB?: number;
   wA?: number;
+  wAInit?: number;
+  imr?: number;
+  mmr?: number;
   wBInit?: number;
   wBMaint?: number;
   rho?: number;
@@ -158,7 +166,7 @@ function reference(opts: {
 }) {
   return evaluateRisk({
     assets: [
-      { id: '1', price: 1, weightInit: opts.wA ?? 0.9, weightMaint: opts.wA ?? 0.9, imf: 0, volatility: opts.volA ?? 0.01 },
+      { id: '1', price: 1, weightInit: opts.wAInit ?? opts.wA ?? 0.9, weightMaint: opts.wA ?? 0.9, imf: 0, volatility: opts.volA ?? 0.01 },
       {
         id: '2',
         price: opts.priceB,
@@ -172,7 +180,7 @@ function reference(opts: {
     correlations: [{ a: '1', b: '2', rho: opts.rho ?? 0.3 }],
     chains: [{ eid: 2, weight: opts.chainWeight }],
     balances: [{ eid: 2, assetId: '1', amount: 1000 }],
-    positions: [{ assetId: '2', size: 10, entryPrice: 100, imr: 0.1, mmr: 0.05 }],
+    positions: [{ assetId: '2', size: 10, entryPrice: 100, imr: opts.imr ?? 0.1, mmr: opts.mmr ?? 0.05 }],
     params: { zInit: 2.33, zMaint: 1.65, horizonDays: 1, stress: 1.25, pnlWeight: 0.5 },
   });
 }
@@ -205,6 +213,48 @@ describe('RiskService (fake ledger, oracle, chain, clock)', () => {
     expect(announced.flat().map((r) => r.account)).toEqual([ID]);
     oracle.tick(2, 140, 'ok', null); // no stable price: the oracle alone
     expectClose(service.get(ALICE)!.result, reference({ priceB: 140, chainWeight: 0.8 }));
+  });
+
+  it('takes weights and margin ratios from RiskParameters and follows a ParamExecuted without a restart', async () => {
+    const chain = new FakeParamsChain();
+    const w = (v: string) => parseEther(v);
+    chain.reads = {
+      assets: [
+        { assetId: 1, initWeight: w('0.85'), maintWeight: w('0.9') },
+        { assetId: 2, initWeight: w('0.8'), maintWeight: w('0.85') },
+      ],
+      chains: [{ eid: 2, weight: w('0.75') }],
+      markets: [{ marketId: 0, imr: w('0.1'), mmr: w('0.05') }],
+    };
+    const { service, params, clock } = setup({ RISK_PARAMS_POLL_MS: '1000' }, chain);
+    await service.refresh();
+    expect(params.current).toMatchObject({ source: 'chain', block: 10 });
+    expectClose(service.get(ALICE)?.result, reference({ priceB: 100, chainWeight: 0.75, wAInit: 0.85 }));
+
+    chain.block = 11; // no change log: same values, newer block
+    clock.seconds += 2;
+    await service.refresh();
+    expect([params.current.block, params.version]).toEqual([11, 1]);
+
+    chain.block = 13;
+    chain.changes = [12];
+    chain.reads = { ...chain.reads, chains: [{ eid: 2, weight: w('0.7') }], markets: [{ marketId: 0, imr: w('0.15'), mmr: w('0.1') }] };
+    chain.reads.assets = [{ assetId: 1, initWeight: w('0.8'), maintWeight: w('0.9') }, chain.reads.assets[1]];
+    await service.refresh(); // poll not due yet: the old values stay
+    expect(params.current.block).toBe(11);
+    clock.seconds += 2;
+    await service.refresh();
+    expect([params.current.block, params.version]).toEqual([13, 2]);
+    expect(params.current.markets.get(0)).toEqual({ imr: 0.15, mmr: 0.1 });
+    expectClose(service.get(ALICE)?.result, reference({ priceB: 100, chainWeight: 0.7, wAInit: 0.8, imr: 0.15, mmr: 0.1 }));
+  });
+
+  it('falls back to the manifest when it names no RiskParameters', async () => {
+    const { service, params } = setup();
+    await service.refresh();
+    expect(params.current).toMatchObject({ source: 'manifest', block: null });
+    expect([...params.current.chains]).toEqual([[2, 0.8]]);
+    expectClose(service.get(ALICE)?.result, reference({ priceB: 100, chainWeight: 0.8 }));
   });
 
   it('loads the ledger, prices it and matches evaluateRisk; the chain weight decays from service start until an attestation', async () => {

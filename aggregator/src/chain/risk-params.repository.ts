@@ -1,0 +1,103 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { getAddress, type JsonRpcProvider } from 'ethers';
+import { IMarginHub__factory, IPerpMarket__factory, RiskParameters__factory, paramKey } from '@tributary/contracts';
+import type { ChainParamReads } from '../risk/governed-params';
+import { chainProvider } from './chain-provider';
+import { ChainRegistry } from './chain-registry';
+
+/**
+ * Reads of the trading chain's governed risk parameters, all at one block: maintenance and chain weights from
+ * RiskParameters.paramValue, initial weights from the hub's assetRisk, margin ratios from PerpMarket.market; and
+ * the blocks where RiskParameters emitted ParamExecuted / ParamInitialized. `available` is false when the manifest
+ * names no RiskParameters (older deployments: the manifest's values apply).
+ */
+@Injectable()
+export class RiskParamsRepository implements OnModuleDestroy {
+  private readonly logger = new Logger(RiskParamsRepository.name);
+  private readonly provider: JsonRpcProvider | null = null;
+  private readonly addresses: { params: string; hub: string; market: string | null } | null = null;
+
+  constructor(private readonly registry: ChainRegistry) {
+    const chain = registry.tradingChain;
+    const c = chain?.manifest.contracts;
+    if (!chain || !c?.riskParameters || !c.hub) return;
+    this.provider = chainProvider(chain);
+    this.addresses = { params: getAddress(c.riskParameters), hub: getAddress(c.hub), market: c.perpMarket ? getAddress(c.perpMarket) : null };
+  }
+
+  get available(): boolean {
+    return this.addresses !== null;
+  }
+
+  get address(): string | null {
+    return this.addresses?.params ?? null;
+  }
+
+  async latestBlock(): Promise<number> {
+    return this.rpc.getBlockNumber();
+  }
+
+  /** Blocks in [from, to] with a ParamExecuted or ParamInitialized log of RiskParameters. */
+  async changeBlocks(from: number, to: number): Promise<number[]> {
+    const contract = RiskParameters__factory.connect(this.addrs.params, this.rpc);
+    const topics = [contract.interface.getEvent('ParamExecuted').topicHash, contract.interface.getEvent('ParamInitialized').topicHash];
+    const logs = await this.rpc.getLogs({ address: this.addrs.params, topics: [topics], fromBlock: from, toBlock: to });
+    return [...new Set(logs.map((l) => l.blockNumber))];
+  }
+
+  /** Every governed weight and ratio the risk model uses, read at `block`. */
+  async read(block: number): Promise<ChainParamReads> {
+    const { params, hub, market } = this.addrs;
+    const overrides = { blockTag: block };
+    const governor = RiskParameters__factory.connect(params, this.rpc);
+    const marginHub = IMarginHub__factory.connect(hub, this.rpc);
+    const assets = await Promise.all(
+      this.registry.assets.map(async (a) => {
+        const [risk, maint] = await Promise.all([
+          marginHub.assetRisk(a.assetId, overrides),
+          governor.paramValue(paramKey('maintWeight', a.assetId), overrides).catch(() => null),
+        ]);
+        if (!risk.listed) this.logger.warn(`asset ${a.assetId} is not listed on the hub: its manifest weights apply`);
+        return { assetId: a.assetId, initWeight: risk.listed ? risk.initWeight : undefined, maintWeight: maint ?? undefined };
+      }),
+    );
+    const chains = await Promise.all(
+      this.registry.chains
+        .filter((c) => c.role === 'collateral')
+        .map(async (c) => ({ eid: c.eid, weight: await governor.paramValue(paramKey('chainWeight', c.eid), overrides).catch(() => null) })),
+    );
+    const markets: ChainParamReads['markets'][number][] = [];
+    if (market) {
+      const perp = IPerpMarket__factory.connect(market, this.rpc);
+      const count = Number(await perp.marketCount(overrides));
+      const all = await Promise.all(Array.from({ length: count }, (_, id) => perp.market(id, overrides)));
+      all.forEach((m, marketId) => {
+        if (m.listed) markets.push({ marketId, imr: m.imr, mmr: m.mmr });
+      });
+    }
+    return {
+      block,
+      assets: assets.flatMap((a) =>
+        a.initWeight === undefined || a.maintWeight === undefined
+          ? []
+          : [{ assetId: a.assetId, initWeight: a.initWeight, maintWeight: a.maintWeight }],
+      ),
+      chains: chains.flatMap((c) => (c.weight === null ? [] : [{ eid: c.eid, weight: c.weight }])),
+      markets,
+    };
+  }
+
+  onModuleDestroy(): void {
+    this.provider?.destroy();
+  }
+
+  private get addrs(): NonNullable<RiskParamsRepository['addresses']> {
+    if (!this.addresses) throw new Error('the manifest names no RiskParameters on the trading chain');
+    return this.addresses;
+  }
+
+  private get rpc(): JsonRpcProvider {
+    if (!this.provider) throw new Error('no trading chain configured');
+    return this.provider;
+  }
+}

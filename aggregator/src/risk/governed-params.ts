@@ -1,0 +1,87 @@
+import { formatUnits } from 'ethers';
+import type { ManifestAsset } from '@tributary/protocol';
+
+/** Where the live risk parameters came from: the trading chain's RiskParameters, or the manifest (older deployments). */
+export type ParamSource = 'chain' | 'manifest';
+
+/** The governed inputs of the risk model, as fractions (on chain 1e18). */
+export interface GovernedParams {
+  source: ParamSource;
+  /** Trading-chain block they were read at; null for the manifest. */
+  block: number | null;
+  /** Base weights per asset id (before volatility scaling). */
+  assets: Map<number, { weightInit: number; weightMaint: number }>;
+  /** Configured chain weight v_c per eid (before liveness decay). */
+  chains: Map<number, number>;
+  /** Margin ratios per listed PerpMarket id. */
+  markets: Map<number, { imr: number; mmr: number }>;
+}
+
+/** One parameter whose value differs between two reads. */
+export interface ParamChange {
+  kind: 'initWeight' | 'maintWeight' | 'chainWeight' | 'imr' | 'mmr';
+  id: number;
+  old: number | undefined;
+  value: number | undefined;
+}
+
+/** A 1e18 fixed-point value as a fraction. */
+export const fromWad = (value: bigint): number => Number(formatUnits(value, 18));
+
+/** The manifest's values: what the aggregator uses when the trading chain has no RiskParameters. */
+export function manifestParams(
+  assets: readonly Pick<ManifestAsset, 'assetId' | 'weightInit' | 'weightMaint'>[],
+  chains: readonly { eid: number; weight: number }[],
+  markets: ReadonlyMap<number, { imr: number; mmr: number }> = new Map(),
+): GovernedParams {
+  return {
+    source: 'manifest',
+    block: null,
+    assets: new Map(assets.map((a) => [a.assetId, { weightInit: a.weightInit, weightMaint: a.weightMaint }])),
+    chains: new Map(chains.map((c) => [c.eid, c.weight])),
+    markets: new Map(markets),
+  };
+}
+
+/** Raw chain reads (1e18 words) of one block, mapped to model terms. */
+export interface ChainParamReads {
+  block: number;
+  assets: readonly { assetId: number; initWeight: bigint; maintWeight: bigint }[];
+  chains: readonly { eid: number; weight: bigint }[];
+  markets: readonly { marketId: number; imr: bigint; mmr: bigint }[];
+}
+
+export function chainParams(reads: ChainParamReads): GovernedParams {
+  return {
+    source: 'chain',
+    block: reads.block,
+    assets: new Map(reads.assets.map((a) => [a.assetId, { weightInit: fromWad(a.initWeight), weightMaint: fromWad(a.maintWeight) }])),
+    chains: new Map(reads.chains.map((c) => [c.eid, fromWad(c.weight)])),
+    markets: new Map(reads.markets.map((m) => [m.marketId, { imr: fromWad(m.imr), mmr: fromWad(m.mmr) }])),
+  };
+}
+
+/** Every parameter that differs between `before` and `after` (ids ascending within a kind). */
+export function paramChanges(before: GovernedParams, after: GovernedParams): ParamChange[] {
+  const out: ParamChange[] = [];
+  const diff = <T>(kind: ParamChange['kind'], a: Map<number, T>, b: Map<number, T>, pick: (v: T) => number) => {
+    const ids = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => x - y);
+    for (const id of ids) {
+      const old = a.has(id) ? pick(a.get(id)!) : undefined;
+      const value = b.has(id) ? pick(b.get(id)!) : undefined;
+      if (old !== value) out.push({ kind, id, old, value });
+    }
+  };
+  diff('initWeight', before.assets, after.assets, (v) => v.weightInit);
+  diff('maintWeight', before.assets, after.assets, (v) => v.weightMaint);
+  diff('chainWeight', before.chains, after.chains, (v) => v);
+  diff('imr', before.markets, after.markets, (v) => v.imr);
+  diff('mmr', before.markets, after.markets, (v) => v.mmr);
+  return out;
+}
+
+/** The manifest asset with its base weights replaced by the governed ones (unchanged if the asset has none). */
+export function withGovernedWeights(asset: ManifestAsset, params: GovernedParams): ManifestAsset {
+  const governed = params.assets.get(asset.assetId);
+  return governed ? { ...asset, weightInit: governed.weightInit, weightMaint: governed.weightMaint } : asset;
+}

@@ -1,0 +1,116 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import request from 'supertest';
+import { parseEther, parseUnits } from 'ethers';
+import { MSG_ATTEST, deployRiskParameters, handOverParams, paramKey, type RiskParameters } from '@tributary/contracts';
+import { OracleService } from '../../src/oracle/oracle.service';
+import { LiveRiskParams } from '../../src/risk/live-params';
+import { RiskService } from '../../src/risk/risk.service';
+import { startAggregator, type Aggregator } from '../support/aggregator';
+import { HUB_EID, USDC, VAULT_EID, WETH, startDevnet, type Devnet } from '../support/devnet';
+
+const DELAY = 60;
+const POLL_MS = 100;
+
+/**
+ * Governed risk parameters over real chains: RiskParameters deployed on the devnet's trading chain and named in
+ * the manifest; two aggregator replicas (one database: a PostgreSQL schema when DATABASE_URL is set) read their
+ * weights from it and follow an executed proposal without a restart.
+ */
+describe('risk parameters from the trading chain (hardhat devnet, two replicas)', () => {
+  let net: Devnet;
+  let governor: RiskParameters;
+  let a: Aggregator;
+  let b: Aggregator;
+
+  beforeAll(async () => {
+    const base = process.env.DATABASE_URL ? 18962 : 18960;
+    net = await startDevnet({ hub: base, vault: base + 1 });
+    const deployer = net.hubSide.deployer;
+    governor = await deployRiskParameters(deployer, {
+      hub: await net.hub.getAddress(),
+      market: await net.market.getAddress(),
+      creditManager: await net.creditManager.getAddress(),
+      delaySeconds: DELAY,
+    });
+    await handOverParams(await governor.getAddress(), { hub: net.hub, market: net.market, creditManager: net.creditManager });
+    await (await governor.initializeParam(paramKey('maintWeight', USDC), parseEther('0.97'))).wait();
+    await (await governor.initializeParam(paramKey('maintWeight', WETH), parseEther('0.85'))).wait();
+    await (await governor.initializeParam(paramKey('chainWeight', VAULT_EID), parseEther('1'))).wait();
+    const manifest = JSON.parse(readFileSync(net.manifestPath, 'utf8'));
+    const trading = manifest.chains.find((c: { eid: number }) => c.eid === HUB_EID);
+    trading.contracts.riskParameters = await governor.getAddress();
+    writeFileSync(net.manifestPath, JSON.stringify(manifest, null, 2));
+    const env = {
+      MANIFEST_PATH: net.manifestPath,
+      ORACLE_POLL_MS: '0',
+      RISK_TICK_MS: '0',
+      RISK_SNAPSHOT_INTERVAL_MS: '0',
+      RISK_PARAMS_POLL_MS: String(POLL_MS),
+    };
+    a = await startAggregator(env);
+    b = await startAggregator(env, a.db);
+  }, 180_000);
+
+  afterAll(async () => {
+    await b?.close({ keepDatabase: true });
+    await a?.close();
+    await net?.stop();
+  });
+
+  async function settle(agg: Aggregator): Promise<void> {
+    await new Promise((r) => setTimeout(r, POLL_MS + 20)); // the next refresh polls the chain
+    await agg.app.get(OracleService).poll();
+    await agg.app.get(RiskService).refresh();
+  }
+
+  const paramsOf = (agg: Aggregator) => agg.app.get(LiveRiskParams).current;
+  const limitOf = async (address: string) =>
+    (await request(a.http).get(`/v1/accounts/${address}/risk`).expect(200)).body.result.creditLimit as number;
+
+  it('reads the weights from RiskParameters at start and follows an executed proposal; both replicas agree', async () => {
+    const { alice, vault } = net;
+    await (await vault.connect(alice).deposit(USDC, parseUnits('5000', 6), alice.address, { value: await vault.quote(MSG_ATTEST) })).wait();
+    await (await vault.connect(alice).deposit(WETH, parseEther('2'), alice.address, { value: await vault.quote(MSG_ATTEST) })).wait();
+    await net.toHub();
+    await a.indexer.syncAll();
+    await settle(a);
+    await settle(b);
+    for (const agg of [a, b]) {
+      expect(paramsOf(agg)).toMatchObject({ source: 'chain' });
+      expect(paramsOf(agg).assets.get(WETH)).toEqual({ weightInit: 0.8, weightMaint: 0.85 });
+      expect(paramsOf(agg).chains.get(VAULT_EID)).toBe(1);
+      expect(paramsOf(agg).markets.get(0)).toEqual({ imr: 0.1, mmr: 0.05 });
+    }
+    const before = await limitOf(alice.address);
+    expect(before).toBeCloseTo(7950 - 2.33 * Math.sqrt(25 + 25_600), 6);
+
+    const key = paramKey('initWeight', WETH);
+    await (await governor.proposeParam(key, parseEther('0.75'))).wait();
+    await expect(governor.executeParam(key)).rejects.toThrow(/TooEarly|reverted/);
+    await settle(a);
+    expect(paramsOf(a).assets.get(WETH)?.weightInit).toBe(0.8); // proposed, not executed: nothing moves
+
+    await net.hubSide.provider.send('evm_increaseTime', [DELAY + 1]);
+    const executed = await (await governor.executeParam(key)).wait();
+    await settle(a);
+    await settle(b);
+    for (const agg of [a, b]) {
+      expect(paramsOf(agg).assets.get(WETH)).toEqual({ weightInit: 0.75, weightMaint: 0.85 });
+      expect(paramsOf(agg).block).toBeGreaterThanOrEqual(executed!.blockNumber);
+    }
+    const [viewA, viewB] = await Promise.all([a, b].map(async (agg) => (await request(agg.http).get('/v1/risk/params').expect(200)).body));
+    const { checkedAt: _a, block: blockA, ...restA } = viewA;
+    const { checkedAt: _b, block: blockB, ...restB } = viewB;
+    expect(restB).toEqual(restA);
+    expect(Math.min(blockA, blockB)).toBeGreaterThanOrEqual(executed!.blockNumber);
+    expect(restA).toMatchObject({ source: 'chain', riskParameters: await governor.getAddress() });
+    expect(restA.assets).toEqual([
+      { assetId: USDC, weightInit: 0.95, weightMaint: 0.97 },
+      { assetId: WETH, weightInit: 0.75, weightMaint: 0.85 },
+    ]);
+    const metrics = (await request(a.http).get('/metrics').expect(200)).text;
+    expect(metrics).toContain('tributary_aggregator_risk_param{kind="initWeight",id="2",source="chain"} 0.75');
+    // C_init loses 2 WETH · 2000 · 0.05; the VaR term does not depend on the weights.
+    expect((await limitOf(alice.address)) - before).toBeCloseTo(-200, 6);
+  }, 120_000);
+});

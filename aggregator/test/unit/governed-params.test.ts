@@ -1,0 +1,63 @@
+import { parseEther } from 'ethers';
+import type { ManifestAsset } from '@tributary/protocol';
+import { chainParams, fromWad, manifestParams, paramChanges, withGovernedWeights } from '../../src/risk/governed-params';
+
+const asset = {
+  assetId: 1,
+  symbol: 'AAA',
+  weightInit: 0.9,
+  weightMaint: 0.95,
+  imf: 0,
+  volatility: 0.01,
+  heartbeatSeconds: 60,
+  maxDeviation: 0.2,
+} as ManifestAsset;
+
+describe('governed risk parameters (chain words → model terms)', () => {
+  it('maps 1e18 words to fractions per kind and keeps the block they were read at', () => {
+    const p = chainParams({
+      block: 42,
+      assets: [{ assetId: 1, initWeight: parseEther('0.85'), maintWeight: parseEther('0.9') }],
+      chains: [{ eid: 40161, weight: parseEther('0.95') }],
+      markets: [{ marketId: 0, imr: parseEther('0.1'), mmr: 50_000_000_000_000_000n }],
+    });
+    expect(p.source).toBe('chain');
+    expect(p.block).toBe(42);
+    expect([...p.assets]).toEqual([[1, { weightInit: 0.85, weightMaint: 0.9 }]]);
+    expect([...p.chains]).toEqual([[40161, 0.95]]);
+    expect([...p.markets]).toEqual([[0, { imr: 0.1, mmr: 0.05 }]]);
+    expect(fromWad(1n)).toBe(1e-18);
+  });
+
+  it('replaces only the base weights of an asset the chain governs', () => {
+    const p = chainParams({
+      block: 1,
+      assets: [{ assetId: 1, initWeight: parseEther('0.8'), maintWeight: parseEther('0.9') }],
+      chains: [],
+      markets: [],
+    });
+    expect(withGovernedWeights(asset, p)).toEqual({ ...asset, weightInit: 0.8, weightMaint: 0.9 });
+    expect(withGovernedWeights({ ...asset, assetId: 2 }, p)).toEqual({ ...asset, assetId: 2 });
+  });
+
+  it('lists every changed parameter by kind and id, and nothing for equal reads', () => {
+    const before = manifestParams([asset], [{ eid: 2, weight: 1 }], new Map([[0, { imr: 0.1, mmr: 0.05 }]]));
+    expect(before).toMatchObject({ source: 'manifest', block: null });
+    expect(paramChanges(before, before)).toEqual([]);
+    const after = chainParams({
+      block: 7,
+      assets: [{ assetId: 1, initWeight: parseEther('0.9'), maintWeight: parseEther('0.9') }],
+      chains: [
+        { eid: 2, weight: parseEther('0.95') },
+        { eid: 3, weight: parseEther('1') },
+      ],
+      markets: [{ marketId: 0, imr: parseEther('0.1'), mmr: parseEther('0.06') }],
+    });
+    expect(paramChanges(before, after)).toEqual([
+      { kind: 'maintWeight', id: 1, old: 0.95, value: 0.9 },
+      { kind: 'chainWeight', id: 2, old: 1, value: 0.95 },
+      { kind: 'chainWeight', id: 3, old: undefined, value: 1 },
+      { kind: 'mmr', id: 0, old: 0.05, value: 0.06 },
+    ]);
+  });
+});
