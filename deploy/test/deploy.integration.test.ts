@@ -211,6 +211,8 @@ describe('deploy against hardhat nodes', () => {
       put('MarginHub', chain.contracts.hub);
       put('PerpMarket', chain.contracts.perpMarket);
       put('SettlementPool', chain.contracts.settlementPool);
+      put('LiquidationRegistry', chain.contracts.liquidationRegistry);
+      put('InsuranceFund', chain.contracts.insuranceFund);
       put('CollateralVault', chain.contracts.vault);
       put('RiskParameters', chain.contracts.riskParameters);
       for (const [symbol, token] of Object.entries(sidecar.chains.find((c) => c.eid === chain.eid)!.testTokens)) put(`test token ${symbol}`, token);
