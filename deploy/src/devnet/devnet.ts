@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MaxUint256, parseUnits } from 'ethers';
-import { TestERC20__factory, devWallet, startHardhatNode, type LocalChain } from '@tributary/contracts';
+import { ICollateralAuction__factory, TestERC20__factory, devWallet, startHardhatNode, type LocalChain } from '@tributary/contracts';
 import { chainEnvName, loadManifest, type Manifest } from '@tributary/protocol';
 import { parseDeployConfig } from '../config/schema';
 import { makeProvider } from '../deploy/chain-session';
@@ -268,9 +268,25 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         price: config.assets.find((c) => c.assetId === a.assetId)!.initialPrice ?? 1,
         volatility: a.volatility,
       }));
+      // The collateral chains' auction feeds follow the trading chain's prices (the oracle key owns them all).
+      const mirrors = await Promise.all(
+        result.manifest.chains
+          .filter((c) => c.role === 'collateral' && auctionOf(c))
+          .map(async (c) => {
+            const chainProvider = makeProvider(c.rpcUrl, c.chainId);
+            const auction = ICollateralAuction__factory.connect(auctionOf(c)!, chainProvider);
+            const feeds = [];
+            for (const asset of result.manifest.assets) {
+              const config = await auction.assetConfig(asset.assetId);
+              if (config.listed) feeds.push({ symbol: asset.symbol, address: config.feed });
+            }
+            return { signer: devWallet(DEV_ACCOUNTS.oracle, chainProvider), feeds };
+          }),
+      );
       simulator = new PriceSimulator({
         signer: devWallet(DEV_ACCOUNTS.oracle, provider),
         feeds: result.manifest.assets.map((a) => ({ symbol: a.symbol, address: a.priceFeed! })),
+        mirrors,
         walk: new CorrelatedWalk(assets, config.correlations),
         intervalMs: Math.max(options.blockTimeMs, 1000) * 2,
         dtDays: 1 / 24,
