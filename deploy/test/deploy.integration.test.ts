@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import {
+  CollateralAuction__factory,
   CollateralVault__factory,
+  LiquidationRegistry__factory,
+  SettablePriceFeed__factory,
   CreditManager__factory,
   MSG_ATTEST,
   MSG_WITHDRAW_DECISION,
@@ -147,6 +150,43 @@ describe('deploy against hardhat nodes', () => {
     }
   });
 
+  it('collateral chains: a CollateralAuction per chain, its feeds at the oracle prices, test USDC quote, seizures wired both ways', async () => {
+    const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
+    const sidecar = JSON.parse(readFileSync(sidecarPath(manifestPath), 'utf8'));
+    const trading = manifest.chains[0]!;
+    const hubProvider = makeProvider(trading.rpcUrl, trading.chainId);
+    try {
+      const registry = LiquidationRegistry__factory.connect(trading.contracts.liquidationRegistry!, hubProvider);
+      for (const chain of manifest.chains.filter((c) => c.role === 'collateral')) {
+        const provider = makeProvider(chain.rpcUrl, chain.chainId);
+        try {
+          const auctionAddress = chain.contracts.auction!;
+          expect(auctionAddress).toMatch(/^0x[0-9a-fA-F]{40}$/);
+          const auction = CollateralAuction__factory.connect(auctionAddress, provider);
+          expect(await auction.vault()).toBe(chain.contracts.vault);
+          expect(await CollateralVault__factory.connect(chain.contracts.vault!, provider).auction()).toBe(auctionAddress);
+          expect(await registry.auctionOf(chain.eid)).toBe(auctionAddress);
+          expect(await auction.treasury()).toBe(devWallet(0).address);
+          const testTokens = sidecar.chains.find((c: { eid: number }) => c.eid === chain.eid).testTokens;
+          expect(await auction.quoteToken()).toBe(testTokens.USDC);
+          for (const asset of chain.assets) {
+            const config = await auction.assetConfig(asset.assetId);
+            expect(config.listed).toBe(true);
+            expect(config.token).toBe(asset.token);
+            const feed = SettablePriceFeed__factory.connect(config.feed, provider);
+            const tradingFeed = SettablePriceFeed__factory.connect(manifest.assets.find((a) => a.assetId === asset.assetId)!.priceFeed!, hubProvider);
+            expect((await feed.latestRoundData())[1]).toBe((await tradingFeed.latestRoundData())[1]);
+            expect(await feed.owner()).toBe(devWallet(3).address); // the oracle key moves both
+          }
+        } finally {
+          provider.destroy();
+        }
+      }
+    } finally {
+      hubProvider.destroy();
+    }
+  });
+
   it('repairs drift with exactly the writes needed, on the chain that drifted', async () => {
     const manifest = parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8')));
     const b = manifest.chains[2]!;
@@ -215,6 +255,7 @@ describe('deploy against hardhat nodes', () => {
       put('InsuranceFund', chain.contracts.insuranceFund);
       put('CollateralVault', chain.contracts.vault);
       put('RiskParameters', chain.contracts.riskParameters);
+      put('CollateralAuction', chain.contracts.auction);
       for (const [symbol, token] of Object.entries(sidecar.chains.find((c) => c.eid === chain.eid)!.testTokens)) put(`test token ${symbol}`, token);
       if (chain.role === 'trading') for (const asset of manifest.assets) put(`${asset.symbol}/USD price feed`, asset.priceFeed);
     }

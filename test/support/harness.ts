@@ -1,5 +1,6 @@
 import { JsonRpcProvider, Network, NonceManager, parseUnits, type Signer } from 'ethers';
 import {
+  ICollateralAuction__factory,
   CollateralVault__factory,
   CreditManager__factory,
   MSG_ATTEST,
@@ -125,11 +126,21 @@ export class Deployment {
     return TestERC20__factory.connect(this.trading.contracts.quoteToken!, signer ?? this.providers.get(this.trading.eid)!);
   }
 
-  /** Sets a settable feed's USD price as the devnet's oracle account (dev account 3). */
+  /**
+   * Sets an asset's USD price as the devnet's oracle account (dev account 3): the trading chain's feed and every
+   * collateral chain's auction feed of that asset (the devnet keeps them equal).
+   */
   async setPrice(symbol: string, usd: number): Promise<void> {
+    const price = parseUnits(usd.toFixed(8), 8);
     const feed = this.manifest.assets.find((a) => a.symbol === symbol)!.priceFeed!;
     const oracle = devWallet(3, this.providers.get(this.trading.eid)!);
-    await (await SettablePriceFeed__factory.connect(feed, oracle).setPrice(parseUnits(usd.toFixed(8), 8))).wait();
+    await (await SettablePriceFeed__factory.connect(feed, oracle).setPrice(price)).wait();
+    for (const chain of this.manifest.chains.filter((c) => c.role === 'collateral' && c.contracts.auction)) {
+      const provider = this.providers.get(chain.eid)!;
+      const config = await ICollateralAuction__factory.connect(chain.contracts.auction!, provider).assetConfig(this.assetId(symbol));
+      if (!config.listed) continue;
+      await (await SettablePriceFeed__factory.connect(config.feed, devWallet(3, provider)).setPrice(price)).wait();
+    }
   }
 
   close(): void {

@@ -5,6 +5,7 @@ import type { Manifest, ManifestChain } from '@tributary/protocol';
 import type { ChainConfig, DeployConfig } from '../config/schema';
 import { ensureHubAssets, ensureTradingContracts, ensureVault, type Operators, type TradingContracts, type VaultDeployment } from './app';
 import { ensureRiskParameters } from './risk-params';
+import { ensureAuction, ensureSeizureTargets, type AuctionDeployment } from './auction';
 import { explainSendError, openChainSession, requireFunds, transactionsSent, type ChainSession } from './chain-session';
 import { DeployJournal } from './journal';
 import { ensureLayerZero, ensureLocalDefaults, ensureVerifierWorker, ensureWorkerDestination, type ChainLayerZero } from './infra';
@@ -130,6 +131,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     // 2. Our contracts: the trading chain and the vault chains in parallel.
     let tradingContracts!: TradingContracts;
     const vaults = new Map<number, VaultDeployment>();
+    const auctions = new Map<number, AuctionDeployment>();
     await Promise.all([
       run(trading, async (session, p) => {
         tradingContracts = await ensureTradingContracts(
@@ -158,18 +160,29 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
                 p,
               ),
             );
+            const auction = await ensureAuction(
+              session,
+              chain,
+              config,
+              vaults.get(chain.eid)!,
+              recordedChain(previous, chain.eid),
+              operators.oracle,
+              p,
+            );
+            if (auction) auctions.set(chain.eid, auction);
           }),
         ),
     ]);
-    await run(trading, (session) =>
-      ensureHubAssets(
+    await run(trading, async (session) => {
+      await ensureHubAssets(
         session,
         tradingContracts.hub,
         config,
         tradingContracts.feeds,
         [...vaults.entries()].map(([eid, v]) => ({ eid, assets: v.assets })),
-      ),
-    );
+      );
+      await ensureSeizureTargets(session, config, tradingContracts.liquidationRegistry, auctions);
+    });
     tradingContracts.riskParameters = await run(trading, (session, p) =>
       ensureRiskParameters(
         session,
@@ -244,8 +257,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const changed = new Set([...requoted].filter(([eid, values]) => !replyValuesEqual(values, quoted.get(eid)!)).map(([eid]) => eid));
     if (changed.size) await wire(requoted, changed);
 
-    const manifest = buildManifest(config, { layerZero, startBlocks, tradingContracts, vaults, operators });
-    const sidecar = buildSidecar(config, { layerZero, tradingContracts, vaults, operators, enforcedGas, sessions });
+    const manifest = buildManifest(config, { layerZero, startBlocks, tradingContracts, vaults, auctions, operators });
+    const sidecar = buildSidecar(config, { layerZero, tradingContracts, vaults, auctions, operators, enforcedGas, sessions });
     const manifestChanged = writeManifest(manifestPath, manifest, sidecar);
     journal.clear();
     const transactions: Record<string, number> = {};
@@ -261,6 +274,7 @@ interface Deployed {
   startBlocks: Map<number, number>;
   tradingContracts: TradingContracts;
   vaults: Map<number, VaultDeployment>;
+  auctions: Map<number, AuctionDeployment>;
   operators: Operators;
 }
 
@@ -300,7 +314,7 @@ function buildManifest(config: DeployConfig, d: Deployed): Manifest {
               insuranceFund: t.insuranceFund,
               riskParameters: t.riskParameters,
             }
-          : { vault: vault!.vault },
+          : { vault: vault!.vault, ...(d.auctions.has(chain.eid) ? { auction: d.auctions.get(chain.eid)!.auction } : {}) },
       assets: vault?.assets ?? [],
     };
   });
@@ -339,7 +353,10 @@ function buildSidecar(
       name: chain.name,
       layerZeroDeployedByUs: d.layerZero.get(chain.eid)!.deployedByUs,
       deployer: d.sessions.get(chain.eid)!.deployerAddress,
-      testTokens: chain.role === 'trading' ? d.tradingContracts.testTokens : (d.vaults.get(chain.eid)?.testTokens ?? {}),
+      testTokens:
+        chain.role === 'trading'
+          ? d.tradingContracts.testTokens
+          : { ...d.vaults.get(chain.eid)?.testTokens, ...d.auctions.get(chain.eid)?.testTokens },
     })),
   };
 }

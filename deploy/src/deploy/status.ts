@@ -87,6 +87,7 @@ export async function deploymentStatus(
         const peer: string = await new Contract(local, PEERS_ABI, provider).getFunction('peers')(remote.eid);
         if (peer.toLowerCase() !== addressToBytes32(remoteOApp)) status.problems.push(`peer toward ${remote.name} not set`);
       }
+      if (status.problems.length === 0) status.problems.push(...(await auctionDrift(manifest, chain, provider)));
       if (sidecar && status.problems.length === 0) status.problems.push(...(await wiringDrift(manifest, sidecar, chain, provider)));
       const deployer = sidecar?.chains.find((c) => c.eid === chain.eid)?.deployer;
       if (deployer) {
@@ -112,6 +113,30 @@ export async function deploymentStatus(
     devnet: devnet && { pid: devnet.pid, running: devnet.devnetRunning, updatedAt: devnet.updatedAt },
     ok: chains.every((c) => c.problems.length === 0) && serviceStatus.every((s) => s.healthy && s.supervisor?.state !== 'failed'),
   };
+}
+
+const AUCTION_WIRING_ABI = ['function auction() view returns (address)', 'function auctionOf(uint32 eid) view returns (address)'];
+
+/**
+ * Seizure wiring (docs/liquidation.md): a collateral chain's vault sends seizures to its auction, and the trading
+ * chain's registry targets each collateral chain's auction. A collateral chain without an auction is reported.
+ */
+async function auctionDrift(manifest: Manifest, chain: ManifestChain, provider: ReturnType<typeof makeProvider>): Promise<string[]> {
+  const same = (a: string, b: string | undefined) => !!b && a.toLowerCase() === b.toLowerCase();
+  const problems: string[] = [];
+  if (chain.role === 'collateral') {
+    if (!chain.contracts.auction) return ['no CollateralAuction: a seizure here finds nothing to sell'];
+    const target: string = await new Contract(chain.contracts.vault!, AUCTION_WIRING_ABI, provider).getFunction('auction')();
+    if (!same(target, chain.contracts.auction)) problems.push(`vault sends seizures to ${target}, not the auction ${chain.contracts.auction}`);
+    return problems;
+  }
+  const registry = chain.contracts.liquidationRegistry;
+  if (!registry) return problems;
+  for (const remote of manifest.chains.filter((c) => c.role === 'collateral' && c.contracts.auction)) {
+    const target: string = await new Contract(registry, AUCTION_WIRING_ABI, provider).getFunction('auctionOf')(remote.eid);
+    if (!same(target, remote.contracts.auction)) problems.push(`registry seizes on ${remote.name} toward ${target}, not its auction`);
+  }
+  return problems;
 }
 
 /** Pathway settings of this chain's OApp that differ from what `deploy` would write (needs the sidecar). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MaxUint256, parseUnits } from 'ethers';
-import { TestERC20__factory, devWallet, startHardhatNode, type LocalChain } from '@tributary/contracts';
+import { ICollateralAuction__factory, TestERC20__factory, devWallet, startHardhatNode, type LocalChain } from '@tributary/contracts';
 import { chainEnvName, loadManifest, type Manifest } from '@tributary/protocol';
 import { parseDeployConfig } from '../config/schema';
 import { makeProvider } from '../deploy/chain-session';
@@ -35,6 +35,8 @@ export interface DevnetOptions {
   simulatePrices?: boolean;
   /** Run the auction taker bot (default true; only when every collateral chain has an auction). */
   takeAuctions?: boolean;
+  /** The aggregator's liquidation rate-limit window (LIQUIDATION_WINDOW_S; default the aggregator's, one hour). */
+  liquidationWindowSeconds?: number;
   /** PostgreSQL for both services (a schema each) instead of their SQLite files in `dir`. */
   postgres?: { url: string; relayerSchema: string; aggregatorSchema: string; verifierSchema?: string };
   /** First restart delay after a crash (ms, default 1000; doubles per crash in a row up to 30 s). */
@@ -235,6 +237,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       AGGREGATOR_PUSHER_PRIVATE_KEY: devWallet(DEV_ACCOUNTS.pusher).privateKey,
       INDEXER_POLL_MS: '500',
       LOG_LEVEL: 'info',
+      ...(options.liquidationWindowSeconds ? { LIQUIDATION_WINDOW_S: String(options.liquidationWindowSeconds) } : {}),
     }));
     // `tributary status --manifest <dir>/manifest.json` reads the supervisor's view from this file.
     const stateFile = servicesFilePath(manifestPath);
@@ -268,9 +271,25 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         price: config.assets.find((c) => c.assetId === a.assetId)!.initialPrice ?? 1,
         volatility: a.volatility,
       }));
+      // The collateral chains' auction feeds follow the trading chain's prices (the oracle key owns them all).
+      const mirrors = await Promise.all(
+        result.manifest.chains
+          .filter((c) => c.role === 'collateral' && auctionOf(c))
+          .map(async (c) => {
+            const chainProvider = makeProvider(c.rpcUrl, c.chainId);
+            const auction = ICollateralAuction__factory.connect(auctionOf(c)!, chainProvider);
+            const feeds = [];
+            for (const asset of result.manifest.assets) {
+              const config = await auction.assetConfig(asset.assetId);
+              if (config.listed) feeds.push({ symbol: asset.symbol, address: config.feed });
+            }
+            return { signer: devWallet(DEV_ACCOUNTS.oracle, chainProvider), feeds };
+          }),
+      );
       simulator = new PriceSimulator({
         signer: devWallet(DEV_ACCOUNTS.oracle, provider),
         feeds: result.manifest.assets.map((a) => ({ symbol: a.symbol, address: a.priceFeed! })),
+        mirrors,
         walk: new CorrelatedWalk(assets, config.correlations),
         intervalMs: Math.max(options.blockTimeMs, 1000) * 2,
         dtDays: 1 / 24,

@@ -84,6 +84,11 @@ export class CorrelatedWalk {
 export interface PriceSimulatorOptions {
   signer: Signer;
   feeds: { symbol: string; address: string }[];
+  /**
+   * Feeds on other chains that follow the same prices (the collateral chains' auction feeds), one signer per
+   * chain (the oracle key there).
+   */
+  mirrors?: { signer: Signer; feeds: { symbol: string; address: string }[] }[];
   walk: CorrelatedWalk;
   intervalMs: number;
   /** Simulated days per tick: devnet speeds volatility up so prices visibly move. */
@@ -97,9 +102,11 @@ export class PriceSimulator {
   private running = false;
   private paused = false;
   private readonly signer: NonceManager;
+  private readonly mirrors: { signer: NonceManager; feeds: { symbol: string; address: string }[] }[];
 
   constructor(private readonly options: PriceSimulatorOptions) {
     this.signer = new NonceManager(options.signer);
+    this.mirrors = (options.mirrors ?? []).map((m) => ({ signer: new NonceManager(m.signer), feeds: m.feeds }));
   }
 
   start(): void {
@@ -115,15 +122,19 @@ export class PriceSimulator {
     this.running = true;
     try {
       const prices = this.options.walk.step(this.options.dtDays);
+      const priceOf = new Map(this.options.feeds.map((feed, i) => [feed.symbol, parseUnits(prices[i]!.toFixed(8), 8)]));
+      const targets = [{ signer: this.signer, feeds: this.options.feeds }, ...this.mirrors];
       const sent = await Promise.all(
-        this.options.feeds.map(async (feed, i) => {
-          const contract = SettablePriceFeed__factory.connect(feed.address, this.signer);
-          return contract.setPrice(parseUnits(prices[i]!.toFixed(8), 8));
-        }),
+        targets.flatMap(({ signer, feeds }) =>
+          feeds
+            .filter((feed) => priceOf.has(feed.symbol))
+            .map((feed) => SettablePriceFeed__factory.connect(feed.address, signer).setPrice(priceOf.get(feed.symbol)!)),
+        ),
       );
       await Promise.all(sent.map((tx) => tx.wait()));
     } catch (error) {
       this.signer.reset();
+      for (const mirror of this.mirrors) mirror.signer.reset();
       this.options.onError?.(error);
     } finally {
       this.running = false;
