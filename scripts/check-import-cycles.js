@@ -22,6 +22,7 @@ const RESOLVABLE = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '/
 const KNOWN_EDGES = [
   { package: 'aggregator', from: 'database', to: 'ledger', reason: 'database/entities.ts lists every entity; ledger/ uses database/ helpers' },
   { package: 'aggregator', from: 'database', to: 'risk', reason: 'database/entities.ts lists every entity (risk snapshots)' },
+  { package: 'aggregator', from: 'database', to: 'liquidation', reason: 'database/entities.ts lists every entity (keeper runs)' },
   { package: 'relayer', from: 'chain', to: 'tx', reason: 'chain/chain-registry.ts builds the TxSubmitter, which takes chain/ChainRpc' },
 ];
 

@@ -34,9 +34,8 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
     bool public paused;
     address public guardian;
     address public auction;
-    /// @notice heartbeat_c (s): `heartbeat` may run once per quarter of it. One hour until the deploy sets it.
+    // heartbeat_c (s; one hour until the deploy sets it): `heartbeat` runs once per quarter of it; last run (0 = never).
     uint32 public heartbeatPeriod = 3600;
-    /// @notice Block timestamp of the last `heartbeat` (0 = never).
     uint64 public lastHeartbeatAt;
 
     mapping(AssetId => AssetConfig) private _assets;
@@ -242,8 +241,6 @@ contract CollateralVault is ICollateralVault, TributaryOApp, ReentrancyGuard {
         IERC20(_assets[assetId].token).safeTransfer(receiver, amount);
         emit PayoutClaimed(msg.sender, assetId, amount, receiver);
     }
-
-    // ---- auction ----
 
     /// @inheritdoc ICollateralVault
     function closeLot(

@@ -115,7 +115,9 @@ describe('RiskParameters (governed parameters: propose → wait → execute)', (
     await params.proposeParam(key, before + parseEther('0.01'));
     await expect(params.executeParam(key)).to.be.revertedWithCustomError(params, 'TooEarly');
     await time.increase(DELAY);
-    await expect(params.executeParam(key)).to.emit(market, 'LiquidationPenaltySet').withArgs(before + parseEther('0.01'));
+    await expect(params.executeParam(key))
+      .to.emit(market, 'LiquidationPenaltySet')
+      .withArgs(before + parseEther('0.01'));
     expect(await market.liquidationPenalty()).to.equal(before + parseEther('0.01'));
   });
 

@@ -16,7 +16,7 @@ import {
   type LiquidationDetailResponse,
   type LiquidationsPage,
   type LotsPage,
-} from './responses';
+} from './liquidation-responses';
 import { MAX_OFFSET, MAX_PAGE_SIZE, noQuerySchema, pageQuerySchema, type PageQuery } from './schemas';
 import { liquidationQueueResponse, type LiquidationQueueResponse } from './stress-responses';
 

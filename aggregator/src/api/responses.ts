@@ -3,20 +3,20 @@ import { withdrawalStatusSchema } from './schemas';
 
 /** Response bodies of the `/v1` routes: the types `/docs` publishes and the controllers return. */
 
-const int = z.number().int();
-const decimal = z
+export const int = z.number().int();
+export const decimal = z
   .string()
   .regex(/^-?\d+$/)
   .describe('integer as a decimal string (exact; uint256 does not fit a JSON number)');
-const address = z
+export const address = z
   .string()
   .regex(/^0x[0-9a-fA-F]{40}$/)
   .describe('0x address');
-const hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
-const isoTime = z.iso.datetime().describe('ISO 8601 time (UTC)');
-const usd = z.number().describe('USD (float64)');
-const priceStatus = z.enum(['ok', 'stale', 'deviating', 'unavailable']);
-const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), total: int, limit: int, offset: int });
+export const hash = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
+export const isoTime = z.iso.datetime().describe('ISO 8601 time (UTC)');
+export const usd = z.number().describe('USD (float64)');
+export const priceStatus = z.enum(['ok', 'stale', 'deviating', 'unavailable']);
+export const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), total: int, limit: int, offset: int });
 
 // Ledger (amounts in base units, prices and PnL 1e18 USD, as decimal strings)
 
@@ -319,114 +319,6 @@ export const creditStatusResponse = z.strictObject({
   lastError: z.string().nullable(),
 });
 
-const keeperStage = z
-  .enum(['pending', 'marked', 'liquidating', 'seizing', 'auctioning', 'settling', 'done'])
-  .describe('keeper stage of the latest run (pending: below health 1, no run yet)');
-
-export const liquidationsPage = z.strictObject({
-  items: z.array(
-    z.strictObject({
-      account: address,
-      health: z.number().nullable(),
-      collateralMaint: usd,
-      requirementMaint: usd,
-      liquidatable: z.boolean().describe('health < 1 now'),
-      run: int.nullable().describe('1, 2, … per account (null: no run yet)'),
-      stage: keeperStage,
-      outcome: z.enum(['restored', 'repaid', 'fund-paid', 'bad-debt']).nullable().describe('how a finished run ended'),
-      fraction: z.number().nullable().describe('plan fraction of the last liquidate (0.1 … 1.0)'),
-      liquidations: int,
-      seizures: int,
-      settlements: int.describe('insurance fund covers'),
-      startedAt: isoTime.nullable(),
-      liquidatedAt: isoTime.nullable(),
-      seizedAt: isoTime.nullable(),
-      doneAt: isoTime.nullable(),
-      txHash: hash.nullable().describe('last transaction the keeper sent for the run'),
-      error: z.string().nullable().describe('last failure of the run (cleared when a step lands)'),
-    }),
-  ),
-  total: int,
-});
-
-const seizureItem = z.strictObject({
-  seizureId: decimal,
-  liquidationId: decimal,
-  account: address,
-  eid: int,
-  assetId: int,
-  requested: decimal.describe('collateral the hub asked for, base units'),
-  debtUsd: decimal.describe('USD (1e18) the lot must raise'),
-  value: decimal.describe('requested × oracle price when sent, USD 1e18'),
-  status: z.enum(['in-flight', 'resolved']),
-  seized: decimal.nullable().describe('collateral the vault took (AUCTION_RESULT)'),
-  shortfall: decimal.nullable().describe('requested − seized'),
-  proceedsUsd: decimal.nullable().describe('credited to cash, USD 1e18'),
-  returned: decimal.nullable().describe('unsold collateral returned to the account'),
-  txHash: hash,
-});
-
-export const liquidationDetail = z.strictObject({
-  liquidationId: decimal,
-  account: address,
-  status: z.enum(['open', 'closed']),
-  closedCash: decimal.nullable(),
-  steps: z.array(
-    z.strictObject({
-      fraction: decimal.describe('1e18 = every position'),
-      closedNotional: decimal,
-      penalty: decimal,
-      healthBefore: decimal.describe('conservative health before, 1e18'),
-      liquidator: address,
-      txHash: hash,
-    }),
-  ),
-  seizureIds: z.array(decimal),
-  penalty: decimal,
-  keeperShare: decimal,
-  fundShare: decimal,
-  proceedsUsd: decimal,
-  coveredUsd: decimal.describe('paid by the insurance fund'),
-  badDebt: decimal.describe('written off and socialized'),
-  seizures: z.array(seizureItem),
-});
-
-export const lotsPage = pageOf(
-  z.strictObject({
-    eid: int,
-    lotId: decimal,
-    liquidationId: decimal,
-    account: address,
-    assetId: int,
-    amount: decimal.describe('collateral seized into the lot, base units'),
-    remaining: decimal.describe('collateral still for sale'),
-    debtUsd: decimal,
-    proceedsUsd: decimal,
-    startPrice: decimal.describe('price at the current curve start, 1e18 USD per whole token'),
-    oraclePrice: decimal.describe('oracle price the curve started from'),
-    priceNow: decimal.nullable().describe('CollateralAuction.lotPrice now (open lots; null when closed or unreadable)'),
-    takes: int,
-    redos: int,
-    status: z.enum(['open', 'closed']),
-    returned: decimal.nullable(),
-  }),
-);
-
-export const insuranceFundResponse = z.strictObject({
-  balanceUsd: decimal.describe('quote tokens held + positive pool cash, USD 1e18 (last FundBalance event)'),
-  tokenBalance: decimal,
-  poolCash: decimal,
-  penaltyInflowsUsd: decimal.describe('penalty halves credited to the fund'),
-  depositedTokens: decimal,
-  paidFromCashUsd: decimal,
-  paidFromTokens: decimal,
-  covers: int,
-  badDebtUsd: decimal.describe('debt written off (socialized + unsocialized)'),
-  socializedUsd: decimal,
-  unsocializedUsd: decimal.describe('part no positive cash was left to bear'),
-  badDebtByAccount: z.array(z.strictObject({ account: address, amountUsd: decimal })),
-});
-
 export type AccountsPage = z.output<typeof accountsPage>;
 export type AccountLedgerResponse = z.output<typeof accountLedger>;
 export type WithdrawalsPage = z.output<typeof withdrawalsPage>;
@@ -437,13 +329,9 @@ export type ReconciliationResponse = z.output<typeof reconciliationResponse>;
 export type RiskResultResponse = z.output<typeof riskResult>;
 export type ParamPreviewResponse = z.output<typeof paramPreview>;
 export type LiquidationPlanResponse = z.output<typeof liquidationPlan>;
-export type LiquidationDetailResponse = z.output<typeof liquidationDetail>;
-export type LotsPage = z.output<typeof lotsPage>;
-export type InsuranceFundResponse = z.output<typeof insuranceFundResponse>;
 export type AccountRiskResponse = z.output<typeof accountRisk>;
 export type RiskHistoryPage = z.output<typeof riskHistoryPage>;
 export type RiskChainsResponse = z.output<typeof riskChainsResponse>;
 export type RiskBookResponse = z.output<typeof riskBookResponse>;
 export type OraclePricesResponse = z.output<typeof oraclePricesResponse>;
 export type CreditStatusResponse = z.output<typeof creditStatusResponse>;
-export type LiquidationsPage = z.output<typeof liquidationsPage>;

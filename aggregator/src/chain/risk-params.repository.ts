@@ -1,9 +1,16 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { getAddress, type JsonRpcProvider } from 'ethers';
 import { IMarginHub__factory, IPerpMarket__factory, RiskParameters__factory, paramKey } from '@tributary/contracts';
-import type { ChainParamReads } from '../risk/governed-params';
 import { chainProvider } from './chain-provider';
 import { ChainRegistry } from './chain-registry';
+
+/** Raw chain reads (1e18 words) of one block, mapped to model terms. */
+export interface ChainParamReads {
+  block: number;
+  assets: readonly { assetId: number; initWeight: bigint; maintWeight: bigint }[];
+  chains: readonly { eid: number; weight: bigint }[];
+  markets: readonly { marketId: number; imr: bigint; mmr: bigint }[];
+}
 
 /**
  * Reads of the trading chain's governed risk parameters, all at one block: maintenance and chain weights from

@@ -1,5 +1,6 @@
 import { formatUnits } from 'ethers';
 import type { ManifestAsset } from '@tributary/protocol';
+import type { ChainParamReads } from '../chain/risk-params.repository';
 
 /** Where the live risk parameters came from: the trading chain's RiskParameters, or the manifest (older deployments). */
 export type ParamSource = 'chain' | 'manifest';
@@ -41,14 +42,6 @@ export function manifestParams(
     chains: new Map(chains.map((c) => [c.eid, c.weight])),
     markets: new Map(markets),
   };
-}
-
-/** Raw chain reads (1e18 words) of one block, mapped to model terms. */
-export interface ChainParamReads {
-  block: number;
-  assets: readonly { assetId: number; initWeight: bigint; maintWeight: bigint }[];
-  chains: readonly { eid: number; weight: bigint }[];
-  markets: readonly { marketId: number; imr: bigint; mmr: bigint }[];
 }
 
 export function chainParams(reads: ChainParamReads): GovernedParams {

@@ -1,4 +1,4 @@
-import type { ChainParamReads } from '../../src/risk/governed-params';
+import type { ChainParamReads } from '../../src/chain/risk-params.repository';
 
 /** A RiskParameters on a fake trading chain: `reads` is what the chain holds at `block`; `changes` the blocks with a change log. */
 export class FakeParamsChain {

@@ -7,7 +7,7 @@ pragma solidity ^0.8.20;
 /// delay has passed, the owner may cancel it before. Before `activateGovernance` (the deploy's last step) the
 /// contract is being configured and its direct setters work; after it they revert `ParamGoverned`.
 /// A parameter is named by `key = kind << 64 | id` (kind per contract, id = asset, market or eid; see
-/// docs/governed-params.md). Values are 1e18 fixed point for weights, ratios and health, token units otherwise.
+/// docs/liveness-and-params.md). Values are 1e18 fixed point for weights, ratios and health, token units otherwise.
 interface IGovernedParams {
     /// @notice `executeParam` before the proposal's `eta`.
     error TooEarly(bytes32 key, uint256 eta);
