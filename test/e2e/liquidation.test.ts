@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Contract, MaxUint256, parseUnits } from 'ethers';
 import { devWallet } from '@tributary/contracts';
 import { startDevnet, type Devnet } from '@tributary/deploy';
 import { TributaryClient } from '@tributary/sdk';
@@ -55,7 +54,6 @@ describe('liquidation end to end: partial, seizure and auction, insurance fund, 
   });
 
   const api = <T>(path: string) => getJson<T>(`${devnet.urls.aggregator}${path}`);
-  const cashOf = (account: string) => d.pool().cashOf(account);
   const sizeOf = async (account: string) => {
     const market = devnet.sidecar.markets.find((m) => m.symbol === 'WBTC')!.marketId;
     return (await d.perpMarket(devWallet(0, d.providers.get(d.trading.eid)!)).position(account, market)).size;
@@ -132,70 +130,6 @@ describe('liquidation end to end: partial, seizure and auction, insurance fund, 
     const health = (await api<RiskView>(`/v1/accounts/${client.address}/risk`)).result.health;
     expect(health === null || health >= 1.2 - 1e-6).toBe(true);
     await client.closePosition({ asset: 'WBTC' });
-    await resetPrice();
-  });
-
-  it('a deeper crash leaves a debt: remote collateral is seized, auctioned, taken by the bot, and the proceeds repay it', async () => {
-    const client = trader(15);
-    await client.deposit({ chain: 'collateral-b', asset: 'WETH', amount: '4' }); // 12,000 USD on the remote chain
-    await client.trade({ asset: 'WBTC', size: '0.5' });
-    const takesBefore = devnet.taker!.takes.length;
-    const since = await crash(38_000); // −11,000 on the position: health < 0, the 4 WETH cover the debt
-    const seized = await reach(client.address, 'debt: crash → seized', (i) => i.seizures >= 1, since);
-    expect(seized.liquidations).toBeGreaterThanOrEqual(1);
-    expect(await sizeOf(client.address)).toBe(0n);
-    const end = await done(client.address, since, 'debt: crash → done (repaid)');
-    expect(end.outcome).toBe('repaid');
-    expect(devnet.taker!.takes.length).toBeGreaterThan(takesBefore);
-    expect(await cashOf(client.address)).toBeGreaterThanOrEqual(0n);
-    const lots = await api<{ items: { account: string; status: string; proceedsUsd: string; returned: string | null }[] }>(
-      '/v1/auctions/lots?status=all&limit=100',
-    );
-    const mine = lots.items.filter((l) => l.account.toLowerCase() === client.address.toLowerCase());
-    expect(mine.length).toBeGreaterThan(0);
-    expect(mine.every((l) => l.status === 'closed')).toBe(true);
-    await resetPrice();
-  });
-
-  it('a deeper case exhausts the collateral and the insurance fund pays the rest', async () => {
-    // The fund holds quote tokens: 20,000 test USDC deposited by the deployer.
-    const trading = d.trading;
-    const deployer = d.wallet(0, trading);
-    const fundAddress = (trading.contracts as Record<string, string>).insuranceFund;
-    const usdc = d.quoteToken(deployer);
-    await (await usdc.mint(await deployer.getAddress(), parseUnits('20000', 6))).wait();
-    await (await usdc.approve(fundAddress, MaxUint256)).wait();
-    await (await new Contract(fundAddress, ['function deposit(uint256)'], deployer).deposit(parseUnits('20000', 6))).wait();
-    await assertTokensConserved(devnet, d);
-
-    const client = trader(16);
-    await client.deposit({ chain: 'collateral-b', asset: 'WETH', amount: '1' }); // 3,000 USD
-    await client.trade({ asset: 'WBTC', size: '0.3' });
-    const since = await crash(42_000); // −5,400: more than the collateral
-    const end = await done(client.address, since, 'exhausted: crash → done (fund paid)');
-    expect(end.outcome).toBe('fund-paid');
-    expect(end.settlements).toBe(1);
-    expect(await cashOf(client.address)).toBe(0n);
-    const fund = await api<{ covers: number; paidFromCashUsd: string; paidFromTokens: string; badDebtUsd: string }>('/v1/insurance-fund');
-    expect(fund.covers).toBeGreaterThanOrEqual(1);
-    expect(BigInt(fund.paidFromCashUsd) + BigInt(fund.paidFromTokens) * 10n ** 12n).toBeGreaterThan(0n);
-    expect(fund.badDebtUsd).toBe('0');
-    await resetPrice();
-  });
-
-  it('an exhausted fund records socialized bad debt', async () => {
-    const client = trader(17);
-    await client.deposit({ chain: 'collateral-a', asset: 'USDC', amount: '30000' });
-    await client.trade({ asset: 'WBTC', size: '2.5' }); // 150,000 notional
-    const since = await crash(40_000); // −50,000: far past the collateral and the fund
-    const end = await done(client.address, since, 'bad debt: crash → done');
-    expect(end.outcome).toBe('bad-debt');
-    expect(await cashOf(client.address)).toBe(0n);
-    const badDebt = (await d.pool().badDebtOf(client.address)) as bigint;
-    expect(badDebt).toBeGreaterThan(0n);
-    const fund = await api<{ badDebtUsd: string; badDebtByAccount: { account: string; amountUsd: string }[] }>('/v1/insurance-fund');
-    expect(fund.badDebtByAccount.find((b) => b.account.toLowerCase() === client.address.toLowerCase())?.amountUsd).toBe(badDebt.toString());
-    expect(BigInt(fund.badDebtUsd)).toBeGreaterThanOrEqual(badDebt);
     await resetPrice();
   });
 });

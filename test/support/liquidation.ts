@@ -1,5 +1,5 @@
-import { Contract, parseUnits, type JsonRpcProvider } from 'ethers';
-import { ICollateralAuction__factory, SettablePriceFeed__factory, devWallet } from '@tributary/contracts';
+import { Contract, type JsonRpcProvider } from 'ethers';
+import { ICollateralAuction__factory, devWallet } from '@tributary/contracts';
 import type { Devnet } from '@tributary/deploy';
 import type { Deployment } from './harness';
 
@@ -56,16 +56,6 @@ export async function assertTokensConserved(devnet: Devnet, d: Deployment): Prom
 }
 
 /** Sets an asset's price on the trading chain's feed and on every collateral chain's auction feed (the oracle key). */
-export async function setPriceEverywhere(devnet: Devnet, d: Deployment, symbol: string, usd: number): Promise<void> {
-  await d.setPrice(symbol, usd);
-  const assetId = d.assetId(symbol);
-  for (const chain of devnet.manifest.chains.filter((c) => c.role === 'collateral')) {
-    const auction = (chain.contracts as Record<string, string | undefined>).auction;
-    if (!auction) continue;
-    const provider = d.providers.get(chain.eid)!;
-    const config = await ICollateralAuction__factory.connect(auction, provider).assetConfig(assetId);
-    if (!config.listed) continue;
-    const feed = SettablePriceFeed__factory.connect(config.feed, devWallet(3, provider));
-    await (await feed.setPrice(parseUnits(usd.toFixed(8), 8))).wait();
-  }
+export async function setPriceEverywhere(_devnet: Devnet, d: Deployment, symbol: string, usd: number): Promise<void> {
+  await d.setPrice(symbol, usd); // the trading oracle and every collateral chain's auction feed of the asset
 }
