@@ -36,8 +36,8 @@ describe('liquidation end to end: partial, seizure and auction, insurance fund, 
       heartbeatSeconds: 900,
       decayWindowSeconds: 900,
       simulatePrices: false,
-      // Four stories in one run: a 5 s rate-limit window lets each account's liquidation through at once (the
-      // one-hour default would queue every account after the first; the limit itself is tested in risk/aggregator).
+      // A 5 s rate-limit window lets each story's account through at once (the one-hour default queues every
+      // account after the first in the hour; the limit itself is tested in risk/ and aggregator/).
       liquidationWindowSeconds: 5,
       log: () => undefined,
     });
