@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { startDevnet, type Devnet } from '@tributary/deploy';
 import { devWallet } from '@tributary/contracts';
 import { fakeWallet, horizontalOverflow, openBrowser, unnamedControls, type BrowserSession } from '../support/browser';
+import { waitFor } from '../support/harness';
 
 // The web app in a real browser (Debian's headless chromium through playwright-core) against the devnet as `npm start`
 // runs it (3 hardhat nodes, relayer, aggregator, the devnet's web server): a demo trader deposits, sees the credit
@@ -167,7 +168,16 @@ describe('web app in a browser against the devnet', () => {
     await page.getByRole('button', { name: 'Confirm deposit' }).click();
     await page.locator('li[data-stage="credited"][data-state="done"]').waitFor({ timeout: 90_000 });
     await page.getByTestId('collateral-collateral-b-WETH').getByText('0.5 WETH').waitFor({ timeout: 30_000 });
-    expect(figure(await page.getByTestId('credit-limit').textContent())).toBeGreaterThan(1000);
+    // The page refreshes the account on its event stream: the new limit shows up a moment after the tracker's last stage.
+    const creditOnPage = await waitFor(
+      'the WETH credit on the page',
+      async () => {
+        const shown = figure(await page.getByTestId('credit-limit').textContent());
+        return shown > 1000 ? shown : undefined;
+      },
+      30_000,
+    );
+    expect(creditOnPage).toBeGreaterThan(1000);
     await page.close();
     expect(browser.errors).toEqual([]);
   });
