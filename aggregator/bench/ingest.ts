@@ -24,27 +24,13 @@ import type { RawLog } from '../src/events/raw-log';
 import { ChainEventEntity } from '../src/ledger/entities/ledger.entities';
 import { LedgerIngestor } from '../src/ledger/ledger-ingestor';
 import type { IndexedLog } from '../src/ledger/ledger-store';
-import { TypeormLedgerStore } from '../src/ledger/typeorm-ledger.store';
+import { EVENT_INSERT_COLUMNS, TypeormLedgerStore } from '../src/ledger/typeorm-ledger.store';
 
 const EVENTS = Number(process.argv[process.argv.indexOf('--events') + 1]) || 200_000;
 const PER_BLOCK = 20;
 // One batch = one indexer block range (1000 blocks × 20 logs); BENCH_BLOCKS_PER_BATCH overrides.
 const BLOCKS_PER_BATCH = Number(process.env.BENCH_BLOCKS_PER_BATCH ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const EVENT_COLUMNS = [
-  'chain_id',
-  'eid',
-  'block_number',
-  'block_hash',
-  'log_index',
-  'tx_hash',
-  'contract',
-  'address',
-  'name',
-  'account',
-  'topics',
-  'data',
-];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const CHAIN = { chainId: 31337, eid: 40101 };
 const HUB = getAddress(hexlify(randomBytes(20)));
@@ -124,7 +110,7 @@ async function rawCopy(dataSource: DataSource, logs: RawLog[]): Promise<number> 
       copyRows(
         manager,
         table,
-        EVENT_COLUMNS,
+        EVENT_INSERT_COLUMNS,
         batch.map((raw) => eventRow(raw)),
       ),
     );

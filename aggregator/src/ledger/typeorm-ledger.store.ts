@@ -102,7 +102,8 @@ export function toStoredEvent(row: EventRow): StoredEvent {
   return { chainId: Number(row.chain_id), eid: Number(row.eid), contract: row.contract as ContractRole, raw };
 }
 
-const EVENT_INSERT_COLUMNS = [
+/** Columns of a `chain_event` row as the ingest writes it (COPY and upsert; the ingest bench's raw COPY too). */
+export const EVENT_INSERT_COLUMNS = [
   'chain_id',
   'eid',
   'block_number',
