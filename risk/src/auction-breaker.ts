@@ -39,7 +39,7 @@ export interface AuctionBreakerState {
 }
 
 /**
- * The breaker at `now` from `history` (any order; points after `now` ignored). Each point at time t trips it when
+ * The breaker at `now` from `history` (sorted by time here, samples of one second keeping their given order; points after `now` ignored). Each point at time t trips it when
  * `price < (1 − β) · max(prices in [t − window, t])`; the pause lasts until `last trip + window`. A guardian resume
  * at `resumedAt` discards every point at or before it: only a new fall measured after the resume trips it again.
  */

@@ -31,20 +31,31 @@ describe('auction breaker', () => {
     expect(auctionBreaker(again, 2_000, undefined, 1_250)).toMatchObject({ paused: true, trippedAt: 1_900, referencePrice: 60 });
   });
 
+  it('reads samples of the same second in the order given: a fall within the second trips it, a rise does not', () => {
+    expect(auctionBreaker(path([100, 1], [100, 1.43]), 100).paused).toBe(false);
+    expect(auctionBreaker(path([100, 1.43], [100, 1]), 100).paused).toBe(true);
+  });
+
   it('ignores points after now and rejects bad parameters', () => {
     expect(auctionBreaker(path([0, 100], [500, 10]), 400).paused).toBe(false);
     expect(() => auctionBreaker([], 0, { maxDrop: 1, windowSeconds: HOUR })).toThrow(RangeError);
   });
 
-  it('property: paused exactly when some point within the last hour stood > β below the high of its own preceding hour', () => {
+  it('property: paused exactly when some point within the last hour stood > β below the high of its own preceding hour (ties in the order given)', () => {
     const pointsArb = fc.array(fc.record({ at: fc.integer({ min: 0, max: 5 * HOUR }), price: fc.double({ min: 1, max: 100, noNaN: true }) }), {
       maxLength: 40,
     });
     fc.assert(
       fc.property(pointsArb, fc.integer({ min: 0, max: 6 * HOUR }), (points, now) => {
-        const seen = points.filter((p) => p.at <= now);
-        const tripped = seen.filter((p) => {
-          const high = Math.max(...seen.filter((q) => q.at >= p.at - HOUR && q.at <= p.at).map((q) => q.price));
+        // Samples of one second count in the order given (a fall within the second is a fall; a rise is not).
+        const seen = points.filter((p) => p.at <= now).sort((a, b) => a.at - b.at);
+        const tripped = seen.filter((p, i) => {
+          const high = Math.max(
+            ...seen
+              .slice(0, i + 1)
+              .filter((q) => q.at >= p.at - HOUR)
+              .map((q) => q.price),
+          );
           return p.price < (1 - 0.3) * high;
         });
         const expected = tripped.some((p) => now < p.at + HOUR);

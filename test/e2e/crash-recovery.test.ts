@@ -27,7 +27,7 @@ import { Deployment, waitFor } from '../support/harness';
 // everything the API showed a moment before; the devnet restarts the service; at the end every deposit is
 // attested exactly once and the ledger equals the chains. DATABASE_URL=postgres://… runs it on PostgreSQL.
 const cli = resolve(__dirname, '..', '..', 'deploy', 'dist', 'cli.js');
-const PORTS = { chain: 18870, aggregator: 18880, relayer: 18881 };
+const PORTS = { chain: 19870, aggregator: 19880, relayer: 19881 };
 const POSTGRES_URL = process.env.DATABASE_URL;
 type ServiceName = 'relayer' | 'aggregator';
 type KillMoment = 'random' | 'mid-write';

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 // The command `npm start` runs, as a real process: chains, relayer and aggregator all start,
 // answer /health, and Ctrl-C (SIGINT) stops every one of them.
 const cli = resolve(__dirname, '..', '..', 'deploy', 'dist', 'cli.js');
-const ports = { chain: 18800, aggregator: 18810, relayer: 18811, web: 18812 };
+const ports = { chain: 19800, aggregator: 19810, relayer: 19811, web: 19812, verifier: 19813 };
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -26,6 +26,7 @@ describe('devnet (npm start)', () => {
         DEVNET_AGGREGATOR_PORT: String(ports.aggregator),
         DEVNET_RELAYER_PORT: String(ports.relayer),
         DEVNET_WEB_PORT: String(ports.web),
+        DEVNET_VERIFIER_PORT: String(ports.verifier),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

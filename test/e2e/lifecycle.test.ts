@@ -12,7 +12,7 @@ import { Deployment, getJson, waitFor, type AccountRiskView, type AccountView, t
 // The whole system as processes: 3 hardhat nodes, the relayer (our DVN + executor over real EndpointV2 +
 // ULN302) and the aggregator (sql.js), deployed by the deploy package exactly as `npm start` does.
 const cli = resolve(__dirname, '..', '..', 'deploy', 'dist', 'cli.js');
-const PORTS = { chain: 18820, extraChain: 18823, aggregator: 18830, relayer: 18831 };
+const PORTS = { chain: 19820, extraChain: 19823, aggregator: 19830, relayer: 19831 };
 const TRADER = 10;
 const HEARTBEAT_SECONDS = 30;
 const QUIET_PERIODS = 10;

@@ -10,7 +10,7 @@ import { assertTokensConserved, setPriceEverywhere, type LiquidationItem } from 
 // Liquidation end to end on the devnet's processes and chains (docs/liquidation.md): the aggregator's keeper drives
 // every step, the devnet's taker bot clears the auctions. Traders act through the SDK; the checks read the chains
 // and the aggregator's API, and assert after every step that every test token is held where it should be.
-const PORTS = { chain: 18860, aggregator: 18870, relayer: 18871 };
+const PORTS = { chain: 19860, aggregator: 19870, relayer: 19871 };
 const WBTC_PRICE = 60_000;
 const latencies: string[] = [];
 /** Trading-chain block of the last price crash (latency in blocks is counted from it). */

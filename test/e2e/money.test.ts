@@ -10,7 +10,7 @@ import { Deployment, getJson, waitFor } from '../support/harness';
 // Money adds up, on the devnet's processes and chains: a winner takes a gain out of the settlement pool as USDC; a
 // loser's loss is a debt that blocks the withdrawal of the collateral backing it until it is repaid. Traders act through
 // the SDK; the checks read the chains directly (harness) and the aggregator's API.
-const PORTS = { chain: 18840, aggregator: 18850, relayer: 18851 };
+const PORTS = { chain: 19840, aggregator: 19850, relayer: 19851 };
 const WINNER = 12;
 const LOSER = 13;
 const E18 = 10n ** 18n;

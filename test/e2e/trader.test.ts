@@ -10,7 +10,7 @@ import { TributaryClient, type AccountEvent, type Stage } from '@tributary/sdk';
 // `npm start` does): the SDK (dev account 11), then the `tributary` CLI binary (dev account 12), each only through
 // the manifest and the aggregator's URL.
 const cli = resolve(__dirname, '..', '..', 'deploy', 'dist', 'cli.js');
-const PORTS = { chain: 18860, aggregator: 18870, relayer: 18871 };
+const PORTS = { chain: 19860, aggregator: 19870, relayer: 19871 };
 const SDK_TRADER = 11;
 const CLI_TRADER = 12;
 

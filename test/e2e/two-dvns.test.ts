@@ -9,7 +9,7 @@ import { Deployment, waitFor } from '../support/harness';
 // The devnet with its two required DVNs as processes: the relayer (DVN + executor) and the independent verifier
 // (own process, key, store). With the verifier stopped a deposit is verified by the relayer alone and never
 // committed nor executed; once the verifier runs again, it reaches the hub.
-const PORTS = { chain: 18890, aggregator: 18900, relayer: 18901, verifier: 18902 };
+const PORTS = { chain: 19890, aggregator: 19900, relayer: 19901, verifier: 19902 };
 const TRADER = 14;
 
 describe('two required DVNs on the devnet: relayer and independent verifier', () => {

@@ -10,7 +10,7 @@ import { waitFor } from '../support/harness';
 // runs it (3 hardhat nodes, relayer, aggregator, the devnet's web server): a demo trader deposits, sees the credit
 // rise, trades, withdraws to the payout; the operator view shows both collateral chains and a delivered packet. Any
 // console error fails. Screenshots of both views at 1280×800 and at phone width go to test/artifacts/web/.
-const PORTS = { chain: 18900, aggregator: 18910, relayer: 18911, web: 18912 };
+const PORTS = { chain: 19900, aggregator: 19910, relayer: 19911, web: 19912 };
 const TRADER = 7;
 /** Signs through the page's browser wallet (a Hardhat-unlocked account), never through a key the page holds. */
 const WALLET_TRADER = 8;

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// `npm test`: the repository checks, every package's build, then two lanes at once — the devnet end-to-end suite
+// (mostly waiting on 1 s blocks) beside every other package's lint and tests (mostly CPU). The e2e suite uses ports
+// 19800–20120 (its verifiers listen at relayer + 200), the package suites 18600–18990: the lanes never share a port. With TEST_DATABASE_URL set (CI),
+// each lane then repeats its database-backed part on PostgreSQL: the crash test after the e2e suite, the aggregator
+// and relayer suites after the packages.
+'use strict';
+const { spawn } = require('node:child_process');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const pgUrl = process.env.TEST_DATABASE_URL;
+const env = { ...process.env, NX_DAEMON: 'false' };
+const withPg = pgUrl ? { ...env, DATABASE_URL: pgUrl } : undefined;
+
+/** One command, its output prefixed line by line; resolves with its exit code and seconds taken. */
+function run(lane, name, command, args, stepEnv = env) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, env: stepEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const prefix = `${lane}│ `;
+    for (const stream of [child.stdout, child.stderr]) {
+      let pending = '';
+      stream.on('data', (chunk) => {
+        pending += chunk.toString();
+        const lines = pending.split('\n');
+        pending = lines.pop();
+        for (const line of lines) process.stdout.write(prefix + line + '\n');
+      });
+      stream.on('end', () => pending && process.stdout.write(prefix + pending + '\n'));
+    }
+    child.on('close', (code, signal) => resolve({ lane, name, code: code ?? (signal ? 1 : 0), seconds: (Date.now() - started) / 1000 }));
+  });
+}
+
+/** Runs steps in order; stops the lane at its first failure. */
+async function lane(name, steps) {
+  const results = [];
+  for (const step of steps) {
+    const result = await run(name, step.name, step.command, step.args, step.env);
+    results.push(result);
+    if (result.code !== 0) break;
+  }
+  return results;
+}
+
+const npx = (...args) => ({ command: 'npx', args });
+const npm = (...args) => ({ command: 'npm', args });
+
+async function main() {
+  const started = Date.now();
+  const checks = [
+    { name: 'doc links', command: 'node', args: ['scripts/check-doc-links.js'] },
+    { name: 'installed', command: 'node', args: ['scripts/ensure-installed.js'] },
+    { name: 'imports', ...npm('run', 'check:imports') },
+    { name: 'format', ...npm('run', 'format:check') },
+    { name: 'build', ...npx('nx', 'run-many', '-t', 'build', '--outputStyle=stream') },
+  ];
+  const prepared = await lane('prep', checks);
+  const lanes = [prepared];
+  if (prepared.every((r) => r.code === 0)) {
+    const e2e = [{ name: 'e2e (SQLite)', ...npm('test', '-w', '@tributary/e2e') }];
+    if (withPg) e2e.push({ name: 'crash test (PostgreSQL)', ...npm('test', '-w', '@tributary/e2e', '--', 'crash-recovery'), env: withPg });
+    const packages = [
+      { name: 'lint + package tests', ...npx('nx', 'run-many', '-t', 'lint', 'test', '--exclude=@tributary/e2e', '--outputStyle=stream') },
+    ];
+    packages.push({ name: 'e2e lint', ...npx('nx', 'run', '@tributary/e2e:lint', '--outputStyle=stream') });
+    if (withPg) {
+      const projects = '--projects=@tributary/aggregator,@tributary/relayer';
+      packages.push({
+        name: 'database suites (PostgreSQL)',
+        ...npx('nx', 'run-many', '-t', 'test', projects, '--skip-nx-cache', '--outputStyle=stream'),
+        env: withPg,
+      });
+    }
+    lanes.push(...(await Promise.all([lane('e2e', e2e), lane('pkg', packages)])));
+  }
+  const results = lanes.flat();
+  console.log('\n== npm test summary');
+  for (const r of results)
+    console.log(`${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.lane.padEnd(4)} ${r.name.padEnd(32)} ${r.seconds.toFixed(0).padStart(5)} s`);
+  const failed = results.some((r) => r.code !== 0);
+  console.log(`${failed ? 'FAILED' : 'passed'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();
