@@ -56,7 +56,8 @@ export class RiskBook {
 
   /**
    * A writer for bulk loads: `begin(id)`, then `cash`, `balance`/`balanceAt`, `position`/`positionAt` rows, then
-   * `commit()` (what `setAccount` does, without building the holdings object). One writer per book, reused.
+   * `commit()` (what `setAccount` does, without building the holdings object). One writer per book, reused, and
+   * shared with `setAccount`, `setPositions` and `preview`: commit or reset an account before calling those.
    */
   writer(): HoldingsWriter {
     return this.staging;

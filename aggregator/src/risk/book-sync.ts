@@ -143,7 +143,12 @@ export class RiskBookSync {
     for (;;) {
       const page: RiskRowsPage = await this.ledger.riskRowsPage(after, this.pageAccounts);
       if (page.accounts.length === 0) break;
-      await this.fetchMarkets(page.positions);
+      try {
+        await this.fetchMarkets(page.positions);
+      } catch (error) {
+        // Accounts trading a market whose terms could not be read wait for the next sync (below); the rest load.
+        this.logger.error(`reading PerpMarket terms failed: ${(error as Error).message}`);
+      }
       const inPage = new Set(page.accounts);
       let c = 0;
       let p = 0;
@@ -159,7 +164,8 @@ export class RiskBookSync {
         while (c < page.collateral.length && page.collateral[c].account === account) c++;
         while (p < page.positions.length && page.positions[p].account === account) p++;
         const cash = k < page.cash.length && page.cash[k].account === account ? page.cash[k++].cash : '0';
-        this.write(account.toLowerCase(), cash, page.collateral, c0, c, page.positions, p0, p, touched);
+        if (this.marketsKnown(page.positions, p0, p)) this.write(account.toLowerCase(), cash, page.collateral, c0, c, page.positions, p0, p, touched);
+        else this.pending.add(account.toLowerCase());
       }
       after = page.accounts[page.accounts.length - 1];
     }
@@ -188,6 +194,11 @@ export class RiskBookSync {
       if (p.size !== 0n && p.size !== '0' && !this.markets.has(p.marketId))
         this.markets.set(p.marketId, this.governed(await this.rpc.market(p.marketId), p.marketId));
     }
+  }
+
+  private marketsKnown(positions: readonly LedgerPosition[], from: number, to: number): boolean {
+    for (let i = from; i < to; i++) if (!this.markets.has(positions[i].marketId)) return false;
+    return true;
   }
 
   /** One account's rows (`collateral[c0, c1)`, `positions[p0, p1)`) into the book, replacing its holdings. */

@@ -93,7 +93,7 @@ function ledgerRows(count: number) {
   return { accounts, collateral, positions, cash };
 }
 
-function setup(count: number) {
+function setup(count: number, marketFailures = 0) {
   const rows = ledgerRows(count);
   const orphan = getAddress(`0x${'15'.padStart(40, '0')}`); // between the first two accounts, without a ledger_account row
   const pageOf = (after: string | null, limit: number): RiskRowsPage => {
@@ -124,9 +124,15 @@ function setup(count: number) {
     positionsOf: async (a: string) => rows.positions.filter((r) => r.account === a),
     cashOf: async (a: string) => rows.cash.get(a) ?? 0n,
   } as unknown as LedgerQueryRepository;
+  const failures = { left: marketFailures };
   const rpc = {
-    market: async (marketId: number) =>
-      marketId === 0 ? { assetId: 2, imr: 0.1, mmr: 0.05, listed: true } : { assetId: 2, imr: 0.1, mmr: 0.05, listed: false },
+    market: async (marketId: number) => {
+      if (failures.left > 0) {
+        failures.left--;
+        throw new Error('rpc down');
+      }
+      return { assetId: 2, imr: 0.1, mmr: 0.05, listed: marketId === 0 };
+    },
   } as unknown as TradingRpcRepository;
   const config = loadAppConfig({ RISK_TICK_MS: '0' });
   const registry = new ChainRegistry(manifest);
@@ -211,6 +217,20 @@ describe('RiskBookSync start-up load (paged rows into the columnar book)', () =>
     await sync.syncAccounts(touched);
     expect(touched).toEqual(new Set([account.toLowerCase()]));
     expect(sync.result(account.toLowerCase())).toEqual(before);
+  });
+
+  it('an account trading a market whose terms could not be read waits for the next sync; the others load', async () => {
+    // Four failed reads: the page's, then the first read of each of the three trading accounts' reloads in the same sync.
+    const { sync, rows } = setup(6, 4);
+    const trading = new Set(rows.positions.map((p) => p.account.toLowerCase()));
+    const first = new Set<string>();
+    await sync.syncAccounts(first);
+    expect(first).toEqual(new Set(rows.accounts.map((a) => a.toLowerCase()).filter((a) => !trading.has(a))));
+    for (const account of trading) expect(sync.inputsOf(account)).toBeUndefined();
+    const second = new Set<string>();
+    await sync.syncAccounts(second);
+    expect(second).toEqual(trading);
+    for (const account of trading) expect(sync.inputsOf(account)!.positions.length).toBeGreaterThan(0);
   });
 
   it('unitsOf is formatUnits, exactly', () => {
