@@ -34,8 +34,12 @@ const LONGS = [
   { index: 9, size: 6.2 },
   { index: 10, size: 6.25 },
 ];
-/** A healthy short that carries most of the open interest: L_max = 10 % of it admits two of the four longs per hour. */
-const SHORT = { index: 11, size: -130, usdc: '100000' };
+/**
+ * A healthy short that carries most of the open interest: L_max = 10 % of the reference (74,100 of longs + 96,000 of
+ * short = 170,100 at 3,000 → 17,010) admits the two riskiest longs per hour, each counted at the ~7,000 of notional
+ * its plan closes; the third would pass the limit.
+ */
+const SHORT = { index: 11, size: -32, usdc: '100000' };
 const report: string[] = [];
 
 const usd = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
