@@ -40,7 +40,7 @@ function setup() {
     const requirement = h.positions.reduce((s, q) => s + Math.abs(q.size) * price(q.assetId) * q.mmr, 0);
     const equity =
       h.balances.reduce((s, b) => s + b.amount * price(b.assetId), 0) +
-      h.cash +
+      (h.cash ?? 0) +
       h.positions.reduce((s, q) => s + q.size * (price(q.assetId) - q.entryPrice), 0);
     return { health: requirement === 0 ? null : equity / requirement };
   };
