@@ -205,6 +205,27 @@ describe('gas snapshot', () => {
     snapshot.cash = { withdrawCash, repay };
   });
 
+  it('perp fills with every cap set: what the cap check adds per trade (exposure walks the hub: 2 chains list WETH)', async () => {
+    const p = await loadFixture(deployProtocol);
+    await deposit(p, p.alice, parseEther('10'));
+    await deposit(p, p.bob, parseEther('10'));
+    await p.settle();
+    await p.push([p.alice.address, parseEther('10000')], [p.bob.address, parseEther('10000')]);
+    await p.market.setOpenInterestCaps(0, parseEther('1000'), parseEther('100'));
+    await p.market.setExposureCap(WETH, parseEther('1000000'));
+    await p.market.connect(p.bob).modifyPosition(0, parseEther('1'));
+    const m = p.market.connect(p.alice);
+    const open = gas(await (await m.modifyPosition(0, parseEther('10'))).wait());
+    const add = gas(await (await m.modifyPosition(0, parseEther('1'))).wait());
+    await p.wethFeed.setPrice(2100n * 10n ** 8n);
+    const reduce = gas(await (await m.modifyPosition(0, parseEther('-5'))).wait());
+    const close = gas(await (await m.modifyPosition(0, parseEther('-6'))).wait());
+    const uncapped = snapshot.perp as { open: number; add: number; reduce: number; close: number };
+    snapshot.perpCapped = { open, add, reduce, close };
+    snapshot.capCheckPerTrade = { open: open - uncapped.open, add: add - uncapped.add, reduce: reduce - uncapped.reduce };
+    expect(reduce - uncapped.reduce, 'a reduction never reads a cap').to.be.lte(0);
+  });
+
   it('liquidation: partial and full liquidate, seize round trip (SEIZE + ATTEST + AUCTION_RESULT), take', async () => {
     const p = await loadFixture(deployProtocol);
     await deposit(p, p.alice, parseEther('10'));
