@@ -160,15 +160,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
                 p,
               ),
             );
-            const auction = await ensureAuction(
-              session,
-              chain,
-              config,
-              vaults.get(chain.eid)!,
-              recordedChain(previous, chain.eid),
-              operators.oracle,
-              p,
-            );
+            const auction = await ensureAuction(session, chain, config, vaults.get(chain.eid)!, recordedChain(previous, chain.eid), operators, p);
             if (auction) auctions.set(chain.eid, auction);
           }),
         ),

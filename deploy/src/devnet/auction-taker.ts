@@ -40,7 +40,7 @@ export interface TakeRecord {
  * The devnet's taker bot: every `intervalMs` it follows LotKicked on each collateral chain's auction and
  * `take`s the whole remaining lot (maxPrice = the current price) as soon as the lot's price is ≤ the oracle
  * price of its asset on that chain, and `redo`es a lot it will not take once the auction allows it, so auctions
- * clear by themselves on `npm start`. Anyone else may take too:
+ * clear by themselves on `npm start`; it leaves alone the lots of an asset the auction breaker paused. Anyone else may take too:
  * a lot closed meanwhile is dropped.
  */
 export class AuctionTaker {
@@ -117,6 +117,8 @@ export class AuctionTaker {
         open.delete(lotId);
         continue;
       }
+      // The auction breaker paused the asset (a fast fall): no take or redo until it resumes.
+      if ((await auction.isPaused(lot.assetId)) as boolean) continue;
       const price = (await auction.lotPrice(lotId)) as bigint;
       const config = (await auction.assetConfig(lot.assetId)) as { feed: string };
       const feed = new Contract(config.feed, FEED_ABI, chain.provider);
@@ -127,7 +129,9 @@ export class AuctionTaker {
         continue;
       }
       const tx = await auction.take(lotId, lot.remaining, price, await chain.signer.getAddress());
-      await tx.wait();
+      const receipt = await tx.wait();
+      // A take whose own price point tripped the breaker buys nothing (the pause is recorded instead).
+      if (!receipt.logs.some((l: { topics: string[] }) => l.topics[0] === auction.interface.getEvent('LotTaken')!.topicHash)) continue;
       const record = { eid: chain.eid, lotId, price, oraclePrice, txHash: tx.hash as string };
       this.takes.push(record);
       this.options.onTake?.(record);
