@@ -7,6 +7,7 @@ import {
   CollateralVault__factory,
   LiquidationRegistry__factory,
   SettablePriceFeed__factory,
+  StablePriceFeed__factory,
   CreditManager__factory,
   MSG_ATTEST,
   MSG_WITHDRAW_DECISION,
@@ -120,6 +121,12 @@ describe('deploy against hardhat nodes', () => {
       expect(await perp.openInterest(0)).toEqual([0n, 50_000n * 10n ** 18n, 5_000n * 10n ** 18n]);
       expect(await perp.exposureCap(market.assetId)).toBe(50_000_000n * 10n ** 18n);
       expect(await perp.paramGovernor()).toBe(trading.contracts.riskParameters);
+      // The hub values collateral at p⁻ = min(p, s): a StablePriceFeed over each asset's oracle (δ 2 % per hour).
+      for (const asset of manifest.assets) {
+        const stable = StablePriceFeed__factory.connect((await hubContract.assetRisk(asset.assetId)).feed, provider);
+        expect(await stable.source()).toBe(asset.priceFeed);
+        expect([await stable.maxStep(), await stable.interval(), await stable.maxGap()]).toEqual([2n * 10n ** 16n, 3600n, 300n]);
+      }
       // The pusher is bounded: the hub's attested collateral caps credit; new credit ≤ 5 % of the vaults' value per hour.
       const cm = CreditManager__factory.connect(creditManager!, provider);
       expect(await cm.hub()).toBe(hub);

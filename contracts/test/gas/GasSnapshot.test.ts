@@ -13,6 +13,7 @@ import {
   MSG_WITHDRAW_DECISION,
   MSG_WITHDRAW_REQUEST,
   addressToBytes32,
+  deployStablePriceFeed,
   lzReceiveOptions,
   packCreditEntry,
   type DeliveredPacket,
@@ -224,6 +225,20 @@ describe('gas snapshot', () => {
     snapshot.perpCapped = { open, add, reduce, close };
     snapshot.capCheckPerTrade = { open: open - uncapped.open, add: add - uncapped.add, reduce: reduce - uncapped.reduce };
     expect(reduce - uncapped.reduce, 'a reduction never reads a cap').to.be.lte(0);
+  });
+
+  it('stable price feed: a poke, and what p⁻ through it adds to a hub valuation', async () => {
+    const p = await loadFixture(deployProtocol);
+    await deposit(p, p.alice, parseEther('10'));
+    await p.settle();
+    const value = async () => Number(await ethers.provider.estimateGas(await p.hub.collateralValue.populateTransaction(p.alice.address)));
+    const oracleRead = await value();
+    const stable = await deployStablePriceFeed(p.deployer, { source: await p.wethFeed.getAddress() });
+    await p.hub.setAssetRisk(WETH, await stable.getAddress(), (await p.hub.assetRisk(WETH)).initWeight);
+    const stableRead = await value();
+    await p.wethFeed.setPrice(2100n * 10n ** 8n);
+    const poke = gas(await (await stable.poke()).wait());
+    snapshot.stablePriceFeed = { poke, collateralValueOracle: oracleRead, collateralValueStable: stableRead, added: stableRead - oracleRead };
   });
 
   it('liquidation: partial and full liquidate, seize round trip (SEIZE + ATTEST + AUCTION_RESULT), take', async () => {

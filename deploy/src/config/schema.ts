@@ -157,6 +157,18 @@ export const deployConfigSchema = z
         quoteToken: address.optional(),
         /** Pool equity the deployer keeps in the SettlementPool, quote-token base units (minted first when it is our test token). */
         poolSeed: units.default('0'),
+        /**
+         * The hub's init-side price per asset: a StablePriceFeed over the oracle answering min(p, s), s moving ≤ maxStep
+         * per intervalSeconds; one poke credits at most maxGapSeconds (docs/breakers-and-dampeners.md). Fixed per feed.
+         */
+        stablePrice: z
+          .object({
+            maxStep: z.number().gt(0).lt(1).default(0.02),
+            intervalSeconds: z.number().int().positive().default(3600),
+            maxGapSeconds: z.number().int().positive().default(300),
+          })
+          .refine((s) => s.maxGapSeconds <= s.intervalSeconds, 'maxGapSeconds must be ≤ intervalSeconds')
+          .default({ maxStep: 0.02, intervalSeconds: 3600, maxGapSeconds: 300 }),
       })
       .default({
         creditStaleAfterSeconds: 3600,
@@ -164,6 +176,7 @@ export const deployConfigSchema = z
         decisionTimeoutSeconds: 600,
         paramDelaySeconds: 86_400,
         poolSeed: '0',
+        stablePrice: { maxStep: 0.02, intervalSeconds: 3600, maxGapSeconds: 300 },
       }),
     /**
      * Guards sized from the vaults' value (deposit caps × price × init weight, summed over every chain and asset):

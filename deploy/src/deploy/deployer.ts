@@ -5,6 +5,7 @@ import type { Manifest, ManifestChain } from '@tributary/protocol';
 import type { ChainConfig, DeployConfig } from '../config/schema';
 import { ensureHubAssets, ensureTradingContracts, ensureVault, type Operators, type TradingContracts, type VaultDeployment } from './app';
 import { ensureRiskParameters } from './risk-params';
+import { ensureStableFeeds } from './stable-feeds';
 import { ensureAuction, ensureSeizureTargets, type AuctionDeployment } from './auction';
 import { explainSendError, openChainSession, requireFunds, transactionsSent, type ChainSession } from './chain-session';
 import { DeployJournal } from './journal';
@@ -165,12 +166,12 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
           }),
         ),
     ]);
-    await run(trading, async (session) => {
+    await run(trading, async (session, p) => {
       await ensureHubAssets(
         session,
         tradingContracts.hub,
         config,
-        tradingContracts.feeds,
+        await ensureStableFeeds(session, tradingContracts.hub, config, tradingContracts.feeds, p),
         [...vaults.entries()].map(([eid, v]) => ({ eid, assets: v.assets })),
       );
       await ensureSeizureTargets(session, config, tradingContracts.liquidationRegistry, auctions);
