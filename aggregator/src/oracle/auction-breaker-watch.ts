@@ -29,8 +29,7 @@ const orNull = (seconds: number): number | null => (seconds === 0 ? null : secon
  * The on-chain half of the auction breaker (docs/breakers-and-dampeners.md#auction-breaker): reads every collateral
  * chain's CollateralAuction every AUCTION_BREAKER_POLL_MS and keeps what each enforces. A guardian resume there is
  * applied to the oracle's own breaker too (points up to it stop counting), so both say the same after a resume;
- * a pause or resume is logged, and the gauge `tributary_aggregator_auction_breaker_onchain_paused{asset,chain}`
- * shows it.
+ * a pause or resume is logged, and the gauge `tributary_auction_breaker_paused{chain,asset}` shows it.
  */
 @Injectable()
 export class AuctionBreakerWatch implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -50,13 +49,13 @@ export class AuctionBreakerWatch implements OnApplicationBootstrap, OnApplicatio
     const symbol = (assetId: number) => registry.asset(assetId)?.symbol ?? String(assetId);
     const all = () => this.all();
     new Gauge({
-      name: 'tributary_aggregator_auction_breaker_onchain_paused',
+      name: 'tributary_auction_breaker_paused',
       help: "1 while a collateral chain's auction pauses an asset's lots and takes (its breaker tripped), else 0",
-      labelNames: ['asset', 'chain'] as const,
+      labelNames: ['chain', 'asset'] as const,
       registers: [metrics],
       collect() {
         this.reset();
-        for (const b of all()) this.set({ asset: symbol(b.assetId), chain: b.chain }, b.paused ? 1 : 0);
+        for (const b of all()) this.set({ chain: b.chain, asset: symbol(b.assetId) }, b.paused ? 1 : 0);
       },
     });
   }

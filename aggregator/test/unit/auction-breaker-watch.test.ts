@@ -72,7 +72,7 @@ describe('AuctionBreakerWatch (the on-chain auction breakers, beside the oracleâ
         windowSeconds: 3600,
       },
     ]);
-    expect(await metrics.metrics()).toContain('tributary_aggregator_auction_breaker_onchain_paused{asset="WETH",chain="collateral-a"} 1');
+    expect(await metrics.metrics()).toContain('tributary_auction_breaker_paused{chain="collateral-a",asset="WETH"} 1');
     auctions.failing = true;
     await watch.poll(); // an unreadable chain keeps its last state
     expect(watch.of(WETH)[0]!.paused).toBe(true);
