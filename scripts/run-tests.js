@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `npm test`: the repository checks, every package's build, then two lanes at once — the devnet end-to-end suite
-// (mostly waiting on 1 s blocks) beside every other package's lint and tests (mostly CPU). The e2e suite uses ports
+// `npm test`: the repository checks, every package's build, then three lanes at once — the devnet end-to-end suite in
+// two groups (mostly waiting on 1 s blocks) beside every other package's lint and tests (mostly CPU). The e2e suite uses ports
 // 19800–20120 (its verifiers listen at relayer + 200), the package suites 18600–18990: the lanes never share a port. With TEST_DATABASE_URL set (CI),
 // each lane then repeats its database-backed part on PostgreSQL: the crash test after the e2e suite, the aggregator
 // and relayer suites after the packages.
 'use strict';
 const { spawn } = require('node:child_process');
+const { readdirSync } = require('node:fs');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
@@ -45,7 +46,25 @@ async function lane(name, steps) {
 }
 
 const npx = (...args) => ({ command: 'npx', args });
+// The lanes never build: a build (or Nx restoring one from its cache) rewrites dist/ and typechain-types/ under the
+// other lane's running tests.
+const afterBuild = ['--excludeTaskDependencies', '--outputStyle=stream'];
 const npm = (...args) => ({ command: 'npm', args });
+
+/**
+ * The e2e files in two groups of about equal time, each a devnet of its own at a time (their ports do not overlap:
+ * see PORTS in each file). SECOND is named; every other file, including a new one, runs in the first group.
+ */
+const SECOND_E2E_GROUP = ['crash-recovery', 'trader', 'money', 'liquidation'];
+function e2eGroups() {
+  const files = readdirSync(join(root, 'test', 'e2e'))
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => f.replace(/\.test\.ts$/, ''));
+  const missing = SECOND_E2E_GROUP.filter((name) => !files.includes(name));
+  if (missing.length) throw new Error(`run-tests: no e2e file ${missing.join(', ')}`);
+  const pattern = (name) => `e2e/${name}\\.test\\.ts$`;
+  return [files.filter((f) => !SECOND_E2E_GROUP.includes(f)).map(pattern), SECOND_E2E_GROUP.map(pattern)];
+}
 
 async function main() {
   const started = Date.now();
@@ -59,26 +78,26 @@ async function main() {
   const prepared = await lane('prep', checks);
   const lanes = [prepared];
   if (prepared.every((r) => r.code === 0)) {
-    const e2e = [{ name: 'e2e (SQLite)', ...npm('test', '-w', '@tributary/e2e') }];
-    if (withPg) e2e.push({ name: 'crash test (PostgreSQL)', ...npm('test', '-w', '@tributary/e2e', '--', 'crash-recovery'), env: withPg });
-    const packages = [
-      { name: 'lint + package tests', ...npx('nx', 'run-many', '-t', 'lint', 'test', '--exclude=@tributary/e2e', '--outputStyle=stream') },
-    ];
-    packages.push({ name: 'e2e lint', ...npx('nx', 'run', '@tributary/e2e:lint', '--outputStyle=stream') });
+    const [first, second] = e2eGroups();
+    const e2eFirst = [{ name: `e2e ${first.length} files (SQLite)`, ...npm('test', '-w', '@tributary/e2e', '--', ...first) }];
+    const e2eSecond = [{ name: `e2e ${second.length} files (SQLite)`, ...npm('test', '-w', '@tributary/e2e', '--', ...second) }];
+    if (withPg) e2eFirst.push({ name: 'crash test (PostgreSQL)', ...npm('test', '-w', '@tributary/e2e', '--', 'e2e/crash-recovery'), env: withPg });
+    const packages = [{ name: 'lint + package tests', ...npx('nx', 'run-many', '-t', 'lint', 'test', '--exclude=@tributary/e2e', ...afterBuild) }];
+    packages.push({ name: 'e2e lint', ...npx('nx', 'run', '@tributary/e2e:lint', ...afterBuild) });
     if (withPg) {
       const projects = '--projects=@tributary/aggregator,@tributary/relayer';
       packages.push({
         name: 'database suites (PostgreSQL)',
-        ...npx('nx', 'run-many', '-t', 'test', projects, '--skip-nx-cache', '--outputStyle=stream'),
+        ...npx('nx', 'run-many', '-t', 'test', projects, '--skip-nx-cache', ...afterBuild),
         env: withPg,
       });
     }
-    lanes.push(...(await Promise.all([lane('e2e', e2e), lane('pkg', packages)])));
+    lanes.push(...(await Promise.all([lane('e2e1', e2eFirst), lane('e2e2', e2eSecond), lane('pkg', packages)])));
   }
   const results = lanes.flat();
   console.log('\n== npm test summary');
   for (const r of results)
-    console.log(`${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.lane.padEnd(4)} ${r.name.padEnd(32)} ${r.seconds.toFixed(0).padStart(5)} s`);
+    console.log(`${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.lane.padEnd(5)} ${r.name.padEnd(32)} ${r.seconds.toFixed(0).padStart(5)} s`);
   const failed = results.some((r) => r.code !== 0);
   console.log(`${failed ? 'FAILED' : 'passed'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.exit(failed ? 1 : 0);

@@ -1,4 +1,4 @@
-import type { AccountHoldings, MarketConfig } from '../src';
+import type { AccountHoldings, HoldingsWriter, MarketConfig } from '../src';
 
 /** Deterministic PRNG (mulberry32) so every run builds the same book. */
 export function seededRandom(seed: number): () => number {
@@ -36,7 +36,24 @@ export function syntheticMarket(shape: BookShape, random: () => number): MarketC
   return { assets, correlations, chains, params: { zInit: 2.33, zMaint: 1.65, horizonDays: 1, stress: 1.25, pnlWeight: 0.5 } };
 }
 
-/** Every account holds every asset on every chain and `positionsPerAccount` perps. */
+/**
+ * Every account holds every asset on every chain and `positionsPerAccount` perps, written straight into a book's
+ * writer (no holdings object); the caller `begin`s and `commit`s. Draws the same numbers as `syntheticAccount`.
+ */
+export function writeSyntheticAccount(writer: HoldingsWriter, shape: BookShape, market: MarketConfig, random: () => number): void {
+  const { assets, chains } = market;
+  for (let c = 0; c < chains.length; c++) {
+    for (let k = 0; k < assets.length; k++) writer.balanceAt(c, k, (random() * 10_000) / assets[k].price);
+  }
+  for (let m = 0; m < shape.positionsPerAccount; m++) {
+    const k = 1 + Math.floor(random() * (assets.length - 1));
+    const price = assets[k].price;
+    const size = ((random() - 0.5) * 20_000) / price;
+    writer.positionAt(k, size, price * (0.9 + random() * 0.2), 0.1, 0.05);
+  }
+}
+
+/** `writeSyntheticAccount` as a holdings object (what `setAccount` takes). */
 export function syntheticAccount(shape: BookShape, market: MarketConfig, random: () => number): AccountHoldings {
   const balances = [];
   for (const chain of market.chains) {

@@ -85,7 +85,7 @@ export function previewCaps(book: RiskBook, change: CapChange, top = 10): CapPre
   return {
     markets: markets.map((m) => {
       const list = sizes.get(m.assetId)!;
-      const openInterest = list.reduce((sum, a) => sum + a.value, 0);
+      const openInterest = book.assetOpenInterest(m.assetId);
       return {
         assetId: m.assetId,
         openInterest,

@@ -10,7 +10,7 @@ export {
   type PlanPosition,
   type LiquidationPlanRequestInput,
 } from './liquidation-plan';
-export { RiskInputError, type RiskResult } from './risk-result';
+export { RiskInputError, type AccountRiskSummary, type RiskResult } from './risk-result';
 export {
   DEFAULT_STRESS,
   describeRiskRequestIssues,
@@ -31,9 +31,10 @@ export {
   type RiskRequestInput,
 } from './risk-request.schema';
 export { RiskBook, type AccountBalance, type AccountHoldings } from './risk-book';
+export { HoldingsWriter, type BookPosition } from './holdings-writer';
 export { changedConfig, changedHoldings, previewParams, type AccountImpact, type ParamChange, type ParamPreview } from './param-preview';
 export { RiskMarket, type AssetRiskTerms, type MarketConfig, type MarketParams } from './risk-market';
-export type { AccountRiskSummary } from './account-risk-state';
+
 export * from './risk-formulas';
 export { EWMA_LAMBDA, EwmaRiskEstimator, ewmaCorrelation, ewmaVolatility, type EwmaOptions } from './ewma';
 export { decayedChainWeight, type ChainWeightDecayInput } from './chain-weight-decay';

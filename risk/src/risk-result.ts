@@ -23,3 +23,6 @@ export interface RiskResult {
 export class RiskInputError extends Error {
   override readonly name = 'RiskInputError';
 }
+
+/** A `RiskResult` without the exposure map, tagged with its account. */
+export type AccountRiskSummary = Omit<RiskResult, 'exposure'> & { accountId: string };

@@ -63,6 +63,7 @@ describe('previewCaps', () => {
           const preview = previewCaps(bookOf(accounts), { markets: [{ assetId: 'ETH', accountOpenInterestCap: cap }] }, 3);
           const over = accounts.filter((a) => Math.abs(a.size) > cap);
           expect(preview.markets[0].openInterest).toBe(accounts.reduce((s, a) => s + Math.abs(a.size), 0));
+          expect(bookOf(accounts).assetOpenInterest('USDC')).toBe(0);
           expect(preview.markets[0].openInterestCap).toBeNull();
           expect(preview.markets[0].openInterestOver).toBe(0);
           expect(preview.markets[0].accountsOver).toBe(over.length);

@@ -1,87 +1,7 @@
 import fc from 'fast-check';
-import { evaluateRisk, RiskBook, toFixed18, type RiskRequestInput, type RiskResult } from '../src';
+import { evaluateRisk, RiskBook, toFixed18, type RiskRequestInput } from '../src';
+import { ASSET_IDS, EIDS, amount, bookArb, expectSameResult, num, price } from './book-arbitraries';
 import { params } from './fixtures';
-
-const ASSET_IDS = ['USDC', 'ETH', 'BTC', 'SOL'];
-const EIDS = [30101, 30110, 30184];
-
-/** Doubles without the sub-1e-9 magnitudes (down to subnormals) that only exercise underflow. */
-const num = (min: number, max: number) => fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map((x) => (Math.abs(x) < 1e-9 ? 0 : x));
-const amount = num(0, 1e6);
-const price = fc.double({ min: 0.01, max: 1e5, noNaN: true, noDefaultInfinity: true });
-
-const assetsArb = fc.tuple(
-  ...ASSET_IDS.map((id) =>
-    fc.record({
-      id: fc.constant(id),
-      price,
-      weightInit: num(0, 0.9),
-      weightMaint: num(0, 1),
-      imf: num(0, 0.1),
-      volatility: num(0, 0.2),
-      stablePrice: fc.option(price, { nil: undefined }),
-    }),
-  ),
-);
-const correlationsArb = fc.tuple(num(-1, 1), num(-1, 1), num(-1, 1)).map(([r1, r2, r3]) => [
-  { a: 'ETH', b: 'BTC', rho: r1 },
-  { a: 'ETH', b: 'SOL', rho: r2 },
-  { a: 'BTC', b: 'SOL', rho: r3 },
-]);
-const chainsArb = fc.tuple(...EIDS.map((eid) => fc.record({ eid: fc.constant(eid), weight: num(0, 1) })));
-const balancesArb = fc.uniqueArray(fc.record({ eid: fc.constantFrom(...EIDS), assetId: fc.constantFrom(...ASSET_IDS), amount }), {
-  maxLength: 8,
-  selector: (b) => `${b.eid}:${b.assetId}`,
-});
-const positionArb = fc.record({
-  assetId: fc.constantFrom('ETH', 'BTC', 'SOL'),
-  size: num(-1000, 1000),
-  entryPrice: price,
-  imr: num(0, 0.5),
-  mmr: num(0, 0.5),
-});
-const bookArb = fc.record({
-  assets: assetsArb,
-  correlations: correlationsArb,
-  chains: chainsArb,
-  balances: balancesArb,
-  positions: fc.array(positionArb, { maxLength: 3 }),
-  cash: num(-1e6, 1e6),
-  params: fc.constant(params),
-});
-
-/** Same value up to float64 reassociation (RiskBook aggregates per asset first). */
-function expectSameResult(actual: RiskResult, expected: RiskResult): void {
-  const scale = Math.max(1, expected.collateralInit, expected.requirementInit, Math.abs(expected.unrealizedPnl));
-  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * scale;
-  for (const key of [
-    'collateralInit',
-    'collateralMaint',
-    'unrealizedPnl',
-    'pnlAdjusted',
-    'varInit',
-    'varMaint',
-    'floorInit',
-    'floorMaint',
-    'requirementInit',
-    'requirementMaint',
-    'creditLimit',
-  ] as const) {
-    if (!close(actual[key], expected[key])) throw new Error(`${key}: ${actual[key]} ≠ ${expected[key]}`);
-  }
-  for (const id of Object.keys(expected.exposure)) {
-    if (!close(actual.exposure[id], expected.exposure[id])) throw new Error(`exposure ${id}: ${actual.exposure[id]} ≠ ${expected.exposure[id]}`);
-  }
-  if (Object.is(actual.health, expected.health)) return;
-  if (actual.health === null || expected.health === null) {
-    // Only a requirement lost in rounding (≈ 0 on one side) may make one side unbounded.
-    expect(Math.max(actual.requirementMaint, expected.requirementMaint)).toBeLessThanOrEqual(1e-9 * scale);
-    return;
-  }
-  // H is a ratio: its error is the numerator's (≤ 1e-9·scale) over R^maint, plus R^maint's relative error.
-  const tolerance = 1e-9 * (Math.abs(expected.health) + scale / expected.requirementMaint);
-  expect(Math.abs(actual.health - expected.health)).toBeLessThanOrEqual(tolerance);
-}
 
 describe('risk properties', () => {
   // ∂L/∂p_k = Σ_c b(c,k)·v_c·w_k − ∂VaR/∂p_k, and ∂VaR/∂p_k ≤ z√h·σ_k·S_k (Cauchy–Schwarz, |ρs| ≤ 1).
@@ -220,7 +140,7 @@ describe('risk properties', () => {
           const book = new RiskBook(market);
           accounts.forEach((holdings, i) => book.setAccount(`acct-${i}`, holdings));
           const check = (assets: typeof market.assets) =>
-            accounts.forEach((holdings, i) => expectSameResult(book.result(`acct-${i}`)!, evaluateRisk({ ...market, assets, ...holdings })));
+            accounts.forEach((holdings, i) => expectSameResult(book.result(`acct-${i}`)!, { ...market, assets, ...holdings }));
           check(market.assets);
           book.onPriceTick(tickAsset, tickPrice);
           const ticked = market.assets.map((a) => (a.id === tickAsset ? { ...a, price: tickPrice } : a));
@@ -231,7 +151,7 @@ describe('risk properties', () => {
           const stabilised = ticked.map((a) => (a.id === tickAsset ? { ...a, stablePrice: tickStable ?? undefined } : a));
           check(stabilised);
           book.setCash('acct-0', -accounts[0].cash);
-          expectSameResult(book.result('acct-0')!, evaluateRisk({ ...market, assets: stabilised, ...accounts[0], cash: -accounts[0].cash }));
+          expectSameResult(book.result('acct-0')!, { ...market, assets: stabilised, ...accounts[0], cash: -accounts[0].cash });
         },
       ),
       { numRuns: 200 },

@@ -166,11 +166,7 @@ export class RiskApiService {
 
   /** Σ |size| on the asset over the live book (units); null while the engine is idle. */
   private openInterestOf(assetId: number): number | null {
-    const book = this.book.book;
-    if (!book) return null;
-    let total = 0;
-    for (const id of book.accountIds()) for (const p of book.holdings(id)!.positions) if (p.assetId === bookId(assetId)) total += Math.abs(p.size);
-    return total;
+    return this.book.book?.assetOpenInterest(bookId(assetId)) ?? null;
   }
 
   chains() {

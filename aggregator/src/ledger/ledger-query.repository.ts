@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { rawQuery, tableName } from '../database/bulk-upsert';
 import { ChainCursorEntity } from '../database/chain-cursor.entity';
 import {
   ChainLivenessEntity,
@@ -51,6 +52,17 @@ export interface LedgerSnapshot {
   cash: CashRow[];
   /** By account, then chain order. */
   cashHistory: CashEventRow[];
+}
+
+/**
+ * The rows the risk book loads for a page of accounts (keyset-paged by address), as the database returns them:
+ * amounts are exact decimal strings, every list is in the database's order of `account` (the order of `accounts`).
+ */
+export interface RiskRowsPage {
+  accounts: string[];
+  collateral: { account: string; eid: number; assetId: number; balance: string }[];
+  positions: { account: string; marketId: number; size: string; entryPrice: string }[];
+  cash: { account: string; cash: string }[];
 }
 
 /** Read side of the ledger (API, risk engine, reconciliation). Amounts are exact bigints. */
@@ -164,6 +176,48 @@ export class LedgerQueryRepository {
 
   async eventCount(): Promise<number> {
     return this.dataSource.getRepository(ChainEventEntity).count();
+  }
+
+  async accountCount(): Promise<number> {
+    return this.dataSource.getRepository(AccountEntity).count();
+  }
+
+  /**
+   * The accounts after `after` (null: from the first), at most `limit`, with their nonzero collateral, open
+   * positions and cash: what the risk book needs, in plain SQL (no entity objects), one range read per table.
+   */
+  async riskRowsPage(after: string | null, limit: number): Promise<RiskRowsPage> {
+    const manager = this.dataSource.manager;
+    const table = (entity: Parameters<typeof tableName>[1]) => tableName(manager, entity);
+    const accountRows = await rawQuery<{ address: string }>(
+      manager,
+      after === null
+        ? `SELECT address FROM ${table(AccountEntity)} ORDER BY address LIMIT ?`
+        : `SELECT address FROM ${table(AccountEntity)} WHERE address > ? ORDER BY address LIMIT ?`,
+      after === null ? [limit] : [after, limit],
+    );
+    const accounts = accountRows.map((r) => r.address);
+    if (accounts.length === 0) return { accounts, collateral: [], positions: [], cash: [] };
+    const range = [accounts[0], accounts[accounts.length - 1]];
+    // Integer columns come back as numbers on both engines (int4 on PostgreSQL); the aliases give the row its shape.
+    const [collateral, positions, cash] = await Promise.all([
+      rawQuery<RiskRowsPage['collateral'][number]>(
+        manager,
+        `SELECT account, eid, asset_id AS "assetId", balance FROM ${table(CollateralEntity)} WHERE account >= ? AND account <= ? AND balance <> '0' ORDER BY account, eid, asset_id`,
+        range,
+      ),
+      rawQuery<RiskRowsPage['positions'][number]>(
+        manager,
+        `SELECT account, market_id AS "marketId", size, entry_price AS "entryPrice" FROM ${table(PositionEntity)} WHERE account >= ? AND account <= ? AND size <> '0' ORDER BY account, market_id`,
+        range,
+      ),
+      rawQuery<RiskRowsPage['cash'][number]>(
+        manager,
+        `SELECT account, cash FROM ${table(CashEntity)} WHERE account >= ? AND account <= ? AND cash <> '0' ORDER BY account`,
+        range,
+      ),
+    ]);
+    return { accounts, collateral, positions, cash };
   }
 
   async snapshot(): Promise<LedgerSnapshot> {

@@ -8,6 +8,7 @@
  * (fingerprint moved), is still pending (nonce not mined yet) or failed (nonce mined, fingerprint unchanged) —
  * so no step is ever sent twice.
  */
+import type { ChainObservation } from './keeper-ports';
 
 export const KEEPER_STAGES = ['marked', 'liquidating', 'seizing', 'auctioning', 'settling', 'done'] as const;
 export type KeeperStage = (typeof KEEPER_STAGES)[number];
@@ -58,34 +59,15 @@ export interface KeeperRun {
 }
 
 /** What the keeper reads from the chain (and the risk book) right before deciding. */
-export interface KeeperObservation {
+/** What the keeper decides on: the chain's observation (positions as their fingerprint) plus the risk engine's view. */
+export interface KeeperObservation extends Omit<ChainObservation, 'positions'> {
   now: number;
   /** Risk engine: health < 1. */
   liquidatable: boolean;
   /** The risk book already reflects the on-chain positions and cash (never decide on a stale book). */
   bookInSync: boolean;
-  /** CreditManager: a fresh liquidatable mark. */
-  marked: boolean;
   /** On-chain position sizes, canonical (the liquidate fingerprint); '' when there are none. */
   positionsKey: string;
-  /** Signed cash, 1e18 USD (the settle fingerprint). */
-  cash: bigint;
-  /** Bad debt written off for the account so far (SettlementPool.badDebtOf, 1e18 USD). */
-  badDebt: bigint;
-  /** LiquidationRegistry.activeLiquidation (0n: none open). */
-  activeLiquidation: bigint;
-  /** Seizures sent under the open liquidation (the seize fingerprint). */
-  seizureCount: number;
-  /** MarginHub.debtInFlight: debt (1e18 USD) the seizures in flight must raise; > 0 while auctions run. */
-  inFlightDebt: bigint;
-  /** MarginHub.seizuresInFlight > 0. */
-  inFlight: boolean;
-  /** MarginHub.uncoveredDebt > 0 and `quoteSeize` answers (there is attested, unreserved collateral to seize). */
-  canSeize: boolean;
-  /** LiquidationRegistry.collateralExhausted: what InsuranceFund.cover requires. */
-  exhausted: boolean;
-  /** Latest mined nonce count of the keeper's key (`eth_getTransactionCount(latest)`). */
-  minedNonce: number;
 }
 
 export type KeeperAction =

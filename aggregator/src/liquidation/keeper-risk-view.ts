@@ -1,5 +1,5 @@
 import { formatUnits } from 'ethers';
-import { planLiquidationWith } from '@tributary/risk';
+import { planLiquidationWith, type LiquidationPlan } from '@tributary/risk';
 import type { RiskBookSync } from '../risk/book-sync';
 import { holdingsOf } from '../risk/risk-inputs';
 import type { RiskReader } from '../risk/risk-reader';
@@ -38,19 +38,24 @@ export class LiveKeeperRisk implements KeeperRiskView {
   }
 
   planFraction(account: string): number {
-    const inputs = this.book.inputsOf(account);
-    const book = this.book.book;
-    if (!inputs || !book) return 1;
-    const holdings = holdingsOf(inputs);
-    return planLiquidationWith(
-      {
-        positions: holdings.positions,
-        cash: inputs.cash,
-        priceOf: (assetId) => this.book.bookPrice(Number(assetId)),
-        targetHealth: this.targetHealth,
-        liquidationPenalty: this.penalty(),
-      },
-      (positions, cash) => book.preview({ ...holdings, positions, cash }).health,
-    ).fraction;
+    return planOnBook(this.book, account, this.targetHealth, this.penalty())?.fraction ?? 1;
   }
+}
+
+/** The DESIGN liquidation plan for one account on the live book; null when the book does not hold it. */
+export function planOnBook(sync: RiskBookSync, account: string, targetHealth: number, penalty: number): LiquidationPlan | null {
+  const inputs = sync.inputsOf(account);
+  const book = sync.book;
+  if (!inputs || !book) return null;
+  const holdings = holdingsOf(inputs);
+  return planLiquidationWith(
+    {
+      positions: holdings.positions,
+      cash: inputs.cash,
+      priceOf: (assetId) => sync.bookPrice(Number(assetId)),
+      targetHealth,
+      liquidationPenalty: penalty,
+    },
+    (positions, cash) => book.preview({ ...holdings, positions, cash }).health,
+  );
 }

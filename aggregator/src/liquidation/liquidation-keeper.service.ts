@@ -78,7 +78,7 @@ export class LiquidationKeeperService implements OnApplicationBootstrap, OnModul
     private readonly scheduler: SchedulerRegistry,
     private readonly clock: Clock,
     @Inject(METRICS_REGISTRY) metrics: Registry,
-    limiter: LiquidationRateLimiter,
+    private readonly limiter: LiquidationRateLimiter,
   ) {
     const reader = risk;
     new Gauge({
@@ -174,6 +174,7 @@ export class LiquidationKeeperService implements OnApplicationBootstrap, OnModul
   private async round(): Promise<void> {
     if (this.keeper && this.keeperChain && this.leader.isLeader && !this.stopped) {
       this.penalty = Number(formatUnits(await this.keeperChain.liquidationPenalty(), 18));
+      this.limiter.usePenalty(this.penalty);
       await this.keeper.round(() => this.stopped || !this.leader.isLeader);
     }
     await this.ledger.refreshMetrics(); // the fund, lot and bad-debt gauges read the last refresh

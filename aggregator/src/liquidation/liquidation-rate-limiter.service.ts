@@ -15,6 +15,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { OracleService } from '../oracle/oracle.service';
 import { RiskBookSync } from '../risk/book-sync';
 import { RiskReader } from '../risk/risk-reader';
+import { planOnBook } from './keeper-risk-view';
 
 /** The window's state and the queue as the API shows them. */
 export interface RateLimitStatus {
@@ -46,6 +47,8 @@ export class LiquidationRateLimiter {
   private lastQueue: LiquidationCandidate[] = [];
   private readonly params: LiquidationRateLimitParams;
   private readonly referenceSeconds: number;
+  private readonly targetHealth: number;
+  private penalty = DEFAULT_LIQUIDATION_PENALTY;
   private readonly admittedTotal: Counter;
   private readonly admittedUsd: Counter;
 
@@ -59,6 +62,7 @@ export class LiquidationRateLimiter {
   ) {
     this.params = { maxFractionOfOpenInterest: config.LIQUIDATION_LIMIT_FRACTION, windowSeconds: config.LIQUIDATION_WINDOW_S };
     this.referenceSeconds = config.LIQUIDATION_OI_REFERENCE_S;
+    this.targetHealth = config.LIQUIDATION_TARGET_HEALTH;
     const limit = () => this.referenceOpenInterest() * this.params.maxFractionOfOpenInterest;
     const used = () => windowState(this.state, this.nowSeconds(), this.params).admissions.reduce((s, a) => s + a.cost, 0);
     const queueLength = () => this.lastQueue.length;
@@ -124,25 +128,38 @@ export class LiquidationRateLimiter {
     return [...new Set([...already, ...fresh])];
   }
 
-  /** Every account the risk engine finds liquidatable, as candidates: notional closed and collateral to seize (USD). */
+  /** The liquidation penalty the chain charges (the keeper reads it from LiquidationRegistry and passes it on). */
+  usePenalty(penalty: number): void {
+    this.penalty = penalty;
+  }
+
+  /**
+   * Every account the risk engine finds liquidatable, as candidates: the notional the DESIGN plan closes (its
+   * fraction of Σ|q|·p) and the collateral a debt left after it would seize (debt × (1 + π), at most what is held).
+   */
   candidates(): LiquidationCandidate[] {
     const out: LiquidationCandidate[] = [];
     for (const risk of this.risk.all()) {
       if (!risk.result.liquidatable) continue;
       const inputs = this.book.inputsOf(risk.account);
-      let notional = 0;
-      let pnl = 0;
-      for (const p of inputs?.positions ?? []) {
-        const price = this.book.bookPrice(p.assetId);
-        notional += Math.abs(p.size) * price;
-        pnl += p.size * (price - p.entryPrice);
-      }
+      const plan = planOnBook(this.book, risk.account, this.targetHealth, this.penalty);
+      const open = (inputs?.positions ?? []).length > 0;
+      const debtAfter = Math.max(0, -(plan && open ? plan.cashAfter : (inputs?.cash ?? 0)));
+      // Debt is seized only once no position is left (a partial plan leaves the account at its target health).
+      const seizes = !open || !plan || plan.fraction === 1;
       const collateral = (inputs?.balances ?? []).reduce((s, b) => s + b.amount * this.book.bookPrice(b.assetId), 0);
-      // Cash after closing everything at the oracle with the penalty; a deficit is covered from seized collateral.
-      const cashAfter = (inputs?.cash ?? 0) + pnl - DEFAULT_LIQUIDATION_PENALTY * notional;
-      out.push({ account: risk.account, health: risk.result.health, notional, seized: Math.min(collateral, Math.max(0, -cashAfter)) });
+      out.push({
+        account: risk.account,
+        health: risk.result.health,
+        notional: open ? (plan?.closedNotional ?? this.notionalOf(risk.account)) : 0,
+        seized: seizes ? Math.min(collateral, debtAfter * (1 + this.penalty)) : 0,
+      });
     }
     return out;
+  }
+
+  private notionalOf(account: string): number {
+    return (this.book.inputsOf(account)?.positions ?? []).reduce((s, p) => s + Math.abs(p.size) * this.book.bookPrice(p.assetId), 0);
   }
 
   /** The window and the queue now, for the API (a dry run: nothing is admitted). */

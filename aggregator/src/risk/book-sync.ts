@@ -5,17 +5,22 @@ import { RiskBook, type RiskResult } from '@tributary/risk';
 import { ChainRegistry, type RegisteredChain } from '../chain/chain-registry';
 import { TradingRpcRepository, type PerpMarketTerms } from '../chain/trading-rpc.repository';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
-import type { CollateralRow, PositionRow } from '../ledger/ledger-state';
+import { LedgerQueryRepository, type RiskRowsPage } from '../ledger/ledger-query.repository';
 import type { OraclePrice } from '../oracle/oracle.service';
 import type { GovernedParams } from './governed-params';
+import { LedgerBookWriter, type LedgerBalance, type LedgerPosition } from './ledger-book-writer';
 import { LiveRiskParams } from './live-params';
-import { accountInputs, bookId, holdingsOf, marketConfig, riskParams, type AccountInputs } from './risk-inputs';
+import { bookId, marketConfig, riskParams, type AccountInputs } from './risk-inputs';
+
+/** Accounts per page of the start-up load (one keyset read of accounts, then one range read per table). */
+export const LOAD_PAGE_ACCOUNTS = 5_000;
 
 /**
  * The live RiskBook and what the ledger and the oracle put into it: every ledger account's holdings (all of them
- * on the first sync, then the accounts the ledger announced), the PerpMarket terms of traded markets, and the
- * guarded prices. Null book (engine idle) without a manifest with assets on a trading chain.
+ * on the first sync, paged by account straight from the rows into the book's columns; then the accounts the
+ * ledger announced), the PerpMarket terms of traded markets, and the guarded prices. The book is the one copy of
+ * the holdings: `inputsOf` reads an account back from it. Null book (engine idle) without a manifest with assets
+ * on a trading chain.
  */
 @Injectable()
 export class RiskBookSync {
@@ -24,12 +29,16 @@ export class RiskBookSync {
   readonly assets = new Map<number, ManifestAsset>();
   private readonly collateralChains = new Map<number, RegisteredChain>();
   private readonly markets = new Map<number, PerpMarketTerms>();
-  private readonly inputs = new Map<string, AccountInputs>();
+  private readonly rows: LedgerBookWriter | null = null;
+  /** Exact cash (1e18 USD) of the accounts whose cash is not 0. */
+  private readonly cashWad = new Map<string, bigint>();
   /** Accounts announced by the ledger since the last sync (and failed loads, retried). */
   private pending = new Set<string>();
   /** Guard status per asset as last applied (a change re-evaluates the freezes of its holders). */
   private readonly statuses = new Map<number, string>();
   private loaded = false;
+  /** Accounts per page of the start-up load. */
+  pageAccounts = LOAD_PAGE_ACCOUNTS;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -43,6 +52,7 @@ export class RiskBookSync {
     for (const chain of collateral) this.collateralChains.set(chain.eid, chain);
     if (registry.enabled && registry.tradingChain && registry.assets.length > 0) {
       this.book = new RiskBook(marketConfig(registry.assets, registry.manifest?.correlations ?? [], collateral, riskParams(config)));
+      this.rows = new LedgerBookWriter(this.book, this.collateralChains, this.assets, this.markets);
     }
   }
 
@@ -61,9 +71,25 @@ export class RiskBookSync {
     }
   }
 
-  /** The ledger inputs behind an account's risk, in model units. */
+  /** The ledger inputs behind an account's risk, in model units (read back from the book; balances by chain, then asset). */
   inputsOf(account: string): AccountInputs | undefined {
-    return this.inputs.get(account.toLowerCase());
+    const id = account.toLowerCase();
+    const holdings = this.book?.holdings(id);
+    if (!holdings) return undefined;
+    const balances = holdings.balances.map((b) => {
+      const assetId = Number(b.assetId);
+      return { eid: b.eid, assetId, symbol: this.assets.get(assetId)?.symbol ?? b.assetId, amount: b.amount };
+    });
+    balances.sort((a, b) => a.eid - b.eid || a.assetId - b.assetId);
+    const positions = holdings.positions.map((p) => ({
+      marketId: p.marketId!,
+      assetId: Number(p.assetId),
+      size: p.size,
+      entryPrice: p.entryPrice,
+      imr: p.imr,
+      mmr: p.mmr,
+    }));
+    return { balances, positions, cash: holdings.cash ?? 0, cashWad: this.cashWad.get(id) ?? 0n };
   }
 
   result(account: string): RiskResult | undefined {
@@ -77,9 +103,7 @@ export class RiskBookSync {
 
   /** Book-wide open interest (USD): Σ |size| · price over every position of every account, at the book's prices. */
   openInterest(): number {
-    let total = 0;
-    for (const inputs of this.inputs.values()) for (const p of inputs.positions) total += Math.abs(p.size) * this.bookPrice(p.assetId);
-    return total;
+    return this.book?.openInterest() ?? 0;
   }
 
   /** The stable price the book's init side uses for an asset (null: none, the oracle price). */
@@ -108,54 +132,99 @@ export class RiskBookSync {
     return { moved, statusChanged };
   }
 
-  /** Every ledger account at start, from one snapshot of the ledger (a few queries, not two per account). */
+  /**
+   * Every ledger account at start: pages of accounts in address order, each page's collateral, positions and cash
+   * read as plain rows and written into the book's columns by a merge over the account order (no entities, no
+   * per-account objects). An account that fails is retried by the next sync, like a failed reload.
+   */
   private async loadAll(touched: Set<string>): Promise<void> {
-    const snapshot = await this.ledger.snapshot();
-    const group = <T extends { account: string }>(rows: T[]) => {
-      const out = new Map<string, T[]>();
-      for (const row of rows) {
-        const id = row.account.toLowerCase();
-        const rows = out.get(id);
-        if (rows) rows.push(row);
-        else out.set(id, [row]);
+    this.book!.reserve(await this.ledger.accountCount());
+    let after: string | null = null;
+    for (;;) {
+      const page: RiskRowsPage = await this.ledger.riskRowsPage(after, this.pageAccounts);
+      if (page.accounts.length === 0) break;
+      try {
+        await this.fetchMarkets(page.positions);
+      } catch (error) {
+        // Accounts trading a market whose terms could not be read wait for the next sync (below); the rest load.
+        this.logger.error(`reading PerpMarket terms failed: ${(error as Error).message}`);
       }
-      return out;
-    };
-    const collateral = group(snapshot.collateral);
-    const positions = group(snapshot.positions);
-    const cash = new Map(snapshot.cash.map((row) => [row.account.toLowerCase(), row.cash]));
-    for (const account of snapshot.accounts) {
-      const id = account.toLowerCase();
-      await this.load(id, collateral.get(id) ?? [], positions.get(id) ?? [], cash.get(id) ?? 0n, touched);
+      const inPage = new Set(page.accounts);
+      let c = 0;
+      let p = 0;
+      let k = 0;
+      for (const account of page.accounts) {
+        // Rows come in the database's order of `account`, as the accounts do; a row of an account outside the
+        // page (no ledger_account row) is passed over.
+        while (c < page.collateral.length && page.collateral[c].account !== account && !inPage.has(page.collateral[c].account)) c++;
+        while (p < page.positions.length && page.positions[p].account !== account && !inPage.has(page.positions[p].account)) p++;
+        while (k < page.cash.length && page.cash[k].account !== account && !inPage.has(page.cash[k].account)) k++;
+        const c0 = c;
+        const p0 = p;
+        while (c < page.collateral.length && page.collateral[c].account === account) c++;
+        while (p < page.positions.length && page.positions[p].account === account) p++;
+        const cash = k < page.cash.length && page.cash[k].account === account ? page.cash[k++].cash : '0';
+        if (this.marketsKnown(page.positions, p0, p)) this.write(account.toLowerCase(), cash, page.collateral, c0, c, page.positions, p0, p, touched);
+        else this.pending.add(account.toLowerCase());
+      }
+      after = page.accounts[page.accounts.length - 1];
     }
     this.loaded = true;
   }
 
   private async reload(account: string, touched: Set<string>): Promise<void> {
-    let rows: [CollateralRow[], PositionRow[], bigint];
     try {
       const address = getAddress(account);
-      rows = await Promise.all([this.ledger.collateralOf(address), this.ledger.positionsOf(address), this.ledger.cashOf(address)]);
+      const [collateral, positions, cash] = await Promise.all([
+        this.ledger.collateralOf(address),
+        this.ledger.positionsOf(address),
+        this.ledger.cashOf(address),
+      ]);
+      await this.fetchMarkets(positions);
+      this.write(account, cash, collateral, 0, collateral.length, positions, 0, positions.length, touched);
     } catch (error) {
       this.pending.add(account);
       this.logger.error(`reading ${account} from the ledger failed: ${(error as Error).message}`);
-      return;
     }
-    await this.load(account, ...rows, touched);
   }
 
-  private async load(account: string, collateral: CollateralRow[], positions: PositionRow[], cash: bigint, touched: Set<string>): Promise<void> {
+  /** The PerpMarket terms of the markets these rows trade that are not cached yet (read once per market). */
+  private async fetchMarkets(positions: readonly LedgerPosition[]): Promise<void> {
+    for (const p of positions) {
+      if (p.size !== 0n && p.size !== '0' && !this.markets.has(p.marketId))
+        this.markets.set(p.marketId, this.governed(await this.rpc.market(p.marketId), p.marketId));
+    }
+  }
+
+  private marketsKnown(positions: readonly LedgerPosition[], from: number, to: number): boolean {
+    for (let i = from; i < to; i++) if (!this.markets.has(positions[i].marketId)) return false;
+    return true;
+  }
+
+  /** One account's rows (`collateral[c0, c1)`, `positions[p0, p1)`) into the book, replacing its holdings. */
+  private write(
+    account: string,
+    cash: bigint | string,
+    collateral: readonly LedgerBalance[],
+    c0: number,
+    c1: number,
+    positions: readonly LedgerPosition[],
+    p0: number,
+    p1: number,
+    touched: Set<string>,
+  ): void {
+    const rows = this.rows!;
     try {
-      for (const p of positions) {
-        if (p.size !== 0n && !this.markets.has(p.marketId))
-          this.markets.set(p.marketId, this.governed(await this.rpc.market(p.marketId), p.marketId));
-      }
-      const inputs = accountInputs(collateral, positions, this.markets, this.collateralChains, this.assets, cash);
-      if (inputs.skipped.length) this.logger.warn(`${account}: left out ${inputs.skipped.join('; ')}`);
-      this.book!.setAccount(account, holdingsOf(inputs));
-      this.inputs.set(account, inputs);
+      rows.begin(account, cash);
+      for (let i = c0; i < c1; i++) rows.balance(collateral[i]);
+      for (let i = p0; i < p1; i++) rows.position(positions[i]);
+      const skipped = rows.commit();
+      if (skipped.length) this.logger.warn(`${account}: left out ${skipped.join('; ')}`);
+      if (cash === 0n || cash === '0') this.cashWad.delete(account);
+      else this.cashWad.set(account, BigInt(cash));
       touched.add(account);
     } catch (error) {
+      rows.reset();
       this.pending.add(account); // retried on the next sync
       this.logger.error(`loading ${account} failed: ${(error as Error).message}`);
     }
@@ -167,7 +236,7 @@ export class RiskBookSync {
       const next = this.governed(terms, marketId, params);
       if (next.imr === terms.imr && next.mmr === terms.mmr) continue;
       this.markets.set(marketId, next);
-      for (const [account, inputs] of this.inputs) if (inputs.positions.some((p) => p.marketId === marketId)) this.pending.add(account);
+      for (const account of this.book?.accountsInMarket(marketId) ?? []) this.pending.add(account);
     }
   }
 

@@ -1,4 +1,3 @@
-import { formatUnits } from 'ethers';
 import type { ManifestAsset } from '@tributary/protocol';
 import {
   ewmaCorrelation,
@@ -10,9 +9,7 @@ import {
   type MarketParams,
 } from '@tributary/risk';
 import type { RegisteredChain } from '../chain/chain-registry';
-import type { PerpMarketTerms } from '../chain/trading-rpc.repository';
 import type { AppConfig } from '../config/app-config';
-import type { CollateralRow, PositionRow } from '../ledger/ledger-state';
 import type { OraclePrice } from '../oracle/oracle.service';
 import type { PriceSample } from '../oracle/price-sample.repository';
 import type { CreditFreeze } from './risk-reader';
@@ -69,7 +66,7 @@ export interface PositionInput {
   mmr: number;
 }
 
-/** One account's inputs as the ledger holds them, converted to the model's units. */
+/** One account's inputs as the ledger holds them, converted to the model's units (`RiskBookSync.inputsOf` reads them back from the book). */
 export interface AccountInputs {
   balances: BalanceInput[];
   positions: PositionInput[];
@@ -77,48 +74,6 @@ export interface AccountInputs {
   cash: number;
   /** The same cash, exact (1e18 USD): what a pushed base subtracts. */
   cashWad: bigint;
-  /** Rows left out (unknown chain/asset, unlisted market), for the log. */
-  skipped: string[];
-}
-
-export function accountInputs(
-  collateral: readonly CollateralRow[],
-  positions: readonly PositionRow[],
-  markets: ReadonlyMap<number, PerpMarketTerms>,
-  chains: ReadonlyMap<number, RegisteredChain>,
-  assets: ReadonlyMap<number, ManifestAsset>,
-  cash: bigint = 0n,
-): AccountInputs {
-  const skipped: string[] = [];
-  const balances: BalanceInput[] = [];
-  for (const row of collateral) {
-    if (row.balance === 0n) continue;
-    const decimals = chains.get(row.eid)?.assets.find((a) => a.assetId === row.assetId)?.decimals;
-    const asset = assets.get(row.assetId);
-    if (decimals === undefined || !asset) {
-      skipped.push(`collateral of asset ${row.assetId} on eid ${row.eid} (not a collateral asset of the manifest)`);
-      continue;
-    }
-    balances.push({ eid: row.eid, assetId: row.assetId, symbol: asset.symbol, amount: Number(formatUnits(row.balance, decimals)) });
-  }
-  const out: PositionInput[] = [];
-  for (const row of positions) {
-    if (row.size === 0n) continue;
-    const market = markets.get(row.marketId);
-    if (!market?.listed || !assets.has(market.assetId)) {
-      skipped.push(`position on market ${row.marketId} (${market ? `asset ${market.assetId} not in the manifest` : 'market unknown'})`);
-      continue;
-    }
-    out.push({
-      marketId: row.marketId,
-      assetId: market.assetId,
-      size: Number(formatUnits(row.size, 18)),
-      entryPrice: Number(formatUnits(row.entryPrice, 18)),
-      imr: market.imr,
-      mmr: market.mmr,
-    });
-  }
-  return { balances, positions: out, cash: Number(formatUnits(cash, 18)), cashWad: cash, skipped };
 }
 
 export function holdingsOf(inputs: AccountInputs): AccountHoldings {

@@ -6,6 +6,7 @@ import type { OracleService } from '../../src/oracle/oracle.service';
 import type { RiskBookSync } from '../../src/risk/book-sync';
 import type { AccountInputs } from '../../src/risk/risk-inputs';
 import type { AccountRisk, RiskReader } from '../../src/risk/risk-reader';
+import type { AccountHoldings } from '@tributary/risk';
 
 const HOUR = 3_600;
 
@@ -33,8 +34,18 @@ function setup() {
     { account: '0xb', health: 0.9, liquidatable: true },
     { account: '0xc', health: 3, liquidatable: false },
   ].map((r) => ({ account: r.account, result: { health: r.health, liquidatable: r.liquidatable } }) as unknown as AccountRisk);
+  // Maintenance health of the fake: (Σ b·p + cash + Σ q·(p − entry)) / Σ |q|·p·mmr (null with no position).
+  const price = (id: number | string) => prices.get(Number(id)) ?? 0;
+  const preview = (h: AccountHoldings) => {
+    const requirement = h.positions.reduce((s, q) => s + Math.abs(q.size) * price(q.assetId) * q.mmr, 0);
+    const equity =
+      h.balances.reduce((s, b) => s + b.amount * price(b.assetId), 0) +
+      (h.cash ?? 0) +
+      h.positions.reduce((s, q) => s + q.size * (price(q.assetId) - q.entryPrice), 0);
+    return { health: requirement === 0 ? null : equity / requirement };
+  };
   const book = {
-    book: {},
+    book: { preview },
     inputsOf: (a: string) => inputs.get(a),
     bookPrice: (id: number) => prices.get(id) ?? 0,
     openInterest: () => oi.value,
@@ -50,7 +61,7 @@ function setup() {
   } as unknown as OracleService;
   const registry = new Registry();
   const limiter = new LiquidationRateLimiter(loadAppConfig({}), risk, book, new Clock(), oracle, registry);
-  return { limiter, registry, chain, risks, oi };
+  return { limiter, registry, chain, risks, oi, inputs };
 }
 
 describe('LiquidationRateLimiter (fake risk engine and book)', () => {
@@ -60,6 +71,23 @@ describe('LiquidationRateLimiter (fake risk engine and book)', () => {
       { account: '0xa', health: 0.5, notional: 20_000, seized: 1_000 },
       { account: '0xb', health: 0.9, notional: 10_000, seized: 0 },
     ]);
+  });
+
+  it("counts what the plan closes: a partial plan's fraction of the notional and no seizure", () => {
+    const { limiter, risks, inputs } = setup();
+    // Long 10 ETH at 2,000 on 600 USDC: H = 600 / 1,000 = 0.6. Closing f with the 2 % penalty leaves
+    // H = (600 − 400 f) / ((1 − f) · 1,000): 0.8 is the first tenth at ≥ 1.2 (1.4), so 16,000 is closed, nothing seized.
+    inputs.set('0xd', {
+      balances: [{ eid: 2, assetId: 1, symbol: 'USDC', amount: 600 }],
+      positions: [{ marketId: 0, assetId: 2, size: 10, entryPrice: 2_000, imr: 0.1, mmr: 0.05 }],
+      cash: 0,
+    } as never);
+    risks.push({ account: '0xd', result: { health: 0.6, liquidatable: true } } as unknown as AccountRisk);
+    expect(limiter.candidates().find((c) => c.account === '0xd')).toEqual({ account: '0xd', health: 0.6, notional: 16_000, seized: 0 });
+    // With the chain's penalty at 4 %, H = (600 − 800 f) / ((1 − f) · 1,000) never reaches 1.2: everything is closed,
+    // 800 of debt is left and 800 × 1.04 would be seized, capped at the 600 held.
+    limiter.usePenalty(0.04);
+    expect(limiter.candidates().find((c) => c.account === '0xd')).toEqual({ account: '0xd', health: 0.6, notional: 20_000, seized: 600 });
   });
 
   it('admits within 10 % of the open interest per hour, lowest health first, and shows the window and the queue', async () => {

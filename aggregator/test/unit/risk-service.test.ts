@@ -85,16 +85,19 @@ function setup(env: Record<string, string> = {}, paramsChain?: FakeParamsChain) 
   const attestations = new Map<number, number>();
   const cash = { value: 0n };
   const ledger = {
-    snapshot: async () => ({
-      accounts: [ALICE],
-      collateral,
-      positions,
-      credit: [],
-      epochs: [],
-      withdrawals: [],
-      cash: [{ account: ALICE, cash: cash.value, version: 1n }],
-      cashHistory: [],
-    }),
+    accountCount: async () => 1,
+    // The start-up load's page: the rows as the database returns them (amounts as decimal strings).
+    riskRowsPage: async (after: string | null) =>
+      after !== null
+        ? { accounts: [], collateral: [], positions: [], cash: [] }
+        : {
+            accounts: [ALICE],
+            collateral: collateral
+              .filter((r) => r.balance !== 0n)
+              .map((r) => ({ account: r.account, eid: r.eid, assetId: r.assetId, balance: String(r.balance) })),
+            positions: positions.map((r) => ({ account: r.account, marketId: r.marketId, size: String(r.size), entryPrice: String(r.entryPrice) })),
+            cash: cash.value === 0n ? [] : [{ account: ALICE, cash: String(cash.value) }],
+          },
     collateralOf: async () => collateral,
     positionsOf: async () => positions,
     cashOf: async () => cash.value,
