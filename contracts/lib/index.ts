@@ -7,3 +7,4 @@ export * from './liquidation';
 export * from './params';
 export * from './node/hardhat-node';
 export * from '../typechain-types';
+export * from './stable-price';

@@ -16,6 +16,9 @@ export const PARAM_KINDS = {
   guardCapacity: 8,
   guardRefill: 9,
   liquidationPenalty: 10,
+  marketOpenInterestCap: 11,
+  accountOpenInterestCap: 12,
+  accountExposureCap: 13,
 } as const;
 export type ParamKind = keyof typeof PARAM_KINDS;
 
@@ -31,7 +34,13 @@ export const PARAM_ID_OF: Record<ParamKind, 'asset' | 'eid' | 'market' | 'none'>
   guardCapacity: 'none',
   guardRefill: 'none',
   liquidationPenalty: 'none',
+  marketOpenInterestCap: 'market',
+  accountOpenInterestCap: 'market',
+  accountExposureCap: 'asset',
 };
+
+/** The caps: no value until `initializeParam` (the market reads 0 as "no cap"); units of the asset, or USD. */
+export const CAP_KINDS = ['marketOpenInterestCap', 'accountOpenInterestCap', 'accountExposureCap'] as const;
 
 /** Seconds between a proposal and its execution: 24 h unless the deploy config says otherwise (devnet: 60 s). */
 export const DEFAULT_PARAM_DELAY_SECONDS = 86_400;

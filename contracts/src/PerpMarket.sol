@@ -9,7 +9,9 @@ import {ICreditManager} from "./interfaces/ICreditManager.sol";
 import {ISettlementPool} from "./interfaces/ISettlementPool.sol";
 import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
 import {ILiquidationRegistry} from "./interfaces/ILiquidationRegistry.sol";
+import {IMarginHub} from "./interfaces/IMarginHub.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
+import {PositionCaps} from "./libraries/PositionCaps.sol";
 import {AssetId} from "./types/Ids.sol";
 
 /// @title PerpMarket
@@ -36,6 +38,8 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
 
     mapping(uint32 => Market) private _markets;
     mapping(address => mapping(uint32 => Position)) private _positions;
+    mapping(uint32 => PositionCaps.MarketCaps) private _caps;
+    mapping(AssetId => PositionCaps.AssetCaps) private _assetCaps;
 
     constructor(address owner_, ICreditManager creditManager_, ISettlementPool settlementPool_, uint256 maxPriceAge_)
         Ownable(owner_)
@@ -70,7 +74,8 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
         if (feeRate > MAX_FEE_RATE) revert InvalidFeeRate(feeRate);
         if (marketCount == MAX_MARKETS) revert TooManyMarkets();
         marketId = marketCount++;
-        _markets[marketId] = Market(assetId, feed, imr, mmr, feeRate, true);
+        _markets[marketId] = Market(assetId, feed, imr, mmr, feeRate, true, 0);
+        _assetCaps[assetId].markets |= uint32(1) << marketId;
         emit MarketListed(marketId, assetId, address(feed), imr, mmr, feeRate);
     }
 
@@ -108,6 +113,33 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
         if (penalty > MAX_LIQUIDATION_PENALTY) revert InvalidLiquidationPenalty(penalty);
         liquidationPenalty = penalty;
         emit LiquidationPenaltySet(penalty);
+    }
+
+    function openInterest(uint32 marketId) external view returns (uint256 total, uint256 marketCap, uint256 accountCap) {
+        PositionCaps.MarketCaps memory caps = _caps[marketId];
+        return (_markets[marketId].openInterest, caps.openInterest, caps.account);
+    }
+
+    function exposureCap(AssetId assetId) external view returns (uint256) {
+        return _assetCaps[assetId].exposureCap;
+    }
+
+    function exposureUnits(address account, AssetId assetId) external view returns (int256) {
+        return PositionCaps.exposureUnits(_hub(), account, assetId, _perpUnits(account, assetId, type(uint32).max));
+    }
+
+    function setOpenInterestCaps(uint32 marketId, uint256 marketCap, uint256 accountCap) external {
+        _checkGoverned();
+        _listed(marketId);
+        _caps[marketId] = PositionCaps.MarketCaps(_cap(marketCap), _cap(accountCap));
+        emit OpenInterestCapsSet(marketId, marketCap, accountCap);
+    }
+
+    function setExposureCap(AssetId assetId, uint256 cap) external {
+        _checkGoverned();
+        if (_assetCaps[assetId].markets == 0) revert AssetWithoutMarket(assetId);
+        _assetCaps[assetId].exposureCap = _cap(cap);
+        emit ExposureCapSet(assetId, cap);
     }
 
     function setLiquidationRegistry(address registry) external onlyOwner {
@@ -200,6 +232,7 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
         Position memory p = _positions[account][marketId];
         Market memory m = _listed(marketId);
         c = _change(p, delta, px, m.imr);
+        _trackOpenInterest(account, marketId, m, p.size, c.size, px);
         if (charged) c.fee = MarginMath.fee(MarginMath.abs(delta), px, m.feeRate);
         if (c.realized != 0 || c.fee != 0) settlementPool.settle(account, c.realized, c.fee);
         if (c.flipped) {
@@ -246,6 +279,62 @@ contract PerpMarket is IPerpMarket, Ownable, ReentrancyGuard {
             c.entry = px;
             c.margin = MarginMath.margin(absDelta - absOld, px, imr);
         }
+    }
+
+    /// @dev Keeps the market's Σ |size|; a change that raises |size| is held to the caps first (before any credit
+    /// moves, so a trade past a cap names the cap). Liquidations only lower |size|: never capped.
+    function _trackOpenInterest(address account, uint32 marketId, Market memory m, int256 oldSize, int256 newSize, uint256 px)
+        private
+    {
+        uint256 absOld = MarginMath.abs(oldSize);
+        uint256 absNew = MarginMath.abs(newSize);
+        if (absNew == absOld) return;
+        if (absNew < absOld) {
+            _markets[marketId].openInterest = m.openInterest - uint112(absOld - absNew);
+            return;
+        }
+        uint256 total = m.openInterest + (absNew - absOld);
+        PositionCaps.MarketCaps memory caps = _caps[marketId];
+        if (caps.openInterest != 0 && total > caps.openInterest) revert MarketOpenInterestCap(marketId, total, caps.openInterest);
+        if (caps.account != 0 && absNew > caps.account) revert AccountOpenInterestCap(account, marketId, absNew, caps.account);
+        _markets[marketId].openInterest = SafeCast.toUint112(total);
+        uint256 cap = _assetCaps[m.assetId].exposureCap;
+        if (cap != 0) _checkExposure(account, marketId, m.assetId, oldSize, newSize, px, cap);
+    }
+
+    /// @dev Exposure = collateral + every perp on the asset; only a change that moves it further from zero is capped
+    /// (a short against held collateral is a hedge).
+    function _checkExposure(
+        address account,
+        uint32 marketId,
+        AssetId assetId,
+        int256 oldSize,
+        int256 newSize,
+        uint256 px,
+        uint256 cap
+    ) private view {
+        int256 held = PositionCaps.exposureUnits(_hub(), account, assetId, _perpUnits(account, assetId, marketId));
+        uint256 after_ = MarginMath.abs(held + newSize);
+        if (after_ <= MarginMath.abs(held + oldSize)) return;
+        uint256 usd = (after_ * px) / MarginMath.WAD;
+        if (usd > cap) revert AccountExposureCap(account, assetId, usd, cap);
+    }
+
+    /// @dev Σ size of `account` over the markets of `assetId`, leaving out `except` (type(uint32).max: none).
+    function _perpUnits(address account, AssetId assetId, uint32 except) private view returns (int256 units) {
+        uint32 markets = _assetCaps[assetId].markets;
+        for (uint32 id; markets >> id != 0; ++id) {
+            if (id != except && (markets >> id) & 1 == 1) units += _positions[account][id].size;
+        }
+    }
+
+    function _hub() private view returns (IMarginHub) {
+        return IMarginHub(address(creditManager.hub()));
+    }
+
+    function _cap(uint256 cap) private pure returns (uint128) {
+        if (cap > type(uint128).max) revert InvalidCap(cap);
+        return uint128(cap);
     }
 
     /// @dev The owner until a parameter governor is set, then only the governor.

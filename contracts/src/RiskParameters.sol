@@ -28,6 +28,11 @@ import {AssetId} from "./types/Ids.sol";
 ///   8 GUARD_CAPACITY(0)       CreditManager  [1e18 (1 USD), 1e30]              step ≤ the current value (at most ×2)
 ///   9 GUARD_REFILL(0)         CreditManager  [1e15 (0.001 USD/s), 1e27]        step ≤ the current value (at most ×2)
 ///  10 LIQUIDATION_PENALTY(0)  market         [0, MAX_LIQUIDATION_PENALTY]      step 0.01
+///  11 MARKET_OI_CAP(marketId)      market    [1, MAX_CAP] units                step ≤ the current value (at most ×2)
+///  12 ACCOUNT_OI_CAP(marketId)     market    [1, MAX_CAP] units                step ≤ the current value (at most ×2)
+///  13 ACCOUNT_EXPOSURE_CAP(assetId) market   [1, MAX_CAP] USD                  step ≤ the current value (at most ×2)
+/// A cap has no value until `initializeParam` gives it its first (the market reads 0 as "no cap"): a newly listed
+/// market or asset, like a maintenance weight. Lowering a cap is never limited by the step (down to 1).
 contract RiskParameters is IGovernedParams, Ownable {
     using GovernedParams for GovernedParams.Store;
 
@@ -41,6 +46,9 @@ contract RiskParameters is IGovernedParams, Ownable {
     uint8 public constant GUARD_CAPACITY = 8;
     uint8 public constant GUARD_REFILL = 9;
     uint8 public constant LIQUIDATION_PENALTY = 10;
+    uint8 public constant MARKET_OI_CAP = 11;
+    uint8 public constant ACCOUNT_OI_CAP = 12;
+    uint8 public constant ACCOUNT_EXPOSURE_CAP = 13;
 
     uint256 public constant WAD = 1e18;
     uint256 public constant MAX_WEIGHT_STEP = 0.05e18;
@@ -48,6 +56,8 @@ contract RiskParameters is IGovernedParams, Ownable {
     uint256 public constant MAX_HEALTH_STEP = 0.5e18;
     uint256 public constant MAX_PENALTY_STEP = 0.01e18;
     uint256 public constant MAX_MARK_OVERRIDE_HEALTH = 10e18;
+    /// @notice Largest cap: 1e12 units of an asset, or 1e12 USD.
+    uint256 public constant MAX_CAP = 1e30;
 
     IMarginHub public immutable hub;
     IPerpMarket public immutable market;
@@ -108,9 +118,16 @@ contract RiskParameters is IGovernedParams, Ownable {
     }
 
     /// @notice Owner: the first value of a weight kept here (a newly listed asset's maintenance weight, a new
-    /// chain's weight); reverts ParamGoverned once it has one.
+    /// chain's weight) or of a market's cap; reverts ParamGoverned once it has one.
     function initializeParam(bytes32 k, uint256 value) external onlyOwner {
         uint8 kind = GovernedParams.kindOf(k);
+        if (kind >= MARKET_OI_CAP && kind <= ACCOUNT_EXPOSURE_CAP) {
+            if (_capValue(k) != 0) revert ParamGoverned();
+            GovernedParams.check(k, value, value, _bound(k));
+            _apply(k, value);
+            emit ParamInitialized(k, value);
+            return;
+        }
         if (kind != MAINT_WEIGHT && kind != CHAIN_WEIGHT) revert UnknownParam(k);
         if (_set[k]) revert ParamGoverned();
         _set[k] = true;
@@ -135,6 +152,11 @@ contract RiskParameters is IGovernedParams, Ownable {
         if (kind == TAKER_FEE) return _market(k).feeRate;
         if (kind == MARK_OVERRIDE_HEALTH && id == 0) return market.markOverrideHealth();
         if (kind == LIQUIDATION_PENALTY && id == 0) return market.liquidationPenalty();
+        if (kind >= MARKET_OI_CAP && kind <= ACCOUNT_EXPOSURE_CAP) {
+            uint256 cap = _capValue(k);
+            if (cap == 0) revert UnknownParam(k);
+            return cap;
+        }
         if ((kind == GUARD_CAPACITY || kind == GUARD_REFILL) && id == 0) {
             (uint128 capacity, uint128 refill) = creditManager.increaseGuard();
             return kind == GUARD_CAPACITY ? capacity : refill;
@@ -166,6 +188,9 @@ contract RiskParameters is IGovernedParams, Ownable {
             uint256 current = paramValue(k);
             b = kind == GUARD_CAPACITY ? GovernedParams.Bound(1e18, 1e30, 0) : GovernedParams.Bound(1e15, 1e27, 0);
             b.maxStep = current < b.min ? b.min : current;
+        } else if (kind >= MARKET_OI_CAP && kind <= ACCOUNT_EXPOSURE_CAP) {
+            // At most doubles per change; any cut (the step from c down to 1 is < c).
+            b = GovernedParams.Bound(1, MAX_CAP, _capValue(k));
         } else {
             revert UnknownParam(k);
         }
@@ -188,6 +213,13 @@ contract RiskParameters is IGovernedParams, Ownable {
             market.setMarkOverrideHealth(value);
         } else if (kind == LIQUIDATION_PENALTY) {
             market.setLiquidationPenalty(value);
+        } else if (kind == MARKET_OI_CAP || kind == ACCOUNT_OI_CAP) {
+            (, uint256 marketCap, uint256 accountCap) = market.openInterest(uint32(id));
+            if (kind == MARKET_OI_CAP) marketCap = value;
+            else accountCap = value;
+            market.setOpenInterestCaps(uint32(id), marketCap, accountCap);
+        } else if (kind == ACCOUNT_EXPOSURE_CAP) {
+            market.setExposureCap(AssetId.wrap(uint16(id)), value);
         } else {
             (uint128 capacity, uint128 refill) = creditManager.increaseGuard();
             if (kind == GUARD_CAPACITY) capacity = uint128(value);
@@ -203,6 +235,28 @@ contract RiskParameters is IGovernedParams, Ownable {
             risk = IMarginHub.AssetRisk(feed, initWeight, listed);
         }
         if (!risk.listed) revert UnknownParam(k);
+    }
+
+    /// @dev A cap's value on the market (0: not set); UnknownParam for an unlisted market or an asset no market trades.
+    function _capValue(bytes32 k) private view returns (uint256) {
+        uint8 kind = GovernedParams.kindOf(k);
+        uint64 id = GovernedParams.idOf(k);
+        if (kind == ACCOUNT_EXPOSURE_CAP) {
+            if (id > type(uint16).max || !_tradedAsset(uint16(id))) revert UnknownParam(k);
+            return market.exposureCap(AssetId.wrap(uint16(id)));
+        }
+        _market(k);
+        (, uint256 marketCap, uint256 accountCap) = market.openInterest(uint32(id));
+        return kind == MARKET_OI_CAP ? marketCap : accountCap;
+    }
+
+    function _tradedAsset(uint16 assetId) private view returns (bool) {
+        uint32 count = market.marketCount();
+        for (uint32 i; i < count; ++i) {
+            IPerpMarket.Market memory m = market.market(i);
+            if (m.listed && AssetId.unwrap(m.assetId) == assetId) return true;
+        }
+        return false;
     }
 
     function _market(bytes32 k) private view returns (IPerpMarket.Market memory m) {

@@ -34,6 +34,9 @@ describe('RiskParameters (governed parameters: propose → wait → execute)', (
       guardCapacity: 'GUARD_CAPACITY',
       guardRefill: 'GUARD_REFILL',
       liquidationPenalty: 'LIQUIDATION_PENALTY',
+      marketOpenInterestCap: 'MARKET_OI_CAP',
+      accountOpenInterestCap: 'ACCOUNT_OI_CAP',
+      accountExposureCap: 'ACCOUNT_EXPOSURE_CAP',
     };
     for (const [kind, constant] of Object.entries(names)) {
       expect(await params.getFunction(constant)(), constant).to.equal(BigInt(PARAM_KINDS[kind as keyof typeof PARAM_KINDS]));
@@ -121,6 +124,38 @@ describe('RiskParameters (governed parameters: propose → wait → execute)', (
     expect(await market.liquidationPenalty()).to.equal(before + parseEther('0.01'));
   });
 
+  it('caps: a first value once (initializeParam), then at most ×2 up per change and any cut, after the delay', async () => {
+    const { params, market, alice } = await loadFixture(governed);
+    const oiKey = paramKey('marketOpenInterestCap', 0);
+    const accountKey = paramKey('accountOpenInterestCap', 0);
+    const exposureKey = paramKey('accountExposureCap', WETH);
+    await expect(params.paramValue(oiKey)).to.be.revertedWithCustomError(params, 'UnknownParam'); // not set: no cap
+    await expect(params.proposeParam(oiKey, 1n)).to.be.revertedWithCustomError(params, 'UnknownParam');
+    await expect(params.connect(alice).initializeParam(oiKey, 1n)).to.be.revertedWithCustomError(params, 'OwnableUnauthorizedAccount');
+    await expect(params.initializeParam(oiKey, 0n)).to.be.revertedWithCustomError(params, 'OutOfBounds');
+    await expect(params.initializeParam(oiKey, parseEther('1000')))
+      .to.emit(market, 'OpenInterestCapsSet')
+      .withArgs(0, parseEther('1000'), 0)
+      .and.to.emit(params, 'ParamInitialized');
+    await params.initializeParam(accountKey, parseEther('100'));
+    await params.initializeParam(exposureKey, parseEther('1000000'));
+    await expect(params.initializeParam(oiKey, parseEther('5'))).to.be.revertedWithCustomError(params, 'ParamGoverned');
+    await expect(params.initializeParam(paramKey('marketOpenInterestCap', 4), 1n)).to.be.revertedWithCustomError(params, 'UnknownParam');
+    await expect(params.initializeParam(paramKey('accountExposureCap', 77), 1n)).to.be.revertedWithCustomError(params, 'UnknownParam');
+    expect(await market.openInterest(0)).to.deep.equal([0n, parseEther('1000'), parseEther('100')]);
+    expect(await params.paramBound(oiKey)).to.deep.equal([1n, parseEther('1000000000000'), parseEther('1000')]);
+
+    await expect(params.proposeParam(oiKey, parseEther('2000') + 1n)).to.be.revertedWithCustomError(params, 'StepTooLarge');
+    await params.proposeParam(oiKey, parseEther('2000'));
+    await params.proposeParam(accountKey, 1n); // a cut to (almost) nothing is one step
+    await params.proposeParam(exposureKey, parseEther('1500000'));
+    await time.increase(DELAY);
+    for (const key of [oiKey, accountKey, exposureKey]) await (await params.executeParam(key)).wait();
+    expect(await market.openInterest(0)).to.deep.equal([0n, parseEther('2000'), 1n]);
+    expect(await market.exposureCap(WETH)).to.equal(parseEther('1500000'));
+    expect(await params.paramValue(exposureKey)).to.equal(parseEther('1500000'));
+  });
+
   it('only the owner proposes and cancels; anyone executes; a cancelled proposal is gone', async () => {
     const { params, alice } = await loadFixture(governed);
     const key = paramKey('chainWeight', EID_A);
@@ -150,6 +185,8 @@ describe('RiskParameters (governed parameters: propose → wait → execute)', (
     await expect(market.setMarkOverrideHealth(parseEther('3'))).to.be.revertedWithCustomError(market, 'ParamGoverned');
     await expect(market.setLiquidationPenalty(parseEther('0.03'))).to.be.revertedWithCustomError(market, 'ParamGoverned');
     await expect(creditManager.setIncreaseGuard(1, 1)).to.be.revertedWithCustomError(creditManager, 'ParamGoverned');
+    await expect(market.setOpenInterestCaps(0, 1, 1)).to.be.revertedWithCustomError(market, 'ParamGoverned');
+    await expect(market.setExposureCap(WETH, 1)).to.be.revertedWithCustomError(market, 'ParamGoverned');
     await expect(hub.setParamGovernor(deployer.address)).to.be.revertedWithCustomError(hub, 'ParamGoverned');
   });
 

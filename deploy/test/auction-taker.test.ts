@@ -1,4 +1,4 @@
-import { feedToWad, shouldTake } from '../src/devnet/auction-taker';
+import { feedToWad, pokeDue, shouldTake } from '../src/devnet/auction-taker';
 
 describe('auction taker rule', () => {
   it('takes only at or below the oracle price', () => {
@@ -14,5 +14,12 @@ describe('auction taker rule', () => {
     expect(feedToWad(3_000n * 10n ** 8n, 8)).toBe(3_000n * 10n ** 18n);
     expect(feedToWad(5n, 18)).toBe(5n);
     expect(feedToWad(7n * 10n ** 20n, 20)).toBe(7n * 10n ** 18n);
+  });
+
+  it('feeds the auction breaker when the price moved, or after a while at the same price', () => {
+    expect(pokeDue(undefined, 5n, 0, 60_000)).toBe(true);
+    expect(pokeDue({ answer: 5n, at: 0 }, 5n, 59_999, 60_000)).toBe(false);
+    expect(pokeDue({ answer: 5n, at: 0 }, 5n, 60_000, 60_000)).toBe(true);
+    expect(pokeDue({ answer: 5n, at: 0 }, 6n, 1, 60_000)).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import {
   CollateralVault__factory,
   LiquidationRegistry__factory,
   SettablePriceFeed__factory,
+  StablePriceFeed__factory,
   CreditManager__factory,
   MSG_ATTEST,
   MSG_WITHDRAW_DECISION,
@@ -113,8 +114,19 @@ describe('deploy against hardhat nodes', () => {
       const hubContract = MarginHub__factory.connect(hub!, provider);
       expect(await hubContract.hasRole(await hubContract.DECIDER_ROLE(), devWallet(2).address)).toBe(true);
       expect(await hubContract.decisionTimeout()).toBe(60n);
-      const market = await PerpMarket__factory.connect(perpMarket!, provider).market(0);
+      const perp = PerpMarket__factory.connect(perpMarket!, provider);
+      const market = await perp.market(0);
       expect(market.feeRate).toBe(5n * 10n ** 14n);
+      // Caps from the config (WETH is market 0), governed from the first value on.
+      expect(await perp.openInterest(0)).toEqual([0n, 50_000n * 10n ** 18n, 5_000n * 10n ** 18n]);
+      expect(await perp.exposureCap(market.assetId)).toBe(50_000_000n * 10n ** 18n);
+      expect(await perp.paramGovernor()).toBe(trading.contracts.riskParameters);
+      // The hub values collateral at p⁻ = min(p, s): a StablePriceFeed over each asset's oracle (δ 2 % per hour).
+      for (const asset of manifest.assets) {
+        const stable = StablePriceFeed__factory.connect((await hubContract.assetRisk(asset.assetId)).feed, provider);
+        expect(await stable.source()).toBe(asset.priceFeed);
+        expect([await stable.maxStep(), await stable.interval(), await stable.maxGap()]).toEqual([2n * 10n ** 16n, 3600n, 300n]);
+      }
       // The pusher is bounded: the hub's attested collateral caps credit; new credit ≤ 5 % of the vaults' value per hour.
       const cm = CreditManager__factory.connect(creditManager!, provider);
       expect(await cm.hub()).toBe(hub);
@@ -167,6 +179,9 @@ describe('deploy against hardhat nodes', () => {
           expect(await CollateralVault__factory.connect(chain.contracts.vault!, provider).auction()).toBe(auctionAddress);
           expect(await registry.auctionOf(chain.eid)).toBe(auctionAddress);
           expect(await auction.treasury()).toBe(devWallet(0).address);
+          // The breaker: the vaults' guardian resumes; β 0.3 over an hour, governed with the trading chain's delay.
+          expect(await auction.guardian()).toBe(devWallet(4).address);
+          expect([await auction.breakerDrop(), await auction.breakerWindow(), await auction.paramDelay()]).toEqual([3n * 10n ** 17n, 3600n, 60n]);
           const testTokens = sidecar.chains.find((c: { eid: number }) => c.eid === chain.eid).testTokens;
           expect(await auction.quoteToken()).toBe(testTokens.USDC);
           for (const asset of chain.assets) {

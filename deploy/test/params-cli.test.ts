@@ -65,6 +65,46 @@ describe('tributary params (argument parsing, ids, preview request)', () => {
     expect(previewRequest('chainWeight', chain.eid, 0.95, markets)).toEqual({ chains: [{ eid: chain.eid, weight: 0.95 }] });
     expect(previewRequest('takerFee', 0, 0.001, markets)).toBeNull();
     expect(toChainValue('0.75')).toBe(750000000000000000n);
+    expect(resolveId(manifest, 'marketOpenInterestCap', 'WETH', markets)).toBe(0);
+    expect(resolveId(manifest, 'accountExposureCap', 'WETH', markets)).toBe(weth.assetId);
+    expect(previewRequest('marketOpenInterestCap', 0, 5000, markets)).toEqual({ markets: [{ assetId: weth.assetId, openInterestCap: 5000 }] });
+    expect(previewRequest('accountOpenInterestCap', 0, 50, markets)).toEqual({ markets: [{ assetId: weth.assetId, accountOpenInterestCap: 50 }] });
+    expect(previewRequest('accountExposureCap', weth.assetId, 1e6, markets)).toEqual({
+      assets: [{ assetId: weth.assetId, accountExposureCap: 1e6 }],
+    });
+    expect(toChainValue('50000')).toBe(50_000n * 10n ** 18n);
+  });
+
+  it('prints what a proposed cap finds: open interest over it, accounts above it (largest first)', () => {
+    const text = formatPreview({
+      accounts: 2,
+      newlyLiquidatable: [],
+      noLongerLiquidatable: 0,
+      creditBefore: 1000,
+      creditAfter: 1000,
+      creditAdded: 0,
+      creditRemoved: 0,
+      hardestHit: [],
+      caps: {
+        markets: [
+          {
+            assetId: 2,
+            openInterest: 120,
+            openInterestCap: 100,
+            openInterestOver: 20,
+            accountOpenInterestCap: 50,
+            accountsOver: 1,
+            largestOver: [{ account: '0xabc', value: 70 }],
+          },
+        ],
+        exposure: [{ assetId: 2, accountExposureCap: 100_000, accountsOver: 1, largestOver: [{ account: '0xdef', value: 150_000 }] }],
+      },
+    });
+    expect(text).toContain('open interest of asset 2: 120 against a cap of 100 (over by 20: only reductions until it is back under)');
+    expect(text).toContain('accounts above a per-account cap of 50 (asset 2): 1 (they may only reduce)');
+    expect(text).toContain('0xabc  70');
+    expect(text).toContain('accounts above an exposure cap of 100,000 USD (asset 2): 1 (only hedges and cuts pass)');
+    expect(text).toContain('0xdef  150,000 USD');
   });
 
   it('prints the preview: liquidations, credit moved, hardest hit', () => {

@@ -85,6 +85,7 @@ describe('tributary trader commands: exit codes', () => {
       ['timeout', 15],
       ['api-unreachable', 16],
       ['reverted', 17],
+      ['position-cap', 18],
     ];
     for (const [code, exit] of distinct) expect(exitCodeFor(new TributaryError(code, 'x'))).toBe(exit);
     expect(new Set(distinct.map(([, exit]) => exit)).size).toBe(distinct.length);

@@ -77,3 +77,12 @@ export {
   type AuctionBreakerState,
   type PricePoint,
 } from './auction-breaker';
+export {
+  namesCaps,
+  previewCaps,
+  type AccountOverCap,
+  type CapChange,
+  type CapPreview,
+  type ExposureCapPreview,
+  type MarketCapPreview,
+} from './cap-preview';

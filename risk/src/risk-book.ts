@@ -240,6 +240,19 @@ export class RiskBook {
     return total;
   }
 
+  /** Open interest of one asset in units: Σ |size| over every position on it (the PerpMarket's caps count this). */
+  assetOpenInterest(assetId: string): number {
+    const k = this.market.assetIds.indexOf(assetId);
+    const col = this.columns;
+    let total = 0;
+    for (let slot = 0; slot < col.highWater; slot++) {
+      const start = col.positionStart[slot];
+      const end = start + col.positionCount[slot];
+      for (let m = start; m < end; m++) if (col.positionAsset[m] === k) total += Math.abs(col.positionSize[m]);
+    }
+    return total;
+  }
+
   /** The accounts with a position tagged with this market id. */
   accountsInMarket(marketId: number): string[] {
     const col = this.columns;

@@ -300,7 +300,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Per asset: oracle and stable (dampened) price, and the auction breaker computed from the oracle history */
+    /** Per asset: oracle and stable (dampened) price, the auction breaker computed from the oracle history, and what each collateral chain's auction enforces */
     get: operations['OracleController_stress'];
     put?: never;
     post?: never;
@@ -1686,7 +1686,7 @@ export interface operations {
               breaker: {
                 /** @description largest fall within one window in the kept history (fraction) */
                 largestDrop: number;
-                /** @description new lots and takes of this asset should pause (enforced on chain later) */
+                /** @description the aggregator's own decision from the trading chain's oracle history (the same rule the auctions enforce) */
                 paused: boolean;
                 /**
                  * Format: date-time
@@ -1705,6 +1705,33 @@ export interface operations {
               };
               /** @description s / p − 1 */
               gap: number | null;
+              /** @description what each collateral chain's auction enforces, as last read (AUCTION_BREAKER_POLL_MS) */
+              onChain: {
+                chain: string;
+                eid: number;
+                /** @description the auction's governed β */
+                maxDrop: number;
+                /** @description the chain's CollateralAuction pauses this asset's takes and redos (lots kicked meanwhile open unpriced) */
+                paused: boolean;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 time (UTC)
+                 */
+                pausedUntil: string | null;
+                /** @description the window high the last trip fell from */
+                referencePrice: number | null;
+                /**
+                 * Format: date-time
+                 * @description the guardian's last resume (points up to it no longer count, here too)
+                 */
+                resumedAt: string | null;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 time (UTC)
+                 */
+                trippedAt: string | null;
+                windowSeconds: number;
+              }[];
               /** @description last accepted oracle price */
               price: number | null;
               /** @description the tracker's stable price s (moves toward the oracle by at most δ per τ) */
@@ -2206,11 +2233,23 @@ export interface operations {
              * @description when the chain was last read or polled
              */
             checkedAt: string | null;
-            /** @description margin ratios of listed markets */
+            /** @description per traded asset */
+            exposureCaps: {
+              /** @description cap on one account's |exposure|, USD (null: none) */
+              accountExposureCap: number | null;
+              assetId: number;
+            }[];
+            /** @description margin ratios and caps of listed markets (docs/breakers-and-dampeners.md#caps) */
             markets: {
+              /** @description cap on one account's |size|, units (null: none) */
+              accountOpenInterestCap: number | null;
               imr: number;
               marketId: number;
               mmr: number;
+              /** @description Σ |size| on the live book now, units (null: no caps read or the engine is idle) */
+              openInterest: number | null;
+              /** @description cap on the market's Σ |size|, units of the asset (null: none) */
+              openInterestCap: number | null;
             }[];
             /** @description RiskParameters address on the trading chain (null for the manifest) */
             riskParameters: string | null;
@@ -2243,6 +2282,8 @@ export interface operations {
       content: {
         'application/json': {
           assets?: {
+            /** @description one account's |exposure| to the asset, USD */
+            accountExposureCap?: number;
             assetId: number;
             imf?: number;
             volatility?: number;
@@ -2254,9 +2295,13 @@ export interface operations {
             weight: number;
           }[];
           markets?: {
+            /** @description one account's |size|, units of the asset */
+            accountOpenInterestCap?: number;
             assetId: number;
             imr?: number;
             mmr?: number;
+            /** @description the market's Σ |size|, units of the asset */
+            openInterestCap?: number;
           }[];
           params?: {
             horizonDays?: number;
@@ -2278,6 +2323,42 @@ export interface operations {
           'application/json': {
             /** @description accounts recomputed (every account of the live book) */
             accounts: number;
+            /** @description what the proposed caps find on the live book (null: the request names no cap); a cap closes nothing */
+            caps: {
+              exposure: {
+                /** @description USD (float64) */
+                accountExposureCap: number;
+                /** @description accounts whose |exposure| is above the proposed cap (only hedges and cuts pass) */
+                accountsOver: number;
+                assetId: number;
+                /** @description the ten largest */
+                largestOver: {
+                  /** @description 0x address */
+                  account: string;
+                  /** @description |exposure| */
+                  value: number;
+                }[];
+              }[];
+              markets: {
+                accountOpenInterestCap: number | null;
+                /** @description accounts whose |size| is above the proposed per-account cap (they may only reduce) */
+                accountsOver: number;
+                assetId: number;
+                /** @description the ten largest */
+                largestOver: {
+                  /** @description 0x address */
+                  account: string;
+                  /** @description |size| */
+                  value: number;
+                }[];
+                /** @description Σ |size| of the market on the live book now (units) */
+                openInterest: number;
+                /** @description the proposed cap (null: not in the request) */
+                openInterestCap: number | null;
+                /** @description max(0, open interest − cap): what must close before the market takes new risk */
+                openInterestOver: number;
+              }[];
+            } | null;
             /** @description Σ of the increases */
             creditAdded: number;
             /** @description Σ credit limits with the change */

@@ -117,12 +117,21 @@ describe('breakers and dampeners: a spike is damped, a crash liquidates at the r
       return status.pendingAccounts === 0 ? status : undefined;
     });
 
-  /** The asset's auctions are paused: the aggregator's breaker tripped (the API and the metric follow it). */
+  /**
+   * The asset's auctions are paused: the aggregator's breaker tripped, and every collateral chain's auction pauses
+   * it (the taker bot showed each the crashed price), as the API and the metric say.
+   */
   async function assertAuctionsPaused(symbol: string): Promise<StressAssetView> {
     const view = await stressOf(symbol);
     expect(view.breaker.paused).toBe(true);
     expect(view.breaker.largestDrop).toBeGreaterThan((await api<OracleStressView>('/v1/oracle/stress')).auctionBreaker.maxDrop);
-    return view;
+    const onChain = await waitFor(`every auction of ${symbol} to pause on chain`, async () => {
+      const chains = (await stressOf(symbol)).onChain;
+      return chains.length > 0 && chains.every((b) => b.paused) ? chains : undefined;
+    });
+    const metrics = await (await fetch(`${devnet.urls.aggregator}/metrics`)).text();
+    for (const b of onChain) expect(metrics).toContain(`tributary_auction_breaker_paused{chain="${b.chain}",asset="${symbol}"} 1`);
+    return { ...view, onChain };
   }
 
   it('a 40 % spike up leaves every account’s credit within the stable price’s bound', async () => {
@@ -294,7 +303,7 @@ describe('breakers and dampeners: a spike is damped, a crash liquidates at the r
         (a) => `  admitted ${a.account} cost ${usd(a.cost)} (closed ${usd(closed.get(a.account.toLowerCase())!)} of notional, nothing seized)`,
       ),
       ...queue.queued.map((c) => `  queued   ${c.account} health ${c.health!.toFixed(3)} cost ${usd(cost(c))}`),
-      `  admitted runs done ${clearedIn.toFixed(1)} s after the crash; auction breaker: drop ${(paused.breaker.largestDrop * 100).toFixed(1)} %, paused until ${paused.breaker.pausedUntil}`,
+      `  admitted runs done ${clearedIn.toFixed(1)} s after the crash; auction breaker: drop ${(paused.breaker.largestDrop * 100).toFixed(1)} %, paused until ${paused.breaker.pausedUntil}; on chain paused on ${paused.onChain.map((b) => b.chain).join(', ')}`,
       `  the queue clears in ${clear.windows} more window(s): the last admission ${clear.hours.toFixed(2)} h after the first (default limits)`,
     );
   });

@@ -100,7 +100,7 @@ describe('trader SDK and CLI against the devnet', () => {
       expect(more.after.creditLimit).toBeGreaterThan(more.before.creditLimit + 2000);
     });
 
-    it('trade open and close: fill, ledger and risk stages; the fee goes to cash; an oversized trade is refused with insufficient-credit', async () => {
+    it('trade open and close: fill, ledger and risk stages; the fee goes to cash; an oversized trade is refused with insufficient-credit, one past a cap with the cap’s name', async () => {
       const open = client.trade({ asset: 'WETH', size: '2' });
       const opened = await open;
       measured['sdk trade open 2 WETH'] = latencies(open.stages);
@@ -110,6 +110,11 @@ describe('trader SDK and CLI against the devnet', () => {
       expect((await client.account()).positions).toMatchObject([{ market: 'WETH', size: '2' }]);
 
       await expect(client.trade({ asset: 'WETH', size: '1000' })).rejects.toMatchObject({ code: 'insufficient-credit' });
+      // Past the devnet's per-account open-interest cap (5,000 WETH): refused by the cap, named, before any credit check.
+      await expect(client.trade({ asset: 'WETH', size: '4998.5' })).rejects.toMatchObject({
+        code: 'position-cap',
+        message: expect.stringMatching(/AccountOpenInterestCap\(0x[0-9a-fA-F]{40}, 0, 5000500000000000000000, 5000000000000000000000\)/),
+      });
 
       const close = client.closePosition({ asset: 'WETH' });
       const closed = await close;

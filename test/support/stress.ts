@@ -20,6 +20,8 @@ export interface StressAssetView {
     triggerPrice: number | null;
     largestDrop: number;
   };
+  /** What each collateral chain's CollateralAuction enforces (read by the aggregator every few seconds). */
+  onChain: { eid: number; chain: string; paused: boolean; pausedUntil: string | null; referencePrice: number | null; maxDrop: number }[];
 }
 
 /** `GET /v1/oracle/stress`. */

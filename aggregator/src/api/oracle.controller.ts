@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuctionBreakerWatch } from '../oracle/auction-breaker-watch';
 import { OracleService } from '../oracle/oracle.service';
 import { ApiOkBody } from './openapi';
 import { oraclePricesResponse, type OraclePricesResponse } from './responses';
@@ -9,7 +10,10 @@ import { oracleStressResponse, type OracleStressResponse } from './stress-respon
 @ApiTags('oracle')
 @Controller('v1/oracle')
 export class OracleController {
-  constructor(private readonly oracle: OracleService) {}
+  constructor(
+    private readonly oracle: OracleService,
+    private readonly breakers: AuctionBreakerWatch,
+  ) {}
 
   @Get('prices')
   @ApiOperation({ summary: 'Guarded price of every manifest asset: last accepted price, feed time, read time, guard status' })
@@ -24,7 +28,10 @@ export class OracleController {
   }
 
   @Get('stress')
-  @ApiOperation({ summary: 'Per asset: oracle and stable (dampened) price, and the auction breaker computed from the oracle history' })
+  @ApiOperation({
+    summary:
+      "Per asset: oracle and stable (dampened) price, the auction breaker computed from the oracle history, and what each collateral chain's auction enforces",
+  })
   @ApiOkBody(oracleStressResponse)
   @ApiBadRequestResponse({ description: 'unexpected query parameters' })
   stress(@Query({ schema: noQuerySchema }) _query: Record<string, never>): OracleStressResponse {
@@ -49,6 +56,17 @@ export class OracleController {
           triggerPrice: v.breaker.triggerPrice,
           largestDrop: v.breaker.largestDrop,
         },
+        onChain: this.breakers.of(v.assetId).map((b) => ({
+          eid: b.eid,
+          chain: b.chain,
+          paused: b.paused,
+          pausedUntil: iso(b.pausedUntil),
+          trippedAt: iso(b.trippedAt),
+          resumedAt: iso(b.resumedAt),
+          referencePrice: b.referencePrice,
+          maxDrop: b.maxDrop,
+          windowSeconds: b.windowSeconds,
+        })),
       })),
     };
   }

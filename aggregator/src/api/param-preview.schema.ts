@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const fraction = z.number().finite().min(0).max(1);
 const assetId = z.number().int().min(0).max(65_535);
+/** A proposed cap (docs/breakers-and-dampeners.md#caps): units of the asset, or USD. */
+const cap = z.number().finite().positive();
 
 /** POST /v1/risk/preview-params: a proposed change of risk parameters (manifest asset ids, chain eids). */
 export const previewParamsRequestSchema = z
@@ -14,12 +16,21 @@ export const previewParamsRequestSchema = z
           weightMaint: fraction.optional(),
           imf: z.number().finite().min(0).optional(),
           volatility: z.number().finite().min(0).optional(),
+          accountExposureCap: cap.optional().describe("one account's |exposure| to the asset, USD"),
         }),
       )
       .max(256)
       .optional(),
     markets: z
-      .array(z.strictObject({ assetId, imr: fraction.optional(), mmr: fraction.optional() }))
+      .array(
+        z.strictObject({
+          assetId,
+          imr: fraction.optional(),
+          mmr: fraction.optional(),
+          openInterestCap: cap.optional().describe("the market's Σ |size|, units of the asset"),
+          accountOpenInterestCap: cap.optional().describe("one account's |size|, units of the asset"),
+        }),
+      )
       .max(256)
       .optional(),
     chains: z

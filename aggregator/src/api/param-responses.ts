@@ -12,7 +12,21 @@ export const riskParamsResponse = z.strictObject({
     .array(z.strictObject({ assetId: int, weightInit: z.number(), weightMaint: z.number() }))
     .describe('base weights before volatility scaling'),
   chains: z.array(z.strictObject({ eid: int, weight: z.number() })).describe('configured chain weight before liveness decay'),
-  markets: z.array(z.strictObject({ marketId: int, imr: z.number(), mmr: z.number() })).describe('margin ratios of listed markets'),
+  markets: z
+    .array(
+      z.strictObject({
+        marketId: int,
+        imr: z.number(),
+        mmr: z.number(),
+        openInterestCap: z.number().nullable().describe("cap on the market's Σ |size|, units of the asset (null: none)"),
+        accountOpenInterestCap: z.number().nullable().describe("cap on one account's |size|, units (null: none)"),
+        openInterest: z.number().nullable().describe('Σ |size| on the live book now, units (null: no caps read or the engine is idle)'),
+      }),
+    )
+    .describe('margin ratios and caps of listed markets (docs/breakers-and-dampeners.md#caps)'),
+  exposureCaps: z
+    .array(z.strictObject({ assetId: int, accountExposureCap: z.number().nullable().describe("cap on one account's |exposure|, USD (null: none)") }))
+    .describe('per traded asset'),
 });
 
 export type RiskParamsResponse = z.output<typeof riskParamsResponse>;

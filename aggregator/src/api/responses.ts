@@ -189,6 +189,30 @@ export const paramPreview = z.strictObject({
   creditAdded: usd.describe('Σ of the increases'),
   creditRemoved: usd.describe('Σ of the decreases'),
   hardestHit: z.array(accountImpact).describe('the ten accounts whose credit falls most, largest first'),
+  caps: z
+    .strictObject({
+      markets: z.array(
+        z.strictObject({
+          assetId: int,
+          openInterest: z.number().describe('Σ |size| of the market on the live book now (units)'),
+          openInterestCap: z.number().nullable().describe('the proposed cap (null: not in the request)'),
+          openInterestOver: z.number().describe('max(0, open interest − cap): what must close before the market takes new risk'),
+          accountOpenInterestCap: z.number().nullable(),
+          accountsOver: int.describe('accounts whose |size| is above the proposed per-account cap (they may only reduce)'),
+          largestOver: z.array(z.strictObject({ account: address, value: z.number().describe('|size|') })).describe('the ten largest'),
+        }),
+      ),
+      exposure: z.array(
+        z.strictObject({
+          assetId: int,
+          accountExposureCap: usd,
+          accountsOver: int.describe('accounts whose |exposure| is above the proposed cap (only hedges and cuts pass)'),
+          largestOver: z.array(z.strictObject({ account: address, value: usd.describe('|exposure|') })).describe('the ten largest'),
+        }),
+      ),
+    })
+    .nullable()
+    .describe('what the proposed caps find on the live book (null: the request names no cap); a cap closes nothing'),
 });
 
 export const riskResult = z.strictObject({

@@ -6,8 +6,11 @@ import {
   evaluateRisk,
   liquidationPlanRequestSchema,
   planLiquidation,
+  namesCaps,
+  previewCaps,
   previewParams,
   type AccountImpact,
+  type AccountOverCap,
   riskRequestSchema,
   type LiquidationPlan,
   type RiskResult,
@@ -59,12 +62,22 @@ export class RiskApiService {
     const { assets, markets, chains, params } = parsed.data;
     const preview = asBadRequest(() =>
       previewParams(book, {
-        assets: assets?.map((a) => ({ ...a, assetId: bookId(a.assetId) })),
-        markets: markets?.map((m) => ({ ...m, assetId: bookId(m.assetId) })),
+        assets: assets?.map(({ accountExposureCap: _, ...a }) => ({ ...a, assetId: bookId(a.assetId) })),
+        markets: markets?.map(({ openInterestCap: _, accountOpenInterestCap: __, ...m }) => ({ ...m, assetId: bookId(m.assetId) })),
         chains,
         params,
       }),
     );
+    const capChange = {
+      assets: assets?.map((a) => ({ assetId: bookId(a.assetId), accountExposureCap: a.accountExposureCap })),
+      markets: markets?.map((m) => ({
+        assetId: bookId(m.assetId),
+        openInterestCap: m.openInterestCap,
+        accountOpenInterestCap: m.accountOpenInterestCap,
+      })),
+    };
+    const caps = namesCaps(capChange) ? asBadRequest(() => previewCaps(book, capChange)) : null;
+    const over = (list: AccountOverCap[]) => list.map((a) => ({ account: getAddress(a.accountId), value: a.value }));
     const impact = (i: AccountImpact) => ({
       account: getAddress(i.accountId),
       creditBefore: i.creditBefore,
@@ -72,7 +85,15 @@ export class RiskApiService {
       healthBefore: i.healthBefore,
       healthAfter: i.healthAfter,
     });
-    return { ...preview, newlyLiquidatable: preview.newlyLiquidatable.map(impact), hardestHit: preview.hardestHit.map(impact) };
+    return {
+      ...preview,
+      newlyLiquidatable: preview.newlyLiquidatable.map(impact),
+      hardestHit: preview.hardestHit.map(impact),
+      caps: caps && {
+        markets: caps.markets.map((m) => ({ ...m, assetId: Number(m.assetId), largestOver: over(m.largestOver) })),
+        exposure: caps.exposure.map((e) => ({ ...e, assetId: Number(e.assetId), largestOver: over(e.largestOver) })),
+      },
+    };
   }
 
   account(address: string) {
@@ -127,8 +148,25 @@ export class RiskApiService {
       checkedAt: this.live.checkedAt === null ? null : new Date(this.live.checkedAt).toISOString(),
       assets: [...p.assets].sort(([a], [b]) => a - b).map(([assetId, w]) => ({ assetId, ...w })),
       chains: [...p.chains].sort(([a], [b]) => a - b).map(([eid, weight]) => ({ eid, weight })),
-      markets: [...p.markets].sort(([a], [b]) => a - b).map(([marketId, r]) => ({ marketId, ...r })),
+      markets: [...p.markets]
+        .sort(([a], [b]) => a - b)
+        .map(([marketId, r]) => {
+          const caps = p.marketCaps.get(marketId);
+          return {
+            marketId,
+            ...r,
+            openInterestCap: caps?.openInterestCap ?? null,
+            accountOpenInterestCap: caps?.accountOpenInterestCap ?? null,
+            openInterest: caps ? this.openInterestOf(caps.assetId) : null,
+          };
+        }),
+      exposureCaps: [...p.exposureCaps].sort(([a], [b]) => a - b).map(([assetId, accountExposureCap]) => ({ assetId, accountExposureCap })),
     };
+  }
+
+  /** Σ |size| on the asset over the live book (units); null while the engine is idle. */
+  private openInterestOf(assetId: number): number | null {
+    return this.book.book?.assetOpenInterest(bookId(assetId)) ?? null;
   }
 
   chains() {

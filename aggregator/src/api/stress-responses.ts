@@ -24,13 +24,28 @@ export const oracleStressResponse = z.strictObject({
       stableUpdatedAt: isoTime.nullable(),
       gap: z.number().nullable().describe('s / p − 1'),
       breaker: z.strictObject({
-        paused: z.boolean().describe('new lots and takes of this asset should pause (enforced on chain later)'),
+        paused: z.boolean().describe("the aggregator's own decision from the trading chain's oracle history (the same rule the auctions enforce)"),
         trippedAt: isoTime.nullable(),
         pausedUntil: isoTime.nullable(),
         referencePrice: usd.nullable().describe('the window high the fall is measured from'),
         triggerPrice: usd.nullable(),
         largestDrop: z.number().describe('largest fall within one window in the kept history (fraction)'),
       }),
+      onChain: z
+        .array(
+          z.strictObject({
+            eid: int,
+            chain: z.string(),
+            paused: z.boolean().describe("the chain's CollateralAuction pauses this asset's takes and redos (lots kicked meanwhile open unpriced)"),
+            pausedUntil: isoTime.nullable(),
+            trippedAt: isoTime.nullable(),
+            resumedAt: isoTime.nullable().describe("the guardian's last resume (points up to it no longer count, here too)"),
+            referencePrice: usd.nullable().describe('the window high the last trip fell from'),
+            maxDrop: z.number().describe("the auction's governed β"),
+            windowSeconds: int,
+          }),
+        )
+        .describe("what each collateral chain's auction enforces, as last read (AUCTION_BREAKER_POLL_MS)"),
     }),
   ),
 });

@@ -4,17 +4,20 @@ import { IMarginHub__factory, IPerpMarket__factory, RiskParameters__factory, par
 import { chainProvider } from './chain-provider';
 import { ChainRegistry } from './chain-registry';
 
-/** Raw chain reads (1e18 words) of one block, mapped to model terms. */
+/** Raw chain reads (1e18 words) of one block, mapped to model terms; the caps are shown, not modelled. */
 export interface ChainParamReads {
   block: number;
   assets: readonly { assetId: number; initWeight: bigint; maintWeight: bigint }[];
   chains: readonly { eid: number; weight: bigint }[];
-  markets: readonly { marketId: number; imr: bigint; mmr: bigint }[];
+  /** Listed markets: margin ratios and caps (units 1e18; 0 = no cap). */
+  markets: readonly { marketId: number; assetId: number; imr: bigint; mmr: bigint; openInterestCap: bigint; accountOpenInterestCap: bigint }[];
+  /** Per-account exposure cap per traded asset (USD 1e18; 0 = no cap). */
+  exposureCaps: readonly { assetId: number; cap: bigint }[];
 }
 
 /**
  * Reads of the trading chain's governed risk parameters, all at one block: maintenance and chain weights from
- * RiskParameters.paramValue, initial weights from the hub's assetRisk, margin ratios from PerpMarket.market; and
+ * RiskParameters.paramValue, initial weights from the hub's assetRisk, margin ratios and caps from PerpMarket; and
  * the blocks where RiskParameters emitted ParamExecuted / ParamInitialized. `available` is false when the manifest
  * names no RiskParameters (older deployments: the manifest's values apply).
  */
@@ -74,13 +77,25 @@ export class RiskParamsRepository implements OnModuleDestroy {
         .map(async (c) => ({ eid: c.eid, weight: await governor.paramValue(paramKey('chainWeight', c.eid), overrides).catch(() => null) })),
     );
     const markets: ChainParamReads['markets'][number][] = [];
+    const exposureCaps: ChainParamReads['exposureCaps'][number][] = [];
     if (market) {
       const perp = IPerpMarket__factory.connect(market, this.rpc);
       const count = Number(await perp.marketCount(overrides));
-      const all = await Promise.all(Array.from({ length: count }, (_, id) => perp.market(id, overrides)));
-      all.forEach((m, marketId) => {
-        if (m.listed) markets.push({ marketId, imr: m.imr, mmr: m.mmr });
+      const all = await Promise.all(
+        Array.from({ length: count }, async (_, id) => ({ m: await perp.market(id, overrides), oi: await perp.openInterest(id, overrides) })),
+      );
+      all.forEach(({ m, oi }, marketId) => {
+        if (!m.listed) return;
+        markets.push({
+          marketId,
+          assetId: Number(m.assetId),
+          imr: m.imr,
+          mmr: m.mmr,
+          openInterestCap: oi.marketCap,
+          accountOpenInterestCap: oi.accountCap,
+        });
       });
+      for (const assetId of new Set(markets.map((m) => m.assetId))) exposureCaps.push({ assetId, cap: await perp.exposureCap(assetId, overrides) });
     }
     return {
       block,
@@ -91,6 +106,7 @@ export class RiskParamsRepository implements OnModuleDestroy {
       ),
       chains: chains.flatMap((c) => (c.weight === null ? [] : [{ eid: c.eid, weight: c.weight }])),
       markets,
+      exposureCaps,
     };
   }
 

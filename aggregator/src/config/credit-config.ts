@@ -35,6 +35,8 @@ export const creditConfigShape = {
   CREDIT_TX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   /** PostgreSQL: how often a replica tries to become the pusher (and the leader checks its lock); ms. */
   CREDIT_LEADER_RETRY_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  /** How often the leader pokes the hub's StablePriceFeeds (at most their maxGap, 300 s by default); 0 = never. */
+  STABLE_FEED_POKE_MS: z.coerce.number().int().min(0).max(3_600_000).default(300_000),
   /** Withdrawal decider period (ms): requests awaiting the aggregator's decision are read from the ledger; 0 = manual. */
   WITHDRAWAL_DECIDER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(500),
   /** Liquidation keeper period (ms); 0 = manual (`LiquidationKeeperService.tick`). */

@@ -29,6 +29,8 @@ export const stressConfigShape = {
   /** β: a fall of more than this within AUCTION_BREAKER_WINDOW_S pauses the asset's auctions. */
   AUCTION_BREAKER_DROP: fraction.default(DEFAULT_AUCTION_BREAKER_DROP),
   AUCTION_BREAKER_WINDOW_S: seconds.default(DEFAULT_AUCTION_BREAKER_WINDOW_S),
+  /** How often the collateral chains' auction breakers are read (their pause, a guardian resume); 0 = never. */
+  AUCTION_BREAKER_POLL_MS: z.coerce.number().int().min(0).default(5000),
   /** L_max as a share of the book's open interest per LIQUIDATION_WINDOW_S. */
   LIQUIDATION_LIMIT_FRACTION: z.coerce.number().finite().gt(0).max(1).default(DEFAULT_LIQUIDATION_LIMIT_FRACTION),
   LIQUIDATION_WINDOW_S: seconds.default(DEFAULT_LIQUIDATION_WINDOW_S),

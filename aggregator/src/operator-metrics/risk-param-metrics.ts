@@ -12,7 +12,7 @@ export class RiskParamMetrics {
   constructor(params: LiveRiskParams, @Inject(METRICS_REGISTRY) registry: Registry) {
     new Gauge({
       name: 'tributary_aggregator_risk_param',
-      help: 'Governed risk parameter the live book uses (kind initWeight|maintWeight|chainWeight|imr|mmr; id = asset id, eid or market id; source chain|manifest)',
+      help: 'Governed risk parameter the live book uses or the market enforces (kind initWeight|maintWeight|chainWeight|imr|mmr|marketOpenInterestCap|accountOpenInterestCap|accountExposureCap; id = asset id, eid or market id; source chain|manifest)',
       labelNames: ['kind', 'id', 'source'] as const,
       registers: [registry],
       collect() {
@@ -27,6 +27,12 @@ export class RiskParamMetrics {
           this.set({ kind: 'imr', id: String(id), source: p.source }, r.imr);
           this.set({ kind: 'mmr', id: String(id), source: p.source }, r.mmr);
         }
+        for (const [id, c] of p.marketCaps) {
+          if (c.openInterestCap !== null) this.set({ kind: 'marketOpenInterestCap', id: String(id), source: p.source }, c.openInterestCap);
+          if (c.accountOpenInterestCap !== null)
+            this.set({ kind: 'accountOpenInterestCap', id: String(id), source: p.source }, c.accountOpenInterestCap);
+        }
+        for (const [id, cap] of p.exposureCaps) if (cap !== null) this.set({ kind: 'accountExposureCap', id: String(id), source: p.source }, cap);
       },
     });
     new Gauge({

@@ -29,6 +29,8 @@ export class OracleStress {
   private readonly announced = new Map<number, number>();
   private readonly history = new Map<number, PricePoint[]>();
   private chainTime: number | null = null;
+  /** The latest guardian resume on chain per asset (unix s): points up to it no longer count. */
+  private readonly resumed = new Map<number, number>();
 
   constructor(readonly settings: OracleStressSettings) {}
 
@@ -81,7 +83,12 @@ export class OracleStress {
 
   /** The auction breaker of an asset at `now` (chain time; default: the last observation's). */
   breaker(assetId: number, now = this.chainTime ?? 0): AuctionBreakerState {
-    return auctionBreaker(this.history.get(assetId) ?? [], now, this.settings.breaker);
+    return auctionBreaker(this.history.get(assetId) ?? [], now, this.settings.breaker, this.resumed.get(assetId) ?? null);
+  }
+
+  /** A guardian resumed the asset's auctions on chain at `at` (unix s): the same resume applies here. */
+  resumedAt(assetId: number, at: number): void {
+    if (at > (this.resumed.get(assetId) ?? 0)) this.resumed.set(assetId, at);
   }
 
   private record(assetId: number, price: number, now: number): void {

@@ -16,11 +16,21 @@ export interface GovernedParams {
   chains: Map<number, number>;
   /** Margin ratios per listed PerpMarket id. */
   markets: Map<number, { imr: number; mmr: number }>;
+  /** Caps per listed PerpMarket id (units of the asset; null = no cap): shown and watched, not modelled. */
+  marketCaps: Map<number, MarketCaps>;
+  /** Per-account exposure cap per traded asset id (USD; null = no cap). */
+  exposureCaps: Map<number, number | null>;
+}
+
+export interface MarketCaps {
+  assetId: number;
+  openInterestCap: number | null;
+  accountOpenInterestCap: number | null;
 }
 
 /** One parameter whose value differs between two reads. */
 export interface ParamChange {
-  kind: 'initWeight' | 'maintWeight' | 'chainWeight' | 'imr' | 'mmr';
+  kind: 'initWeight' | 'maintWeight' | 'chainWeight' | 'imr' | 'mmr' | 'marketOpenInterestCap' | 'accountOpenInterestCap' | 'accountExposureCap';
   id: number;
   old: number | undefined;
   value: number | undefined;
@@ -41,8 +51,12 @@ export function manifestParams(
     assets: new Map(assets.map((a) => [a.assetId, { weightInit: a.weightInit, weightMaint: a.weightMaint }])),
     chains: new Map(chains.map((c) => [c.eid, c.weight])),
     markets: new Map(markets),
+    marketCaps: new Map(),
+    exposureCaps: new Map(),
   };
 }
+
+const capOf = (word: bigint): number | null => (word === 0n ? null : fromWad(word));
 
 export function chainParams(reads: ChainParamReads): GovernedParams {
   return {
@@ -51,17 +65,24 @@ export function chainParams(reads: ChainParamReads): GovernedParams {
     assets: new Map(reads.assets.map((a) => [a.assetId, { weightInit: fromWad(a.initWeight), weightMaint: fromWad(a.maintWeight) }])),
     chains: new Map(reads.chains.map((c) => [c.eid, fromWad(c.weight)])),
     markets: new Map(reads.markets.map((m) => [m.marketId, { imr: fromWad(m.imr), mmr: fromWad(m.mmr) }])),
+    marketCaps: new Map(
+      reads.markets.map((m) => [
+        m.marketId,
+        { assetId: m.assetId, openInterestCap: capOf(m.openInterestCap), accountOpenInterestCap: capOf(m.accountOpenInterestCap) },
+      ]),
+    ),
+    exposureCaps: new Map(reads.exposureCaps.map((e) => [e.assetId, capOf(e.cap)])),
   };
 }
 
 /** Every parameter that differs between `before` and `after` (ids ascending within a kind). */
 export function paramChanges(before: GovernedParams, after: GovernedParams): ParamChange[] {
   const out: ParamChange[] = [];
-  const diff = <T>(kind: ParamChange['kind'], a: Map<number, T>, b: Map<number, T>, pick: (v: T) => number) => {
+  const diff = <T>(kind: ParamChange['kind'], a: Map<number, T>, b: Map<number, T>, pick: (v: T) => number | null) => {
     const ids = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => x - y);
     for (const id of ids) {
-      const old = a.has(id) ? pick(a.get(id)!) : undefined;
-      const value = b.has(id) ? pick(b.get(id)!) : undefined;
+      const old = a.has(id) ? (pick(a.get(id)!) ?? undefined) : undefined;
+      const value = b.has(id) ? (pick(b.get(id)!) ?? undefined) : undefined;
       if (old !== value) out.push({ kind, id, old, value });
     }
   };
@@ -70,6 +91,9 @@ export function paramChanges(before: GovernedParams, after: GovernedParams): Par
   diff('chainWeight', before.chains, after.chains, (v) => v);
   diff('imr', before.markets, after.markets, (v) => v.imr);
   diff('mmr', before.markets, after.markets, (v) => v.mmr);
+  diff('marketOpenInterestCap', before.marketCaps, after.marketCaps, (v) => v.openInterestCap);
+  diff('accountOpenInterestCap', before.marketCaps, after.marketCaps, (v) => v.accountOpenInterestCap);
+  diff('accountExposureCap', before.exposureCaps, after.exposureCaps, (v) => v);
   return out;
 }
 

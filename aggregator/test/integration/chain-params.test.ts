@@ -113,4 +113,52 @@ describe('risk parameters from the trading chain (hardhat devnet, two replicas)'
     // C_init loses 2 WETH · 2000 · 0.05; the VaR term does not depend on the weights.
     expect((await limitOf(alice.address)) - before).toBeCloseTo(-200, 6);
   }, 120_000);
+
+  it('shows the caps the market enforces once they have a value, and previews what a proposed cap finds on the book', async () => {
+    const { alice } = net;
+    await (await governor.initializeParam(paramKey('marketOpenInterestCap', 0), parseEther('1000'))).wait();
+    await (await governor.initializeParam(paramKey('accountExposureCap', WETH), parseEther('1000000'))).wait();
+    await settle(a);
+    const view = (await request(a.http).get('/v1/risk/params').expect(200)).body;
+    expect(view.markets).toEqual([
+      { marketId: 0, imr: 0.1, mmr: 0.05, openInterestCap: 1000, accountOpenInterestCap: null, openInterest: expect.any(Number) },
+    ]);
+    expect(view.exposureCaps).toEqual([{ assetId: WETH, accountExposureCap: 1_000_000 }]);
+    const metrics = (await request(a.http).get('/metrics').expect(200)).text;
+    expect(metrics).toContain('tributary_aggregator_risk_param{kind="marketOpenInterestCap",id="0",source="chain"} 1000');
+
+    // alice holds 2 WETH (4,000 USD of exposure, no position): a 3,000 USD cap finds her over it; credit is untouched.
+    const preview = (
+      await request(a.http)
+        .post('/v1/risk/preview-params')
+        .send({ assets: [{ assetId: WETH, accountExposureCap: 3000 }], markets: [{ assetId: WETH, accountOpenInterestCap: 5 }] })
+        .expect(200)
+    ).body;
+    expect(preview.creditAdded + preview.creditRemoved).toBe(0);
+    expect(preview.caps.exposure).toEqual([
+      { assetId: WETH, accountExposureCap: 3000, accountsOver: 1, largestOver: [{ account: alice.address, value: 4000 }] },
+    ]);
+    expect(preview.caps.markets).toEqual([
+      {
+        assetId: WETH,
+        openInterest: 0,
+        openInterestCap: null,
+        openInterestOver: 0,
+        accountOpenInterestCap: 5,
+        accountsOver: 0,
+        largestOver: [],
+      },
+    ]);
+    const withoutCaps = (
+      await request(a.http)
+        .post('/v1/risk/preview-params')
+        .send({ chains: [{ eid: VAULT_EID, weight: 0.9 }] })
+        .expect(200)
+    ).body;
+    expect(withoutCaps.caps).toBeNull();
+    await request(a.http)
+      .post('/v1/risk/preview-params')
+      .send({ markets: [{ assetId: WETH, openInterestCap: -1 }] })
+      .expect(400);
+  }, 60_000);
 });

@@ -19,13 +19,25 @@ describe('governed risk parameters (chain words → model terms)', () => {
       block: 42,
       assets: [{ assetId: 1, initWeight: parseEther('0.85'), maintWeight: parseEther('0.9') }],
       chains: [{ eid: 40161, weight: parseEther('0.95') }],
-      markets: [{ marketId: 0, imr: parseEther('0.1'), mmr: 50_000_000_000_000_000n }],
+      markets: [
+        {
+          marketId: 0,
+          assetId: 1,
+          imr: parseEther('0.1'),
+          mmr: 50_000_000_000_000_000n,
+          openInterestCap: parseEther('500'),
+          accountOpenInterestCap: 0n,
+        },
+      ],
+      exposureCaps: [{ assetId: 1, cap: parseEther('1000000') }],
     });
     expect(p.source).toBe('chain');
     expect(p.block).toBe(42);
     expect([...p.assets]).toEqual([[1, { weightInit: 0.85, weightMaint: 0.9 }]]);
     expect([...p.chains]).toEqual([[40161, 0.95]]);
     expect([...p.markets]).toEqual([[0, { imr: 0.1, mmr: 0.05 }]]);
+    expect([...p.marketCaps]).toEqual([[0, { assetId: 1, openInterestCap: 500, accountOpenInterestCap: null }]]); // 0 = no cap
+    expect([...p.exposureCaps]).toEqual([[1, 1_000_000]]);
     expect(fromWad(1n)).toBe(1e-18);
   });
 
@@ -35,6 +47,7 @@ describe('governed risk parameters (chain words → model terms)', () => {
       assets: [{ assetId: 1, initWeight: parseEther('0.8'), maintWeight: parseEther('0.9') }],
       chains: [],
       markets: [],
+      exposureCaps: [],
     });
     expect(withGovernedWeights(asset, p)).toEqual({ ...asset, weightInit: 0.8, weightMaint: 0.9 });
     expect(withGovernedWeights({ ...asset, assetId: 2 }, p)).toEqual({ ...asset, assetId: 2 });
@@ -51,13 +64,18 @@ describe('governed risk parameters (chain words → model terms)', () => {
         { eid: 2, weight: parseEther('0.95') },
         { eid: 3, weight: parseEther('1') },
       ],
-      markets: [{ marketId: 0, imr: parseEther('0.1'), mmr: parseEther('0.06') }],
+      markets: [
+        { marketId: 0, assetId: 1, imr: parseEther('0.1'), mmr: parseEther('0.06'), openInterestCap: parseEther('10'), accountOpenInterestCap: 0n },
+      ],
+      exposureCaps: [{ assetId: 1, cap: parseEther('5000') }],
     });
     expect(paramChanges(before, after)).toEqual([
       { kind: 'maintWeight', id: 1, old: 0.95, value: 0.9 },
       { kind: 'chainWeight', id: 2, old: 1, value: 0.95 },
       { kind: 'chainWeight', id: 3, old: undefined, value: 1 },
       { kind: 'mmr', id: 0, old: 0.05, value: 0.06 },
+      { kind: 'marketOpenInterestCap', id: 0, old: undefined, value: 10 },
+      { kind: 'accountExposureCap', id: 1, old: undefined, value: 5000 },
     ]);
   });
 });

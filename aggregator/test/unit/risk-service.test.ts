@@ -227,7 +227,8 @@ describe('RiskService (fake ledger, oracle, chain, clock)', () => {
         { assetId: 2, initWeight: w('0.8'), maintWeight: w('0.85') },
       ],
       chains: [{ eid: 2, weight: w('0.75') }],
-      markets: [{ marketId: 0, imr: w('0.1'), mmr: w('0.05') }],
+      markets: [{ marketId: 0, assetId: 2, imr: w('0.1'), mmr: w('0.05'), openInterestCap: 0n, accountOpenInterestCap: 0n }],
+      exposureCaps: [],
     };
     const { service, params, clock } = setup({ RISK_PARAMS_POLL_MS: '1000' }, chain);
     await service.refresh();
@@ -241,7 +242,11 @@ describe('RiskService (fake ledger, oracle, chain, clock)', () => {
 
     chain.block = 13;
     chain.changes = [12];
-    chain.reads = { ...chain.reads, chains: [{ eid: 2, weight: w('0.7') }], markets: [{ marketId: 0, imr: w('0.15'), mmr: w('0.1') }] };
+    chain.reads = {
+      ...chain.reads,
+      chains: [{ eid: 2, weight: w('0.7') }],
+      markets: [{ marketId: 0, assetId: 2, imr: w('0.15'), mmr: w('0.1'), openInterestCap: 0n, accountOpenInterestCap: 0n }],
+    };
     chain.reads.assets = [{ assetId: 1, initWeight: w('0.8'), maintWeight: w('0.9') }, chain.reads.assets[1]];
     await service.refresh(); // poll not due yet: the old values stay
     expect(params.current.block).toBe(11);

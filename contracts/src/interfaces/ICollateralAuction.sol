@@ -20,6 +20,12 @@ import {AggregatorV3Interface} from "./AggregatorV3Interface.sol";
 /// trading-chain pool credits on AUCTION_RESULT — until the owner `sweep`s them to the treasury named at
 /// deployment. Collateral held = Σ remaining of open lots. Who pays the AUCTION_RESULT message: the liquidator,
 /// up front — the SEIZE's enforced options forward its fee to the vault (see docs/liquidation.md).
+/// Auction breaker (docs/breakers-and-dampeners.md#auction-breaker): every kick, take and redo, and anyone's `poke`,
+/// shows the chain the asset's feed price; a price more than `breakerDrop` below the highest seen within
+/// `breakerWindow` pauses the asset (`AuctionPaused`) until that trip + window or the guardian's `resume`
+/// (`AuctionResumed`). While paused a take or redo reverts `BreakerPaused`; a lot kicked then opens unpriced (its curve
+/// starts with a `redo` after the pause). A take or redo whose own price point trips the breaker records the pause and
+/// returns 0 without moving tokens. `breakerDrop` and `breakerWindow` are governed (IGovernedParams, kinds 1 and 2).
 interface ICollateralAuction {
     enum LotStatus {
         None,
@@ -78,6 +84,27 @@ interface ICollateralAuction {
     error LotUnpriced(uint64 lotId);
     /// @notice `sweep` of more quote tokens than the auction holds as proceeds.
     error InsufficientProceeds(uint256 requested, uint256 held);
+    /// @notice `take` or `redo` of a lot whose asset is paused by the breaker until `pausedUntil`.
+    error BreakerPaused(AssetId assetId, uint256 pausedUntil);
+    /// @notice `resume` by someone other than the guardian or the owner.
+    error NotGuardianOrOwner(address caller);
+    /// @notice `resume` of an asset that is not paused.
+    error NotPaused(AssetId assetId);
+
+    /// @notice The breaker as `breaker(assetId)` reports it (prices 1e18 USD, times unix s; 0 = none).
+    struct BreakerState {
+        bool paused;
+        uint256 pausedUntil;
+        uint256 trippedAt;
+        uint256 resumedAt;
+        /// @dev The window's high the last trip fell from.
+        uint256 referencePrice;
+        /// @dev The window as the chain holds it: its high and the highest point seen after it.
+        uint256 high;
+        uint256 highAt;
+        uint256 next;
+        uint256 nextAt;
+    }
 
     /// @notice Emitted when the vault opens a lot for a seizure.
     event LotKicked(
@@ -113,6 +140,14 @@ interface ICollateralAuction {
     event AssetConfigured(AssetId indexed assetId, address token, address feed, uint8 decimals);
     event AuctionParamsSet(uint256 startFactor, uint256 floorFactor, uint256 duration, uint256 redoTipRate);
     event MaxPriceAgeSet(uint256 maxPriceAge);
+    /// @notice The breaker tripped (or tripped again): `price` is more than breakerDrop below `referencePrice`, the
+    /// window's high; new lots and takes of the asset pause until `pausedUntil` (or a guardian resume).
+    event AuctionPaused(AssetId indexed assetId, uint256 referencePrice, uint256 price, uint256 pausedUntil);
+    /// @notice The pause ended: `by` the guardian or owner (`resume`), or address(0) when the window passed (emitted
+    /// by the first kick, take, redo or poke after it).
+    event AuctionResumed(AssetId indexed assetId, address by);
+    event GuardianSet(address guardian);
+    event BreakerParamsSet(uint256 drop, uint256 window);
 
     /// @notice Upper bound of `redoTipRate` (1% of the remaining collateral).
     function MAX_REDO_TIP_RATE() external view returns (uint256);
@@ -184,4 +219,30 @@ interface ICollateralAuction {
     function configureAsset(AssetId assetId, IERC20 token, AggregatorV3Interface feed) external;
 
     function setAuctionParams(uint256 startFactor, uint256 floorFactor, uint256 duration, uint256 redoTipRate) external;
+
+    /// @notice β: the fall within one window that pauses an asset (1e18 = 100 %, default 0.3e18).
+    function breakerDrop() external view returns (uint256);
+
+    /// @notice The breaker's window in seconds (default 3,600).
+    function breakerWindow() external view returns (uint256);
+
+    /// @notice Who may `resume` besides the owner (never the owner itself).
+    function guardian() external view returns (address);
+
+    function setGuardian(address guardian) external;
+
+    /// @notice Owner, until governance is activated (then `proposeParam` → `executeParam`): β and the window.
+    function setBreakerParams(uint256 drop, uint256 window) external;
+
+    function breaker(AssetId assetId) external view returns (BreakerState memory);
+
+    /// @notice True while the asset's lots and takes are paused.
+    function isPaused(AssetId assetId) external view returns (bool);
+
+    /// @notice Anyone: shows the chain the asset's feed price now (a price point for the breaker, which may trip or
+    /// end the pause). Returns whether the asset is paused after it.
+    function poke(AssetId assetId) external returns (bool paused);
+
+    /// @notice Guardian or owner: ends the asset's pause now; every point seen so far stops counting.
+    function resume(AssetId assetId) external;
 }

@@ -229,6 +229,9 @@ interface IMarginHub is ITributaryOApp, IAttestedCollateral {
 
     function attestation(address account, uint32 eid, AssetId assetId) external view returns (Attestation memory);
 
+    /// @notice Whether (eid, asset) is listed at the hub, and the token's decimals on that chain.
+    function chainAsset(uint32 eid, AssetId assetId) external view returns (bool listed, uint8 decimals);
+
     function pendingWithdrawal(uint32 eid, uint64 requestId) external view returns (PendingWithdrawal memory);
 
     /// @notice Attested balance minus approved-but-unsettled withdrawals.

@@ -29,6 +29,8 @@ interface IPerpMarket {
         /// @dev Taker fee per fill, 1e18 = 100% of notional.
         uint64 feeRate;
         bool listed;
+        /// @dev Gross open interest Σ |size| over accounts (units 1e18), kept in the slot every fill already reads.
+        uint112 openInterest;
     }
 
     struct Position {
@@ -63,6 +65,17 @@ interface IPerpMarket {
     error LiquidationNotConfigured();
     /// @notice A governed parameter changed other than by the parameter governor, or a second `setParamGovernor`.
     error ParamGoverned(address caller);
+    /// @notice A trade would take the market's open interest Σ |size| (units 1e18) above its cap.
+    error MarketOpenInterestCap(uint32 marketId, uint256 openInterest, uint256 cap);
+    /// @notice A trade would take the account's |size| in the market (units 1e18) above the per-account cap.
+    error AccountOpenInterestCap(address account, uint32 marketId, uint256 size, uint256 cap);
+    /// @notice A trade would take the account's |exposure| to the asset (USD 1e18: attested collateral units plus
+    /// the perp sizes on that asset, at the market's price) above the per-account cap, and further from zero.
+    error AccountExposureCap(address account, AssetId assetId, uint256 exposureUsd, uint256 cap);
+    /// @notice A cap above type(uint128).max.
+    error InvalidCap(uint256 cap);
+    /// @notice An exposure cap for an asset no market trades.
+    error AssetWithoutMarket(AssetId assetId);
 
     /// @notice Emitted when the owner lists a market.
     /// @notice A market's margin ratios or taker fee changed (through the parameter governor once it is set).
@@ -138,6 +151,10 @@ interface IPerpMarket {
     event MaxPriceAgeSet(uint256 maxPriceAge);
     /// @notice Emitted when the owner sets the conservative health above which a mark is overridden.
     event MarkOverrideHealthSet(uint256 health);
+    /// @notice A market's open-interest caps changed (units 1e18; 0 = no cap), through the parameter governor once set.
+    event OpenInterestCapsSet(uint32 indexed marketId, uint256 marketCap, uint256 accountCap);
+    /// @notice An asset's per-account exposure cap changed (USD 1e18; 0 = no cap).
+    event ExposureCapSet(AssetId indexed assetId, uint256 cap);
 
     /// @notice Largest taker fee rate a market may be listed with (1e18 = 100%).
     function MAX_FEE_RATE() external view returns (uint64);
@@ -202,9 +219,30 @@ interface IPerpMarket {
     /// Reverts if a market with a position has no fresh price.
     function conservativeHealth(address account) external view returns (uint256);
 
+    /// @notice A market's gross open interest Σ |size| over accounts and its caps (units 1e18; a cap of 0 = none).
+    function openInterest(uint32 marketId) external view returns (uint256 total, uint256 marketCap, uint256 accountCap);
+
+    /// @notice An asset's per-account exposure cap (USD 1e18; 0 = none).
+    function exposureCap(AssetId assetId) external view returns (uint256);
+
+    /// @notice An account's net exposure to an asset in units (1e18): its collateral attested at the hub on every chain
+    /// plus its perp sizes on markets of that asset (what `AccountExposureCap` values at the market's price).
+    function exposureUnits(address account, AssetId assetId) external view returns (int256);
+
+    /// @notice Owner before a governor is set, the governor after: the market's open-interest cap and per-account cap
+    /// (units 1e18, 0 = none, ≤ type(uint128).max). Lowering a cap below today's figure closes nothing: only trades
+    /// that raise |size| past it revert.
+    function setOpenInterestCaps(uint32 marketId, uint256 marketCap, uint256 accountCap) external;
+
+    /// @notice Owner before a governor is set, the governor after: the per-account exposure cap of an asset (USD 1e18,
+    /// 0 = none).
+    function setExposureCap(AssetId assetId, uint256 cap) external;
+
     /// @notice Changes the caller's position by `sizeDelta`. Settles realized PnL and the fee into the pool, then
     /// consumes or releases margin: risk-increasing changes need fresh credit covering the margin after the fee;
-    /// reductions always pass and release margin pro rata.
+    /// reductions always pass and release margin pro rata. A change that raises |size| is first held to the caps:
+    /// the market's open interest (`MarketOpenInterestCap`), the account's |size| (`AccountOpenInterestCap`) and the
+    /// account's exposure to the asset (`AccountExposureCap`, only if it moves further from zero).
     function modifyPosition(uint32 marketId, int256 sizeDelta) external;
 
     /// @notice Closes `fraction` (1e18 = all; `InvalidFraction` outside (0, 1e18]) of every position of `account`

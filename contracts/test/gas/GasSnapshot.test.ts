@@ -13,6 +13,7 @@ import {
   MSG_WITHDRAW_DECISION,
   MSG_WITHDRAW_REQUEST,
   addressToBytes32,
+  deployStablePriceFeed,
   lzReceiveOptions,
   packCreditEntry,
   type DeliveredPacket,
@@ -203,6 +204,41 @@ describe('gas snapshot', () => {
     const repay = gas(await (await p.pool.connect(p.bob).repay(p.alice.address, 1_000_000n)).wait());
     snapshot.perp = { open, add, reduce, close };
     snapshot.cash = { withdrawCash, repay };
+  });
+
+  it('perp fills with every cap set: what the cap check adds per trade (exposure walks the hub: 2 chains list WETH)', async () => {
+    const p = await loadFixture(deployProtocol);
+    await deposit(p, p.alice, parseEther('10'));
+    await deposit(p, p.bob, parseEther('10'));
+    await p.settle();
+    await p.push([p.alice.address, parseEther('10000')], [p.bob.address, parseEther('10000')]);
+    await p.market.setOpenInterestCaps(0, parseEther('1000'), parseEther('100'));
+    await p.market.setExposureCap(WETH, parseEther('1000000'));
+    await p.market.connect(p.bob).modifyPosition(0, parseEther('1'));
+    const m = p.market.connect(p.alice);
+    const open = gas(await (await m.modifyPosition(0, parseEther('10'))).wait());
+    const add = gas(await (await m.modifyPosition(0, parseEther('1'))).wait());
+    await p.wethFeed.setPrice(2100n * 10n ** 8n);
+    const reduce = gas(await (await m.modifyPosition(0, parseEther('-5'))).wait());
+    const close = gas(await (await m.modifyPosition(0, parseEther('-6'))).wait());
+    const uncapped = snapshot.perp as { open: number; add: number; reduce: number; close: number };
+    snapshot.perpCapped = { open, add, reduce, close };
+    snapshot.capCheckPerTrade = { open: open - uncapped.open, add: add - uncapped.add, reduce: reduce - uncapped.reduce };
+    expect(reduce - uncapped.reduce, 'a reduction never reads a cap').to.be.lte(0);
+  });
+
+  it('stable price feed: a poke, and what p⁻ through it adds to a hub valuation', async () => {
+    const p = await loadFixture(deployProtocol);
+    await deposit(p, p.alice, parseEther('10'));
+    await p.settle();
+    const value = async () => Number(await ethers.provider.estimateGas(await p.hub.collateralValue.populateTransaction(p.alice.address)));
+    const oracleRead = await value();
+    const stable = await deployStablePriceFeed(p.deployer, { source: await p.wethFeed.getAddress() });
+    await p.hub.setAssetRisk(WETH, await stable.getAddress(), (await p.hub.assetRisk(WETH)).initWeight);
+    const stableRead = await value();
+    await p.wethFeed.setPrice(2100n * 10n ** 8n);
+    const poke = gas(await (await stable.poke()).wait());
+    snapshot.stablePriceFeed = { poke, collateralValueOracle: oracleRead, collateralValueStable: stableRead, added: stableRead - oracleRead };
   });
 
   it('liquidation: partial and full liquidate, seize round trip (SEIZE + ATTEST + AUCTION_RESULT), take', async () => {

@@ -10,6 +10,8 @@ const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 2
 const units = z.string().regex(/^\d+$/, 'must be a non-negative integer in base units, as a decimal string');
 const positiveUnits = units.refine((v) => BigInt(v) > 0n, 'must be above 0 (an outflow limit is always on)');
 const fraction = z.number().finite().min(0).max(1);
+/** A cap in human units (of an asset, or USD): RiskParameters.MAX_CAP is 1e12. */
+const cap = z.number().finite().positive().max(1e12);
 
 export const chainAssetConfigSchema = z.object({
   /** Symbol of a global asset (`assets[].symbol`). */
@@ -89,8 +91,23 @@ export const assetConfigSchema = z.object({
   initialPrice: z.number().finite().positive().optional(),
   heartbeatSeconds: z.number().int().positive().default(3600),
   maxDeviation: z.number().positive().default(0.2),
-  /** A perp market on this asset (margin ratios and the taker fee rate as fractions of notional). */
-  market: z.object({ imr: fraction, mmr: fraction, feeRate: z.number().finite().min(0).max(0.01).default(0.0005) }).optional(),
+  /**
+   * A perp market on this asset (margin ratios and the taker fee rate as fractions of notional), and its caps (the
+   * governed risk appetite, docs/breakers-and-dampeners.md#caps): the market's open interest Σ |size| and one
+   * account's |size|, in units of the asset; one account's |exposure| to the asset (collateral + perps), in USD.
+   * A cap omitted is not set (no cap); the deploy gives each its first value once, later changes go through
+   * `tributary params`.
+   */
+  market: z
+    .object({
+      imr: fraction,
+      mmr: fraction,
+      feeRate: z.number().finite().min(0).max(0.01).default(0.0005),
+      openInterestCap: cap.optional(),
+      accountOpenInterestCap: cap.optional(),
+      accountExposureCapUsd: cap.optional(),
+    })
+    .optional(),
 });
 
 export const deployConfigSchema = z
@@ -140,6 +157,18 @@ export const deployConfigSchema = z
         quoteToken: address.optional(),
         /** Pool equity the deployer keeps in the SettlementPool, quote-token base units (minted first when it is our test token). */
         poolSeed: units.default('0'),
+        /**
+         * The hub's init-side price per asset: a StablePriceFeed over the oracle answering min(p, s), s moving ≤ maxStep
+         * per intervalSeconds; one poke credits at most maxGapSeconds (docs/breakers-and-dampeners.md). Fixed per feed.
+         */
+        stablePrice: z
+          .object({
+            maxStep: z.number().gt(0).lt(1).default(0.02),
+            intervalSeconds: z.number().int().positive().default(3600),
+            maxGapSeconds: z.number().int().positive().default(300),
+          })
+          .refine((s) => s.maxGapSeconds <= s.intervalSeconds, 'maxGapSeconds must be ≤ intervalSeconds')
+          .default({ maxStep: 0.02, intervalSeconds: 3600, maxGapSeconds: 300 }),
       })
       .default({
         creditStaleAfterSeconds: 3600,
@@ -147,6 +176,7 @@ export const deployConfigSchema = z
         decisionTimeoutSeconds: 600,
         paramDelaySeconds: 86_400,
         poolSeed: '0',
+        stablePrice: { maxStep: 0.02, intervalSeconds: 3600, maxGapSeconds: 300 },
       }),
     /**
      * Guards sized from the vaults' value (deposit caps × price × init weight, summed over every chain and asset):
@@ -162,6 +192,14 @@ export const deployConfigSchema = z
      * (verify; commit + the endpoint's lzReceive) at the destination's `gasPriceWei`.
      */
     workerFees: z.object({ dvnFee: units.optional(), executorFee: units.optional() }).default({}),
+    /**
+     * Auction breaker of every collateral chain's auction (docs/breakers-and-dampeners.md#auction-breaker): a fall of
+     * more than `drop` within `windowSeconds` pauses an asset's lots and takes. First values only: once deployed they
+     * are the auction's governed parameters (same delay as `trading.paramDelaySeconds`).
+     */
+    auctionBreaker: z
+      .object({ drop: z.number().min(0.05).max(0.9).default(0.3), windowSeconds: z.number().int().min(300).max(86_400).default(3600) })
+      .default({ drop: 0.3, windowSeconds: 3600 }),
     /** Multiplier on the reply fees a request forwards (raise it where other DVNs charge fees deploy cannot quote ahead). */
     replyFeeHeadroom: z.number().min(1).max(10).default(1),
     /** Multiplier on the measured lzReceive gas (contracts/gas-snapshot.json) for enforced options. */

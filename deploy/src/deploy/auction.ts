@@ -1,5 +1,6 @@
 import { parseEther, parseUnits } from 'ethers';
 import {
+  type CollateralAuction,
   CollateralAuction__factory,
   CollateralVault__factory,
   LiquidationRegistry__factory,
@@ -38,9 +39,10 @@ export async function ensureAuction(
   config: DeployConfig,
   vault: VaultDeployment,
   recorded: ManifestChain | undefined,
-  oracle: string,
+  operators: { oracle: string; guardian: string },
   progress: Progress,
 ): Promise<AuctionDeployment | undefined> {
+  const { oracle } = operators;
   if (!chain.local) return undefined;
   const { deployer } = session;
   const testTokens: Record<string, string> = {};
@@ -95,7 +97,31 @@ export async function ensureAuction(
     auction: contract,
     assets: vault.assets.filter((a) => feeds[a.assetId]).map((a) => ({ assetId: a.assetId, token: a.token, feed: feeds[a.assetId]! })),
   });
+  await ensureBreaker(contract, config, operators.guardian, progress);
   return { auction, feeds, testTokens };
+}
+
+/**
+ * The auction breaker: the vaults' guardian may resume a paused asset; β and the window from the config while the
+ * auction is being configured, then its governance starts (the trading chain's delay). A governed value that
+ * differs from the config is reported, not applied.
+ */
+async function ensureBreaker(auction: CollateralAuction, config: DeployConfig, guardian: string, progress: Progress): Promise<void> {
+  if ((await auction.guardian()).toLowerCase() !== guardian.toLowerCase()) {
+    await progress.step(`auction guardian ${guardian}`, async () => (await auction.setGuardian(guardian)).wait());
+  }
+  const { drop, windowSeconds } = config.auctionBreaker;
+  const wanted = [parseEther(drop.toFixed(15)), BigInt(windowSeconds)] as const;
+  const current = [await auction.breakerDrop(), await auction.breakerWindow()];
+  const differs = current[0] !== wanted[0] || current[1] !== wanted[1];
+  if ((await auction.paramDelay()) === 0n) {
+    if (differs)
+      await progress.step(`auction breaker β ${drop}, window ${windowSeconds} s`, async () => (await auction.setBreakerParams(...wanted)).wait());
+    const delay = config.trading.paramDelaySeconds;
+    await progress.step(`auction breaker governed (delay ${delay} s)`, async () => (await auction.activateGovernance(delay)).wait());
+  } else if (differs) {
+    progress.info(`auction breaker is β ${current[0]}, window ${current[1]} s on chain; the config differs: change it by proposal`);
+  }
 }
 
 /** The trading chain's registry learns each collateral chain's auction (seizure target) and the maint weights. */

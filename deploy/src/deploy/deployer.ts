@@ -5,6 +5,7 @@ import type { Manifest, ManifestChain } from '@tributary/protocol';
 import type { ChainConfig, DeployConfig } from '../config/schema';
 import { ensureHubAssets, ensureTradingContracts, ensureVault, type Operators, type TradingContracts, type VaultDeployment } from './app';
 import { ensureRiskParameters } from './risk-params';
+import { ensureStableFeeds } from './stable-feeds';
 import { ensureAuction, ensureSeizureTargets, type AuctionDeployment } from './auction';
 import { explainSendError, openChainSession, requireFunds, transactionsSent, type ChainSession } from './chain-session';
 import { DeployJournal } from './journal';
@@ -160,25 +161,17 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
                 p,
               ),
             );
-            const auction = await ensureAuction(
-              session,
-              chain,
-              config,
-              vaults.get(chain.eid)!,
-              recordedChain(previous, chain.eid),
-              operators.oracle,
-              p,
-            );
+            const auction = await ensureAuction(session, chain, config, vaults.get(chain.eid)!, recordedChain(previous, chain.eid), operators, p);
             if (auction) auctions.set(chain.eid, auction);
           }),
         ),
     ]);
-    await run(trading, async (session) => {
+    await run(trading, async (session, p) => {
       await ensureHubAssets(
         session,
         tradingContracts.hub,
         config,
-        tradingContracts.feeds,
+        await ensureStableFeeds(session, tradingContracts.hub, config, tradingContracts.feeds, p),
         [...vaults.entries()].map(([eid, v]) => ({ eid, assets: v.assets })),
       );
       await ensureSeizureTargets(session, config, tradingContracts.liquidationRegistry, auctions);

@@ -1,4 +1,4 @@
-import { ZeroAddress, parseEther } from 'ethers';
+import { ZeroAddress, formatUnits, parseEther, parseUnits } from 'ethers';
 import {
   CreditManager__factory,
   MarginHub__factory,
@@ -6,6 +6,8 @@ import {
   RiskParameters__factory,
   deployRiskParameters,
   paramKey,
+  type ParamKind,
+  type RiskParameters,
 } from '@tributary/contracts';
 import type { DeployConfig } from '../config/schema';
 import { ensureContract, type TradingContracts } from './app';
@@ -66,5 +68,36 @@ export async function ensureRiskParameters(
       throw new Error(`${label} is governed by ${governor}, not by RiskParameters ${address}`);
     }
   }
+  await ensureCaps(params, t.markets, config, progress);
   return address;
+}
+
+/** A cap in human units as its 1e18 word (units of the asset, or USD; precise to 1e-9). */
+export const capWord = (value: number): bigint => parseUnits(value.toFixed(9), 18);
+
+/**
+ * First values of the markets' caps from the config (RiskParameters.initializeParam, once it governs the market):
+ * a cap already set on chain is never overwritten (a config that differs is reported).
+ */
+async function ensureCaps(params: RiskParameters, markets: TradingContracts['markets'], config: DeployConfig, progress: Progress): Promise<void> {
+  for (const m of markets) {
+    const caps = config.assets.find((a) => a.assetId === m.assetId)?.market;
+    if (!caps) continue;
+    const wanted: [ParamKind, number, number | undefined, string][] = [
+      ['marketOpenInterestCap', m.marketId, caps.openInterestCap, `open-interest cap of the ${m.symbol} market`],
+      ['accountOpenInterestCap', m.marketId, caps.accountOpenInterestCap, `per-account open-interest cap of the ${m.symbol} market`],
+      ['accountExposureCap', m.assetId, caps.accountExposureCapUsd, `per-account exposure cap of ${m.symbol} (USD)`],
+    ];
+    for (const [kind, id, value, label] of wanted) {
+      if (value === undefined) continue;
+      const key = paramKey(kind, id);
+      const word = capWord(value);
+      const current = await params.paramValue(key).catch(() => null);
+      if (current === null) {
+        await progress.step(`${label} → ${value} (first value)`, async () => (await params.initializeParam(key, word)).wait());
+      } else if (current !== word) {
+        progress.info(`${label} is ${formatUnits(current, 18)} on chain, ${value} in the config: change it with tributary params propose`);
+      }
+    }
+  }
 }

@@ -26,6 +26,13 @@ export interface TakerChain {
   auction: string;
   /** The taker's key on that chain (holds native gas and the auction's quote token, approved). */
   signer: Signer;
+  /** Assets whose breaker the bot keeps fed with price points (`poke`); none when absent. */
+  assetIds?: number[];
+}
+
+/** A price point for the breaker when the feed moved since the last one, or the last is older than `everyMs`. */
+export function pokeDue(last: { answer: bigint; at: number } | undefined, answer: bigint, now: number, everyMs: number): boolean {
+  return !last || last.answer !== answer || now - last.at >= everyMs;
 }
 
 export interface TakeRecord {
@@ -40,7 +47,8 @@ export interface TakeRecord {
  * The devnet's taker bot: every `intervalMs` it follows LotKicked on each collateral chain's auction and
  * `take`s the whole remaining lot (maxPrice = the current price) as soon as the lot's price is ≤ the oracle
  * price of its asset on that chain, and `redo`es a lot it will not take once the auction allows it, so auctions
- * clear by themselves on `npm start`. Anyone else may take too:
+ * clear by themselves on `npm start`; it leaves alone the lots of an asset the auction breaker paused, and feeds
+ * every breaker with the feed price when it moves (`poke`). Anyone else may take too:
  * a lot closed meanwhile is dropped.
  */
 export class AuctionTaker {
@@ -52,6 +60,7 @@ export class AuctionTaker {
   /** Lots restarted with `redo` (unpriced, or floor above the oracle price). */
   redos = 0;
   private readonly signers = new Map<number, Signer>();
+  private readonly pokes = new Map<string, { answer: bigint; at: number }>();
 
   constructor(
     private readonly options: {
@@ -59,6 +68,8 @@ export class AuctionTaker {
       intervalMs: number;
       onError: (error: unknown) => void;
       onTake?: (take: TakeRecord) => void;
+      /** Price points for the auction breaker at least this often while the price stands still (default 60 s). */
+      pokeEveryMs?: number;
     },
   ) {
     for (const chain of options.chains) this.signers.set(chain.eid, new NonceManager(chain.signer));
@@ -98,8 +109,26 @@ export class AuctionTaker {
     this.redos += 1;
   }
 
+  /**
+   * The auction breaker only sees the price points it is shown: the bot shows it each asset's feed price when it
+   * moved (and every `pokeEveryMs` while it stands still, so the window's high stays in the window).
+   */
+  private async pokeBreakers(chain: TakerChain, auction: Contract): Promise<void> {
+    for (const assetId of chain.assetIds ?? []) {
+      const config = (await auction.assetConfig(assetId)) as { feed: string; listed: boolean };
+      if (!config.listed) continue;
+      const round = (await new Contract(config.feed, FEED_ABI, chain.provider).latestRoundData()) as { answer: bigint };
+      const key = `${chain.eid}:${assetId}`;
+      const now = Date.now();
+      if (!pokeDue(this.pokes.get(key), round.answer, now, this.options.pokeEveryMs ?? 60_000)) continue;
+      await (await auction.poke(assetId)).wait();
+      this.pokes.set(key, { answer: round.answer, at: now });
+    }
+  }
+
   private async chainPass(chain: TakerChain): Promise<void> {
     const auction = new Contract(chain.auction, AUCTION_ABI, this.signers.get(chain.eid)!);
+    await this.pokeBreakers(chain, auction);
     const head = await chain.provider.getBlockNumber();
     const from = this.nextBlock.get(chain.eid) ?? 0;
     const open = this.open.get(chain.eid) ?? new Set<bigint>();
@@ -117,6 +146,8 @@ export class AuctionTaker {
         open.delete(lotId);
         continue;
       }
+      // The auction breaker paused the asset (a fast fall): no take or redo until it resumes.
+      if ((await auction.isPaused(lot.assetId)) as boolean) continue;
       const price = (await auction.lotPrice(lotId)) as bigint;
       const config = (await auction.assetConfig(lot.assetId)) as { feed: string };
       const feed = new Contract(config.feed, FEED_ABI, chain.provider);
@@ -127,7 +158,9 @@ export class AuctionTaker {
         continue;
       }
       const tx = await auction.take(lotId, lot.remaining, price, await chain.signer.getAddress());
-      await tx.wait();
+      const receipt = await tx.wait();
+      // A take whose own price point tripped the breaker buys nothing (the pause is recorded instead).
+      if (!receipt.logs.some((l: { topics: string[] }) => l.topics[0] === auction.interface.getEvent('LotTaken')!.topicHash)) continue;
       const record = { eid: chain.eid, lotId, price, oraclePrice, txHash: tx.hash as string };
       this.takes.push(record);
       this.options.onTake?.(record);

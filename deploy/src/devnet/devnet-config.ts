@@ -69,7 +69,15 @@ export function devnetDeployConfig(options: DevnetChainOptions): DeployConfigInp
         imf: 0.0001,
         volatility: 0.04,
         initialPrice: 3000,
-        market: { imr: 0.1, mmr: 0.05, feeRate: 0.0005 },
+        // Caps far above what the demo and the e2e suites trade (15M USD of notional per account).
+        market: {
+          imr: 0.1,
+          mmr: 0.05,
+          feeRate: 0.0005,
+          openInterestCap: 50_000,
+          accountOpenInterestCap: 5_000,
+          accountExposureCapUsd: 50_000_000,
+        },
       },
       {
         assetId: 3,
@@ -80,7 +88,14 @@ export function devnetDeployConfig(options: DevnetChainOptions): DeployConfigInp
         imf: 0.0001,
         volatility: 0.035,
         initialPrice: 60_000,
-        market: { imr: 0.1, mmr: 0.05, feeRate: 0.0005 },
+        market: {
+          imr: 0.1,
+          mmr: 0.05,
+          feeRate: 0.0005,
+          openInterestCap: 2_500,
+          accountOpenInterestCap: 250,
+          accountExposureCapUsd: 50_000_000,
+        },
       },
     ],
     correlations: [

@@ -168,7 +168,14 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       (options.takeAuctions ?? true) && collateral.length && collateral.every((c) => auctionOf(c))
         ? collateral.map((c) => {
             const provider = makeProvider(c.rpcUrl, c.chainId);
-            return { eid: c.eid, name: c.name, provider, auction: auctionOf(c)!, signer: devWallet(DEV_ACCOUNTS.taker, provider) };
+            return {
+              eid: c.eid,
+              name: c.name,
+              provider,
+              auction: auctionOf(c)!,
+              signer: devWallet(DEV_ACCOUNTS.taker, provider),
+              assetIds: c.assets.map((a) => a.assetId),
+            };
           })
         : [];
     if (takerChains.length) {

@@ -22,6 +22,8 @@ export const PARAMS_USAGE = `governed risk parameters (RiskParameters on the tra
   params execute  --kind <kind> --id <…>                       applies a proposal whose delay has passed (any key)
   kinds: initWeight, maintWeight (--id asset symbol or id), chainWeight (--id chain name or eid),
          imr, mmr, takerFee (--id market asset symbol), markOverrideHealth, guardCapacity, guardRefill, liquidationPenalty (no --id)
+         caps: marketOpenInterestCap, accountOpenInterestCap (--id market asset symbol; units of the asset),
+               accountExposureCap (--id asset; USD); a cap at most doubles per change, any cut is one change
   values: fractions for weights/ratios/fees (0.85), health as a number (1.5), guard in USD and USD/s
   keys: DEPLOYER_PRIVATE_KEY (the RiskParameters owner), or Hardhat's dev account 0 on a local devnet`;
 
@@ -117,6 +119,12 @@ export function previewRequest(
       return { markets: [{ assetId: assetOfMarket, imr: value }] };
     case 'mmr':
       return { markets: [{ assetId: assetOfMarket, mmr: value }] };
+    case 'marketOpenInterestCap':
+      return { markets: [{ assetId: assetOfMarket, openInterestCap: value }] };
+    case 'accountOpenInterestCap':
+      return { markets: [{ assetId: assetOfMarket, accountOpenInterestCap: value }] };
+    case 'accountExposureCap':
+      return { assets: [{ assetId: id, accountExposureCap: value }] };
     default:
       return null;
   }
@@ -131,6 +139,42 @@ interface Preview {
   creditAdded: number;
   creditRemoved: number;
   hardestHit: { account: string; creditBefore?: number; creditAfter?: number }[];
+  caps?: {
+    markets: {
+      assetId: number;
+      openInterest: number;
+      openInterestCap: number | null;
+      openInterestOver: number;
+      accountOpenInterestCap: number | null;
+      accountsOver: number;
+      largestOver: { account: string; value: number }[];
+    }[];
+    exposure: { assetId: number; accountExposureCap: number; accountsOver: number; largestOver: { account: string; value: number }[] }[];
+  } | null;
+}
+
+/** The caps part of a preview: a cap closes nothing, it only refuses trades that would raise |size| past it. */
+function formatCaps(caps: NonNullable<Preview['caps']>, lines: string[]): void {
+  const n = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 6 });
+  const over = (list: { account: string; value: number }[], unit: string) => list.map((a) => `      ${a.account}  ${n(a.value)}${unit}`);
+  for (const m of caps.markets) {
+    if (m.openInterestCap !== null)
+      lines.push(
+        `  open interest of asset ${m.assetId}: ${n(m.openInterest)} against a cap of ${n(m.openInterestCap)}${m.openInterestOver > 0 ? ` (over by ${n(m.openInterestOver)}: only reductions until it is back under)` : ''}`,
+      );
+    if (m.accountOpenInterestCap !== null) {
+      lines.push(
+        `  accounts above a per-account cap of ${n(m.accountOpenInterestCap)} (asset ${m.assetId}): ${m.accountsOver} (they may only reduce)`,
+      );
+      lines.push(...over(m.largestOver, ''));
+    }
+  }
+  for (const e of caps.exposure) {
+    lines.push(
+      `  accounts above an exposure cap of ${n(e.accountExposureCap)} USD (asset ${e.assetId}): ${e.accountsOver} (only hedges and cuts pass)`,
+    );
+    lines.push(...over(e.largestOver, ' USD'));
+  }
 }
 
 export function formatPreview(p: Preview): string {
@@ -146,6 +190,7 @@ export function formatPreview(p: Preview): string {
     for (const a of p.hardestHit)
       lines.push(`    ${a.account}  ${a.creditBefore !== undefined ? `${usd(a.creditBefore)} → ${usd(a.creditAfter ?? 0)}` : ''}`);
   }
+  if (p.caps) formatCaps(p.caps, lines);
   return lines.join('\n');
 }
 
@@ -250,7 +295,9 @@ async function showAll(params: RiskParameters, manifest: Manifest, markets: { as
   for (const chain of collateralChains(manifest)) rows.push([`chainWeight(${chain.name})`, BigInt(paramKey('chainWeight', chain.eid))]);
   for (const m of markets) {
     const symbol = manifest.assets.find((a) => a.assetId === m.assetId)?.symbol ?? String(m.assetId);
-    for (const kind of ['imr', 'mmr', 'takerFee'] as const) rows.push([`${kind}(${symbol})`, BigInt(paramKey(kind, m.marketId))]);
+    for (const kind of ['imr', 'mmr', 'takerFee', 'marketOpenInterestCap', 'accountOpenInterestCap'] as const)
+      rows.push([`${kind}(${symbol})`, BigInt(paramKey(kind, m.marketId))]);
+    rows.push([`accountExposureCap(${symbol})`, BigInt(paramKey('accountExposureCap', m.assetId))]);
   }
   for (const kind of ['markOverrideHealth', 'guardCapacity', 'guardRefill', 'liquidationPenalty'] as const) rows.push([kind, BigInt(paramKey(kind))]);
   const lines = [`RiskParameters ${await params.getAddress()}  delay ${await params.paramDelay()} s`];
@@ -259,7 +306,12 @@ async function showAll(params: RiskParameters, manifest: Manifest, markets: { as
     const value = await params.paramValue(key).catch(() => null);
     const [pendingValue, eta] = await params.pendingParam(key);
     const pending = eta > 0n ? `  pending → ${fromChainValue(pendingValue)} at ${new Date(Number(eta) * 1000).toISOString()}` : '';
-    lines.push(`  ${label.padEnd(28)} ${value === null ? '(not set)' : fromChainValue(value)}${pending}`);
+    lines.push(`  ${label.padEnd(34)} ${value === null ? '(not set)' : fromChainValue(value)}${pending}`);
+  }
+  const perp = PerpMarket__factory.connect(await params.market(), params.runner);
+  for (const m of markets) {
+    const symbol = manifest.assets.find((a) => a.assetId === m.assetId)?.symbol ?? String(m.assetId);
+    lines.push(`  ${`openInterest(${symbol})`.padEnd(34)} ${fromChainValue((await perp.openInterest(m.marketId)).total)} (Σ |size|, not governed)`);
   }
   return lines.join('\n');
 }

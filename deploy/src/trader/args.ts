@@ -21,7 +21,8 @@ export const TRADER_USAGE = `trader commands (keys: TRADER_PRIVATE_KEY, or --dev
   trader exit codes: 10 insufficient balance (wallet, free vault balance or cash), 11 unknown chain, unlisted asset,
           no market or no position, 12 vault paused, 13 withdrawal rejected (reason named), 14 refused by a credit
           check (insufficient credit, stale push, liquidatable, seizure in flight), 15 a stage timed out,
-          16 aggregator unreachable or API error, 17 transaction reverted (other: deposit cap, pool liquidity, …);
+          16 aggregator unreachable or API error, 17 transaction reverted (other: deposit cap, pool liquidity, …),
+          18 a trade past a governed cap (market or account open interest, account exposure; the cap is named);
           and as above: 2 usage or invalid amount, 3 manifest, 4 RPC unreachable, 5 insufficient native funds, 6 key`;
 
 export interface TraderArgs {

@@ -36,6 +36,7 @@ export const TRADER_EXIT: Record<TributaryErrorCode, number> = {
   reverted: 17,
   'deposit-cap': 17,
   'pool-liquidity': 17,
+  'position-cap': 18,
 };
 
 export interface TraderIo {

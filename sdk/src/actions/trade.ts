@@ -33,7 +33,9 @@ const FILL_EVENTS = new Set(['PositionOpened', 'PositionModified', 'PositionClos
 
 /**
  * Opens, changes or closes a perp position (`PerpMarket.modifyPosition`): a risk-increasing change needs fresh credit
- * covering the margin and the fee, else `insufficient-credit` (or `credit-stale`, `account-liquidatable`). Stages:
+ * covering the margin and the fee, else `insufficient-credit` (or `credit-stale`, `account-liquidatable`); a trade past
+ * a governed cap is `position-cap` (the error names the cap: `MarketOpenInterestCap`, `AccountOpenInterestCap`,
+ * `AccountExposureCap`). Stages:
  * sent → confirmed (the fill) → indexed (the ledger shows the new size) → risk (the aggregator's risk counts it).
  */
 export function trade(ctx: TraderContext, params: TradeParams, listener?: StageListener): Operation<TradeResult> {

@@ -33,6 +33,9 @@ const CODES: Record<string, TributaryErrorCode> = {
   SeizureInFlight: 'seizure-in-flight',
   InsufficientCash: 'insufficient-cash',
   InsufficientPoolLiquidity: 'pool-liquidity',
+  MarketOpenInterestCap: 'position-cap',
+  AccountOpenInterestCap: 'position-cap',
+  AccountExposureCap: 'position-cap',
 };
 
 /** The revert data of an ethers error, wherever the provider put it. */

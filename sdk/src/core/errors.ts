@@ -21,6 +21,7 @@ export type TributaryErrorCode =
   | 'seizure-in-flight'
   | 'insufficient-cash'
   | 'pool-liquidity'
+  | 'position-cap'
   | 'reverted'
   | 'timeout'
   | 'api-error'
