@@ -27,7 +27,7 @@ interface Op {
 
 /**
  * An in-memory model of the liquidation contracts for the keeper's tests: one account's position, cash, the
- * hub's liquidation registry and balances (seize: riskiest first, debt × 1.02), seizures in flight (resolved by
+ * hub's liquidation registry and balances (seize: riskiest first, debt × 1.02, a capped lot's debt its value), seizures in flight (resolved by
  * `auctionClears`), an insurance fund (cover, bad debt), a mempool and nonces.
  * Every applied operation is counted, so a test can assert that no step was applied twice.
  */
@@ -182,9 +182,11 @@ export class FakeKeeperChain implements KeeperChain {
       const uncovered = this.uncovered();
       const need = (uncovered * 102n) / 100n;
       const wanted = (need * unit + balance.price - 1n) / balance.price;
-      const amount = wanted < balance.amount ? wanted : balance.amount;
+      const capped = wanted >= balance.amount;
+      const amount = capped ? balance.amount : wanted;
       const value = (amount * balance.price) / unit;
-      const lotDebt = (value * 100n + 101n) / 102n;
+      // SeizureMath: a capped lot must raise its whole value, otherwise value / 1.02
+      const lotDebt = capped ? value : (value * 100n) / 102n;
       const debt = lotDebt < uncovered ? lotDebt : uncovered;
       balance.amount -= amount;
       this.seizedEids.push(balance.eid);
