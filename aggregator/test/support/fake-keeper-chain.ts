@@ -3,8 +3,11 @@ import type { ChainObservation, KeeperChain, KeeperRiskView, SentTx } from '../.
 
 const WAD = 10n ** 18n;
 
-/** Where a send stops, to model the keeper process dying at that point. */
-export type CrashPoint = 'after-journal' | 'after-broadcast' | 'after-mined';
+/**
+ * Where a step stops, to model the keeper process dying at that point: after its intent was written (while the
+ * transaction is built, before anything is signed), after the signed transaction was journaled, broadcast, mined.
+ */
+export type CrashPoint = 'after-intent' | 'after-journal' | 'after-broadcast' | 'after-mined';
 
 /** A hub-attested balance of the account (token units) with its price and maintenance weight. */
 export interface FakeBalance {
@@ -205,6 +208,11 @@ export class FakeKeeperChain implements KeeperChain {
   }
 
   private encode(op: Op): TxRequest {
+    if (this.crashAt?.op === op.op && this.crashAt.point === 'after-intent') {
+      this.crashAt = null;
+      this.onCrash();
+      throw new Error('crash after intent');
+    }
     return { to: '0x0000000000000000000000000000000000000001', data: `0x${Buffer.from(JSON.stringify(op)).toString('hex')}`, gasLimit: 100_000n };
   }
 }
