@@ -128,19 +128,27 @@ export class Deployment {
 
   /**
    * Sets an asset's USD price as the devnet's oracle account (dev account 3): the trading chain's feed and every
-   * collateral chain's auction feed of that asset (the devnet keeps them equal).
+   * collateral chain's auction feed of that asset (the devnet keeps them equal), the chains side by side. Returns
+   * the trading feed's block.
    */
-  async setPrice(symbol: string, usd: number): Promise<void> {
+  async setPrice(symbol: string, usd: number): Promise<{ block: number }> {
     const price = parseUnits(usd.toFixed(8), 8);
     const feed = this.manifest.assets.find((a) => a.symbol === symbol)!.priceFeed!;
     const oracle = devWallet(3, this.providers.get(this.trading.eid)!);
-    await (await SettablePriceFeed__factory.connect(feed, oracle).setPrice(price)).wait();
-    for (const chain of this.manifest.chains.filter((c) => c.role === 'collateral' && c.contracts.auction)) {
-      const provider = this.providers.get(chain.eid)!;
-      const config = await ICollateralAuction__factory.connect(chain.contracts.auction!, provider).assetConfig(this.assetId(symbol));
-      if (!config.listed) continue;
-      await (await SettablePriceFeed__factory.connect(config.feed, devWallet(3, provider)).setPrice(price)).wait();
-    }
+    const auctionFeeds = this.manifest.chains
+      .filter((c) => c.role === 'collateral' && c.contracts.auction)
+      .map(async (chain) => {
+        const provider = this.providers.get(chain.eid)!;
+        const config = await ICollateralAuction__factory.connect(chain.contracts.auction!, provider).assetConfig(this.assetId(symbol));
+        if (config.listed) await (await SettablePriceFeed__factory.connect(config.feed, devWallet(3, provider)).setPrice(price)).wait();
+      });
+    const [receipt] = await Promise.all([
+      SettablePriceFeed__factory.connect(feed, oracle)
+        .setPrice(price)
+        .then((tx) => tx.wait()),
+      ...auctionFeeds,
+    ]);
+    return { block: receipt!.blockNumber };
   }
 
   close(): void {

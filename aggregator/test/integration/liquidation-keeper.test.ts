@@ -106,7 +106,7 @@ describe('liquidation keeper (restarts)', () => {
     expect(run.seizedAt).not.toBeNull();
   });
 
-  const points: CrashPoint[] = ['after-journal', 'after-broadcast', 'after-mined'];
+  const points: CrashPoint[] = ['after-intent', 'after-journal', 'after-broadcast', 'after-mined'];
   for (const op of ['liquidate', 'seize', 'settle', 'close'] as const) {
     for (const point of points) {
       it(`killed ${point} of ${op}: resumes and applies every step exactly once`, async () => {
@@ -130,9 +130,16 @@ describe('liquidation keeper (restarts)', () => {
           };
         }
         chain.crashAt = { op, point };
-        chain.onCrash = () => (store.dead = true);
+        let atCrash: Promise<KeeperRun[]> | undefined;
+        chain.onCrash = () => {
+          store.dead = true;
+          atCrash = store.latest(); // what the dead process left in the database
+        };
         const run = await runToEnd(newKeeper(store, chain, risk), chain, risk, store);
         expect(chain.crashAt).toBeNull(); // the crash happened
+        // …with the step's intent written, its signed transaction journaled from 'after-journal' on
+        const [left] = (await atCrash)!;
+        expect(left!.intent).toMatchObject({ step: op, nonce: point === 'after-intent' ? null : expect.any(Number) });
         if (op === 'close') {
           expect(chain.applied.map((o) => o.op)).toEqual(['liquidate', 'close']);
           expect(run).toMatchObject({ outcome: 'restored', liquidations: 1 });

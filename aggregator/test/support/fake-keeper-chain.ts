@@ -3,8 +3,11 @@ import type { ChainObservation, KeeperChain, KeeperRiskView, SentTx } from '../.
 
 const WAD = 10n ** 18n;
 
-/** Where a send stops, to model the keeper process dying at that point. */
-export type CrashPoint = 'after-journal' | 'after-broadcast' | 'after-mined';
+/**
+ * Where a step stops, to model the keeper process dying at that point: after its intent was written (while the
+ * transaction is built, before anything is signed), after the signed transaction was journaled, broadcast, mined.
+ */
+export type CrashPoint = 'after-intent' | 'after-journal' | 'after-broadcast' | 'after-mined';
 
 /** A hub-attested balance of the account (token units) with its price and maintenance weight. */
 export interface FakeBalance {
@@ -27,7 +30,7 @@ interface Op {
 
 /**
  * An in-memory model of the liquidation contracts for the keeper's tests: one account's position, cash, the
- * hub's liquidation registry and balances (seize: riskiest first, debt × 1.02), seizures in flight (resolved by
+ * hub's liquidation registry and balances (seize: riskiest first, debt × 1.02, a capped lot's debt its value), seizures in flight (resolved by
  * `auctionClears`), an insurance fund (cover, bad debt), a mempool and nonces.
  * Every applied operation is counted, so a test can assert that no step was applied twice.
  */
@@ -182,9 +185,11 @@ export class FakeKeeperChain implements KeeperChain {
       const uncovered = this.uncovered();
       const need = (uncovered * 102n) / 100n;
       const wanted = (need * unit + balance.price - 1n) / balance.price;
-      const amount = wanted < balance.amount ? wanted : balance.amount;
+      const capped = wanted >= balance.amount;
+      const amount = capped ? balance.amount : wanted;
       const value = (amount * balance.price) / unit;
-      const lotDebt = (value * 100n + 101n) / 102n;
+      // SeizureMath: a capped lot must raise its whole value, otherwise value / 1.02
+      const lotDebt = capped ? value : (value * 100n) / 102n;
       const debt = lotDebt < uncovered ? lotDebt : uncovered;
       balance.amount -= amount;
       this.seizedEids.push(balance.eid);
@@ -203,6 +208,11 @@ export class FakeKeeperChain implements KeeperChain {
   }
 
   private encode(op: Op): TxRequest {
+    if (this.crashAt?.op === op.op && this.crashAt.point === 'after-intent') {
+      this.crashAt = null;
+      this.onCrash();
+      throw new Error('crash after intent');
+    }
     return { to: '0x0000000000000000000000000000000000000001', data: `0x${Buffer.from(JSON.stringify(op)).toString('hex')}`, gasLimit: 100_000n };
   }
 }

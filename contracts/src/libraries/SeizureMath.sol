@@ -6,8 +6,11 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 /// @title SeizureMath
 /// @notice How much collateral a seizure takes (pure). The hub seizes collateral worth the uncovered debt × (1 + π)
 /// at the oracle price, capped by what is there; the lot then must raise the part of the debt that collateral
-/// covers at the same markup: debt = min(uncovered, value / (1 + π)). So value ≤ uncovered × (1 + π) + one token
-/// unit's worth (the amount is rounded up to whole units).
+/// covers at the same markup: debt = min(uncovered, value / (1 + π)). A capped lot holds all there is of that
+/// asset, so it must raise its whole value, debt = min(uncovered, value): with the markup, a take at the oracle
+/// price would stop at value / (1 + π) and return the rest to an account still in debt, to be seized again (a
+/// 2 % sliver per round trip, a dozen round trips before an 18-decimal balance is gone). Either way value ≤
+/// uncovered × (1 + π) + one token unit's worth (the amount is rounded up to whole units).
 library SeizureMath {
     uint256 internal constant WAD = 1e18;
 
@@ -24,9 +27,10 @@ library SeizureMath {
         uint256 target = Math.mulDiv(uncoveredDebt, WAD + penalty, WAD, Math.Rounding.Ceil);
         uint256 unit = 10 ** decimals;
         amount = Math.mulDiv(target, unit, price, Math.Rounding.Ceil);
-        if (amount > available) amount = available;
+        bool capped = amount >= available;
+        if (capped) amount = available;
         value = Math.mulDiv(amount, price, unit);
-        debtUsd = Math.mulDiv(value, WAD, WAD + penalty);
+        debtUsd = capped ? value : Math.mulDiv(value, WAD, WAD + penalty);
         if (debtUsd > uncoveredDebt) debtUsd = uncoveredDebt;
     }
 }

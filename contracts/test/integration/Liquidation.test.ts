@@ -65,6 +65,8 @@ describe('liquidation end to end through EndpointV2 + ULN302: liquidate → seiz
     let before = await claims(p);
     const first = await seizeNext(p, alice.address);
     expect((await p.hub.seizure(first)).eid).to.equal(BigInt(EID_B));
+    // All of alice's WETH (2 × 1,400 < 12,580 × 1.02): the lot must raise its whole value.
+    expect((await p.hub.seizure(first)).debtUsd).to.equal(parseEther('2800'));
     expect(await p.weth.balanceOf(await p.auctionB.getAddress())).to.equal(parseEther('2'));
     expect((await p.hub.attestation(alice.address, EID_B, WETH)).balance).to.equal(0n);
     await time.increase(AUCTION_DURATION);
@@ -78,12 +80,13 @@ describe('liquidation end to end through EndpointV2 + ULN302: liquidate → seiz
     expect(await p.hub.seizuresInFlight(alice.address)).to.equal(0n);
     expect(await tokenTotals(p)).to.deep.equal(totals);
 
-    // Then USDC on A: 5,000 worth 5,000, debt 5,000 / 1.02. Taken at once at 1.2: only what covers the debt is
-    // sold, the rest returns to alice's vault balance (attested by the AUCTION_RESULT).
+    // Then USDC on A: all 5,000 of it (capped by the balance), so the lot must raise its whole value, 5,000. Taken
+    // at once at 1.2 (a taker paying above the oracle price): only what covers the debt is sold, the rest returns
+    // to alice's vault balance (attested by the AUCTION_RESULT).
     before = await claims(p);
     const second = await seizeNext(p, alice.address);
     const debt = (await p.hub.seizure(second)).debtUsd;
-    expect(debt).to.equal((parseEther('5000') * WAD) / (WAD + parseEther('0.02')));
+    expect(debt).to.equal(parseEther('5000'));
     await p.auctionA.connect(bob).take(second, parseUnits('5000', 6), parseEther('1.2'), bob.address);
     await p.settle();
     const lot = await p.auctionA.lot(second);

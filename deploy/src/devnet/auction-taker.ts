@@ -148,7 +148,9 @@ export class AuctionTaker {
       }
       // The auction breaker paused the asset (a fast fall): no take or redo until it resumes.
       if ((await auction.isPaused(lot.assetId)) as boolean) continue;
-      const price = (await auction.lotPrice(lotId)) as bigint;
+      // The price in the block the take would land in (latest + 1): read at `latest`, a take mined a block later
+      // pays up to one block's fall less than what the bot saw (on a short devnet curve, more than π below oracle).
+      const price = (await auction.lotPrice(lotId, { blockTag: 'pending' })) as bigint;
       const config = (await auction.assetConfig(lot.assetId)) as { feed: string };
       const feed = new Contract(config.feed, FEED_ABI, chain.provider);
       const [decimals, round] = (await Promise.all([feed.decimals(), feed.latestRoundData()])) as [bigint, { answer: bigint }];
@@ -186,5 +188,19 @@ export async function fundTaker(chains: readonly TakerChain[], quoteUnits: bigin
     const decimals = (await token.decimals()) as bigint;
     await (await token.mint(address, quoteUnits * 10n ** decimals)).wait();
     await (await token.approve(chain.auction, 2n ** 256n - 1n)).wait();
+  }
+}
+
+/**
+ * Sets the lot duration of every auction named (signed by its owner, the deployer), keeping its curve and redo tip:
+ * tests use seconds instead of the contract's hour so lots reach the oracle price (a third into the curve, where
+ * the bot takes) within seconds.
+ */
+export async function setAuctionDuration(auctions: readonly { auction: string; owner: Signer }[], seconds: number): Promise<void> {
+  for (const { auction, owner } of auctions) {
+    const contract = ICollateralAuction__factory.connect(auction, owner);
+    if ((await contract.duration()) === BigInt(seconds)) continue;
+    const [start, floor, tip] = await Promise.all([contract.startFactor(), contract.floorFactor(), contract.redoTipRate()]);
+    await (await contract.setAuctionParams(start, floor, seconds, tip)).wait();
   }
 }

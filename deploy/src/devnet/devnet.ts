@@ -9,7 +9,7 @@ import { makeProvider } from '../deploy/chain-session';
 import { deploy } from '../deploy/deployer';
 import type { ManifestSidecar } from '../deploy/manifest-io';
 import { DEVNET_CHAINS, DEV_ACCOUNTS, devnetDeployConfig } from './devnet-config';
-import { AuctionTaker, auctionOf, fundTaker, type TakerChain } from './auction-taker';
+import { AuctionTaker, auctionOf, fundTaker, setAuctionDuration, type TakerChain } from './auction-taker';
 import { CorrelatedWalk, PriceSimulator } from './price-simulator';
 import { servicesFilePath, writeServicesFile } from '../supervision/service-state';
 import { SupervisedService } from '../supervision/supervisor';
@@ -37,6 +37,8 @@ export interface DevnetOptions {
   takeAuctions?: boolean;
   /** The aggregator's liquidation rate-limit window (LIQUIDATION_WINDOW_S; default the aggregator's, one hour). */
   liquidationWindowSeconds?: number;
+  /** Every collateral auction's lot duration in seconds (default the contract's, one hour; tests use less than a minute). */
+  auctionDurationSeconds?: number;
   /** PostgreSQL for both services (a schema each) instead of their SQLite files in `dir`. */
   postgres?: { url: string; relayerSchema: string; aggregatorSchema: string; verifierSchema?: string };
   /** First restart delay after a crash (ms, default 1000; doubles per crash in a row up to 30 s). */
@@ -164,6 +166,11 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     options.log('funding demo accounts 5–19 with test USDC/WETH/WBTC (and trading-chain USDC for the settlement pool)…');
     await fundDemoAccounts(result.manifest, result.sidecar);
     const collateral = result.manifest.chains.filter((c) => c.role === 'collateral');
+    if (options.auctionDurationSeconds) {
+      const owners = collateral.filter((c) => auctionOf(c)).map((c) => ({ chain: c, provider: makeProvider(c.rpcUrl, c.chainId) }));
+      const auctions = owners.map(({ chain, provider }) => ({ auction: auctionOf(chain)!, owner: devWallet(DEV_ACCOUNTS.deployer, provider) }));
+      await setAuctionDuration(auctions, options.auctionDurationSeconds).finally(() => owners.forEach((o) => o.provider.destroy()));
+    }
     const takerChains: TakerChain[] =
       (options.takeAuctions ?? true) && collateral.length && collateral.every((c) => auctionOf(c))
         ? collateral.map((c) => {
@@ -308,7 +315,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     if (takerChains.length) {
       taker = new AuctionTaker({
         chains: takerChains,
-        intervalMs: Math.max(options.blockTimeMs, 500),
+        // 4× per block, like the relayer: a lot reaching the oracle price is taken in the next block, not the one after.
+        intervalMs: Math.max(Math.floor(options.blockTimeMs / 4), 250),
         onError: (error) => options.log(`auction taker: ${(error as Error).message}`),
         onTake: (t) => options.log(`auction taker: took lot ${t.lotId} on eid ${t.eid} at ${t.price} (oracle ${t.oraclePrice})`),
       });
