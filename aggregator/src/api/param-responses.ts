@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const int = z.number().int();
 
-/** GET /v1/risk/params: the governed risk parameters the live book uses, and where they were read. */
+/** GET /v1/risk/params: every governed risk parameter (each kind RiskParameters holds), and where it was read. */
 export const riskParamsResponse = z.strictObject({
   source: z.enum(['chain', 'manifest']).describe("'chain': the trading chain's RiskParameters; 'manifest': it names none (older deployments)"),
   riskParameters: z.string().nullable().describe('RiskParameters address on the trading chain (null for the manifest)'),
@@ -12,7 +12,23 @@ export const riskParamsResponse = z.strictObject({
     .array(z.strictObject({ assetId: int, weightInit: z.number(), weightMaint: z.number() }))
     .describe('base weights before volatility scaling'),
   chains: z.array(z.strictObject({ eid: int, weight: z.number() })).describe('configured chain weight before liveness decay'),
-  markets: z.array(z.strictObject({ marketId: int, imr: z.number(), mmr: z.number() })).describe('margin ratios of listed markets'),
+  markets: z
+    .array(z.strictObject({ marketId: int, imr: z.number(), mmr: z.number(), takerFee: z.number().describe('fraction of the notional') }))
+    .describe('margin ratios and taker fee of listed markets (kinds imr, mmr, takerFee)'),
+  liquidation: z
+    .strictObject({
+      markOverrideHealth: z.number().describe('PerpMarket.liquidate refuses an account whose on-chain conservative health is at least this'),
+      penalty: z.number().describe('fraction of the closed notional: half to the caller, half to the insurance fund'),
+    })
+    .nullable()
+    .describe('liquidation parameters (kinds markOverrideHealth, liquidationPenalty); null for the manifest'),
+  pusherGuard: z
+    .strictObject({
+      capacityUsd: z.number().describe('largest book-wide credit increase the pusher may make at once'),
+      refillUsdPerSecond: z.number().describe('rate the allowance refills'),
+    })
+    .nullable()
+    .describe("the CreditManager's book-wide credit-increase guard on the pusher (kinds guardCapacity, guardRefill); null for the manifest"),
 });
 
 export type RiskParamsResponse = z.output<typeof riskParamsResponse>;

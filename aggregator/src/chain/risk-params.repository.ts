@@ -9,12 +9,17 @@ export interface ChainParamReads {
   block: number;
   assets: readonly { assetId: number; initWeight: bigint; maintWeight: bigint }[];
   chains: readonly { eid: number; weight: bigint }[];
-  markets: readonly { marketId: number; imr: bigint; mmr: bigint }[];
+  markets: readonly { marketId: number; imr: bigint; mmr: bigint; takerFee: bigint }[];
+  /** The global kinds (id 0): PerpMarket's mark override health and liquidation penalty, the CreditManager's increase guard (1e18 USD, USD/s); null when RiskParameters does not answer for one of them. */
+  globals: { markOverrideHealth: bigint; liquidationPenalty: bigint; guardCapacity: bigint; guardRefill: bigint } | null;
 }
 
+const GLOBAL_KINDS = ['markOverrideHealth', 'liquidationPenalty', 'guardCapacity', 'guardRefill'] as const;
+
 /**
- * Reads of the trading chain's governed risk parameters, all at one block: maintenance and chain weights from
- * RiskParameters.paramValue, initial weights from the hub's assetRisk, margin ratios from PerpMarket.market; and
+ * Reads of the trading chain's governed risk parameters, all at one block: maintenance and chain weights and the
+ * global kinds from RiskParameters.paramValue, initial weights from the hub's assetRisk, margin ratios and taker
+ * fees from PerpMarket.market; and
  * the blocks where RiskParameters emitted ParamExecuted / ParamInitialized. `available` is false when the manifest
  * names no RiskParameters (older deployments: the manifest's values apply).
  */
@@ -52,7 +57,7 @@ export class RiskParamsRepository implements OnModuleDestroy {
     return [...new Set(logs.map((l) => l.blockNumber))];
   }
 
-  /** Every governed weight and ratio the risk model uses, read at `block`. */
+  /** Every governed parameter RiskParameters holds, read at `block`. */
   async read(block: number): Promise<ChainParamReads> {
     const { params, hub, market } = this.addrs;
     const overrides = { blockTag: block };
@@ -79,9 +84,12 @@ export class RiskParamsRepository implements OnModuleDestroy {
       const count = Number(await perp.marketCount(overrides));
       const all = await Promise.all(Array.from({ length: count }, (_, id) => perp.market(id, overrides)));
       all.forEach((m, marketId) => {
-        if (m.listed) markets.push({ marketId, imr: m.imr, mmr: m.mmr });
+        if (m.listed) markets.push({ marketId, imr: m.imr, mmr: m.mmr, takerFee: m.feeRate });
       });
     }
+    const globals = await Promise.all(GLOBAL_KINDS.map((kind) => governor.paramValue(paramKey(kind), overrides).catch(() => null)));
+    if (globals.includes(null))
+      this.logger.warn(`RiskParameters did not answer for ${GLOBAL_KINDS.filter((_, i) => globals[i] === null).join(', ')}`);
     return {
       block,
       assets: assets.flatMap((a) =>
@@ -91,6 +99,9 @@ export class RiskParamsRepository implements OnModuleDestroy {
       ),
       chains: chains.flatMap((c) => (c.weight === null ? [] : [{ eid: c.eid, weight: c.weight }])),
       markets,
+      globals: globals.includes(null)
+        ? null
+        : { markOverrideHealth: globals[0]!, liquidationPenalty: globals[1]!, guardCapacity: globals[2]!, guardRefill: globals[3]! },
     };
   }
 

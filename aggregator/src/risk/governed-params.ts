@@ -1,4 +1,5 @@
 import { formatUnits } from 'ethers';
+import type { ParamKind } from '@tributary/contracts';
 import type { ManifestAsset } from '@tributary/protocol';
 import type { ChainParamReads } from '../chain/risk-params.repository';
 
@@ -14,13 +15,23 @@ export interface GovernedParams {
   assets: Map<number, { weightInit: number; weightMaint: number }>;
   /** Configured chain weight v_c per eid (before liveness decay). */
   chains: Map<number, number>;
-  /** Margin ratios per listed PerpMarket id. */
-  markets: Map<number, { imr: number; mmr: number }>;
+  /** Margin ratios and taker fee per listed PerpMarket id. */
+  markets: Map<number, MarketParamValues>;
+  /** PerpMarket's liquidation parameters (kinds markOverrideHealth, liquidationPenalty); null for the manifest. */
+  liquidation: { markOverrideHealth: number; penalty: number } | null;
+  /** The CreditManager's book-wide credit-increase guard on the pusher (kinds guardCapacity, guardRefill); null for the manifest. */
+  pusherGuard: { capacityUsd: number; refillUsdPerSecond: number } | null;
 }
 
-/** One parameter whose value differs between two reads. */
+export interface MarketParamValues {
+  imr: number;
+  mmr: number;
+  takerFee: number;
+}
+
+/** One parameter whose value differs between two reads (id 0 for a global kind). */
 export interface ParamChange {
-  kind: 'initWeight' | 'maintWeight' | 'chainWeight' | 'imr' | 'mmr';
+  kind: ParamKind;
   id: number;
   old: number | undefined;
   value: number | undefined;
@@ -33,7 +44,7 @@ export const fromWad = (value: bigint): number => Number(formatUnits(value, 18))
 export function manifestParams(
   assets: readonly Pick<ManifestAsset, 'assetId' | 'weightInit' | 'weightMaint'>[],
   chains: readonly { eid: number; weight: number }[],
-  markets: ReadonlyMap<number, { imr: number; mmr: number }> = new Map(),
+  markets: ReadonlyMap<number, MarketParamValues> = new Map(),
 ): GovernedParams {
   return {
     source: 'manifest',
@@ -41,6 +52,8 @@ export function manifestParams(
     assets: new Map(assets.map((a) => [a.assetId, { weightInit: a.weightInit, weightMaint: a.weightMaint }])),
     chains: new Map(chains.map((c) => [c.eid, c.weight])),
     markets: new Map(markets),
+    liquidation: null,
+    pusherGuard: null,
   };
 }
 
@@ -50,7 +63,15 @@ export function chainParams(reads: ChainParamReads): GovernedParams {
     block: reads.block,
     assets: new Map(reads.assets.map((a) => [a.assetId, { weightInit: fromWad(a.initWeight), weightMaint: fromWad(a.maintWeight) }])),
     chains: new Map(reads.chains.map((c) => [c.eid, fromWad(c.weight)])),
-    markets: new Map(reads.markets.map((m) => [m.marketId, { imr: fromWad(m.imr), mmr: fromWad(m.mmr) }])),
+    markets: new Map(reads.markets.map((m) => [m.marketId, { imr: fromWad(m.imr), mmr: fromWad(m.mmr), takerFee: fromWad(m.takerFee) }])),
+    liquidation: reads.globals && {
+      markOverrideHealth: fromWad(reads.globals.markOverrideHealth),
+      penalty: fromWad(reads.globals.liquidationPenalty),
+    },
+    pusherGuard: reads.globals && {
+      capacityUsd: fromWad(reads.globals.guardCapacity),
+      refillUsdPerSecond: fromWad(reads.globals.guardRefill),
+    },
   };
 }
 
@@ -70,6 +91,12 @@ export function paramChanges(before: GovernedParams, after: GovernedParams): Par
   diff('chainWeight', before.chains, after.chains, (v) => v);
   diff('imr', before.markets, after.markets, (v) => v.imr);
   diff('mmr', before.markets, after.markets, (v) => v.mmr);
+  diff('takerFee', before.markets, after.markets, (v) => v.takerFee);
+  const single = <T>(value: T | null) => new Map<number, T>(value === null ? [] : [[0, value]]);
+  diff('markOverrideHealth', single(before.liquidation), single(after.liquidation), (v) => v.markOverrideHealth);
+  diff('liquidationPenalty', single(before.liquidation), single(after.liquidation), (v) => v.penalty);
+  diff('guardCapacity', single(before.pusherGuard), single(after.pusherGuard), (v) => v.capacityUsd);
+  diff('guardRefill', single(before.pusherGuard), single(after.pusherGuard), (v) => v.refillUsdPerSecond);
   return out;
 }
 
