@@ -95,6 +95,21 @@ describe('RiskService (fake ledger, oracle, chain, clock)', () => {
     expect(service.get(ALICE)?.result.collateralInit).toBe(0);
   });
 
+  it('re-reads the last message times on a ledger change that touches no account (a HEARTBEAT): a quiet chain keeps its weight', async () => {
+    const { service, weights, clock, attestations, changes } = setup();
+    attestations.set(2, 0); // last message at T0
+    changes.announce(new Set([ALICE]));
+    await service.refresh();
+    for (const block of [60, 120, 180]) {
+      clock.seconds = T0 + block + 5;
+      attestations.set(2, block); // a heartbeat delivered in `block` (T0 + block): no account changed
+      changes.announce(new Set(), true);
+      clock.seconds = T0 + block + 99; // 99 s of silence since: within the 100 s heartbeat
+      await service.refresh();
+      expect(weights.all()[0]).toMatchObject({ weight: 0.8, lastMessageAt: T0 + block });
+    }
+  });
+
   it('reloads an account announced by the ledger and tells subscribers what changed', async () => {
     const { service, changes, announced, collateral } = setup();
     await service.refresh();
