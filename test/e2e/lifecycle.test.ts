@@ -78,19 +78,24 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
 
   const account = () => getJson<AccountView>(`${devnet.urls.aggregator}/v1/accounts/${trader}`);
   const marketOf = (symbol: string) => devnet.sidecar.markets.find((m) => m.symbol === symbol)!.marketId;
-  /** The relayer's heartbeats sent so far per chain name (its metrics label the chain in lower case with underscores). */
-  const heartbeatsSent = async (): Promise<Map<string, number>> => {
-    const metrics = await (await fetch(`${devnet.urls.relayer}/metrics`)).text();
-    const sent = new Map<string, number>();
-    for (const line of metrics.split('\n')) {
-      if (!line.startsWith('tributary_relayer_heartbeats_total{') || !line.includes('result="sent"')) continue;
-      sent.set(
-        line
+  /**
+   * Heartbeats sent so far per chain name by the relayer and by the verifier (the same service with its own key: both
+   * keep quiet chains live, each counting the other's heartbeat as a message, so one of them sends per half period).
+   */
+  const heartbeatsSent = async (): Promise<Map<string, { relayer: number; verifier: number }>> => {
+    const sent = new Map<string, { relayer: number; verifier: number }>();
+    for (const role of ['relayer', 'verifier'] as const) {
+      const metrics = await (await fetch(`${devnet.urls[role]}/metrics`)).text();
+      for (const line of metrics.split('\n')) {
+        if (!line.startsWith(`tributary_${role}_heartbeats_total{`) || !line.includes('result="sent"')) continue;
+        const chain = line
           .match(/chain="([^"]+)"/)![1]
           .toLowerCase()
-          .replaceAll('_', '-'),
-        Number(line.split(' ').pop()),
-      );
+          .replaceAll('_', '-');
+        const counts = sent.get(chain) ?? { relayer: 0, verifier: 0 };
+        counts[role] = Number(line.split(' ').pop());
+        sent.set(chain, counts);
+      }
     }
     return sent;
   };
@@ -246,12 +251,14 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
 
         // The quiet-vs-stopped story. Chain C's node is halted: no message (not even the relayer's heartbeat) can leave
         // it, so HEARTBEAT_SECONDS after its last message its weight decays linearly to 0 over DECAY_C_SECONDS. Chains A
-        // and B carry no user message at all: only the relayer's heartbeats (every heartbeat_c / 2) reach the hub, and
-        // they keep exactly their configured weight at every sample (every 2 s) for STORY_SECONDS.
+        // and B carry no user message at all: only heartbeats (every heartbeat_c / 2, from the relayer or the verifier)
+        // reach the hub, and they keep exactly their configured weight at every sample (every 2 s) for STORY_SECONDS.
         const weights = async () => (await getJson<ChainWeightsView>(`${devnet.urls.aggregator}/v1/risk/chains`)).chains;
         const beforeHalt = (await weights()).find((x) => x.eid === eid)!;
         expect(beforeHalt.weight).toBe(beforeHalt.configuredWeight);
         const sentBefore = await heartbeatsSent();
+        const hub = d.hub();
+        const haltBlock = await hub.runner!.provider!.getBlockNumber();
         await node.stop();
         const haltedAt = Date.now();
         const quiet = ['collateral-a', 'collateral-b'];
@@ -274,7 +281,14 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
         }
         const storyFor = (Date.now() - haltedAt) / 1000;
         const sent = await heartbeatsSent();
-        const sentDuring = quiet.map((name) => (sent.get(name) ?? 0) - (sentBefore.get(name) ?? 0));
+        const sentDuring = quiet.map((name) => {
+          const [after, before] = [sent.get(name), sentBefore.get(name)];
+          return { relayer: (after?.relayer ?? 0) - (before?.relayer ?? 0), verifier: (after?.verifier ?? 0) - (before?.verifier ?? 0) };
+        });
+        // What the hub received: HeartbeatReceived per quiet chain since the halt.
+        const received = await Promise.all(
+          quiet.map(async (name) => (await hub.queryFilter(hub.filters.HeartbeatReceived(d.chain(name).eid), haltBlock + 1)).length),
+        );
         const lowest = Math.min(...samples.flatMap((x) => x.quiet.map((w) => w.weight / w.configuredWeight)));
         const longestSilence = Math.max(...samples.flatMap((x) => x.quiet.map((w) => w.silence)));
         const cDecaying = samples.find((x) => x.c < beforeHalt.configuredWeight);
@@ -282,16 +296,21 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
         console.log(
           `liveness story over ${storyFor.toFixed(0)} s (heartbeat ${HEARTBEAT_SECONDS} s): quiet chains A and B: ${samples.length} samples, ` +
             `lowest weight / configured ${lowest}, longest silence seen ${longestSilence.toFixed(1)} s, ${lastHeard.size} distinct ` +
-            `last-message times, relayer heartbeats sent A ${sentDuring[0]}, B ${sentDuring[1]}; halted chain C decaying from ` +
+            `last-message times, heartbeats received by the hub A ${received[0]}, B ${received[1]} (sent by relayer + verifier: A ` +
+            `${sentDuring[0].relayer} + ${sentDuring[0].verifier}, B ${sentDuring[1].relayer} + ${sentDuring[1].verifier}); halted chain C decaying from ` +
             `${cDecaying?.at.toFixed(0)} s, at 0 from ${cZero?.at.toFixed(0)} s after the halt`,
         );
         // A quiet healthy chain never decays: its exact configured weight at every sample.
         expect(samples.flatMap((x) => x.quiet.filter((w) => w.weight !== w.configuredWeight).map((w) => ({ at: x.at, ...w })))).toEqual([]);
         expect(storyFor).toBeGreaterThanOrEqual(STORY_SECONDS);
-        // Heartbeats arrived all along: the relayer sends one every heartbeat_c / 2 to 9/16 heartbeat_c.
+        // Heartbeats arrived all along: one every heartbeat_c / 2 to 9/16 heartbeat_c, all of them sent by our services.
         const cadence = Math.floor(STORY_SECONDS / ((HEARTBEAT_SECONDS * 9) / 16));
         expect(lastHeard.size).toBeGreaterThanOrEqual(cadence);
-        for (const n of sentDuring) expect(n).toBeGreaterThanOrEqual(cadence);
+        for (const [i, n] of received.entries()) {
+          expect(n).toBeGreaterThanOrEqual(cadence);
+          // One may have been in flight when the counts were read at the halt.
+          expect(sentDuring[i].relayer + sentDuring[i].verifier).toBeGreaterThanOrEqual(n - 1);
+        }
         // The halted chain: weight never rises, decays, reaches 0 and stays there.
         for (let i = 1; i < samples.length; i++) expect(samples[i].c).toBeLessThanOrEqual(samples[i - 1].c);
         expect(cDecaying).toBeDefined();
