@@ -63,6 +63,21 @@ describe('aggregator service without a manifest', () => {
     expect((await request(app.getHttpServer()).get('/v1/accounts').expect(200)).body).toEqual({ items: [], total: 0, limit: 20, offset: 0 });
   });
 
+  it('serves the risk parameters from the manifest (none without one): no liquidation or guard values to report', async () => {
+    expect((await request(app.getHttpServer()).get('/v1/risk/params').expect(200)).body).toEqual({
+      source: 'manifest',
+      riskParameters: null,
+      block: null,
+      checkedAt: null,
+      assets: [],
+      chains: [],
+      markets: [],
+      exposureCaps: [],
+      liquidation: null,
+      pusherGuard: null,
+    });
+  });
+
   it('serves the breakers with no chains: default parameters, nothing tracked, an empty liquidation window', async () => {
     expect((await request(app.getHttpServer()).get('/v1/oracle/stress').expect(200)).body).toEqual({
       chainTime: null,
@@ -133,6 +148,26 @@ describe('aggregator service without a manifest', () => {
       items: { type: 'object', properties: { balance: { type: 'string', pattern: '^-?\\d+$' } } },
     });
     expect(ledger.properties!.credit).toMatchObject({ nullable: true, properties: { liquidatable: { type: 'boolean' } } });
+    // GET /v1/risk/params: every kind RiskParameters holds.
+    const params = operations.find((o) => o.route === 'GET /v1/risk/params')!.op.responses['200'].content!['application/json'].schema;
+    expect(Object.keys(params.properties!)).toEqual(expect.arrayContaining(['assets', 'chains', 'markets', 'liquidation', 'pusherGuard']));
+    expect(Object.keys(params.properties!.markets.items!.properties!).sort()).toEqual([
+      'accountOpenInterestCap',
+      'imr',
+      'marketId',
+      'mmr',
+      'openInterest',
+      'openInterestCap',
+      'takerFee',
+    ]);
+    expect(params.properties!.liquidation).toMatchObject({
+      nullable: true,
+      properties: { markOverrideHealth: { type: 'number' }, penalty: { type: 'number' } },
+    });
+    expect(params.properties!.pusherGuard).toMatchObject({
+      nullable: true,
+      properties: { capacityUsd: { type: 'number' }, refillUsdPerSecond: { type: 'number' } },
+    });
     const evaluate = operations.find((o) => o.route === 'POST /v1/risk/evaluate')!.op;
     expect(Object.keys(evaluate.requestBody!.content['application/json'].schema.properties!)).toEqual([
       'assets',

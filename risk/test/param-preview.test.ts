@@ -44,35 +44,45 @@ function bookOf(accounts: Holding[]): RiskBook {
 }
 
 describe('previewParams', () => {
-  it('equals a recompute of every account with the new parameters (evaluateRisk), and changes nothing in the book', () => {
+  it('equals a recompute of every account with the new parameters (weights, chain weight, imr, mmr; evaluateRisk), and changes nothing in the book', () => {
     fc.assert(
       fc.property(fc.array(holdingsArb, { minLength: 1, maxLength: 12 }), fc.double({ min: 0.3, max: 0.95, noNaN: true }), (accounts, weight) => {
         const book = bookOf(accounts);
         const before = [...book.accountIds()].map((id) => book.summary(id)!.creditLimit);
         const change = {
           assets: [{ assetId: 'ETH', weightInit: weight * 0.9, weightMaint: weight }],
-          markets: [{ assetId: 'ETH', imr: 0.2 }],
+          markets: [{ assetId: 'ETH', imr: 0.2, mmr: 0.08 }],
           chains: [{ eid: CHAIN_B, weight: 0.5 }],
         };
-        const preview = previewParams(book, change);
+        const preview = previewParams(book, change, accounts.length);
         let creditAfter = 0;
         let newly = 0;
+        let healed = 0;
         accounts.forEach((h, i) => {
           const request: RiskRequestInput = {
             ...market,
             assets: market.assets.map((a) => (a.id === 'ETH' ? { ...a, weightInit: weight * 0.9, weightMaint: weight } : a)),
             chains: [market.chains[0], { eid: CHAIN_B, weight: 0.5 }],
             balances: book.holdings(`acct${i}`)!.balances,
-            positions: book.holdings(`acct${i}`)!.positions.map((p) => ({ ...p, imr: 0.2 })),
+            positions: book.holdings(`acct${i}`)!.positions.map((p) => ({ ...p, imr: 0.2, mmr: 0.08 })),
             cash: h.cash,
           };
           const r = evaluateRisk(request);
           creditAfter += r.creditLimit;
-          if (r.liquidatable && !book.summary(`acct${i}`)!.liquidatable) newly++;
+          const wasLiquidatable = book.summary(`acct${i}`)!.liquidatable;
+          if (r.liquidatable && !wasLiquidatable) newly++;
+          if (!r.liquidatable && wasLiquidatable) healed++;
+          // Every account whose credit falls is listed (top = all) with the recomputed credit and health.
+          const hit = preview.hardestHit.find((x) => x.accountId === `acct${i}`);
+          if (hit) {
+            expect(hit.creditAfter).toBeCloseTo(r.creditLimit, 6);
+            expect(hit.healthAfter).toEqual(r.health === null ? null : expect.closeTo(r.health, 6));
+          } else expect(r.creditLimit).toBeGreaterThanOrEqual(book.summary(`acct${i}`)!.creditLimit - 1e-9);
         });
         expect(preview.accounts).toBe(accounts.length);
         expect(preview.creditAfter).toBeCloseTo(creditAfter, 6);
         expect(preview.newlyLiquidatable).toHaveLength(newly);
+        expect(preview.noLongerLiquidatable).toBe(healed);
         expect(preview.creditAfter - preview.creditBefore).toBeCloseTo(preview.creditAdded - preview.creditRemoved, 6);
         expect([...book.accountIds()].map((id) => book.summary(id)!.creditLimit)).toEqual(before);
       }),

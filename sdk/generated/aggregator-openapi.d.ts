@@ -419,7 +419,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The governed risk parameters the live book uses (base weights, chain weights, margin ratios): read from the trading chain's RiskParameters and re-read on every change */
+    /** Every governed risk parameter (base and chain weights, margin ratios, taker fees, liquidation parameters, the pusher's credit-increase guard): read from the trading chain's RiskParameters and re-read on every change */
     get: operations['RiskController_params'];
     put?: never;
     post?: never;
@@ -2239,7 +2239,14 @@ export interface operations {
               accountExposureCap: number | null;
               assetId: number;
             }[];
-            /** @description margin ratios and caps of listed markets (docs/breakers-and-dampeners.md#caps) */
+            /** @description liquidation parameters (kinds markOverrideHealth, liquidationPenalty); null for the manifest */
+            liquidation: {
+              /** @description PerpMarket.liquidate refuses an account whose on-chain conservative health is at least this */
+              markOverrideHealth: number;
+              /** @description fraction of the closed notional: half to the caller, half to the insurance fund */
+              penalty: number;
+            } | null;
+            /** @description margin ratios, taker fee and caps of listed markets (docs/breakers-and-dampeners.md#caps) */
             markets: {
               /** @description cap on one account's |size|, units (null: none) */
               accountOpenInterestCap: number | null;
@@ -2250,7 +2257,16 @@ export interface operations {
               openInterest: number | null;
               /** @description cap on the market's Σ |size|, units of the asset (null: none) */
               openInterestCap: number | null;
+              /** @description fraction of the notional */
+              takerFee: number;
             }[];
+            /** @description the CreditManager's book-wide credit-increase guard on the pusher (kinds guardCapacity, guardRefill); null for the manifest */
+            pusherGuard: {
+              /** @description largest book-wide credit increase the pusher may make at once */
+              capacityUsd: number;
+              /** @description rate the allowance refills */
+              refillUsdPerSecond: number;
+            } | null;
             /** @description RiskParameters address on the trading chain (null for the manifest) */
             riskParameters: string | null;
             /**
@@ -2277,7 +2293,7 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    /** @description asset weights/imf/volatility, market imr/mmr, chain weights, model params */
+    /** @description asset base weights (put in the book scaled by the asset's volatility, as the live engine does), imf, volatility; market imr/mmr (by the market's asset id); configured chain weights (decayed like the chain's current weight); model params */
     requestBody: {
       content: {
         'application/json': {

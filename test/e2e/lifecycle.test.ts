@@ -14,8 +14,23 @@ import { Deployment, getJson, waitFor, type AccountRiskView, type AccountView, t
 const cli = resolve(__dirname, '..', '..', 'deploy', 'dist', 'cli.js');
 const PORTS = { chain: 19820, extraChain: 19823, aggregator: 19830, relayer: 19831 };
 const TRADER = 10;
-const HEARTBEAT_SECONDS = 30;
-const QUIET_PERIODS = 10;
+// heartbeat_c of every chain. The relayer sends a heartbeat after heartbeat_c / 2 of quiet; the hub must hear it
+// within the other half: 30 s leaves room for the delivery latency measured on a loaded 2-core machine (two DVNs,
+// up to ~18 s from send to the aggregator's view).
+const HEARTBEAT_SECONDS = 60;
+/** Chain C's decay window once it is halted. */
+const DECAY_C_SECONDS = 15;
+// The quiet-vs-stopped story's length: a short default for CI; `npm run soak:liveness` runs it for 10 minutes.
+const STORY_SECONDS = storySeconds(process.env.LIVENESS_STORY_SECONDS);
+
+function storySeconds(value: string | undefined): number {
+  if (value === undefined || value === '') return 120;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < HEARTBEAT_SECONDS) {
+    throw new Error(`LIVENESS_STORY_SECONDS must be a whole number of seconds ≥ ${HEARTBEAT_SECONDS} (one heartbeat), got '${value}'`);
+  }
+  return seconds;
+}
 
 function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((done) => {
@@ -42,8 +57,8 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
       aggregatorPort: PORTS.aggregator,
       relayerPort: PORTS.relayer,
       blockTimeMs: 1000,
-      // A short heartbeat so the quiet-chain check below spans QUIET_PERIODS heartbeat periods in a few minutes; the
-      // relayer keeps every live chain's weight with heartbeats (no long window to hide a quiet chain).
+      // A short heartbeat so the quiet-chain story below spans several heartbeat periods; the relayer keeps every
+      // live chain's weight with heartbeats (no long window to hide a quiet chain).
       heartbeatSeconds: HEARTBEAT_SECONDS,
       decayWindowSeconds: 40,
       simulatePrices: false,
@@ -63,6 +78,27 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
 
   const account = () => getJson<AccountView>(`${devnet.urls.aggregator}/v1/accounts/${trader}`);
   const marketOf = (symbol: string) => devnet.sidecar.markets.find((m) => m.symbol === symbol)!.marketId;
+  /**
+   * Heartbeats sent so far per chain name by the relayer and by the verifier (the same service with its own key: both
+   * keep quiet chains live, each counting the other's heartbeat as a message, so one of them sends per half period).
+   */
+  const heartbeatsSent = async (): Promise<Map<string, { relayer: number; verifier: number }>> => {
+    const sent = new Map<string, { relayer: number; verifier: number }>();
+    for (const role of ['relayer', 'verifier'] as const) {
+      const metrics = await (await fetch(`${devnet.urls[role]}/metrics`)).text();
+      for (const line of metrics.split('\n')) {
+        if (!line.startsWith(`tributary_${role}_heartbeats_total{`) || !line.includes('result="sent"')) continue;
+        const chain = line
+          .match(/chain="([^"]+)"/)![1]
+          .toLowerCase()
+          .replaceAll('_', '-');
+        const counts = sent.get(chain) ?? { relayer: 0, verifier: 0 };
+        counts[role] = Number(line.split(' ').pop());
+        sent.set(chain, counts);
+      }
+    }
+    return sent;
+  };
 
   it('a deposit of USDC on chain A and of WETH on chain B reach the hub through the relayer, and the ledger API shows both', async () => {
     const a = d.chain('collateral-a');
@@ -154,112 +190,141 @@ describe('Tributary end to end: chains, relayer and aggregator as processes', ()
     expect((await usdc.balanceOf(trader)) - balance).toBe(parseUnits('1000', 6));
   });
 
-  it('add-chain on the running devnet: a new vault chain is wired both ways and its deposits reach the hub and the ledger', async () => {
-    const chainId = 31340;
-    const eid = 40104;
-    // The new chain automines while add-chain deploys (keeps the test short), then makes 1 s blocks like the others.
-    const node = await startHardhatNode({ chainId, port: PORTS.extraChain });
-    extraChains.push(node);
-    const chainFile = join(dir, 'collateral-c.json');
-    writeFileSync(
-      chainFile,
-      JSON.stringify(
-        devnetExtraChain({ name: 'collateral-c', chainId, eid, rpcUrl: node.rpcUrl, heartbeatSeconds: HEARTBEAT_SECONDS, decayWindowSeconds: 15 }),
-      ),
-    );
-
-    const first = await runCli(['add-chain', '--chain', chainFile, '--manifest', devnet.manifestPath]);
-    expect(first.output).toContain('transactions sent:');
-    expect(first.code).toBe(0);
-    const manifest = parseManifest(JSON.parse(readFileSync(devnet.manifestPath, 'utf8')));
-    expect(manifest.chains.map((c) => c.name)).toEqual(['trading', 'collateral-a', 'collateral-b', 'collateral-c']);
-    const c = manifest.chains.find((x) => x.eid === eid)!;
-    expect(c.contracts.vault).toMatch(/^0x/);
-
-    // Idempotent: the same command again changes nothing.
-    const second = await runCli(['add-chain', '--chain', chainFile, '--manifest', devnet.manifestPath]);
-    expect(second.code).toBe(0);
-    expect(second.output).toContain('transactions sent: trading 0, collateral-a 0, collateral-b 0, collateral-c 0');
-
-    const extended = new Deployment(manifest);
-    const newChain = extended.providers.get(eid)!;
-    await newChain.send('evm_setAutomine', [false]);
-    await newChain.send('evm_setIntervalMining', [1000]);
-    try {
-      const signer = extended.wallet(TRADER, c);
-      const { contract: usdc } = extended.token(c, 'USDC', signer);
-      await (await usdc.mint(trader, parseUnits('1000', 6))).wait();
-      await (await usdc.approve(c.contracts.vault!, MaxUint256)).wait();
-      // The devnet restarts the relayer and the aggregator when the manifest changes; wait until both answer again.
-      await waitFor('services restarted with 4 chains', async () => {
-        const chains = await getJson<{ chains: { eid: number }[] }>(`${devnet.urls.aggregator}/v1/chains`);
-        return chains.chains.some((x) => x.eid === eid) ? true : undefined;
-      });
-      await extended.deposit(c, signer, 'USDC', '250');
-      await waitFor('the new chain attestation on the hub', async () =>
-        (await extended.hub().attestation(trader, eid, extended.assetId('USDC'))).balance === parseUnits('250', 6) ? true : undefined,
+  it(
+    'add-chain on the running devnet: a new vault chain is wired both ways and its deposits reach the hub and the ledger',
+    async () => {
+      const chainId = 31340;
+      const eid = 40104;
+      // The new chain automines while add-chain deploys (keeps the test short), then makes 1 s blocks like the others.
+      const node = await startHardhatNode({ chainId, port: PORTS.extraChain });
+      extraChains.push(node);
+      const chainFile = join(dir, 'collateral-c.json');
+      writeFileSync(
+        chainFile,
+        JSON.stringify(
+          devnetExtraChain({
+            name: 'collateral-c',
+            chainId,
+            eid,
+            rpcUrl: node.rpcUrl,
+            heartbeatSeconds: HEARTBEAT_SECONDS,
+            decayWindowSeconds: DECAY_C_SECONDS,
+          }),
+        ),
       );
-      await waitFor('the ledger API to show collateral on the new chain', async () => {
-        const v = await account();
-        return v.collateral.some((x) => x.eid === eid && x.balance === parseUnits('250', 6).toString()) ? true : undefined;
-      });
 
-      // Chain C's node is halted: no message (not even the relayer's heartbeat) can leave it. HEARTBEAT_SECONDS after
-      // its last message its weight decays linearly to 0 over 15 s.
-      const weights = async () => (await getJson<ChainWeightsView>(`${devnet.urls.aggregator}/v1/risk/chains`)).chains;
-      const weightOfC = async () => (await weights()).find((x) => x.eid === eid)!;
-      const beforeHalt = await weightOfC();
-      expect(beforeHalt.weight).toBe(beforeHalt.configuredWeight);
-      await node.stop();
-      const haltedAt = Date.now();
-      const decaying = await waitFor('chain C weight to start decaying', async () => {
-        const w = await weightOfC();
-        return w.weight < w.configuredWeight ? w : undefined;
-      });
-      expect(decaying.lastMessageAt).not.toBeNull();
-      await waitFor('chain C weight to reach 0', async () => ((await weightOfC()).weight === 0 ? true : undefined));
-      await waitFor('the risk breakdown to count chain C collateral at weight 0', async () => {
-        const risk = await getJson<AccountRiskView>(`${devnet.urls.aggregator}/v1/accounts/${trader}/risk`);
-        const onC = risk.inputs.balances.find((b) => b.eid === eid);
-        return onC && onC.amount === 250 && onC.chainWeight === 0 ? true : undefined;
-      });
+      const first = await runCli(['add-chain', '--chain', chainFile, '--manifest', devnet.manifestPath]);
+      expect(first.output).toContain('transactions sent:');
+      expect(first.code).toBe(0);
+      const manifest = parseManifest(JSON.parse(readFileSync(devnet.manifestPath, 'utf8')));
+      expect(manifest.chains.map((c) => c.name)).toEqual(['trading', 'collateral-a', 'collateral-b', 'collateral-c']);
+      const c = manifest.chains.find((x) => x.eid === eid)!;
+      expect(c.contracts.vault).toMatch(/^0x/);
 
-      // Meanwhile chains A and B carry no user message at all: only the relayer's heartbeats (every heartbeat_c / 2)
-      // reach the hub, and they keep their configured weight for QUIET_PERIODS heartbeat periods, sampled every 2 s.
-      const quietFor = QUIET_PERIODS * HEARTBEAT_SECONDS * 1000;
-      const samples: { at: number; a: number; b: number; silence: number }[] = [];
-      const lastHeard = new Set<string>();
-      while (Date.now() - haltedAt < quietFor) {
-        const all = await weights();
-        const [wa, wb] = [all.find((x) => x.name === 'collateral-a')!, all.find((x) => x.name === 'collateral-b')!];
-        const silence = Math.max(...[wa, wb].map((w) => (Date.now() - Date.parse(w.lastMessageAt!)) / 1000));
-        samples.push({ at: Date.now() - haltedAt, a: wa.weight / wa.configuredWeight, b: wb.weight / wb.configuredWeight, silence });
-        lastHeard.add(`${wa.lastMessageAt}|${wb.lastMessageAt}`);
-        await new Promise((r) => setTimeout(r, 2000));
+      // Idempotent: the same command again changes nothing.
+      const second = await runCli(['add-chain', '--chain', chainFile, '--manifest', devnet.manifestPath]);
+      expect(second.code).toBe(0);
+      expect(second.output).toContain('transactions sent: trading 0, collateral-a 0, collateral-b 0, collateral-c 0');
+
+      const extended = new Deployment(manifest);
+      const newChain = extended.providers.get(eid)!;
+      await newChain.send('evm_setAutomine', [false]);
+      await newChain.send('evm_setIntervalMining', [1000]);
+      try {
+        const signer = extended.wallet(TRADER, c);
+        const { contract: usdc } = extended.token(c, 'USDC', signer);
+        await (await usdc.mint(trader, parseUnits('1000', 6))).wait();
+        await (await usdc.approve(c.contracts.vault!, MaxUint256)).wait();
+        // The devnet restarts the relayer and the aggregator when the manifest changes; wait until both answer again.
+        await waitFor('services restarted with 4 chains', async () => {
+          const chains = await getJson<{ chains: { eid: number }[] }>(`${devnet.urls.aggregator}/v1/chains`);
+          return chains.chains.some((x) => x.eid === eid) ? true : undefined;
+        });
+        await extended.deposit(c, signer, 'USDC', '250');
+        await waitFor('the new chain attestation on the hub', async () =>
+          (await extended.hub().attestation(trader, eid, extended.assetId('USDC'))).balance === parseUnits('250', 6) ? true : undefined,
+        );
+        await waitFor('the ledger API to show collateral on the new chain', async () => {
+          const v = await account();
+          return v.collateral.some((x) => x.eid === eid && x.balance === parseUnits('250', 6).toString()) ? true : undefined;
+        });
+
+        // The quiet-vs-stopped story. Chain C's node is halted: no message (not even the relayer's heartbeat) can leave
+        // it, so HEARTBEAT_SECONDS after its last message its weight decays linearly to 0 over DECAY_C_SECONDS. Chains A
+        // and B carry no user message at all: only heartbeats (every heartbeat_c / 2, from the relayer or the verifier)
+        // reach the hub, and they keep exactly their configured weight at every sample (every 2 s) for STORY_SECONDS.
+        const weights = async () => (await getJson<ChainWeightsView>(`${devnet.urls.aggregator}/v1/risk/chains`)).chains;
+        const beforeHalt = (await weights()).find((x) => x.eid === eid)!;
+        expect(beforeHalt.weight).toBe(beforeHalt.configuredWeight);
+        const sentBefore = await heartbeatsSent();
+        const hub = d.hub();
+        const haltBlock = await hub.runner!.provider!.getBlockNumber();
+        await node.stop();
+        const haltedAt = Date.now();
+        const quiet = ['collateral-a', 'collateral-b'];
+        type QuietSample = { name: string; weight: number; configuredWeight: number; lastMessageAt: string; silence: number };
+        const samples: { at: number; quiet: QuietSample[]; c: number }[] = [];
+        const lastHeard = new Set<string>();
+        // The story ends after STORY_SECONDS once chain C is at 0 (C reaches it within heartbeat + decay of its last message).
+        const hardEnd = haltedAt + (STORY_SECONDS + 120) * 1000;
+        while (Date.now() < hardEnd && (Date.now() - haltedAt < STORY_SECONDS * 1000 || samples.at(-1)!.c > 0)) {
+          const all = await weights();
+          const now = Date.now();
+          const q = quiet.map((name) => {
+            const w = all.find((x) => x.name === name)!;
+            const lastMessageAt = w.lastMessageAt!;
+            return { name, weight: w.weight, configuredWeight: w.configuredWeight, lastMessageAt, silence: (now - Date.parse(lastMessageAt)) / 1000 };
+          });
+          samples.push({ at: (now - haltedAt) / 1000, quiet: q, c: all.find((x) => x.eid === eid)!.weight });
+          lastHeard.add(q.map((w) => w.lastMessageAt).join('|'));
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+        const storyFor = (Date.now() - haltedAt) / 1000;
+        const sent = await heartbeatsSent();
+        const sentDuring = quiet.map((name) => {
+          const [after, before] = [sent.get(name), sentBefore.get(name)];
+          return { relayer: (after?.relayer ?? 0) - (before?.relayer ?? 0), verifier: (after?.verifier ?? 0) - (before?.verifier ?? 0) };
+        });
+        // What the hub received: HeartbeatReceived per quiet chain since the halt.
+        const received = await Promise.all(
+          quiet.map(async (name) => (await hub.queryFilter(hub.filters.HeartbeatReceived(d.chain(name).eid), haltBlock + 1)).length),
+        );
+        const lowest = Math.min(...samples.flatMap((x) => x.quiet.map((w) => w.weight / w.configuredWeight)));
+        const longestSilence = Math.max(...samples.flatMap((x) => x.quiet.map((w) => w.silence)));
+        const cDecaying = samples.find((x) => x.c < beforeHalt.configuredWeight);
+        const cZero = samples.find((x) => x.c === 0);
+        console.log(
+          `liveness story over ${storyFor.toFixed(0)} s (heartbeat ${HEARTBEAT_SECONDS} s): quiet chains A and B: ${samples.length} samples, ` +
+            `lowest weight / configured ${lowest}, longest silence seen ${longestSilence.toFixed(1)} s, ${lastHeard.size} distinct ` +
+            `last-message times, heartbeats received by the hub A ${received[0]}, B ${received[1]} (sent by relayer + verifier: A ` +
+            `${sentDuring[0].relayer} + ${sentDuring[0].verifier}, B ${sentDuring[1].relayer} + ${sentDuring[1].verifier}); halted chain C decaying from ` +
+            `${cDecaying?.at.toFixed(0)} s, at 0 from ${cZero?.at.toFixed(0)} s after the halt`,
+        );
+        // A quiet healthy chain never decays: its exact configured weight at every sample.
+        expect(samples.flatMap((x) => x.quiet.filter((w) => w.weight !== w.configuredWeight).map((w) => ({ at: x.at, ...w })))).toEqual([]);
+        expect(storyFor).toBeGreaterThanOrEqual(STORY_SECONDS);
+        // Heartbeats arrived all along: one every heartbeat_c / 2 to 9/16 heartbeat_c, all of them sent by our services.
+        const cadence = Math.floor(STORY_SECONDS / ((HEARTBEAT_SECONDS * 9) / 16));
+        expect(lastHeard.size).toBeGreaterThanOrEqual(cadence);
+        for (const [i, n] of received.entries()) {
+          expect(n).toBeGreaterThanOrEqual(cadence);
+          // One may have been in flight when the counts were read at the halt.
+          expect(sentDuring[i].relayer + sentDuring[i].verifier).toBeGreaterThanOrEqual(n - 1);
+        }
+        // The halted chain: weight never rises, decays, reaches 0 and stays there.
+        for (let i = 1; i < samples.length; i++) expect(samples[i].c).toBeLessThanOrEqual(samples[i - 1].c);
+        expect(cDecaying).toBeDefined();
+        expect(cZero).toBeDefined();
+        expect(samples.at(-1)!.c).toBe(0);
+        await waitFor('the risk breakdown to count chain C collateral at weight 0', async () => {
+          const risk = await getJson<AccountRiskView>(`${devnet.urls.aggregator}/v1/accounts/${trader}/risk`);
+          const onC = risk.inputs.balances.find((b) => b.eid === eid);
+          return onC && onC.amount === 250 && onC.chainWeight === 0 ? true : undefined;
+        });
+      } finally {
+        extended.close();
       }
-      const lowest = Math.min(...samples.map((x) => Math.min(x.a, x.b)));
-      console.log(
-        `quiet chains A and B over ${quietFor / 1000} s (${QUIET_PERIODS} heartbeats of ${HEARTBEAT_SECONDS} s): ${samples.length} samples, ` +
-          `lowest weight / configured ${lowest}, longest silence seen ${Math.max(...samples.map((x) => x.silence)).toFixed(1)} s, ` +
-          `${lastHeard.size} distinct last-message times; halted chain C at 0 since it stopped`,
-      );
-      // Measured on this 2-core machine shared with other suites: a heartbeat decided at heartbeat_c / 2 reaches the
-      // aggregator's view up to ~18 s later, so the longest silence slightly exceeds heartbeat_c (32.8 s at 30 s) and
-      // the weight dips to 0.95 before the next heartbeat lands. The quiet chains never fall further while the halted
-      // chain goes to 0; the printed line above reports the measured lowest weight and longest silence.
-      expect(lowest).toBeGreaterThanOrEqual(0.9);
-      // The last-message time moved on many times: heartbeats arrived all along (≥ one per heartbeat period).
-      expect(lastHeard.size).toBeGreaterThanOrEqual(QUIET_PERIODS);
-      expect((await weightOfC()).weight).toBe(0);
-      const metrics = await (await fetch(`${devnet.urls.relayer}/metrics`)).text();
-      const sent = metrics
-        .split('\n')
-        .filter((l) => l.startsWith('tributary_relayer_heartbeats_total{') && l.includes('result="sent"'))
-        .map((l) => [l.match(/chain="([^"]+)"/)![1].toLowerCase(), Number(l.split(' ').pop())] as const);
-      console.log(`relayer heartbeats sent: ${sent.map(([c, n]) => `${c} ${n}`).join(', ')}`);
-      for (const chain of ['collateral_a', 'collateral_b']) expect(sent.find(([c]) => c === chain)?.[1]).toBeGreaterThanOrEqual(QUIET_PERIODS);
-    } finally {
-      extended.close();
-    }
-  }, 420_000);
+    },
+    240_000 + (STORY_SECONDS + 120) * 1000,
+  );
 });

@@ -14,6 +14,7 @@ import {
   riskRequestSchema,
   type LiquidationPlan,
   type RiskResult,
+  volatilityScaledWeight,
 } from '@tributary/risk';
 import { RiskParamsRepository } from '../chain/risk-params.repository';
 import { LedgerQueryRepository } from '../ledger/ledger-query.repository';
@@ -60,11 +61,24 @@ export class RiskApiService {
     const book = this.book.book;
     if (!book) throw new ServiceUnavailableException('the risk engine is idle (no manifest with assets on a trading chain)');
     const { assets, markets, chains, params } = parsed.data;
+    // The request names governed values; the book holds them as the live engine applies them: base weights scaled
+    // by the asset's volatility (min(1, σ_base / σ), at the proposed σ if one is given), chain weights decayed.
+    const config = book.market.config();
+    const scaled = (a: NonNullable<typeof assets>[number]) => {
+      const baseline = this.book.assets.get(a.assetId)?.volatility;
+      const sigma = a.volatility ?? config.assets.find((x) => x.id === bookId(a.assetId))?.volatility;
+      const scale = (w: number | undefined) =>
+        w === undefined || baseline === undefined || sigma === undefined ? w : volatilityScaledWeight(w, baseline, sigma);
+      return { ...a, assetId: bookId(a.assetId), weightInit: scale(a.weightInit), weightMaint: scale(a.weightMaint) };
+    };
     const preview = asBadRequest(() =>
       previewParams(book, {
-        assets: assets?.map(({ accountExposureCap: _, ...a }) => ({ ...a, assetId: bookId(a.assetId) })),
+        assets: assets?.map((a) => {
+          const { accountExposureCap: _, ...weights } = scaled(a);
+          return weights;
+        }),
         markets: markets?.map(({ openInterestCap: _, accountOpenInterestCap: __, ...m }) => ({ ...m, assetId: bookId(m.assetId) })),
-        chains,
+        chains: chains?.map((c) => ({ eid: c.eid, weight: this.weights.effectiveWeight(c.eid, c.weight) })),
         params,
       }),
     );
@@ -161,6 +175,8 @@ export class RiskApiService {
           };
         }),
       exposureCaps: [...p.exposureCaps].sort(([a], [b]) => a - b).map(([assetId, accountExposureCap]) => ({ assetId, accountExposureCap })),
+      liquidation: p.liquidation,
+      pusherGuard: p.pusherGuard,
     };
   }
 

@@ -56,7 +56,8 @@ export class RiskController {
     summary: 'Before a parameter change executes: accounts it makes liquidatable, credit it adds or removes, the ten hit hardest (live book)',
   })
   @ApiBody({
-    description: 'asset weights/imf/volatility, market imr/mmr, chain weights, model params',
+    description:
+      "asset base weights (put in the book scaled by the asset's volatility, as the live engine does), imf, volatility; market imr/mmr (by the market's asset id); configured chain weights (decayed like the chain's current weight); model params",
     schema: openApiSchema(previewParamsRequestSchema, 'input'),
   })
   @ApiOkBody(paramPreview)
@@ -85,7 +86,7 @@ export class RiskController {
   @Get('params')
   @ApiOperation({
     summary:
-      "The governed risk parameters the live book uses (base weights, chain weights, margin ratios): read from the trading chain's RiskParameters and re-read on every change",
+      "Every governed risk parameter (base and chain weights, margin ratios, taker fees, liquidation parameters, the pusher's credit-increase guard): read from the trading chain's RiskParameters and re-read on every change",
   })
   @ApiOkBody(riskParamsResponse)
   @ApiBadRequestResponse({ description: 'unexpected query parameters' })

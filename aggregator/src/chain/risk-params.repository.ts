@@ -9,15 +9,28 @@ export interface ChainParamReads {
   block: number;
   assets: readonly { assetId: number; initWeight: bigint; maintWeight: bigint }[];
   chains: readonly { eid: number; weight: bigint }[];
-  /** Listed markets: margin ratios and caps (units 1e18; 0 = no cap). */
-  markets: readonly { marketId: number; assetId: number; imr: bigint; mmr: bigint; openInterestCap: bigint; accountOpenInterestCap: bigint }[];
+  /** Listed markets: margin ratios, taker fee and caps (units 1e18; 0 = no cap). */
+  markets: readonly {
+    marketId: number;
+    assetId: number;
+    imr: bigint;
+    mmr: bigint;
+    takerFee: bigint;
+    openInterestCap: bigint;
+    accountOpenInterestCap: bigint;
+  }[];
   /** Per-account exposure cap per traded asset (USD 1e18; 0 = no cap). */
   exposureCaps: readonly { assetId: number; cap: bigint }[];
+  /** The global kinds (id 0): PerpMarket's mark override health and liquidation penalty, the CreditManager's increase guard (1e18 USD, USD/s); null when RiskParameters does not answer for one of them. */
+  globals: { markOverrideHealth: bigint; liquidationPenalty: bigint; guardCapacity: bigint; guardRefill: bigint } | null;
 }
 
+const GLOBAL_KINDS = ['markOverrideHealth', 'liquidationPenalty', 'guardCapacity', 'guardRefill'] as const;
+
 /**
- * Reads of the trading chain's governed risk parameters, all at one block: maintenance and chain weights from
- * RiskParameters.paramValue, initial weights from the hub's assetRisk, margin ratios and caps from PerpMarket; and
+ * Reads of the trading chain's governed risk parameters, all at one block: maintenance and chain weights and the
+ * global kinds from RiskParameters.paramValue, initial weights from the hub's assetRisk, margin ratios, taker fees
+ * and caps from PerpMarket; and
  * the blocks where RiskParameters emitted ParamExecuted / ParamInitialized. `available` is false when the manifest
  * names no RiskParameters (older deployments: the manifest's values apply).
  */
@@ -55,7 +68,7 @@ export class RiskParamsRepository implements OnModuleDestroy {
     return [...new Set(logs.map((l) => l.blockNumber))];
   }
 
-  /** Every governed weight and ratio the risk model uses, read at `block`. */
+  /** Every governed parameter RiskParameters holds, read at `block`. */
   async read(block: number): Promise<ChainParamReads> {
     const { params, hub, market } = this.addrs;
     const overrides = { blockTag: block };
@@ -91,12 +104,16 @@ export class RiskParamsRepository implements OnModuleDestroy {
           assetId: Number(m.assetId),
           imr: m.imr,
           mmr: m.mmr,
+          takerFee: m.feeRate,
           openInterestCap: oi.marketCap,
           accountOpenInterestCap: oi.accountCap,
         });
       });
       for (const assetId of new Set(markets.map((m) => m.assetId))) exposureCaps.push({ assetId, cap: await perp.exposureCap(assetId, overrides) });
     }
+    const globals = await Promise.all(GLOBAL_KINDS.map((kind) => governor.paramValue(paramKey(kind), overrides).catch(() => null)));
+    if (globals.includes(null))
+      this.logger.warn(`RiskParameters did not answer for ${GLOBAL_KINDS.filter((_, i) => globals[i] === null).join(', ')}`);
     return {
       block,
       assets: assets.flatMap((a) =>
@@ -107,6 +124,9 @@ export class RiskParamsRepository implements OnModuleDestroy {
       chains: chains.flatMap((c) => (c.weight === null ? [] : [{ eid: c.eid, weight: c.weight }])),
       markets,
       exposureCaps,
+      globals: globals.includes(null)
+        ? null
+        : { markOverrideHealth: globals[0]!, liquidationPenalty: globals[1]!, guardCapacity: globals[2]!, guardRefill: globals[3]! },
     };
   }
 

@@ -37,10 +37,10 @@ export const byChainOrder = (a: LedgerEnvelope, b: LedgerEnvelope): number =>
  * chainId, blockHash, logIndex) are skipped. Also rolls back reorged blocks.
  */
 export class LedgerIngestor {
-  /** `onCommitted` gets the accounts a transaction changed, after it committed. */
+  /** `onCommitted` gets the accounts a transaction changed, and whether a chain's liveness may have moved, after it committed. */
   constructor(
     private readonly store: LedgerStore,
-    private readonly onCommitted: (accounts: ReadonlySet<string>) => void = () => undefined,
+    private readonly onCommitted: (accounts: ReadonlySet<string>, liveness: boolean) => void = () => undefined,
   ) {}
 
   async ingest(batch: IngestBatch): Promise<IngestResult> {
@@ -64,7 +64,8 @@ export class LedgerIngestor {
     });
     // Duplicates included: with several replicas, another one may have committed these events first, and this
     // replica's readers (the risk engine) must still hear of the accounts they changed.
-    this.onCommitted(keysOf(batch.logs.map((log) => log.envelope)).accounts);
+    const envelopes = batch.logs.map((log) => log.envelope);
+    this.onCommitted(keysOf(envelopes).accounts, lastMessageBlocks(envelopes).size > 0);
     return result;
   }
 
@@ -74,15 +75,17 @@ export class LedgerIngestor {
    */
   async rollback(eid: number, forkBlock: number): Promise<RollbackResult> {
     let touched: ReadonlySet<string> = new Set();
+    let orphanedEvents = 0;
     const result = await this.store.transaction(async (writer) => {
       await writer.lockChain(eid);
       const orphaned = await writer.deleteEventsAbove(eid, forkBlock);
       await rebuildRows(writer, orphaned.accounts, orphaned.epochs);
       await writer.rewindCursor(eid, forkBlock + 1);
       touched = orphaned.accounts;
+      orphanedEvents = orphaned.count;
       return { orphaned: orphaned.count, rebuiltAccounts: orphaned.accounts.size };
     });
-    this.onCommitted(touched);
+    this.onCommitted(touched, orphanedEvents > 0);
     return result;
   }
 }

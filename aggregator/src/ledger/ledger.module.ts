@@ -16,7 +16,8 @@ import { TypeormLedgerStore } from './typeorm-ledger.store';
     {
       provide: LedgerIngestor,
       inject: [TypeormLedgerStore, LedgerChanges],
-      useFactory: (store: TypeormLedgerStore, changes: LedgerChanges) => new LedgerIngestor(store, (accounts) => changes.announce(accounts)),
+      useFactory: (store: TypeormLedgerStore, changes: LedgerChanges) =>
+        new LedgerIngestor(store, (accounts, liveness) => changes.announce(accounts, liveness)),
     },
   ],
   exports: [TypeormLedgerStore, LedgerQueryRepository, LedgerIngestor, LedgerChanges],

@@ -12,7 +12,7 @@ export class RiskParamMetrics {
   constructor(params: LiveRiskParams, @Inject(METRICS_REGISTRY) registry: Registry) {
     new Gauge({
       name: 'tributary_aggregator_risk_param',
-      help: 'Governed risk parameter the live book uses or the market enforces (kind initWeight|maintWeight|chainWeight|imr|mmr|marketOpenInterestCap|accountOpenInterestCap|accountExposureCap; id = asset id, eid or market id; source chain|manifest)',
+      help: 'Governed risk parameter the live book uses or the market enforces (kind initWeight|maintWeight|chainWeight|imr|mmr|takerFee|markOverrideHealth|liquidationPenalty|guardCapacity|guardRefill|marketOpenInterestCap|accountOpenInterestCap|accountExposureCap; id = asset id, eid, market id or 0; source chain|manifest; guard in USD and USD/s)',
       labelNames: ['kind', 'id', 'source'] as const,
       registers: [registry],
       collect() {
@@ -26,6 +26,15 @@ export class RiskParamMetrics {
         for (const [id, r] of p.markets) {
           this.set({ kind: 'imr', id: String(id), source: p.source }, r.imr);
           this.set({ kind: 'mmr', id: String(id), source: p.source }, r.mmr);
+          this.set({ kind: 'takerFee', id: String(id), source: p.source }, r.takerFee);
+        }
+        if (p.liquidation) {
+          this.set({ kind: 'markOverrideHealth', id: '0', source: p.source }, p.liquidation.markOverrideHealth);
+          this.set({ kind: 'liquidationPenalty', id: '0', source: p.source }, p.liquidation.penalty);
+        }
+        if (p.pusherGuard) {
+          this.set({ kind: 'guardCapacity', id: '0', source: p.source }, p.pusherGuard.capacityUsd);
+          this.set({ kind: 'guardRefill', id: '0', source: p.source }, p.pusherGuard.refillUsdPerSecond);
         }
         for (const [id, c] of p.marketCaps) {
           if (c.openInterestCap !== null) this.set({ kind: 'marketOpenInterestCap', id: String(id), source: p.source }, c.openInterestCap);

@@ -27,6 +27,8 @@ export class ChainWeights {
   private readonly logger = new Logger(ChainWeights.name);
   private readonly chains = new Map<number, ChainWeightState>();
   private readonly startedAt: number;
+  /** Unix s of the last `update`: the time the book's chain weights are decayed to. */
+  private updatedAt: number;
   private attestationsDirty = true;
 
   constructor(
@@ -37,6 +39,7 @@ export class ChainWeights {
     private readonly params: LiveRiskParams,
   ) {
     this.startedAt = this.nowSeconds();
+    this.updatedAt = this.startedAt;
     for (const chain of registry.chains.filter((c) => c.role === 'collateral')) {
       this.chains.set(chain.eid, { chain, lastMessageBlock: null, lastMessageAt: null, weight: chain.manifest.weight });
     }
@@ -54,17 +57,9 @@ export class ChainWeights {
   /** Decays every chain's weight to now; changed weights go into the book and their holders to `touched`. */
   async update(book: RiskBook, touched: Set<string>): Promise<void> {
     if (this.attestationsDirty) await this.loadAttestationTimes();
-    const now = this.nowSeconds();
+    this.updatedAt = this.nowSeconds();
     for (const state of this.chains.values()) {
-      const m = state.chain.manifest;
-      const weight = decayedChainWeight({
-        configuredWeight: this.configuredWeight(state.chain.eid),
-        heartbeatSeconds: m.heartbeatSeconds,
-        decayWindowSeconds: m.decayWindowSeconds,
-        lastMessageAt: state.lastMessageAt ?? undefined,
-        since: this.startedAt,
-        now,
-      });
+      const weight = this.decayed(state, this.configuredWeight(state.chain.eid));
       if (weight !== state.weight) {
         state.weight = weight;
         for (const s of book.setChainWeight(state.chain.eid, weight)) touched.add(s.accountId);
@@ -85,6 +80,27 @@ export class ChainWeights {
     } catch (error) {
       this.logger.error(`reading the last message times failed: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * A configured weight as the book holds it now: decayed like the chain's current weight (same silence, same
+   * moment as the last update). A preview of a chain-weight change puts this in the book, not the bare value.
+   */
+  effectiveWeight(eid: number, configuredWeight: number): number {
+    const state = this.chains.get(eid);
+    return state ? this.decayed(state, configuredWeight) : configuredWeight;
+  }
+
+  private decayed(state: ChainWeightState, configuredWeight: number): number {
+    const m = state.chain.manifest;
+    return decayedChainWeight({
+      configuredWeight,
+      heartbeatSeconds: m.heartbeatSeconds,
+      decayWindowSeconds: m.decayWindowSeconds,
+      lastMessageAt: state.lastMessageAt ?? undefined,
+      since: this.startedAt,
+      now: this.updatedAt,
+    });
   }
 
   /** The governed chain weight (RiskParameters; the manifest's on older deployments). */

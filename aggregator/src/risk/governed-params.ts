@@ -1,4 +1,5 @@
 import { formatUnits } from 'ethers';
+import type { ParamKind } from '@tributary/contracts';
 import type { ManifestAsset } from '@tributary/protocol';
 import type { ChainParamReads } from '../chain/risk-params.repository';
 
@@ -14,12 +15,16 @@ export interface GovernedParams {
   assets: Map<number, { weightInit: number; weightMaint: number }>;
   /** Configured chain weight v_c per eid (before liveness decay). */
   chains: Map<number, number>;
-  /** Margin ratios per listed PerpMarket id. */
-  markets: Map<number, { imr: number; mmr: number }>;
+  /** Margin ratios and taker fee per listed PerpMarket id. */
+  markets: Map<number, MarketParamValues>;
   /** Caps per listed PerpMarket id (units of the asset; null = no cap): shown and watched, not modelled. */
   marketCaps: Map<number, MarketCaps>;
   /** Per-account exposure cap per traded asset id (USD; null = no cap). */
   exposureCaps: Map<number, number | null>;
+  /** PerpMarket's liquidation parameters (kinds markOverrideHealth, liquidationPenalty); null for the manifest. */
+  liquidation: { markOverrideHealth: number; penalty: number } | null;
+  /** The CreditManager's book-wide credit-increase guard on the pusher (kinds guardCapacity, guardRefill); null for the manifest. */
+  pusherGuard: { capacityUsd: number; refillUsdPerSecond: number } | null;
 }
 
 export interface MarketCaps {
@@ -28,9 +33,15 @@ export interface MarketCaps {
   accountOpenInterestCap: number | null;
 }
 
-/** One parameter whose value differs between two reads. */
+export interface MarketParamValues {
+  imr: number;
+  mmr: number;
+  takerFee: number;
+}
+
+/** One parameter whose value differs between two reads (id 0 for a global kind). */
 export interface ParamChange {
-  kind: 'initWeight' | 'maintWeight' | 'chainWeight' | 'imr' | 'mmr' | 'marketOpenInterestCap' | 'accountOpenInterestCap' | 'accountExposureCap';
+  kind: ParamKind;
   id: number;
   old: number | undefined;
   value: number | undefined;
@@ -43,7 +54,7 @@ export const fromWad = (value: bigint): number => Number(formatUnits(value, 18))
 export function manifestParams(
   assets: readonly Pick<ManifestAsset, 'assetId' | 'weightInit' | 'weightMaint'>[],
   chains: readonly { eid: number; weight: number }[],
-  markets: ReadonlyMap<number, { imr: number; mmr: number }> = new Map(),
+  markets: ReadonlyMap<number, MarketParamValues> = new Map(),
 ): GovernedParams {
   return {
     source: 'manifest',
@@ -53,6 +64,8 @@ export function manifestParams(
     markets: new Map(markets),
     marketCaps: new Map(),
     exposureCaps: new Map(),
+    liquidation: null,
+    pusherGuard: null,
   };
 }
 
@@ -64,7 +77,7 @@ export function chainParams(reads: ChainParamReads): GovernedParams {
     block: reads.block,
     assets: new Map(reads.assets.map((a) => [a.assetId, { weightInit: fromWad(a.initWeight), weightMaint: fromWad(a.maintWeight) }])),
     chains: new Map(reads.chains.map((c) => [c.eid, fromWad(c.weight)])),
-    markets: new Map(reads.markets.map((m) => [m.marketId, { imr: fromWad(m.imr), mmr: fromWad(m.mmr) }])),
+    markets: new Map(reads.markets.map((m) => [m.marketId, { imr: fromWad(m.imr), mmr: fromWad(m.mmr), takerFee: fromWad(m.takerFee) }])),
     marketCaps: new Map(
       reads.markets.map((m) => [
         m.marketId,
@@ -72,6 +85,14 @@ export function chainParams(reads: ChainParamReads): GovernedParams {
       ]),
     ),
     exposureCaps: new Map(reads.exposureCaps.map((e) => [e.assetId, capOf(e.cap)])),
+    liquidation: reads.globals && {
+      markOverrideHealth: fromWad(reads.globals.markOverrideHealth),
+      penalty: fromWad(reads.globals.liquidationPenalty),
+    },
+    pusherGuard: reads.globals && {
+      capacityUsd: fromWad(reads.globals.guardCapacity),
+      refillUsdPerSecond: fromWad(reads.globals.guardRefill),
+    },
   };
 }
 
@@ -94,6 +115,12 @@ export function paramChanges(before: GovernedParams, after: GovernedParams): Par
   diff('marketOpenInterestCap', before.marketCaps, after.marketCaps, (v) => v.openInterestCap);
   diff('accountOpenInterestCap', before.marketCaps, after.marketCaps, (v) => v.accountOpenInterestCap);
   diff('accountExposureCap', before.exposureCaps, after.exposureCaps, (v) => v);
+  diff('takerFee', before.markets, after.markets, (v) => v.takerFee);
+  const single = <T>(value: T | null) => new Map<number, T>(value === null ? [] : [[0, value]]);
+  diff('markOverrideHealth', single(before.liquidation), single(after.liquidation), (v) => v.markOverrideHealth);
+  diff('liquidationPenalty', single(before.liquidation), single(after.liquidation), (v) => v.penalty);
+  diff('guardCapacity', single(before.pusherGuard), single(after.pusherGuard), (v) => v.capacityUsd);
+  diff('guardRefill', single(before.pusherGuard), single(after.pusherGuard), (v) => v.refillUsdPerSecond);
   return out;
 }
 

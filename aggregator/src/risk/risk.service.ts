@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { Subscription } from 'rxjs';
 import { Clock, SerialQueue } from '@tributary/service-kit';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { LedgerChanges } from '../ledger/ledger-changes';
+import { LedgerChanges, type LedgerChange } from '../ledger/ledger-changes';
 import { OracleService, type OraclePrice } from '../oracle/oracle.service';
 import { RiskBookSync } from './book-sync';
 import { ChainWeights } from './chain-weights';
@@ -52,7 +52,7 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
       this.logger.warn('no manifest assets on a trading chain: risk engine idle');
       return;
     }
-    this.subscriptions.push(this.changes.changes.subscribe(({ accounts }) => this.onLedgerChange(accounts)));
+    this.subscriptions.push(this.changes.changes.subscribe((change) => this.onLedgerChange(change)));
     this.subscriptions.push(this.oracle.subscribe((changed) => this.onPrices(changed)));
     this.scheduleSync();
     if (this.config.RISK_TICK_MS > 0) {
@@ -89,7 +89,8 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
     return this.queue.run(() => this.sync());
   }
 
-  private onLedgerChange(accounts: ReadonlySet<string>): void {
+  /** A heartbeat changes no account but moves its chain's liveness: the chain weights re-read it either way. */
+  private onLedgerChange({ accounts }: LedgerChange): void {
     this.book.markChanged(accounts);
     this.weights.markAttestationsChanged();
     this.scheduleSync();

@@ -1,8 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import request from 'supertest';
 import { parseEther, parseUnits } from 'ethers';
-import { MSG_ATTEST, deployRiskParameters, handOverParams, paramKey, type RiskParameters } from '@tributary/contracts';
+import { MSG_ATTEST, deployRiskParameters, handOverParams, paramKey, type ParamKind, type RiskParameters } from '@tributary/contracts';
+import type { RiskParamsResponse as RiskParamsView } from '../../src/api/param-responses';
 import { OracleService } from '../../src/oracle/oracle.service';
+import { fromWad } from '../../src/risk/governed-params';
 import { LiveRiskParams } from '../../src/risk/live-params';
 import { RiskService } from '../../src/risk/risk.service';
 import { startAggregator, type Aggregator } from '../support/aggregator';
@@ -84,13 +86,42 @@ describe('risk parameters from the trading chain (hardhat devnet, two replicas)'
     const before = await limitOf(alice.address);
     expect(before).toBeCloseTo(7950 - 2.33 * Math.sqrt(25 + 25_600), 6);
 
+    // Every kind RiskParameters holds is on GET /v1/risk/params, as the chain reads it.
+    const chainValue = async (kind: ParamKind, id = 0) => fromWad(await governor.paramValue(paramKey(kind, id)));
+    const expectChainValues = async (view: RiskParamsView) => {
+      expect(view.markets).toEqual([
+        { marketId: 0, imr: await chainValue('imr'), mmr: await chainValue('mmr'), takerFee: await chainValue('takerFee') },
+      ]);
+      expect(view.liquidation).toEqual({
+        markOverrideHealth: await chainValue('markOverrideHealth'),
+        penalty: await chainValue('liquidationPenalty'),
+      });
+      expect(view.pusherGuard).toEqual({ capacityUsd: await chainValue('guardCapacity'), refillUsdPerSecond: await chainValue('guardRefill') });
+    };
+    const initial = (await request(a.http).get('/v1/risk/params').expect(200)).body as RiskParamsView;
+    await expectChainValues(initial);
+    expect(initial.markets[0]).toMatchObject({ imr: 0.1, mmr: 0.05, takerFee: 0 });
+    expect(initial.liquidation).toEqual({ markOverrideHealth: 2, penalty: 0.02 });
+
+    // One change of each kind the risk model has no term for executes with the weight: the API follows all of them.
+    const guard = initial.pusherGuard!;
+    const changes: [string, bigint][] = [
+      [paramKey('initWeight', WETH), parseEther('0.75')],
+      [paramKey('takerFee', 0), parseEther('0.0007')],
+      [paramKey('markOverrideHealth'), parseEther('2.5')],
+      [paramKey('liquidationPenalty'), parseEther('0.025')],
+      [paramKey('guardCapacity'), parseEther(String(guard.capacityUsd * 1.5))],
+      [paramKey('guardRefill'), parseEther(String(guard.refillUsdPerSecond / 2))],
+    ];
+    for (const [k, value] of changes) await (await governor.proposeParam(k, value)).wait();
     const key = paramKey('initWeight', WETH);
-    await (await governor.proposeParam(key, parseEther('0.75'))).wait();
     await expect(governor.executeParam(key)).rejects.toThrow(/TooEarly|reverted/);
     await settle(a);
     expect(paramsOf(a).assets.get(WETH)?.weightInit).toBe(0.8); // proposed, not executed: nothing moves
+    expect(paramsOf(a).liquidation?.markOverrideHealth).toBe(2);
 
     await net.hubSide.provider.send('evm_increaseTime', [DELAY + 1]);
+    for (const [k] of changes.slice(1)) await (await governor.executeParam(k)).wait();
     const executed = await (await governor.executeParam(key)).wait();
     await settle(a);
     await settle(b);
@@ -108,8 +139,14 @@ describe('risk parameters from the trading chain (hardhat devnet, two replicas)'
       { assetId: USDC, weightInit: 0.95, weightMaint: 0.97 },
       { assetId: WETH, weightInit: 0.75, weightMaint: 0.85 },
     ]);
+    await expectChainValues(viewA);
+    expect(restA.markets).toEqual([{ marketId: 0, imr: 0.1, mmr: 0.05, takerFee: 0.0007 }]);
+    expect(restA.liquidation).toEqual({ markOverrideHealth: 2.5, penalty: 0.025 });
+    expect(restA.pusherGuard).toEqual({ capacityUsd: guard.capacityUsd * 1.5, refillUsdPerSecond: guard.refillUsdPerSecond / 2 });
     const metrics = (await request(a.http).get('/metrics').expect(200)).text;
     expect(metrics).toContain('tributary_aggregator_risk_param{kind="initWeight",id="2",source="chain"} 0.75');
+    expect(metrics).toContain('tributary_aggregator_risk_param{kind="markOverrideHealth",id="0",source="chain"} 2.5');
+    expect(metrics).toContain('tributary_aggregator_risk_param{kind="takerFee",id="0",source="chain"} 0.0007');
     // C_init loses 2 WETH · 2000 · 0.05; the VaR term does not depend on the weights.
     expect((await limitOf(alice.address)) - before).toBeCloseTo(-200, 6);
   }, 120_000);

@@ -129,8 +129,9 @@ describe('chain indexer', () => {
 
   it('announces the accounts of a batch after commit, also when another replica stored its events first', async () => {
     const store = new MemoryLedgerStore();
-    const heard: { replica: string; accounts: string[] }[] = [];
-    const replica = (name: string) => new LedgerIngestor(store, (accounts) => heard.push({ replica: name, accounts: [...accounts] }));
+    const heard: { replica: string; accounts: string[]; liveness: boolean }[] = [];
+    const replica = (name: string) =>
+      new LedgerIngestor(store, (accounts, liveness) => heard.push({ replica: name, accounts: [...accounts], liveness }));
     const logs = [indexed('hub', rawLog('hub', 'AttestationApplied', [ALICE, 40102, 1, 10n, 1n], { block: 3, index: 0 }))];
     const batch = {
       ...HUB_CHAIN,
@@ -143,9 +144,20 @@ describe('chain indexer', () => {
     expect(await replica('a').ingest(batch)).toEqual({ applied: 1, duplicates: 0 });
     expect(await replica('b').ingest(batch)).toEqual({ applied: 0, duplicates: 1 });
     expect(heard).toEqual([
-      { replica: 'a', accounts: [ALICE] },
-      { replica: 'b', accounts: [ALICE] },
+      { replica: 'a', accounts: [ALICE], liveness: true },
+      { replica: 'b', accounts: [ALICE], liveness: true },
     ]);
+    // A HEARTBEAT changes no account, but its chain's last message moved: the risk engine must re-read it.
+    heard.length = 0;
+    const heartbeat = [indexed('hub', rawLog('hub', 'HeartbeatReceived', [40102, 7n, 1000n], { block: 4, index: 0 }))];
+    await replica('a').ingest({ ...batch, fromBlock: 4, toBlock: 4, logs: heartbeat, cursor: { ...batch.cursor, nextBlock: 5, headBlock: 4 } });
+    const credit = [indexed('creditManager', rawLog('creditManager', 'CreditLimitSet', [ALICE, 1n, 1000n, false], { block: 5, index: 0 }))];
+    await replica('a').ingest({ ...batch, fromBlock: 5, toBlock: 5, logs: credit, cursor: { ...batch.cursor, nextBlock: 6, headBlock: 5 } });
+    expect(heard).toEqual([
+      { replica: 'a', accounts: [], liveness: true },
+      { replica: 'a', accounts: [ALICE], liveness: false },
+    ]);
+    expect(store.tables.liveness.get(40102)).toBe(4);
   });
 
   it('detects a reorg by a stored hash that is no longer canonical, rolls back and follows the new branch', async () => {

@@ -25,19 +25,32 @@ describe('governed risk parameters (chain words → model terms)', () => {
           assetId: 1,
           imr: parseEther('0.1'),
           mmr: 50_000_000_000_000_000n,
+          takerFee: parseEther('0.0005'),
           openInterestCap: parseEther('500'),
           accountOpenInterestCap: 0n,
         },
       ],
       exposureCaps: [{ assetId: 1, cap: parseEther('1000000') }],
+      globals: {
+        markOverrideHealth: parseEther('2'),
+        liquidationPenalty: parseEther('0.02'),
+        guardCapacity: parseEther('1000000'),
+        guardRefill: parseEther('27.5'),
+      },
     });
     expect(p.source).toBe('chain');
     expect(p.block).toBe(42);
     expect([...p.assets]).toEqual([[1, { weightInit: 0.85, weightMaint: 0.9 }]]);
     expect([...p.chains]).toEqual([[40161, 0.95]]);
-    expect([...p.markets]).toEqual([[0, { imr: 0.1, mmr: 0.05 }]]);
+    expect([...p.markets]).toEqual([[0, { imr: 0.1, mmr: 0.05, takerFee: 0.0005 }]]);
     expect([...p.marketCaps]).toEqual([[0, { assetId: 1, openInterestCap: 500, accountOpenInterestCap: null }]]); // 0 = no cap
     expect([...p.exposureCaps]).toEqual([[1, 1_000_000]]);
+    expect(p.liquidation).toEqual({ markOverrideHealth: 2, penalty: 0.02 });
+    expect(p.pusherGuard).toEqual({ capacityUsd: 1_000_000, refillUsdPerSecond: 27.5 });
+    expect(chainParams({ block: 1, assets: [], chains: [], markets: [], exposureCaps: [], globals: null })).toMatchObject({
+      liquidation: null,
+      pusherGuard: null,
+    });
     expect(fromWad(1n)).toBe(1e-18);
   });
 
@@ -48,14 +61,15 @@ describe('governed risk parameters (chain words → model terms)', () => {
       chains: [],
       markets: [],
       exposureCaps: [],
+      globals: null,
     });
     expect(withGovernedWeights(asset, p)).toEqual({ ...asset, weightInit: 0.8, weightMaint: 0.9 });
     expect(withGovernedWeights({ ...asset, assetId: 2 }, p)).toEqual({ ...asset, assetId: 2 });
   });
 
   it('lists every changed parameter by kind and id, and nothing for equal reads', () => {
-    const before = manifestParams([asset], [{ eid: 2, weight: 1 }], new Map([[0, { imr: 0.1, mmr: 0.05 }]]));
-    expect(before).toMatchObject({ source: 'manifest', block: null });
+    const before = manifestParams([asset], [{ eid: 2, weight: 1 }], new Map([[0, { imr: 0.1, mmr: 0.05, takerFee: 0.0005 }]]));
+    expect(before).toMatchObject({ source: 'manifest', block: null, liquidation: null, pusherGuard: null });
     expect(paramChanges(before, before)).toEqual([]);
     const after = chainParams({
       block: 7,
@@ -65,9 +79,23 @@ describe('governed risk parameters (chain words → model terms)', () => {
         { eid: 3, weight: parseEther('1') },
       ],
       markets: [
-        { marketId: 0, assetId: 1, imr: parseEther('0.1'), mmr: parseEther('0.06'), openInterestCap: parseEther('10'), accountOpenInterestCap: 0n },
+        {
+          marketId: 0,
+          assetId: 1,
+          imr: parseEther('0.1'),
+          mmr: parseEther('0.06'),
+          takerFee: parseEther('0.001'),
+          openInterestCap: parseEther('10'),
+          accountOpenInterestCap: 0n,
+        },
       ],
       exposureCaps: [{ assetId: 1, cap: parseEther('5000') }],
+      globals: {
+        markOverrideHealth: parseEther('2'),
+        liquidationPenalty: parseEther('0.02'),
+        guardCapacity: parseEther('1000'),
+        guardRefill: parseEther('1'),
+      },
     });
     expect(paramChanges(before, after)).toEqual([
       { kind: 'maintWeight', id: 1, old: 0.95, value: 0.9 },
@@ -76,6 +104,16 @@ describe('governed risk parameters (chain words → model terms)', () => {
       { kind: 'mmr', id: 0, old: 0.05, value: 0.06 },
       { kind: 'marketOpenInterestCap', id: 0, old: undefined, value: 10 },
       { kind: 'accountExposureCap', id: 1, old: undefined, value: 5000 },
+      { kind: 'takerFee', id: 0, old: 0.0005, value: 0.001 },
+      { kind: 'markOverrideHealth', id: 0, old: undefined, value: 2 },
+      { kind: 'liquidationPenalty', id: 0, old: undefined, value: 0.02 },
+      { kind: 'guardCapacity', id: 0, old: undefined, value: 1000 },
+      { kind: 'guardRefill', id: 0, old: undefined, value: 1 },
+    ]);
+    const raised = { ...after, liquidation: { markOverrideHealth: 2.5, penalty: 0.02 }, pusherGuard: { capacityUsd: 2000, refillUsdPerSecond: 1 } };
+    expect(paramChanges(after, raised)).toEqual([
+      { kind: 'markOverrideHealth', id: 0, old: 2, value: 2.5 },
+      { kind: 'guardCapacity', id: 0, old: 1000, value: 2000 },
     ]);
   });
 });

@@ -21,3 +21,27 @@ export function heartbeatDue(input: HeartbeatInput): boolean {
   if (input.lastMessageAt === null) return true;
   return input.now - input.lastMessageAt >= half;
 }
+
+/** A packet this relayer saw leave the chain: when it first saw it (wall clock ms) and the source transaction. */
+export interface SeenPacket {
+  seenAt: number;
+  txHash: string;
+}
+
+/** This process's last heartbeat of the chain: when it sent it (wall clock ms) and its hash (null: the send failed, no message). */
+export interface OwnHeartbeat {
+  sentAt: number;
+  txHash: string | null;
+}
+
+/**
+ * When the chain last sent a message, as far as this relayer can tell: its own heartbeat counts from the moment it
+ * was sent, in flight or seen (the scan sees it seconds later; counting from then would push the next heartbeat
+ * back by the scan lag and let the hub's silence exceed heartbeat_c); anyone else's packet from when it was first
+ * seen. Wall-clock times only: a local chain's block time can run ahead of the wall clock.
+ */
+export function lastChainMessageAt(newest: SeenPacket | null, own: OwnHeartbeat | null): number | null {
+  if (!own?.txHash) return newest?.seenAt ?? null;
+  if (!newest || newest.seenAt < own.sentAt || newest.txHash.toLowerCase() === own.txHash.toLowerCase()) return own.sentAt;
+  return newest.seenAt;
+}

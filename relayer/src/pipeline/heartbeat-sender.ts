@@ -3,7 +3,7 @@ import { Interface } from 'ethers';
 import { Clock, VOLATILE_JOURNAL, messageOf } from '@tributary/service-kit';
 import { MessageType } from '@tributary/protocol';
 import { ChainRegistry, type ChainContext } from '../chain/chain-registry';
-import { heartbeatDue } from '../core/heartbeat-due';
+import { heartbeatDue, lastChainMessageAt, type OwnHeartbeat } from '../core/heartbeat-due';
 import { RelayerMetrics } from '../metrics/relayer-metrics';
 import { PacketRepository } from '../store/packet.repository';
 
@@ -13,15 +13,16 @@ const HEARTBEAT_GAS = 400_000n;
 /**
  * Keeps quiet collateral chains live: for every chain with a vault and a heartbeat period, calls `heartbeat()`
  * (paying the quoted LayerZero fee from the relayer's key on that chain) once no message left the vault for half
- * the period. The last message is when this relayer first saw the newest PacketSent of the chain (anyone's
- * heartbeat included) or sent its own heartbeat, whichever is later: wall-clock times only. The vault chain's
- * block time is not used: a local chain that mined many blocks fast runs ahead of the wall clock (measured on the
- * devnet: heartbeats every ~heartbeat_c instead of ~heartbeat_c / 2 while `lastHeartbeatAt` was mixed in).
+ * the period. The last message (`lastChainMessageAt`) is this relayer's own heartbeat from when it was sent (in
+ * flight or seen: matched by its transaction hash), or anyone else's packet from when it was first seen: wall-clock
+ * times only. The vault chain's block time is not used: a local chain that mined many blocks fast runs ahead of the
+ * wall clock (measured on the devnet: heartbeats every ~heartbeat_c instead of ~heartbeat_c / 2 while
+ * `lastHeartbeatAt` was mixed in).
  */
 @Injectable()
 export class HeartbeatSender {
   private readonly logger = new Logger(HeartbeatSender.name);
-  private readonly attempts = new Map<number, number>();
+  private readonly own = new Map<number, OwnHeartbeat>();
 
   constructor(
     private readonly chains: ChainRegistry,
@@ -52,24 +53,22 @@ export class HeartbeatSender {
   private async maybeSend(chain: ChainContext): Promise<boolean> {
     const { eid, name, heartbeatSeconds } = chain.config;
     const vault = chain.config.vault!;
-    const seenAt = await this.packets.lastSeenFrom(eid);
-    const lastAttemptAt = this.attempts.get(eid) ?? null;
-    // Our own heartbeat is seen some seconds after we sent it (confirmations, scan): count it from the send.
-    const ownHeartbeatSeen =
-      seenAt !== null && lastAttemptAt !== null && seenAt >= lastAttemptAt && seenAt - lastAttemptAt < (heartbeatSeconds! * 1000) / 4;
-    const lastMessageAt = (ownHeartbeatSeen ? lastAttemptAt : Math.max(seenAt ?? 0, lastAttemptAt ?? 0)) || null;
+    const own = this.own.get(eid) ?? null;
+    const lastMessageAt = lastChainMessageAt(await this.packets.newestFrom(eid), own);
     const now = this.clock.now();
     this.metrics.chainQuietSeconds.set({ chain: name }, lastMessageAt === null ? 0 : Math.max(0, (now - lastMessageAt) / 1000));
-    if (!heartbeatDue({ now, heartbeatSeconds: heartbeatSeconds!, lastMessageAt, lastAttemptAt })) return false;
+    if (!heartbeatDue({ now, heartbeatSeconds: heartbeatSeconds!, lastMessageAt, lastAttemptAt: own?.sentAt ?? null })) return false;
     const fee = VAULT.decodeFunctionResult(
       'quote',
       await chain.rpc.call(vault, VAULT.encodeFunctionData('quote', [MessageType.Heartbeat])),
     )[0] as bigint;
-    this.attempts.set(eid, now);
+    // Recorded before the send: a failed send still waits a quarter period (the vault would refuse sooner).
+    this.own.set(eid, { sentAt: now, txHash: null });
     const tx = await chain.submitter!.send(
       { to: vault, data: VAULT.encodeFunctionData('heartbeat'), gasLimit: HEARTBEAT_GAS, value: fee },
       VOLATILE_JOURNAL,
     );
+    this.own.set(eid, { sentAt: now, txHash: tx.hash });
     this.metrics.heartbeats.inc({ chain: name, result: 'sent' });
     this.logger.log({
       msg: 'heartbeat sent',

@@ -35,17 +35,22 @@ export class PacketRepository {
     await this.repo.createQueryBuilder().insert().into(PacketEntity).values(packet).orIgnore().execute();
   }
 
+  /** The newest packet sent from `srcEid` as this relayer saw it: when first seen (ms) and its source transaction; null = none. */
+  async newestFrom(srcEid: number): Promise<{ seenAt: number; txHash: string } | null> {
+    const [row] = await this.repo.find({
+      where: { srcEid },
+      order: { seenAt: 'DESC' },
+      take: 1,
+      select: { guid: true, seenAt: true, srcTxHash: true },
+    });
+    return row ? { seenAt: row.seenAt, txHash: row.srcTxHash } : null;
+  }
+
   /**
    * Claims up to `limit` due active packets for `workerId` until `claimUntil`. On PostgreSQL the candidate
    * rows are selected `FOR UPDATE SKIP LOCKED` inside a transaction, so concurrent workers never claim the
    * same row; an expired claim (crashed worker) is claimable again. SQLite runs one process.
    */
-  /** When this relayer first saw the newest packet sent from `srcEid` (ms); null = none. */
-  async lastSeenFrom(srcEid: number): Promise<number | null> {
-    const [row] = await this.repo.find({ where: { srcEid }, order: { seenAt: 'DESC' }, take: 1, select: { guid: true, seenAt: true } });
-    return row ? row.seenAt : null;
-  }
-
   async claimDue(workerId: string, now: number, claimUntil: number, limit: number): Promise<PacketEntity[]> {
     const select = (repo: Repository<PacketEntity>) => {
       const qb = repo
