@@ -158,7 +158,7 @@ describe('risk parameters from the trading chain (hardhat devnet, two replicas)'
     await settle(a);
     const view = (await request(a.http).get('/v1/risk/params').expect(200)).body;
     expect(view.markets).toEqual([
-      { marketId: 0, imr: 0.1, mmr: 0.05, takerFee: 0, openInterestCap: 1000, accountOpenInterestCap: null, openInterest: expect.any(Number) },
+      { marketId: 0, imr: 0.1, mmr: 0.05, takerFee: 0.0007, openInterestCap: 1000, accountOpenInterestCap: null, openInterest: expect.any(Number) },
     ]);
     expect(view.exposureCaps).toEqual([{ assetId: WETH, accountExposureCap: 1_000_000 }]);
     const metrics = (await request(a.http).get('/metrics').expect(200)).text;
