@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { definedEnv, parseConfig } from '@tributary/service-kit';
+import { definedEnv, parseConfig, serviceConfigShape } from '@tributary/service-kit';
 import { creditConfigShape } from './credit-config';
 import { oracleConfigShape } from './oracle-config';
 import { riskConfigShape } from './risk-config';
@@ -7,20 +7,8 @@ import { stressConfigShape } from './stress-config';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-const optionalString = z.string().trim().min(1).optional();
-
 export const appConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('127.0.0.1'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-    .optional(),
-  /** Embedded SQLite file (unset = in memory); SQLJS_PATH is the older name of the same setting. */
-  SQLITE_PATH: optionalString,
-  SQLJS_PATH: optionalString,
-  DATABASE_SCHEMA: optionalString,
-  MANIFEST_PATH: optionalString,
+  ...serviceConfigShape(3000),
   /** Indexer poll period (ms); 0 = no automatic polling (tests drive `IndexerService.syncAll`). */
   INDEXER_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
   INDEXER_MAX_BLOCK_RANGE: z.coerce.number().int().min(1).max(100_000).default(2000),
@@ -28,7 +16,6 @@ export const appConfigSchema = z.object({
   INDEXER_REORG_WINDOW: z.coerce.number().int().min(1).max(100_000).default(256),
   /** Reconciliation period (ms); 0 = only on demand. */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Credit pusher and liquidation watch (see credit-config.ts). */
   ...creditConfigShape,
   /** Price feeds (oracle-config.ts) and the live risk engine (risk-config.ts). */
