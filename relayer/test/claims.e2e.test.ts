@@ -1,48 +1,10 @@
 import { DataSource } from 'typeorm';
 import { relayerDataSourceOptions } from '../src/database/database.module';
 import { DurableStore } from '../src/database/durable-store';
-import type { PacketEntity } from '../src/database/packet.entity';
 import { loadAppConfig } from '../src/config/app-config';
 import { PacketRepository } from '../src/store/packet.repository';
 import { freshDatabase, type TestDatabase } from './helpers/database';
-
-const hex = (n: number, bytes: number) => '0x' + n.toString(16).padStart(bytes * 2, '0');
-
-function row(n: number): PacketEntity {
-  return {
-    guid: hex(n, 32),
-    srcEid: 1,
-    dstEid: 2,
-    sender: hex(1, 32),
-    receiver: hex(2, 20),
-    nonce: n,
-    header: '0x',
-    message: '0x',
-    payloadHash: hex(n, 32),
-    receiveGas: '1',
-    receiveValue: '0',
-    srcBlockNumber: 1,
-    srcBlockHash: hex(1, 32),
-    srcTxHash: hex(n, 32),
-    status: 'verifying',
-    stage: 'prepare',
-    pendingAction: null,
-    pendingTxHash: null,
-    pendingTxNonce: null,
-    pendingTxRaw: null,
-    pendingChainRaw: null,
-    pendingTxSentAt: null,
-    attempts: 0,
-    nextAttemptAt: 0,
-    lastError: null,
-    claimedBy: null,
-    claimUntil: null,
-    seenAt: 0,
-    confirmedAt: null,
-    deliveredAt: null,
-    updatedAt: 0,
-  };
-}
+import { packetRow, word } from './helpers/packet-rows';
 
 /** Row claims: concurrent workers never get the same packet; an expired claim returns to the pool. */
 describe('packet claims', () => {
@@ -70,7 +32,7 @@ describe('packet claims', () => {
     const first = await open();
     // On PostgreSQL a second connection pool plays a second relayer process; sql.js is one process by design.
     const second = db.kind === 'postgres' ? await open() : first;
-    for (let n = 1; n <= 40; n++) await first.insert(row(n));
+    for (let n = 1; n <= 40; n++) await first.insert(packetRow(n));
     const now = 1_000;
     const batches = await Promise.all([
       first.claimDue('worker-a', now, now + 60_000, 15),
@@ -85,7 +47,7 @@ describe('packet claims', () => {
     expect(await first.claimDue('worker-d', now + 1, now + 60_000, 100)).toHaveLength(0);
     expect(await second.claimDue('worker-d', now + 60_001, now + 120_000, 100)).toHaveLength(40);
     // A worker that lost its claim cannot write the row.
-    expect(await first.updateClaimed(hex(1, 32), 'worker-a', { attempts: 9 })).toBe(false);
-    expect(await first.updateClaimed(hex(1, 32), 'worker-d', { attempts: 9 })).toBe(true);
+    expect(await first.updateClaimed(word(1), 'worker-a', { attempts: 9 })).toBe(false);
+    expect(await first.updateClaimed(word(1), 'worker-d', { attempts: 9 })).toBe(true);
   });
 });

@@ -1,46 +1,17 @@
 import request from 'supertest';
 import type { PacketEntity } from '../src/database/packet.entity';
+import { packetRow, twoChainConfig, word as guid } from './helpers/packet-rows';
 import { freshDatabase, type TestDatabase } from './helpers/database';
 import { TEST_API_KEY, startRelayerApp, type RelayerApp } from './helpers/relayer-app';
 
-const A = (n: number) => '0x' + n.toString(16).padStart(40, '0');
-const guid = (n: number) => '0x' + n.toString(16).padStart(64, '0');
-
-function row(n: number, status: PacketEntity['status']): PacketEntity {
-  return {
-    guid: guid(n),
-    srcEid: 40101,
-    dstEid: 40102,
-    sender: '0x' + '0'.repeat(24) + A(10).slice(2),
-    receiver: A(11),
-    nonce: n,
+const row = (n: number, status: PacketEntity['status']) =>
+  packetRow(n, {
     header: '0x01',
-    message: '0x',
-    payloadHash: guid(1000 + n),
-    receiveGas: '200000',
-    receiveValue: '0',
-    srcBlockNumber: n,
-    srcBlockHash: guid(2000 + n),
-    srcTxHash: guid(3000 + n),
     status,
-    stage: 'prepare',
-    pendingAction: null,
-    pendingTxHash: null,
-    pendingTxNonce: null,
-    pendingTxRaw: null,
-    pendingChainRaw: null,
-    pendingTxSentAt: null,
     attempts: status === 'parked' ? 5 : 0,
-    nextAttemptAt: 0,
     lastError: status === 'parked' ? 'revert: lzReceive reverts' : null,
-    claimedBy: null,
-    claimUntil: null,
     seenAt: 1_700_000_000_000 + n,
-    confirmedAt: null,
-    deliveredAt: null,
-    updatedAt: 0,
-  };
-}
+  });
 
 describe('operator API', () => {
   let db: TestDatabase;
@@ -49,18 +20,8 @@ describe('operator API', () => {
 
   beforeAll(async () => {
     db = await freshDatabase('api');
-    const chain = (name: string, eid: number) => ({
-      name,
-      eid,
-      chainId: eid,
-      rpcUrl: 'http://127.0.0.1:18699',
-      confirmations: 1,
-      endpoint: A(1),
-      receiveUln302: A(2),
-      worker: A(3),
-    });
     relayer = await startRelayerApp({
-      config: { chains: [chain('alpha', 40101), chain('beta', 40102)], pathways: [{ srcEid: 40101, sender: A(10), dstEid: 40102, receiver: A(11) }] },
+      config: twoChainConfig('http://127.0.0.1:18699'),
       keyEnv: { RELAYER_PRIVATE_KEY: '0x' + '11'.repeat(32) },
       db,
     });
