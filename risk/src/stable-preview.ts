@@ -73,6 +73,7 @@ export function previewStableParams(
     }
     const k = book.market.assetIndex(c.assetId);
     const p = book.market.price[k];
+    if (!(p > 0)) throw new RiskInputError(`asset '${c.assetId}' has no price yet`);
     const state = c.state ?? { price: p, lastUpdate: opts.now };
     const horizon = opts.horizonSeconds ?? c.current.intervalSeconds;
     const outcome = (params: StablePriceParams): StableOutcome => {
