@@ -73,6 +73,7 @@ describe('aggregator service without a manifest', () => {
       chains: [],
       markets: [],
       exposureCaps: [],
+      stablePrice: [],
       liquidation: null,
       pusherGuard: null,
     });

@@ -19,6 +19,8 @@ export const PARAM_KINDS = {
   marketOpenInterestCap: 11,
   accountOpenInterestCap: 12,
   accountExposureCap: 13,
+  stableMaxStep: 14,
+  stableInterval: 15,
 } as const;
 export type ParamKind = keyof typeof PARAM_KINDS;
 
@@ -37,7 +39,12 @@ export const PARAM_ID_OF: Record<ParamKind, 'asset' | 'eid' | 'market' | 'none'>
   marketOpenInterestCap: 'market',
   accountOpenInterestCap: 'market',
   accountExposureCap: 'asset',
+  stableMaxStep: 'asset',
+  stableInterval: 'asset',
 };
+
+/** The stable price's δ (1e18 per τ) and τ (seconds, not 1e18) of the asset's hub StablePriceFeed. */
+export const STABLE_KINDS = ['stableMaxStep', 'stableInterval'] as const;
 
 /** The caps: no value until `initializeParam` (the market reads 0 as "no cap"); units of the asset, or USD. */
 export const CAP_KINDS = ['marketOpenInterestCap', 'accountOpenInterestCap', 'accountExposureCap'] as const;

@@ -8,6 +8,7 @@ import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
 import {ICreditManager} from "./interfaces/ICreditManager.sol";
 import {IPerpMarket} from "./interfaces/IPerpMarket.sol";
 import {ISettlementPool} from "./interfaces/ISettlementPool.sol";
+import {IStablePriceFeed} from "./interfaces/IStablePriceFeed.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
 import {SeizureMath} from "./libraries/SeizureMath.sol";
 import {AssetId} from "./types/Ids.sol";
@@ -170,8 +171,18 @@ contract LiquidationRegistry is ILiquidationRegistry, AccessControl {
             c.available = hub_.withdrawableBalance(account, c.eid, c.assetId);
             if (c.available == 0) continue;
             bool ok;
-            (ok, c.price) = MarginMath.tryReadPrice(risk.feed, maxAge);
+            (ok, c.price) = MarginMath.tryReadPrice(_oracleOf(risk.feed), maxAge);
             if (ok) best = c;
+        }
+    }
+
+    /// @dev Seizures are sized at the oracle price (liquidation reads the oracle alone): the hub's StablePriceFeed
+    /// answers p⁻ = min(p, s), so its source is read; any other feed is the oracle itself.
+    function _oracleOf(AggregatorV3Interface feed) private view returns (AggregatorV3Interface) {
+        try IStablePriceFeed(address(feed)).source() returns (AggregatorV3Interface source) {
+            return source;
+        } catch {
+            return feed;
         }
     }
 

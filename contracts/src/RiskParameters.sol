@@ -7,6 +7,7 @@ import {IMarginHub} from "./interfaces/IMarginHub.sol";
 import {IPerpMarket} from "./interfaces/IPerpMarket.sol";
 import {ICreditManager} from "./interfaces/ICreditManager.sol";
 import {AggregatorV3Interface} from "./interfaces/AggregatorV3Interface.sol";
+import {IStablePriceFeed} from "./interfaces/IStablePriceFeed.sol";
 import {GovernedParams} from "./libraries/GovernedParams.sol";
 import {AssetId} from "./types/Ids.sol";
 
@@ -31,6 +32,10 @@ import {AssetId} from "./types/Ids.sol";
 ///  11 MARKET_OI_CAP(marketId)      market    [1, MAX_CAP] units                step ≤ the current value (at most ×2)
 ///  12 ACCOUNT_OI_CAP(marketId)     market    [1, MAX_CAP] units                step ≤ the current value (at most ×2)
 ///  13 ACCOUNT_EXPOSURE_CAP(assetId) market   [1, MAX_CAP] USD                  step ≤ the current value (at most ×2)
+///  14 STABLE_MAX_STEP(assetId) the hub's StablePriceFeed  δ [0.001, 0.2]           at most ×2 or ÷2 per change
+///  15 STABLE_INTERVAL(assetId) the hub's StablePriceFeed  τ [max(300 s, maxGap), 1 day]  at most ×2 or ÷2
+/// Kinds 14 and 15 exist for an asset whose hub feed is a StablePriceFeed that names this contract its governor; the
+/// feed settles s at the old δ and τ before taking the new ones (no change applies to time already passed).
 /// A cap has no value until `initializeParam` gives it its first (the market reads 0 as "no cap"): a newly listed
 /// market or asset, like a maintenance weight. Lowering a cap is never limited by the step (down to 1).
 contract RiskParameters is IGovernedParams, Ownable {
@@ -49,6 +54,8 @@ contract RiskParameters is IGovernedParams, Ownable {
     uint8 public constant MARKET_OI_CAP = 11;
     uint8 public constant ACCOUNT_OI_CAP = 12;
     uint8 public constant ACCOUNT_EXPOSURE_CAP = 13;
+    uint8 public constant STABLE_MAX_STEP = 14;
+    uint8 public constant STABLE_INTERVAL = 15;
 
     uint256 public constant WAD = 1e18;
     uint256 public constant MAX_WEIGHT_STEP = 0.05e18;
@@ -58,6 +65,11 @@ contract RiskParameters is IGovernedParams, Ownable {
     uint256 public constant MAX_MARK_OVERRIDE_HEALTH = 10e18;
     /// @notice Largest cap: 1e12 units of an asset, or 1e12 USD.
     uint256 public constant MAX_CAP = 1e30;
+    /// @notice The stable price's δ (1e18 per τ) and τ (s): ranges; a change at most doubles or halves either.
+    uint256 public constant MIN_STABLE_MAX_STEP = 0.001e18;
+    uint256 public constant MAX_STABLE_MAX_STEP = 0.2e18;
+    uint256 public constant MIN_STABLE_INTERVAL = 5 minutes;
+    uint256 public constant MAX_STABLE_INTERVAL = 1 days;
 
     IMarginHub public immutable hub;
     IPerpMarket public immutable market;
@@ -157,6 +169,8 @@ contract RiskParameters is IGovernedParams, Ownable {
             if (cap == 0) revert UnknownParam(k);
             return cap;
         }
+        if (kind == STABLE_MAX_STEP) return _stableFeed(k).maxStep();
+        if (kind == STABLE_INTERVAL) return _stableFeed(k).interval();
         if ((kind == GUARD_CAPACITY || kind == GUARD_REFILL) && id == 0) {
             (uint128 capacity, uint128 refill) = creditManager.increaseGuard();
             return kind == GUARD_CAPACITY ? capacity : refill;
@@ -191,6 +205,15 @@ contract RiskParameters is IGovernedParams, Ownable {
         } else if (kind >= MARKET_OI_CAP && kind <= ACCOUNT_EXPOSURE_CAP) {
             // At most doubles per change; any cut (the step from c down to 1 is < c).
             b = GovernedParams.Bound(1, MAX_CAP, _capValue(k));
+        } else if (kind == STABLE_MAX_STEP || kind == STABLE_INTERVAL) {
+            IStablePriceFeed feed = _stableFeed(k);
+            uint256 current = kind == STABLE_MAX_STEP ? feed.maxStep() : feed.interval();
+            b = kind == STABLE_MAX_STEP
+                ? GovernedParams.Bound(MIN_STABLE_MAX_STEP, MAX_STABLE_MAX_STEP, current)
+                : GovernedParams.Bound(MIN_STABLE_INTERVAL, MAX_STABLE_INTERVAL, current);
+            if (kind == STABLE_INTERVAL && b.min < feed.maxGap()) b.min = feed.maxGap();
+            // Up: the step (≤ current) caps it at ×2. Down: the range starts at half the current value.
+            if (b.min < (current + 1) / 2) b.min = (current + 1) / 2;
         } else {
             revert UnknownParam(k);
         }
@@ -220,6 +243,10 @@ contract RiskParameters is IGovernedParams, Ownable {
             market.setOpenInterestCaps(uint32(id), marketCap, accountCap);
         } else if (kind == ACCOUNT_EXPOSURE_CAP) {
             market.setExposureCap(AssetId.wrap(uint16(id)), value);
+        } else if (kind == STABLE_MAX_STEP || kind == STABLE_INTERVAL) {
+            IStablePriceFeed feed = _stableFeed(k);
+            if (kind == STABLE_MAX_STEP) feed.setStableParams(value, feed.interval());
+            else feed.setStableParams(feed.maxStep(), value);
         } else {
             (uint128 capacity, uint128 refill) = creditManager.increaseGuard();
             if (kind == GUARD_CAPACITY) capacity = uint128(value);
@@ -248,6 +275,16 @@ contract RiskParameters is IGovernedParams, Ownable {
         _market(k);
         (, uint256 marketCap, uint256 accountCap) = market.openInterest(uint32(id));
         return kind == MARKET_OI_CAP ? marketCap : accountCap;
+    }
+
+    /// @dev The listed asset's hub feed, if it is a StablePriceFeed governed by this contract; else UnknownParam.
+    function _stableFeed(bytes32 k) private view returns (IStablePriceFeed feed) {
+        feed = IStablePriceFeed(address(_assetRisk(k).feed));
+        try feed.paramGovernor() returns (address governor) {
+            if (governor != address(this)) revert UnknownParam(k);
+        } catch {
+            revert UnknownParam(k);
+        }
     }
 
     function _tradedAsset(uint16 assetId) private view returns (bool) {

@@ -3,6 +3,7 @@ import { loadFixture } from '@nomicfoundation/hardhat-network-helpers';
 import fc from 'fast-check';
 import { MaxUint256, parseEther, parseUnits } from 'ethers';
 import { EID_A, EID_B, USDC, WETH, deployProtocol } from './helpers/fixture';
+import { deployStablePriceFeed } from '../lib';
 import { deposit, seize } from './helpers/money';
 
 const PENALTY = parseEther('0.02');
@@ -46,6 +47,17 @@ describe('LiquidationRegistry', () => {
     await expect(p.registry.closeLiquidation(p.alice.address)).to.be.revertedWithCustomError(p.registry, 'LiquidationActive');
     await expect(p.registry.onSeizureSent(1)).to.be.revertedWithCustomError(p.registry, 'NotHub');
     await expect(p.registry.onAuctionResult(p.alice.address, 1)).to.be.revertedWithCustomError(p.registry, 'NotHub');
+  });
+
+  it('sizes a seizure at the oracle price even when the hub values collateral through a StablePriceFeed (p⁻ after a rally)', async () => {
+    const p = await collateralFixture();
+    const stable = await deployStablePriceFeed(p.deployer, { source: await p.wethFeed.getAddress() });
+    await (await p.hub.setAssetRisk(WETH, await stable.getAddress(), (await p.hub.assetRisk(WETH)).initWeight)).wait();
+    await p.wethFeed.setPrice(parseUnits('4000', 8)); // s stays near 2,000: the hub's p⁻ is ~2,000
+    expect((await stable.latestRoundData())[1]).to.be.lessThan(parseUnits('2001', 8));
+    await seize(p, p.alice.address, parseEther('100'));
+    // 100 USD × 1.02 at the oracle's 4,000: 0.0255 WETH (at p⁻ it would be 0.051).
+    expect((await p.hub.seizure(1n)).amount).to.equal(parseEther('0.0255'));
   });
 
   it('property: seized value ≤ uncovered debt × (1 + π) + one token unit, and the lot’s debt ≤ the uncovered debt', async () => {

@@ -37,6 +37,8 @@ describe('RiskParameters (governed parameters: propose → wait → execute)', (
       marketOpenInterestCap: 'MARKET_OI_CAP',
       accountOpenInterestCap: 'ACCOUNT_OI_CAP',
       accountExposureCap: 'ACCOUNT_EXPOSURE_CAP',
+      stableMaxStep: 'STABLE_MAX_STEP',
+      stableInterval: 'STABLE_INTERVAL',
     };
     for (const [kind, constant] of Object.entries(names)) {
       expect(await params.getFunction(constant)(), constant).to.equal(BigInt(PARAM_KINDS[kind as keyof typeof PARAM_KINDS]));

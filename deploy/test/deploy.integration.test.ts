@@ -126,6 +126,7 @@ describe('deploy against hardhat nodes', () => {
         const stable = StablePriceFeed__factory.connect((await hubContract.assetRisk(asset.assetId)).feed, provider);
         expect(await stable.source()).toBe(asset.priceFeed);
         expect([await stable.maxStep(), await stable.interval(), await stable.maxGap()]).toEqual([2n * 10n ** 16n, 3600n, 300n]);
+        expect(await stable.paramGovernor()).toBe(trading.contracts.riskParameters); // δ and τ: kinds 14, 15
       }
       // The pusher is bounded: the hub's attested collateral caps credit; new credit ≤ 5 % of the vaults' value per hour.
       const cm = CreditManager__factory.connect(creditManager!, provider);

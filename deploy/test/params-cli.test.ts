@@ -4,6 +4,7 @@ import {
   ParamsUsageError,
   explainRevert,
   formatPreview,
+  fromChainValue,
   parseParamsArgs,
   previewRequest,
   resolveId,
@@ -73,6 +74,60 @@ describe('tributary params (argument parsing, ids, preview request)', () => {
       assets: [{ assetId: weth.assetId, accountExposureCap: 1e6 }],
     });
     expect(toChainValue('50000')).toBe(50_000n * 10n ** 18n);
+    // The dampener: δ a fraction (1e18), τ whole seconds.
+    expect(previewRequest('stableMaxStep', weth.assetId, 0.04, markets)).toEqual({ assets: [{ assetId: weth.assetId, stableMaxStep: 0.04 }] });
+    expect(previewRequest('stableInterval', weth.assetId, 1800, markets)).toEqual({
+      assets: [{ assetId: weth.assetId, stableIntervalSeconds: 1800 }],
+    });
+    expect(resolveId(manifest, 'stableInterval', 'WETH', markets)).toBe(weth.assetId);
+    expect(toChainValue('0.04', 'stableMaxStep')).toBe(4n * 10n ** 16n);
+    expect(toChainValue('1800', 'stableInterval')).toBe(1800n);
+    expect(() => toChainValue('0.5', 'stableInterval')).toThrow(ParamsUsageError);
+    expect(fromChainValue(1800n, 'stableInterval')).toBe('1800 s');
+  });
+
+  it('prints what a proposed δ/τ does: s at the horizon, credit under each, the one-block jump', () => {
+    const outcome = (maxStep: number, s: number, jump: number) => ({
+      maxStep,
+      intervalSeconds: 3600,
+      stablePriceAtHorizon: s,
+      blockJumpPerUnit: jump,
+      blockJumpUsd: jump * 100,
+    });
+    const text = formatPreview({
+      accounts: 2,
+      newlyLiquidatable: [],
+      noLongerLiquidatable: 0,
+      creditBefore: 1000,
+      creditAfter: 1000,
+      creditAdded: 0,
+      creditRemoved: 0,
+      hardestHit: [],
+      stable: {
+        horizonSeconds: null,
+        blockSeconds: 12,
+        assets: [
+          {
+            assetId: 2,
+            oraclePrice: 2800,
+            stablePrice: 2000,
+            units: 100,
+            current: outcome(0.02, 2040, 0.1333),
+            proposed: outcome(0.04, 2080, 0.2667),
+          },
+        ],
+        now: { creditLimit: 1000, liquidatable: 1 },
+        current: { creditLimit: 1100, liquidatable: 1 },
+        proposed: { creditLimit: 1200, liquidatable: 1 },
+        creditAdded: 100,
+        creditRemoved: 0,
+      },
+    });
+    expect(text).toContain('stable price, the oracle standing still for one current τ:');
+    expect(text).toContain('current  δ 2 % per τ 3600 s: s → 2,040; one 12 s block of a spike adds ≤ 0.1333 USD/unit, 13.33 USD book-wide');
+    expect(text).toContain('proposed δ 4 % per τ 3600 s: s → 2,080');
+    expect(text).toContain('at the horizon: current 1,100 USD (1), proposed 1,200 USD (1)');
+    expect(text).toContain('credit added 100 USD, removed 0 USD');
   });
 
   it('prints what a proposed cap finds: open interest over it, accounts above it (largest first)', () => {

@@ -33,6 +33,14 @@ export {
 export { RiskBook, type AccountBalance, type AccountHoldings } from './risk-book';
 export { HoldingsWriter, type BookPosition } from './holdings-writer';
 export { changedConfig, changedHoldings, previewParams, type AccountImpact, type ParamChange, type ParamPreview } from './param-preview';
+export {
+  previewStableParams,
+  type BookAt,
+  type StableAssetPreview,
+  type StableOutcome,
+  type StableParamsChange,
+  type StablePreview,
+} from './stable-preview';
 export { RiskMarket, type AssetRiskTerms, type MarketConfig, type MarketParams } from './risk-market';
 
 export * from './risk-formulas';

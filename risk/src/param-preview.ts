@@ -4,7 +4,7 @@ import { RiskInputError } from './risk-result';
 
 /** A proposed change of risk parameters; every field optional, ids as the book's. */
 export interface ParamChange {
-  assets?: { assetId: string; weightInit?: number; weightMaint?: number; imf?: number; volatility?: number }[];
+  assets?: { assetId: string; weightInit?: number; weightMaint?: number; imf?: number; volatility?: number; stablePrice?: number }[];
   /** New margin ratios of the perp market on an asset: every position on it takes them. */
   markets?: { assetId: string; imr?: number; mmr?: number }[];
   chains?: { eid: number; weight: number }[];
@@ -48,6 +48,8 @@ export function changedConfig(config: MarketConfig, change: ParamChange): Market
   for (const a of change.assets ?? []) {
     fraction(a.weightInit, `weightInit of '${a.assetId}'`);
     fraction(a.weightMaint, `weightMaint of '${a.assetId}'`);
+    if (a.stablePrice !== undefined && !(a.stablePrice > 0 && Number.isFinite(a.stablePrice)))
+      throw new RiskInputError(`stablePrice of '${a.assetId}' must be > 0`);
     for (const field of ['imf', 'volatility'] as const)
       if (a[field] !== undefined && !(a[field]! >= 0 && Number.isFinite(a[field])))
         throw new RiskInputError(`${field} of '${a.assetId}' must be ≥ 0`);

@@ -45,6 +45,7 @@ export class OracleController {
         symbol: v.symbol,
         price: v.price,
         stablePrice: v.stablePrice,
+        stableParams: this.oracle.stress.paramsOf(v.assetId),
         bookStablePrice: v.bookStablePrice,
         stableUpdatedAt: iso(v.stableUpdatedAt),
         gap: v.stablePrice !== null && v.price ? v.stablePrice / v.price - 1 : null,

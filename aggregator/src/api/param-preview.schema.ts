@@ -4,6 +4,11 @@ const fraction = z.number().finite().min(0).max(1);
 const assetId = z.number().int().min(0).max(65_535);
 /** A proposed cap (docs/breakers-and-dampeners.md#caps): units of the asset, or USD. */
 const cap = z.number().finite().positive();
+const seconds = z
+  .number()
+  .int()
+  .min(1)
+  .max(30 * 86_400);
 
 /** POST /v1/risk/preview-params: a proposed change of risk parameters (manifest asset ids, chain eids). */
 export const previewParamsRequestSchema = z
@@ -17,6 +22,8 @@ export const previewParamsRequestSchema = z
           imf: z.number().finite().min(0).optional(),
           volatility: z.number().finite().min(0).optional(),
           accountExposureCap: cap.optional().describe("one account's |exposure| to the asset, USD"),
+          stableMaxStep: z.number().finite().gt(0).lt(1).optional().describe("the stable price's δ per τ (RiskParameters kind stableMaxStep)"),
+          stableIntervalSeconds: seconds.optional().describe("the stable price's τ (kind stableInterval)"),
         }),
       )
       .max(256)
@@ -37,6 +44,10 @@ export const previewParamsRequestSchema = z
       .array(z.strictObject({ eid: z.number().int().min(1), weight: fraction }))
       .max(256)
       .optional(),
+    stableHorizonSeconds: seconds
+      .optional()
+      .describe("how far ahead the stable price is projected with the oracle standing still (default: each asset's current τ)"),
+    blockSeconds: z.number().finite().gt(0).max(3600).optional().describe('Δt of one block for the spike bound (default 12)'),
     params: z
       .strictObject({
         zInit: z.number().finite().min(0).optional(),

@@ -28,6 +28,18 @@ export const riskParamsResponse = z.strictObject({
   exposureCaps: z
     .array(z.strictObject({ assetId: int, accountExposureCap: z.number().nullable().describe("cap on one account's |exposure|, USD (null: none)") }))
     .describe('per traded asset'),
+  stablePrice: z
+    .array(
+      z.strictObject({
+        assetId: int,
+        maxStep: z.number().describe('δ: the most the stable price moves per intervalSeconds (fraction)'),
+        intervalSeconds: int.describe('τ'),
+        source: z
+          .enum(['chain', 'default'])
+          .describe("'chain': the hub's StablePriceFeed (kinds stableMaxStep, stableInterval); 'default': env STABLE_PRICE_*"),
+      }),
+    )
+    .describe("the dampener's δ and τ per asset, as the aggregator's stable-price tracker uses them"),
   liquidation: z
     .strictObject({
       markOverrideHealth: z.number().describe('PerpMarket.liquidate refuses an account whose on-chain conservative health is at least this'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stablePreview } from './stable-preview-response';
 import { withdrawalStatusSchema } from './schemas';
 
 /** Response bodies of the `/v1` routes: the types `/docs` publishes and the controllers return. */
@@ -213,6 +214,7 @@ export const paramPreview = z.strictObject({
     })
     .nullable()
     .describe('what the proposed caps find on the live book (null: the request names no cap); a cap closes nothing'),
+  stable: stablePreview,
 });
 
 export const riskResult = z.strictObject({

@@ -27,6 +27,7 @@ import { RiskHistoryRepository } from '../risk/risk-history.repository';
 import { RiskService } from '../risk/risk.service';
 import { bookId } from '../risk/risk-inputs';
 import { previewParamsRequestSchema } from './param-preview.schema';
+import { stableParamsPreview } from './stable-preview';
 import type { PageQuery, RiskBookQuery } from './schemas';
 
 @Injectable()
@@ -74,7 +75,7 @@ export class RiskApiService {
     const preview = asBadRequest(() =>
       previewParams(book, {
         assets: assets?.map((a) => {
-          const { accountExposureCap: _, ...weights } = scaled(a);
+          const { accountExposureCap: _, stableMaxStep: __, stableIntervalSeconds: ___, ...weights } = scaled(a);
           return weights;
         }),
         markets: markets?.map(({ openInterestCap: _, accountOpenInterestCap: __, ...m }) => ({ ...m, assetId: bookId(m.assetId) })),
@@ -91,6 +92,7 @@ export class RiskApiService {
       })),
     };
     const caps = namesCaps(capChange) ? asBadRequest(() => previewCaps(book, capChange)) : null;
+    const stable = asBadRequest(() => stableParamsPreview(book, this.oracle.stress, parsed.data, Math.floor(Date.now() / 1000)));
     const over = (list: AccountOverCap[]) => list.map((a) => ({ account: getAddress(a.accountId), value: a.value }));
     const impact = (i: AccountImpact) => ({
       account: getAddress(i.accountId),
@@ -107,6 +109,7 @@ export class RiskApiService {
         markets: caps.markets.map((m) => ({ ...m, assetId: Number(m.assetId), largestOver: over(m.largestOver) })),
         exposure: caps.exposure.map((e) => ({ ...e, assetId: Number(e.assetId), largestOver: over(e.largestOver) })),
       },
+      stable,
     };
   }
 
@@ -175,6 +178,13 @@ export class RiskApiService {
           };
         }),
       exposureCaps: [...p.exposureCaps].sort(([a], [b]) => a - b).map(([assetId, accountExposureCap]) => ({ assetId, accountExposureCap })),
+      stablePrice: [...this.book.assets.keys()]
+        .sort((a, b) => a - b)
+        .map((assetId) => ({
+          assetId,
+          ...this.oracle.stress.paramsOf(assetId),
+          source: p.stable.has(assetId) ? ('chain' as const) : ('default' as const),
+        })),
       liquidation: p.liquidation,
       pusherGuard: p.pusherGuard,
     };

@@ -12,7 +12,9 @@ const address = z
 
 export const oracleStressResponse = z.strictObject({
   chainTime: isoTime.nullable().describe('trading-chain time of the last oracle poll: the clock of the stable prices and the breakers'),
-  stablePrice: z.strictObject({ maxStep: z.number().describe('δ per interval'), intervalSeconds: int.describe('τ') }),
+  stablePrice: z
+    .strictObject({ maxStep: z.number().describe('δ per interval'), intervalSeconds: int.describe('τ') })
+    .describe("the env defaults (STABLE_PRICE_*): an asset without governed δ/τ on chain uses them; see each asset's stableParams"),
   auctionBreaker: z.strictObject({ maxDrop: z.number().describe('β'), windowSeconds: int }),
   assets: z.array(
     z.strictObject({
@@ -20,6 +22,9 @@ export const oracleStressResponse = z.strictObject({
       symbol: z.string(),
       price: usd.nullable().describe('last accepted oracle price'),
       stablePrice: usd.nullable().describe("the tracker's stable price s (moves toward the oracle by at most δ per τ)"),
+      stableParams: z
+        .strictObject({ maxStep: z.number(), intervalSeconds: int })
+        .describe("δ and τ the tracker uses for this asset: the chain's governed values, else the defaults"),
       bookStablePrice: usd.nullable().describe('the stable price the risk book uses (follows s in steps of at least STABLE_PRICE_BOOK_EPSILON)'),
       stableUpdatedAt: isoTime.nullable(),
       gap: z.number().nullable().describe('s / p − 1'),

@@ -1,8 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { getAddress, type JsonRpcProvider } from 'ethers';
-import { IMarginHub__factory, IPerpMarket__factory, RiskParameters__factory, paramKey } from '@tributary/contracts';
+import { IMarginHub__factory, IPerpMarket__factory, RiskParameters__factory, StablePriceFeed__factory, paramKey } from '@tributary/contracts';
 import { chainProvider } from './chain-provider';
 import { ChainRegistry } from './chain-registry';
+
+const stableFeed = StablePriceFeed__factory.createInterface();
 
 /** Raw chain reads (1e18 words) of one block, mapped to model terms; the caps are shown, not modelled. */
 export interface ChainParamReads {
@@ -21,6 +23,8 @@ export interface ChainParamReads {
   }[];
   /** Per-account exposure cap per traded asset (USD 1e18; 0 = no cap). */
   exposureCaps: readonly { assetId: number; cap: bigint }[];
+  /** The stable price's δ (1e18) and τ (s) per asset whose hub feed is a StablePriceFeed governed by RiskParameters. */
+  stable: readonly { assetId: number; maxStep: bigint; intervalSeconds: bigint }[];
   /** The global kinds (id 0): PerpMarket's mark override health and liquidation penalty, the CreditManager's increase guard (1e18 USD, USD/s); null when RiskParameters does not answer for one of them. */
   globals: { markOverrideHealth: bigint; liquidationPenalty: bigint; guardCapacity: bigint; guardRefill: bigint } | null;
 }
@@ -28,8 +32,8 @@ export interface ChainParamReads {
 const GLOBAL_KINDS = ['markOverrideHealth', 'liquidationPenalty', 'guardCapacity', 'guardRefill'] as const;
 
 /**
- * Reads of the trading chain's governed risk parameters, all at one block: maintenance and chain weights and the
- * global kinds from RiskParameters.paramValue, initial weights from the hub's assetRisk, margin ratios, taker fees
+ * Reads of the trading chain's governed risk parameters, all at one block: maintenance and chain weights, the
+ * stable price's δ and τ and the global kinds from RiskParameters.paramValue, initial weights from the hub's assetRisk, margin ratios, taker fees
  * and caps from PerpMarket; and
  * the blocks where RiskParameters emitted ParamExecuted / ParamInitialized. `available` is false when the manifest
  * names no RiskParameters (older deployments: the manifest's values apply).
@@ -60,12 +64,20 @@ export class RiskParamsRepository implements OnModuleDestroy {
     return this.rpc.getBlockNumber();
   }
 
-  /** Blocks in [from, to] with a ParamExecuted or ParamInitialized log of RiskParameters. */
+  /**
+   * Blocks in [from, to] with a ParamExecuted or ParamInitialized log of RiskParameters, or a StableParamsSet /
+   * ParamGovernorSet log of any contract: a StablePriceFeed handed to RiskParameters (or given new δ/τ) is read
+   * then, though RiskParameters logs nothing for it. Another contract's log only costs one extra read.
+   */
   async changeBlocks(from: number, to: number): Promise<number[]> {
     const contract = RiskParameters__factory.connect(this.addrs.params, this.rpc);
     const topics = [contract.interface.getEvent('ParamExecuted').topicHash, contract.interface.getEvent('ParamInitialized').topicHash];
-    const logs = await this.rpc.getLogs({ address: this.addrs.params, topics: [topics], fromBlock: from, toBlock: to });
-    return [...new Set(logs.map((l) => l.blockNumber))];
+    const feedTopics = [stableFeed.getEvent('StableParamsSet')!.topicHash, stableFeed.getEvent('ParamGovernorSet')!.topicHash];
+    const [logs, feedLogs] = await Promise.all([
+      this.rpc.getLogs({ address: this.addrs.params, topics: [topics], fromBlock: from, toBlock: to }),
+      this.rpc.getLogs({ topics: [feedTopics], fromBlock: from, toBlock: to }),
+    ]);
+    return [...new Set([...logs, ...feedLogs].map((l) => l.blockNumber))];
   }
 
   /** Every governed parameter RiskParameters holds, read at `block`. */
@@ -82,6 +94,14 @@ export class RiskParamsRepository implements OnModuleDestroy {
         ]);
         if (!risk.listed) this.logger.warn(`asset ${a.assetId} is not listed on the hub: its manifest weights apply`);
         return { assetId: a.assetId, initWeight: risk.listed ? risk.initWeight : undefined, maintWeight: maint ?? undefined };
+      }),
+    );
+    const stable = await Promise.all(
+      this.registry.assets.map(async (a) => {
+        const [maxStep, intervalSeconds] = await Promise.all(
+          (['stableMaxStep', 'stableInterval'] as const).map((kind) => governor.paramValue(paramKey(kind, a.assetId), overrides).catch(() => null)),
+        );
+        return maxStep === null || intervalSeconds === null ? [] : [{ assetId: a.assetId, maxStep, intervalSeconds }];
       }),
     );
     const chains = await Promise.all(
@@ -124,6 +144,7 @@ export class RiskParamsRepository implements OnModuleDestroy {
       chains: chains.flatMap((c) => (c.weight === null ? [] : [{ eid: c.eid, weight: c.weight }])),
       markets,
       exposureCaps,
+      stable: stable.flat(),
       globals: globals.includes(null)
         ? null
         : { markOverrideHealth: globals[0]!, liquidationPenalty: globals[1]!, guardCapacity: globals[2]!, guardRefill: globals[3]! },

@@ -12,7 +12,7 @@ export class RiskParamMetrics {
   constructor(params: LiveRiskParams, @Inject(METRICS_REGISTRY) registry: Registry) {
     new Gauge({
       name: 'tributary_aggregator_risk_param',
-      help: 'Governed risk parameter the live book uses or the market enforces (kind initWeight|maintWeight|chainWeight|imr|mmr|takerFee|markOverrideHealth|liquidationPenalty|guardCapacity|guardRefill|marketOpenInterestCap|accountOpenInterestCap|accountExposureCap; id = asset id, eid, market id or 0; source chain|manifest; guard in USD and USD/s)',
+      help: 'Governed risk parameter the live book uses or the market enforces (kind initWeight|maintWeight|chainWeight|imr|mmr|takerFee|markOverrideHealth|liquidationPenalty|guardCapacity|guardRefill|marketOpenInterestCap|accountOpenInterestCap|accountExposureCap|stableMaxStep|stableInterval; id = asset id, eid, market id or 0; source chain|manifest; guard in USD and USD/s)',
       labelNames: ['kind', 'id', 'source'] as const,
       registers: [registry],
       collect() {
@@ -40,6 +40,10 @@ export class RiskParamMetrics {
           if (c.openInterestCap !== null) this.set({ kind: 'marketOpenInterestCap', id: String(id), source: p.source }, c.openInterestCap);
           if (c.accountOpenInterestCap !== null)
             this.set({ kind: 'accountOpenInterestCap', id: String(id), source: p.source }, c.accountOpenInterestCap);
+        }
+        for (const [id, sp] of p.stable) {
+          this.set({ kind: 'stableMaxStep', id: String(id), source: p.source }, sp.maxStep);
+          this.set({ kind: 'stableInterval', id: String(id), source: p.source }, sp.intervalSeconds);
         }
         for (const [id, cap] of p.exposureCaps) if (cap !== null) this.set({ kind: 'accountExposureCap', id: String(id), source: p.source }, cap);
       },

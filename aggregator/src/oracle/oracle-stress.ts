@@ -31,6 +31,8 @@ export class OracleStress {
   private chainTime: number | null = null;
   /** The latest guardian resume on chain per asset (unix s): points up to it no longer count. */
   private readonly resumed = new Map<number, number>();
+  /** The governed δ/τ per asset (RiskParameters kinds 14, 15); absent: `settings.stable`. */
+  private readonly stableParams = new Map<number, StablePriceParams>();
 
   constructor(readonly settings: OracleStressSettings) {}
 
@@ -47,7 +49,7 @@ export class OracleStress {
     const past = samples.filter((s) => s.at <= now && s.price > 0);
     if (this.stable.has(assetId) || past.length === 0) return;
     let state = initialStablePrice(past[0].price, past[0].at);
-    for (const s of past.slice(1)) state = updateStablePrice(state, s.price, s.at, this.settings.stable);
+    for (const s of past.slice(1)) state = updateStablePrice(state, s.price, s.at, this.paramsOf(assetId));
     this.stable.set(assetId, { price: state.price, lastUpdate: now });
     // The breaker's history too (coarse: one sample per sampling interval), so a restart keeps a recent fall.
     for (const s of past) this.record(assetId, s.price, s.at);
@@ -60,7 +62,7 @@ export class OracleStress {
   observe(assetId: number, price: number, now: number): boolean {
     this.chainTime = this.chainTime === null ? now : Math.max(this.chainTime, now);
     const before = this.stable.get(assetId);
-    const next = before ? updateStablePrice(before, price, now, this.settings.stable) : initialStablePrice(price, now);
+    const next = before ? updateStablePrice(before, price, now, this.paramsOf(assetId)) : initialStablePrice(price, now);
     this.stable.set(assetId, next);
     this.record(assetId, price, now);
     const announced = this.announced.get(assetId);
@@ -69,6 +71,21 @@ export class OracleStress {
       (next.price !== announced && (next.price === price || Math.abs(next.price / announced - 1) >= this.settings.bookEpsilon));
     if (changed) this.announced.set(assetId, next.price);
     return changed;
+  }
+
+  /** δ and τ the tracker steps the asset with. */
+  paramsOf(assetId: number): StablePriceParams {
+    return this.stableParams.get(assetId) ?? this.settings.stable;
+  }
+
+  /**
+   * The chain's governed δ/τ (absent for an asset: the env defaults). Not retroactive: the state was stepped at the
+   * old values up to the last poll, so only time after it (at most one poll) moves at the new ones, like the chain's
+   * feed, which settles s at the old values in the block that changes them.
+   */
+  setStableParams(params: ReadonlyMap<number, StablePriceParams>): void {
+    this.stableParams.clear();
+    for (const [assetId, p] of params) this.stableParams.set(assetId, p);
   }
 
   /** The tracker's exact state (moves every poll). */

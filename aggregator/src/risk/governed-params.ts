@@ -1,6 +1,7 @@
 import { formatUnits } from 'ethers';
 import type { ParamKind } from '@tributary/contracts';
 import type { ManifestAsset } from '@tributary/protocol';
+import type { StablePriceParams } from '@tributary/risk';
 import type { ChainParamReads } from '../chain/risk-params.repository';
 
 /** Where the live risk parameters came from: the trading chain's RiskParameters, or the manifest (older deployments). */
@@ -21,6 +22,8 @@ export interface GovernedParams {
   marketCaps: Map<number, MarketCaps>;
   /** Per-account exposure cap per traded asset id (USD; null = no cap). */
   exposureCaps: Map<number, number | null>;
+  /** The stable price's δ and τ per asset id (kinds stableMaxStep, stableInterval); absent: the env defaults. */
+  stable: Map<number, StablePriceParams>;
   /** PerpMarket's liquidation parameters (kinds markOverrideHealth, liquidationPenalty); null for the manifest. */
   liquidation: { markOverrideHealth: number; penalty: number } | null;
   /** The CreditManager's book-wide credit-increase guard on the pusher (kinds guardCapacity, guardRefill); null for the manifest. */
@@ -64,6 +67,7 @@ export function manifestParams(
     markets: new Map(markets),
     marketCaps: new Map(),
     exposureCaps: new Map(),
+    stable: new Map(),
     liquidation: null,
     pusherGuard: null,
   };
@@ -85,6 +89,7 @@ export function chainParams(reads: ChainParamReads): GovernedParams {
       ]),
     ),
     exposureCaps: new Map(reads.exposureCaps.map((e) => [e.assetId, capOf(e.cap)])),
+    stable: new Map(reads.stable.map((s) => [s.assetId, { maxStep: fromWad(s.maxStep), intervalSeconds: Number(s.intervalSeconds) }])),
     liquidation: reads.globals && {
       markOverrideHealth: fromWad(reads.globals.markOverrideHealth),
       penalty: fromWad(reads.globals.liquidationPenalty),
@@ -116,6 +121,8 @@ export function paramChanges(before: GovernedParams, after: GovernedParams): Par
   diff('accountOpenInterestCap', before.marketCaps, after.marketCaps, (v) => v.accountOpenInterestCap);
   diff('accountExposureCap', before.exposureCaps, after.exposureCaps, (v) => v);
   diff('takerFee', before.markets, after.markets, (v) => v.takerFee);
+  diff('stableMaxStep', before.stable, after.stable, (v) => v.maxStep);
+  diff('stableInterval', before.stable, after.stable, (v) => v.intervalSeconds);
   const single = <T>(value: T | null) => new Map<number, T>(value === null ? [] : [[0, value]]);
   diff('markOverrideHealth', single(before.liquidation), single(after.liquidation), (v) => v.markOverrideHealth);
   diff('liquidationPenalty', single(before.liquidation), single(after.liquidation), (v) => v.penalty);

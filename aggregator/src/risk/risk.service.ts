@@ -125,6 +125,8 @@ export class RiskService extends RiskReader implements OnApplicationBootstrap, O
     const touched = new Set<string>();
     const changes = await this.params.update();
     if (changes.some((c) => c.kind === 'imr' || c.kind === 'mmr')) this.book.applyMarketRatios(this.params.current);
+    if (changes.some((c) => c.kind === 'stableMaxStep' || c.kind === 'stableInterval'))
+      this.oracle.stress.setStableParams(this.params.current.stable);
     await this.book.syncAccounts(touched);
     await this.weights.update(book, touched);
     await this.estimator.update(book, this.oracle.sampleVersion, touched);

@@ -1,7 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import request from 'supertest';
 import { parseEther, parseUnits } from 'ethers';
-import { MSG_ATTEST, deployRiskParameters, handOverParams, paramKey, type ParamKind, type RiskParameters } from '@tributary/contracts';
+import {
+  MSG_ATTEST,
+  deployRiskParameters,
+  deployStablePriceFeed,
+  handOverParams,
+  paramKey,
+  type ParamKind,
+  type RiskParameters,
+} from '@tributary/contracts';
 import type { RiskParamsResponse as RiskParamsView } from '../../src/api/param-responses';
 import { OracleService } from '../../src/oracle/oracle.service';
 import { fromWad } from '../../src/risk/governed-params';
@@ -197,5 +205,50 @@ describe('risk parameters from the trading chain (hardhat devnet, two replicas)'
       .post('/v1/risk/preview-params')
       .send({ markets: [{ assetId: WETH, openInterestCap: -1 }] })
       .expect(400);
+  }, 60_000);
+
+  it('the stable price’s δ follows RiskParameters into the tracker (both replicas); the preview shows its effect first', async () => {
+    const deployer = net.hubSide.deployer;
+    const risk = await net.hub.assetRisk(WETH);
+    const feed = await deployStablePriceFeed(deployer, { source: risk.feed });
+    await (await net.hub.setAssetRisk(WETH, await feed.getAddress(), risk.initWeight)).wait(); // same weight: a feed change
+    await (await feed.setParamGovernor(await governor.getAddress())).wait();
+    const key = paramKey('stableMaxStep', WETH);
+    await (await governor.proposeParam(key, parseEther('0.04'))).wait(); // the proposal reads the new feed
+    await settle(a);
+    const view = (await request(a.http).get('/v1/risk/params').expect(200)).body as RiskParamsView;
+    expect(view.stablePrice.find((s) => s.assetId === WETH)).toEqual({ assetId: WETH, maxStep: 0.02, intervalSeconds: 3600, source: 'chain' });
+    expect(view.stablePrice.find((s) => s.assetId === USDC)?.source).toBe('default');
+
+    const preview = (
+      await request(a.http)
+        .post('/v1/risk/preview-params')
+        .send({ assets: [{ assetId: WETH, stableMaxStep: 0.04 }] })
+        .expect(200)
+    ).body;
+    expect(preview.stable.assets).toEqual([
+      expect.objectContaining({
+        assetId: WETH,
+        current: expect.objectContaining({ maxStep: 0.02 }),
+        proposed: expect.objectContaining({ maxStep: 0.04 }),
+      }),
+    ]);
+    expect(preview.stable.proposed.liquidatable).toBe(preview.stable.current.liquidatable);
+    await request(a.http)
+      .post('/v1/risk/preview-params')
+      .send({ assets: [{ assetId: WETH, stableMaxStep: 1.5 }] })
+      .expect(400);
+
+    await net.hubSide.provider.send('evm_increaseTime', [DELAY + 1]);
+    await expect(governor.executeParam(key)).resolves.toBeDefined();
+    expect(await feed.maxStep()).toBe(parseEther('0.04'));
+    await settle(a);
+    await settle(b);
+    for (const agg of [a, b]) {
+      expect(paramsOf(agg).stable.get(WETH)).toEqual({ maxStep: 0.04, intervalSeconds: 3600 });
+      expect(agg.app.get(OracleService).stress.paramsOf(WETH)).toEqual({ maxStep: 0.04, intervalSeconds: 3600 });
+    }
+    const metrics = (await request(a.http).get('/metrics').expect(200)).text;
+    expect(metrics).toContain(`tributary_aggregator_risk_param{kind="stableMaxStep",id="${WETH}",source="chain"} 0.04`);
   }, 60_000);
 });

@@ -6,7 +6,7 @@ export class FakeParamsChain {
   changes: number[] = [];
   available = true;
   address = '0x00000000000000000000000000000000000000a1';
-  reads: Omit<ChainParamReads, 'block'> = { assets: [], chains: [], markets: [], exposureCaps: [], globals: null };
+  reads: Omit<ChainParamReads, 'block'> = { assets: [], chains: [], markets: [], exposureCaps: [], stable: [], globals: null };
   latestBlock = async () => this.block;
   changeBlocks = async (from: number, to: number) => this.changes.filter((b) => b >= from && b <= to);
   read = async (block: number): Promise<ChainParamReads> => ({ block, ...this.reads });

@@ -10,6 +10,7 @@ import { LedgerChanges } from '../../src/ledger/ledger-changes';
 import type { LedgerQueryRepository } from '../../src/ledger/ledger-query.repository';
 import type { CollateralRow, PositionRow } from '../../src/ledger/ledger-state';
 import type { OraclePrice, OracleService } from '../../src/oracle/oracle.service';
+import { OracleStress } from '../../src/oracle/oracle-stress';
 import type { PriceSample, PriceSampleRepository } from '../../src/oracle/price-sample.repository';
 import { RiskBookSync } from '../../src/risk/book-sync';
 import { ChainWeights } from '../../src/risk/chain-weights';
@@ -119,8 +120,20 @@ export function setup(env: Record<string, string> = {}, paramsChain?: FakeParams
   setPrice(2, 100);
   const oracleListeners = new Set<(changed: OraclePrice[]) => void>();
   const samples = new Map<number, PriceSample[]>();
+  // The real stable-price tracker, fed by `observe` as OracleService feeds it (δ/τ follow the chain's params).
+  const stress = new OracleStress({
+    stable: { maxStep: 0.02, intervalSeconds: 3600 },
+    breaker: { maxDrop: 0.3, windowSeconds: 3600 },
+    bookEpsilon: 0.0001,
+  });
   const oracle = {
     sampleVersion: 0,
+    stress,
+    /** An accepted price at chain time `at`: the tracker steps and the book gets its stable price, like OracleService. */
+    observe(assetId: number, price: number, at: number) {
+      stress.observe(assetId, price, at);
+      this.tick(assetId, price, 'ok', stress.bookStablePrice(assetId));
+    },
     prices: () => [...prices.values()],
     price: (id: number) => prices.get(id),
     subscribe: (l: (changed: OraclePrice[]) => void) => (oracleListeners.add(l), () => oracleListeners.delete(l)),

@@ -31,6 +31,7 @@ describe('governed risk parameters (chain words → model terms)', () => {
         },
       ],
       exposureCaps: [{ assetId: 1, cap: parseEther('1000000') }],
+      stable: [{ assetId: 1, maxStep: parseEther('0.02'), intervalSeconds: 3600n }],
       globals: {
         markOverrideHealth: parseEther('2'),
         liquidationPenalty: parseEther('0.02'),
@@ -47,7 +48,8 @@ describe('governed risk parameters (chain words → model terms)', () => {
     expect([...p.exposureCaps]).toEqual([[1, 1_000_000]]);
     expect(p.liquidation).toEqual({ markOverrideHealth: 2, penalty: 0.02 });
     expect(p.pusherGuard).toEqual({ capacityUsd: 1_000_000, refillUsdPerSecond: 27.5 });
-    expect(chainParams({ block: 1, assets: [], chains: [], markets: [], exposureCaps: [], globals: null })).toMatchObject({
+    expect([...p.stable]).toEqual([[1, { maxStep: 0.02, intervalSeconds: 3600 }]]); // τ in seconds, not 1e18
+    expect(chainParams({ block: 1, assets: [], chains: [], markets: [], exposureCaps: [], stable: [], globals: null })).toMatchObject({
       liquidation: null,
       pusherGuard: null,
     });
@@ -61,6 +63,7 @@ describe('governed risk parameters (chain words → model terms)', () => {
       chains: [],
       markets: [],
       exposureCaps: [],
+      stable: [],
       globals: null,
     });
     expect(withGovernedWeights(asset, p)).toEqual({ ...asset, weightInit: 0.8, weightMaint: 0.9 });
@@ -90,6 +93,7 @@ describe('governed risk parameters (chain words → model terms)', () => {
         },
       ],
       exposureCaps: [{ assetId: 1, cap: parseEther('5000') }],
+      stable: [{ assetId: 1, maxStep: parseEther('0.04'), intervalSeconds: 1800n }],
       globals: {
         markOverrideHealth: parseEther('2'),
         liquidationPenalty: parseEther('0.02'),
@@ -105,6 +109,8 @@ describe('governed risk parameters (chain words → model terms)', () => {
       { kind: 'marketOpenInterestCap', id: 0, old: undefined, value: 10 },
       { kind: 'accountExposureCap', id: 1, old: undefined, value: 5000 },
       { kind: 'takerFee', id: 0, old: 0.0005, value: 0.001 },
+      { kind: 'stableMaxStep', id: 1, old: undefined, value: 0.04 },
+      { kind: 'stableInterval', id: 1, old: undefined, value: 1800 },
       { kind: 'markOverrideHealth', id: 0, old: undefined, value: 2 },
       { kind: 'liquidationPenalty', id: 0, old: undefined, value: 0.02 },
       { kind: 'guardCapacity', id: 0, old: undefined, value: 1000 },

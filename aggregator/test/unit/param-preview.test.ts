@@ -28,6 +28,7 @@ describe('preview-params equals the live book after the change executes', () => 
       chains: [{ eid: 2, weight: w('0.8') }],
       markets: [{ marketId: 0, assetId: 2, imr: w('0.1'), mmr: w('0.05'), takerFee: w('0.0005'), openInterestCap: 0n, accountOpenInterestCap: 0n }],
       exposureCaps: [],
+      stable: [],
       globals: null,
     };
     const parts = setup({ RISK_PARAMS_POLL_MS: '100', RISK_MIN_SAMPLES: '30', ORACLE_SAMPLE_INTERVAL_S: '3600' }, chain);

@@ -35,6 +35,7 @@ describe('RiskService (fake ledger, oracle, chain, clock)', () => {
       chains: [{ eid: 2, weight: w('0.75') }],
       markets: [{ marketId: 0, assetId: 2, imr: w('0.1'), mmr: w('0.05'), takerFee: w('0.0005'), openInterestCap: 0n, accountOpenInterestCap: 0n }],
       exposureCaps: [],
+      stable: [],
       globals: null,
     };
     const { service, params, clock } = setup({ RISK_PARAMS_POLL_MS: '1000' }, chain);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ethers } from 'hardhat';
-import { loadFixture } from '@nomicfoundation/hardhat-network-helpers';
+import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEther, type TransactionReceipt } from 'ethers';
@@ -13,7 +13,10 @@ import {
   MSG_WITHDRAW_DECISION,
   MSG_WITHDRAW_REQUEST,
   addressToBytes32,
+  deployRiskParameters,
   deployStablePriceFeed,
+  handOverParams,
+  paramKey,
   lzReceiveOptions,
   packCreditEntry,
   type DeliveredPacket,
@@ -238,7 +241,26 @@ describe('gas snapshot', () => {
     const stableRead = await value();
     await p.wethFeed.setPrice(2100n * 10n ** 8n);
     const poke = gas(await (await stable.poke()).wait());
-    snapshot.stablePriceFeed = { poke, collateralValueOracle: oracleRead, collateralValueStable: stableRead, added: stableRead - oracleRead };
+    const params = await deployRiskParameters(p.deployer, {
+      hub: await p.hub.getAddress(),
+      market: await p.market.getAddress(),
+      creditManager: await p.creditManager.getAddress(),
+      delaySeconds: 60,
+    });
+    await handOverParams(await params.getAddress(), p);
+    await (await stable.setParamGovernor(await params.getAddress())).wait();
+    const key = paramKey('stableMaxStep', WETH);
+    const propose = gas(await (await params.proposeParam(key, parseEther('0.04'))).wait());
+    await time.increase(60);
+    const execute = gas(await (await params.executeParam(key)).wait());
+    snapshot.stablePriceFeed = {
+      poke,
+      collateralValueOracle: oracleRead,
+      collateralValueStable: stableRead,
+      added: stableRead - oracleRead,
+      proposeStableParam: propose,
+      executeStableParam: execute,
+    };
   });
 
   it('liquidation: partial and full liquidate, seize round trip (SEIZE + ATTEST + AUCTION_RESULT), take', async () => {

@@ -4,8 +4,10 @@ import {
   MarginHub__factory,
   PerpMarket__factory,
   RiskParameters__factory,
+  StablePriceFeed__factory,
   deployRiskParameters,
   paramKey,
+  type MarginHub,
   type ParamKind,
   type RiskParameters,
 } from '@tributary/contracts';
@@ -68,8 +70,31 @@ export async function ensureRiskParameters(
       throw new Error(`${label} is governed by ${governor}, not by RiskParameters ${address}`);
     }
   }
+  await ensureStableFeedGovernor(session, hub, config, address, progress);
   await ensureCaps(params, t.markets, config, progress);
   return address;
+}
+
+/** Each asset's hub StablePriceFeed takes its δ and τ from RiskParameters from now on (kinds 14, 15). */
+async function ensureStableFeedGovernor(
+  session: ChainSession,
+  hub: MarginHub,
+  config: DeployConfig,
+  governor: string,
+  progress: Progress,
+): Promise<void> {
+  for (const asset of config.assets) {
+    const feed = StablePriceFeed__factory.connect((await hub.assetRisk(asset.assetId)).feed, session.deployer);
+    const current = await feed.paramGovernor().catch(() => null);
+    if (current === null) continue; // a plain oracle feed: no stable price to govern
+    if (current === ZeroAddress) {
+      await progress.step(`${asset.symbol} stable price δ and τ governed by RiskParameters`, async () =>
+        (await feed.setParamGovernor(governor)).wait(),
+      );
+    } else if (current.toLowerCase() !== governor.toLowerCase()) {
+      throw new Error(`${asset.symbol} stable price feed is governed by ${current}, not by RiskParameters ${governor}`);
+    }
+  }
 }
 
 /** A cap in human units as its 1e18 word (units of the asset, or USD; precise to 1e-9). */

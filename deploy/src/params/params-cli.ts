@@ -5,14 +5,17 @@ import {
   PARAM_KINDS,
   PerpMarket__factory,
   RiskParameters__factory,
+  STABLE_KINDS,
   devWallet,
   paramKey,
+  parseParamKey,
   type ParamKind,
   type RiskParameters,
 } from '@tributary/contracts';
 import { collateralChains, loadManifest, tradingChain, type Manifest } from '@tributary/protocol';
 import { KeyError } from '../deploy/chain-session';
 import { defaultAggregatorUrl } from '../trader/args';
+import { formatStable, type StablePreview } from './stable-format';
 
 export const PARAMS_USAGE = `governed risk parameters (RiskParameters on the trading chain: propose → delay → execute):
   params show     [--manifest m.json]                          every governed value, its bound and pending proposals
@@ -24,6 +27,7 @@ export const PARAMS_USAGE = `governed risk parameters (RiskParameters on the tra
          imr, mmr, takerFee (--id market asset symbol), markOverrideHealth, guardCapacity, guardRefill, liquidationPenalty (no --id)
          caps: marketOpenInterestCap, accountOpenInterestCap (--id market asset symbol; units of the asset),
                accountExposureCap (--id asset; USD); a cap at most doubles per change, any cut is one change
+         dampener: stableMaxStep (δ, a fraction), stableInterval (τ, whole seconds) (--id asset; at most ×2 or ÷2 per change)
   values: fractions for weights/ratios/fees (0.85), health as a number (1.5), guard in USD and USD/s
   keys: DEPLOYER_PRIVATE_KEY (the RiskParameters owner), or Hardhat's dev account 0 on a local devnet`;
 
@@ -96,9 +100,13 @@ export function resolveId(manifest: Manifest, kind: ParamKind, id: string | unde
   return market.marketId;
 }
 
-/** On chain units: 1e18 fixed point, except the guard (1e18 USD as well: the same scale). */
-export const toChainValue = (value: string): bigint => parseUnits(value, 18);
-export const fromChainValue = (value: bigint): string => formatUnits(value, 18);
+/** On chain units: 1e18 fixed point (the guard: 1e18 USD, the same scale), except τ: whole seconds. */
+export function toChainValue(value: string, kind?: ParamKind): bigint {
+  if (kind !== 'stableInterval') return parseUnits(value, 18);
+  if (!/^\d+$/.test(value)) throw new ParamsUsageError(`stableInterval takes whole seconds, got "${value}"`);
+  return BigInt(value);
+}
+export const fromChainValue = (value: bigint, kind?: ParamKind): string => (kind === 'stableInterval' ? `${value} s` : formatUnits(value, 18));
 
 /** The preview request of one change (the aggregator's POST /v1/risk/preview-params); null when it has no term for it. */
 export function previewRequest(
@@ -125,6 +133,10 @@ export function previewRequest(
       return { markets: [{ assetId: assetOfMarket, accountOpenInterestCap: value }] };
     case 'accountExposureCap':
       return { assets: [{ assetId: id, accountExposureCap: value }] };
+    case 'stableMaxStep':
+      return { assets: [{ assetId: id, stableMaxStep: value }] };
+    case 'stableInterval':
+      return { assets: [{ assetId: id, stableIntervalSeconds: value }] };
     default:
       return null;
   }
@@ -151,6 +163,7 @@ interface Preview {
     }[];
     exposure: { assetId: number; accountExposureCap: number; accountsOver: number; largestOver: { account: string; value: number }[] }[];
   } | null;
+  stable?: StablePreview | null;
 }
 
 /** The caps part of a preview: a cap closes nothing, it only refuses trades that would raise |size| past it. */
@@ -191,6 +204,7 @@ export function formatPreview(p: Preview): string {
       lines.push(`    ${a.account}  ${a.creditBefore !== undefined ? `${usd(a.creditBefore)} → ${usd(a.creditAfter ?? 0)}` : ''}`);
   }
   if (p.caps) formatCaps(p.caps, lines);
+  if (p.stable) formatStable(p.stable, lines);
   return lines.join('\n');
 }
 
@@ -257,15 +271,16 @@ export async function runParams(argv: string[], io: { log: (line: string) => voi
       const signer = signerFor(trading.rpcUrl, provider, io.env);
       const [pendingValue, eta] = await readOnly.pendingParam(key);
       const receipt = await sent(async () => (await RiskParameters__factory.connect(address, signer).executeParam(key)).wait());
-      io.log(`executed ${label} = ${fromChainValue(pendingValue)} (eta ${new Date(Number(eta) * 1000).toISOString()}), tx ${receipt!.hash}`);
+      io.log(
+        `executed ${label} = ${fromChainValue(pendingValue, args.kind)} (eta ${new Date(Number(eta) * 1000).toISOString()}), tx ${receipt!.hash}`,
+      );
       return 0;
     }
-    const value = toChainValue(args.value!);
-    const current = await readOnly.paramValue(key);
+    const value = toChainValue(args.value!, args.kind);
+    const current = await sent(() => readOnly.paramValue(key));
     const [min, max, maxStep] = await readOnly.paramBound(key);
-    io.log(
-      `${label}: ${fromChainValue(current)} → ${fromChainValue(value)}  (range [${fromChainValue(min)}, ${fromChainValue(max)}], step ≤ ${fromChainValue(maxStep)})`,
-    );
+    const show = (v: bigint) => fromChainValue(v, args.kind);
+    io.log(`${label}: ${show(current)} → ${show(value)}  (range [${show(min)}, ${show(max)}], step ≤ ${show(maxStep)})`);
     const request = previewRequest(args.kind!, id, Number(args.value), markets);
     if (request) {
       const url = `${(args.aggregator ?? defaultAggregatorUrl(args.manifest)).replace(/\/$/, '')}/v1/risk/preview-params`;
@@ -299,14 +314,17 @@ async function showAll(params: RiskParameters, manifest: Manifest, markets: { as
       rows.push([`${kind}(${symbol})`, BigInt(paramKey(kind, m.marketId))]);
     rows.push([`accountExposureCap(${symbol})`, BigInt(paramKey('accountExposureCap', m.assetId))]);
   }
+  for (const asset of manifest.assets)
+    for (const kind of STABLE_KINDS) rows.push([`${kind}(${asset.symbol})`, BigInt(paramKey(kind, asset.assetId))]);
   for (const kind of ['markOverrideHealth', 'guardCapacity', 'guardRefill', 'liquidationPenalty'] as const) rows.push([kind, BigInt(paramKey(kind))]);
   const lines = [`RiskParameters ${await params.getAddress()}  delay ${await params.paramDelay()} s`];
   for (const [label, word] of rows) {
     const key = '0x' + word.toString(16).padStart(64, '0');
+    const kind = parseParamKey(key).kind;
     const value = await params.paramValue(key).catch(() => null);
     const [pendingValue, eta] = await params.pendingParam(key);
-    const pending = eta > 0n ? `  pending → ${fromChainValue(pendingValue)} at ${new Date(Number(eta) * 1000).toISOString()}` : '';
-    lines.push(`  ${label.padEnd(34)} ${value === null ? '(not set)' : fromChainValue(value)}${pending}`);
+    const pending = eta > 0n ? `  pending → ${fromChainValue(pendingValue, kind)} at ${new Date(Number(eta) * 1000).toISOString()}` : '';
+    lines.push(`  ${label.padEnd(34)} ${value === null ? '(not set)' : fromChainValue(value, kind)}${pending}`);
   }
   const perp = PerpMarket__factory.connect(await params.market(), params.runner);
   for (const m of markets) {
