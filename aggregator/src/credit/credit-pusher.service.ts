@@ -77,7 +77,9 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
   private reorgs: Subscription | null = null;
   /** A trading-chain reorg was rolled back: the view (advanced by our own receipts) is reloaded from the chain. */
   private reloadView = false;
-  /** Account → when the indexer read the trading-chain head whose events changed it (ms; for the reaction metric). */
+  /** Account → when the indexer read the newest trading-chain head whose events changed its ledger rows (ms). */
+  private readonly ledgerHeadAt = new Map<string, number>();
+  /** Account → that head, once its risk changed (the next push carrying it is a reaction sample). */
   private readonly changedAt = new Map<string, number>();
   private chainClock: { chainNow: number; wallMs: number } | null = null;
   private last = { epoch: null as bigint | null, pushAt: null as number | null, txHash: null as string | null, error: null as string | null };
@@ -114,12 +116,8 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
     this.reorgs = this.changes.changes.subscribe(({ eid, reorg, accounts, headSeenAt }) => {
       if (eid !== tradingEid) return;
       if (reorg) this.onTradingReorg();
-      else if (headSeenAt !== undefined && this.leader.isLeader) {
-        for (const account of accounts) {
-          const id = account.toLowerCase();
-          if (!this.changedAt.has(id)) this.changedAt.set(id, headSeenAt);
-        }
-      }
+      else if (headSeenAt !== undefined && this.leader.isLeader)
+        for (const account of accounts) this.ledgerHeadAt.set(account.toLowerCase(), headSeenAt);
     });
     this.leader.onChange((isLeader) => {
       if (isLeader) {
@@ -160,7 +158,14 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
   private onRiskChanged(changed: readonly AccountRisk[]): void {
     // A follower keeps nothing: when it becomes the leader it reloads the chain and plans every account.
     if (!this.leader.isLeader) return;
-    for (const a of changed) this.dirty.add(a.account);
+    for (const a of changed) {
+      this.dirty.add(a.account);
+      // Only a ledger change that moved the risk starts a sample (our own CreditLimitSet rows move none).
+      const at = this.ledgerHeadAt.get(a.account);
+      if (at === undefined) continue;
+      this.ledgerHeadAt.delete(a.account);
+      if (!this.changedAt.has(a.account)) this.changedAt.set(a.account, at);
+    }
     if (this.config.CREDIT_PUSH_INTERVAL_MS === 0 || this.debounce || this.stopped) return;
     this.debounce = setTimeout(() => {
       this.debounce = null;
@@ -321,7 +326,7 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
       this.changedAt.delete(e.account.toLowerCase());
     }
     if (oldest !== Number.POSITIVE_INFINITY) this.metrics.reaction.observe((now - oldest) / 1000);
-    for (const [account, at] of this.changedAt) if (now - at > 60_000) this.changedAt.delete(account);
+    for (const map of [this.changedAt, this.ledgerHeadAt]) for (const [account, at] of map) if (now - at > 60_000) map.delete(account);
   }
 
   private replaceCarried(next: Map<string, DeferredChange>): void {
