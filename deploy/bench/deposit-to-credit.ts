@@ -13,7 +13,7 @@
  * 1 % hysteresis, and the push that covers a deposit is recognisable: limit ≥ k · balance after it · 0.985.
  * k per account is read from the aggregator's risk breakdown at the end.
  *
- * Run: npm run bench -w @tributary/deploy   (env: BENCH_SECONDS, DEPOSITS_PER_SECOND)
+ * Run: npm run bench -w @tributary/deploy   (env: BENCH_SECONDS, DEPOSITS_PER_SECOND, BENCH_AGGREGATOR_ENV)
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATE = Number(process.env.DEPOSITS_PER_SECOND ?? 100);
 const BLOCK_MS = 1000;
 const DRAIN_TIMEOUT_MS = Number(process.env.BENCH_DRAIN_MS ?? 300_000);
+/** Aggregator settings to compare, e.g. BENCH_AGGREGATOR_ENV='{"INDEXER_TRADING_CONFIRMATIONS":"1"}'. */
+const AGGREGATOR_ENV = JSON.parse(process.env.BENCH_AGGREGATOR_ENV ?? '{}') as Record<string, string>;
 
 interface Deposit {
   account: string;
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
     blockTimeMs: BLOCK_MS,
     simulatePrices: false,
     log: () => undefined,
+    aggregatorEnv: AGGREGATOR_ENV,
   });
   // A dropped connection can surface as an uncaught socket error: never leave the devnet's processes behind.
   process.once('uncaughtException', (error) => {
@@ -292,6 +295,16 @@ async function main(): Promise<void> {
     report('hub', (d) => d.hub);
     report('ledger', (d) => d.ledger);
     report('credit', (d) => d.credit);
+    // The aggregator's part alone: from the hub block that applied the deposit to the block of its credit push.
+    const both = confirmed.filter((d) => d.hub && d.credit);
+    if (both.length) {
+      const blocks = both.map((d) => d.credit!.block - d.hub!.block);
+      const ms = both.map((d) => d.credit!.at - d.hub!.at);
+      log(
+        `  hub → credit ${String(both.length).padStart(5)}  p50 ${percentile(blocks, 50)} blocks / ${percentile(ms, 50)} ms   p99 ${percentile(blocks, 99)} blocks / ${percentile(ms, 99)} ms   max ${Math.max(...blocks)} blocks   (${blocks.filter((b) => b === 1).length} in the next block)`,
+      );
+    }
+    log(`  aggregator reaction (head read → push sent, its own histogram): ${await reactionSummary(devnet.urls.aggregator)}`);
     const delivered = confirmed.filter((d) => d.hub);
     if (delivered.length > 1) {
       const span = (Math.max(...delivered.map((d) => d.hub!.at)) - Math.min(...confirmed.map((d) => d.confirmedAt!))) / 1000;
@@ -306,6 +319,24 @@ async function main(): Promise<void> {
     clearInterval(headTimer);
     for (const p of providers.values()) p.destroy();
     await devnet.stop();
+  }
+}
+
+/** p50 / p99 / mean of tributary_aggregator_credit_reaction_seconds from the aggregator's /metrics (bucket bounds). */
+async function reactionSummary(aggregatorUrl: string): Promise<string> {
+  try {
+    const text = await (await fetch(`${aggregatorUrl}/metrics`)).text();
+    const buckets = [...text.matchAll(/^tributary_aggregator_credit_reaction_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)].map((m) => ({
+      le: m[1] === '+Inf' ? Infinity : Number(m[1]),
+      count: Number(m[2]),
+    }));
+    const sum = Number(/^tributary_aggregator_credit_reaction_seconds_sum (\S+)/m.exec(text)?.[1] ?? NaN);
+    const count = buckets.at(-1)?.count ?? 0;
+    if (!count) return 'no samples';
+    const bound = (p: number) => buckets.find((b) => b.count >= (p / 100) * count)!.le * 1000;
+    return `${count} pushes, mean ${((sum / count) * 1000).toFixed(0)} ms, p50 ≤ ${bound(50)} ms, p99 ≤ ${bound(99)} ms`;
+  } catch (error) {
+    return `not read (${(error as Error).message})`;
   }
 }
 

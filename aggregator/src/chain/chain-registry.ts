@@ -8,7 +8,10 @@ export interface RegisteredChain {
   chainId: number;
   rpcUrl: string;
   role: 'trading' | 'collateral';
+  /** Depth the indexer reads at (head − confirmations): the manifest's, or the trading chain's override (0 = latest). */
   confirmations: number;
+  /** The manifest's confirmations: a block this deep is final (irreversible decisions wait for it). */
+  finality: number;
   startBlock: number;
   /** Contracts the indexer follows on this chain, by checksummed address. */
   contracts: { role: ContractRole; address: string }[];
@@ -16,13 +19,21 @@ export interface RegisteredChain {
   manifest: ManifestChain;
 }
 
+export interface RegistryOptions {
+  /** Indexing depth of the trading chain (INDEXER_TRADING_CONFIRMATIONS); absent = the manifest's. */
+  tradingConfirmations?: number;
+}
+
 /** Chains and assets of the deployment manifest; empty (indexing disabled) when no manifest is configured. */
 export class ChainRegistry {
   readonly chains: readonly RegisteredChain[];
   readonly assets: readonly ManifestAsset[];
 
-  constructor(readonly manifest: Manifest | null) {
-    this.chains = (manifest?.chains ?? []).map(toRegisteredChain);
+  constructor(
+    readonly manifest: Manifest | null,
+    options: RegistryOptions = {},
+  ) {
+    this.chains = (manifest?.chains ?? []).map((chain) => toRegisteredChain(chain, options));
     this.assets = manifest?.assets ?? [];
   }
 
@@ -43,7 +54,7 @@ export class ChainRegistry {
   }
 }
 
-function toRegisteredChain(chain: ManifestChain): RegisteredChain {
+function toRegisteredChain(chain: ManifestChain, options: RegistryOptions): RegisteredChain {
   const contracts = CONTRACT_ROLES.flatMap((role) => {
     const address = chain.contracts[role];
     return address ? [{ role, address: getAddress(address) }] : [];
@@ -54,7 +65,8 @@ function toRegisteredChain(chain: ManifestChain): RegisteredChain {
     chainId: chain.chainId,
     rpcUrl: chain.rpcUrl,
     role: chain.role,
-    confirmations: chain.confirmations,
+    confirmations: chain.role === 'trading' ? (options.tradingConfirmations ?? chain.confirmations) : chain.confirmations,
+    finality: chain.confirmations,
     startBlock: chain.startBlock,
     contracts,
     assets: chain.assets,

@@ -23,7 +23,10 @@ import { TradingRpcRepository } from './trading-rpc.repository';
     {
       provide: ChainRegistry,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new ChainRegistry(config.MANIFEST_PATH ? loadManifest(config.MANIFEST_PATH) : null),
+      useFactory: (config: AppConfig) =>
+        new ChainRegistry(config.MANIFEST_PATH ? loadManifest(config.MANIFEST_PATH) : null, {
+          tradingConfirmations: config.INDEXER_TRADING_CONFIRMATIONS,
+        }),
     },
     ChainClients,
     TradingRpcRepository,

@@ -9,8 +9,16 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export const appConfigSchema = z.object({
   ...serviceConfigShape(3000),
-  /** Indexer poll period (ms); 0 = no automatic polling (tests drive `IndexerService.syncAll`). */
-  INDEXER_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+  /**
+   * Indexer poll period (ms); 0 = no automatic polling (tests drive `IndexerService.syncAll`). A poll that finds
+   * every head unchanged costs one eth_getBlockByNumber per chain and no database access.
+   */
+  INDEXER_POLL_MS: z.coerce.number().int().min(0).max(3_600_000).default(100),
+  /**
+   * Depth the trading chain is indexed at: 0 = its latest block (a reorg is rolled back, docs/architecture.md
+   * "Reorgs"). Collateral chains keep the manifest's confirmations (their messages are attested at that depth).
+   */
+  INDEXER_TRADING_CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).default(0),
   INDEXER_MAX_BLOCK_RANGE: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** Recent block hashes kept per chain for reorg detection. */
   INDEXER_REORG_WINDOW: z.coerce.number().int().min(1).max(100_000).default(256),

@@ -18,8 +18,11 @@ export const creditConfigShape = {
   AGGREGATOR_LIQUIDATOR_PRIVATE_KEY: privateKey,
   /** Scheduled push period (ms); 0 = manual (`CreditPusherService.pushNow`), no event-driven pushes either. */
   CREDIT_PUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
-  /** Risk changes are coalesced for this long before an event-driven push. */
-  CREDIT_PUSH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60_000).default(100),
+  /**
+   * Risk changes are coalesced for this long before an event-driven push. 0: the push starts as soon as the risk
+   * engine publishes (one publish per ingested block already carries every account that block changed).
+   */
+  CREDIT_PUSH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** Entries per pushCreditLimits transaction. */
   CREDIT_PUSH_BATCH: z.coerce.number().int().min(1).max(2000).default(200),
   /** Hysteresis: a change smaller than max(relative × on-chain limit, absolute USD) is not pushed. */
@@ -31,8 +34,8 @@ export const creditConfigShape = {
   CREDIT_TX_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(20_000),
   /** Fee increase of each replacement, percent (nodes want ≥ 10). */
   CREDIT_FEE_BUMP_PERCENT: z.coerce.number().int().min(10).max(500).default(20),
-  /** Receipt poll period while a transaction is pending; ms. */
-  CREDIT_TX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /** Receipt poll period while a transaction is pending (the next push waits for this receipt); ms. */
+  CREDIT_TX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
   /** PostgreSQL: how often a replica tries to become the pusher (and the leader checks its lock); ms. */
   CREDIT_LEADER_RETRY_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
   /** How often the leader pokes the hub's StablePriceFeeds (at most their maxGap, 300 s by default); 0 = never. */

@@ -16,6 +16,7 @@ export class CreditMetrics {
   readonly pushes: Counter<'result'>;
   readonly batchAccounts: Histogram;
   readonly txEvents: Counter<'kind'>;
+  readonly reaction: Histogram;
 
   constructor(registry: Registry, sources: CreditMetricSources) {
     this.pushes = new Counter({
@@ -28,6 +29,12 @@ export class CreditMetrics {
       name: 'tributary_aggregator_credit_batch_accounts',
       help: 'Accounts per landed credit push',
       buckets: [1, 5, 10, 25, 50, 100, 200, 500, 1000, 2000],
+      registers: [registry],
+    });
+    this.reaction = new Histogram({
+      name: 'tributary_aggregator_credit_reaction_seconds',
+      help: 'From the indexer reading a trading-chain head whose events changed an account to the push carrying it being sent',
+      buckets: [0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10],
       registers: [registry],
     });
     this.txEvents = new Counter({

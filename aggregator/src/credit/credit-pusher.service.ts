@@ -3,7 +3,10 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Registry } from 'prom-client';
 import { Clock, METRICS_REGISTRY, SerialQueue, backoffMs, messageOf } from '@tributary/service-kit';
 import { toFixed18 } from '@tributary/risk';
+import type { Subscription } from 'rxjs';
+import { ChainRegistry } from '../chain/chain-registry';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { LedgerChanges } from '../ledger/ledger-changes';
 import { RiskReader, type AccountRisk } from '../risk/risk-reader';
 import { CreditLedgerReader } from './credit-ledger.reader';
 import { CreditMetrics } from './credit-metrics';
@@ -71,6 +74,13 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
   private debounce: NodeJS.Timeout | null = null;
   private stopped = false;
   private unsubscribe: (() => void) | null = null;
+  private reorgs: Subscription | null = null;
+  /** A trading-chain reorg was rolled back: the view (advanced by our own receipts) is reloaded from the chain. */
+  private reloadView = false;
+  /** Account → when the indexer read the newest trading-chain head whose events changed its ledger rows (ms). */
+  private readonly ledgerHeadAt = new Map<string, number>();
+  /** Account → that head, once its risk changed (the next push carrying it is a reaction sample). */
+  private readonly changedAt = new Map<string, number>();
   private chainClock: { chainNow: number; wallMs: number } | null = null;
   private last = { epoch: null as bigint | null, pushAt: null as number | null, txHash: null as string | null, error: null as string | null };
 
@@ -83,6 +93,8 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
     private readonly scheduler: SchedulerRegistry,
     private readonly clock: Clock,
     @Inject(METRICS_REGISTRY) registry: Registry,
+    private readonly changes: LedgerChanges,
+    private readonly chains: ChainRegistry,
   ) {
     this.metrics = new CreditMetrics(registry, {
       leader: () => this.leader.isLeader,
@@ -100,6 +112,13 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
     this.logger.log(`credit pusher enabled: signer ${this.chain.pusher!.address}, CreditManager ${this.chain.creditManager}`);
     this.chain.pusher!.onEvent((e) => this.metrics.txEvents.inc({ kind: e.kind }));
     this.unsubscribe = this.risk.subscribe((changed) => this.onRiskChanged(changed));
+    const tradingEid = this.chains.tradingChain?.eid;
+    this.reorgs = this.changes.changes.subscribe(({ eid, reorg, accounts, headSeenAt }) => {
+      if (eid !== tradingEid) return;
+      if (reorg) this.onTradingReorg();
+      else if (headSeenAt !== undefined && this.leader.isLeader)
+        for (const account of accounts) this.ledgerHeadAt.set(account.toLowerCase(), headSeenAt);
+    });
     this.leader.onChange((isLeader) => {
       if (isLeader) {
         this.view.invalidate();
@@ -118,6 +137,7 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    this.reorgs?.unsubscribe();
     if (this.debounce) clearTimeout(this.debounce);
     this.chain.stopSenders(); // a push waiting for a stuck transaction gives up instead of holding shutdown
     await this.queue.idle();
@@ -138,12 +158,29 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
   private onRiskChanged(changed: readonly AccountRisk[]): void {
     // A follower keeps nothing: when it becomes the leader it reloads the chain and plans every account.
     if (!this.leader.isLeader) return;
-    for (const a of changed) this.dirty.add(a.account);
+    for (const a of changed) {
+      this.dirty.add(a.account);
+      // Only a ledger change that moved the risk starts a sample (our own CreditLimitSet rows move none).
+      const at = this.ledgerHeadAt.get(a.account);
+      if (at === undefined) continue;
+      this.ledgerHeadAt.delete(a.account);
+      if (!this.changedAt.has(a.account)) this.changedAt.set(a.account, at);
+    }
     if (this.config.CREDIT_PUSH_INTERVAL_MS === 0 || this.debounce || this.stopped) return;
     this.debounce = setTimeout(() => {
       this.debounce = null;
       this.tick();
     }, this.config.CREDIT_PUSH_DEBOUNCE_MS);
+  }
+
+  /**
+   * The trading chain lost blocks our receipts may have been in (a push can vanish, or be mined again elsewhere):
+   * what is on chain is read again before the next plan, and every account is planned against it.
+   */
+  private onTradingReorg(): void {
+    this.reloadView = true;
+    this.lastFullScan = Number.NEGATIVE_INFINITY;
+    if (this.leader.isLeader && this.config.CREDIT_PUSH_INTERVAL_MS > 0) this.tick();
   }
 
   private async cycleWithRetry(): Promise<PushOutcome> {
@@ -173,7 +210,10 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
     if (!this.leader.isLeader) return { kind: 'not-leader' };
     const state = await this.chain.state();
     this.chainClock = { chainNow: state.now, wallMs: this.clock.now() };
-    if (this.view.knownEpoch === null || state.lastEpoch !== this.view.knownEpoch) await this.sync(state.lastEpoch);
+    if (this.reloadView || this.view.knownEpoch === null || state.lastEpoch !== this.view.knownEpoch) {
+      this.reloadView = false;
+      await this.sync(state.lastEpoch);
+    }
 
     const taken = this.takeCandidates(state);
     try {
@@ -250,6 +290,7 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
       return { kind: 'not-leader' };
     }
     const epoch = state.lastEpoch + 1n;
+    this.observeReaction(plan.entries);
     const sent = await this.chain.pusher!.sendAndWait(this.chain.pushRequest(epoch, plan.entries), this.chain.journal);
     if (sent.reverted) {
       const lastEpoch = await this.chain.lastEpoch();
@@ -272,6 +313,20 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
     if (plan.deferred.some((d) => d.reason === 'batch-full') && this.config.CREDIT_PUSH_INTERVAL_MS > 0 && !this.stopped)
       setImmediate(() => this.tick());
     return { kind: 'pushed', epoch, txHash: sent.hash, entries: plan.entries, deferred: plan.deferred };
+  }
+
+  /** One sample per push: the oldest head read among the accounts it carries (changes older than 60 s are dropped). */
+  private observeReaction(entries: readonly PlannedEntry[]): void {
+    const now = Date.now();
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const e of entries) {
+      const at = this.changedAt.get(e.account.toLowerCase());
+      if (at === undefined) continue;
+      oldest = Math.min(oldest, at);
+      this.changedAt.delete(e.account.toLowerCase());
+    }
+    if (oldest !== Number.POSITIVE_INFINITY) this.metrics.reaction.observe((now - oldest) / 1000);
+    for (const map of [this.changedAt, this.ledgerHeadAt]) for (const [account, at] of map) if (now - at > 60_000) map.delete(account);
   }
 
   private replaceCarried(next: Map<string, DeferredChange>): void {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module';
 import { RiskModule } from '../risk/risk.module';
 import { CreditLedgerReader } from './credit-ledger.reader';
 import { CreditPusherService } from './credit-pusher.service';
@@ -12,7 +13,7 @@ import { TradingChain } from './trading-chain';
  * liquidation watch shares with it: the trading chain's signers, the leader election and the clock.
  */
 @Module({
-  imports: [RiskModule],
+  imports: [RiskModule, LedgerModule],
   providers: [TradingChain, LeaderElection, CreditLedgerReader, CreditPusherService, StableFeedPoker],
   exports: [CreditPusherService, LeaderElection, TradingChain],
 })

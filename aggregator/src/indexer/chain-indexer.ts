@@ -1,4 +1,4 @@
-import type { ChainClient } from '../chain/chain-client';
+import type { BlockInfo, ChainClient } from '../chain/chain-client';
 import type { RegisteredChain } from '../chain/chain-registry';
 import { decodeLog } from '../events/event-decoder';
 import type { LedgerIngestor } from '../ledger/ledger-ingestor';
@@ -20,8 +20,11 @@ export type TickResult =
 /**
  * Follows one chain: detects a reorg (a stored block hash no longer canonical) and rolls back to the newest
  * block still canonical; otherwise reads the next bounded range up to head − confirmations and ingests it.
+ * A head equal (number and hash) to the one last seen caught up needs nothing: the chain below it is unchanged.
  */
 export class ChainIndexer {
+  /** Head (number:hash) at which this indexer was last caught up: the same head again is a no-op tick. */
+  private caughtUpAt: string | null = null;
   /** Head last recorded while caught up: an unchanged head needs no write (sql.js saves its file per write). */
   private recordedHead = -1;
 
@@ -34,13 +37,19 @@ export class ChainIndexer {
   ) {}
 
   async tick(): Promise<TickResult> {
-    const reorg = await this.checkReorg();
-    if (reorg) return reorg;
+    const headSeenAt = Date.now();
     const head = await this.client.head();
+    if (this.caughtUpAt === `${head.number}:${head.hash}`) return { kind: 'caught-up', headBlock: head.number };
+    this.caughtUpAt = null;
+    const reorg = await this.checkReorg(head);
+    if (reorg) return reorg;
     const next = (await this.store.cursor(this.chain.eid)) ?? this.chain.startBlock;
     const safe = head.number - this.chain.confirmations;
     if (next > safe) {
-      if (head.number === this.recordedHead) return { kind: 'caught-up', headBlock: head.number };
+      if (head.number === this.recordedHead) {
+        this.caughtUpAt = `${head.number}:${head.hash}`;
+        return { kind: 'caught-up', headBlock: head.number };
+      }
       const indexed = next - 1 >= 0 ? await this.client.block(next - 1) : null;
       await this.ingestor.ingest({
         chainId: this.chain.chainId,
@@ -52,10 +61,11 @@ export class ChainIndexer {
         cursor: { eid: this.chain.eid, nextBlock: next, headBlock: head.number, headTime: head.timestamp, indexedTime: indexed?.timestamp ?? null },
       });
       this.recordedHead = head.number;
+      this.caughtUpAt = `${head.number}:${head.hash}`;
       return { kind: 'caught-up', headBlock: head.number };
     }
     const to = Math.min(safe, next + this.settings.maxBlockRange - 1);
-    const end = await this.client.block(to);
+    const end = to === head.number ? head : await this.client.block(to);
     if (!end) return { kind: 'retry', reason: `block ${to} not available` };
     const addresses = this.chain.contracts.map((c) => c.address);
     const rawLogs = addresses.length ? await this.client.logs(addresses, next, to) : [];
@@ -82,18 +92,24 @@ export class ChainIndexer {
       blockHashes,
       cursor: { eid: this.chain.eid, nextBlock: to + 1, headBlock: head.number, headTime: head.timestamp, indexedTime: end.timestamp },
       pruneAtOrBelow: to - this.settings.reorgWindow,
+      headSeenAt,
     });
+    if (to === safe) {
+      // Caught up, and the cursor row already holds this head: the next tick at this head does nothing.
+      this.recordedHead = head.number;
+      this.caughtUpAt = `${head.number}:${head.hash}`;
+    }
     return { kind: 'indexed', fromBlock: next, toBlock: to, headBlock: head.number, ...result };
   }
 
   /** Compares the newest stored hash with the canonical chain and walks back to the fork point if needed. */
-  private async checkReorg(): Promise<TickResult | null> {
+  private async checkReorg(head: BlockInfo): Promise<TickResult | null> {
     const stored = await this.store.recentBlockHashes(this.chain.eid, this.settings.reorgWindow);
     if (!stored.length) return null;
-    if (await this.isCanonical(stored[0])) return null;
+    if (await this.isCanonical(stored[0], head)) return null;
     let forkBlock = this.chain.startBlock - 1; // deeper than the window: re-index the chain from its start
     for (const candidate of stored.slice(1)) {
-      if (await this.isCanonical(candidate)) {
+      if (await this.isCanonical(candidate, head)) {
         forkBlock = candidate.number;
         break;
       }
@@ -102,8 +118,9 @@ export class ChainIndexer {
     return { kind: 'reorg', forkBlock, ...result };
   }
 
-  private async isCanonical(stored: BlockHash): Promise<boolean> {
-    const block = await this.client.block(stored.number);
+  private async isCanonical(stored: BlockHash, head: BlockInfo): Promise<boolean> {
+    if (stored.number > head.number) return false;
+    const block = stored.number === head.number ? head : await this.client.block(stored.number);
     return block?.hash === stored.hash;
   }
 }

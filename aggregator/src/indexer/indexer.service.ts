@@ -42,7 +42,7 @@ export class IndexerService implements OnApplicationBootstrap, OnApplicationShut
       registers: [metrics],
     });
     for (const chain of registry.chains) {
-      const settings = { maxBlockRange: config.INDEXER_MAX_BLOCK_RANGE, reorgWindow: Math.max(config.INDEXER_REORG_WINDOW, chain.confirmations + 1) };
+      const settings = { maxBlockRange: config.INDEXER_MAX_BLOCK_RANGE, reorgWindow: Math.max(config.INDEXER_REORG_WINDOW, chain.finality + 1) };
       this.indexers.set(chain.eid, new ChainIndexer(chain, clients.for(chain), store, ingestor, settings));
     }
   }
@@ -106,7 +106,8 @@ export class IndexerService implements OnApplicationBootstrap, OnApplicationShut
         // Catch up in bounded ranges, a few per poll so one slow chain does not starve the others.
         for (let i = 0; i < 10 && !this.stopped; i++) {
           const result = await this.tick(eid);
-          if (result.kind !== 'indexed') break;
+          // After a rollback, re-read the canonical blocks at once rather than at the next poll.
+          if (result.kind !== 'indexed' && result.kind !== 'reorg') break;
         }
       } catch (error) {
         this.logger.error(`indexing eid ${eid} failed: ${(error as Error).message}`);

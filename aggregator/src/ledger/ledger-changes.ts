@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Subject, type Observable } from 'rxjs';
+import type { CommitInfo, RolledBack } from './ledger-ingestor';
 
 /** What one committed transaction (ingest or reorg rollback) changed in the ledger. */
 export interface LedgerChange {
@@ -10,6 +11,12 @@ export interface LedgerChange {
    * (a HEARTBEAT changes no account) or events were rolled back.
    */
   liveness: boolean;
+  /** The chain the committed batch was of (absent: announced outside the indexer). */
+  eid?: number;
+  /** Set when the change is a reorg rollback. */
+  reorg?: RolledBack;
+  /** When the indexer read the head this change reached (ms wall time). */
+  headSeenAt?: number;
 }
 
 /** Announces committed ledger changes (the live risk engine reloads those accounts). Never emits inside a transaction. */
@@ -21,7 +28,7 @@ export class LedgerChanges {
     return this.subject.asObservable();
   }
 
-  announce(accounts: ReadonlySet<string>, liveness = false): void {
-    if (accounts.size || liveness) this.subject.next({ accounts, liveness });
+  announce(accounts: ReadonlySet<string>, liveness = false, info?: CommitInfo): void {
+    if (accounts.size || liveness || info?.reorg) this.subject.next({ accounts, liveness, ...info });
   }
 }

@@ -15,6 +15,8 @@ export interface IngestBatch {
   cursor: CursorUpdate;
   /** Keep block hashes above this block only (older ones are final). */
   pruneAtOrBelow?: number;
+  /** Wall time (ms) the indexer read the head this batch reads up to (the reaction-latency metric starts there). */
+  headSeenAt?: number;
 }
 
 export interface IngestResult {
@@ -27,6 +29,22 @@ export interface RollbackResult {
   rebuiltAccounts: number;
 }
 
+/** A reorg rolled `eid` back to `forkBlock` (the newest block still canonical). */
+export interface RolledBack {
+  eid: number;
+  forkBlock: number;
+}
+
+/** Which chain a commit was of; the rollback if it was one; when the indexer read the head the batch reached (ms). */
+export interface CommitInfo {
+  eid: number;
+  reorg?: RolledBack;
+  headSeenAt?: number;
+}
+
+/** Told after each commit: the accounts it changed, whether a chain's liveness may have moved, and `CommitInfo`. */
+export type CommitListener = (accounts: ReadonlySet<string>, liveness: boolean, info: CommitInfo) => void;
+
 /** Chain order inside one chain; across chains rows are merged by version so any stable order works. */
 export const byChainOrder = (a: LedgerEnvelope, b: LedgerEnvelope): number =>
   a.origin.eid - b.origin.eid || a.origin.blockNumber - b.origin.blockNumber || a.origin.logIndex - b.origin.logIndex;
@@ -37,10 +55,9 @@ export const byChainOrder = (a: LedgerEnvelope, b: LedgerEnvelope): number =>
  * chainId, blockHash, logIndex) are skipped. Also rolls back reorged blocks.
  */
 export class LedgerIngestor {
-  /** `onCommitted` gets the accounts a transaction changed, and whether a chain's liveness may have moved, after it committed. */
   constructor(
     private readonly store: LedgerStore,
-    private readonly onCommitted: (accounts: ReadonlySet<string>, liveness: boolean) => void = () => undefined,
+    private readonly onCommitted: CommitListener = () => undefined,
   ) {}
 
   async ingest(batch: IngestBatch): Promise<IngestResult> {
@@ -65,13 +82,15 @@ export class LedgerIngestor {
     // Duplicates included: with several replicas, another one may have committed these events first, and this
     // replica's readers (the risk engine) must still hear of the accounts they changed.
     const envelopes = batch.logs.map((log) => log.envelope);
-    this.onCommitted(keysOf(envelopes).accounts, lastMessageBlocks(envelopes).size > 0);
+    this.onCommitted(keysOf(envelopes).accounts, lastMessageBlocks(envelopes).size > 0, { eid: batch.eid, headSeenAt: batch.headSeenAt });
     return result;
   }
 
   /**
    * Undoes everything of `eid` above `forkBlock` (the newest block still canonical): deletes the orphaned
-   * events, rebuilds the rows of the accounts they touched from the remaining events, rewinds the cursor.
+   * events, rebuilds the rows of the accounts and epochs they touched from the remaining events, lowers the
+   * last-message blocks they raised, rewinds the cursor. Listeners hear of the rollback (the credit pusher
+   * reloads what it believes is on chain).
    */
   async rollback(eid: number, forkBlock: number): Promise<RollbackResult> {
     let touched: ReadonlySet<string> = new Set();
@@ -80,12 +99,13 @@ export class LedgerIngestor {
       await writer.lockChain(eid);
       const orphaned = await writer.deleteEventsAbove(eid, forkBlock);
       await rebuildRows(writer, orphaned.accounts, orphaned.epochs);
+      if (orphaned.heardFrom.size) await writer.resetLastMessageBlocks(eid, orphaned.heardFrom);
       await writer.rewindCursor(eid, forkBlock + 1);
       touched = orphaned.accounts;
       orphanedEvents = orphaned.count;
       return { orphaned: orphaned.count, rebuiltAccounts: orphaned.accounts.size };
     });
-    this.onCommitted(touched, orphanedEvents > 0);
+    this.onCommitted(touched, orphanedEvents > 0, { eid, reorg: { eid, forkBlock } });
     return result;
   }
 }

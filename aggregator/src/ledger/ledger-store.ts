@@ -34,6 +34,8 @@ export interface OrphanedEvents {
   count: number;
   accounts: Set<string>;
   epochs: Set<bigint>;
+  /** Collateral chains some orphaned delivery event was heard from (their chain_liveness row may have moved). */
+  heardFrom: Set<number>;
 }
 
 /** Writes of one database transaction (the indexer's unit of work). */
@@ -51,6 +53,11 @@ export interface LedgerWriter {
   setCursor(update: CursorUpdate): Promise<void>;
   /** Raises each chain's last-message block (trading chain) to the given one if newer (chain_liveness). */
   raiseLastMessageBlocks(blocks: ReadonlyMap<number, number>): Promise<void>;
+  /**
+   * After a rollback of `eid`: each chain's last-message block becomes the block of its newest delivery still
+   * stored on `eid` (no delivery left: the row goes).
+   */
+  resetLastMessageBlocks(eid: number, chains: ReadonlySet<number>): Promise<void>;
   /** Deletes the events of `eid` above `forkBlock` and their block hashes; returns what they touched. */
   deleteEventsAbove(eid: number, forkBlock: number): Promise<OrphanedEvents>;
   /** Deletes every ledger row of these accounts and epochs (they are rebuilt from the remaining events). */

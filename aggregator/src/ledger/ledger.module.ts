@@ -17,7 +17,7 @@ import { TypeormLedgerStore } from './typeorm-ledger.store';
       provide: LedgerIngestor,
       inject: [TypeormLedgerStore, LedgerChanges],
       useFactory: (store: TypeormLedgerStore, changes: LedgerChanges) =>
-        new LedgerIngestor(store, (accounts, liveness) => changes.announce(accounts, liveness)),
+        new LedgerIngestor(store, (accounts, liveness, info) => changes.announce(accounts, liveness, info)),
     },
   ],
   exports: [TypeormLedgerStore, LedgerQueryRepository, LedgerIngestor, LedgerChanges],

@@ -6,7 +6,7 @@ import { SerialQueue } from '@tributary/service-kit';
 import { bulkUpsert, rawQuery, tableName, type SqlValue } from '../database/bulk-upsert';
 import { copyRows } from '../database/pg-copy';
 import { ChainCursorEntity } from '../database/chain-cursor.entity';
-import type { ContractRole } from '../events/ledger-events';
+import { DELIVERY_EVENTS, type ContractRole } from '../events/ledger-events';
 import type { RawLog } from '../events/raw-log';
 import { AccountEntity, BlockHeaderEntity, ChainEventEntity, ChainLivenessEntity, CreditEpochEntity } from './entities/ledger.entities';
 import { decodeStored, lastMessageBlocks } from './ledger-ingestor';
@@ -212,6 +212,28 @@ class TypeormLedgerWriter implements LedgerWriter {
     if (rows.length) await repository.save(rows);
   }
 
+  async resetLastMessageBlocks(eid: number, chains: ReadonlySet<number>): Promise<void> {
+    const newest = new Map<number, number>();
+    const table = tableName(this.manager, ChainEventEntity);
+    const names = [...DELIVERY_EVENTS];
+    // Newest first, a page at a time, until every chain's newest remaining delivery is found (or none is left).
+    for (let offset = 0; newest.size < chains.size; offset += 500) {
+      const rows = await rawQuery<EventRow>(
+        this.manager,
+        `SELECT ${EVENT_COLUMNS} FROM ${table} WHERE eid = ? AND contract = ? AND name IN (${names.map(() => '?').join(', ')})
+         ORDER BY block_number DESC, log_index DESC LIMIT 500 OFFSET ${offset}`,
+        [eid, 'hub', ...names],
+      );
+      for (const { heardFrom, origin } of decodeStored(rows.map(toStoredEvent)))
+        if (heardFrom !== undefined && chains.has(heardFrom) && !newest.has(heardFrom)) newest.set(heardFrom, origin.blockNumber);
+      if (rows.length < 500) break;
+    }
+    const repository = this.manager.getRepository(ChainLivenessEntity);
+    const gone = [...chains].filter((chain) => !newest.has(chain));
+    if (gone.length) await repository.delete({ eid: In(gone) });
+    if (newest.size) await repository.save([...newest].map(([chain, block]) => ({ eid: chain, lastMessageBlock: block })));
+  }
+
   async setCursor(update: CursorUpdate): Promise<void> {
     await bulkUpsert(this.manager, ChainCursorEntity, {
       columns: ['eid', 'next_block', 'updated_at', 'head_block', 'head_time', 'indexed_time'],
@@ -225,7 +247,11 @@ class TypeormLedgerWriter implements LedgerWriter {
     const rows = await selectEvents(this.manager, 'eid = ? AND block_number > ?', [eid, forkBlock]);
     const accounts = new Set(rows.map((r) => r.account).filter((a): a is string => a !== null));
     const epochs = new Set<bigint>();
-    for (const { event } of decodeStored(rows.map(toStoredEvent))) if (event.kind === 'CreditBatchPushed') epochs.add(event.epoch);
+    const heardFrom = new Set<number>();
+    for (const { event, heardFrom: chain } of decodeStored(rows.map(toStoredEvent))) {
+      if (event.kind === 'CreditBatchPushed') epochs.add(event.epoch);
+      if (chain !== undefined) heardFrom.add(chain);
+    }
     await this.manager
       .createQueryBuilder()
       .delete()
@@ -238,7 +264,7 @@ class TypeormLedgerWriter implements LedgerWriter {
       .from(BlockHeaderEntity)
       .where('eid = :eid AND number > :forkBlock', { eid, forkBlock })
       .execute();
-    return { count: rows.length, accounts, epochs };
+    return { count: rows.length, accounts, epochs, heardFrom };
   }
 
   async deleteLedgerRows(accounts: ReadonlySet<string>, epochs: ReadonlySet<bigint>): Promise<void> {

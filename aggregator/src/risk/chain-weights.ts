@@ -70,6 +70,12 @@ export class ChainWeights {
   private async loadAttestationTimes(): Promise<void> {
     try {
       const blocks = await this.ledger.lastMessageBlocks();
+      // A reorg rollback can remove a chain's only delivery: its time is unknown again.
+      for (const [eid, state] of this.chains) {
+        if (blocks.has(eid)) continue;
+        state.lastMessageBlock = null;
+        state.lastMessageAt = null;
+      }
       for (const [eid, block] of blocks) {
         const state = this.chains.get(eid);
         if (!state || state.lastMessageBlock === block) continue;

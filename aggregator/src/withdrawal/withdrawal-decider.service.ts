@@ -102,7 +102,11 @@ export class WithdrawalDeciderService implements OnApplicationBootstrap, OnModul
   private async pass(): Promise<void> {
     if (!this.enabled || this.stopped || !this.leader.isLeader) return;
     const pending = await this.ledger.pending();
-    const due = pending.filter((w) => (this.failures.get(keyOf(w))?.retryAt ?? 0) <= this.clock.now());
+    // An approval cannot be taken back: it waits until the account's trading-chain events are final (the ledger
+    // follows the chain's latest block, docs/architecture.md "Reorgs"); the next pass takes it up.
+    const trading = this.registry.tradingChain;
+    const unsettled = trading ? await this.ledger.unsettledAccounts(trading.eid, trading.finality) : new Set<string>();
+    const due = pending.filter((w) => (this.failures.get(keyOf(w))?.retryAt ?? 0) <= this.clock.now() && !unsettled.has(w.account.toLowerCase()));
     if (!due.length) return;
     await this.risk.refresh(); // the book reflects every ledger row the pending list was read after
     for (const request of due) {

@@ -1,7 +1,9 @@
-import { parseEther } from 'ethers';
+import { Transaction, parseEther } from 'ethers';
 import request from 'supertest';
 import { packCreditEntry } from '@tributary/contracts';
 import type { PushOutcome } from '../../src/credit/credit-pusher.service';
+import { ChainRegistry } from '../../src/chain/chain-registry';
+import { LedgerChanges } from '../../src/ledger/ledger-changes';
 import type { TxEvent } from '@tributary/service-kit';
 import { startCreditApp, type CreditApp } from '../support/credit-app';
 import { startCreditChain, type CreditChain } from '../support/credit-chain';
@@ -180,6 +182,32 @@ describe('credit pusher against a CreditManager', () => {
     expect(after.limit).toBe(before.limit);
     expect(after.updatedAt).toBeGreaterThan(before.updatedAt + 1800n);
     expect((await app.pusher.pushNow()).kind).toBe('idle');
+  });
+
+  it('after a trading-chain reorg it re-reads the chain, even when the new branch holds the same epoch with other limits', async () => {
+    const target = account(30);
+    risk.set(target, { creditLimit: 500 });
+    const snapshot: string = await chain.provider.send('evm_snapshot', []);
+    const ours = pushed(await app.pusher.pushNow());
+    expect((await onChain(target)).limit).toBe(500n * E18);
+    const orphan = Transaction.from((await chain.provider.getTransaction(ours.txHash))!).serialized;
+
+    // The new branch: another pusher landed the same epoch with another limit; our orphaned push came back and reverted.
+    await chain.provider.send('evm_revert', [snapshot]);
+    await (await chain.creditManager.connect(chain.rival).pushCreditLimits(ours.epoch, [packCreditEntry(target, 50n * E18)])).wait();
+    await chain.provider.send('eth_sendRawTransaction', [orphan]).catch(() => undefined); // mined, reverted: the nonce is used
+    expect(await chain.provider.getTransactionCount(chain.pusher.address)).toBe((await chain.provider.getTransaction(ours.txHash))!.nonce + 1);
+    expect(await chain.creditManager.lastEpoch()).toBe(ours.epoch);
+    expect((await onChain(target)).limit).toBe(50n * E18);
+
+    // Same epoch as its own receipt said: without word of the reorg its view looks exact and the 50 stays.
+    const blind = await app.pusher.pushNow();
+    expect(blind.kind === 'idle' || (blind.kind === 'pushed' && !blind.entries.some((e) => e.account === target))).toBe(true);
+    // The indexer's rollback of the trading chain reaches the pusher through the ledger's change feed.
+    const eid = app.app.get(ChainRegistry).tradingChain!.eid;
+    app.app.get(LedgerChanges).announce(new Set(), true, { eid, reorg: { eid, forkBlock: 0 } });
+    expect(pushed(await app.pusher.pushNow()).entries).toContainEqual(expect.objectContaining({ account: target, limit: 500n * E18 }));
+    expect((await onChain(target)).limit).toBe(500n * E18);
   });
 
   it('a new instance reads what is on chain: nothing is pushed again', async () => {

@@ -105,11 +105,21 @@ class MemoryWriter implements LedgerWriter {
     for (const n of [...(this.t.hashes.get(eid)?.keys() ?? [])]) if (n > forkBlock) this.t.hashes.get(eid)!.delete(n);
     const accounts = new Set<string>();
     const epochs = new Set<bigint>();
-    for (const { event } of decodeStored(orphaned)) {
+    const heardFrom = new Set<number>();
+    for (const { event, heardFrom: chain } of decodeStored(orphaned)) {
       if ('account' in event && event.account) accounts.add(event.account);
       if (event.kind === 'CreditBatchPushed') epochs.add(event.epoch);
+      if (chain !== undefined) heardFrom.add(chain);
     }
-    return { count: orphaned.length, accounts, epochs };
+    return { count: orphaned.length, accounts, epochs, heardFrom };
+  }
+
+  async resetLastMessageBlocks(eid: number, chains: ReadonlySet<number>): Promise<void> {
+    for (const chain of chains) this.t.liveness.delete(chain);
+    for (const { heardFrom, origin } of decodeStored(this.t.events.filter((e) => e.eid === eid))) {
+      if (heardFrom !== undefined && chains.has(heardFrom) && origin.blockNumber > (this.t.liveness.get(heardFrom) ?? -1))
+        this.t.liveness.set(heardFrom, origin.blockNumber);
+    }
   }
 
   async deleteLedgerRows(accounts: ReadonlySet<string>, epochs: ReadonlySet<bigint>): Promise<void> {

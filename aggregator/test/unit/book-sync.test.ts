@@ -219,6 +219,37 @@ describe('RiskBookSync start-up load (paged rows into the columnar book)', () =>
     expect(sync.result(account.toLowerCase())).toEqual(before);
   });
 
+  it('a reorg rollback: an account whose rows the ledger deleted holds nothing in the book; rebuilt rows bring its risk back', async () => {
+    const { sync, rows } = setup(6);
+    sync.book!.onPriceTick('2', 2000);
+    await sync.syncAccounts(new Set());
+    const account = rows.accounts[2];
+    const id = account.toLowerCase();
+    const before = sync.result(id);
+    expect(before?.creditLimit).toBeGreaterThan(0);
+    const kept = { collateral: [...rows.collateral], positions: [...rows.positions], cash: rows.cash.get(account) };
+
+    // Rolled back to before the account's first event: the ledger has no row of it left.
+    rows.collateral.splice(0, rows.collateral.length, ...kept.collateral.filter((r) => r.account !== account));
+    rows.positions.splice(0, rows.positions.length, ...kept.positions.filter((r) => r.account !== account));
+    rows.cash.delete(account);
+    sync.markChanged([account]);
+    const touched = new Set<string>();
+    await sync.syncAccounts(touched);
+    expect(touched).toEqual(new Set([id]));
+    expect(sync.inputsOf(id)).toEqual({ balances: [], positions: [], cash: 0, cashWad: 0n });
+    expect(sync.result(id)?.collateralInit).toBe(0);
+    expect(sync.result(id)?.creditLimit).toBeLessThanOrEqual(0);
+
+    // The canonical chain had them after all (delivered again): back to the same risk.
+    rows.collateral.splice(0, rows.collateral.length, ...kept.collateral);
+    rows.positions.splice(0, rows.positions.length, ...kept.positions);
+    if (kept.cash !== undefined) rows.cash.set(account, kept.cash);
+    sync.markChanged([account]);
+    await sync.syncAccounts(new Set());
+    expect(sync.result(id)).toEqual(before);
+  });
+
   it('an account trading a market whose terms could not be read waits for the next sync; the others load', async () => {
     // Four failed reads: the page's, then the first read of each of the three trading accounts' reloads in the same sync.
     const { sync, rows } = setup(6, 4);

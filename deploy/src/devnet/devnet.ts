@@ -37,6 +37,8 @@ export interface DevnetOptions {
   takeAuctions?: boolean;
   /** The aggregator's liquidation rate-limit window (LIQUIDATION_WINDOW_S; default the aggregator's, one hour). */
   liquidationWindowSeconds?: number;
+  /** Extra env of the aggregator process (benches compare settings with it). */
+  aggregatorEnv?: Record<string, string>;
   /** Every collateral auction's lot duration in seconds (default the contract's, one hour; tests use less than a minute). */
   auctionDurationSeconds?: number;
   /** PostgreSQL for both services (a schema each) instead of their SQLite files in `dir`. */
@@ -249,9 +251,9 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       PORT: String(options.aggregatorPort),
       ...database('aggregator'),
       AGGREGATOR_PUSHER_PRIVATE_KEY: devWallet(DEV_ACCOUNTS.pusher).privateKey,
-      INDEXER_POLL_MS: '500',
       LOG_LEVEL: 'info',
       ...(options.liquidationWindowSeconds ? { LIQUIDATION_WINDOW_S: String(options.liquidationWindowSeconds) } : {}),
+      ...options.aggregatorEnv,
     }));
     // `tributary status --manifest <dir>/manifest.json` reads the supervisor's view from this file.
     const stateFile = servicesFilePath(manifestPath);
