@@ -83,7 +83,10 @@ describe('fault proxy', () => {
       expect(await (await call(9)).json()).toMatchObject({ id: 9, error: { code: -32603 } });
     });
     expect(received.length).toBe(before);
-    expect(JSON.parse(rpcErrors('[{"id":1},{"id":2}]'))).toMatchObject([{ id: 1, error: {} }, { id: 2, error: {} }]);
+    expect(JSON.parse(rpcErrors('[{"id":1},{"id":2}]'))).toMatchObject([
+      { id: 1, error: {} },
+      { id: 2, error: {} },
+    ]);
   });
 
   it('delay forwards after the delay', async () => {

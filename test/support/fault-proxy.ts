@@ -16,6 +16,8 @@ export interface FaultProxyOptions {
   random?: () => number;
 }
 
+const FORWARD_TIMEOUT_MS = 30_000;
+
 export type FaultCounts = { requests: number; forwarded: number } & Record<Fault, number>;
 
 /**
@@ -82,7 +84,17 @@ export class FaultProxy {
         const [min, max] = this.options.delayMs ?? [200, 2000];
         await new Promise((r) => setTimeout(r, min + this.random() * (max - min)));
       }
-      const response = await fetch(this.options.target, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      // A client that gave up (its own timeout) or a node that stopped answering: stop forwarding, so abandoned
+      // requests do not pile up at the node.
+      const abort = new AbortController();
+      res.once('close', () => abort.abort());
+      const timer = setTimeout(() => abort.abort(), FORWARD_TIMEOUT_MS);
+      const response = await fetch(this.options.target, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: abort.signal,
+      }).finally(() => clearTimeout(timer));
       const text = await response.text();
       this.counts.forwarded++;
       if (fault === 'drop-after') return void req.socket.destroy();

@@ -45,7 +45,14 @@ export interface ReorgResult {
  * relayer and the verifier poll it; then the chain reverts to before it and mines a different deposit of the same
  * trader (same nonce, other amount) instead. The load generator sends nothing to the chain meanwhile.
  */
-export async function reorgDeposit(d: Deployment, load: DepositLoad, chain: ManifestChain, trader: number, blockTimeMs: number, holdMs = 2500): Promise<ReorgResult> {
+export async function reorgDeposit(
+  d: Deployment,
+  load: DepositLoad,
+  chain: ManifestChain,
+  trader: number,
+  blockTimeMs: number,
+  holdMs = 2500,
+): Promise<ReorgResult> {
   const provider = d.providers.get(chain.eid)! as JsonRpcProvider;
   const wallet = devWallet(trader, provider);
   const vault = CollateralVault__factory.connect(chain.contracts.vault!, wallet);

@@ -93,7 +93,9 @@ export async function endChecks(params: {
   );
   checks.push({
     name: 'reconciliation ok',
-    figure: reports.map((r) => `${r.ok ? 'ok' : 'NOT ok'} (${r.checked} checked, ${r.differences.length} differences, ${r.inFlight.length} in flight)`).join(' / '),
+    figure: reports
+      .map((r) => `${r.ok ? 'ok' : 'NOT ok'} (${r.checked} checked, ${r.differences.length} differences, ${r.inFlight.length} in flight)`)
+      .join(' / '),
     ok: reports.every((r) => r.ok),
     detail: first(reports.flatMap((r) => r.differences.map((x) => JSON.stringify(x)))),
   });
@@ -112,7 +114,12 @@ export async function endChecks(params: {
     conserved = (error as Error).message;
   }
   const supplies = [...end.supply.values()].length;
-  checks.push({ name: 'tokens conserved', figure: `${supplies} tokens on ${d.manifest.chains.length} chains`, ok: !conserved, detail: conserved ? [conserved] : undefined });
+  checks.push({
+    name: 'tokens conserved',
+    figure: `${supplies} tokens on ${d.manifest.chains.length} chains`,
+    ok: !conserved,
+    detail: conserved ? [conserved] : undefined,
+  });
   return checks;
 }
 
@@ -125,7 +132,9 @@ async function creditCheck(devnet: Devnet, d: Deployment, accounts: string[]): P
     'the credit leader with nothing pending',
     async () => {
       for (const url of devnet.urls.aggregators) {
-        const s = await getJson<{ leader: boolean; pendingAccounts: number; deferredIncreases: number }>(`${url}/v1/credit/status`).catch(() => undefined);
+        const s = await getJson<{ leader: boolean; pendingAccounts: number; deferredIncreases: number }>(`${url}/v1/credit/status`).catch(
+          () => undefined,
+        );
         if (s?.leader && s.pendingAccounts === 0) return url;
       }
       return undefined;

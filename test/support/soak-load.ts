@@ -59,7 +59,12 @@ export class DepositLoad {
           wallet,
           vault,
           address: devWallet(index).address,
-          overrides: { value: await vault.quote(MSG_ATTEST), gasLimit: 400_000, maxFeePerGas: fees.maxFeePerGas! * 2n, maxPriorityFeePerGas: fees.maxPriorityFeePerGas! },
+          overrides: {
+            value: await vault.quote(MSG_ATTEST),
+            gasLimit: 400_000,
+            maxFeePerGas: fees.maxFeePerGas! * 2n,
+            maxPriorityFeePerGas: fees.maxPriorityFeePerGas!,
+          },
         };
       }),
     );

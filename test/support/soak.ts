@@ -56,6 +56,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await admin.query('CREATE DATABASE soak');
     await admin.destroy();
     const url = pg.url.replace(/\/postgres$/, '/soak');
+    const soakDb = await new DataSource({ type: 'postgres', url }).initialize();
+    for (const schema of ['relayer', 'aggregator', 'verifier']) await soakDb.query(`CREATE SCHEMA ${schema}`);
+    await soakDb.destroy();
     for (const proxy of proxies) await proxy.start();
     devnet = await startDevnet({
       dir,
@@ -85,7 +88,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const load = new DepositLoad(dep, DEPOSITORS, options.rate, tracker);
     stoppers.push(() => load.stop());
     const killer = new Killer(net);
-    log(`soak: ${options.seconds} s, ${options.rate} deposits/s offered, ${(options.faultRate * 100).toFixed(0)} % RPC faults, a kill every ~${options.killEverySeconds} s`);
+    log(
+      `soak: ${options.seconds} s, ${options.rate} deposits/s offered, ${(options.faultRate * 100).toFixed(0)} % RPC faults, a kill every ~${options.killEverySeconds} s`,
+    );
     const started = Date.now();
     load.start();
     actors.start();
@@ -106,6 +111,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     let pgRestarted = false;
     let nextKill = started + options.killEverySeconds * 1000 * (0.5 + Math.random());
     const end = started + options.seconds * 1000;
+    let nextStatus = started + 15_000;
     while (Date.now() < end) {
       const elapsed = (Date.now() - started) / (options.seconds * 1000);
       if (Date.now() >= nextKill) {
@@ -115,7 +121,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       if (!reorg && !reorgError && elapsed > 0.3) {
         try {
           reorg = await reorgDeposit(dep, load, chainA, REORG_TRADER, BLOCK_MS);
-          log(`reorg on ${reorg.chain}: block ${reorg.block} (deposit ${reorg.reverted}) reverted after ${reorg.seenUnconfirmedMs} ms at the tip; ${reorg.kept} mined instead`);
+          log(
+            `reorg on ${reorg.chain}: block ${reorg.block} (deposit ${reorg.reverted}) reverted after ${reorg.seenUnconfirmedMs} ms at the tip; ${reorg.kept} mined instead`,
+          );
         } catch (error) {
           reorgError = (error as Error).message;
           log(`reorg failed: ${reorgError}`);
@@ -126,6 +134,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const t = Date.now();
         pg.restart();
         log(`PostgreSQL restarted (-m immediate) in ${Date.now() - t} ms`);
+      }
+      if (Date.now() >= nextStatus) {
+        nextStatus = Date.now() + 15_000;
+        const faulted = proxies.map((p) => `${p.counts.requests}`).join('/');
+        log(`  ${load.offered} offered, ${tracker.sent.size} attested by vaults, ${tracker.delivered.size} on the hub; proxy requests ${faulted}`);
       }
       await sleep(500);
     }
