@@ -110,15 +110,18 @@ export class TraderActors {
   constructor(
     manifestPath: string,
     aggregatorUrl: string,
-    traders: number[],
+    private readonly traders: number[],
     private readonly withdrawChain: ManifestChain,
   ) {
     this.clients = traders.map((i) => new TributaryClient({ manifest: manifestPath, aggregatorUrl, privateKey: devWallet(i).privateKey }));
   }
 
-  /** Funds each trader with `usdc` on the withdrawal chain, followed to its credit. */
-  async fund(usdc: string): Promise<void> {
-    await Promise.all(this.clients.map((c) => c.deposit({ chain: this.withdrawChain.name, asset: 'USDC', amount: usdc })));
+  /**
+   * Funds each trader with `usdc` on the withdrawal chain (straight to the vault: not followed to its credit, which
+   * two aggregator replicas may never push — see docs/soak.md).
+   */
+  async fund(d: Deployment, usdc: string): Promise<void> {
+    await Promise.all(this.traders.map((i) => d.deposit(this.withdrawChain, d.wallet(i, this.withdrawChain), 'USDC', usdc)));
   }
 
   start(): void {

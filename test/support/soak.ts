@@ -80,8 +80,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const [chainA, chainB] = [dep.chain('collateral-a'), dep.chain('collateral-b')];
     const actors = new TraderActors(net.manifestPath, net.urls.aggregator, ACTORS, chainB);
     stoppers.push(() => actors.stop());
-    log('funding the trading actors (50,000 USDC each on collateral-b, followed to credit)…');
-    await actors.fund('50000');
+    log('funding the trading actors (50,000 USDC each on collateral-b)…');
+    await actors.fund(dep, '50000');
     const start = await snapshot(net, dep, 'soak start');
 
     for (const proxy of proxies) proxy.setFaultRate(options.faultRate);
