@@ -27,6 +27,12 @@ export class ChainIndexer {
   private caughtUpAt: string | null = null;
   /** Head last recorded while caught up: an unchanged head needs no write (sql.js saves its file per write). */
   private recordedHead = -1;
+  /**
+   * The stored cursor as this replica last left or saw it. Replicas share the cursor: when another one moved it
+   * past this, the blocks in between were indexed there and this replica's readers (risk engine, credit pusher)
+   * must still hear of the accounts they changed.
+   */
+  private seen?: number;
 
   constructor(
     private readonly chain: RegisteredChain,
@@ -44,6 +50,8 @@ export class ChainIndexer {
     const reorg = await this.checkReorg(head);
     if (reorg) return reorg;
     const next = (await this.store.cursor(this.chain.eid)) ?? this.chain.startBlock;
+    if (this.seen !== undefined && next > this.seen) await this.announceIndexedElsewhere(this.seen, next - 1);
+    this.seen = next;
     const safe = head.number - this.chain.confirmations;
     if (next > safe) {
       if (head.number === this.recordedHead) {
@@ -72,16 +80,9 @@ export class ChainIndexer {
     if (rawLogs.some((log) => log.blockNumber === to && log.blockHash !== end.hash))
       return { kind: 'retry', reason: `block ${to} changed while reading` };
 
-    const roleByAddress = new Map(this.chain.contracts.map((c) => [c.address.toLowerCase(), c.role]));
-    const logs: IndexedLog[] = [];
+    const logs = this.decode(rawLogs);
     const hashes = new Map<number, string>([[to, end.hash]]);
-    for (const raw of rawLogs) {
-      const role = roleByAddress.get(raw.address.toLowerCase());
-      const envelope = role ? decodeLog(role, this.chain, raw) : null;
-      if (!envelope) continue;
-      logs.push({ envelope, raw });
-      hashes.set(raw.blockNumber, raw.blockHash);
-    }
+    for (const { raw } of logs) hashes.set(raw.blockNumber, raw.blockHash);
     const blockHashes: BlockHash[] = [...hashes].map(([number, hash]) => ({ number, hash }));
     const result = await this.ingestor.ingest({
       chainId: this.chain.chainId,
@@ -99,7 +100,29 @@ export class ChainIndexer {
       this.recordedHead = head.number;
       this.caughtUpAt = `${head.number}:${head.hash}`;
     }
+    this.seen = to + 1;
     return { kind: 'indexed', fromBlock: next, toBlock: to, headBlock: head.number, ...result };
+  }
+
+  private decode(rawLogs: Awaited<ReturnType<ChainClient['logs']>>): IndexedLog[] {
+    const roleByAddress = new Map(this.chain.contracts.map((c) => [c.address.toLowerCase(), c.role]));
+    const logs: IndexedLog[] = [];
+    for (const raw of rawLogs) {
+      const role = roleByAddress.get(raw.address.toLowerCase());
+      const envelope = role ? decodeLog(role, this.chain, raw) : null;
+      if (envelope) logs.push({ envelope, raw });
+    }
+    return logs;
+  }
+
+  /** Announces the accounts of blocks `from`–`to`, which another replica indexed (read again from the chain, not written). */
+  private async announceIndexedElsewhere(from: number, to: number): Promise<void> {
+    const addresses = this.chain.contracts.map((c) => c.address);
+    if (!addresses.length) return;
+    for (let start = from; start <= to; start += this.settings.maxBlockRange) {
+      const logs = this.decode(await this.client.logs(addresses, start, Math.min(to, start + this.settings.maxBlockRange - 1)));
+      this.ingestor.announce(this.chain.eid, logs.map((l) => l.envelope));
+    }
   }
 
   /** Compares the newest stored hash with the canonical chain and walks back to the fork point if needed. */

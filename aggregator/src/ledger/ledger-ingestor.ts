@@ -86,6 +86,11 @@ export class LedgerIngestor {
     return result;
   }
 
+  /** Tells this replica's readers about events another replica committed (nothing is written). */
+  announce(eid: number, envelopes: readonly LedgerEnvelope[]): void {
+    if (envelopes.length) this.onCommitted(keysOf(envelopes).accounts, lastMessageBlocks(envelopes).size > 0, { eid });
+  }
+
   /**
    * Undoes everything of `eid` above `forkBlock` (the newest block still canonical): deletes the orphaned
    * events, rebuilds the rows of the accounts and epochs they touched from the remaining events, lowers the

@@ -1,6 +1,7 @@
 import { LedgerIngestor } from '../../src/ledger/ledger-ingestor';
 import { MemoryLedgerStore } from '../support/memory-ledger-store';
-import { attest, cash, chain, limit, setup } from '../support/fake-chain';
+import { ChainIndexer } from '../../src/indexer/chain-indexer';
+import { FakeChain, attest, cash, chain, limit, setup } from '../support/fake-chain';
 import { ALICE, BOB, HUB_CHAIN, indexed, rawLog } from '../support/synthetic';
 
 describe('chain indexer', () => {
@@ -147,5 +148,28 @@ describe('chain indexer', () => {
     expect(results[0]).toMatchObject({ kind: 'reorg', forkBlock: 0 });
     expect(balance(ALICE)).toBe(100n);
     expect(store.tables.events).toHaveLength(1);
+  });
+
+  it('a replica whose shared cursor another replica moved hears of the accounts indexed there (nothing written twice)', async () => {
+    const fake = new FakeChain();
+    const store = new MemoryLedgerStore();
+    const heard: string[][] = [[], []];
+    const settings = { maxBlockRange: 3, reorgWindow: 16 };
+    const [a, b] = [0, 1].map(
+      (i) => new ChainIndexer(chain, fake, store, new LedgerIngestor(store, (accounts) => heard[i]!.push(...accounts)), settings),
+    );
+    fake.mine();
+    fake.mine([attest(ALICE, 1n, 10n)]);
+    fake.mine();
+    fake.mine();
+    await b!.tick(); // b starts: cursor at 1, indexes 1..1 (head 3 − 2 confirmations)
+    fake.mine([attest(BOB, 1n, 20n)]);
+    fake.mine();
+    fake.mine();
+    expect(await a!.tick()).toMatchObject({ kind: 'indexed', fromBlock: 2, toBlock: 4 });
+    expect(heard[0]).toEqual([BOB]);
+    await b!.tick(); // the cursor moved from 2 to 5 under b
+    expect(heard[1]).toEqual([ALICE, BOB]);
+    expect(store.tables.events).toHaveLength(2);
   });
 });

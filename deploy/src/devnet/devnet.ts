@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync, rmSync, unwatchFile, watchFile, writeFile
 import { join, resolve } from 'node:path';
 import { MaxUint256, parseUnits } from 'ethers';
 import { ICollateralAuction__factory, TestERC20__factory, devWallet, startHardhatNode, type LocalChain } from '@tributary/contracts';
-import { chainEnvName, loadManifest, type Manifest } from '@tributary/protocol';
+import { type Manifest } from '@tributary/protocol';
 import { parseDeployConfig } from '../config/schema';
 import { makeProvider } from '../deploy/chain-session';
 import { deploy } from '../deploy/deployer';
@@ -14,6 +14,7 @@ import { CorrelatedWalk, PriceSimulator } from './price-simulator';
 import { servicesFilePath, writeServicesFile } from '../supervision/service-state';
 import { SupervisedService } from '../supervision/supervisor';
 import { WEB_DIST, startWebServer, type WebServer } from './web-server';
+import { relayerPollOverrides, writeServiceManifest } from './service-manifest';
 
 export interface DevnetOptions {
   /** Where the manifest, logs and the embedded databases go. */
@@ -45,6 +46,14 @@ export interface DevnetOptions {
   postgres?: { url: string; relayerSchema: string; aggregatorSchema: string; verifierSchema?: string };
   /** First restart delay after a crash (ms, default 1000; doubles per crash in a row up to 30 s). */
   restartBackoffMs?: number;
+  /**
+   * The services' RPC URL of each chain (in DEVNET_CHAINS order) instead of the node's own, e.g. a fault proxy in
+   * front of it: they read a copy of the manifest with these URLs (manifest.services.json). Not followed by add-chain.
+   */
+  serviceRpcUrls?: string[];
+  /** PostgreSQL only: further relayer workers (one per port) sharing the relayer's schema and key, and further
+   * aggregator replicas sharing the aggregator's schema (the advisory-lock leader pushes). */
+  replicas?: { relayerPorts: number[]; aggregatorPorts: number[] };
 }
 
 /** The services the devnet runs and restarts when they crash. */
@@ -53,6 +62,9 @@ export interface DevnetServices {
   aggregator: SupervisedService;
   /** The independent verifier (second required DVN): own process, key (dev account 20) and store. */
   verifier: SupervisedService;
+  /** Every relayer worker and every aggregator replica, the ones above first (`replicas`). */
+  relayers: SupervisedService[];
+  aggregators: SupervisedService[];
 }
 
 export interface Devnet {
@@ -61,7 +73,7 @@ export interface Devnet {
   manifest: Manifest;
   sidecar: ManifestSidecar;
   services: DevnetServices;
-  urls: { aggregator: string; relayer: string; verifier: string; web?: string };
+  urls: { aggregator: string; relayer: string; verifier: string; web?: string; aggregators: string[]; relayers: string[] };
   /** Whether web/dist was there to serve (false: the page at urls.web says how to build it). */
   webBuilt?: boolean;
   simulator?: PriceSimulator;
@@ -120,11 +132,12 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   const databases = devnetDatabaseFiles(options.dir);
   // Fresh chains every start: an old manifest would name contracts that no longer exist. A database's log
   // goes with it (a stale log next to a new file would be replayed into it).
-  const stale = ['manifest.json', 'manifest.extra.json', 'services.json'].map((f) => join(options.dir, f));
+  const stale = ['manifest.json', 'manifest.extra.json', 'manifest.services.json', 'services.json'].map((f) => join(options.dir, f));
   for (const db of Object.values(databases)) stale.push(db, `${db}-wal`, `${db}-shm`);
   for (const file of stale) rmSync(file, { force: true });
   const chains: LocalChain[] = [];
   const services: Partial<DevnetServices> = {};
+  const supervised: SupervisedService[] = [];
   let simulator: PriceSimulator | undefined;
   let taker: AuctionTaker | undefined;
   let web: WebServer | undefined;
@@ -133,7 +146,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     await web?.close();
     await simulator?.stop();
     await taker?.stop();
-    await Promise.all(Object.values(services).map((s) => s.stop()));
+    await Promise.all(supervised.map((s) => s.stop()));
     await Promise.all(chains.map((c) => c.stop()));
   };
   try {
@@ -197,11 +210,18 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     const apiKey = randomBytes(24).toString('hex');
     writeFileSync(join(options.dir, 'relayer-api-key'), apiKey, { mode: 0o600 });
     const verifierPort = options.verifierPort ?? options.relayerPort + 200;
+    const local = (port: number) => `http://127.0.0.1:${port}`;
+    const relayerPorts = [options.relayerPort, ...(options.replicas?.relayerPorts ?? [])];
+    const aggregatorPorts = [options.aggregatorPort, ...(options.replicas?.aggregatorPorts ?? [])];
+    if (relayerPorts.length + aggregatorPorts.length > 2 && !options.postgres) throw new Error('devnet replicas need PostgreSQL');
     const urls = {
-      aggregator: `http://127.0.0.1:${options.aggregatorPort}`,
-      relayer: `http://127.0.0.1:${options.relayerPort}`,
-      verifier: `http://127.0.0.1:${verifierPort}`,
+      aggregator: local(options.aggregatorPort),
+      relayer: local(options.relayerPort),
+      verifier: local(verifierPort),
+      aggregators: aggregatorPorts.map(local),
+      relayers: relayerPorts.map(local),
     };
+    const serviceManifest = options.serviceRpcUrls ? writeServiceManifest(manifestPath, options.serviceRpcUrls) : manifestPath;
     const database = (name: 'relayer' | 'aggregator'): Record<string, string> =>
       options.postgres
         ? {
@@ -209,31 +229,39 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
             DATABASE_SCHEMA: name === 'relayer' ? options.postgres.relayerSchema : options.postgres.aggregatorSchema,
           }
         : { SQLITE_PATH: databases[name] };
-    const supervise = (name: 'relayer' | 'aggregator' | 'verifier', env: () => NodeJS.ProcessEnv) =>
+    const supervise = (name: 'relayer' | 'aggregator' | 'verifier', env: () => NodeJS.ProcessEnv, replica = 0, url = urls[name]) =>
       new SupervisedService({
-        name,
+        name: replica ? `${name}-${replica + 1}` : name,
         script: name === 'verifier' ? join(workspaceRoot, 'relayer', 'dist', 'main-verifier.js') : join(workspaceRoot, name, 'dist', 'main.js'),
         env,
-        logPath: join(options.dir, `${name}.log`),
-        url: urls[name],
+        logPath: join(options.dir, `${replica ? `${name}-${replica + 1}` : name}.log`),
+        url,
         log: options.log,
         initialBackoffMs: options.restartBackoffMs,
       });
-    services.relayer = supervise('relayer', () => ({
-      MANIFEST_PATH: manifestPath,
-      PORT: String(options.relayerPort),
-      ...database('relayer'),
-      RELAYER_PRIVATE_KEY: devWallet(DEV_ACCOUNTS.relayer).privateKey,
-      RELAYER_API_KEY: apiKey,
-      // Stable across restarts: a restarted relayer releases its killed incarnation's row claims at once
-      // (PostgreSQL) instead of waiting for them to expire.
-      RELAYER_WORKER_ID: 'devnet-relayer',
-      ...relayerPollOverrides(manifestPath, options.blockTimeMs),
-      LOG_LEVEL: 'info',
-    }));
+    const relayers = relayerPorts.map((port, i) =>
+      supervise(
+        'relayer',
+        () => ({
+          MANIFEST_PATH: serviceManifest,
+          PORT: String(port),
+          ...database('relayer'),
+          RELAYER_PRIVATE_KEY: devWallet(DEV_ACCOUNTS.relayer).privateKey,
+          RELAYER_API_KEY: apiKey,
+          // Stable across restarts: a restarted relayer releases its killed incarnation's row claims at once
+          // (PostgreSQL) instead of waiting for them to expire.
+          RELAYER_WORKER_ID: i ? `devnet-relayer-${i + 1}` : 'devnet-relayer',
+          ...relayerPollOverrides(manifestPath, options.blockTimeMs),
+          LOG_LEVEL: 'info',
+        }),
+        i,
+        urls.relayers[i],
+      ),
+    );
+    services.relayer = relayers[0];
     // The second DVN: its own key, its own store (never the relayer's), its own worker in the manifest.
     services.verifier = supervise('verifier', () => ({
-      MANIFEST_PATH: manifestPath,
+      MANIFEST_PATH: serviceManifest,
       VERIFIER_PORT: String(verifierPort),
       ...(options.postgres
         ? {
@@ -246,18 +274,27 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       ...relayerPollOverrides(manifestPath, options.blockTimeMs, 'VERIFIER'),
       LOG_LEVEL: 'info',
     }));
-    services.aggregator = supervise('aggregator', () => ({
-      MANIFEST_PATH: manifestPath,
-      PORT: String(options.aggregatorPort),
-      ...database('aggregator'),
-      AGGREGATOR_PUSHER_PRIVATE_KEY: devWallet(DEV_ACCOUNTS.pusher).privateKey,
-      LOG_LEVEL: 'info',
-      ...(options.liquidationWindowSeconds ? { LIQUIDATION_WINDOW_S: String(options.liquidationWindowSeconds) } : {}),
-      ...options.aggregatorEnv,
-    }));
+    const aggregators = aggregatorPorts.map((port, i) =>
+      supervise(
+        'aggregator',
+        () => ({
+          MANIFEST_PATH: serviceManifest,
+          PORT: String(port),
+          ...database('aggregator'),
+          AGGREGATOR_PUSHER_PRIVATE_KEY: devWallet(DEV_ACCOUNTS.pusher).privateKey,
+          LOG_LEVEL: 'info',
+          ...(options.liquidationWindowSeconds ? { LIQUIDATION_WINDOW_S: String(options.liquidationWindowSeconds) } : {}),
+          ...options.aggregatorEnv,
+        }),
+        i,
+        urls.aggregators[i],
+      ),
+    );
+    services.aggregator = aggregators[0];
     // `tributary status --manifest <dir>/manifest.json` reads the supervisor's view from this file.
     const stateFile = servicesFilePath(manifestPath);
-    const supervised = Object.values(services);
+    supervised.push(...relayers, services.verifier, ...aggregators);
+    Object.assign(services, { relayers, aggregators });
     const writeState = () =>
       writeServicesFile(
         stateFile,
@@ -359,14 +396,4 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     await stop();
     throw error;
   }
-}
-
-/**
- * The relayer polls each local chain 4× per block (default: once a second): with 1 s blocks, a packet is seen
- * within a quarter block of its confirmation instead of up to a whole one. Read at each (re)start, so chains
- * added by add-chain get it too.
- */
-function relayerPollOverrides(manifestPath: string, blockTimeMs: number, prefix: 'RELAYER' | 'VERIFIER' = 'RELAYER'): Record<string, string> {
-  const pollMs = String(Math.max(100, Math.floor((blockTimeMs || 1000) / 4)));
-  return Object.fromEntries(loadManifest(manifestPath).chains.map((c) => [`${prefix}_CHAIN_${chainEnvName(c.name)}_POLL_INTERVAL_MS`, pollMs]));
 }

@@ -32,10 +32,14 @@ export class CursorRepository {
     return row ? Number(row.nextBlock) : null;
   }
 
-  /** Records a scanned range: the cursor moves past `checkpoint.number`, whose hash is remembered. */
+  /**
+   * Records a scanned range: the cursor moves past `checkpoint.number`, whose hash is remembered. Upserts: several
+   * relayer workers on PostgreSQL scan the same chain, and save()'s select-then-insert let two of them insert the same
+   * checkpoint (a duplicate-key error that failed the watch round; seen in the soak).
+   */
   async advance(eid: number, checkpoint: Checkpoint): Promise<void> {
-    await this.checkpoints.save({ eid, number: checkpoint.number, hash: checkpoint.hash });
-    await this.cursors.save({ eid, nextBlock: BigInt(checkpoint.number + 1), updatedAt: new Date().toISOString() });
+    await this.checkpoints.upsert({ eid, number: checkpoint.number, hash: checkpoint.hash }, ['eid', 'number']);
+    await this.cursors.upsert({ eid, nextBlock: BigInt(checkpoint.number + 1), updatedAt: new Date().toISOString() }, ['eid']);
     await this.checkpoints.delete({ eid, number: LessThan(checkpoint.number - CHECKPOINTS_KEPT * 16) });
   }
 
@@ -47,7 +51,7 @@ export class CursorRepository {
   /** Forgets checkpoints above `block` and sets the cursor to `block + 1` (durably: a lost rewind would skip the reorged blocks). */
   async rewind(eid: number, block: number): Promise<void> {
     await this.checkpoints.delete({ eid, number: MoreThan(block) });
-    await this.cursors.save({ eid, nextBlock: BigInt(block + 1), updatedAt: new Date().toISOString() });
+    await this.cursors.upsert({ eid, nextBlock: BigInt(block + 1), updatedAt: new Date().toISOString() }, ['eid']);
     await this.durable.flush();
   }
 }
