@@ -121,7 +121,10 @@ export class ChainIndexer {
     if (!addresses.length) return;
     for (let start = from; start <= to; start += this.settings.maxBlockRange) {
       const logs = this.decode(await this.client.logs(addresses, start, Math.min(to, start + this.settings.maxBlockRange - 1)));
-      this.ingestor.announce(this.chain.eid, logs.map((l) => l.envelope));
+      this.ingestor.announce(
+        this.chain.eid,
+        logs.map((l) => l.envelope),
+      );
     }
   }
 
