@@ -1,6 +1,7 @@
 import type { ChainClient } from '../chain/chain-client';
 import type { RegisteredChain } from '../chain/chain-registry';
 import { decodeLog } from '../events/event-decoder';
+import { CreditPushExpander } from './credit-push-expander';
 import type { LedgerIngestor } from '../ledger/ledger-ingestor';
 import type { BlockHash, IndexedLog, LedgerStore } from '../ledger/ledger-store';
 
@@ -24,6 +25,7 @@ export type TickResult =
 export class ChainIndexer {
   /** Head last recorded while caught up: an unchanged head needs no write (sql.js saves its file per write). */
   private recordedHead = -1;
+  private readonly creditPushes: CreditPushExpander;
 
   constructor(
     private readonly chain: RegisteredChain,
@@ -31,7 +33,9 @@ export class ChainIndexer {
     private readonly store: LedgerStore,
     private readonly ingestor: LedgerIngestor,
     private readonly settings: IndexerSettings,
-  ) {}
+  ) {
+    this.creditPushes = new CreditPushExpander(chain, client);
+  }
 
   async tick(): Promise<TickResult> {
     const reorg = await this.checkReorg();
@@ -58,7 +62,7 @@ export class ChainIndexer {
     const end = await this.client.block(to);
     if (!end) return { kind: 'retry', reason: `block ${to} not available` };
     const addresses = this.chain.contracts.map((c) => c.address);
-    const rawLogs = addresses.length ? await this.client.logs(addresses, next, to) : [];
+    const rawLogs = addresses.length ? await this.creditPushes.expand(await this.client.logs(addresses, next, to)) : [];
     if (rawLogs.some((log) => log.blockNumber === to && log.blockHash !== end.hash))
       return { kind: 'retry', reason: `block ${to} changed while reading` };
 
@@ -98,6 +102,7 @@ export class ChainIndexer {
         break;
       }
     }
+    this.creditPushes.reset();
     const result = await this.ingestor.rollback(this.chain.eid, forkBlock);
     return { kind: 'reorg', forkBlock, ...result };
   }

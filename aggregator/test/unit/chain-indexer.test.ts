@@ -1,4 +1,5 @@
 import { keccak256, toBeHex } from 'ethers';
+import { CreditManager__factory, layoutCreditPush } from '@tributary/contracts';
 import type { BlockInfo, ChainClient } from '../../src/chain/chain-client';
 import type { RegisteredChain } from '../../src/chain/chain-registry';
 import type { RawLog } from '../../src/events/raw-log';
@@ -12,6 +13,7 @@ class FakeChain implements ChainClient {
   blocks: (BlockInfo & { logs: RawLog[] })[] = [];
   private branch = 0;
   calls = { logs: [] as [number, number][] };
+  txs = new Map<string, { to: string | null; input: string }>();
 
   mine(logs: ((at: { block: number; index: number; fork: number }) => RawLog)[] = []): number {
     const number = this.blocks.length;
@@ -40,6 +42,9 @@ class FakeChain implements ChainClient {
   async logs(_addresses: readonly string[], fromBlock: number, toBlock: number): Promise<RawLog[]> {
     this.calls.logs.push([fromBlock, toBlock]);
     return this.blocks.slice(fromBlock, toBlock + 1).flatMap((b) => b.logs);
+  }
+  async transaction(hash: string): Promise<{ to: string | null; input: string } | null> {
+    return this.txs.get(hash) ?? null;
   }
   vaultBalance(): Promise<bigint> {
     throw new Error('not used');
@@ -72,6 +77,31 @@ const limit = (account: string, epoch: bigint) => (at: { block: number; index: n
 
 const cash = (account: string, reason: number, delta: bigint, cashAfter: bigint) => (at: { block: number; index: number; fork: number }) =>
   rawLog('settlementPool', 'CashChanged', [account, reason, delta, cashAfter], at);
+
+/**
+ * A credit push as the chain logs it: AccountIndexed per new account, then CreditBatchPushed; the entries only in
+ * the transaction's calldata (registered on the fake chain under the logs' transaction hash).
+ */
+function pushTx(fake: FakeChain, epoch: bigint, entries: [string, bigint, boolean][], known: string[]) {
+  const layout = layoutCreditPush(
+    entries.map(([account, base, liquidatable]) => ({ account, base, liquidatable })),
+    (a) => (known.indexOf(a) >= 0 ? known.indexOf(a) : undefined),
+    known.length,
+  );
+  const input = CreditManager__factory.createInterface().encodeFunctionData('pushCreditLimits', [epoch, layout.newAccounts, layout.slots]);
+  const first = known.length;
+  known.push(...layout.newAccounts);
+  const makers = [
+    ...layout.newAccounts.map((a, i) => (at: { block: number; index: number; fork: number }) => rawLog('creditManager', 'AccountIndexed', [a, BigInt(first + i)], at)),
+    (at: { block: number; index: number; fork: number }) => rawLog('creditManager', 'CreditBatchPushed', [epoch, BigInt(entries.length), 0n], at),
+  ];
+  // Every log of one push shares the transaction: rawLog derives the hash from (block, index); re-key them.
+  return makers.map((make) => (at: { block: number; index: number; fork: number }) => {
+    const log = { ...make(at), transactionHash: keccak256(toBeHex(at.block * 7919 + 1, 32)) };
+    fake.txs.set(log.transactionHash, { to: CONTRACT_ADDRESS.creditManager, input });
+    return log;
+  });
+}
 
 function setup(settings = { maxBlockRange: 3, reorgWindow: 16 }) {
   const fake = new FakeChain();
@@ -234,5 +264,37 @@ describe('chain indexer', () => {
     expect(results[0]).toMatchObject({ kind: 'reorg', forkBlock: 0 });
     expect(balance(ALICE)).toBe(100n);
     expect(store.tables.events).toHaveLength(1);
+  });
+
+  it('derives each pushed account from the push calldata (no per-account event): indices resolved, partners as pushed', async () => {
+    const { fake, store, sync } = setup({ maxBlockRange: 2, reorgWindow: 16 });
+    const known: string[] = [];
+    const credit = (account: string) => store.tables.rows.credit.get(account);
+    fake.mine();
+    fake.mine(pushTx(fake, 1n, [[ALICE, 700n, false], [BOB, -5n, true]], known));
+    fake.mine();
+    fake.mine();
+    // Epoch 2 names Alice and Bob by index only (indexed two blocks earlier, in another range).
+    fake.mine(pushTx(fake, 2n, [[BOB, 90n, false]], known));
+    fake.mine();
+    fake.mine();
+    await sync();
+    expect([credit(ALICE)?.limit, credit(ALICE)?.epoch, credit(ALICE)?.liquidatable]).toEqual([700n, 1n, false]);
+    expect([credit(BOB)?.limit, credit(BOB)?.epoch, credit(BOB)?.liquidatable]).toEqual([90n, 2n, false]);
+  });
+
+  it('a fresh indexer (restart) reads indices given before its cursor from the chain', async () => {
+    const fake = new FakeChain();
+    const known: string[] = [];
+    fake.mine();
+    fake.mine(pushTx(fake, 1n, [[ALICE, 700n, false]], known));
+    fake.mine(pushTx(fake, 2n, [[ALICE, 800n, true]], known));
+    fake.mine();
+    fake.mine();
+    const store = new MemoryLedgerStore();
+    await store.transaction(async (w) => w.setCursor({ eid: chain.eid, nextBlock: 2, headBlock: 4, headTime: 0, indexedTime: null }));
+    const indexer = new ChainIndexer(chain, fake, store, new LedgerIngestor(store), { maxBlockRange: 10, reorgWindow: 16 });
+    await indexer.tick();
+    expect(store.tables.rows.credit.get(ALICE)).toMatchObject({ limit: 800n, epoch: 2n, liquidatable: true });
   });
 });
