@@ -28,7 +28,14 @@ async function main(): Promise<void> {
     const c = cm.connect(pusher);
     const accounts = Array.from({ length: 2 * n }, () => ethers.getAddress('0x' + 'dd'.repeat(16) + (next++).toString(16).padStart(8, '0')));
     let epoch = 0;
-    const push = (list: string[], base: bigint) => gasOf(pushCredit(c, ++epoch, list.map((a) => packCreditEntry(a, base))));
+    const push = (list: string[], base: bigint) =>
+      gasOf(
+        pushCredit(
+          c,
+          ++epoch,
+          list.map((a) => packCreditEntry(a, base)),
+        ),
+      );
     // Epoch timestamps are six to a slot (epoch / 6): `measure` keeps a push and its baseline (an empty push
     // right after it) off an epoch that opens a slot, so both pay nonzero → nonzero for the timestamp.
     await push([], 0n); // epoch 1 opens the first timestamp slot

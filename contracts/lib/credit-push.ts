@@ -1,4 +1,4 @@
-import { type ContractTransactionResponse, type Overrides, type Provider, getAddress } from 'ethers';
+import { type ContractRunner, type ContractTransactionResponse, type Overrides, type Provider, getAddress } from 'ethers';
 import { type CreditManager, CreditManager__factory } from '../typechain-types';
 
 /**
@@ -145,7 +145,11 @@ export function decodeCreditPushCalldata(data: string): DecodedCreditPush | null
  * The accounts a decoded push wrote, with their values. `accountAt` resolves indices below `firstNewIndex`
  * (the account count before this push); the push's own new accounts come from its calldata.
  */
-export function creditPushEntries(push: DecodedCreditPush, firstNewIndex: number, accountAt: (index: number) => string | undefined): (CreditEntry & { index: number })[] {
+export function creditPushEntries(
+  push: DecodedCreditPush,
+  firstNewIndex: number,
+  accountAt: (index: number) => string | undefined,
+): (CreditEntry & { index: number })[] {
   const out: (CreditEntry & { index: number })[] = [];
   for (const word of push.slots) {
     for (const h of unpackCreditSlot(word)) {
@@ -227,4 +231,37 @@ export async function pushCredit(
   const count = Number(await cm.accountCount());
   const args = layoutCreditPush(list, (a) => known.get(a), count);
   return cm.pushCreditLimits(epoch, args.newAccounts, args.slots, overrides);
+}
+
+/** One push as read back from the chain: its epoch, where it landed, and every half it wrote. */
+export interface CreditPushRecord {
+  epoch: bigint;
+  blockNumber: number;
+  transactionHash: string;
+  entries: (CreditEntry & { index: number })[];
+}
+
+/**
+ * The pushes of [fromBlock, toBlock] with their entries (CreditBatchPushed, then the transaction's calldata;
+ * accounts from AccountIndexed). Only direct pushCreditLimits calls can be read this way (the pusher's key).
+ */
+export async function readCreditPushes(
+  creditManager: { getAddress(): Promise<string>; runner: ContractRunner | null },
+  fromBlock: number,
+  toBlock?: number,
+): Promise<CreditPushRecord[]> {
+  const cm = CreditManager__factory.connect(await creditManager.getAddress(), creditManager.runner);
+  const provider = cm.runner!.provider!;
+  const head = toBlock ?? (await provider.getBlockNumber());
+  const book = new CreditIndexBook(cm);
+  await book.sync(head);
+  const out: CreditPushRecord[] = [];
+  for (const log of await cm.queryFilter(cm.filters.CreditBatchPushed(), fromBlock, head)) {
+    const tx = await provider.getTransaction(log.transactionHash);
+    const push = tx ? decodeCreditPushCalldata(tx.data) : null;
+    if (!push) throw new Error(`credit push ${log.transactionHash} is not a direct pushCreditLimits call`);
+    const entries = creditPushEntries(push, Number.MAX_SAFE_INTEGER, (i) => book.accountAt(i));
+    out.push({ epoch: push.epoch, blockNumber: log.blockNumber, transactionHash: log.transactionHash, entries });
+  }
+  return out;
 }

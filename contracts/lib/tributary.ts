@@ -1,4 +1,4 @@
-import { type BigNumberish, type Signer, ZeroAddress, getAddress } from 'ethers';
+import { type BigNumberish, type Signer, ZeroAddress } from 'ethers';
 import {
   CollateralVault__factory,
   CreditManager__factory,

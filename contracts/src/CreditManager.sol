@@ -11,8 +11,9 @@ import {Epoch} from "./types/Ids.sol";
 
 /// @title CreditManager
 /// @notice See ICreditManager. Pushes touch one storage slot per two accounts (plus one epoch timestamp per
-/// batch) and never read the pool or the hub; the increase guard is one token-bucket update per batch. Consumption (consume, reserve and every credit view)
-/// reads the hub's attested collateral once, and only for an account whose pushed base is positive.
+/// batch) and never read the pool or the hub; the increase guard is one token-bucket update per batch.
+/// Consumption (consume, reserve and every credit view) reads the hub's attested collateral once, and only for an
+/// account whose pushed base is positive.
 contract CreditManager is ICreditManager, AccessControl {
     using TokenBucket for TokenBucket.Bucket;
 

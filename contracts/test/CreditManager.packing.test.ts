@@ -19,7 +19,11 @@ const accounts = Array.from({ length: 24 }, (_, i) => ethers.getAddress('0x' + (
 
 async function packedFixture() {
   const [admin, pusher] = await ethers.getSigners();
-  const cm = await deployCreditManager(admin, { staleAfterSeconds: STALE, guardCapacity: 4n * MAX_CREDIT_BASE, guardRefillPerSecond: parseEther('1') });
+  const cm = await deployCreditManager(admin, {
+    staleAfterSeconds: STALE,
+    guardCapacity: 4n * MAX_CREDIT_BASE,
+    guardRefillPerSecond: parseEther('1'),
+  });
   await grantCreditRoles(cm, { pusher: pusher.address, market: admin.address, hub: admin.address });
   return { cm: cm.connect(pusher), admin };
 }
@@ -45,7 +49,9 @@ describe('CreditManager packed limits', () => {
       { index: 14, base: MIN_CREDIT_BASE, liquidatable: true },
       { index: 15, base: MAX_CREDIT_BASE, liquidatable: false },
     ]);
-    expect(unpackCreditSlot(packCreditSlot(3, undefined, { base: -1n, liquidatable: false }))).to.deep.equal([{ index: 7, base: -1n, liquidatable: false }]);
+    expect(unpackCreditSlot(packCreditSlot(3, undefined, { base: -1n, liquidatable: false }))).to.deep.equal([
+      { index: 7, base: -1n, liquidatable: false },
+    ]);
     expect(() => packCreditSlot(0, { base: MAX_CREDIT_BASE + 1n, liquidatable: false })).to.throw(RangeError);
     expect(() => packCreditSlot(0, undefined, { base: MIN_CREDIT_BASE - 1n, liquidatable: false })).to.throw(RangeError);
   });
@@ -104,7 +110,9 @@ describe('CreditManager packed limits', () => {
         .withArgs(1, word);
       expect(i).to.be.lessThan(bad.length);
     }
-    await expect(cm.pushCreditLimits(2, [b], [])).to.be.revertedWithCustomError(cm, 'AccountAlreadyIndexed').withArgs(b, 1);
+    await expect(cm.pushCreditLimits(2, [b], []))
+      .to.be.revertedWithCustomError(cm, 'AccountAlreadyIndexed')
+      .withArgs(b, 1);
     await expect(cm.pushCreditLimits(2, [ethers.ZeroAddress], [])).to.be.revertedWithCustomError(cm, 'ZeroAddress');
     expect([await cm.limitsSlot(0), await cm.limitsSlot(1)]).to.deep.equal(before);
     expect(await cm.lastEpoch()).to.equal(1n);
@@ -140,7 +148,9 @@ describe('CreditManager packed limits', () => {
       .to.emit(cm, 'CreditBatchPushed')
       .withArgs(1n, 2n, 900n);
     // b lowered, a raised by 200: 200 counts (> the 100 left) although the slot's sum fell.
-    await expect(pushCredit(cm, 2, [entry(a, 800n), entry(b, 0n)])).to.be.revertedWithCustomError(cm, 'CreditIncreaseRateLimited').withArgs(200n, 100n);
+    await expect(pushCredit(cm, 2, [entry(a, 800n), entry(b, 0n)]))
+      .to.be.revertedWithCustomError(cm, 'CreditIncreaseRateLimited')
+      .withArgs(200n, 100n);
     await expect(pushCredit(cm, 2, [entry(b, 400n)]))
       .to.emit(cm, 'CreditBatchPushed')
       .withArgs(2n, 1n, 100n);
@@ -164,10 +174,15 @@ describe('CreditManager packed limits', () => {
         const byIndex = new Map([...known].map(([a, i]) => [i, a]));
         // Sometimes fill an absent partner with its current value (the aggregator's pairing), sometimes not.
         const fillPartners = random() < 0.5;
-        const args = layoutCreditPush(entries, (a) => known.get(a), Number(await cm.accountCount()), (index) => {
-          const current = fillPartners ? model.get(byIndex.get(index)!) : undefined;
-          return current ? { base: current.base, liquidatable: current.liquidatable } : null;
-        });
+        const args = layoutCreditPush(
+          entries,
+          (a) => known.get(a),
+          Number(await cm.accountCount()),
+          (index) => {
+            const current = fillPartners ? model.get(byIndex.get(index)!) : undefined;
+            return current ? { base: current.base, liquidatable: current.liquidatable } : null;
+          },
+        );
         await cm.pushCreditLimits(epoch, args.newAccounts, args.slots);
         for (const e of entries) model.set(e.account, { base: e.base, liquidatable: e.liquidatable, epoch });
         for (const word of args.slots) {

@@ -10,7 +10,8 @@ import {
   deploySettlementPool,
   deployTestToken,
   grantCreditRoles,
-  packCreditEntry, pushCredit,
+  packCreditEntry,
+  pushCredit,
   unpackCreditEntry,
 } from '../lib';
 import { CollateralValueStub__factory } from '../typechain-types';
@@ -55,7 +56,10 @@ describe('CreditManager', () => {
   describe('pushCreditLimits', () => {
     it('stores limits with the push time and liquidation marks: an index per new account, one event per batch', async () => {
       const { cm, pusher, alice, bob } = await loadFixture(creditFixture);
-      const tx = pushCredit(cm.connect(pusher), 1, [packCreditEntry(alice.address, parseEther('100')), packCreditEntry(bob.address, parseEther('5'), true)]);
+      const tx = pushCredit(cm.connect(pusher), 1, [
+        packCreditEntry(alice.address, parseEther('100')),
+        packCreditEntry(bob.address, parseEther('5'), true),
+      ]);
       await expect(tx)
         .to.emit(cm, 'AccountIndexed')
         .withArgs(alice.address, 0n)
@@ -73,7 +77,9 @@ describe('CreditManager', () => {
 
     it('takes exactly lastEpoch + 1: a replay, an older epoch or a jump reverts EpochNotNext and changes nothing', async () => {
       const { cm, pusher, alice } = await loadFixture(creditFixture);
-      await expect(pushCredit(cm.connect(pusher), 5, [])).to.be.revertedWithCustomError(cm, 'EpochNotNext').withArgs(5, 1);
+      await expect(pushCredit(cm.connect(pusher), 5, []))
+        .to.be.revertedWithCustomError(cm, 'EpochNotNext')
+        .withArgs(5, 1);
       for (let epoch = 1; epoch <= 5; epoch++) await pushCredit(cm.connect(pusher), epoch, [packCreditEntry(alice.address, 10n)]);
       for (const epoch of [5n, 4n, 0n, 7n, 2n ** 64n - 1n]) {
         await expect(pushCredit(cm.connect(pusher), epoch, [packCreditEntry(alice.address, 99n)]))

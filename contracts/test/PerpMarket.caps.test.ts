@@ -14,7 +14,10 @@ async function capsFixture() {
   const f = await marketFixture();
   const [, , , , , , bob] = await ethers.getSigners();
   await f.collateral.set(bob.address, parseEther('1000000'));
-  await pushCredit(f.cm.connect(f.pusher), 2, [packCreditEntry(f.alice.address, parseEther('100000')), packCreditEntry(bob.address, parseEther('100000'))]);
+  await pushCredit(f.cm.connect(f.pusher), 2, [
+    packCreditEntry(f.alice.address, parseEther('100000')),
+    packCreditEntry(bob.address, parseEther('100000')),
+  ]);
   const oi = async () => (await f.market.openInterest(0)).total;
   return { ...f, bob, oi };
 }

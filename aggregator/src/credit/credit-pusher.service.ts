@@ -259,7 +259,15 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
       const risk = this.risk.get(key) ?? this.risk.get(partner);
       if (untouchable.has(key) || !risk) return null;
       const fill = partnerFill(
-        { account: partner, targetLimit: targetLimit(risk), cash: risk.cash, targetLiquidatable: risk.result.liquidatable, frozen: risk.frozen.length > 0, onChain: this.view.get(key), committed: 0n },
+        {
+          account: partner,
+          targetLimit: targetLimit(risk),
+          cash: risk.cash,
+          targetLiquidatable: risk.result.liquidatable,
+          frozen: risk.frozen.length > 0,
+          onChain: this.view.get(key),
+          committed: 0n,
+        },
         settings,
       );
       if (fill) fills.set(key, fill);

@@ -189,7 +189,9 @@ describe('credit pusher against a CreditManager', () => {
     pushed(await app.pusher.pushNow());
     const indices = new Map<string, bigint>();
     for (const a of fresh) indices.set(a, (await chain.creditManager.accountIndex(a))[1]);
-    const [changed, partner] = fresh.flatMap((a) => fresh.filter((b) => indices.get(b) === (indices.get(a)! ^ 1n) && indices.get(a)! % 2n === 0n).map((b) => [a, b]))[0];
+    const [changed, partner] = fresh.flatMap((a) =>
+      fresh.filter((b) => indices.get(b) === (indices.get(a)! ^ 1n) && indices.get(a)! % 2n === 0n).map((b) => [a, b]),
+    )[0];
     const before = await onChain(partner);
     await chain.provider.send('evm_increaseTime', [901]);
     await chain.mine();

@@ -92,7 +92,9 @@ function pushTx(fake: FakeChain, epoch: bigint, entries: [string, bigint, boolea
   const first = known.length;
   known.push(...layout.newAccounts);
   const makers = [
-    ...layout.newAccounts.map((a, i) => (at: { block: number; index: number; fork: number }) => rawLog('creditManager', 'AccountIndexed', [a, BigInt(first + i)], at)),
+    ...layout.newAccounts.map(
+      (a, i) => (at: { block: number; index: number; fork: number }) => rawLog('creditManager', 'AccountIndexed', [a, BigInt(first + i)], at),
+    ),
     (at: { block: number; index: number; fork: number }) => rawLog('creditManager', 'CreditBatchPushed', [epoch, BigInt(entries.length), 0n], at),
   ];
   // Every log of one push shares the transaction: rawLog derives the hash from (block, index); re-key them.
@@ -271,7 +273,17 @@ describe('chain indexer', () => {
     const known: string[] = [];
     const credit = (account: string) => store.tables.rows.credit.get(account);
     fake.mine();
-    fake.mine(pushTx(fake, 1n, [[ALICE, 700n, false], [BOB, -5n, true]], known));
+    fake.mine(
+      pushTx(
+        fake,
+        1n,
+        [
+          [ALICE, 700n, false],
+          [BOB, -5n, true],
+        ],
+        known,
+      ),
+    );
     fake.mine();
     fake.mine();
     // Epoch 2 names Alice and Bob by index only (indexed two blocks earlier, in another range).

@@ -227,7 +227,9 @@ describe('slot partner fill', () => {
     expect(partnerFill(acct(2, { targetLimit: usd(100), targetLiquidatable: true, onChain: onChain(usd(100), false, old) }), s)).toBeNull();
     expect(partnerFill(acct(2, { targetLimit: 0n, onChain: onChain(0n, false, old) }), s)).toBeNull();
     // A marked account without credit is kept fresh (its mark must not expire).
-    expect(partnerFill(acct(2, { targetLimit: -usd(5), targetLiquidatable: true, onChain: onChain(-usd(5), true, old) }), s)?.liquidatable).toBe(true);
+    expect(partnerFill(acct(2, { targetLimit: -usd(5), targetLiquidatable: true, onChain: onChain(-usd(5), true, old) }), s)?.liquidatable).toBe(
+      true,
+    );
   });
 });
 

@@ -30,7 +30,9 @@ describe('attack: a pusher key jumps the epoch', () => {
     await p.creditManager.grantRole(await p.creditManager.PUSHER_ROLE(), rival.address);
     await ethers.provider.send('evm_setAutomine', [false]);
     try {
-      const first = await pushCredit(p.creditManager.connect(p.pusher), 1, [packCreditEntry(p.alice.address, parseEther('1'))], { gasLimit: 500_000 });
+      const first = await pushCredit(p.creditManager.connect(p.pusher), 1, [packCreditEntry(p.alice.address, parseEther('1'))], {
+        gasLimit: 500_000,
+      });
       const second = await pushCredit(p.creditManager.connect(rival), 1, [packCreditEntry(p.alice.address, parseEther('2'))], { gasLimit: 500_000 });
       await ethers.provider.send('evm_mine', []);
       const statuses = await Promise.all([first, second].map(async (tx) => (await ethers.provider.getTransactionReceipt(tx.hash))!.status));

@@ -15,7 +15,8 @@ import {
   addressToBytes32,
   deployStablePriceFeed,
   lzReceiveOptions,
-  packCreditEntry, pushCredit,
+  packCreditEntry,
+  pushCredit,
   type DeliveredPacket,
 } from '../../lib';
 import { BenchOFT__factory, NoopOApp__factory } from '../../typechain-types';
@@ -128,7 +129,15 @@ describe('gas snapshot', () => {
     const accounts = Array.from({ length: 200 }, (_, i) => ethers.getAddress('0x' + 'cc'.repeat(18) + (i + 1).toString(16).padStart(4, '0')));
     const cm = p.creditManager.connect(p.pusher);
     const push = async (epoch: number, list: string[], limit: bigint) =>
-      gas(await (await pushCredit(cm, epoch, list.map((a) => packCreditEntry(a, limit + BigInt(epoch))))).wait());
+      gas(
+        await (
+          await pushCredit(
+            cm,
+            epoch,
+            list.map((a) => packCreditEntry(a, limit + BigInt(epoch))),
+          )
+        ).wait(),
+      );
     const empty = async (epoch: number) => gas(await (await pushCredit(cm, epoch, [])).wait());
     // Epochs 1–5 share one epoch-timestamp slot: the baseline (epoch 4) pays what the other pushes pay for it.
     await empty(1);

@@ -9,7 +9,8 @@ import {
   deploySettlementPool,
   deployTestToken,
   grantCreditRoles,
-  packCreditEntry, pushCredit,
+  packCreditEntry,
+  pushCredit,
 } from '../../lib';
 import { CollateralValueStub__factory } from '../../typechain-types';
 

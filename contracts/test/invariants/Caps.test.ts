@@ -13,7 +13,8 @@ async function threeTraders() {
   const f = await marketFixture();
   const [, , , , , , bob, carol] = await ethers.getSigners();
   for (const who of [bob, carol]) await f.collateral.set(who.address, parseEther('1000000'));
-  await pushCredit(f.cm.connect(f.pusher), 
+  await pushCredit(
+    f.cm.connect(f.pusher),
     2,
     [f.alice, bob, carol].map((w) => packCreditEntry(w.address, parseEther('300000'))),
   );
