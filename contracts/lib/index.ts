@@ -3,6 +3,7 @@ export * from './layerzero';
 export * from './packet';
 export * from './delivery';
 export * from './tributary';
+export * from './credit-push';
 export * from './liquidation';
 export * from './params';
 export * from './node/hardhat-node';

@@ -1,4 +1,4 @@
-import { type BigNumberish, type Signer, ZeroAddress, getAddress } from 'ethers';
+import { type BigNumberish, type Signer, ZeroAddress } from 'ethers';
 import {
   CollateralVault__factory,
   CreditManager__factory,
@@ -320,26 +320,5 @@ export const VAULT_TO_HUB_GAS = {
 };
 export const HUB_TO_VAULT_GAS = { [MSG_WITHDRAW_DECISION]: DEFAULT_RECEIVE_GAS[MSG_WITHDRAW_DECISION], [MSG_SEIZE]: DEFAULT_RECEIVE_GAS[MSG_SEIZE] };
 
-const BASE_BITS = 95n;
-const BASE_MASK = (1n << BASE_BITS) - 1n;
-/** Range of a pushed base (limit − cashAtPush, 1e18 USD): 95-bit two's complement. */
-export const MAX_CREDIT_BASE = (1n << (BASE_BITS - 1n)) - 1n;
-export const MIN_CREDIT_BASE = -(1n << (BASE_BITS - 1n));
 /** @deprecated the largest base; a pushed entry now carries `limit − cashAtPush` (MAX_CREDIT_BASE). */
-export const MAX_CREDIT_LIMIT = MAX_CREDIT_BASE;
-
-/**
- * One entry of `CreditManager.pushCreditLimits`: `account << 96 | liquidatable << 95 | uint95(base)`, where
- * base = limit − cashAtPush (1e18 USD, signed, 95-bit two's complement).
- */
-export function packCreditEntry(account: string, base: bigint, liquidatable = false): string {
-  if (base < MIN_CREDIT_BASE || base > MAX_CREDIT_BASE) throw new RangeError(`credit base out of range: ${base}`);
-  const word = (BigInt(account) << 96n) | ((liquidatable ? 1n : 0n) << BASE_BITS) | (base & BASE_MASK);
-  return '0x' + word.toString(16).padStart(64, '0');
-}
-
-export function unpackCreditEntry(entry: string): { account: string; base: bigint; liquidatable: boolean } {
-  const word = BigInt(entry);
-  const account = getAddress('0x' + (word >> 96n).toString(16).padStart(40, '0'));
-  return { account, base: BigInt.asIntN(Number(BASE_BITS), word & BASE_MASK), liquidatable: ((word >> BASE_BITS) & 1n) === 1n };
-}
+export { MAX_CREDIT_BASE as MAX_CREDIT_LIMIT } from './credit-push';

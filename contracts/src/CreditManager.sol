@@ -10,9 +10,10 @@ import {TokenBucket} from "./libraries/TokenBucket.sol";
 import {Epoch} from "./types/Ids.sol";
 
 /// @title CreditManager
-/// @notice See ICreditManager. Pushes touch one storage slot per account and never read the pool or the hub;
-/// the increase guard is one token-bucket update per batch. Consumption (consume, reserve and every credit view)
-/// reads the hub's attested collateral once, and only for an account whose pushed base is positive.
+/// @notice See ICreditManager. Pushes touch one storage slot per two accounts (plus one epoch timestamp per
+/// batch) and never read the pool or the hub; the increase guard is one token-bucket update per batch.
+/// Consumption (consume, reserve and every credit view) reads the hub's attested collateral once, and only for an
+/// account whose pushed base is positive.
 contract CreditManager is ICreditManager, AccessControl {
     using TokenBucket for TokenBucket.Bucket;
 
@@ -20,16 +21,29 @@ contract CreditManager is ICreditManager, AccessControl {
     bytes32 public constant MARKET_ROLE = keccak256("MARKET_ROLE");
     bytes32 public constant HUB_ROLE = keccak256("HUB_ROLE");
 
-    /// @dev The base sits in the entry's low 95 bits: shifting it to the top and back sign-extends it.
+    /// @dev A half (128 bits) of a limits slot: `epoch << 96 | liquidatable << 95 | uint95(base)`.
+    uint256 private constant ENTRY_MASK = (1 << 96) - 1;
+    uint256 private constant HALF_MASK = (1 << 128) - 1;
+    /// @dev The base sits in an entry's low 95 bits: shifting it to the top and back sign-extends it.
     uint256 private constant BASE_SHIFT = 256 - 95;
+    /// @dev Epoch timestamps: six uint40 per slot (a push writes one, in a slot the last five pushes warmed up).
+    uint256 private constant TIMES_PER_SLOT = 6;
 
-    mapping(address => Account) private _accounts;
+    /// @dev Per account, one word the pushes never rewrite: `used << 32 | (index + 1)` (index + 1 = 0: never pushed).
+    /// `used` sits beside the index so a trade's first `consume` updates a slot the first push created (no fresh
+    /// slot) and finds the index with the same read; trades never touch the packed limits.
+    mapping(address => uint256) private _accountWord;
+    /// @dev Two accounts per slot: index 2s in the low half of slot s, 2s + 1 in the high half.
+    mapping(uint256 => uint256) private _limits;
+    mapping(uint256 => uint256) private _epochTimes;
     mapping(address => uint256) public reserved;
     mapping(address => Settling) private _settling;
     TokenBucket.Bucket private _increaseGuard;
     /// @notice RiskParameters: once set, the only way the increase guard changes.
     address public paramGovernor;
     Epoch public lastEpoch;
+    /// @notice Accounts given an index so far (indices 0 … accountCount − 1); shares a slot with `lastEpoch`.
+    uint32 public accountCount;
     uint256 public staleAfter;
     ISettlementPool public settlementPool;
     IAttestedCollateral public hub;
@@ -45,28 +59,47 @@ contract CreditManager is ICreditManager, AccessControl {
 
     // ---- views ----
 
-    function account(address account_) external view returns (Account memory) {
-        return _accounts[account_];
+    function account(address account_) public view returns (Account memory a) {
+        (int256 base, bool liquidatable, uint40 updatedAt) = _pushed(account_);
+        a.limit = int96(base);
+        a.liquidatable = liquidatable;
+        a.updatedAt = updatedAt;
+        a.used = uint96(_accountWord[account_] >> 32);
+    }
+
+    function accountIndex(address account_) external view returns (bool known, uint256 index) {
+        uint256 plusOne = uint32(_accountWord[account_]);
+        return (plusOne != 0, plusOne == 0 ? 0 : plusOne - 1);
+    }
+
+    function pushedEpoch(address account_) external view returns (Epoch) {
+        uint256 plusOne = uint32(_accountWord[account_]);
+        return Epoch.wrap(plusOne == 0 ? 0 : uint64(_half(plusOne - 1) >> 96));
+    }
+
+    function epochTimestamp(Epoch epoch) public view returns (uint40) {
+        uint256 e = Epoch.unwrap(epoch);
+        return uint40(_epochTimes[e / TIMES_PER_SLOT] >> ((e % TIMES_PER_SLOT) * 40));
+    }
+
+    function limitsSlot(uint256 slot) external view returns (uint256) {
+        return _limits[slot];
     }
 
     function isStale(address account_) public view returns (bool) {
-        return block.timestamp > uint256(_accounts[account_].updatedAt) + staleAfter;
+        (, , uint40 updatedAt) = _pushed(account_);
+        return _isStale(updatedAt);
     }
 
     /// @dev A mark expires with its push: a stale push's mark no longer lets anyone liquidate.
     function isLiquidatable(address account_) external view returns (bool) {
-        return _accounts[account_].liquidatable && !isStale(account_);
+        (, bool liquidatable, uint40 updatedAt) = _pushed(account_);
+        return liquidatable && !_isStale(updatedAt);
     }
 
-    /// @dev The settling amount lowers the pushed side only: the chain-visible side already sees the release.
     function creditBalance(address account_) public view returns (int256) {
-        Account memory a = _accounts[account_];
-        int256 limit = int256(a.limit) - SafeCast.toInt256(_activeSettling(account_, a.updatedAt));
-        if (limit > 0) {
-            uint256 visible = collateralValue(account_);
-            if (visible < uint256(limit)) limit = int256(visible);
-        }
-        return limit + _cashOf(account_) - SafeCast.toInt256(uint256(a.used) + reserved[account_]);
+        (int256 base, , uint40 updatedAt) = _pushed(account_);
+        return _creditBalance(account_, base, updatedAt);
     }
 
     function collateralValue(address account_) public view returns (uint256) {
@@ -80,7 +113,8 @@ contract CreditManager is ICreditManager, AccessControl {
     }
 
     function settlingCredit(address account_) external view returns (uint256) {
-        return _activeSettling(account_, _accounts[account_].updatedAt);
+        (, , uint40 updatedAt) = _pushed(account_);
+        return _activeSettling(account_, updatedAt);
     }
 
     function increaseAllowance() external view returns (uint256) {
@@ -94,49 +128,65 @@ contract CreditManager is ICreditManager, AccessControl {
     // ---- pusher ----
 
     /// @inheritdoc ICreditManager
-    function pushCreditLimits(Epoch epoch, bytes32[] calldata entries) external onlyRole(PUSHER_ROLE) {
-        _requireNextEpoch(epoch);
-        lastEpoch = epoch;
+    function pushCreditLimits(Epoch epoch, address[] calldata newAccounts, bytes32[] calldata slots) external onlyRole(PUSHER_ROLE) {
+        uint256 count = _startBatch(epoch, newAccounts);
+        // The epoch sits above the 96-bit entry in each half; `_startBatch` checked it fits 32 bits.
+        uint256 stamp = uint256(Epoch.unwrap(epoch)) << 96;
+        uint256 stampBoth = stamp | (stamp << 128);
         uint256 totalIncrease;
-        uint40 now_ = uint40(block.timestamp);
-        uint256 count = entries.length;
-        for (uint256 i; i < count; ++i) {
-            uint256 word = uint256(entries[i]);
-            address acct = address(uint160(word >> 96));
-            bool liquidatable = (word >> 95) & 1 == 1;
-            int96 base = int96(int256(word << BASE_SHIFT) >> BASE_SHIFT);
-            Account storage slot = _accounts[acct];
-            int96 previous = slot.limit;
-            if (base > previous) totalIncrease += uint256(int256(base) - previous);
-            slot.limit = base;
-            slot.updatedAt = now_;
-            slot.liquidatable = liquidatable;
-            emit CreditLimitSet(acct, epoch, base, liquidatable);
+        uint256 written;
+        uint256 n = slots.length;
+        for (uint256 i; i < n; ++i) {
+            uint256 word = uint256(slots[i]);
+            uint256 slot = word >> 224;
+            uint256 mask = (word >> 192) & 0xffffffff;
+            // Only the two presence bits may be set, and every written index must exist.
+            if (mask == 0 || mask > 3 || 2 * slot + (mask >> 1) >= count) revert BadCreditSlot(i, bytes32(word));
+            uint256 previous = _limits[slot];
+            uint256 next;
+            if (mask == 3) {
+                next = (word & ENTRY_MASK) | ((word & (ENTRY_MASK << 96)) << 32) | stampBoth;
+                totalIncrease += _increase(previous, word) + _increase(previous >> 128, word >> 96);
+                written += 2;
+            } else if (mask == 1) {
+                next = (previous & (HALF_MASK << 128)) | (word & ENTRY_MASK) | stamp;
+                totalIncrease += _increase(previous, word);
+                ++written;
+            } else {
+                next = (previous & HALF_MASK) | ((word & (ENTRY_MASK << 96)) << 32) | (stamp << 128);
+                totalIncrease += _increase(previous >> 128, word >> 96);
+                ++written;
+            }
+            _limits[slot] = next;
         }
         if (totalIncrease != 0) {
             uint256 allowance = _increaseGuard.available();
             if (!_increaseGuard.tryConsume(totalIncrease)) revert CreditIncreaseRateLimited(totalIncrease, allowance);
         }
-        emit CreditBatchPushed(epoch, count, totalIncrease);
+        emit CreditBatchPushed(epoch, written, totalIncrease);
     }
 
     // ---- market and hub ----
 
     function consume(address account_, uint256 amount) external onlyRole(MARKET_ROLE) {
-        Account storage a = _checkedForIncrease(account_, amount);
-        a.used += SafeCast.toUint96(amount);
-        emit CreditConsumed(account_, amount, a.used);
+        _checkIncrease(account_, amount);
+        uint256 word = _accountWord[account_];
+        uint256 used = (word >> 32) + amount;
+        SafeCast.toUint96(used);
+        _accountWord[account_] = (used << 32) | uint32(word);
+        emit CreditConsumed(account_, amount, used);
     }
 
     function release(address account_, uint256 amount) external onlyRole(MARKET_ROLE) {
-        Account storage a = _accounts[account_];
-        if (amount > a.used) revert ReleaseExceedsUsed(account_, amount, a.used);
-        a.used -= uint96(amount);
-        emit CreditReleased(account_, amount, a.used);
+        uint256 word = _accountWord[account_];
+        uint256 used = word >> 32;
+        if (amount > used) revert ReleaseExceedsUsed(account_, amount, used);
+        _accountWord[account_] = ((used - amount) << 32) | uint32(word);
+        emit CreditReleased(account_, amount, used - amount);
     }
 
     function reserve(address account_, uint256 amount) external onlyRole(HUB_ROLE) {
-        _checkedForIncrease(account_, amount);
+        _checkIncrease(account_, amount);
         uint256 total = reserved[account_] + amount;
         reserved[account_] = total;
         emit CreditReserved(account_, amount, total);
@@ -148,7 +198,8 @@ contract CreditManager is ICreditManager, AccessControl {
         uint256 current = reserved[account_];
         if (amount > current) revert ReleaseExceedsReserved(account_, amount, current);
         reserved[account_] = current - amount;
-        uint256 still = _activeSettling(account_, _accounts[account_].updatedAt);
+        (, , uint40 updatedAt) = _pushed(account_);
+        uint256 still = _activeSettling(account_, updatedAt);
         _settling[account_] = Settling(uint128(still + amount), uint40(block.timestamp));
         emit ReservationReleased(account_, amount, current - amount);
     }
@@ -196,10 +247,65 @@ contract CreditManager is ICreditManager, AccessControl {
         emit IncreaseGuardSet(capacity, refillPerSecond);
     }
 
-    /// @dev A private function keeps `expected` off the batch loop's stack (inline it costs ~600 gas per account).
-    function _requireNextEpoch(Epoch epoch) private view {
+    /// @dev Epoch check, the epoch's timestamp and the new accounts' indices; returns the account count after them.
+    /// A private function keeps its locals off the batch loop's stack.
+    function _startBatch(Epoch epoch, address[] calldata newAccounts) private returns (uint256 count) {
+        uint64 e = Epoch.unwrap(epoch);
         uint64 expected = Epoch.unwrap(lastEpoch) + 1;
-        if (Epoch.unwrap(epoch) != expected) revert EpochNotNext(epoch, Epoch.wrap(expected));
+        if (e != expected) revert EpochNotNext(epoch, Epoch.wrap(expected));
+        if (e > type(uint32).max) revert EpochOverflow(epoch);
+        count = accountCount;
+        uint256 added = newAccounts.length;
+        if (count + added > type(uint32).max) revert AccountIndexOverflow(count + added);
+        for (uint256 i; i < added; ++i) {
+            address acct = newAccounts[i];
+            if (acct == address(0)) revert ZeroAddress();
+            uint256 word = _accountWord[acct];
+            if (uint32(word) != 0) revert AccountAlreadyIndexed(acct, uint32(word) - 1);
+            _accountWord[acct] = word | (count + 1);
+            emit AccountIndexed(acct, count);
+            ++count;
+        }
+        lastEpoch = epoch;
+        accountCount = uint32(count);
+        uint256 key = e / TIMES_PER_SLOT;
+        uint256 shift = (e % TIMES_PER_SLOT) * 40;
+        _epochTimes[key] = (_epochTimes[key] & ~(uint256(type(uint40).max) << shift)) | (block.timestamp << shift);
+    }
+
+    /// @dev max(0, new base − previous base) of one entry (both in the low 95 bits of their word).
+    function _increase(uint256 previousHalf, uint256 entryWord) private pure returns (uint256) {
+        int256 previous = int256(previousHalf << BASE_SHIFT) >> BASE_SHIFT;
+        int256 base = int256(entryWord << BASE_SHIFT) >> BASE_SHIFT;
+        return base > previous ? uint256(base - previous) : 0;
+    }
+
+    function _half(uint256 index) private view returns (uint256) {
+        return (_limits[index >> 1] >> ((index & 1) * 128)) & HALF_MASK;
+    }
+
+    /// @dev The account's last pushed base, mark and push time (zeros for an account never pushed).
+    function _pushed(address account_) private view returns (int256 base, bool liquidatable, uint40 updatedAt) {
+        uint256 plusOne = uint32(_accountWord[account_]);
+        if (plusOne == 0) return (0, false, 0);
+        uint256 half = _half(plusOne - 1);
+        base = int256(half << BASE_SHIFT) >> BASE_SHIFT;
+        liquidatable = (half >> 95) & 1 == 1;
+        updatedAt = epochTimestamp(Epoch.wrap(uint64(half >> 96)));
+    }
+
+    function _isStale(uint40 updatedAt) private view returns (bool) {
+        return block.timestamp > uint256(updatedAt) + staleAfter;
+    }
+
+    /// @dev The settling amount lowers the pushed side only: the chain-visible side already sees the release.
+    function _creditBalance(address account_, int256 base, uint40 updatedAt) private view returns (int256) {
+        int256 limit = base - SafeCast.toInt256(_activeSettling(account_, updatedAt));
+        if (limit > 0) {
+            uint256 visible = collateralValue(account_);
+            if (visible < uint256(limit)) limit = int256(visible);
+        }
+        return limit + _cashOf(account_) - SafeCast.toInt256((_accountWord[account_] >> 32) + reserved[account_]);
     }
 
     function _cashOf(address account_) private view returns (int256) {
@@ -214,11 +320,12 @@ contract CreditManager is ICreditManager, AccessControl {
     }
 
     /// @dev Adding risk needs a fresh limit, no liquidation mark and enough available credit.
-    function _checkedForIncrease(address account_, uint256 amount) private view returns (Account storage a) {
-        a = _accounts[account_];
-        if (isStale(account_)) revert CreditStale(account_, a.updatedAt);
-        if (a.liquidatable) revert AccountLiquidatable(account_);
-        uint256 available = availableCredit(account_);
+    function _checkIncrease(address account_, uint256 amount) private view {
+        (int256 base, bool liquidatable, uint40 updatedAt) = _pushed(account_);
+        if (_isStale(updatedAt)) revert CreditStale(account_, updatedAt);
+        if (liquidatable) revert AccountLiquidatable(account_);
+        int256 balance = _creditBalance(account_, base, updatedAt);
+        uint256 available = balance > 0 ? uint256(balance) : 0;
         if (amount > available) revert InsufficientCredit(account_, amount, available);
     }
 }

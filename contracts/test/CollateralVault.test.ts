@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ethers } from 'hardhat';
 import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import { parseEther, parseUnits } from 'ethers';
-import { MSG_ATTEST, VAULT_TO_HUB_GAS, lzContract, lzReceiveOptions, packCreditEntry } from '../lib';
+import { MSG_ATTEST, VAULT_TO_HUB_GAS, lzContract, lzReceiveOptions, packCreditEntry, pushCredit } from '../lib';
 import { FeeOnTransferERC20__factory, PingOApp__factory } from '../typechain-types';
 import { DVN_FEE, EID_A, EID_HUB, EXECUTOR_FEE, GAS_PRICE, USDC, WETH, WETH_RATE_CAPACITY, deployProtocol, type Protocol } from './helpers/fixture';
 import { decidePending, seize } from './helpers/money';
@@ -290,7 +290,7 @@ describe('CollateralVault', () => {
 
   it('pushes credit with the lib helper format (smoke for the hub path)', async () => {
     const p = await loadFixture(deployProtocol);
-    await p.creditManager.connect(p.pusher).pushCreditLimits(1, [packCreditEntry(p.alice.address, parseEther('5'))]);
+    await pushCredit(p.creditManager.connect(p.pusher), 1, [packCreditEntry(p.alice.address, parseEther('5'))]);
     expect((await p.creditManager.account(p.alice.address)).limit).to.equal(parseEther('5'));
   });
 });

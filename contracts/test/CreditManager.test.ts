@@ -11,6 +11,7 @@ import {
   deployTestToken,
   grantCreditRoles,
   packCreditEntry,
+  pushCredit,
   unpackCreditEntry,
 } from '../lib';
 import { CollateralValueStub__factory } from '../typechain-types';
@@ -53,16 +54,17 @@ describe('CreditManager', () => {
   });
 
   describe('pushCreditLimits', () => {
-    it('stores limits with the push time and liquidation marks, one event per account and one per batch', async () => {
+    it('stores limits with the push time and liquidation marks: an index per new account, one event per batch', async () => {
       const { cm, pusher, alice, bob } = await loadFixture(creditFixture);
-      const tx = cm
-        .connect(pusher)
-        .pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('100')), packCreditEntry(bob.address, parseEther('5'), true)]);
+      const tx = pushCredit(cm.connect(pusher), 1, [
+        packCreditEntry(alice.address, parseEther('100')),
+        packCreditEntry(bob.address, parseEther('5'), true),
+      ]);
       await expect(tx)
-        .to.emit(cm, 'CreditLimitSet')
-        .withArgs(alice.address, 1n, parseEther('100'), false)
-        .and.to.emit(cm, 'CreditLimitSet')
-        .withArgs(bob.address, 1n, parseEther('5'), true)
+        .to.emit(cm, 'AccountIndexed')
+        .withArgs(alice.address, 0n)
+        .and.to.emit(cm, 'AccountIndexed')
+        .withArgs(bob.address, 1n)
         .and.to.emit(cm, 'CreditBatchPushed')
         .withArgs(1n, 2n, parseEther('105'));
       const a = await cm.account(alice.address);
@@ -75,10 +77,12 @@ describe('CreditManager', () => {
 
     it('takes exactly lastEpoch + 1: a replay, an older epoch or a jump reverts EpochNotNext and changes nothing', async () => {
       const { cm, pusher, alice } = await loadFixture(creditFixture);
-      await expect(cm.connect(pusher).pushCreditLimits(5, [])).to.be.revertedWithCustomError(cm, 'EpochNotNext').withArgs(5, 1);
-      for (let epoch = 1; epoch <= 5; epoch++) await cm.connect(pusher).pushCreditLimits(epoch, [packCreditEntry(alice.address, 10n)]);
+      await expect(pushCredit(cm.connect(pusher), 5, []))
+        .to.be.revertedWithCustomError(cm, 'EpochNotNext')
+        .withArgs(5, 1);
+      for (let epoch = 1; epoch <= 5; epoch++) await pushCredit(cm.connect(pusher), epoch, [packCreditEntry(alice.address, 10n)]);
       for (const epoch of [5n, 4n, 0n, 7n, 2n ** 64n - 1n]) {
-        await expect(cm.connect(pusher).pushCreditLimits(epoch, [packCreditEntry(alice.address, 99n)]))
+        await expect(pushCredit(cm.connect(pusher), epoch, [packCreditEntry(alice.address, 99n)]))
           .to.be.revertedWithCustomError(cm, 'EpochNotNext')
           .withArgs(epoch, 6);
       }
@@ -89,22 +93,18 @@ describe('CreditManager', () => {
     it('stores a negative base sign-extended; the guard counts increases of the base, from below zero too', async () => {
       const { cm, pusher, alice, bob } = await loadFixture(creditFixture);
       await expect(
-        cm
-          .connect(pusher)
-          .pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('-300'), true), packCreditEntry(bob.address, MIN_CREDIT_BASE)]),
+        pushCredit(cm.connect(pusher), 1, [packCreditEntry(alice.address, parseEther('-300'), true), packCreditEntry(bob.address, MIN_CREDIT_BASE)]),
       )
-        .to.emit(cm, 'CreditLimitSet')
-        .withArgs(alice.address, 1n, parseEther('-300'), true)
-        .and.to.emit(cm, 'CreditBatchPushed')
+        .to.emit(cm, 'CreditBatchPushed')
         .withArgs(1n, 2n, 0n);
       expect((await cm.account(alice.address)).limit).to.equal(parseEther('-300'));
       expect((await cm.account(bob.address)).limit).to.equal(MIN_CREDIT_BASE);
       expect(await cm.creditBalance(alice.address)).to.equal(parseEther('-300'));
       expect(await cm.availableCredit(alice.address)).to.equal(0n);
-      await expect(cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, parseEther('200'))]))
+      await expect(pushCredit(cm.connect(pusher), 2, [packCreditEntry(alice.address, parseEther('200'))]))
         .to.emit(cm, 'CreditBatchPushed')
         .withArgs(2n, 1n, parseEther('500'));
-      await expect(cm.connect(pusher).pushCreditLimits(3, [packCreditEntry(bob.address, parseEther('1'))])).to.be.revertedWithCustomError(
+      await expect(pushCredit(cm.connect(pusher), 3, [packCreditEntry(bob.address, parseEther('1'))])).to.be.revertedWithCustomError(
         cm,
         'CreditIncreaseRateLimited',
       );
@@ -112,12 +112,12 @@ describe('CreditManager', () => {
 
     it('is pusher-only', async () => {
       const { cm, alice } = await loadFixture(creditFixture);
-      await expect(cm.connect(alice).pushCreditLimits(1, [])).to.be.revertedWithCustomError(cm, 'AccessControlUnauthorizedAccount');
+      await expect(pushCredit(cm.connect(alice), 1, [])).to.be.revertedWithCustomError(cm, 'AccessControlUnauthorizedAccount');
     });
 
     it('bounds total credit increase by the token bucket; decreases always pass; refills over time', async () => {
       const { cm, pusher, alice, bob } = await loadFixture(creditFixture);
-      const push = (epoch: number, entries: string[]) => cm.connect(pusher).pushCreditLimits(epoch, entries);
+      const push = (epoch: number, entries: string[]) => pushCredit(cm.connect(pusher), epoch, entries);
       await push(1, [packCreditEntry(alice.address, parseEther('600')), packCreditEntry(bob.address, parseEther('300'))]);
       expect(await cm.increaseAllowance()).to.be.closeTo(parseEther('100'), parseEther('2'));
       expect(await cm.increaseGuard()).to.deep.equal([CAPACITY, REFILL]);
@@ -133,7 +133,7 @@ describe('CreditManager', () => {
   describe('consume, release, reserve', () => {
     async function funded() {
       const f = await loadFixture(creditFixture);
-      await f.cm.connect(f.pusher).pushCreditLimits(1, [packCreditEntry(f.alice.address, parseEther('100'))]);
+      await pushCredit(f.cm.connect(f.pusher), 1, [packCreditEntry(f.alice.address, parseEther('100'))]);
       return f;
     }
 
@@ -161,7 +161,7 @@ describe('CreditManager', () => {
 
     it('refuses new risk for an account marked liquidatable', async () => {
       const { cm, pusher, market, alice } = await funded();
-      await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, parseEther('100'), true)]);
+      await pushCredit(cm.connect(pusher), 2, [packCreditEntry(alice.address, parseEther('100'), true)]);
       await expect(cm.connect(market).consume(alice.address, 1n)).to.be.revertedWithCustomError(cm, 'AccountLiquidatable');
     });
 
@@ -204,7 +204,7 @@ describe('CreditManager', () => {
       const { cm, pusher, hub, alice, bob } = await funded();
       await expect(cm.connect(hub).reserve(bob.address, 1n)).to.be.revertedWithCustomError(cm, 'CreditStale');
       await expect(cm.connect(hub).reserve(alice.address, parseEther('100.01'))).to.be.revertedWithCustomError(cm, 'InsufficientCredit');
-      await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, parseEther('100'), true)]);
+      await pushCredit(cm.connect(pusher), 2, [packCreditEntry(alice.address, parseEther('100'), true)]);
       await expect(cm.connect(hub).reserve(alice.address, 1n)).to.be.revertedWithCustomError(cm, 'AccountLiquidatable');
       await time.increase(STALE + 1);
       await expect(cm.connect(hub).reserve(alice.address, 1n)).to.be.revertedWithCustomError(cm, 'CreditStale');
@@ -227,7 +227,7 @@ describe('CreditManager', () => {
       await cm.connect(hub).reserve(alice.address, parseEther('40'));
       await cm.connect(hub).unreserve(alice.address, parseEther('40'));
       expect(await cm.availableCredit(alice.address)).to.equal(parseEther('60'));
-      await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, parseEther('70'))]);
+      await pushCredit(cm.connect(pusher), 2, [packCreditEntry(alice.address, parseEther('70'))]);
       expect(await cm.settlingCredit(alice.address)).to.equal(0n);
       expect(await cm.availableCredit(alice.address)).to.equal(parseEther('70'));
     });
@@ -259,7 +259,7 @@ describe('CreditManager', () => {
     it('caps usable credit by the hub-attested collateral: min(base − settling, collateral) + cash − used − reserved', async () => {
       const { cm, pusher, market, hub, settle, collateral, alice } = await loadFixture(creditFixture);
       await collateral.set(alice.address, parseEther('50'));
-      await cm.connect(pusher).pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('100'))]);
+      await pushCredit(cm.connect(pusher), 1, [packCreditEntry(alice.address, parseEther('100'))]);
       expect(await cm.collateralValue(alice.address)).to.equal(parseEther('50'));
       expect(await cm.creditBalance(alice.address)).to.equal(parseEther('50'));
       await expect(cm.connect(market).consume(alice.address, parseEther('60')))
@@ -284,7 +284,7 @@ describe('CreditManager', () => {
       const fresh = await deployCreditManager(admin, { staleAfterSeconds: STALE, guardCapacity: CAPACITY, guardRefillPerSecond: REFILL });
       await grantCreditRoles(fresh, { pusher: pusher.address });
       await fresh.setSettlementPool(await pool.getAddress());
-      await fresh.connect(pusher).pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('100'))]);
+      await pushCredit(fresh.connect(pusher), 1, [packCreditEntry(alice.address, parseEther('100'))]);
       expect(await fresh.creditBalance(alice.address)).to.equal(0n);
       await settle(alice.address, parseEther('30'));
       expect(await fresh.creditBalance(alice.address)).to.equal(parseEther('30'));
@@ -301,7 +301,7 @@ describe('CreditManager', () => {
 
     it('a liquidation mark expires with its push', async () => {
       const { cm, pusher, alice } = await loadFixture(creditFixture);
-      await cm.connect(pusher).pushCreditLimits(1, [packCreditEntry(alice.address, 0n, true)]);
+      await pushCredit(cm.connect(pusher), 1, [packCreditEntry(alice.address, 0n, true)]);
       expect(await cm.isLiquidatable(alice.address)).to.equal(true);
       await time.increase(STALE + 1);
       expect(await cm.isLiquidatable(alice.address)).to.equal(false);

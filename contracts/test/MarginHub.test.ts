@@ -3,7 +3,7 @@ import { ethers } from 'hardhat';
 import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import fc from 'fast-check';
 import { parseEther } from 'ethers';
-import { MSG_ATTEST, RejectReason, lzContract, packCreditEntry } from '../lib';
+import { MSG_ATTEST, RejectReason, lzContract, packCreditEntry, pushCredit } from '../lib';
 import { RelayerWorker__factory } from '../typechain-types';
 import { EID_A, EID_B, EID_HUB, STALE_AFTER, USDC, WETH, deployProtocol, type Protocol } from './helpers/fixture';
 import { execute, sentPackets, verifyAndCommit } from './helpers/packets';
@@ -26,7 +26,7 @@ async function aliceTrading() {
   const p = await loadFixture(deployProtocol);
   await depositWeth(p, parseEther('10'));
   await p.settle();
-  await p.creditManager.connect(p.pusher).pushCreditLimits(1, [packCreditEntry(p.alice.address, parseEther('10010'))]);
+  await pushCredit(p.creditManager.connect(p.pusher), 1, [packCreditEntry(p.alice.address, parseEther('10010'))]);
   await p.market.connect(p.alice).modifyPosition(0, parseEther('10'));
   return p;
 }
@@ -146,7 +146,7 @@ describe('MarginHub', () => {
       expect(await p.creditManager.settlingCredit(p.alice.address)).to.equal(parseEther('8000'));
       expect(await p.creditManager.availableCredit(p.alice.address)).to.equal(0n);
       await expect(p.market.connect(p.alice).modifyPosition(0, parseEther('1'))).to.be.revertedWithCustomError(p.creditManager, 'InsufficientCredit');
-      await p.creditManager.connect(p.pusher).pushCreditLimits(2, [packCreditEntry(p.alice.address, parseEther('3010'))]);
+      await pushCredit(p.creditManager.connect(p.pusher), 2, [packCreditEntry(p.alice.address, parseEther('3010'))]);
       expect(await p.creditManager.settlingCredit(p.alice.address)).to.equal(0n);
       expect(await p.creditManager.availableCredit(p.alice.address)).to.equal(parseEther('1000'));
     });
@@ -168,13 +168,13 @@ describe('MarginHub', () => {
       const cases: [() => Promise<unknown>, bigint, number][] = [
         [() => time.increase(STALE_AFTER + 1), parseEther('1'), RejectReason.StaleCredit],
         [
-          () => p.creditManager.connect(p.pusher).pushCreditLimits(2, [packCreditEntry(p.alice.address, parseEther('10000'), true)]),
+          () => pushCredit(p.creditManager.connect(p.pusher), 2, [packCreditEntry(p.alice.address, parseEther('10000'), true)]),
           parseEther('1'),
           RejectReason.Liquidatable,
         ],
         [
           async () => {
-            await p.creditManager.connect(p.pusher).pushCreditLimits(3, [packCreditEntry(p.alice.address, parseEther('10000'))]);
+            await pushCredit(p.creditManager.connect(p.pusher), 3, [packCreditEntry(p.alice.address, parseEther('10000'))]);
             await p.wethFeed.setRoundData(2000n * 10n ** 8n, (await time.latest()) - 4000);
           },
           parseEther('1'),

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ethers } from 'hardhat';
 import { loadFixture } from '@nomicfoundation/hardhat-network-helpers';
 import { parseEther, parseUnits } from 'ethers';
-import { deployPriceFeed, packCreditEntry } from '../lib';
+import { deployPriceFeed, packCreditEntry, pushCredit } from '../lib';
 import { WETH, marketFixture } from './helpers/market-fixture';
 
 const WAD = 10n ** 18n;
@@ -14,9 +14,10 @@ async function capsFixture() {
   const f = await marketFixture();
   const [, , , , , , bob] = await ethers.getSigners();
   await f.collateral.set(bob.address, parseEther('1000000'));
-  await f.cm
-    .connect(f.pusher)
-    .pushCreditLimits(2, [packCreditEntry(f.alice.address, parseEther('100000')), packCreditEntry(bob.address, parseEther('100000'))]);
+  await pushCredit(f.cm.connect(f.pusher), 2, [
+    packCreditEntry(f.alice.address, parseEther('100000')),
+    packCreditEntry(bob.address, parseEther('100000')),
+  ]);
   const oi = async () => (await f.market.openInterest(0)).total;
   return { ...f, bob, oi };
 }
@@ -32,7 +33,7 @@ describe('PerpMarket caps (docs/breakers-and-dampeners.md#caps)', () => {
     expect(await oi()).to.equal(parseEther('12'));
     await setPrice(1000);
     await collateral.set(alice.address, 0n);
-    await cm.connect(pusher).pushCreditLimits(3, [packCreditEntry(alice.address, 0n, true)]);
+    await pushCredit(cm.connect(pusher), 3, [packCreditEntry(alice.address, 0n, true)]);
     await market.connect(keeper).liquidate(alice.address, WAD / 2n); // 7 → 3.5
     expect(await oi()).to.equal(parseEther('8.5'));
     await market.connect(bob).modifyPosition(0, parseEther('-5'));

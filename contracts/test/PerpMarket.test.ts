@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ethers } from 'hardhat';
 import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import { parseEther, parseUnits } from 'ethers';
-import { deployPerpMarket, packCreditEntry } from '../lib';
+import { deployPerpMarket, packCreditEntry, pushCredit } from '../lib';
 import { STALE, marketFixture } from './helpers/market-fixture';
 
 const CASH = { RealizedPnl: 0n, TradingFee: 1n };
@@ -110,11 +110,11 @@ describe('PerpMarket', () => {
   it('checks an open net of its own fee', async () => {
     const { cm, market, pusher, alice } = await loadFixture(marketFixture);
     // 10 ETH at 2000: margin 2,000 + fee 10.
-    await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, parseEther('2009.99'))]);
+    await pushCredit(cm.connect(pusher), 2, [packCreditEntry(alice.address, parseEther('2009.99'))]);
     await expect(market.connect(alice).modifyPosition(0, parseEther('10')))
       .to.be.revertedWithCustomError(cm, 'InsufficientCredit')
       .withArgs(alice.address, parseEther('2000'), parseEther('1999.99'));
-    await cm.connect(pusher).pushCreditLimits(3, [packCreditEntry(alice.address, parseEther('2010'))]);
+    await pushCredit(cm.connect(pusher), 3, [packCreditEntry(alice.address, parseEther('2010'))]);
     await market.connect(alice).modifyPosition(0, parseEther('10'));
     expect(await cm.creditBalance(alice.address)).to.equal(0n);
   });
@@ -139,7 +139,7 @@ describe('PerpMarket', () => {
       .withArgs(alice.address);
     await setPrice(1000);
     await collateral.set(alice.address, parseEther('900')); // (900 − 10 fee − 10,000) / 500 < 0: health 0
-    await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, 0n, true)]);
+    await pushCredit(cm.connect(pusher), 2, [packCreditEntry(alice.address, 0n, true)]);
     expect(await market.conservativeHealth(alice.address)).to.equal(0n);
     for (const bad of [0n, WAD + 1n]) {
       await expect(market.connect(keeper).liquidate(alice.address, bad)).to.be.revertedWithCustomError(market, 'InvalidFraction').withArgs(bad);
@@ -188,14 +188,14 @@ describe('PerpMarket', () => {
     await market.connect(alice).modifyPosition(0, parseEther('10')); // maintenance 10 × 2000 × 0.05 = 1,000
     await collateral.set(alice.address, parseEther('2010')); // 2,010 − 10 fee = 2,000 of equity: health exactly 2
     expect(await market.conservativeHealth(alice.address)).to.equal(parseEther('2'));
-    await cm.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, 0n, true)]);
+    await pushCredit(cm.connect(pusher), 2, [packCreditEntry(alice.address, 0n, true)]);
     await expect(market.connect(keeper).liquidate(alice.address, WAD))
       .to.be.revertedWithCustomError(market, 'ConservativelyHealthy')
       .withArgs(alice.address, parseEther('2'));
     await setPrice(1990); // −100 of PnL: 1.9
     await time.increase(STALE + 1);
     await expect(market.connect(keeper).liquidate(alice.address, WAD)).to.be.revertedWithCustomError(market, 'NotLiquidatable');
-    await cm.connect(pusher).pushCreditLimits(3, [packCreditEntry(alice.address, 0n, true)]);
+    await pushCredit(cm.connect(pusher), 3, [packCreditEntry(alice.address, 0n, true)]);
     await expect(market.connect(alice).setMarkOverrideHealth(parseEther('3'))).to.be.revertedWithCustomError(market, 'OwnableUnauthorizedAccount');
     await expect(market.setMarkOverrideHealth(parseEther('0.99'))).to.be.revertedWithCustomError(market, 'InvalidMarkOverrideHealth');
     await expect(market.setMarkOverrideHealth(parseEther('1.5')))

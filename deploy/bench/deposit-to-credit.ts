@@ -6,7 +6,7 @@
  * trading-chain blocks (block of the event − trading head at source confirmation):
  *   hub      AttestationApplied on the MarginHub (relayer: verify + commit + lzReceive)
  *   ledger   the aggregator's /v1/accounts API shows the deposit's sequence
- *   credit   CreditLimitSet for the account whose limit covers the deposit (aggregator credit push)
+ *   credit   the first credit push whose entry for the account covers the deposit (aggregator credit push)
  *
  * Each trader deposits on one chain only and every deposit adds 3 % to its balance (the first one 100 USDC),
  * so each deposit moves the USDC-only credit limit (linear in the balance: L = k · balance) past the pusher's
@@ -19,7 +19,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NonceManager, parseUnits, type JsonRpcProvider } from 'ethers';
-import { CollateralVault__factory, CreditManager__factory, MSG_ATTEST, MarginHub__factory, devWallet } from '@tributary/contracts';
+import { CollateralVault__factory, CreditManager__factory, MSG_ATTEST, MarginHub__factory, devWallet, readCreditPushes } from '@tributary/contracts';
 import { makeProvider } from '../src/deploy/chain-session';
 import { startDevnet } from '../src/devnet/devnet';
 import { DEV_ACCOUNTS } from '../src/devnet/devnet-config';
@@ -166,10 +166,13 @@ async function main(): Promise<void> {
             d.hub = { at: now, block: event.blockNumber };
           }
         }
-        for (const event of await cm.queryFilter(cm.filters.CreditLimitSet(), fromBlock, head)) {
-          const list = firstCredit.get(event.args.account.toLowerCase()) ?? [];
-          list.push({ block: event.blockNumber, at: now, limit: event.args.base }); // base = limit − cash; no cash here
-          firstCredit.set(event.args.account.toLowerCase(), list);
+        // One batch event per push: the per-account entries come from the push's calldata.
+        for (const push of await readCreditPushes(cm, fromBlock, head)) {
+          for (const e of push.entries) {
+            const list = firstCredit.get(e.account.toLowerCase()) ?? [];
+            list.push({ block: push.blockNumber, at: now, limit: e.base }); // base = limit − cash; no cash here
+            firstCredit.set(e.account.toLowerCase(), list);
+          }
         }
         fromBlock = head + 1;
       }
@@ -312,7 +315,7 @@ async function main(): Promise<void> {
         `  throughput: ${delivered.length} deposits on the hub ${span.toFixed(1)} s after the first source confirmation (${(delivered.length / span).toFixed(1)}/s)`,
       );
     }
-    if (firstCredit.size === 0) log('  credit: no CreditLimitSet event was emitted: the aggregator running here pushes no credit limits');
+    if (firstCredit.size === 0) log('  credit: no credit push was seen: the aggregator running here pushes no credit limits');
     const failures = deposits.filter((d) => d.failed);
     if (failures.length) log(`  first failure: ${failures[0]!.failed}`);
   } finally {

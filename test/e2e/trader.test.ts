@@ -78,7 +78,7 @@ describe('trader SDK and CLI against the devnet', () => {
         for (const stage of op.stages) expect(stage.latencyMs).toBeGreaterThanOrEqual(0);
 
         await credited;
-        // The credit push reaches the ledger (CreditLimitSet indexed) a moment after the chain shows it.
+        // The credit push reaches the ledger (its entries decoded from the calldata) a moment after the chain shows it.
         const seenOrNext = (type: string) => events.find((e) => e.type === type) ?? subscription.next((e) => e.type === type, 30_000);
         await seenOrNext('credit');
         expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['snapshot', 'ledger', 'collateral', 'cash', 'credit', 'risk']));

@@ -6,6 +6,7 @@ import {
   ILiquidationRegistry__factory,
   IMarginHub__factory,
   IPerpMarket__factory,
+  readCreditPushes,
 } from '@tributary/contracts';
 import type { Deployment } from './harness';
 
@@ -49,8 +50,8 @@ async function at(
 }
 
 /**
- * The account's liquidation stages since `crash` read from the chains' events: the mark (CreditLimitSet with
- * liquidatable), positions reduced (LiquidationExecuted), the first SEIZE sent, its lot kicked and first taken on the
+ * The account's liquidation stages since `crash` read from the chains' events: the mark (the first push
+ * whose entry for the account is liquidatable), positions reduced (LiquidationExecuted), the first SEIZE sent, its lot kicked and first taken on the
  * collateral chain, the last AUCTION_RESULT applied, the fund's cover, the liquidation closed.
  */
 export async function liquidationTimeline(d: Deployment, account: string, crash: StageAt): Promise<Partial<Record<LiquidationStage, StageAt>>> {
@@ -64,7 +65,10 @@ export async function liquidationTimeline(d: Deployment, account: string, crash:
   const hub = IMarginHub__factory.connect(c.hub!, provider);
   const fund = IInsuranceFund__factory.connect(c.insuranceFund!, provider);
   const registry = ILiquidationRegistry__factory.connect(c.liquidationRegistry!, provider);
-  const marks = (await credit.queryFilter(credit.filters.CreditLimitSet(account), from)).filter((l) => l.args.liquidatable);
+  // No per-account push event: the pushes' entries come from their calldata.
+  const marks = (await readCreditPushes(credit, from)).filter((p) =>
+    p.entries.some((e) => e.account.toLowerCase() === account.toLowerCase() && e.liquidatable),
+  );
   const results = await hub.queryFilter(hub.filters.AuctionResultApplied(undefined, undefined, account), from);
   const out: Partial<Record<LiquidationStage, StageAt>> = {
     mark: await at(provider, trading.name, first(marks)),

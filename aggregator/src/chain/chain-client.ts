@@ -16,6 +16,8 @@ export interface ChainClient {
   head(): Promise<BlockInfo>;
   block(number: number): Promise<BlockInfo | null>;
   logs(addresses: readonly string[], fromBlock: number, toBlock: number): Promise<RawLog[]>;
+  /** A mined transaction's target and calldata (the credit push's entries live only there). */
+  transaction(hash: string): Promise<{ to: string | null; input: string } | null>;
   /** Vault custody of (account, asset): free + locked. */
   vaultBalance(vault: string, account: string, assetId: number, blockTag: BlockTag): Promise<bigint>;
   hubAttestation(hub: string, account: string, eid: number, assetId: number, blockTag: BlockTag): Promise<{ balance: bigint; sequence: bigint }>;
@@ -33,6 +35,11 @@ class JsonRpcChainClient implements ChainClient {
   async block(number: number): Promise<BlockInfo | null> {
     const block = await this.provider.getBlock(number);
     return block?.hash ? { number: block.number, hash: block.hash, timestamp: block.timestamp } : null;
+  }
+
+  async transaction(hash: string): Promise<{ to: string | null; input: string } | null> {
+    const tx = await this.provider.getTransaction(hash);
+    return tx ? { to: tx.to, input: tx.data } : null;
   }
 
   async logs(addresses: readonly string[], fromBlock: number, toBlock: number): Promise<RawLog[]> {

@@ -144,6 +144,11 @@ export class CreditContracts {
     return this.creditManagerContract().lastEpoch();
   }
 
+  /** CreditManager.accountCount(): accounts with an index. */
+  async accountCount(): Promise<bigint> {
+    return this.creditManagerContract().accountCount();
+  }
+
   /** CreditManager.account() of each address (16 calls in flight). */
   async accounts(addresses: readonly string[]): Promise<Map<string, OnChainAccount>> {
     const cm = this.creditManagerContract();

@@ -58,7 +58,7 @@ export interface PlanSettings {
   increaseAllowance: bigint;
 }
 
-export type EntryReason = 'zero' | 'below-used' | 'decrease' | 'mark' | 'unmark' | 'refresh' | 'increase' | 'new';
+export type EntryReason = 'zero' | 'below-used' | 'decrease' | 'mark' | 'unmark' | 'refresh' | 'increase' | 'new' | 'partner';
 export type DeferReason = 'frozen' | 'allowance' | 'batch-full';
 
 export interface PlannedEntry {
@@ -233,4 +233,22 @@ export function planCreditBatch(accounts: readonly PlanAccount[], settings: Plan
     }
   }
   return { entries, deferred, totalIncrease };
+}
+
+/**
+ * The half of a partner (the other account of a limits slot the batch writes) worth writing in the same word:
+ * it costs a few hundred gas of calldata instead of a later ~6k refresh of its own slot. Only an account the
+ * plan left alone (no entry, nothing deferred), pushed before, whose mark is what the engine wants and that is a
+ * quarter of the way to stale; pushed at min(on-chain base, target base), so it never draws on the increase
+ * allowance nor refreshes a limit above what the engine computes. Null: leave the half as it is.
+ */
+export function partnerFill(partner: PlanAccount, s: PlanSettings): PlannedEntry | null {
+  const cur = partner.onChain;
+  if (!cur || cur.pushedAt === 0) return null;
+  if (partner.targetLiquidatable !== cur.liquidatable) return null;
+  if (cur.limit + partner.cash <= 0n && !cur.liquidatable) return null;
+  if (s.now - cur.pushedAt < Math.floor(s.staleAfter / 4)) return null;
+  const target = clampBase(partner.targetLimit - partner.cash);
+  const base = target < cur.limit ? target : cur.limit;
+  return { account: partner.account, limit: base, liquidatable: cur.liquidatable, previous: cur.limit, reason: 'partner', clamped: false };
 }

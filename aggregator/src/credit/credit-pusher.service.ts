@@ -10,7 +10,7 @@ import { LedgerChanges } from '../ledger/ledger-changes';
 import { RiskReader, type AccountRisk } from '../risk/risk-reader';
 import { CreditLedgerReader } from './credit-ledger.reader';
 import { CreditMetrics } from './credit-metrics';
-import { planCreditBatch, type DeferredChange, type PlanAccount, type PlannedEntry } from './credit-plan';
+import { partnerFill, planCreditBatch, type DeferredChange, type PlanAccount, type PlannedEntry } from './credit-plan';
 import { CreditView } from './credit-view';
 import { LeaderElection } from './leader-election';
 import { TradingChain, type CreditChainState } from './trading-chain';
@@ -270,13 +270,14 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
         committed: ledger.get(account)?.committed ?? 0n,
       });
     }
-    const plan = planCreditBatch(accounts, {
+    const planSettings = {
       hysteresis: { relative: this.config.CREDIT_HYSTERESIS_RELATIVE, absolute: toFixed18(this.config.CREDIT_HYSTERESIS_ABSOLUTE_USD) },
       maxBatch: this.config.CREDIT_PUSH_BATCH,
       staleAfter: state.staleAfter,
       now: state.now,
       increaseAllowance: state.increaseAllowance,
-    });
+    };
+    const plan = planCreditBatch(accounts, planSettings);
     const carried = new Map(plan.deferred.map((d) => [d.account, d]));
     for (const frozen of plan.deferred.filter((d) => d.reason === 'frozen')) {
       if (!this.carried.has(frozen.account)) this.logger.log(`credit increase of ${frozen.account} held back: ${this.freezeReason(frozen.account)}`);
@@ -291,7 +292,29 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
     }
     const epoch = state.lastEpoch + 1n;
     this.observeReaction(plan.entries);
-    const sent = await this.chain.pusher!.sendAndWait(this.chain.pushRequest(epoch, plan.entries), this.chain.journal);
+    const settings = { ...planSettings, increaseAllowance: 0n };
+    const untouchable = new Set([...plan.entries.map((e) => e.account.toLowerCase()), ...plan.deferred.map((d) => d.account.toLowerCase())]);
+    const fills = new Map<string, PlannedEntry>();
+    const built = await this.chain.pushRequest(epoch, plan.entries, (partner) => {
+      const key = partner.toLowerCase();
+      const risk = this.risk.get(key) ?? this.risk.get(partner);
+      if (untouchable.has(key) || !risk) return null;
+      const fill = partnerFill(
+        {
+          account: partner,
+          targetLimit: targetLimit(risk),
+          cash: risk.cash,
+          targetLiquidatable: risk.result.liquidatable,
+          frozen: risk.frozen.length > 0,
+          onChain: this.view.get(key),
+          committed: 0n,
+        },
+        settings,
+      );
+      if (fill) fills.set(key, fill);
+      return fill;
+    });
+    const sent = await this.chain.pusher!.sendAndWait(built.request, this.chain.journal);
     if (sent.reverted) {
       const lastEpoch = await this.chain.lastEpoch();
       if (lastEpoch >= epoch) {
@@ -302,17 +325,18 @@ export class CreditPusherService implements OnApplicationBootstrap, OnModuleDest
       this.metrics.pushes.inc({ result: 'reverted' });
       throw new Error(`push of epoch ${epoch} (${plan.entries.length} accounts) reverted in tx ${sent.hash}`);
     }
-    this.view.applyPush(plan.entries, epoch, sent.blockTimestamp);
+    const pushed = [...plan.entries, ...fills.values()];
+    this.view.applyPush(pushed, epoch, sent.blockTimestamp);
     this.replaceCarried(carried);
     this.last = { epoch, pushAt: sent.blockTimestamp, txHash: sent.hash, error: null };
     this.metrics.pushes.inc({ result: 'pushed' });
-    this.metrics.batchAccounts.observe(plan.entries.length);
+    this.metrics.batchAccounts.observe(pushed.length);
     this.logger.log(
-      `pushed epoch ${epoch}: ${plan.entries.length} accounts (+${plan.totalIncrease} increase), ${plan.deferred.length} deferred, tx ${sent.hash}`,
+      `pushed epoch ${epoch}: ${plan.entries.length} accounts + ${fills.size} slot partners in ${built.slots} slots (+${plan.totalIncrease} increase), ${plan.deferred.length} deferred, tx ${sent.hash}`,
     );
     if (plan.deferred.some((d) => d.reason === 'batch-full') && this.config.CREDIT_PUSH_INTERVAL_MS > 0 && !this.stopped)
       setImmediate(() => this.tick());
-    return { kind: 'pushed', epoch, txHash: sent.hash, entries: plan.entries, deferred: plan.deferred };
+    return { kind: 'pushed', epoch, txHash: sent.hash, entries: pushed, deferred: plan.deferred };
   }
 
   /** One sample per push: the oldest head read among the accounts it carries (changes older than 60 s are dropped). */

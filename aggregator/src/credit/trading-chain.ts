@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Interface, Wallet, type JsonRpcProvider } from 'ethers';
-import { CreditManager__factory, MarginHub__factory, PerpMarket__factory, packCreditEntry } from '@tributary/contracts';
+import { CreditIndexBook, CreditManager__factory, MarginHub__factory, PerpMarket__factory, layoutCreditPush } from '@tributary/contracts';
 import { ChainRegistry } from '../chain/chain-registry';
 import {
   CreditContracts,
@@ -21,8 +21,18 @@ export interface PushEntry {
   liquidatable: boolean;
 }
 
-/** Gas of pushCreditLimits: measured 48k empty + ≤ 24k per first-time account (contracts gas snapshot), with margin. */
-export const pushGasLimit = (entries: number): bigint => 80_000n + 32_000n * BigInt(entries);
+/**
+ * Gas of pushCreditLimits (contracts bench/credit-push.ts, with margin): ≈ 38k a batch, ≈ 37k per first-time
+ * account (its account word, half a limits slot, AccountIndexed), ≈ 6.2k per slot word (one or two halves).
+ */
+export const pushGasLimit = (newAccounts: number, slots: number): bigint => 80_000n + 45_000n * BigInt(newAccounts) + 9_000n * BigInt(slots);
+
+/** A push as sent: the transaction, and the partner halves `fill` added (pushed at the value it gave). */
+export interface BuiltPush {
+  request: TxRequest;
+  filled: PushEntry[];
+  slots: number;
+}
 
 const creditManagerAbi = CreditManager__factory.createInterface();
 const perpMarketAbi = PerpMarket__factory.createInterface();
@@ -49,6 +59,8 @@ export class TradingChain implements OnApplicationShutdown {
    */
   readonly journal: TxJournal = VOLATILE_JOURNAL;
   private readonly contracts: CreditContracts | null = null;
+  /** index ↔ account of the CreditManager (AccountIndexed), so a push names accounts by index. */
+  private readonly indexBook: CreditIndexBook | null = null;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, registry: ChainRegistry) {
     const chain = registry.tradingChain;
@@ -66,6 +78,7 @@ export class TradingChain implements OnApplicationShutdown {
     this.creditManager = this.contracts.creditManager;
     this.perpMarket = this.contracts.perpMarket;
     this.hub = this.contracts.hub;
+    this.indexBook = new CreditIndexBook(CreditManager__factory.connect(cm, this.contracts.provider), chain.startBlock);
     if (!key) return;
     const rpc = this.contracts.txRpc;
     const settings = {
@@ -116,12 +129,42 @@ export class TradingChain implements OnApplicationShutdown {
     return this.rpc.openPositions(account);
   }
 
-  pushRequest(epoch: bigint, entries: readonly PushEntry[]): TxRequest {
-    const words = entries.map((e) => packCreditEntry(e.account, e.limit, e.liquidatable));
+  /**
+   * The push transaction: entries laid out two accounts per slot (new accounts get the next indices). A slot
+   * with one entry asks `fill(partner)` for the partner's half: a value writes it (one slot write then serves
+   * both), null leaves it as it is on chain.
+   */
+  async pushRequest(epoch: bigint, entries: readonly PushEntry[], fill: (account: string) => PushEntry | null = () => null): Promise<BuiltPush> {
+    const book = this.indexBook!;
+    await book.sync();
+    const onChain = Number(await this.rpc.accountCount());
+    if (onChain !== book.count) {
+      // A reorg (or a log the node had not served yet): read the indices again.
+      book.reset();
+      await book.sync();
+      if (Number(await this.rpc.accountCount()) !== book.count) throw new Error(`credit index book has ${book.count} accounts, the chain ${onChain}`);
+    }
+    const filled: PushEntry[] = [];
+    const layout = layoutCreditPush(
+      entries.map((e) => ({ account: e.account, base: e.limit, liquidatable: e.liquidatable })),
+      (account) => book.indexOf(account),
+      book.count,
+      (index) => {
+        const partner = book.accountAt(index);
+        const value = partner ? fill(partner) : null;
+        if (!value) return null;
+        filled.push(value);
+        return { base: value.limit, liquidatable: value.liquidatable };
+      },
+    );
     return {
-      to: this.creditManager!,
-      data: creditManagerAbi.encodeFunctionData('pushCreditLimits', [epoch, words]),
-      gasLimit: pushGasLimit(entries.length),
+      request: {
+        to: this.creditManager!,
+        data: creditManagerAbi.encodeFunctionData('pushCreditLimits', [epoch, layout.newAccounts, layout.slots]),
+        gasLimit: pushGasLimit(layout.newAccounts.length, layout.slots.length),
+      },
+      filled,
+      slots: layout.slots.length,
     };
   }
 

@@ -1,4 +1,4 @@
-import { AbiCoder, getAddress, type EventFragment, type Interface, type ParamType } from 'ethers';
+import { AbiCoder, Interface, getAddress, type EventFragment, type ParamType } from 'ethers';
 import {
   ICollateralAuction__factory,
   ICollateralVault__factory,
@@ -15,7 +15,12 @@ import type { RawLog } from './raw-log';
 export const CONTRACT_INTERFACES: Record<ContractRole, Interface> = {
   vault: ICollateralVault__factory.createInterface(),
   hub: IMarginHub__factory.createInterface(),
-  creditManager: ICreditManager__factory.createInterface(),
+  // CreditLimitSet is no longer emitted: the indexer derives one per pushed account from the push's calldata
+  // (credit-push-expander.ts), in the event's old shape (so rows indexed before keep decoding).
+  creditManager: new Interface([
+    ...ICreditManager__factory.createInterface().fragments,
+    'event CreditLimitSet(address indexed account, uint64 indexed epoch, int256 base, bool liquidatable)',
+  ]),
   perpMarket: IPerpMarket__factory.createInterface(),
   settlementPool: ISettlementPool__factory.createInterface(),
   liquidationRegistry: ILiquidationRegistry__factory.createInterface(),

@@ -1,6 +1,7 @@
 import type { BlockInfo, ChainClient } from '../chain/chain-client';
 import type { RegisteredChain } from '../chain/chain-registry';
 import { decodeLog } from '../events/event-decoder';
+import { CreditPushExpander } from './credit-push-expander';
 import type { LedgerIngestor } from '../ledger/ledger-ingestor';
 import type { BlockHash, IndexedLog, LedgerStore } from '../ledger/ledger-store';
 
@@ -33,6 +34,7 @@ export class ChainIndexer {
    * must still hear of the accounts they changed.
    */
   private seen?: number;
+  private readonly creditPushes: CreditPushExpander;
 
   constructor(
     private readonly chain: RegisteredChain,
@@ -40,7 +42,9 @@ export class ChainIndexer {
     private readonly store: LedgerStore,
     private readonly ingestor: LedgerIngestor,
     private readonly settings: IndexerSettings,
-  ) {}
+  ) {
+    this.creditPushes = new CreditPushExpander(chain, client);
+  }
 
   async tick(): Promise<TickResult> {
     const headSeenAt = Date.now();
@@ -76,7 +80,7 @@ export class ChainIndexer {
     const end = to === head.number ? head : await this.client.block(to);
     if (!end) return { kind: 'retry', reason: `block ${to} not available` };
     const addresses = this.chain.contracts.map((c) => c.address);
-    const rawLogs = addresses.length ? await this.client.logs(addresses, next, to) : [];
+    const rawLogs = addresses.length ? await this.creditPushes.expand(await this.client.logs(addresses, next, to)) : [];
     if (rawLogs.some((log) => log.blockNumber === to && log.blockHash !== end.hash))
       return { kind: 'retry', reason: `block ${to} changed while reading` };
 
@@ -120,7 +124,8 @@ export class ChainIndexer {
     const addresses = this.chain.contracts.map((c) => c.address);
     if (!addresses.length) return;
     for (let start = from; start <= to; start += this.settings.maxBlockRange) {
-      const logs = this.decode(await this.client.logs(addresses, start, Math.min(to, start + this.settings.maxBlockRange - 1)));
+      const raw = await this.client.logs(addresses, start, Math.min(to, start + this.settings.maxBlockRange - 1));
+      const logs = this.decode(await this.creditPushes.expand(raw));
       this.ingestor.announce(
         this.chain.eid,
         logs.map((l) => l.envelope),
@@ -140,6 +145,7 @@ export class ChainIndexer {
         break;
       }
     }
+    this.creditPushes.reset();
     const result = await this.ingestor.rollback(this.chain.eid, forkBlock);
     return { kind: 'reorg', forkBlock, ...result };
   }

@@ -1,6 +1,6 @@
 import { Transaction, parseEther } from 'ethers';
 import request from 'supertest';
-import { packCreditEntry } from '@tributary/contracts';
+import { packCreditEntry, pushCredit } from '@tributary/contracts';
 import type { PushOutcome } from '../../src/credit/credit-pusher.service';
 import { ChainRegistry } from '../../src/chain/chain-registry';
 import { LedgerChanges } from '../../src/ledger/ledger-changes';
@@ -123,7 +123,7 @@ describe('credit pusher against a CreditManager', () => {
       const state = await original();
       if (!raced) {
         raced = true;
-        await (await chain.creditManager.connect(chain.rival).pushCreditLimits(state.lastEpoch + 1n, [packCreditEntry(account(99), 1n)])).wait();
+        await (await pushCredit(chain.creditManager.connect(chain.rival), state.lastEpoch + 1n, [packCreditEntry(account(99), 1n)])).wait();
       }
       return state;
     };
@@ -194,7 +194,7 @@ describe('credit pusher against a CreditManager', () => {
 
     // The new branch: another pusher landed the same epoch with another limit; our orphaned push came back and reverted.
     await chain.provider.send('evm_revert', [snapshot]);
-    await (await chain.creditManager.connect(chain.rival).pushCreditLimits(ours.epoch, [packCreditEntry(target, 50n * E18)])).wait();
+    await (await pushCredit(chain.creditManager.connect(chain.rival), ours.epoch, [packCreditEntry(target, 50n * E18)])).wait();
     await chain.provider.send('eth_sendRawTransaction', [orphan]).catch(() => undefined); // mined, reverted: the nonce is used
     expect(await chain.provider.getTransactionCount(chain.pusher.address)).toBe((await chain.provider.getTransaction(ours.txHash))!.nonce + 1);
     expect(await chain.creditManager.lastEpoch()).toBe(ours.epoch);
@@ -208,6 +208,30 @@ describe('credit pusher against a CreditManager', () => {
     app.app.get(LedgerChanges).announce(new Set(), true, { eid, reorg: { eid, forkBlock: 0 } });
     expect(pushed(await app.pusher.pushNow()).entries).toContainEqual(expect.objectContaining({ account: target, limit: 500n * E18 }));
     expect((await onChain(target)).limit).toBe(500n * E18);
+  });
+
+  it('fills the slot partner of a changed account at its own value once a quarter of staleAfter has passed', async () => {
+    // Three new accounts get consecutive indices: two of them share a limits slot.
+    const fresh = [account(71), account(72), account(73)];
+    for (const a of fresh) risk.set(a, { creditLimit: 100 });
+    pushed(await app.pusher.pushNow());
+    const indices = new Map<string, bigint>();
+    for (const a of fresh) indices.set(a, (await chain.creditManager.accountIndex(a))[1]);
+    const [changed, partner] = fresh.flatMap((a) =>
+      fresh.filter((b) => indices.get(b) === (indices.get(a)! ^ 1n) && indices.get(a)! % 2n === 0n).map((b) => [a, b]),
+    )[0];
+    const before = await onChain(partner);
+    await chain.provider.send('evm_increaseTime', [901]);
+    await chain.mine();
+    risk.set(changed, { creditLimit: 150 });
+    const outcome = pushed(await app.pusher.pushNow());
+    const fill = outcome.entries.find((e) => e.account.toLowerCase() === partner.toLowerCase());
+    expect(fill).toMatchObject({ reason: 'partner', limit: before.limit, previous: before.limit });
+    expect(await chain.creditManager.pushedEpoch(partner)).toBe(outcome.epoch);
+    expect((await onChain(partner)).limit).toBe(before.limit);
+    expect((await onChain(changed)).limit).toBe(150n * E18);
+    // An account the engine does not know is never filled.
+    expect(outcome.entries.every((e) => risk.get(e.account) !== undefined)).toBe(true);
   });
 
   it('a new instance reads what is on chain: nothing is pushed again', async () => {
@@ -263,7 +287,10 @@ describe('credit pusher against a CreditManager', () => {
       };
       await until(batchTotals, ([count]) => count > 0, 'the pusher to record its batch');
       await new Promise((r) => setTimeout(r, 300)); // a second batch would have gone out by now
-      expect(await batchTotals()).toEqual([1, 3]);
+      // One batch with the three (plus any slot partner it filled: earlier tests moved the clock).
+      const [count, sum] = await batchTotals();
+      expect(count).toBe(1);
+      expect(sum).toBeGreaterThanOrEqual(3);
     } finally {
       await scheduled.close();
     }

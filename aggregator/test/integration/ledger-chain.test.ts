@@ -3,7 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CollateralEntity } from '../../src/ledger/entities/ledger.entities';
 import { parseEther, parseUnits } from 'ethers';
-import { MSG_ATTEST, MSG_HEARTBEAT, packCreditEntry } from '@tributary/contracts';
+import { MSG_ATTEST, MSG_HEARTBEAT, packCreditEntry, pushCredit } from '@tributary/contracts';
 import { startAggregator, type Aggregator } from '../support/aggregator';
 import { HUB_EID, USDC, VAULT_EID, WETH, startDevnet, type Devnet } from '../support/devnet';
 
@@ -52,7 +52,7 @@ describe('ledger indexed from the chains', () => {
     ]);
 
     expect((await net.toHub()).length).toBe(2);
-    await (await creditManager.connect(net.pusher).pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('7000'))])).wait();
+    await (await pushCredit(creditManager.connect(net.pusher), 1, [packCreditEntry(alice.address, parseEther('7000'))])).wait();
     await (await market.connect(alice.connect(net.hubSide.provider)).modifyPosition(0, parseEther('1'))).wait();
     await sync();
     account = (await request(agg.http).get(`/v1/accounts/${alice.address}`).expect(200)).body;
@@ -240,7 +240,7 @@ describe('ledger indexed from the chains', () => {
     const snapshotId: string = await hp.send('evm_snapshot', []);
     await (await net.vault.connect(net.bob).deposit(WETH, parseEther('4'), net.bob.address, { value: await net.vault.quote(MSG_ATTEST) })).wait();
     await net.toHub();
-    await (await net.creditManager.connect(net.pusher).pushCreditLimits(2, [packCreditEntry(net.bob.address, parseEther('5000'))])).wait();
+    await (await pushCredit(net.creditManager.connect(net.pusher), 2, [packCreditEntry(net.bob.address, parseEther('5000'))])).wait();
     await sync();
     const bobRow = async () => (await agg.ledger.collateralOf(net.bob.address)).find((r) => r.assetId === WETH)!;
     expect((await bobRow()).balance).toBe(parseEther('7'));
@@ -250,7 +250,8 @@ describe('ledger indexed from the chains', () => {
     await hp.send('evm_revert', [snapshotId]);
     await net.mine(hp, 5);
     const results = await agg.indexer.syncAll();
-    expect(results).toContainEqual({ kind: 'reorg', forkBlock: expect.any(Number), orphaned: 3, rebuiltAccounts: 1 });
+    // Orphaned: the attestation, and the push's AccountIndexed, CreditBatchPushed and Bob's entry derived from its calldata.
+    expect(results).toContainEqual({ kind: 'reorg', forkBlock: expect.any(Number), orphaned: 4, rebuiltAccounts: 1 });
     expect((await bobRow()).balance).toBe(parseEther('3'));
     expect((await bobRow()).vaultBalance).toBe(parseEther('7'));
     expect(await agg.ledger.creditOf(net.bob.address)).toBeNull();

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { parseEther, parseUnits } from 'ethers';
-import { MSG_ATTEST, packCreditEntry } from '@tributary/contracts';
+import { MSG_ATTEST, packCreditEntry, pushCredit } from '@tributary/contracts';
 import { evaluateRisk, type RiskResult } from '@tributary/risk';
 import { OracleService } from '../../src/oracle/oracle.service';
 import { PriceSampleRepository } from '../../src/oracle/price-sample.repository';
@@ -132,7 +132,7 @@ describe('live risk engine (hardhat devnet)', () => {
 
   it('a perp position: market terms read from PerpMarket, floor and PnL as in evaluateRisk', async () => {
     const { alice, creditManager, market } = net;
-    await (await creditManager.connect(net.pusher).pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('7000'))])).wait();
+    await (await pushCredit(creditManager.connect(net.pusher), 1, [packCreditEntry(alice.address, parseEther('7000'))])).wait();
     await (await market.connect(alice.connect(net.hubSide.provider)).modifyPosition(0, parseEther('-1.5'))).wait();
     await settle();
     const body = await riskOf(alice.address);

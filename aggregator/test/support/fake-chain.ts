@@ -12,6 +12,7 @@ export class FakeChain implements ChainClient {
   blocks: (BlockInfo & { logs: RawLog[] })[] = [];
   private branch = 0;
   calls = { logs: [] as [number, number][], heads: 0, blocks: 0 };
+  txs = new Map<string, { to: string | null; input: string }>();
 
   mine(logs: ((at: { block: number; index: number; fork: number }) => RawLog)[] = []): number {
     const number = this.blocks.length;
@@ -42,6 +43,9 @@ export class FakeChain implements ChainClient {
   async logs(_addresses: readonly string[], fromBlock: number, toBlock: number): Promise<RawLog[]> {
     this.calls.logs.push([fromBlock, toBlock]);
     return this.blocks.slice(fromBlock, toBlock + 1).flatMap((b) => b.logs);
+  }
+  async transaction(hash: string): Promise<{ to: string | null; input: string } | null> {
+    return this.txs.get(hash) ?? null;
   }
   vaultBalance(): Promise<bigint> {
     throw new Error('not used');

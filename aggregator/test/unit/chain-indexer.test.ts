@@ -1,8 +1,37 @@
 import { LedgerIngestor } from '../../src/ledger/ledger-ingestor';
 import { MemoryLedgerStore } from '../support/memory-ledger-store';
 import { ChainIndexer } from '../../src/indexer/chain-indexer';
+import { keccak256, toBeHex } from 'ethers';
+import { CreditManager__factory, layoutCreditPush } from '@tributary/contracts';
 import { FakeChain, attest, cash, chain, limit, setup } from '../support/fake-chain';
-import { ALICE, BOB, HUB_CHAIN, indexed, rawLog } from '../support/synthetic';
+import { ALICE, BOB, CONTRACT_ADDRESS, HUB_CHAIN, indexed, rawLog } from '../support/synthetic';
+
+/**
+ * A credit push as the chain logs it: AccountIndexed per new account, then CreditBatchPushed; the entries only in
+ * the transaction's calldata (registered on the fake chain under the logs' transaction hash).
+ */
+function pushTx(fake: FakeChain, epoch: bigint, entries: [string, bigint, boolean][], known: string[]) {
+  const layout = layoutCreditPush(
+    entries.map(([account, base, liquidatable]) => ({ account, base, liquidatable })),
+    (a) => (known.indexOf(a) >= 0 ? known.indexOf(a) : undefined),
+    known.length,
+  );
+  const input = CreditManager__factory.createInterface().encodeFunctionData('pushCreditLimits', [epoch, layout.newAccounts, layout.slots]);
+  const first = known.length;
+  known.push(...layout.newAccounts);
+  const makers = [
+    ...layout.newAccounts.map(
+      (a, i) => (at: { block: number; index: number; fork: number }) => rawLog('creditManager', 'AccountIndexed', [a, BigInt(first + i)], at),
+    ),
+    (at: { block: number; index: number; fork: number }) => rawLog('creditManager', 'CreditBatchPushed', [epoch, BigInt(entries.length), 0n], at),
+  ];
+  // Every log of one push shares the transaction: rawLog derives the hash from (block, index); re-key them.
+  return makers.map((make) => (at: { block: number; index: number; fork: number }) => {
+    const log = { ...make(at), transactionHash: keccak256(toBeHex(at.block * 7919 + 1, 32)) };
+    fake.txs.set(log.transactionHash, { to: CONTRACT_ADDRESS.creditManager, input });
+    return log;
+  });
+}
 
 describe('chain indexer', () => {
   it('reads bounded ranges from startBlock up to head − confirmations', async () => {
@@ -171,5 +200,47 @@ describe('chain indexer', () => {
     await b!.tick(); // the cursor moved from 2 to 5 under b
     expect(heard[1]).toEqual([ALICE, BOB]);
     expect(store.tables.events).toHaveLength(2);
+  });
+
+  it('derives each pushed account from the push calldata (no per-account event): indices resolved, partners as pushed', async () => {
+    const { fake, store, sync } = setup({ maxBlockRange: 2, reorgWindow: 16 });
+    const known: string[] = [];
+    const credit = (account: string) => store.tables.rows.credit.get(account);
+    fake.mine();
+    fake.mine(
+      pushTx(
+        fake,
+        1n,
+        [
+          [ALICE, 700n, false],
+          [BOB, -5n, true],
+        ],
+        known,
+      ),
+    );
+    fake.mine();
+    fake.mine();
+    // Epoch 2 names Alice and Bob by index only (indexed two blocks earlier, in another range).
+    fake.mine(pushTx(fake, 2n, [[BOB, 90n, false]], known));
+    fake.mine();
+    fake.mine();
+    await sync();
+    expect([credit(ALICE)?.limit, credit(ALICE)?.epoch, credit(ALICE)?.liquidatable]).toEqual([700n, 1n, false]);
+    expect([credit(BOB)?.limit, credit(BOB)?.epoch, credit(BOB)?.liquidatable]).toEqual([90n, 2n, false]);
+  });
+
+  it('a fresh indexer (restart) reads indices given before its cursor from the chain', async () => {
+    const fake = new FakeChain();
+    const known: string[] = [];
+    fake.mine();
+    fake.mine(pushTx(fake, 1n, [[ALICE, 700n, false]], known));
+    fake.mine(pushTx(fake, 2n, [[ALICE, 800n, true]], known));
+    fake.mine();
+    fake.mine();
+    const store = new MemoryLedgerStore();
+    await store.transaction(async (w) => w.setCursor({ eid: chain.eid, nextBlock: 2, headBlock: 4, headTime: 0, indexedTime: null }));
+    const indexer = new ChainIndexer(chain, fake, store, new LedgerIngestor(store), { maxBlockRange: 10, reorgWindow: 16 });
+    await indexer.tick();
+    expect(store.tables.rows.credit.get(ALICE)).toMatchObject({ limit: 800n, epoch: 2n, liquidatable: true });
   });
 });

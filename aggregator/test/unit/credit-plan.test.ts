@@ -3,6 +3,7 @@ import {
   MAX_BASE,
   MIN_BASE,
   hysteresisThreshold,
+  partnerFill,
   planCreditBatch,
   refreshDue,
   type PlanAccount,
@@ -204,6 +205,31 @@ describe('credit batch planner', () => {
     const now = 1_000_000;
     const plan = planCreditBatch([acct(1, { targetLimit: usd(700), cash: usd(700), onChain: onChain(0n, false, now - 1800) })], settings({ now }));
     expect(plan.entries.map((e) => [e.limit, e.reason])).toEqual([[0n, 'refresh']]);
+  });
+});
+
+describe('slot partner fill', () => {
+  const s = settings({ staleAfter: 3600, now: 1_000_000 });
+  const old = 1_000_000 - 900;
+
+  it('re-pushes an unplanned partner a quarter of the way to stale at min(on-chain, target), never an increase', () => {
+    const same = acct(2, { targetLimit: usd(100), onChain: onChain(usd(100), false, old) });
+    expect(partnerFill(same, s)).toMatchObject({ limit: usd(100), previous: usd(100), reason: 'partner', liquidatable: false });
+    const higher = acct(2, { targetLimit: usd(100.5), onChain: onChain(usd(100), false, old) });
+    expect(partnerFill(higher, s)?.limit).toBe(usd(100));
+    const lower = acct(2, { targetLimit: usd(99.5), cash: usd(10), onChain: onChain(usd(90), false, old) });
+    expect(partnerFill(lower, s)?.limit).toBe(usd(89.5));
+  });
+
+  it('leaves the half alone when it is recent, never pushed, marked differently or without credit', () => {
+    expect(partnerFill(acct(2, { targetLimit: usd(100), onChain: onChain(usd(100), false, old + 1) }), s)).toBeNull();
+    expect(partnerFill(acct(2, { targetLimit: usd(100), onChain: null }), s)).toBeNull();
+    expect(partnerFill(acct(2, { targetLimit: usd(100), targetLiquidatable: true, onChain: onChain(usd(100), false, old) }), s)).toBeNull();
+    expect(partnerFill(acct(2, { targetLimit: 0n, onChain: onChain(0n, false, old) }), s)).toBeNull();
+    // A marked account without credit is kept fresh (its mark must not expire).
+    expect(partnerFill(acct(2, { targetLimit: -usd(5), targetLiquidatable: true, onChain: onChain(-usd(5), true, old) }), s)?.liquidatable).toBe(
+      true,
+    );
   });
 });
 

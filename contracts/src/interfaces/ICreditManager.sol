@@ -17,14 +17,21 @@ import {ISettlementPool} from "./ISettlementPool.sol";
 /// refused); the total *increase* of `base` over all batches draws from a token bucket (capacity + refill per
 /// second); decreases are always accepted. A push not refreshed for `staleAfter` seconds is stale: it still
 /// allows reducing risk, never adding it, and its liquidation mark no longer counts.
-/// A pushed entry is one word: `account << 96 | liquidatable << 95 | uint95(base)` (base: 95-bit two's
-/// complement, 1e18 USD).
+/// Storage packs two accounts per slot: each account gets a dense uint32 index on its first push
+/// (`AccountIndexed`), index i lives in half `i & 1` of slot `i >> 1`, a half being
+/// `uint32(epoch) << 96 | liquidatable << 95 | uint95(base)` (base: 95-bit two's complement, 1e18 USD); the push
+/// time is the epoch's (`epochTimestamp`). A pushed word writes one slot: `slot << 224 | mask << 192 |
+/// entryHi << 96 | entryLo` with entry = `liquidatable << 95 | uint95(base)` and mask bit 0 / 1 = the low / high
+/// half is written (an absent half is left as it was). No per-account event: readers decode the entries from the
+/// push's calldata (see docs/credit-push.md).
 interface ICreditManager {
-    /// @notice Storage of one account (one slot: pushes touch only this slot).
+    /// @notice One account as `account()` returns it (assembled from its limits half, its epoch's timestamp and
+    /// the separate `used` mapping).
     struct Account {
-        /// @dev limit − cashAtPush of the last push (signed).
+        /// @dev limit − cashAtPush of the last push (signed, 95-bit range).
         int96 limit;
         uint96 used;
+        /// @dev Timestamp of the epoch that last wrote the account (0 = never pushed).
         uint40 updatedAt;
         bool liquidatable;
     }
@@ -48,12 +55,20 @@ interface ICreditManager {
     error ZeroAddress();
     error SettlementPoolAlreadySet(address pool);
     error HubAlreadySet(address hub);
+    /// @notice A pushed slot word with no half, stray bits, or a half whose index has no account.
+    error BadCreditSlot(uint256 position, bytes32 word);
+    /// @notice A new account of a push already has an index.
+    error AccountAlreadyIndexed(address account, uint256 index);
+    /// @notice The epoch does not fit the 32 bits a limits half stores (never truncated).
+    error EpochOverflow(Epoch epoch);
+    /// @notice More than 2^32 − 1 accounts.
+    error AccountIndexOverflow(uint256 count);
 
-    /// @notice Emitted once per pushed account; `base` = limit − cashAtPush (signed, 1e18 USD).
     /// @notice The parameter governor was set (once).
     event ParamGovernorSet(address governor);
-    event CreditLimitSet(address indexed account, Epoch indexed epoch, int256 base, bool liquidatable);
-    /// @notice Emitted once per batch, after the per-account events.
+    /// @notice Emitted once per account, on the push that gives it its index.
+    event AccountIndexed(address indexed account, uint256 indexed index);
+    /// @notice Emitted once per batch; `accounts` = halves written. The entries themselves are in the calldata.
     event CreditBatchPushed(Epoch indexed epoch, uint256 accounts, uint256 totalIncrease);
     /// @notice Emitted when the PerpMarket consumed initial margin.
     event CreditConsumed(address indexed account, uint256 amount, uint256 used);
@@ -100,6 +115,21 @@ interface ICreditManager {
 
     function account(address account_) external view returns (Account memory);
 
+    /// @notice Accounts indexed so far (indices 0 … accountCount − 1).
+    function accountCount() external view returns (uint32);
+
+    /// @notice The account's index (indexed = false: never pushed).
+    function accountIndex(address account_) external view returns (bool known, uint256 index);
+
+    /// @notice The epoch that last wrote the account (0: never).
+    function pushedEpoch(address account_) external view returns (Epoch);
+
+    /// @notice Block timestamp of the push of `epoch` (0: not pushed).
+    function epochTimestamp(Epoch epoch) external view returns (uint40);
+
+    /// @notice Raw limits slot (indices 2·slot and 2·slot + 1).
+    function limitsSlot(uint256 slot) external view returns (uint256);
+
     function reserved(address account_) external view returns (uint256);
 
     function isStale(address account_) external view returns (bool);
@@ -121,7 +151,10 @@ interface ICreditManager {
     function increaseAllowance() external view returns (uint256);
 
     /// @notice Stores a batch of bases (PUSHER_ROLE). Reverts `EpochNotNext` unless `epoch == lastEpoch + 1`.
-    function pushCreditLimits(Epoch epoch, bytes32[] calldata entries) external;
+    /// `newAccounts` get the next indices in order (accountCount, accountCount + 1, …) before `slots` are written,
+    /// so a slot word may name them. Reverts `BadCreditSlot`, `AccountAlreadyIndexed`, `EpochOverflow`,
+    /// `CreditIncreaseRateLimited`; nothing changes on a revert.
+    function pushCreditLimits(Epoch epoch, address[] calldata newAccounts, bytes32[] calldata slots) external;
 
     /// @notice PerpMarket consumes initial margin; reverts if stale, liquidatable or above available credit.
     function consume(address account_, uint256 amount) external;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ethers } from 'hardhat';
 import { loadFixture } from '@nomicfoundation/hardhat-network-helpers';
 import { parseEther } from 'ethers';
-import { packCreditEntry } from '../../lib';
+import { packCreditEntry, pushCredit } from '../../lib';
 import { deployProtocol } from '../helpers/fixture';
 
 const MAX_EPOCH = 2n ** 64n - 1n;
@@ -15,7 +15,7 @@ describe('attack: a pusher key jumps the epoch', () => {
   it('epoch 2^64 − 1 is refused and the next epoch still lands', async () => {
     const p = await loadFixture(deployProtocol);
     await p.push([p.alice.address, parseEther('100')]);
-    const jump = p.creditManager.connect(p.pusher).pushCreditLimits(MAX_EPOCH, [packCreditEntry(p.alice.address, 0n, true)]);
+    const jump = pushCredit(p.creditManager.connect(p.pusher), MAX_EPOCH, [packCreditEntry(p.alice.address, 0n, true)]);
     await expect(jump).to.be.revertedWithCustomError(p.creditManager, 'EpochNotNext').withArgs(MAX_EPOCH, 2n);
     expect(await p.creditManager.lastEpoch()).to.equal(1n);
     expect(await p.creditManager.isLiquidatable(p.alice.address)).to.equal(false);
@@ -30,12 +30,10 @@ describe('attack: a pusher key jumps the epoch', () => {
     await p.creditManager.grantRole(await p.creditManager.PUSHER_ROLE(), rival.address);
     await ethers.provider.send('evm_setAutomine', [false]);
     try {
-      const first = await p.creditManager
-        .connect(p.pusher)
-        .pushCreditLimits(1, [packCreditEntry(p.alice.address, parseEther('1'))], { gasLimit: 500_000 });
-      const second = await p.creditManager
-        .connect(rival)
-        .pushCreditLimits(1, [packCreditEntry(p.alice.address, parseEther('2'))], { gasLimit: 500_000 });
+      const first = await pushCredit(p.creditManager.connect(p.pusher), 1, [packCreditEntry(p.alice.address, parseEther('1'))], {
+        gasLimit: 500_000,
+      });
+      const second = await pushCredit(p.creditManager.connect(rival), 1, [packCreditEntry(p.alice.address, parseEther('2'))], { gasLimit: 500_000 });
       await ethers.provider.send('evm_mine', []);
       const statuses = await Promise.all([first, second].map(async (tx) => (await ethers.provider.getTransactionReceipt(tx.hash))!.status));
       expect(statuses.sort()).to.deep.equal([0, 1]);

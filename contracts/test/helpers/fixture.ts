@@ -25,6 +25,7 @@ import {
   grantDecider,
   listAsset,
   packCreditEntry,
+  pushCredit,
   setVaultGuardian,
   wireDefaultPathway,
   type DeliveredPacket,
@@ -225,7 +226,7 @@ export async function deployProtocol() {
   async function push(...entries: [account: string, base: bigint, liquidatable?: boolean][]) {
     const epoch = (await creditManager.lastEpoch()) + 1n;
     const words = entries.map(([account, base, liquidatable]) => packCreditEntry(account, base, liquidatable ?? false));
-    return (await creditManager.connect(pusher).pushCreditLimits(epoch, words)).wait();
+    return (await pushCredit(creditManager.connect(pusher), epoch, words)).wait();
   }
   /** The aggregator's decider on the hub. */
   async function decide(eid: number, requestId: bigint, approve: boolean, reason = 0) {

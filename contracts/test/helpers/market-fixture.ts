@@ -10,6 +10,7 @@ import {
   deployTestToken,
   grantCreditRoles,
   packCreditEntry,
+  pushCredit,
 } from '../../lib';
 import { CollateralValueStub__factory } from '../../typechain-types';
 
@@ -43,7 +44,7 @@ export async function marketFixture() {
   await cm.setHub(await collateral.getAddress());
   await connectSettlementPool({ creditManager: cm, pool, market: await market.getAddress() });
   await market.listMarket(WETH, await feed.getAddress(), parseEther('0.1'), parseEther('0.05'), FEE_RATE);
-  await cm.connect(pusher).pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('10000'))]);
+  await pushCredit(cm.connect(pusher), 1, [packCreditEntry(alice.address, parseEther('10000'))]);
   // Liquidation: the registry opens liquidations for the market; the fund's half of a penalty goes to `fund`'s cash.
   const registry = await deployLiquidationRegistry(owner, { creditManager: await cm.getAddress() });
   await registry.setPerpMarket(await market.getAddress());

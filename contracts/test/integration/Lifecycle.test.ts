@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { loadFixture } from '@nomicfoundation/hardhat-network-helpers';
 import { parseEther, parseUnits } from 'ethers';
-import { MSG_ATTEST, packCreditEntry } from '../../lib';
+import { MSG_ATTEST, packCreditEntry, pushCredit } from '../../lib';
 import { EID_A, EID_B, USDC, WETH, deployProtocol } from '../helpers/fixture';
 
 describe('lifecycle across two vault chains and the trading chain', () => {
@@ -15,13 +15,13 @@ describe('lifecycle across two vault chains and the trading chain', () => {
     expect((await p.hub.attestation(alice.address, EID_B, WETH)).balance).to.equal(parseEther('2'));
 
     // The aggregator prices the ledger and pushes a limit; the market consumes initial margin from it.
-    await p.creditManager.connect(pusher).pushCreditLimits(1, [packCreditEntry(alice.address, parseEther('7000'))]);
+    await pushCredit(p.creditManager.connect(pusher), 1, [packCreditEntry(alice.address, parseEther('7000'))]);
     await p.market.connect(alice).modifyPosition(0, parseEther('20')); // 20 ETH × 2000 × 10% = 4000
     expect((await p.creditManager.account(alice.address)).used).to.equal(parseEther('4000'));
 
     // ETH falls 30%: the aggregator marks the account liquidatable; a keeper closes the perp.
     await p.wethFeed.setPrice(parseUnits('1400', 8));
-    await p.creditManager.connect(pusher).pushCreditLimits(2, [packCreditEntry(alice.address, 0n, true)]);
+    await pushCredit(p.creditManager.connect(pusher), 2, [packCreditEntry(alice.address, 0n, true)]);
     await expect(p.market.liquidate(alice.address, parseEther('1')))
       .to.emit(p.market, 'Liquidated')
       .withArgs(alice.address, 0, p.deployer.address, parseEther('20'), parseEther('1400'), parseEther('-12000'), parseEther('560'));

@@ -3,7 +3,7 @@ import { ethers } from 'hardhat';
 import { loadFixture } from '@nomicfoundation/hardhat-network-helpers';
 import fc from 'fast-check';
 import { parseEther } from 'ethers';
-import { packCreditEntry } from '../../lib';
+import { packCreditEntry, pushCredit } from '../../lib';
 import { marketFixture } from '../helpers/market-fixture';
 
 const abs = (x: bigint) => (x < 0n ? -x : x);
@@ -13,7 +13,8 @@ async function threeTraders() {
   const f = await marketFixture();
   const [, , , , , , bob, carol] = await ethers.getSigners();
   for (const who of [bob, carol]) await f.collateral.set(who.address, parseEther('1000000'));
-  await f.cm.connect(f.pusher).pushCreditLimits(
+  await pushCredit(
+    f.cm.connect(f.pusher),
     2,
     [f.alice, bob, carol].map((w) => packCreditEntry(w.address, parseEther('300000'))),
   );

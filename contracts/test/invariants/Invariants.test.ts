@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import fc from 'fast-check';
 import { parseEther } from 'ethers';
-import { MSG_ATTEST, MSG_WITHDRAW_REQUEST, packCreditEntry } from '../../lib';
+import { MSG_ATTEST, MSG_WITHDRAW_REQUEST, packCreditEntry, pushCredit } from '../../lib';
 import { EID_A, EID_HUB, GUARD_CAPACITY, GUARD_REFILL, WETH, deployProtocol, type Protocol } from '../helpers/fixture';
 import { decidePending, debtFor, seize } from '../helpers/money';
 
@@ -82,7 +82,7 @@ describe('invariants', () => {
           await p.vaultA.connect(p.alice).deposit(WETH, parseEther('10'), p.alice.address, { value: await p.vaultA.quote(MSG_ATTEST) });
           await p.settle();
           const limit = parseEther(String(limitUsd));
-          await p.creditManager.connect(p.pusher).pushCreditLimits(1, [packCreditEntry(p.alice.address, limit)]);
+          await pushCredit(p.creditManager.connect(p.pusher), 1, [packCreditEntry(p.alice.address, limit)]);
           const size = parseEther(String(sizeTenths / 10));
           const notional = (size * 2000n) / 10n ** 18n;
           if (parseEther(String(notional)) / 10n + parseEther(String(notional)) / 2000n > limit) return; // margin + fee: cannot open
@@ -130,7 +130,7 @@ describe('invariants', () => {
               if (next > prev) increase += next - prev;
             });
             try {
-              await p.creditManager.connect(p.pusher).pushCreditLimits(epoch, entries);
+              await pushCredit(p.creditManager.connect(p.pusher), epoch, entries);
               epoch++;
               granted += increase;
               batch.limits.forEach((l, i) => current.set(accounts[i], parseEther(String(l))));
