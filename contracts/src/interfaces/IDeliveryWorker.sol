@@ -25,7 +25,9 @@ interface IDeliveryWorker {
     /// @notice What one batch did: verifications recorded, packets committed and executed, lzReceives that reverted,
     /// packets skipped (already delivered or committed with another payload), packets left for later (waiting for
     /// another DVN, a lower nonce, or out of gas for their lzReceive).
-    event BatchDelivered(uint256 size, uint256 verified, uint256 committed, uint256 executed, uint256 failed, uint256 skipped, uint256 deferred);
+    event BatchDelivered(
+        uint256 size, uint256 verified, uint256 committed, uint256 executed, uint256 failed, uint256 skipped, uint256 deferred
+    );
     /// @notice The packet's lzReceive reverted (it stays committed for the next attempt or lzReceiveAlert).
     event LzReceiveFailed(bytes32 indexed guid, uint256 index, bytes reason);
     event Withdrawn(address indexed to, uint256 amount);
