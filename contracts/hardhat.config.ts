@@ -42,9 +42,6 @@ const config: HardhatUserConfig = {
       // otherwise push each block a second ahead (100 transactions = 100 s in the future), and clocks that compare
       // chain time with wall time (chain weight decay, staleness) would be off by that much.
       allowBlocksWithSameTimestamp: process.env.HH_WALL_CLOCK === '1',
-      // Devnet chains carry two DVNs' DeliveryWorker batches per block: at 100 packets a block each batch reserves
-      // ~26M gas (lzReceive budgets included, in transactions of ≤ 16M), more than the default 30M block holds.
-      ...(process.env.HH_BLOCK_TIME_MS ? { blockGasLimit: 120_000_000 } : {}),
     },
   },
   mocha: { timeout: 120_000 },
