@@ -48,6 +48,10 @@ describe('two required DVNs on the devnet: relayer and independent verifier', ()
     for (const chain of devnet.manifest.chains) {
       expect(chain.layerZero.verifierWorker).toMatch(/^0x[0-9a-fA-F]{40}$/);
       expect(chain.layerZero.verifierSigner).not.toBe(chain.layerZero.dvnSigner);
+      // The receive-side DVNs are the two operators' DeliveryWorker contracts.
+      expect(chain.layerZero.deliveryWorker).toMatch(/^0x[0-9a-fA-F]{40}$/);
+      expect(chain.layerZero.verifierDeliveryWorker).toMatch(/^0x[0-9a-fA-F]{40}$/);
+      expect(chain.layerZero.verifierDeliveryWorker).not.toBe(chain.layerZero.deliveryWorker);
     }
     const status = await deploymentStatus(devnet.manifestPath);
     expect(status.chains.flatMap((c) => c.problems)).toEqual([]);
@@ -77,7 +81,8 @@ describe('two required DVNs on the devnet: relayer and independent verifier', ()
       (await attested('USDC')) === before + parseUnits('1000', 6) ? true : undefined,
     );
     const metrics = await getText(`${devnet.urls.verifier}/metrics`);
-    expect(metrics).toMatch(/tributary_verifier_transactions_total\{chain="TRADING",action="verify",result="mined"\} [1-9]/);
+    // Its verification went in a DeliveryWorker batch (which, landing second, also committed and executed).
+    expect(metrics).toMatch(/tributary_verifier_transactions_total\{chain="TRADING",action="deliver",result="mined"\} [1-9]/);
     expect(metrics).not.toMatch(/tributary_verifier_forged_verifications_total\{/);
   });
 });

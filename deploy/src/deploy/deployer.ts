@@ -9,7 +9,14 @@ import { ensureStableFeeds } from './stable-feeds';
 import { ensureAuction, ensureSeizureTargets, type AuctionDeployment } from './auction';
 import { explainSendError, openChainSession, requireFunds, transactionsSent, type ChainSession } from './chain-session';
 import { DeployJournal } from './journal';
-import { ensureDeliveryWorker, ensureLayerZero, ensureLocalDefaults, ensureVerifierWorker, ensureWorkerDestination, type ChainLayerZero } from './infra';
+import {
+  ensureDeliveryWorker,
+  ensureLayerZero,
+  ensureLocalDefaults,
+  ensureVerifierWorker,
+  ensureWorkerDestination,
+  type ChainLayerZero,
+} from './infra';
 import { extraDvns } from '../config/dvns';
 import { readManifestIfPresent, readSidecar, recordedChain, writeManifest, type ManifestSidecar } from './manifest-io';
 import { appPathways, enforcedGasFromSnapshot, enforcedOptionsHex, workerFees, type EnforcedGas, type GasSnapshot } from './plan';

@@ -1,5 +1,12 @@
 import { ZeroAddress, type Signer } from 'ethers';
-import { DeliveryWorker__factory, RelayerWorker__factory, deployEndpoint, lzContract, wireDefaultPathway, type EndpointDeployment } from '@tributary/contracts';
+import {
+  DeliveryWorker__factory,
+  RelayerWorker__factory,
+  deployEndpoint,
+  lzContract,
+  wireDefaultPathway,
+  type EndpointDeployment,
+} from '@tributary/contracts';
 import type { ManifestChain } from '@tributary/protocol';
 import type { ChainSession } from './chain-session';
 import { ensureContract } from './app';

@@ -81,7 +81,14 @@ export class BatchSubmitter {
     );
     this.metrics.transactions.inc({ chain: dst.config.name, action: 'deliver', result: 'sent' });
     this.metrics.batchSize.observe({ chain: dst.config.name }, entries.length);
-    this.logger.debug({ msg: 'delivery batch sent', chain: dst.config.name, packets: entries.length, gasLimit: String(gasLimit), tx: tx.hash, ms: this.clock.now() - started });
+    this.logger.debug({
+      msg: 'delivery batch sent',
+      chain: dst.config.name,
+      packets: entries.length,
+      gasLimit: String(gasLimit),
+      tx: tx.hash,
+      ms: this.clock.now() - started,
+    });
     return tx;
   }
 }

@@ -83,7 +83,8 @@ export class PacketProcessor {
     }
     if (step.status === 'delivered') {
       // Batched deliveries learn of their lzReceive here (the batch transaction does not say which packets it executed).
-      if (!packet.deliveredAt && packet.confirmedAt) this.metrics.deliveryLatency.observe(this.pathwayLabels(packet), (now - packet.confirmedAt) / 1000);
+      if (!packet.deliveredAt && packet.confirmedAt)
+        this.metrics.deliveryLatency.observe(this.pathwayLabels(packet), (now - packet.confirmedAt) / 1000);
       await this.save(packet, {
         ...CLEAR_PENDING,
         status: 'delivered',
@@ -168,7 +169,11 @@ export class PacketProcessor {
     if (receipt) {
       // Counted once per transaction (a batch's packets share it).
       await this.memo.get(`counted ${receipt.hash}`, async () =>
-        this.metrics.transactions.inc({ chain: dst.config.name, action: dst.config.deliveryWorker ? 'deliver' : action, result: receipt.status === 1 ? 'mined' : 'reverted' }),
+        this.metrics.transactions.inc({
+          chain: dst.config.name,
+          action: dst.config.deliveryWorker ? 'deliver' : action,
+          result: receipt.status === 1 ? 'mined' : 'reverted',
+        }),
       );
       if (receipt.status !== 1) {
         await this.save(packet, { ...CLEAR_PENDING });
@@ -223,9 +228,15 @@ export class PacketProcessor {
       }
       const stuck = decodeSignedTx(packet.pendingTxRaw!);
       // A batch is replaced once (by its first packet this tick) with its own calldata; the others follow its new hash.
-      const request = dst.config.deliveryWorker ? batchRequestOf(packet.pendingTxRaw!) : await this.buildRequest(action, packet, dst, submitter, false);
+      const request = dst.config.deliveryWorker
+        ? batchRequestOf(packet.pendingTxRaw!)
+        : await this.buildRequest(action, packet, dst, submitter, false);
       const replacement = await this.memo.get(`replace ${packet.pendingTxHash}`, () =>
-        submitter.replace(request, stuck, this.journal(packet, (tx) => this.pendingPatch(action, tx))),
+        submitter.replace(
+          request,
+          stuck,
+          this.journal(packet, (tx) => this.pendingPatch(action, tx)),
+        ),
       );
       if (replacement.hash !== packet.pendingTxHash) await this.save(packet, this.pendingPatch(action, replacement));
       this.metrics.transactions.inc({ chain: dst.config.name, action, result: 'replaced' });

@@ -6,7 +6,15 @@ import { gasSettingsSchema } from '../../src/config/relayer-config.schema';
 import type { PacketEntity } from '../../src/database/packet.entity';
 import { RelayerMetrics } from '../../src/metrics/relayer-metrics';
 import { BatchSubmitter } from '../../src/pipeline/batch-submitter';
-import { BATCH_BASE_GAS, DeliveryBatch, encodeBatch, entryGas, failedReceives, planBatches, type BatchEntry } from '../../src/pipeline/delivery-batch';
+import {
+  BATCH_BASE_GAS,
+  DeliveryBatch,
+  encodeBatch,
+  entryGas,
+  failedReceives,
+  planBatches,
+  type BatchEntry,
+} from '../../src/pipeline/delivery-batch';
 import { TickMemo } from '../../src/pipeline/tick-memo';
 
 const gas = gasSettingsSchema.parse({});
@@ -51,7 +59,10 @@ describe('delivery batches', () => {
 
     const perPacket = entryGas(packet(1), gas);
     const small = { ...gas, maxBatchGas: Number(BATCH_BASE_GAS + 2n * perPacket) };
-    const split = planBatches([1, 2, 3, 4, 5].map((n) => entry(packet(n))), small);
+    const split = planBatches(
+      [1, 2, 3, 4, 5].map((n) => entry(packet(n))),
+      small,
+    );
     expect(split.map((b) => b.map((e) => e.packet.nonce))).toEqual([['1', '2'], ['3', '4'], ['5']]);
     // A packet bigger than the cap still goes, alone.
     expect(planBatches([entry(packet(1)), entry(packet(2, { receiveGas: '99000000' }))], small).map((b) => b.length)).toEqual([1, 1]);
@@ -128,7 +139,13 @@ describe('BatchSubmitter', () => {
     const [decoded] = DELIVERY_WORKER_ABI.decodeFunctionData('verifyAndDeliver', sent[0]!.data);
     expect(decoded.map((d: { payloadHash: string }) => d.payloadHash)).toEqual([hex32(1), hex32(2), hex32(3)]);
     expect(order).toEqual(['store', 'store', 'store', 'flush', 'broadcast']);
-    expect(stored[packet(1).guid]).toMatchObject({ status: 'executing', stage: 'confirm', pendingAction: 'execute', pendingTxHash: hex32(9000), nextAttemptAt: 1_250 });
+    expect(stored[packet(1).guid]).toMatchObject({
+      status: 'executing',
+      stage: 'confirm',
+      pendingAction: 'execute',
+      pendingTxHash: hex32(9000),
+      nextAttemptAt: 1_250,
+    });
     expect(stored[packet(2).guid]).toMatchObject({ status: 'verifying', pendingAction: 'verify', pendingTxHash: hex32(9000) });
   });
 
@@ -146,6 +163,7 @@ describe('BatchSubmitter', () => {
   it("matches the contract's ABI (call and events)", () => {
     const artifact = new Interface(DeliveryWorker__factory.abi);
     for (const name of ['verifyAndDeliver']) expect(DELIVERY_WORKER_ABI.getFunction(name)!.selector).toBe(artifact.getFunction(name)!.selector);
-    for (const name of ['BatchDelivered', 'LzReceiveFailed']) expect(DELIVERY_WORKER_ABI.getEvent(name)!.topicHash).toBe(artifact.getEvent(name)!.topicHash);
+    for (const name of ['BatchDelivered', 'LzReceiveFailed'])
+      expect(DELIVERY_WORKER_ABI.getEvent(name)!.topicHash).toBe(artifact.getEvent(name)!.topicHash);
   });
 });
