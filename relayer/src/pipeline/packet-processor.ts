@@ -74,6 +74,12 @@ export class PacketProcessor {
       await this.save(packet, { status: 'verifying', confirmedAt: now, updatedAt: now });
     }
     const dst = this.chains.get(packet.dstEid);
+    if (sourceChecked && batch && dst.config.deliveryWorker) {
+      // Just confirmed, so never submitted: straight into the batch (the worker reads the packet's state itself and
+      // skips what is done), saving the destination reads of a fresh packet.
+      batch.add({ packet, action: 'verify', confirmations: (await this.reader.ulnConfig(dst, packet))[0] as bigint });
+      return false;
+    }
     const submitter = this.chains.submitter(packet.dstEid);
     const step = nextStep(await this.reader.view(packet, dst, this.chains.dvnAddress(packet.dstEid)));
     if (this.setup.role === 'verifier' && step.action !== 'verify') {
