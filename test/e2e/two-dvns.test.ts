@@ -80,9 +80,13 @@ describe('two required DVNs on the devnet: relayer and independent verifier', ()
     await waitFor('the deposit to reach the hub once the verifier verified', async () =>
       (await attested('USDC')) === before + parseUnits('1000', 6) ? true : undefined,
     );
-    const metrics = await getText(`${devnet.urls.verifier}/metrics`);
-    // Its verification went in a DeliveryWorker batch (which, landing second, also committed and executed).
-    expect(metrics).toMatch(/tributary_verifier_transactions_total\{chain="TRADING",action="deliver",result="mined"\} [1-9]/);
+    // Its verification went in a DeliveryWorker batch which, landing second, also committed and executed: the hub can
+    // have the deposit before the verifier has read the batch's receipt.
+    const mined = /tributary_verifier_transactions_total\{chain="TRADING",action="deliver",result="mined"\} [1-9]/;
+    const metrics = await waitFor('the verifier to count its batch mined', async () => {
+      const text = await getText(`${devnet.urls.verifier}/metrics`);
+      return mined.test(text) ? text : undefined;
+    });
     expect(metrics).not.toMatch(/tributary_verifier_forged_verifications_total\{/);
   });
 });
