@@ -60,7 +60,11 @@ async function main(): Promise<void> {
       executor: c.layerZero.worker,
       confirmations: c.confirmations,
       sendDvns: contracts.sortAddresses([c.layerZero.worker, c.layerZero.verifierWorker]),
-      receiveDvns: contracts.sortAddresses([c.layerZero.dvnSigner, c.layerZero.verifierSigner]),
+      // The receive-side DVNs are the operators' DeliveryWorker contracts where deployed (else their keys).
+      receiveDvns: contracts.sortAddresses([
+        c.layerZero.deliveryWorker ?? c.layerZero.dvnSigner,
+        c.layerZero.verifierDeliveryWorker ?? c.layerZero.verifierSigner,
+      ]),
     }));
     const pathways: ExportedPathway[] = [];
     for (const local of manifest.chains) {
@@ -103,7 +107,10 @@ async function main(): Promise<void> {
     const trading = manifest.chains.find((c: { role: string }) => c.role === 'trading');
     const provider = deployPackage.makeProvider(vaultChain.rpcUrl, vaultChain.chainId);
     const endpoint = contracts.lzContract('EndpointV2', vaultChain.layerZero.endpoint, contracts.devWallet(0, provider));
-    const old = contracts.encodeUlnConfig(trading.confirmations, [vaultChain.layerZero.dvnSigner, vaultChain.layerZero.verifierSigner]);
+    const old = contracts.encodeUlnConfig(trading.confirmations, [
+      vaultChain.layerZero.deliveryWorker ?? vaultChain.layerZero.dvnSigner,
+      vaultChain.layerZero.verifierDeliveryWorker ?? vaultChain.layerZero.verifierSigner,
+    ]);
     await (
       await endpoint.setConfig(vaultChain.contracts.vault, vaultChain.layerZero.receiveUln302, [{ eid: trading.eid, configType: 2, config: old }])
     ).wait();

@@ -46,6 +46,13 @@ export const layerZeroSchema = z.object({
   verifierWorker: address.optional(),
   /** The verifier's key: the second required DVN on this chain's ReceiveUln302. */
   verifierSigner: address.optional(),
+  /**
+   * The relayer's DeliveryWorker (owned by `dvnSigner`): where present it, not the key, is the required DVN on this
+   * chain's ReceiveUln302, and the relayer verifies, commits and executes through it in batches.
+   */
+  deliveryWorker: address.optional(),
+  /** The verifier's DeliveryWorker (owned by `verifierSigner`): the second required DVN where present. */
+  verifierDeliveryWorker: address.optional(),
 });
 
 export const chainSchema = z.object({

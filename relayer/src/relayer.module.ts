@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { METRICS_ROLE, RelayerMetrics } from './metrics/relayer-metrics';
 import { SignerBalances } from './balances/signer-balances';
 import { PacketProcessor } from './pipeline/packet-processor';
+import { BatchSubmitter } from './pipeline/batch-submitter';
 import { PipelineService } from './pipeline/pipeline.service';
 import { RelayerRunner } from './pipeline/relayer-runner';
 import { HeartbeatSender } from './pipeline/heartbeat-sender';
@@ -40,6 +41,7 @@ export class RelayerModule {
         CursorRepository,
         ChainWatcher,
         PacketProcessor,
+        BatchSubmitter,
         PipelineService,
         RelayerRunner,
         HeartbeatSender,

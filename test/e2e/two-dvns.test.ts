@@ -48,6 +48,10 @@ describe('two required DVNs on the devnet: relayer and independent verifier', ()
     for (const chain of devnet.manifest.chains) {
       expect(chain.layerZero.verifierWorker).toMatch(/^0x[0-9a-fA-F]{40}$/);
       expect(chain.layerZero.verifierSigner).not.toBe(chain.layerZero.dvnSigner);
+      // The receive-side DVNs are the two operators' DeliveryWorker contracts.
+      expect(chain.layerZero.deliveryWorker).toMatch(/^0x[0-9a-fA-F]{40}$/);
+      expect(chain.layerZero.verifierDeliveryWorker).toMatch(/^0x[0-9a-fA-F]{40}$/);
+      expect(chain.layerZero.verifierDeliveryWorker).not.toBe(chain.layerZero.deliveryWorker);
     }
     const status = await deploymentStatus(devnet.manifestPath);
     expect(status.chains.flatMap((c) => c.problems)).toEqual([]);
@@ -76,8 +80,13 @@ describe('two required DVNs on the devnet: relayer and independent verifier', ()
     await waitFor('the deposit to reach the hub once the verifier verified', async () =>
       (await attested('USDC')) === before + parseUnits('1000', 6) ? true : undefined,
     );
-    const metrics = await getText(`${devnet.urls.verifier}/metrics`);
-    expect(metrics).toMatch(/tributary_verifier_transactions_total\{chain="TRADING",action="verify",result="mined"\} [1-9]/);
+    // Its verification went in a DeliveryWorker batch which, landing second, also committed and executed: the hub can
+    // have the deposit before the verifier has read the batch's receipt.
+    const mined = /tributary_verifier_transactions_total\{chain="TRADING",action="deliver",result="mined"\} [1-9]/;
+    const metrics = await waitFor('the verifier to count its batch mined', async () => {
+      const text = await getText(`${devnet.urls.verifier}/metrics`);
+      return mined.test(text) ? text : undefined;
+    });
     expect(metrics).not.toMatch(/tributary_verifier_forged_verifications_total\{/);
   });
 });

@@ -12,6 +12,9 @@ contract PingOApp is OApp {
 
     event Pinged(uint32 indexed srcEid, uint64 nonce, bytes message);
 
+    /// @notice The one-byte message 0xff: what a receiving app that refuses a message looks like.
+    error PingRefused();
+
     constructor(address endpoint, address owner_) OApp(endpoint, owner_) Ownable(owner_) {}
 
     function quote(uint32 dstEid, bytes calldata message, bytes calldata options) external view returns (MessagingFee memory) {
@@ -23,6 +26,7 @@ contract PingOApp is OApp {
     }
 
     function _lzReceive(Origin calldata origin, bytes32, bytes calldata message, address, bytes calldata) internal override {
+        if (message.length == 1 && message[0] == 0xff) revert PingRefused();
         received += 1;
         lastMessage = message;
         lastNonce = origin.nonce;

@@ -17,6 +17,7 @@ import {
   deployStablePriceFeed,
   handOverParams,
   paramKey,
+  lzContract,
   lzReceiveOptions,
   packCreditEntry,
   pushCredit,
@@ -24,6 +25,7 @@ import {
 } from '../../lib';
 import { BenchOFT__factory, NoopOApp__factory } from '../../typechain-types';
 import { EID_A, EID_HUB, WETH, deployProtocol, type Protocol } from '../helpers/fixture';
+import { CONFIRMATIONS, deliveryOf, deployWorkerPathway, sendPing } from '../helpers/delivery-workers';
 
 /**
  * Gas figures of the flows, measured on the real EndpointV2 + ULN302 with the same delivery helper for
@@ -68,6 +70,52 @@ async function deposit(p: Protocol, who = p.alice, amount = parseEther('1')) {
 describe('gas snapshot', () => {
   after(() => {
     if (process.env.GAS_SNAPSHOT === 'write') writeFileSync(join(__dirname, '../../gas-snapshot.json'), JSON.stringify(snapshot, null, 2) + '\n');
+  });
+
+  it('delivery: two DeliveryWorker batches per block vs three transactions per packet (PingOApp)', async () => {
+    const keys = await deployWorkerPathway('keys');
+    const endpoint = lzContract('EndpointV2', keys.dst.endpoint, keys.relayerKey);
+    const threeTx: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const packet = await sendPing(keys, '0x0102');
+      let total = 0;
+      for (const key of [keys.relayerKey, keys.verifierKey])
+        total += gas(
+          await (await lzContract('ReceiveUln302', keys.dst.receiveUln302, key).verify(packet.header, packet.payloadHash, CONFIRMATIONS)).wait(),
+        );
+      total += gas(
+        await (
+          await lzContract('ReceiveUln302', keys.dst.receiveUln302, keys.relayerKey).getFunction('commitVerification')(
+            packet.header,
+            packet.payloadHash,
+          )
+        ).wait(),
+      );
+      const origin = { srcEid: packet.srcEid, sender: packet.sender, nonce: packet.nonce };
+      total += gas(await (await endpoint.lzReceive(origin, packet.receiver, packet.guid, packet.message, '0x')).wait());
+      threeTx.push(total);
+    }
+    const w = await deployWorkerPathway();
+    await sendPing(w, '0x0102').then(async (p) => {
+      await w.relayerWorker.connect(w.relayerKey).verifyAndDeliver([deliveryOf(p)]);
+      await w.verifierWorker.connect(w.verifierKey).verifyAndDeliver([deliveryOf(p)]);
+    });
+    const batches: Record<string, { firstDvnPerPacket: number; secondDvnPerPacket: number; perPacket: number }> = {};
+    for (const size of [1, 10, 100]) {
+      const packets = [];
+      for (let i = 0; i < size; i++) packets.push(await sendPing(w, '0x0102'));
+      const batch = packets.map((p) => deliveryOf(p));
+      const first = gas(await (await w.relayerWorker.connect(w.relayerKey).verifyAndDeliver(batch, { gasLimit: 16_000_000 })).wait());
+      const second = gas(await (await w.verifierWorker.connect(w.verifierKey).verifyAndDeliver(batch, { gasLimit: 16_000_000 })).wait());
+      expect(await w.receiver.lastNonce()).to.equal(packets[size - 1].nonce);
+      batches[`batch${size}`] = {
+        firstDvnPerPacket: Math.round(first / size),
+        secondDvnPerPacket: Math.round(second / size),
+        perPacket: Math.round((first + second) / size),
+      };
+    }
+    snapshot.deliveryWorker = { threeTxPerPacket: { first: threeTx[0], later: threeTx[1] }, ...batches };
+    expect(batches.batch100.perPacket, 'batched delivery per packet below the three-transaction path').to.be.lt(threeTx[1]);
   });
 
   it('deposit + send, hub ATTEST receive (first write and update)', async () => {

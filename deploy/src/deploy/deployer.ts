@@ -9,7 +9,14 @@ import { ensureStableFeeds } from './stable-feeds';
 import { ensureAuction, ensureSeizureTargets, type AuctionDeployment } from './auction';
 import { explainSendError, openChainSession, requireFunds, transactionsSent, type ChainSession } from './chain-session';
 import { DeployJournal } from './journal';
-import { ensureLayerZero, ensureLocalDefaults, ensureVerifierWorker, ensureWorkerDestination, type ChainLayerZero } from './infra';
+import {
+  ensureDeliveryWorker,
+  ensureLayerZero,
+  ensureLocalDefaults,
+  ensureVerifierWorker,
+  ensureWorkerDestination,
+  type ChainLayerZero,
+} from './infra';
 import { extraDvns } from '../config/dvns';
 import { readManifestIfPresent, readSidecar, recordedChain, writeManifest, type ManifestSidecar } from './manifest-io';
 import { appPathways, enforcedGasFromSnapshot, enforcedOptionsHex, workerFees, type EnforcedGas, type GasSnapshot } from './plan';
@@ -106,6 +113,17 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
           // Local chains: the independent verifier's DVN worker, owned (and priced) by the verifier's dev key.
           const verifierKey = chain.local && operators.verifier ? devWallet(VERIFIER_DEV_ACCOUNT, session.provider) : undefined;
           if (verifierKey) lz.verifierWorker = await ensureVerifierWorker(session, lz, verifierKey.address, recorded, p);
+          // The receive-side DVNs: one DeliveryWorker per operator key (its verify, commit and lzReceive in batches).
+          lz.deliveryWorker = await ensureDeliveryWorker(session, lz, 'DeliveryWorker', operators.relayer, recorded?.layerZero.deliveryWorker, p);
+          if (verifierKey)
+            lz.verifierDeliveryWorker = await ensureDeliveryWorker(
+              session,
+              lz,
+              'VerifierDeliveryWorker',
+              verifierKey.address,
+              recorded?.layerZero.verifierDeliveryWorker,
+              p,
+            );
           layerZero.set(chain.eid, lz);
           for (const { local, remote } of appPathways(config.chains).filter((x) => x.local.eid === chain.eid)) {
             const fees = workerFees(local, remote, snapshot, config.workerFees);
@@ -119,7 +137,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
                   remoteEid: remote.eid,
                   confirmations: local.confirmations,
                   sendDvns: [lz.worker, ...(lz.verifierWorker ? [lz.verifierWorker] : [])],
-                  receiveDvns: [operators.relayer, ...(operators.verifier ? [operators.verifier] : [])],
+                  receiveDvns: receiveDvnsOf(lz, operators),
                   maxMessageSize: config.maxMessageSize,
                 },
                 p,
@@ -225,8 +243,10 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
                   sendUln302: lz.sendUln302,
                   receiveUln302: lz.receiveUln302,
                   worker: lz.worker,
-                  dvnSigner: operators.relayer,
-                  ...(lz.verifierWorker && operators.verifier ? { verifierWorker: lz.verifierWorker, verifierSigner: operators.verifier } : {}),
+                  dvnSigner: lz.deliveryWorker ?? operators.relayer,
+                  ...(lz.verifierWorker && operators.verifier
+                    ? { verifierWorker: lz.verifierWorker, verifierSigner: lz.verifierDeliveryWorker ?? operators.verifier }
+                    : {}),
                   additionalDvns: extra.required,
                   optionalDvns: extra.optional,
                   optionalThreshold: extra.optionalThreshold,
@@ -294,6 +314,8 @@ function buildManifest(config: DeployConfig, d: Deployed): Manifest {
         worker: lz.worker,
         dvnSigner: d.operators.relayer,
         ...(lz.verifierWorker && d.operators.verifier ? { verifierWorker: lz.verifierWorker, verifierSigner: d.operators.verifier } : {}),
+        ...(lz.deliveryWorker ? { deliveryWorker: lz.deliveryWorker } : {}),
+        ...(lz.verifierDeliveryWorker ? { verifierDeliveryWorker: lz.verifierDeliveryWorker } : {}),
       },
       contracts:
         chain.role === 'trading'
@@ -357,4 +379,10 @@ function buildSidecar(
 /** The config a previous deploy recorded (add-chain extends it). */
 export function recordedConfig(manifestPath: string): DeployConfig | undefined {
   return readSidecar(manifestPath)?.config;
+}
+
+/** The receive-side required DVNs of a chain: the DeliveryWorker contracts where deployed, else the keys themselves. */
+function receiveDvnsOf(lz: ChainLayerZero, operators: Operators): string[] {
+  const verifier = operators.verifier ? [lz.verifierDeliveryWorker ?? operators.verifier] : [];
+  return [lz.deliveryWorker ?? operators.relayer, ...verifier];
 }

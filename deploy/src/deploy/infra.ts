@@ -1,5 +1,12 @@
 import { ZeroAddress, type Signer } from 'ethers';
-import { RelayerWorker__factory, deployEndpoint, lzContract, wireDefaultPathway, type EndpointDeployment } from '@tributary/contracts';
+import {
+  DeliveryWorker__factory,
+  RelayerWorker__factory,
+  deployEndpoint,
+  lzContract,
+  wireDefaultPathway,
+  type EndpointDeployment,
+} from '@tributary/contracts';
 import type { ManifestChain } from '@tributary/protocol';
 import type { ChainSession } from './chain-session';
 import { ensureContract } from './app';
@@ -10,6 +17,9 @@ export interface ChainLayerZero extends EndpointDeployment {
   worker: string;
   /** The independent verifier's RelayerWorker (local chains). */
   verifierWorker?: string;
+  /** Receive-side DVN contracts (DeliveryWorker) of the relayer's key and of the verifier's key. */
+  deliveryWorker?: string;
+  verifierDeliveryWorker?: string;
   deployedByUs: boolean;
 }
 
@@ -92,6 +102,29 @@ export async function ensureVerifierWorker(
   });
   const current = await RelayerWorker__factory.connect(worker, session.provider).owner();
   if (current.toLowerCase() !== owner.toLowerCase()) throw new Error(`VerifierWorker ${worker} is owned by ${current}, not the verifier ${owner}`);
+  return worker;
+}
+
+/**
+ * The receive-side DVN contract of one operator key (`owner`): the required DVN the OApps' receive config lists, through
+ * which that key verifies, commits and executes packets in batches. Reused when the manifest's address still holds code
+ * and is owned by `owner`.
+ */
+export async function ensureDeliveryWorker(
+  session: ChainSession,
+  lz: ChainLayerZero,
+  name: 'DeliveryWorker' | 'VerifierDeliveryWorker',
+  owner: string,
+  recorded: string | undefined,
+  progress: Progress,
+): Promise<string> {
+  const worker = await ensureContract(session, progress, name, recorded, async () => {
+    const contract = await new DeliveryWorker__factory(session.deployer).deploy(owner, lz.endpoint, lz.receiveUln302);
+    await contract.waitForDeployment();
+    return contract.getAddress();
+  });
+  const current = await DeliveryWorker__factory.connect(worker, session.provider).owner();
+  if (current.toLowerCase() !== owner.toLowerCase()) throw new Error(`${name} ${worker} is owned by ${current}, not ${owner}`);
   return worker;
 }
 

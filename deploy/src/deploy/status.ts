@@ -178,9 +178,9 @@ async function wiringDrift(
       sendUln302: local.layerZero.sendUln302,
       receiveUln302: local.layerZero.receiveUln302,
       worker: local.layerZero.worker,
-      dvnSigner: local.layerZero.dvnSigner,
+      dvnSigner: local.layerZero.deliveryWorker ?? local.layerZero.dvnSigner,
       ...(local.layerZero.verifierWorker && local.layerZero.verifierSigner
-        ? { verifierWorker: local.layerZero.verifierWorker, verifierSigner: local.layerZero.verifierSigner }
+        ? { verifierWorker: local.layerZero.verifierWorker, verifierSigner: local.layerZero.verifierDeliveryWorker ?? local.layerZero.verifierSigner }
         : {}),
       additionalDvns: extra.required,
       optionalDvns: extra.optional,

@@ -24,11 +24,11 @@ export interface PathwaySide {
   sendUln302: string;
   receiveUln302: string;
   worker: string;
-  /** Relayer EOA: the required DVN that verifies on this chain's ReceiveUln302. */
+  /** The relayer's required DVN on this chain's ReceiveUln302: its DeliveryWorker contract (or its key where none). */
   dvnSigner: string;
   /** Other required DVNs on this chain (public networks: e.g. LayerZero Labs' DVN). */
   additionalDvns: string[];
-  /** The independent verifier's worker (send side) and key (receive side), where it runs (local chains). */
+  /** The independent verifier's worker (send side) and DeliveryWorker (or key; receive side), where it runs (local chains). */
   verifierWorker?: string;
   verifierSigner?: string;
   /** Optional DVNs on this chain and how many of them must verify (none: optionalDVNCount = 255, NIL). */

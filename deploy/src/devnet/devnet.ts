@@ -116,6 +116,20 @@ async function fundDemoAccounts(manifest: Manifest, sidecar: ManifestSidecar): P
   );
 }
 
+/**
+ * The trading chain carries both DVNs' DeliveryWorker batches: at 100 deposits/s each DVN's batches reserve ~26M gas a
+ * block (every lzReceive budget in full, in transactions of ≤ 16M), more than hardhat's default 30M block holds.
+ */
+const TRADING_BLOCK_GAS_LIMIT = 120_000_000;
+
+async function raiseTradingGasLimit(chains: LocalChain[]): Promise<void> {
+  const index = DEVNET_CHAINS.findIndex((c) => c.role === 'trading');
+  const chain = chains[index]!;
+  const provider = makeProvider(chain.rpcUrl, chain.chainId);
+  await provider.send('evm_setBlockGasLimit', ['0x' + TRADING_BLOCK_GAS_LIMIT.toString(16)]);
+  provider.destroy();
+}
+
 async function setAutomine(chains: LocalChain[], on: boolean): Promise<void> {
   await Promise.all(
     chains.map(async (chain) => {
@@ -205,6 +219,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       await fundTaker(takerChains, 10_000_000n);
     }
     await setAutomine(chains, false);
+    await raiseTradingGasLimit(chains);
 
     // The relayer's operator API key goes to a 0600 file, never to the console.
     const apiKey = randomBytes(24).toString('hex');

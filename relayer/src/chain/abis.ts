@@ -30,3 +30,12 @@ export const WORKER_ABI = new Interface([
 export const PACKET_SENT_TOPIC = ENDPOINT_ABI.getEvent('PacketSent')!.topicHash;
 export const DVN_JOB_TOPIC = WORKER_ABI.getEvent('DVNJobAssigned')!.topicHash;
 export const EXECUTOR_JOB_TOPIC = WORKER_ABI.getEvent('ExecutorJobAssigned')!.topicHash;
+
+const DELIVERY = '(bytes header, bytes32 payloadHash, uint64 confirmations, bytes32 guid, bytes message, uint64 gasLimit, uint128 value)';
+
+/** Our receive-side DVN contract (contracts/src/DeliveryWorker.sol): one batch of packets per transaction. */
+export const DELIVERY_WORKER_ABI = new Interface([
+  `function verifyAndDeliver(${DELIVERY}[] batch) payable`,
+  'event BatchDelivered(uint256 size, uint256 verified, uint256 committed, uint256 executed, uint256 failed, uint256 skipped, uint256 deferred)',
+  'event LzReceiveFailed(bytes32 indexed guid, uint256 index, bytes reason)',
+]);

@@ -56,6 +56,11 @@ export class ChainRegistry implements OnApplicationShutdown {
     return submitter;
   }
 
+  /** Our DVN on a destination as ReceiveUln302 records it: the DeliveryWorker contract where configured, else the key. */
+  dvnAddress(eid: number): string {
+    return this.get(eid).config.deliveryWorker ?? this.submitter(eid).address;
+  }
+
   all(): ChainContext[] {
     return [...this.chains.values()];
   }

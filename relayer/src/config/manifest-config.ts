@@ -13,6 +13,8 @@ export function relayerConfigFromManifest(manifest: Manifest, role: 'relayer' | 
       throw new ConfigError([`manifest: chain ${chain.name} has no verifierWorker (deploy runs a verifier on local chains only)`]);
     return chain.layerZero.verifierWorker;
   };
+  const deliveryWorkerOf = (chain: Manifest['chains'][number]): string | undefined =>
+    role === 'relayer' ? chain.layerZero.deliveryWorker : chain.layerZero.verifierDeliveryWorker;
   const trading = tradingChain(manifest);
   const hub = trading.contracts.hub;
   const pathways: RelayerConfigInput['pathways'] = [];
@@ -35,6 +37,7 @@ export function relayerConfigFromManifest(manifest: Manifest, role: 'relayer' | 
       endpoint: chain.layerZero.endpoint,
       receiveUln302: chain.layerZero.receiveUln302,
       worker: workerOf(chain),
+      ...(deliveryWorkerOf(chain) ? { deliveryWorker: deliveryWorkerOf(chain) } : {}),
       ...(chain.role === 'collateral' && chain.contracts.vault ? { vault: chain.contracts.vault, heartbeatSeconds: chain.heartbeatSeconds } : {}),
     })),
     pathways,

@@ -17,6 +17,12 @@ export const gasSettingsSchema = z.object({
   commitGasLimit: positiveInt.default(300_000),
   /** Added to the packet's lzReceive gas option: the endpoint's own work around the OApp call. */
   executeGasOverhead: positiveInt.default(100_000),
+  /** Gas the endpoint's lzReceive spends around the app's call inside a delivery batch (no transaction of its own). */
+  batchExecuteOverhead: positiveInt.default(40_000),
+  /** A delivery batch's own gas per packet beside its lzReceive budget (state reads, verify, commit, the loop). */
+  batchGasPerPacket: positiveInt.default(100_000),
+  /** Gas limit of one delivery batch transaction (hardhat and Osaka cap a transaction at 2^24 = 16,777,216). */
+  maxBatchGas: positiveInt.default(16_000_000),
 });
 
 export const chainConfigSchema = z.object({
@@ -36,6 +42,11 @@ export const chainConfigSchema = z.object({
   receiveUln302: address,
   /** Our RelayerWorker on this chain (send side: SendUln302 assigns DVN/executor jobs to it). */
   worker: address,
+  /**
+   * Our DeliveryWorker on this chain (receive side): when set, it is the DVN the receive config requires, and every
+   * packet toward this chain is verified, committed and executed through one `verifyAndDeliver` batch per tick.
+   */
+  deliveryWorker: address.optional(),
   gas: gasSettingsSchema.default(gasSettingsSchema.parse({})),
   /** The chain's CollateralVault: with `heartbeatSeconds`, the relayer keeps the chain live with heartbeats. */
   vault: address.optional(),

@@ -12,6 +12,7 @@ export class RelayerMetrics {
   readonly packets: Gauge<'src_chain' | 'dst_chain' | 'status'>;
   readonly queueLength: Gauge<'chain' | 'stage'>;
   readonly deliveryLatency: Histogram<'src_chain' | 'dst_chain'>;
+  readonly batchSize: Histogram<'chain'>;
   readonly rpcErrors: Counter<'chain' | 'method'>;
   readonly stepErrors: Counter<'chain' | 'stage' | 'kind'>;
   readonly transactions: Counter<'chain' | 'action' | 'result'>;
@@ -58,6 +59,13 @@ export class RelayerMetrics {
       help: 'Source confirmation reached → lzReceive mined',
       labelNames: ['src_chain', 'dst_chain'],
       buckets: [0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120, 300, 900],
+      registers,
+    });
+    this.batchSize = new Histogram({
+      name: `${PREFIX}delivery_batch_packets`,
+      help: 'Packets per DeliveryWorker batch transaction, by destination chain',
+      labelNames: ['chain'],
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200],
       registers,
     });
     this.rpcErrors = new Counter({ name: `${PREFIX}rpc_errors_total`, help: 'Failed JSON-RPC calls', labelNames: ['chain', 'method'], registers });

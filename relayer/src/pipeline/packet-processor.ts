@@ -11,6 +11,8 @@ import { DeliveryReader } from './delivery-reader';
 import { replaceChainedGroup } from './chained-group';
 import { checkSourceFinality } from './source-finality';
 import { ClaimLostError, StepError, isRevert } from './step-error';
+import { DeliveryBatch, failedReceives } from './delivery-batch';
+import { TickMemo } from './tick-memo';
 
 type PendingStatus = 'verifying' | 'committing' | 'executing';
 const STATUS_OF: Record<DeliveryAction, PendingStatus> = { verify: 'verifying', commit: 'committing', execute: 'executing' };
@@ -35,6 +37,8 @@ const CLEAR_PENDING: PacketPatch = {
 export class PacketProcessor {
   private readonly logger = new Logger(PacketProcessor.name);
   private readonly reader: DeliveryReader;
+  /** Reads shared by the packets of one batch transaction (its receipt, the signer's nonce), per tick. */
+  readonly memo = new TickMemo();
 
   constructor(
     private readonly chains: ChainRegistry,
@@ -47,11 +51,11 @@ export class PacketProcessor {
   }
 
   /** Moves the packet forward until it has to wait; throws StepError on failure. */
-  async advance(packet: PacketEntity): Promise<void> {
+  async advance(packet: PacketEntity, batch?: DeliveryBatch): Promise<void> {
     for (let round = 0; round < 6; round++) {
       const stage = packet.stage;
       try {
-        const proceed = stage === 'confirm' ? await this.confirm(packet) : await this.prepareAndSubmit(packet);
+        const proceed = stage === 'confirm' ? await this.confirm(packet) : await this.prepareAndSubmit(packet, batch);
         if (!proceed) return;
       } catch (error) {
         if (error instanceof ClaimLostError) throw error;
@@ -61,7 +65,7 @@ export class PacketProcessor {
   }
 
   /** Returns true when the packet can move on at once. */
-  private async prepareAndSubmit(packet: PacketEntity): Promise<boolean> {
+  private async prepareAndSubmit(packet: PacketEntity, batch?: DeliveryBatch): Promise<boolean> {
     const now = this.clock.now();
     let sourceChecked = false;
     if (packet.status === 'awaiting_confirmations') {
@@ -70,14 +74,23 @@ export class PacketProcessor {
       await this.save(packet, { status: 'verifying', confirmedAt: now, updatedAt: now });
     }
     const dst = this.chains.get(packet.dstEid);
+    if (sourceChecked && batch && dst.config.deliveryWorker) {
+      // Just confirmed, so never submitted: straight into the batch (the worker reads the packet's state itself and
+      // skips what is done), saving the destination reads of a fresh packet.
+      batch.add({ packet, action: 'verify', confirmations: (await this.reader.ulnConfig(dst, packet))[0] as bigint });
+      return false;
+    }
     const submitter = this.chains.submitter(packet.dstEid);
-    const step = nextStep(await this.reader.view(packet, dst, submitter.address));
+    const step = nextStep(await this.reader.view(packet, dst, this.chains.dvnAddress(packet.dstEid)));
     if (this.setup.role === 'verifier' && step.action !== 'verify') {
       // The verifier's work ends with its own verification on the destination; the relayer commits and executes.
       await this.save(packet, { ...CLEAR_PENDING, status: 'verified', attempts: 0, lastError: null, updatedAt: now });
       return false;
     }
     if (step.status === 'delivered') {
+      // Batched deliveries learn of their lzReceive here (the batch transaction does not say which packets it executed).
+      if (!packet.deliveredAt && packet.confirmedAt)
+        this.metrics.deliveryLatency.observe(this.pathwayLabels(packet), (now - packet.confirmedAt) / 1000);
       await this.save(packet, {
         ...CLEAR_PENDING,
         status: 'delivered',
@@ -96,6 +109,11 @@ export class PacketProcessor {
     // Reorg safety: the source receipt is re-read right before the DVN signs for the packet.
     if (step.action === 'verify' && !sourceChecked && !(await this.sourceIsFinal(packet))) return false;
     const action = step.action;
+    if (batch && dst.config.deliveryWorker) {
+      // Sent with every other packet ready this tick, in one DeliveryWorker transaction (PipelineService submits it).
+      batch.add({ packet, action, confirmations: (await this.reader.ulnConfig(dst, packet))[0] as bigint });
+      return false;
+    }
     const sent = await this.send(packet, dst, submitter, action, await this.buildRequest(action, packet, dst, submitter), []);
     if (this.setup.config.pipeline.chainSteps && this.setup.role !== 'verifier') await this.sendChained(packet, dst, submitter, action, sent);
     return true;
@@ -153,12 +171,29 @@ export class PacketProcessor {
     const submitter = this.chains.submitter(packet.dstEid);
     const action = packet.pendingAction!;
     const now = this.clock.now();
-    const receipt = await dst.rpc.receipt(packet.pendingTxHash!);
+    const receipt = await this.memo.get(`receipt ${packet.pendingTxHash}`, () => dst.rpc.receipt(packet.pendingTxHash!));
     if (receipt) {
-      this.metrics.transactions.inc({ chain: dst.config.name, action, result: receipt.status === 1 ? 'mined' : 'reverted' });
+      // Counted once per transaction (a batch's packets share it).
+      await this.memo.get(`counted ${receipt.hash}`, async () =>
+        this.metrics.transactions.inc({
+          chain: dst.config.name,
+          action: dst.config.deliveryWorker ? 'deliver' : action,
+          result: receipt.status === 1 ? 'mined' : 'reverted',
+        }),
+      );
       if (receipt.status !== 1) {
         await this.save(packet, { ...CLEAR_PENDING });
         throw new StepError(`${action} transaction ${receipt.hash} reverted`, 'revert', action, 'confirm');
+      }
+      if (dst.config.deliveryWorker) {
+        // A batch never reverts for one packet: its failed lzReceives are in its logs; the rest is read from the chain.
+        const reason = failedReceives(receipt.logs, dst.config.deliveryWorker).get(packet.guid.toLowerCase());
+        if (reason === undefined || this.setup.role === 'verifier') {
+          await this.save(packet, { ...CLEAR_PENDING, nextAttemptAt: now, updatedAt: now });
+          return true;
+        }
+        await this.save(packet, { ...CLEAR_PENDING, status: 'executing', updatedAt: now });
+        throw new StepError(`lzReceive reverts in batch ${receipt.hash}: ${reason.slice(0, 300)}`, 'revert', 'execute', 'confirm');
       }
       if (action === 'execute') {
         await this.save(packet, { ...CLEAR_PENDING, status: 'delivered', deliveredAt: now, attempts: 0, lastError: null, updatedAt: now });
@@ -170,13 +205,13 @@ export class PacketProcessor {
       await this.save(packet, { ...CLEAR_PENDING, attempts: 0, lastError: null, nextAttemptAt: now, updatedAt: now });
       return true;
     }
-    const minedNonce = await dst.rpc.transactionCount(submitter.address, 'latest');
+    const minedNonce = await this.memo.get(`nonce ${packet.dstEid}`, () => dst.rpc.transactionCount(submitter.address, 'latest'));
     if (minedNonce > packet.pendingTxNonce!) {
       // Our nonce was used by another transaction (a replacement raced, or the slot was reused after a crash): re-read the chain.
       await this.save(packet, { ...CLEAR_PENDING, nextAttemptAt: now, updatedAt: now });
       return true;
     }
-    const known = await dst.rpc.transaction(packet.pendingTxHash!);
+    const known = await this.memo.get(`tx ${packet.pendingTxHash}`, () => dst.rpc.transaction(packet.pendingTxHash!));
     const pollAt = now + this.setup.config.pipeline.confirmPollMs;
     // An earlier transaction of the chain lost by the node would leave a nonce gap blocking the signer.
     // Looked for when the last one is lost too, or pending for a tenth of the stuck timeout (a few blocks).
@@ -197,13 +232,19 @@ export class PacketProcessor {
         this.metrics.transactions.inc({ chain: dst.config.name, action: replaced.action, result: 'replaced' });
         this.logger.warn({ msg: 'stuck chained transaction replaced', chain: dst.config.name, nonce: replaced.nonce, hash: replaced.hash });
       }
-      const request = await this.buildRequest(action, packet, dst, submitter, false);
       const stuck = decodeSignedTx(packet.pendingTxRaw!);
-      const replacement = await submitter.replace(
-        request,
-        stuck,
-        this.journal(packet, (tx) => this.pendingPatch(action, tx)),
+      // A batch is replaced once (by its first packet this tick) with its own calldata; the others follow its new hash.
+      const request = dst.config.deliveryWorker
+        ? batchRequestOf(packet.pendingTxRaw!)
+        : await this.buildRequest(action, packet, dst, submitter, false);
+      const replacement = await this.memo.get(`replace ${packet.pendingTxHash}`, () =>
+        submitter.replace(
+          request,
+          stuck,
+          this.journal(packet, (tx) => this.pendingPatch(action, tx)),
+        ),
       );
+      if (replacement.hash !== packet.pendingTxHash) await this.save(packet, this.pendingPatch(action, replacement));
       this.metrics.transactions.inc({ chain: dst.config.name, action, result: 'replaced' });
       this.logger.warn({ msg: 'stuck transaction replaced', chain: dst.config.name, action, nonce: stuck.nonce, hash: replacement.hash });
     }
@@ -327,4 +368,10 @@ export class PacketProcessor {
     if (!(await this.packets.updateClaimed(packet.guid, this.setup.workerId, patch))) throw new ClaimLostError(`claim on ${packet.guid} lost`);
     Object.assign(packet, patch);
   }
+}
+
+/** The call of a signed batch transaction, to be resent with higher fees. */
+function batchRequestOf(raw: string): TxRequest {
+  const tx = Transaction.from(raw);
+  return { to: tx.to!, data: tx.data, gasLimit: tx.gasLimit, value: tx.value };
 }

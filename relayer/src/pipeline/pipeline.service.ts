@@ -6,6 +6,8 @@ import type { PacketEntity } from '../database/packet.entity';
 import { RelayerMetrics } from '../metrics/relayer-metrics';
 import { PacketRepository } from '../store/packet.repository';
 import { PacketProcessor } from './packet-processor';
+import { BatchSubmitter } from './batch-submitter';
+import { DeliveryBatch } from './delivery-batch';
 import { ClaimLostError, StepError } from './step-error';
 
 /** Claims due packets and runs their stage processors; records failures with backoff and parks failing lzReceives. */
@@ -16,32 +18,51 @@ export class PipelineService {
   constructor(
     private readonly packets: PacketRepository,
     private readonly processor: PacketProcessor,
+    private readonly batches: BatchSubmitter,
     private readonly chains: ChainRegistry,
     private readonly metrics: RelayerMetrics,
     private readonly clock: Clock,
     @Inject(RELAYER_SETUP) private readonly setup: RelayerSetup,
   ) {}
 
-  /** One tick: claims up to batchSize due packets and advances them concurrently. Returns how many were claimed. */
+  /**
+   * One tick: claims up to batchSize due packets and advances them concurrently; the packets whose next step goes
+   * through a DeliveryWorker are then sent together, one batch transaction per destination. Claims are released
+   * after that. Returns how many were claimed.
+   */
   async tick(): Promise<number> {
     const settings = this.setup.config.pipeline;
     const now = this.clock.now();
+    this.processor.memo.reset();
     const claimed = await this.packets.claimDue(this.setup.workerId, now, now + settings.claimTtlMs, settings.batchSize);
-    await Promise.all(claimed.map((packet) => this.run(packet)));
+    const batch = new DeliveryBatch();
+    try {
+      await Promise.all(claimed.map((packet) => this.run(packet, batch)));
+      if (batch.size) {
+        for (const failure of await this.batches.submit(batch)) {
+          const error = failure.error as StepError;
+          for (const { packet } of failure.entries) await this.fail(packet, error);
+        }
+      }
+    } finally {
+      await Promise.all(claimed.map((packet) => this.packets.release(packet.guid, this.setup.workerId).catch(() => undefined)));
+    }
     return claimed.length;
   }
 
-  private async run(packet: PacketEntity): Promise<void> {
+  private async run(packet: PacketEntity, batch: DeliveryBatch): Promise<void> {
     try {
-      await this.processor.advance(packet);
+      await this.processor.advance(packet, batch);
     } catch (error) {
       if (error instanceof ClaimLostError) return;
-      await this.recordFailure(packet, error instanceof StepError ? error : StepError.wrap(error, null, packet.stage)).catch((e: unknown) =>
-        this.logger.error({ msg: 'cannot record failure', guid: packet.guid, error: (e as Error).message }),
-      );
-    } finally {
-      await this.packets.release(packet.guid, this.setup.workerId).catch(() => undefined);
+      await this.fail(packet, error instanceof StepError ? error : StepError.wrap(error, null, packet.stage));
     }
+  }
+
+  private async fail(packet: PacketEntity, error: StepError): Promise<void> {
+    await this.recordFailure(packet, error).catch((e: unknown) =>
+      this.logger.error({ msg: 'cannot record failure', guid: packet.guid, error: (e as Error).message }),
+    );
   }
 
   private async recordFailure(packet: PacketEntity, error: StepError): Promise<void> {

@@ -124,7 +124,7 @@ export class ForgeryMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     const from = this.next.get(eid) ?? dst.config.startBlock;
     const to = Math.min(head, from + dst.config.maxBlockRange - 1);
     const logs = await dst.rpc.logs({ address: [dst.config.receiveUln302], topics: [[PAYLOAD_VERIFIED_TOPIC]], fromBlock: from, toBlock: to });
-    const us = this.chains.submitter(eid).address.toLowerCase();
+    const us = this.chains.dvnAddress(eid).toLowerCase();
     const guarded = new Set(
       this.chains.pathways
         .filter((p) => p.dstEid === eid)

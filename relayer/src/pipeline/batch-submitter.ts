@@ -1,0 +1,94 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock, type SignedTx } from '@tributary/service-kit';
+import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from '../chain/chain-registry';
+import type { DeliveryAction } from '../core/packet-state';
+import { RelayerMetrics } from '../metrics/relayer-metrics';
+import { PacketRepository, type PacketPatch } from '../store/packet.repository';
+import { encodeBatch, planBatches, type BatchEntry, type DeliveryBatch } from './delivery-batch';
+import { StepError } from './step-error';
+
+const STATUS_OF = { verify: 'verifying', commit: 'committing', execute: 'executing' } as const satisfies Record<DeliveryAction, string>;
+
+/** Entries whose batch could not be sent, with the error to record on each. */
+export interface BatchFailure {
+  entries: BatchEntry[];
+  error: unknown;
+}
+
+/**
+ * Submit stage of batched delivery: one `verifyAndDeliver` transaction per destination per tick (more when the
+ * packets' gas exceeds `maxBatchGas`) to our DeliveryWorker. Every packet of a batch is stored with the signed
+ * transaction before it is broadcast (the usual write-ahead), then each follows it through the confirm stage.
+ */
+@Injectable()
+export class BatchSubmitter {
+  private readonly logger = new Logger(BatchSubmitter.name);
+
+  constructor(
+    private readonly chains: ChainRegistry,
+    private readonly packets: PacketRepository,
+    private readonly metrics: RelayerMetrics,
+    private readonly clock: Clock,
+    @Inject(RELAYER_SETUP) private readonly setup: RelayerSetup,
+  ) {}
+
+  /** Sends every destination's batch; returns the entries whose transaction could not be sent. */
+  async submit(batch: DeliveryBatch): Promise<BatchFailure[]> {
+    const failures: BatchFailure[] = [];
+    await Promise.all(
+      batch.destinations().map(async ([eid, entries]) => {
+        const dst = this.chains.get(eid);
+        for (const planned of planBatches(entries, dst.config.gas)) {
+          try {
+            await this.send(eid, planned);
+          } catch (error) {
+            failures.push({ entries: planned, error: StepError.wrap(error, planned[0]!.action, 'prepare') });
+          }
+        }
+      }),
+    );
+    return failures;
+  }
+
+  private async send(eid: number, entries: BatchEntry[]): Promise<SignedTx> {
+    const dst = this.chains.get(eid);
+    const submitter = this.chains.submitter(eid);
+    const { data, gasLimit, value } = encodeBatch(entries, dst.config.gas);
+    const started = this.clock.now();
+    const tx = await submitter.send(
+      { to: dst.config.deliveryWorker!, data, gasLimit, value },
+      {
+        record: async (signed) => {
+          const now = this.clock.now();
+          for (const { packet, action } of entries) {
+            const patch: PacketPatch = {
+              status: STATUS_OF[action],
+              stage: 'confirm',
+              pendingAction: action,
+              pendingTxHash: signed.hash,
+              pendingTxNonce: signed.nonce,
+              pendingTxRaw: signed.raw,
+              pendingChainRaw: null,
+              pendingTxSentAt: now,
+              nextAttemptAt: now + this.setup.config.pipeline.confirmPollMs,
+              updatedAt: now,
+            };
+            if (await this.packets.updateClaimed(packet.guid, this.setup.workerId, patch)) Object.assign(packet, patch);
+          }
+          await this.packets.flush();
+        },
+      },
+    );
+    this.metrics.transactions.inc({ chain: dst.config.name, action: 'deliver', result: 'sent' });
+    this.metrics.batchSize.observe({ chain: dst.config.name }, entries.length);
+    this.logger.debug({
+      msg: 'delivery batch sent',
+      chain: dst.config.name,
+      packets: entries.length,
+      gasLimit: String(gasLimit),
+      tx: tx.hash,
+      ms: this.clock.now() - started,
+    });
+    return tx;
+  }
+}
