@@ -80,6 +80,11 @@ async function main(): Promise<void> {
   const trading = manifest.chains.find((c) => c.role === 'trading')!;
   const collateral = manifest.chains.filter((c) => c.role === 'collateral');
   const providers = new Map<number, JsonRpcProvider>(manifest.chains.map((c) => [c.eid, makeProvider(c.rpcUrl, c.chainId, 100)]));
+  // A hardhat node's request log traces and decodes every transaction on its one JS thread: at 30 deposits/s and more
+  // the source nodes spent their time there and stopped answering (found by the soak, docs/soak.md). BENCH_NODE_LOG=1 keeps it.
+  if (process.env.BENCH_NODE_LOG !== '1') {
+    await Promise.all([...providers.values()].map((provider) => provider.send('hardhat_setLoggingEnabled', [false])));
+  }
   const tradingProvider = providers.get(trading.eid)!;
   const usdc = manifest.assets.find((a) => a.symbol === 'USDC')!.assetId;
   const deposits: Deposit[] = [];
