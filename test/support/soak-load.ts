@@ -14,6 +14,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class DepositLoad {
   offered = 0;
+  /** Offers not sent because the chain already had `maxInFlight` sends unanswered (the node is behind). */
+  held = 0;
   sendFailures = 0;
   firstFailure?: string;
   readonly paused = new Set<number>();
@@ -26,11 +28,17 @@ export class DepositLoad {
     private readonly traders: number[],
     private readonly rate: number,
     private readonly tracker: AttestationTracker,
+    /** Unanswered sends allowed per chain: an open-loop load must not pile requests on a node that stalls. */
+    readonly maxInFlight = 20,
   ) {}
 
   start(): void {
     this.running = true;
     this.loop = this.run();
+  }
+
+  get pending(): number {
+    return this.inFlight.size;
   }
 
   async stop(): Promise<void> {
@@ -69,13 +77,20 @@ export class DepositLoad {
       }),
     );
     const started = Date.now();
+    const perChain = new Map<number, number>();
     let turn = 0;
     while (this.running) {
       const due = started + (this.offered * 1000) / this.rate;
       if (due > Date.now()) await sleep(due - Date.now());
       const sender = senders[turn++ % senders.length]!;
       if (this.paused.has(sender.chain.eid)) continue;
+      if ((perChain.get(sender.chain.eid) ?? 0) >= this.maxInFlight) {
+        this.held++;
+        this.offered++;
+        continue;
+      }
       this.offered++;
+      perChain.set(sender.chain.eid, (perChain.get(sender.chain.eid) ?? 0) + 1);
       const amount = parseUnits(String(1 + Math.floor(Math.random() * 1000)), 6);
       const send = (async () => {
         try {
@@ -89,7 +104,10 @@ export class DepositLoad {
         }
       })();
       this.inFlight.add(send);
-      void send.finally(() => this.inFlight.delete(send));
+      void send.finally(() => {
+        this.inFlight.delete(send);
+        perChain.set(sender.chain.eid, perChain.get(sender.chain.eid)! - 1);
+      });
     }
   }
 }

@@ -38,8 +38,20 @@ export class AttestationTracker {
     return this.d.manifest.chains.filter((c) => c.role === 'collateral');
   }
 
-  /** Reads new logs up to each chain's head. `fromStart`: every vault from its first block (drops reorged logs). */
-  async poll(fromStart = false): Promise<void> {
+  private last: Promise<void> = Promise.resolve();
+
+  /**
+   * Reads new logs up to each chain's head. `fromStart`: every chain from its first block (drops reorged logs, and
+   * counts each hub delivery once per log on the chain). One poll at a time: two overlapping polls read the same
+   * range and counted one delivery twice (the soak's drain loop and its background poller did).
+   */
+  poll(fromStart = false): Promise<void> {
+    const run = this.last.then(() => this.pollOnce(fromStart));
+    this.last = run.catch(() => undefined);
+    return run;
+  }
+
+  private async pollOnce(fromStart: boolean): Promise<void> {
     const now = Date.now();
     if (fromStart) this.sent = new Map();
     for (const chain of this.collateral()) {
@@ -59,8 +71,10 @@ export class AttestationTracker {
     const hub = this.d.hub();
     const trading = this.d.trading;
     const head = await this.d.providers.get(trading.eid)!.getBlockNumber();
-    const from = this.next.get(trading.eid)!;
+    const from = fromStart ? trading.startBlock : this.next.get(trading.eid)!;
     if (head < from) return;
+    const firstSeen = new Map([...this.delivered].map(([key, seen]) => [key, seen.at]));
+    if (fromStart) this.delivered.clear();
     const logs = [
       ...(await hub.queryFilter(hub.filters.AttestationApplied(), from, head)),
       ...(await hub.queryFilter(hub.filters.AttestationIgnored(), from, head)),
@@ -69,7 +83,7 @@ export class AttestationTracker {
       const args = log.args as unknown as { account: string; eid: bigint; assetId: bigint; balance: bigint; sequence: bigint };
       const key = attestationKey(args.account, Number(args.eid), args.assetId, args.sequence);
       const seen = this.delivered.get(key);
-      this.delivered.set(key, { times: (seen?.times ?? 0) + 1, balance: args.balance, at: seen?.at ?? now });
+      this.delivered.set(key, { times: (seen?.times ?? 0) + 1, balance: args.balance, at: seen?.at ?? firstSeen.get(key) ?? now });
     }
     this.next.set(trading.eid, head + 1);
   }

@@ -10,6 +10,7 @@ import { PrivatePostgres } from './private-postgres';
 import { Killer, reorgDeposit, type ReorgResult } from './soak-chaos';
 import { endChecks, type Check } from './soak-checks';
 import { DepositLoad, TraderActors } from './soak-load';
+import { InFlight } from './soak-inflight';
 import { AttestationTracker, percentile } from './soak-tracker';
 
 /** Ports (e2e range, used by no other file): chains, their fault proxies, services, the private PostgreSQL. */
@@ -20,6 +21,15 @@ const DEPOSITORS = Array.from({ length: 12 }, (_, i) => 5 + i);
 const ACTORS = [17, 18];
 const REORG_TRADER = 19;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const rpc = async (url: string, method: string, params: unknown[]) => {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = (await response.json()) as { error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+};
 
 export interface SoakOptions {
   seconds: number;
@@ -42,6 +52,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const dir = mkdtempSync(join(tmpdir(), 'tributary-soak-'));
   const log = (line: string) => options.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
   const lines: string[] = [];
+  const inFlight = new InFlight();
   const pg = new PrivatePostgres(SOAK_PORTS.postgres);
   const proxies = DEVNET_CHAINS.map(
     (_, i) => new FaultProxy({ target: `http://127.0.0.1:${SOAK_PORTS.chain + i}`, port: SOAK_PORTS.proxy + i, faultRate: 0, delayMs: [200, 2000] }),
@@ -74,6 +85,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       log: (line) => appendFileSync(join(dir, 'devnet.log'), `${new Date().toISOString()} ${line}\n`),
     });
     const net = devnet;
+    // A hardhat node's request log (each transaction traced and decoded to name its contract call) runs on the
+    // node's one JS thread: at the soak's rate the collateral nodes fell behind and stopped answering (docs/soak.md).
+    if (process.env.SOAK_NODE_LOGS !== '1')
+      await Promise.all(DEVNET_CHAINS.map((_, i) => rpc(`http://127.0.0.1:${SOAK_PORTS.chain + i}`, 'hardhat_setLoggingEnabled', [false])));
     const dep = (d = new Deployment(net.manifest));
     const apiKey = readFileSync(join(dir, 'relayer-api-key'), 'utf8');
     const tracker = new AttestationTracker(dep);
@@ -120,7 +135,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       }
       if (!reorg && !reorgError && elapsed > 0.3) {
         try {
-          reorg = await reorgDeposit(dep, load, chainA, REORG_TRADER, BLOCK_MS);
+          // The price mirrors write to chain A too: a mirror update the revert removed would never be mined.
+          await net.simulator?.stop();
+          reorg = await reorgDeposit(dep, load, chainA, REORG_TRADER, BLOCK_MS).finally(() => net.simulator?.start());
           log(
             `reorg on ${reorg.chain}: block ${reorg.block} (deposit ${reorg.reverted}) reverted after ${reorg.seenUnconfirmedMs} ms at the tip; ${reorg.kept} mined instead`,
           );
@@ -139,6 +156,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         nextStatus = Date.now() + 15_000;
         const faulted = proxies.map((p) => `${p.counts.requests}`).join('/');
         log(`  ${load.offered} offered, ${tracker.sent.size} attested by vaults, ${tracker.delivered.size} on the hub; proxy requests ${faulted}`);
+        log(
+          `  load sends in flight ${load.pending}, held back ${load.held}; HTTP in flight per port ${inFlight.describe([0, 1, 2, 3, 4, 5].map((i) => SOAK_PORTS.chain + i))}`,
+        );
       }
       await sleep(500);
     }
@@ -167,7 +187,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const deliveredTimes = [...tracker.delivered.values()].map((v) => v.at);
     const span = deliveredTimes.length ? (Math.max(...deliveredTimes) - started) / 1000 : NaN;
     lines.push(
-      `load: ${load.offered} deposits offered in ${offeredSeconds.toFixed(0)} s (${(load.offered / offeredSeconds).toFixed(1)}/s), ${load.sendFailures} refused by the node${load.firstFailure ? ` (first: ${load.firstFailure.slice(0, 120)})` : ''}, ${included} included`,
+      `load: ${load.offered} deposits offered in ${offeredSeconds.toFixed(0)} s (${(load.offered / offeredSeconds).toFixed(1)}/s), ${load.held} held back (the chain had ${load.maxInFlight} sends unanswered), ${load.sendFailures} refused by the node${load.firstFailure ? ` (first: ${load.firstFailure.slice(0, 120)})` : ''}, ${included} included`,
       `drain: ${drained ? 'complete' : 'TIMED OUT'} ${((drainedAt - drainStart) / 1000).toFixed(0)} s after the load stopped; ${tracker.delivered.size} attestations on the hub ${span.toFixed(0)} s after the start (${(tracker.delivered.size / span).toFixed(1)}/s achieved)`,
       `deposit send → hub latency: p50 ${(percentile(latencies, 50) / 1000).toFixed(1)} s, p99 ${(percentile(latencies, 99) / 1000).toFixed(1)} s, max ${(Math.max(...latencies, 0) / 1000).toFixed(1)} s over ${latencies.length}`,
       `actors: ${actors.done.trades} trades, ${actors.done.withdrawals} withdrawals done; ${actors.failed.trades} trades, ${actors.failed.withdrawals} withdrawals failed${actors.errors.length ? ` (first: ${actors.errors[0]})` : ''}`,

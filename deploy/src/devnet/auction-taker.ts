@@ -1,4 +1,4 @@
-import { Contract, NonceManager, type JsonRpcProvider, type Signer } from 'ethers';
+import { Contract, NonceManager, type ContractTransactionResponse, type JsonRpcProvider, type Signer } from 'ethers';
 import { AggregatorV3Interface__factory, ICollateralAuction__factory, TestERC20__factory } from '@tributary/contracts';
 
 const AUCTION_ABI = ICollateralAuction__factory.abi;
@@ -51,6 +51,9 @@ export interface TakeRecord {
  * every breaker with the feed price when it moves (`poke`). Anyone else may take too:
  * a lot closed meanwhile is dropped.
  */
+/** A receipt within 30 s: a transaction a reorg removed (or a node dropped) never gets one, and the pass must end. */
+const mined = (tx: ContractTransactionResponse) => tx.wait(1, 30_000);
+
 export class AuctionTaker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -59,7 +62,7 @@ export class AuctionTaker {
   readonly takes: TakeRecord[] = [];
   /** Lots restarted with `redo` (unpriced, or floor above the oracle price). */
   redos = 0;
-  private readonly signers = new Map<number, Signer>();
+  private readonly signers = new Map<number, NonceManager>();
   private readonly pokes = new Map<string, { answer: bigint; at: number }>();
 
   constructor(
@@ -88,7 +91,14 @@ export class AuctionTaker {
 
   /** One pass over every chain (a pass already running is joined). */
   tick(): Promise<void> {
-    this.running ??= Promise.all(this.options.chains.map((c) => this.chainPass(c).catch(this.options.onError)))
+    this.running ??= Promise.all(
+      this.options.chains.map((c) =>
+        this.chainPass(c).catch((error: unknown) => {
+          this.signers.get(c.eid)!.reset(); // a transaction that never got mined leaves the local nonce ahead
+          this.options.onError(error);
+        }),
+      ),
+    )
       .then(() => undefined)
       .finally(() => (this.running = null));
     return this.running;
@@ -105,7 +115,7 @@ export class AuctionTaker {
     } catch {
       return; // not at the floor yet (NotAtFloor) or closed meanwhile
     }
-    await (await auction.redo(lotId)).wait();
+    await mined(await auction.redo(lotId));
     this.redos += 1;
   }
 
@@ -121,7 +131,7 @@ export class AuctionTaker {
       const key = `${chain.eid}:${assetId}`;
       const now = Date.now();
       if (!pokeDue(this.pokes.get(key), round.answer, now, this.options.pokeEveryMs ?? 60_000)) continue;
-      await (await auction.poke(assetId)).wait();
+      await mined(await auction.poke(assetId));
       this.pokes.set(key, { answer: round.answer, at: now });
     }
   }
@@ -160,9 +170,9 @@ export class AuctionTaker {
         continue;
       }
       const tx = await auction.take(lotId, lot.remaining, price, await chain.signer.getAddress());
-      const receipt = await tx.wait();
+      const receipt = (await mined(tx))!;
       // A take whose own price point tripped the breaker buys nothing (the pause is recorded instead).
-      if (!receipt.logs.some((l: { topics: string[] }) => l.topics[0] === auction.interface.getEvent('LotTaken')!.topicHash)) continue;
+      if (!receipt.logs.some((l: { topics: readonly string[] }) => l.topics[0] === auction.interface.getEvent('LotTaken')!.topicHash)) continue;
       const record = { eid: chain.eid, lotId, price, oraclePrice, txHash: tx.hash as string };
       this.takes.push(record);
       this.options.onTake?.(record);

@@ -131,7 +131,9 @@ export class PriceSimulator {
             .map((feed) => SettablePriceFeed__factory.connect(feed.address, signer).setPrice(priceOf.get(feed.symbol)!)),
         ),
       );
-      await Promise.all(sent.map((tx) => tx.wait()));
+      // Bounded: a transaction a reorg removed (or a node dropped) never gets a receipt, and an unbounded wait would
+      // stop the prices for good; the catch below resets the nonces.
+      await Promise.all(sent.map((tx) => tx.wait(1, Math.max(this.options.intervalMs * 10, 20_000))));
     } catch (error) {
       this.signer.reset();
       for (const mirror of this.mirrors) mirror.signer.reset();

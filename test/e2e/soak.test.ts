@@ -3,7 +3,7 @@ import { printReport, runSoak } from '../support/soak';
 // The two-minute soak (docs/soak.md): two aggregator replicas and two relayer workers on a private PostgreSQL,
 // deposits mixed with trades, withdrawals and price moves, SIGKILLs every ~30 s, 15 % RPC faults, a PostgreSQL
 // restart and a reorg inside the confirmation window; every end check must pass. Ports: SOAK_PORTS (19940–19960).
-// Not in `npm test` yet (docs/soak.md "Status"): run it with `cd test && npx jest --testMatch '**/soak/*.test.ts'`.
+// In the second e2e group (scripts/run-tests.js); about 7 minutes on the shared 2-core machine.
 describe('soak (two minutes)', () => {
   it('loses and doubles nothing; ledger = hub = vaults; reconciled; nothing parked; credit as the engine says; tokens conserved', async () => {
     const report = await runSoak({
