@@ -13,7 +13,7 @@ const outcome = z.strictObject({
 
 const bookAt = z.strictObject({ creditLimit: usd.describe('Σ credit limits'), liquidatable: int });
 
-/** The dampener part of POST /v1/risk/preview-params (docs/breakers-and-dampeners.md#previewing-a-change-of-δ-or-τ). */
+/** The dampener part of POST /v1/risk/preview-params (docs/breakers-and-dampeners.md, "Changing δ or τ"). */
 export const stablePreview = z
   .strictObject({
     horizonSeconds: int.nullable().describe("the request's stableHorizonSeconds; null: each asset's current τ"),
