@@ -55,7 +55,7 @@ const npm = (...args) => ({ command: 'npm', args });
  * The e2e files in two groups of about equal time, each a devnet of its own at a time (their ports do not overlap:
  * see PORTS in each file). SECOND is named; every other file, including a new one, runs in the first group.
  */
-const SECOND_E2E_GROUP = ['crash-recovery', 'trader', 'money', 'liquidation', 'soak'];
+const SECOND_E2E_GROUP = ['crash-recovery', 'trader', 'money', 'soak'];
 function e2eGroups() {
   const files = readdirSync(join(root, 'test', 'e2e'))
     .filter((f) => f.endsWith('.test.ts'))
