@@ -14,7 +14,7 @@ import { auctionFlows, formatTimeline, liquidationTimeline, lotMoves, type Liqui
 // and the aggregator's API, and assert after every step that every test token is where the books say
 // (support/conservation.ts). One devnet for the four stories, in order: the fund the third one fills is what the
 // fourth one exhausts.
-const PORTS = { chain: 19860, aggregator: 19870, relayer: 19871 };
+const PORTS = { chain: 19970, aggregator: 19980, relayer: 19981, verifier: 19982 };
 const WBTC_PRICE = 60_000;
 /** Lot duration: the bot takes at the oracle price, a third into the curve (15 s); a 1 s block moves the price 1.3 %, less than π. */
 const AUCTION_SECONDS = 45;
@@ -41,6 +41,7 @@ describe('liquidation end to end: partial, seizure and auction, insurance fund, 
       chainPort: PORTS.chain,
       aggregatorPort: PORTS.aggregator,
       relayerPort: PORTS.relayer,
+      verifierPort: PORTS.verifier,
       blockTimeMs: 1000,
       heartbeatSeconds: 900,
       decayWindowSeconds: 900,
