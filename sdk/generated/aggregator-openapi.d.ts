@@ -1734,6 +1734,11 @@ export interface operations {
               }[];
               /** @description last accepted oracle price */
               price: number | null;
+              /** @description δ and τ the tracker uses for this asset: the chain's governed values, else the defaults */
+              stableParams: {
+                intervalSeconds: number;
+                maxStep: number;
+              };
               /** @description the tracker's stable price s (moves toward the oracle by at most δ per τ) */
               stablePrice: number | null;
               /**
@@ -1753,6 +1758,7 @@ export interface operations {
              * @description trading-chain time of the last oracle poll: the clock of the stable prices and the breakers
              */
             chainTime: string | null;
+            /** @description the env defaults (STABLE_PRICE_*): an asset without governed δ/τ on chain uses them; see each asset's stableParams */
             stablePrice: {
               /** @description τ */
               intervalSeconds: number;
@@ -2274,6 +2280,19 @@ export interface operations {
              * @enum {string}
              */
             source: 'chain' | 'manifest';
+            /** @description the dampener's δ and τ per asset, as the aggregator's stable-price tracker uses them */
+            stablePrice: {
+              assetId: number;
+              /** @description τ */
+              intervalSeconds: number;
+              /** @description δ: the most the stable price moves per intervalSeconds (fraction) */
+              maxStep: number;
+              /**
+               * @description 'chain': the hub's StablePriceFeed (kinds stableMaxStep, stableInterval); 'default': env STABLE_PRICE_*
+               * @enum {string}
+               */
+              source: 'chain' | 'default';
+            }[];
           };
         };
       };
@@ -2302,10 +2321,16 @@ export interface operations {
             accountExposureCap?: number;
             assetId: number;
             imf?: number;
+            /** @description the stable price's τ (kind stableInterval) */
+            stableIntervalSeconds?: number;
+            /** @description the stable price's δ per τ (RiskParameters kind stableMaxStep) */
+            stableMaxStep?: number;
             volatility?: number;
             weightInit?: number;
             weightMaint?: number;
           }[];
+          /** @description Δt of one block for the spike bound (default 12) */
+          blockSeconds?: number;
           chains?: {
             eid: number;
             weight: number;
@@ -2326,6 +2351,8 @@ export interface operations {
             zInit?: number;
             zMaint?: number;
           };
+          /** @description how far ahead the stable price is projected with the oracle standing still (default: each asset's current τ) */
+          stableHorizonSeconds?: number;
         };
       };
     };
@@ -2406,6 +2433,67 @@ export interface operations {
               healthBefore: number | null;
             }[];
             noLongerLiquidatable: number;
+            /** @description a proposed stable-price δ/τ against the book (null: the request names none); liquidations read the oracle alone */
+            stable: {
+              assets: {
+                assetId: number;
+                current: {
+                  /** @description the most one block can raise s per unit in a spike: s · (e^{δ·Δt/τ} − 1) */
+                  blockJumpPerUnit: number;
+                  /** @description blockJumpPerUnit × units: the most a one-block spike adds to the book’s credit through this asset */
+                  blockJumpUsd: number;
+                  /** @description τ */
+                  intervalSeconds: number;
+                  /** @description δ */
+                  maxStep: number;
+                  /** @description s after the horizon with the oracle price where it is now (one tracker step) */
+                  stablePriceAtHorizon: number;
+                };
+                /** @description USD (float64) */
+                oraclePrice: number;
+                proposed: {
+                  /** @description the most one block can raise s per unit in a spike: s · (e^{δ·Δt/τ} − 1) */
+                  blockJumpPerUnit: number;
+                  /** @description blockJumpPerUnit × units: the most a one-block spike adds to the book’s credit through this asset */
+                  blockJumpUsd: number;
+                  /** @description τ */
+                  intervalSeconds: number;
+                  /** @description δ */
+                  maxStep: number;
+                  /** @description s after the horizon with the oracle price where it is now (one tracker step) */
+                  stablePriceAtHorizon: number;
+                };
+                /** @description the tracker's s now */
+                stablePrice: number;
+                /** @description Σ balances + Σ long sizes on the asset over the book (what a rise of s revalues, at most) */
+                units: number;
+              }[];
+              /** @description Δt of one block */
+              blockSeconds: number;
+              /** @description Σ max(0, proposed − current) over the accounts at the horizon */
+              creditAdded: number;
+              /** @description Σ max(0, current − proposed) */
+              creditRemoved: number;
+              /** @description the book after the horizon under the current δ/τ */
+              current: {
+                /** @description Σ credit limits */
+                creditLimit: number;
+                liquidatable: number;
+              };
+              /** @description the request's stableHorizonSeconds; null: each asset's current τ */
+              horizonSeconds: number | null;
+              now: {
+                /** @description Σ credit limits */
+                creditLimit: number;
+                liquidatable: number;
+              };
+              /** @description the book after the horizon under the proposed δ/τ */
+              proposed: {
+                /** @description Σ credit limits */
+                creditLimit: number;
+                liquidatable: number;
+              };
+            } | null;
           };
         };
       };
