@@ -12,6 +12,7 @@ import {
   MSG_ATTEST,
   MSG_WITHDRAW_DECISION,
   MSG_WITHDRAW_REQUEST,
+  DeliveryWorker__factory,
   MarginHub__factory,
   PerpMarket__factory,
   RelayerWorker__factory,
@@ -78,8 +79,14 @@ describe('deploy against hardhat nodes', () => {
       expect(await hub.peers(a.eid)).toBe(addressToBytes32(a.contracts.vault!));
       const receiveUln = lzContract('ReceiveUln302', trading.layerZero.receiveUln302, devWallet(0, hubProvider));
       const uln = await receiveUln.getAppUlnConfig(trading.contracts.hub, a.eid);
-      // Two required DVNs: the relayer's key (dev account 1) and the independent verifier's (dev account 20).
-      expect(uln.requiredDVNs).toEqual(sortAddresses([devWallet(1).address, devWallet(20).address]));
+      // Two required DVNs: the DeliveryWorker contracts of the relayer's key (dev account 1) and of the verifier's (dev account 20).
+      expect(uln.requiredDVNs).toEqual(sortAddresses([trading.layerZero.deliveryWorker!, trading.layerZero.verifierDeliveryWorker!]));
+      for (const [worker, owner] of [
+        [trading.layerZero.deliveryWorker!, devWallet(1).address],
+        [trading.layerZero.verifierDeliveryWorker!, devWallet(20).address],
+      ]) {
+        expect(await DeliveryWorker__factory.connect(worker, hubProvider).owner()).toBe(owner);
+      }
       expect(trading.layerZero.verifierSigner).toBe(devWallet(20).address);
       expect(uln.requiredDVNCount).toBe(2n);
       expect(uln.optionalDVNCount).toBe(255n); // NIL: no optional DVNs (0 would mean the endpoint's defaults)
@@ -243,7 +250,9 @@ describe('deploy against hardhat nodes', () => {
     expect(drifted.ok).toBe(false);
     const problems = drifted.chains.find((c) => c.name === 'collateral-a')!.problems;
     expect(problems).toContain('toward trading: setReceiveConfig needed (run deploy)');
-    expect(problems).toContain("toward trading: receive ULN optionalDVNCount 0 → 255 (0 = the endpoint's default optional DVNs)");
+    expect(
+      problems.some((p) => p.startsWith("toward trading: receive ULN optionalDVNCount 0 → 255 (0 = the endpoint's default optional DVNs)")),
+    ).toBe(true);
 
     const repaired = await deploy({ config: config(), manifestPath, env });
     expect(repaired.transactions).toEqual({ trading: 0, 'collateral-a': 1, 'collateral-b': 0 });
@@ -263,6 +272,8 @@ describe('deploy against hardhat nodes', () => {
       put('ReceiveUln302', chain.layerZero.receiveUln302);
       put('RelayerWorker', chain.layerZero.worker);
       put('VerifierWorker', chain.layerZero.verifierWorker);
+      put('DeliveryWorker', chain.layerZero.deliveryWorker);
+      put('VerifierDeliveryWorker', chain.layerZero.verifierDeliveryWorker);
       put('CreditManager', chain.contracts.creditManager);
       put('MarginHub', chain.contracts.hub);
       put('PerpMarket', chain.contracts.perpMarket);
