@@ -1,12 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { parseEther } from 'ethers';
 import { previewParams } from '@tributary/risk';
-import { RiskApiService } from '../../src/api/risk-api.service';
-import type { LedgerQueryRepository } from '../../src/ledger/ledger-query.repository';
-import type { OracleService } from '../../src/oracle/oracle.service';
-import type { RiskHistoryRepository } from '../../src/risk/risk-history.repository';
-import { FakeParamsChain } from '../support/fake-params-chain';
-import { ALICE, T0, setup } from '../support/risk-service-fixture';
+import { previewEngine } from '../support/preview-engine';
+import { ALICE, T0 } from '../support/risk-service-fixture';
 
 const w = (v: string) => parseEther(v);
 
@@ -18,40 +14,21 @@ const w = (v: string) => parseEther(v);
 describe('preview-params equals the live book after the change executes', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
-  function engine() {
-    const chain = new FakeParamsChain();
-    chain.reads = {
-      assets: [
-        { assetId: 1, initWeight: w('0.9'), maintWeight: w('0.9') },
-        { assetId: 2, initWeight: w('0.8'), maintWeight: w('0.85') },
-      ],
-      chains: [{ eid: 2, weight: w('0.8') }],
-      markets: [{ marketId: 0, assetId: 2, imr: w('0.1'), mmr: w('0.05'), takerFee: w('0.0005'), openInterestCap: 0n, accountOpenInterestCap: 0n }],
-      exposureCaps: [],
-      stable: [],
-      globals: null,
-    };
-    const parts = setup({ RISK_PARAMS_POLL_MS: '100', RISK_MIN_SAMPLES: '30', ORACLE_SAMPLE_INTERVAL_S: '3600' }, chain);
-    const api = new RiskApiService(
-      parts.service,
-      parts.book,
-      parts.weights,
-      parts.oracle as unknown as OracleService,
-      {} as RiskHistoryRepository,
-      parts.ledger as LedgerQueryRepository,
-      parts.params,
-      parts.paramsRepo,
+  const engine = () =>
+    previewEngine(
+      {
+        assets: [
+          { assetId: 1, initWeight: w('0.9'), maintWeight: w('0.9') },
+          { assetId: 2, initWeight: w('0.8'), maintWeight: w('0.85') },
+        ],
+        chains: [{ eid: 2, weight: w('0.8') }],
+        markets: [{ marketId: 0, assetId: 2, imr: w('0.1'), mmr: w('0.05'), takerFee: w('0.0005'), openInterestCap: 0n, accountOpenInterestCap: 0n }],
+        exposureCaps: [],
+        stable: [],
+        globals: null,
+      },
+      { RISK_MIN_SAMPLES: '30', ORACLE_SAMPLE_INTERVAL_S: '3600' },
     );
-    /** Executes on the fake chain and lets the engine follow (the clock stays within the same second: no extra decay). */
-    const execute = async (reads: Partial<FakeParamsChain['reads']>) => {
-      chain.reads = { ...chain.reads, ...reads };
-      chain.block++;
-      chain.changes.push(chain.block);
-      parts.clock.seconds += 0.2; // past RISK_PARAMS_POLL_MS
-      await parts.service.refresh();
-    };
-    return { ...parts, chain, api, execute };
-  }
 
   it('weights (volatility-scaled), a decaying chain weight and margin ratios: credit and health as the book then computes them', async () => {
     const { service, api, execute, samples, oracle, attestations, changes, clock, weights, book } = engine();

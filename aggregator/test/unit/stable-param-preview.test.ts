@@ -1,11 +1,7 @@
 import { BadRequestException, Logger } from '@nestjs/common';
 import { parseEther } from 'ethers';
-import { RiskApiService } from '../../src/api/risk-api.service';
-import type { LedgerQueryRepository } from '../../src/ledger/ledger-query.repository';
-import type { OracleService } from '../../src/oracle/oracle.service';
-import type { RiskHistoryRepository } from '../../src/risk/risk-history.repository';
-import { FakeParamsChain } from '../support/fake-params-chain';
-import { ALICE, T0, setup } from '../support/risk-service-fixture';
+import { previewEngine } from '../support/preview-engine';
+import { ALICE, T0 } from '../support/risk-service-fixture';
 
 const w = (v: string) => parseEther(v);
 const MARKET = { marketId: 0, assetId: 2, imr: w('0.1'), mmr: w('0.05'), takerFee: w('0.0005'), openInterestCap: 0n, accountOpenInterestCap: 0n };
@@ -17,9 +13,8 @@ const MARKET = { marketId: 0, assetId: 2, imr: w('0.1'), mmr: w('0.05'), takerFe
 describe('preview-params of a dampener change equals the live book after it executes', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
-  function engine() {
-    const chain = new FakeParamsChain();
-    chain.reads = {
+  const engine = () =>
+    previewEngine({
       assets: [
         { assetId: 1, initWeight: w('0.9'), maintWeight: w('0.9') },
         { assetId: 2, initWeight: w('0.8'), maintWeight: w('0.85') },
@@ -29,27 +24,7 @@ describe('preview-params of a dampener change equals the live book after it exec
       exposureCaps: [],
       stable: [{ assetId: 1, maxStep: w('0.02'), intervalSeconds: 3600n }],
       globals: null,
-    };
-    const parts = setup({ RISK_PARAMS_POLL_MS: '100' }, chain);
-    const api = new RiskApiService(
-      parts.service,
-      parts.book,
-      parts.weights,
-      parts.oracle as unknown as OracleService,
-      {} as RiskHistoryRepository,
-      parts.ledger as LedgerQueryRepository,
-      parts.params,
-      parts.paramsRepo,
-    );
-    const execute = async (reads: Partial<FakeParamsChain['reads']>) => {
-      chain.reads = { ...chain.reads, ...reads };
-      chain.block++;
-      chain.changes.push(chain.block);
-      parts.clock.seconds += 0.2; // past RISK_PARAMS_POLL_MS
-      await parts.service.refresh();
-    };
-    return { ...parts, chain, api, execute };
-  }
+    });
 
   /** AAA (Alice's 1000 units of collateral) at 1, then a spike to 1.3 one second later: s barely moves. */
   async function spiked(e: ReturnType<typeof engine>) {
