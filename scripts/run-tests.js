@@ -14,9 +14,29 @@ const pgUrl = process.env.TEST_DATABASE_URL;
 const env = { ...process.env, NX_DAEMON: 'false' };
 const withPg = pgUrl ? { ...env, DATABASE_URL: pgUrl } : undefined;
 
-/** One command, its output prefixed line by line; resolves with its exit code and seconds taken. */
+/**
+ * What a failed step said about its failures, short enough to sit at the end of a CI log: jest's FAIL lines, each
+ * failing test's title (●) with the first lines after it, and the totals.
+ */
+function failureDigest(lines, limit = 40) {
+  const digest = [];
+  for (let i = 0; i < lines.length && digest.length < limit; i++) {
+    const line = lines[i];
+    if (/^\s*● /.test(line) && !/Console$/.test(line)) {
+      digest.push(line);
+      const next = lines.slice(i + 1, i + 16);
+      const end = next.findIndex((l) => /^\s*● /.test(l));
+      const body = (end < 0 ? next : next.slice(0, end)).filter((l) => l.trim() && !/^\s+at /.test(l));
+      body.slice(0, 8).forEach((l) => digest.push(`    ${l.trim()}`));
+    } else if (/^(FAIL |Tests:|Test Suites:)|NX\s+Running target .* failed|Failed tasks:|^\s+- @tributary/.test(line)) digest.push(line);
+  }
+  return digest.slice(0, limit);
+}
+
+/** One command, its output prefixed line by line; resolves with its exit code, seconds taken and failure digest. */
 function run(lane, name, command, args, stepEnv = env) {
   const started = Date.now();
+  const kept = [];
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, env: stepEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     const prefix = `${lane}│ `;
@@ -26,11 +46,18 @@ function run(lane, name, command, args, stepEnv = env) {
         pending += chunk.toString();
         const lines = pending.split('\n');
         pending = lines.pop();
-        for (const line of lines) process.stdout.write(prefix + line + '\n');
+        for (const line of lines) {
+          process.stdout.write(prefix + line + '\n');
+          kept.push(line.replace(/\x1b\[[0-9;]*m/g, ''));
+        }
+        if (kept.length > 20_000) kept.splice(0, kept.length - 20_000);
       });
       stream.on('end', () => pending && process.stdout.write(prefix + pending + '\n'));
     }
-    child.on('close', (code, signal) => resolve({ lane, name, code: code ?? (signal ? 1 : 0), seconds: (Date.now() - started) / 1000 }));
+    child.on('close', (code, signal) => {
+      const exit = code ?? (signal ? 1 : 0);
+      resolve({ lane, name, code: exit, seconds: (Date.now() - started) / 1000, digest: exit === 0 ? [] : failureDigest(kept) });
+    });
   });
 }
 
@@ -99,8 +126,13 @@ async function main() {
   for (const r of results)
     console.log(`${r.code === 0 ? 'ok  ' : 'FAIL'} ${r.lane.padEnd(5)} ${r.name.padEnd(32)} ${r.seconds.toFixed(0).padStart(5)} s`);
   const failed = results.some((r) => r.code !== 0);
+  for (const r of results.filter((r) => r.code !== 0)) {
+    console.log(`\n== ${r.lane} ${r.name}: what failed`);
+    for (const line of r.digest.length ? r.digest : ['(no jest failure lines: see the lane output above)']) console.log(line);
+  }
   console.log(`${failed ? 'FAILED' : 'passed'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.exit(failed ? 1 : 0);
 }
 
-main();
+if (require.main === module) main();
+module.exports = { failureDigest };

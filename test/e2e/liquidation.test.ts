@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MaxUint256, parseUnits } from 'ethers';
@@ -16,8 +16,12 @@ import { auctionFlows, formatTimeline, liquidationTimeline, lotMoves, type Liqui
 // fourth one exhausts.
 const PORTS = { chain: 19970, aggregator: 19980, relayer: 19981, verifier: 19982 };
 const WBTC_PRICE = 60_000;
-/** Lot duration: the bot takes at the oracle price, a third into the curve (15 s); a 1 s block moves the price 1.3 %, less than π. */
-const AUCTION_SECONDS = 45;
+/**
+ * The lots' curve: 1.05 × oracle → 0.6 × over 120 s (0.375 % a second). The bot takes at the oracle price, 13 s in;
+ * the debt story's collateral covers its debt with ~5 % to spare, so the take may land up to ~13 s late (a loaded
+ * machine) and still repay it.
+ */
+const AUCTION = { seconds: 120, startFactor: 1.05 };
 const USD_PER_USDC_UNIT = 10n ** 12n;
 const timelines: string[] = [];
 /** Conservation snapshots taken and the time they took (ms). */
@@ -49,14 +53,15 @@ describe('liquidation end to end: partial, seizure and auction, insurance fund, 
       // A 5 s rate-limit window lets each story's account through at once (the one-hour default queues every
       // account after the first in the hour; the limit itself is tested in risk/ and aggregator/).
       liquidationWindowSeconds: 5,
-      auctionDurationSeconds: AUCTION_SECONDS,
-      log: () => undefined,
+      auctionDurationSeconds: AUCTION.seconds,
+      auctionStartFactor: AUCTION.startFactor,
+      log: (line) => appendFileSync(join(dir, 'devnet.log'), `${new Date().toISOString()} ${line}\n`),
     });
     d = new Deployment(devnet.manifest);
     expect(devnet.taker).toBeDefined();
     for (const chain of devnet.manifest.chains.filter((c) => c.contracts.auction)) {
       expect(await ICollateralAuction__factory.connect(chain.contracts.auction!, d.providers.get(chain.eid)!).duration()).toBe(
-        BigInt(AUCTION_SECONDS),
+        BigInt(AUCTION.seconds),
       );
     }
     await conserved('devnet started');
@@ -135,8 +140,10 @@ describe('liquidation end to end: partial, seizure and auction, insurance fund, 
     return stages;
   }
 
-  /** Only WBTC moves in these stories. */
-  const resetPrice = () => d.setPrice('WBTC', WBTC_PRICE);
+  /** Only WBTC moves in these stories; each starts from the same price, whatever the last one's outcome. */
+  afterEach(async () => {
+    await d.setPrice('WBTC', WBTC_PRICE);
+  });
 
   /** GET /v1/insurance-fund once the ledger has indexed `covers` covers. */
   const fundView = <T extends { covers: number }>(covers: number) =>
@@ -171,7 +178,6 @@ describe('liquidation end to end: partial, seizure and auction, insurance fund, 
     expect(stages.liquidated!.block).toBeGreaterThanOrEqual(stages.mark!.block);
     expect(stages.seized).toBeUndefined();
     await client.closePosition({ asset: 'WBTC' });
-    await resetPrice();
   });
 
   it('a deeper crash leaves a debt: remote collateral is seized, auctioned, taken by the bot, and the proceeds repay it', async () => {
@@ -206,7 +212,6 @@ describe('liquidation end to end: partial, seizure and auction, insurance fund, 
     const stages = await record('debt', client.address, at);
     expect(stages.taken!.time).toBeGreaterThanOrEqual(stages.kicked!.time);
     expect(stages.result!.time).toBeGreaterThanOrEqual(stages.taken!.time);
-    await resetPrice();
   });
 
   it('a deeper case exhausts the collateral and the insurance fund pays the rest', async () => {
@@ -244,7 +249,6 @@ describe('liquidation end to end: partial, seizure and auction, insurance fund, 
     expect(cash >= 0n && cash < USD_PER_USDC_UNIT).toBe(true); // the fund pays whole quote units
     const stages = await record('exhausted', client.address, at);
     expect(stages.covered!.block).toBeGreaterThanOrEqual(stages.result!.block);
-    await resetPrice();
   });
 
   it('an exhausted fund records socialized bad debt', async () => {
@@ -269,6 +273,5 @@ describe('liquidation end to end: partial, seizure and auction, insurance fund, 
     expect(BigInt(fund.badDebtUsd)).toBe(badDebt);
     expect(await d.pool().totalBadDebt()).toBe(badDebt);
     await record('bad debt', client.address, at);
-    await resetPrice();
   });
 });

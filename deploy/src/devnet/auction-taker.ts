@@ -202,15 +202,20 @@ export async function fundTaker(chains: readonly TakerChain[], quoteUnits: bigin
 }
 
 /**
- * Sets the lot duration of every auction named (signed by its owner, the deployer), keeping its curve and redo tip:
- * tests use seconds instead of the contract's hour so lots reach the oracle price (a third into the curve, where
- * the bot takes) within seconds.
+ * Sets the lot duration of every auction named (signed by its owner, the deployer), keeping its floor and redo tip
+ * and, unless `startFactor` (1e18 = the oracle price) is given, its start: tests use seconds instead of the
+ * contract's hour so lots reach the oracle price (where the bot takes) within seconds.
  */
-export async function setAuctionDuration(auctions: readonly { auction: string; owner: Signer }[], seconds: number): Promise<void> {
+export async function setAuctionCurve(auctions: readonly { auction: string; owner: Signer }[], seconds: number, startFactor?: bigint): Promise<void> {
   for (const { auction, owner } of auctions) {
     const contract = ICollateralAuction__factory.connect(auction, owner);
-    if ((await contract.duration()) === BigInt(seconds)) continue;
-    const [start, floor, tip] = await Promise.all([contract.startFactor(), contract.floorFactor(), contract.redoTipRate()]);
-    await (await contract.setAuctionParams(start, floor, seconds, tip)).wait();
+    const [start, floor, tip, duration] = await Promise.all([
+      contract.startFactor(),
+      contract.floorFactor(),
+      contract.redoTipRate(),
+      contract.duration(),
+    ]);
+    if (duration === BigInt(seconds) && (startFactor === undefined || startFactor === start)) continue;
+    await (await contract.setAuctionParams(startFactor ?? start, floor, seconds, tip)).wait();
   }
 }

@@ -3,12 +3,13 @@ import { createWriteStream, mkdirSync, rmSync, unwatchFile, watchFile, writeFile
 import { join, resolve } from 'node:path';
 import { ICollateralAuction__factory, devWallet, startHardhatNode, type LocalChain } from '@tributary/contracts';
 import { type Manifest } from '@tributary/protocol';
+import { parseUnits } from 'ethers';
 import { parseDeployConfig } from '../config/schema';
 import { makeProvider } from '../deploy/chain-session';
 import { deploy } from '../deploy/deployer';
 import type { ManifestSidecar } from '../deploy/manifest-io';
 import { DEVNET_CHAINS, DEV_ACCOUNTS, devnetDeployConfig } from './devnet-config';
-import { AuctionTaker, auctionOf, fundTaker, setAuctionDuration, type TakerChain } from './auction-taker';
+import { AuctionTaker, auctionOf, fundTaker, setAuctionCurve, type TakerChain } from './auction-taker';
 import { CorrelatedWalk, PriceSimulator } from './price-simulator';
 import { servicesFilePath, writeServicesFile } from '../supervision/service-state';
 import { SupervisedService } from '../supervision/supervisor';
@@ -42,6 +43,8 @@ export interface DevnetOptions {
   aggregatorEnv?: Record<string, string>;
   /** Every collateral auction's lot duration in seconds (default the contract's, one hour; tests use less than a minute). */
   auctionDurationSeconds?: number;
+  /** With `auctionDurationSeconds`: the lots' start price as a multiple of the oracle price (default the contract's 1.2). */
+  auctionStartFactor?: number;
   /** PostgreSQL for both services (a schema each) instead of their SQLite files in `dir`. */
   postgres?: { url: string; relayerSchema: string; aggregatorSchema: string; verifierSchema?: string };
   /** First restart delay after a crash (ms, default 1000; doubles per crash in a row up to 30 s). */
@@ -149,7 +152,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     if (options.auctionDurationSeconds) {
       const owners = collateral.filter((c) => auctionOf(c)).map((c) => ({ chain: c, provider: makeProvider(c.rpcUrl, c.chainId) }));
       const auctions = owners.map(({ chain, provider }) => ({ auction: auctionOf(chain)!, owner: devWallet(DEV_ACCOUNTS.deployer, provider) }));
-      await setAuctionDuration(auctions, options.auctionDurationSeconds).finally(() => owners.forEach((o) => o.provider.destroy()));
+      const start = options.auctionStartFactor === undefined ? undefined : parseUnits(String(options.auctionStartFactor), 18);
+      await setAuctionCurve(auctions, options.auctionDurationSeconds, start).finally(() => owners.forEach((o) => o.provider.destroy()));
     }
     const takerChains: TakerChain[] =
       (options.takeAuctions ?? true) && collateral.length && collateral.every((c) => auctionOf(c))
