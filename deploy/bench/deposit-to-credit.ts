@@ -13,7 +13,8 @@
  * 1 % hysteresis, and the push that covers a deposit is recognisable: limit ≥ k · balance after it · 0.985.
  * k per account is read from the aggregator's risk breakdown at the end.
  *
- * Run: npm run bench -w @tributary/deploy   (env: BENCH_SECONDS, DEPOSITS_PER_SECOND, BENCH_AGGREGATOR_ENV)
+ * Run: npm run bench -w @tributary/deploy   (env: BENCH_SECONDS, DEPOSITS_PER_SECOND, BENCH_AGGREGATOR_ENV;
+ * BENCH_BARE_NODES=1 starts the chains without build info, BENCH_COLLATERAL_BLOCK_MS sets the source chains' blocks)
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
     simulatePrices: false,
     log: () => undefined,
     aggregatorEnv: AGGREGATOR_ENV,
+    bareNodes: process.env.BENCH_BARE_NODES === '1',
+    collateralBlockTimeMs: Number(process.env.BENCH_COLLATERAL_BLOCK_MS ?? BLOCK_MS),
   });
   // A dropped connection can surface as an uncaught socket error: never leave the devnet's processes behind.
   process.once('uncaughtException', (error) => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { dirname } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { HDNodeWallet, JsonRpcProvider, type Provider } from 'ethers';
 
 /** A local chain: one `hardhat node` process. */
@@ -25,6 +26,11 @@ export interface StartChainOptions {
   wallClock?: boolean;
   /** Where the node's output goes; default: discarded. */
   logFile?: NodeJS.WritableStream;
+  /**
+   * Start the node from a project with no compiled contracts (`bareNodeConfig()`): it then cannot name a contract
+   * in its request log, and does not trace every transaction against this package's build info to do so.
+   */
+  bare?: boolean;
 }
 
 /** The directory of the contracts package, whose hardhat.config.ts the node uses. */
@@ -36,6 +42,37 @@ async function portIsOpen(port: number): Promise<boolean> {
     socket.once('connect', () => (socket.end(), resolve(true)));
     socket.once('error', () => resolve(false));
   });
+}
+
+/**
+ * A Hardhat config with this package's chain settings (the same HH_* variables) in a project with nothing compiled,
+ * written under cache/ (Hardhat must resolve from inside the repository); returns its path.
+ */
+export function bareNodeConfig(): string {
+  const dir = join(CONTRACTS_ROOT, 'cache', 'bare-node');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'hardhat.config.js');
+  const config = `module.exports = {
+  networks: {
+    hardhat: {
+      chainId: Number(process.env.HH_CHAIN_ID ?? 31337),
+      mining: process.env.HH_BLOCK_TIME_MS ? { auto: false, interval: Number(process.env.HH_BLOCK_TIME_MS) } : { auto: true },
+      accounts: { count: Number(process.env.HH_ACCOUNTS ?? 20) },
+      allowBlocksWithSameTimestamp: process.env.HH_WALL_CLOCK === '1',
+    },
+  },
+};
+`;
+  if (readFileSafe(file) !== config) writeFileSync(file, config);
+  return file;
+}
+
+function readFileSafe(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts `hardhat node` on 127.0.0.1:`port` and resolves when it answers eth_chainId. */
@@ -50,7 +87,8 @@ export async function startHardhatNode(options: StartChainOptions): Promise<Loca
   };
   if (options.blockTimeMs) env.HH_BLOCK_TIME_MS = String(options.blockTimeMs);
   const hardhatCli = require.resolve('hardhat/internal/cli/cli', { paths: [CONTRACTS_ROOT] });
-  const child = spawn(process.execPath, [hardhatCli, 'node', '--hostname', '127.0.0.1', '--port', String(options.port)], {
+  const config = options.bare ? ['--config', bareNodeConfig()] : [];
+  const child = spawn(process.execPath, [hardhatCli, ...config, 'node', '--hostname', '127.0.0.1', '--port', String(options.port)], {
     cwd: CONTRACTS_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -29,6 +29,8 @@ export interface DevnetOptions {
   /** Serve the web app (web/dist), its config and API proxies on this port; none when absent. */
   webPort?: number;
   blockTimeMs: number;
+  /** The collateral chains' block time when it differs from the trading chain's (ms; load benches). */
+  collateralBlockTimeMs?: number;
   log: (line: string) => void;
   /** Chain heartbeat/decay (s), shortened by tests that watch a silent chain decay. */
   heartbeatSeconds?: number;
@@ -45,6 +47,11 @@ export interface DevnetOptions {
   auctionDurationSeconds?: number;
   /** With `auctionDurationSeconds`: the lots' start price as a multiple of the oracle price (default the contract's 1.2). */
   auctionStartFactor?: number;
+  /**
+   * Start the chains from a project with no compiled contracts: their request logs cannot name contract calls, and
+   * they do not trace each transaction against the build info to do so (benches and the soak; see docs/performance.md).
+   */
+  bareNodes?: boolean;
   /** PostgreSQL for both services (a schema each) instead of their SQLite files in `dir`. */
   postgres?: { url: string; relayerSchema: string; aggregatorSchema: string; verifierSchema?: string };
   /** First restart delay after a crash (ms, default 1000; doubles per crash in a row up to 30 s). */
@@ -127,11 +134,12 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
           startHardhatNode({
             chainId: chain.chainId,
             port: options.chainPort + i,
-            blockTimeMs: options.blockTimeMs,
+            blockTimeMs: chain.role === 'collateral' ? (options.collateralBlockTimeMs ?? options.blockTimeMs) : options.blockTimeMs,
             wallClock: true,
             // Dev accounts 0–20 hold the devnet's roles (20: the verifier).
             accounts: DEV_ACCOUNTS.verifier + 2,
             logFile: createWriteStream(join(options.dir, `chain-${chain.name}.log`)),
+            bare: options.bareNodes,
           }),
         ),
       )),
