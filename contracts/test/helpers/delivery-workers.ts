@@ -10,7 +10,14 @@ import {
   type DecodedPacket,
   type EndpointDeployment,
 } from '../../lib';
-import { DeliveryWorker__factory, PingOApp__factory, RelayerWorker__factory, type DeliveryWorker, type PingOApp } from '../../typechain-types';
+import {
+  DeliveryWorker__factory,
+  PingOApp__factory,
+  RelayerWorker__factory,
+  type DeliveryWorker,
+  type IDeliveryWorker,
+  type PingOApp,
+} from '../../typechain-types';
 
 export const SRC_EID = 40201;
 export const DST_EID = 40202;
@@ -73,7 +80,7 @@ export async function sendPing(w: WorkerPathway, message: string): Promise<Decod
 }
 
 /** The batch entry of a packet as the relayer builds it (lzReceive budget = the option + 100k endpoint overhead). */
-export function deliveryOf(packet: DecodedPacket, gasLimit = RECEIVE_GAS + 100_000): DeliveryWorker.DeliveryStruct {
+export function deliveryOf(packet: DecodedPacket, gasLimit = RECEIVE_GAS + 100_000): IDeliveryWorker.DeliveryStruct {
   return {
     header: packet.header,
     payloadHash: packet.payloadHash,

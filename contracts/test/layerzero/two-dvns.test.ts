@@ -3,8 +3,8 @@ import { ethers } from 'hardhat';
 import { loadFixture } from '@nomicfoundation/hardhat-network-helpers';
 import { parseEther, type Signer } from 'ethers';
 import { encodeAttest, encodeSeize, encodeWithdrawDecision } from '@tributary/protocol';
-import { addressToBytes32, deployEndpoint, lzContract, lzReceiveOptions, wireDefaultPathway } from '../../lib';
-import { PingOApp__factory, RelayerWorker__factory } from '../../typechain-types';
+import { addressToBytes32, deployEndpoint, lzContract, lzReceiveOptions, wireDefaultPathway, type EndpointDeployment } from '../../lib';
+import { PingOApp__factory, RelayerWorker__factory, type PingOApp } from '../../typechain-types';
 import { EID_A, EID_HUB, WETH, deployProtocol, type Protocol } from '../helpers/fixture';
 import { deposit, requestWithdraw } from '../helpers/money';
 import { forgePacket } from '../helpers/packets';
@@ -107,8 +107,11 @@ describe('attack: forged messages with one DVN key (two required DVNs per pathwa
     const [deployer, first, second] = await ethers.getSigners();
     const EID_X = 40201;
     const EID_Y = 40202;
-    const endpoints = { [EID_X]: await deployEndpoint(deployer, EID_X), [EID_Y]: await deployEndpoint(deployer, EID_Y) };
-    const apps = {
+    const endpoints: Record<number, EndpointDeployment> = {
+      [EID_X]: await deployEndpoint(deployer, EID_X),
+      [EID_Y]: await deployEndpoint(deployer, EID_Y),
+    };
+    const apps: Record<number, PingOApp> = {
       [EID_X]: await new PingOApp__factory(deployer).deploy(endpoints[EID_X].endpoint, deployer.address),
       [EID_Y]: await new PingOApp__factory(deployer).deploy(endpoints[EID_Y].endpoint, deployer.address),
     };
