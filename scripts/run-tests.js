@@ -19,16 +19,18 @@ const withPg = pgUrl ? { ...env, DATABASE_URL: pgUrl } : undefined;
  * failing test's title (●) with the first lines after it, and the totals.
  */
 function failureDigest(lines, limit = 40) {
+  // Nx prefixes each line of a package's output with its project name.
+  const text = lines.map((l) => l.replace(/^@tributary\/[\w-]+: /, ''));
+  const isTitle = (l) => /^\s*● /.test(l) && !/● Console$/.test(l);
   const digest = [];
-  for (let i = 0; i < lines.length && digest.length < limit; i++) {
-    const line = lines[i];
-    if (/^\s*● /.test(line) && !/Console$/.test(line)) {
-      digest.push(line);
-      const next = lines.slice(i + 1, i + 16);
+  for (let i = 0; i < text.length && digest.length < limit; i++) {
+    if (isTitle(text[i])) {
+      digest.push(lines[i]);
+      const next = text.slice(i + 1, i + 16);
       const end = next.findIndex((l) => /^\s*● /.test(l));
       const body = (end < 0 ? next : next.slice(0, end)).filter((l) => l.trim() && !/^\s+at /.test(l));
       body.slice(0, 8).forEach((l) => digest.push(`    ${l.trim()}`));
-    } else if (/^(FAIL |Tests:|Test Suites:)|NX\s+Running target .* failed|Failed tasks:|^\s+- @tributary/.test(line)) digest.push(line);
+    } else if (/^(FAIL |Tests:|Test Suites:)|NX\s+Running target .* failed|Failed tasks:|^\s*- @tributary\//.test(text[i])) digest.push(lines[i]);
   }
   return digest.slice(0, limit);
 }

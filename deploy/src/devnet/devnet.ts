@@ -47,10 +47,7 @@ export interface DevnetOptions {
   auctionDurationSeconds?: number;
   /** With `auctionDurationSeconds`: the lots' start price as a multiple of the oracle price (default the contract's 1.2). */
   auctionStartFactor?: number;
-  /**
-   * Start the chains from a project with no compiled contracts: their request logs cannot name contract calls, and
-   * they do not trace each transaction against the build info to do so (benches and the soak; see docs/performance.md).
-   */
+  /** Start the chains from a project with no compiled contracts (the deposit bench's BENCH_BARE_NODES=1). */
   bareNodes?: boolean;
   /** PostgreSQL for both services (a schema each) instead of their SQLite files in `dir`. */
   postgres?: { url: string; relayerSchema: string; aggregatorSchema: string; verifierSchema?: string };
