@@ -43,6 +43,9 @@ export interface TakeRecord {
   txHash: string;
 }
 
+/** A receipt within 30 s: a transaction a reorg removed (or a node dropped) never gets one, and the pass must end. */
+const mined = (tx: ContractTransactionResponse) => tx.wait(1, 30_000);
+
 /**
  * The devnet's taker bot: every `intervalMs` it follows LotKicked on each collateral chain's auction and
  * `take`s the whole remaining lot (maxPrice = the current price) as soon as the lot's price is ≤ the oracle
@@ -51,9 +54,6 @@ export interface TakeRecord {
  * every breaker with the feed price when it moves (`poke`). Anyone else may take too:
  * a lot closed meanwhile is dropped.
  */
-/** A receipt within 30 s: a transaction a reorg removed (or a node dropped) never gets one, and the pass must end. */
-const mined = (tx: ContractTransactionResponse) => tx.wait(1, 30_000);
-
 export class AuctionTaker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
