@@ -4,6 +4,7 @@ import type { HardhatUserConfig } from 'hardhat/types';
 import '@nomicfoundation/hardhat-ethers';
 import '@nomicfoundation/hardhat-chai-matchers';
 import '@typechain/hardhat';
+import { hardhatNetworkFromEnv } from './lib/node/network-env';
 
 // Hardhat's compiler download is unreachable here: compile with the wasm build the `solc` npm package ships.
 const SOLC_VERSION: string = require('solc/package.json').version;
@@ -32,18 +33,7 @@ const config: HardhatUserConfig = {
   },
   paths: { sources: './src', tests: './test', cache: './cache', artifacts: './artifacts' },
   typechain: { outDir: 'typechain-types', target: 'ethers-v6' },
-  networks: {
-    hardhat: {
-      chainId: Number(process.env.HH_CHAIN_ID ?? 31337),
-      // Devnet chains mine on an interval (HH_BLOCK_TIME_MS); tests keep automine.
-      mining: process.env.HH_BLOCK_TIME_MS ? { auto: false, interval: Number(process.env.HH_BLOCK_TIME_MS) } : { auto: true },
-      accounts: { count: Number(process.env.HH_ACCOUNTS ?? 20) },
-      // Devnet node processes keep chain time on the wall clock: a burst of automined deploy transactions would
-      // otherwise push each block a second ahead (100 transactions = 100 s in the future), and clocks that compare
-      // chain time with wall time (chain weight decay, staleness) would be off by that much.
-      allowBlocksWithSameTimestamp: process.env.HH_WALL_CLOCK === '1',
-    },
-  },
+  networks: { hardhat: hardhatNetworkFromEnv() },
   mocha: { timeout: 120_000 },
 };
 

@@ -45,24 +45,15 @@ async function portIsOpen(port: number): Promise<boolean> {
 }
 
 /**
- * A Hardhat config with this package's chain settings (the same HH_* variables) in a project with nothing compiled,
+ * A Hardhat config with this package's chain settings (`hardhatNetworkFromEnv`) in a project with nothing compiled,
  * written under cache/ (Hardhat must resolve from inside the repository); returns its path.
  */
 export function bareNodeConfig(): string {
   const dir = join(CONTRACTS_ROOT, 'cache', 'bare-node');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'hardhat.config.js');
-  const config = `module.exports = {
-  networks: {
-    hardhat: {
-      chainId: Number(process.env.HH_CHAIN_ID ?? 31337),
-      mining: process.env.HH_BLOCK_TIME_MS ? { auto: false, interval: Number(process.env.HH_BLOCK_TIME_MS) } : { auto: true },
-      accounts: { count: Number(process.env.HH_ACCOUNTS ?? 20) },
-      allowBlocksWithSameTimestamp: process.env.HH_WALL_CLOCK === '1',
-    },
-  },
-};
-`;
+  const file = join(dir, 'hardhat.config.ts');
+  const networkEnv = JSON.stringify(join(CONTRACTS_ROOT, 'lib', 'node', 'network-env'));
+  const config = `import { hardhatNetworkFromEnv } from ${networkEnv};\n\nexport default { networks: { hardhat: hardhatNetworkFromEnv() } };\n`;
   if (readFileSafe(file) !== config) writeFileSync(file, config);
   return file;
 }
