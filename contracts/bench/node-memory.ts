@@ -8,9 +8,9 @@
  * `BENCH_BLOCK_MS` (default 1000); `BENCH_ONLY` runs the variants whose name contains it.
  * Run: npx tsx bench/node-memory.ts (ports 20200–20203). Figures: docs/performance.md.
  */
-import { readFileSync } from 'node:fs';
 import { JsonRpcProvider, NonceManager, Wallet, parseUnits } from 'ethers';
 import { devWallet, startHardhatNode, type LocalChain } from '../lib/node/hardhat-node';
+import { processCpuSeconds as cpuSeconds, processRssMb as rssMb } from '../lib/node/process-stats';
 import { TestERC20__factory } from '../typechain-types';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
@@ -20,17 +20,6 @@ const BLOCK_MS = Number(process.env.BENCH_BLOCK_MS ?? 1000);
 const ONLY = process.env.BENCH_ONLY;
 const CHAIN_ID = 31_999;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** CPU seconds the process used so far (user + system, from /proc). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-}
 
 interface Result {
   variant: string;

@@ -7,5 +7,6 @@ export * from './credit-push';
 export * from './liquidation';
 export * from './params';
 export * from './node/hardhat-node';
+export * from './node/process-stats';
 export * from '../typechain-types';
 export * from './stable-price';
