@@ -7,6 +7,7 @@ import {ICreditManager} from "./interfaces/ICreditManager.sol";
 import {IAttestedCollateral} from "./interfaces/IAttestedCollateral.sol";
 import {ISettlementPool} from "./interfaces/ISettlementPool.sol";
 import {TokenBucket} from "./libraries/TokenBucket.sol";
+import {CreditSlots} from "./libraries/CreditSlots.sol";
 import {Epoch} from "./types/Ids.sol";
 
 /// @title CreditManager
@@ -22,7 +23,6 @@ contract CreditManager is ICreditManager, AccessControl {
     bytes32 public constant HUB_ROLE = keccak256("HUB_ROLE");
 
     /// @dev A half (128 bits) of a limits slot: `epoch << 96 | liquidatable << 95 | uint95(base)`.
-    uint256 private constant ENTRY_MASK = (1 << 96) - 1;
     uint256 private constant HALF_MASK = (1 << 128) - 1;
     /// @dev The base sits in an entry's low 95 bits: shifting it to the top and back sign-extends it.
     uint256 private constant BASE_SHIFT = 256 - 95;
@@ -34,7 +34,6 @@ contract CreditManager is ICreditManager, AccessControl {
     /// slot) and finds the index with the same read; trades never touch the packed limits.
     mapping(address => uint256) private _accountWord;
     /// @dev Two accounts per slot: index 2s in the low half of slot s, 2s + 1 in the high half.
-    mapping(uint256 => uint256) private _limits;
     mapping(uint256 => uint256) private _epochTimes;
     mapping(address => uint256) public reserved;
     mapping(address => Settling) private _settling;
@@ -83,7 +82,7 @@ contract CreditManager is ICreditManager, AccessControl {
     }
 
     function limitsSlot(uint256 slot) external view returns (uint256) {
-        return _limits[slot];
+        return CreditSlots.load(slot);
     }
 
     function isStale(address account_) public view returns (bool) {
@@ -132,33 +131,7 @@ contract CreditManager is ICreditManager, AccessControl {
         uint256 count = _startBatch(epoch, newAccounts);
         // The epoch sits above the 96-bit entry in each half; `_startBatch` checked it fits 32 bits.
         uint256 stamp = uint256(Epoch.unwrap(epoch)) << 96;
-        uint256 stampBoth = stamp | (stamp << 128);
-        uint256 totalIncrease;
-        uint256 written;
-        uint256 n = slots.length;
-        for (uint256 i; i < n; ++i) {
-            uint256 word = uint256(slots[i]);
-            uint256 slot = word >> 224;
-            uint256 mask = (word >> 192) & 0xffffffff;
-            // Only the two presence bits may be set, and every written index must exist.
-            if (mask == 0 || mask > 3 || 2 * slot + (mask >> 1) >= count) revert BadCreditSlot(i, bytes32(word));
-            uint256 previous = _limits[slot];
-            uint256 next;
-            if (mask == 3) {
-                next = (word & ENTRY_MASK) | ((word & (ENTRY_MASK << 96)) << 32) | stampBoth;
-                totalIncrease += _increase(previous, word) + _increase(previous >> 128, word >> 96);
-                written += 2;
-            } else if (mask == 1) {
-                next = (previous & (HALF_MASK << 128)) | (word & ENTRY_MASK) | stamp;
-                totalIncrease += _increase(previous, word);
-                ++written;
-            } else {
-                next = (previous & HALF_MASK) | ((word & (ENTRY_MASK << 96)) << 32) | (stamp << 128);
-                totalIncrease += _increase(previous >> 128, word >> 96);
-                ++written;
-            }
-            _limits[slot] = next;
-        }
+        (uint256 totalIncrease, uint256 written) = CreditSlots.write(slots, count, stamp);
         if (totalIncrease != 0) {
             uint256 allowance = _increaseGuard.available();
             if (!_increaseGuard.tryConsume(totalIncrease)) revert CreditIncreaseRateLimited(totalIncrease, allowance);
@@ -273,15 +246,8 @@ contract CreditManager is ICreditManager, AccessControl {
         _epochTimes[key] = (_epochTimes[key] & ~(uint256(type(uint40).max) << shift)) | (block.timestamp << shift);
     }
 
-    /// @dev max(0, new base − previous base) of one entry (both in the low 95 bits of their word).
-    function _increase(uint256 previousHalf, uint256 entryWord) private pure returns (uint256) {
-        int256 previous = int256(previousHalf << BASE_SHIFT) >> BASE_SHIFT;
-        int256 base = int256(entryWord << BASE_SHIFT) >> BASE_SHIFT;
-        return base > previous ? uint256(base - previous) : 0;
-    }
-
     function _half(uint256 index) private view returns (uint256) {
-        return (_limits[index >> 1] >> ((index & 1) * 128)) & HALF_MASK;
+        return (CreditSlots.load(index >> 1) >> ((index & 1) * 128)) & HALF_MASK;
     }
 
     /// @dev The account's last pushed base, mark and push time (zeros for an account never pushed).
