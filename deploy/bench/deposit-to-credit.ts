@@ -14,7 +14,8 @@
  * k per account is read from the aggregator's risk breakdown at the end.
  *
  * Run: npm run bench -w @tributary/deploy   (env: BENCH_SECONDS, DEPOSITS_PER_SECOND, BENCH_AGGREGATOR_ENV;
- * BENCH_BARE_NODES=1 starts the chains without build info, BENCH_COLLATERAL_BLOCK_MS sets the source chains' blocks)
+ * BENCH_BARE_NODES=1 starts the chains without build info, BENCH_COLLATERAL_BLOCK_MS sets the source chains' blocks).
+ * It ends with each node's CPU per deposit over its idle rate (node-load.ts): what a hardhat node can carry.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,19 +27,16 @@ import {
   MSG_ATTEST,
   MarginHub__factory,
   devWallet,
-  processCpuSeconds,
-  processRssMb,
   readCreditPushes,
 } from '@tributary/contracts';
 import { makeProvider } from '../src/deploy/chain-session';
 import { startDevnet } from '../src/devnet/devnet';
 import { DEV_ACCOUNTS } from '../src/devnet/devnet-config';
+import { NodeLoad } from './node-load';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATE = Number(process.env.DEPOSITS_PER_SECOND ?? 100);
 const BLOCK_MS = 1000;
-/** Seconds of the idle yardstick: each node's CPU with the devnet running and no deposits. */
-const IDLE_SECONDS = 5;
 const DRAIN_TIMEOUT_MS = Number(process.env.BENCH_DRAIN_MS ?? 300_000);
 /** Aggregator settings to compare, e.g. BENCH_AGGREGATOR_ENV='{"INDEXER_TRADING_CONFIRMATIONS":"1"}'. */
 const AGGREGATOR_ENV = JSON.parse(process.env.BENCH_AGGREGATOR_ENV ?? '{}') as Record<string, string>;
@@ -349,88 +347,6 @@ async function main(): Promise<void> {
     nodeLoad.stop();
     for (const p of providers.values()) p.destroy();
     await devnet.stop();
-  }
-}
-
-/**
- * What each chain's node process spends per deposit: its CPU over the run less its idle rate (blocks and the
- * services' polling, measured for IDLE_SECONDS before the first deposit: the yardstick), and its peak RSS.
- */
-class NodeLoad {
-  private readonly idleMsPerSecond = new Map<number, number>();
-  private readonly peakRss = new Map<number, number>();
-  private readonly sampler: NodeJS.Timeout;
-  private window?: { startedAt: number; endedAt?: number; cpuStart: Map<number, number>; cpuEnd?: Map<number, number> };
-
-  private constructor(
-    private readonly pids: Map<number, number>,
-    private readonly roles: Map<number, string>,
-    private readonly log: (line: string) => void,
-  ) {
-    this.sampler = setInterval(() => this.sampleRss(), 500);
-  }
-
-  static async start(
-    chains: { rpcUrl: string; process: { pid?: number } }[],
-    manifestChains: { eid: number; rpcUrl: string; role: string; name: string }[],
-    log: (line: string) => void,
-  ): Promise<NodeLoad> {
-    const pids = new Map<number, number>();
-    for (const c of manifestChains) {
-      const pid = chains.find((chain) => chain.rpcUrl === c.rpcUrl)?.process.pid;
-      if (pid) pids.set(c.eid, pid);
-    }
-    const load = new NodeLoad(pids, new Map(manifestChains.map((c) => [c.eid, `${c.name} (${c.role})`])), log);
-    const before = load.cpu();
-    const started = Date.now();
-    await new Promise((r) => setTimeout(r, IDLE_SECONDS * 1000));
-    const seconds = (Date.now() - started) / 1000;
-    for (const [eid, cpu] of load.cpu()) load.idleMsPerSecond.set(eid, ((cpu - before.get(eid)!) * 1000) / seconds);
-    return load;
-  }
-
-  begin(): void {
-    this.window = { startedAt: Date.now(), cpuStart: this.cpu() };
-  }
-
-  end(): void {
-    if (this.window) Object.assign(this.window, { endedAt: Date.now(), cpuEnd: this.cpu() });
-  }
-
-  stop(): void {
-    clearInterval(this.sampler);
-  }
-
-  /** `deposits` per collateral chain; the trading node's cost is per delivered deposit. */
-  report(deposits: Map<number, number>, delivered: number): void {
-    const w = this.window;
-    if (!w?.cpuEnd || !w.endedAt) return;
-    const seconds = (w.endedAt - w.startedAt) / 1000;
-    this.log(`node processes over the ${seconds.toFixed(0)} s from the first deposit to the drain (CPU less the idle rate):`);
-    for (const [eid, pid] of this.pids) {
-      const idle = this.idleMsPerSecond.get(eid) ?? 0;
-      const busyMs = (w.cpuEnd.get(eid)! - w.cpuStart.get(eid)!) * 1000 - idle * seconds;
-      const count = deposits.get(eid) ?? delivered;
-      const perDeposit = count ? busyMs / count : NaN;
-      this.log(
-        `  ${this.roles.get(eid)!.padEnd(24)} idle ${idle.toFixed(0)} ms/s   ${perDeposit.toFixed(1)} ms per deposit (${count})` +
-          `   → one core: ${(1000 / perDeposit).toFixed(0)} deposits/s   peak RSS ${(this.peakRss.get(eid) ?? processRssMb(pid)).toFixed(0)} MiB`,
-      );
-    }
-  }
-
-  private cpu(): Map<number, number> {
-    return new Map([...this.pids].map(([eid, pid]) => [eid, processCpuSeconds(pid)]));
-  }
-
-  private sampleRss(): void {
-    for (const [eid, pid] of this.pids) {
-      try {
-        this.peakRss.set(eid, Math.max(this.peakRss.get(eid) ?? 0, processRssMb(pid)));
-      } catch {
-        // the node exited (the devnet is stopping)
-      }
-    }
   }
 }
 
