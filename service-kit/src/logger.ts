@@ -15,8 +15,12 @@ export class PinoNestLogger implements LoggerService {
   log(message: unknown, context?: string): void {
     this.write('info', message, context);
   }
-  error(message: unknown, trace?: string, context?: string): void {
-    this.logger.error({ context, trace }, String(message));
+  /** Nest passes (message, context) from a contextual Logger and (message, trace, context) with a stack. */
+  error(message: unknown, ...params: unknown[]): void {
+    const context = params.length ? String(params.at(-1)) : undefined;
+    const trace = params.length > 1 ? String(params[0]) : undefined;
+    if (typeof message === 'object' && message !== null) this.logger.error({ context, trace, ...message });
+    else this.logger.error({ context, trace }, String(message));
   }
   warn(message: unknown, context?: string): void {
     this.write('warn', message, context);

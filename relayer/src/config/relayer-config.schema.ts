@@ -72,6 +72,8 @@ export const pipelineSettingsSchema = z.object({
   claimTtlMs: positiveInt.default(60_000),
   /** lzReceive failures before a packet is parked for an operator. */
   maxExecuteAttempts: positiveInt.default(5),
+  /** A committed packet executes only with at most this many unexecuted lower nonces of its pathway (the endpoint scans them). */
+  maxExecuteAhead: positiveInt.default(32),
   /** How often a submitted transaction's receipt is polled. */
   confirmPollMs: positiveInt.default(250),
   /**

@@ -4,7 +4,8 @@ import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from '../chain/chain-
 import type { DeliveryAction } from '../core/packet-state';
 import { RelayerMetrics } from '../metrics/relayer-metrics';
 import { PacketRepository, type PacketPatch } from '../store/packet.repository';
-import { encodeBatch, planBatches, type BatchEntry, type DeliveryBatch } from './delivery-batch';
+import { ENDPOINT_ABI } from '../chain/abis';
+import { encodeBatch, pathwayKey, planBatches, type BatchEntry, type DeliveryBatch, type PlannedEntry } from './delivery-batch';
 import { StepError } from './step-error';
 
 const STATUS_OF = { verify: 'verifying', commit: 'committing', execute: 'executing' } as const satisfies Record<DeliveryAction, string>;
@@ -38,7 +39,7 @@ export class BatchSubmitter {
     await Promise.all(
       batch.destinations().map(async ([eid, entries]) => {
         const dst = this.chains.get(eid);
-        for (const planned of planBatches(entries, dst.config.gas)) {
+        for (const planned of planBatches(entries, dst.config.gas, await this.lazyNonces(eid, entries))) {
           try {
             await this.send(eid, planned);
           } catch (error) {
@@ -50,7 +51,26 @@ export class BatchSubmitter {
     return failures;
   }
 
-  private async send(eid: number, entries: BatchEntry[]): Promise<SignedTx> {
+  /**
+   * Each pathway's `lazyInboundNonce` on the destination, so the batch budgets the endpoint's scan of the nonces
+   * between it and each packet (a packet executed past unexecuted lower nonces scans them all). One read per pathway;
+   * an unreadable one is left out (planned as if every lower nonce were executed).
+   */
+  private async lazyNonces(eid: number, entries: BatchEntry[]): Promise<Map<string, bigint>> {
+    const dst = this.chains.get(eid);
+    const pathways = new Map(entries.map(({ packet }) => [pathwayKey(packet), packet]));
+    const lazy = new Map<string, bigint>();
+    await Promise.all(
+      [...pathways].map(async ([key, p]) => {
+        const data = ENDPOINT_ABI.encodeFunctionData('lazyInboundNonce', [p.receiver, p.srcEid, p.sender]);
+        const result = await dst.rpc.call(dst.config.endpoint, data).catch(() => undefined);
+        if (result !== undefined) lazy.set(key, ENDPOINT_ABI.decodeFunctionResult('lazyInboundNonce', result)[0] as bigint);
+      }),
+    );
+    return lazy;
+  }
+
+  private async send(eid: number, entries: PlannedEntry[]): Promise<SignedTx> {
     const dst = this.chains.get(eid);
     const submitter = this.chains.submitter(eid);
     const { data, gasLimit, value } = encodeBatch(entries, dst.config.gas);

@@ -33,37 +33,60 @@ export class DeliveryBatch {
   }
 }
 
-/** lzReceive budget inside a batch: the packet's own lzReceive gas plus the endpoint's work around the app call. */
-export const lzReceiveBudget = (packet: PacketEntity, gas: GasSettings): bigint => BigInt(packet.receiveGas) + BigInt(gas.batchExecuteOverhead);
+/**
+ * Gas of one iteration of the endpoint's lazy nonce scan: `lzReceive` of nonce n first checks every nonce between
+ * the pathway's `lazyInboundNonce` and n (a cold read each) and runs on the lzReceive budget.
+ */
+export const LAZY_SCAN_GAS_PER_NONCE = 2_300n;
+
+/** lzReceive budget inside a batch: the packet's own lzReceive gas, the endpoint's work around the app call and its scan. */
+export const lzReceiveBudget = (packet: PacketEntity, gas: GasSettings, scan = 0n): bigint =>
+  BigInt(packet.receiveGas) + BigInt(gas.batchExecuteOverhead) + scan * LAZY_SCAN_GAS_PER_NONCE;
 
 /** Gas a batch reserves for one packet: its lzReceive budget (the worker checks it is all there) and the rest. */
-export const entryGas = (packet: PacketEntity, gas: GasSettings): bigint => lzReceiveBudget(packet, gas) + BigInt(gas.batchGasPerPacket);
+export const entryGas = (packet: PacketEntity, gas: GasSettings, scan = 0n): bigint =>
+  lzReceiveBudget(packet, gas, scan) + BigInt(gas.batchGasPerPacket);
 
 /** The batch's transaction base cost beside its packets (21k intrinsic, the call, the summary event). */
 export const BATCH_BASE_GAS = 60_000n;
 
+/** One pathway of the endpoint: `lazyInboundNonce(receiver, srcEid, sender)` is kept per pathway. */
+export const pathwayKey = (p: Pick<PacketEntity, 'srcEid' | 'sender' | 'receiver'>): string =>
+  `${p.srcEid}|${p.sender.toLowerCase()}|${p.receiver.toLowerCase()}`;
+
+/** A planned entry with the nonces its lzReceive scans (0 when every lower nonce is executed before it). */
+export interface PlannedEntry extends BatchEntry {
+  scan: bigint;
+}
+
 /**
  * Orders a destination's entries by pathway and nonce (the worker executes after committing all, so lower nonces of
- * one pathway need not come first, but in order every lzReceive finds its lower nonces committed), then splits them
- * into transactions of at most `maxBatchGas`.
+ * one pathway need not come first, but in order every lzReceive finds its lower nonces committed), sizes each one's
+ * lazy nonce scan from the pathway's `lazyInboundNonce` (`lazyNonces`, by `pathwayKey`; unknown counts as current)
+ * as if every earlier entry executes, then splits them into transactions of at most `maxBatchGas` (sent in order).
  */
-export function planBatches(entries: BatchEntry[], gas: GasSettings): BatchEntry[][] {
+export function planBatches(entries: BatchEntry[], gas: GasSettings, lazyNonces = new Map<string, bigint>()): PlannedEntry[][] {
   const sorted = [...entries].sort((a, b) => {
-    const pa = a.packet;
-    const pb = b.packet;
-    const key = (p: PacketEntity) => `${p.srcEid}|${p.sender.toLowerCase()}|${p.receiver.toLowerCase()}`;
-    const ka = key(pa);
-    const kb = key(pb);
+    const ka = pathwayKey(a.packet);
+    const kb = pathwayKey(b.packet);
     if (ka !== kb) return ka < kb ? -1 : 1;
-    const diff = BigInt(pa.nonce) - BigInt(pb.nonce);
+    const diff = BigInt(a.packet.nonce) - BigInt(b.packet.nonce);
     return diff < 0n ? -1 : diff > 0n ? 1 : 0;
   });
+  const lazy = new Map(lazyNonces);
+  const planned = sorted.map((entry): PlannedEntry => {
+    const key = pathwayKey(entry.packet);
+    const nonce = BigInt(entry.packet.nonce);
+    const before = lazy.get(key) ?? nonce - 1n;
+    lazy.set(key, nonce > before ? nonce : before);
+    return { ...entry, scan: nonce - before - 1n > 0n ? nonce - before - 1n : 0n };
+  });
   const max = BigInt(gas.maxBatchGas);
-  const batches: BatchEntry[][] = [];
-  let current: BatchEntry[] = [];
+  const batches: PlannedEntry[][] = [];
+  let current: PlannedEntry[] = [];
   let used = BATCH_BASE_GAS;
-  for (const entry of sorted) {
-    const need = entryGas(entry.packet, gas);
+  for (const entry of planned) {
+    const need = entryGas(entry.packet, gas, entry.scan);
     if (current.length > 0 && used + need > max) {
       batches.push(current);
       current = [];
@@ -77,13 +100,13 @@ export function planBatches(entries: BatchEntry[], gas: GasSettings): BatchEntry
 }
 
 /** The `verifyAndDeliver` call of one planned batch. */
-export function encodeBatch(entries: BatchEntry[], gas: GasSettings): { data: string; gasLimit: bigint; value: bigint } {
+export function encodeBatch(entries: (BatchEntry & { scan?: bigint })[], gas: GasSettings): { data: string; gasLimit: bigint; value: bigint } {
   let gasLimit = BATCH_BASE_GAS;
   let value = 0n;
-  const deliveries = entries.map(({ packet, confirmations }) => {
-    gasLimit += entryGas(packet, gas);
+  const deliveries = entries.map(({ packet, confirmations, scan }) => {
+    gasLimit += entryGas(packet, gas, scan);
     value += BigInt(packet.receiveValue);
-    return [packet.header, packet.payloadHash, confirmations, packet.guid, packet.message, lzReceiveBudget(packet, gas), BigInt(packet.receiveValue)];
+    return [packet.header, packet.payloadHash, confirmations, packet.guid, packet.message, lzReceiveBudget(packet, gas, scan), BigInt(packet.receiveValue)];
   });
   return { data: DELIVERY_WORKER_ABI.encodeFunctionData('verifyAndDeliver', [deliveries]), gasLimit, value };
 }

@@ -55,6 +55,12 @@ export class DeliveryReader {
     return completesVerification(set, dvn, (other) => verified.has(other.toLowerCase()));
   }
 
+  /** The pathway's `lazyInboundNonce`: the highest nonce the endpoint's lzReceive has scanned up to. */
+  async lazyNonce(dst: ChainContext, packet: PacketEntity): Promise<bigint> {
+    const lazy = await this.read(dst, dst.config.endpoint, ENDPOINT_ABI, 'lazyInboundNonce', [packet.receiver, packet.srcEid, packet.sender]);
+    return lazy[0] as bigint;
+  }
+
   /** Every lower nonce of the packet's pathway is committed on the endpoint (inboundNonce ≥ nonce − 1). */
   async lowerNoncesCommitted(dst: ChainContext, packet: PacketEntity): Promise<boolean> {
     const inbound = await this.read(dst, dst.config.endpoint, ENDPOINT_ABI, 'inboundNonce', [packet.receiver, packet.srcEid, packet.sender]);

@@ -11,8 +11,11 @@ import { DeliveryReader } from './delivery-reader';
 import { replaceChainedGroup } from './chained-group';
 import { checkSourceFinality } from './source-finality';
 import { ClaimLostError, StepError, isRevert } from './step-error';
-import { DeliveryBatch, failedReceives } from './delivery-batch';
+import { DeliveryBatch, failedReceives, pathwayKey } from './delivery-batch';
 import { TickMemo } from './tick-memo';
+
+/** `Errors.LZ_InvalidNonce(uint64)` of the endpoint: a lower nonce of the pathway is not committed yet. */
+const LZ_INVALID_NONCE = '0xc09b6350';
 
 type PendingStatus = 'verifying' | 'committing' | 'executing';
 const STATUS_OF: Record<DeliveryAction, PendingStatus> = { verify: 'verifying', commit: 'committing', execute: 'executing' };
@@ -101,8 +104,8 @@ export class PacketProcessor {
       });
       return false;
     }
-    if (step.action === null) {
-      // Waiting for other DVNs or for a lower nonce of the pathway: not a failure.
+    if (step.action === null || (step.action === 'execute' && (await this.tooFarAhead(packet, dst)))) {
+      // Waiting for other DVNs or for lower nonces of the pathway: not a failure.
       await this.save(packet, { status: step.status, nextAttemptAt: now + this.setup.config.pipeline.confirmPollMs * 2, updatedAt: now });
       return false;
     }
@@ -192,6 +195,12 @@ export class PacketProcessor {
           await this.save(packet, { ...CLEAR_PENDING, nextAttemptAt: now, updatedAt: now });
           return true;
         }
+        if (reason.startsWith(LZ_INVALID_NONCE)) {
+          // Executed before a lower nonce of its pathway was committed (another batch, another worker): it waits.
+          const waitUntil = now + this.setup.config.pipeline.confirmPollMs * 2;
+          await this.save(packet, { ...CLEAR_PENDING, status: 'executing', nextAttemptAt: waitUntil, updatedAt: now });
+          return false;
+        }
         await this.save(packet, { ...CLEAR_PENDING, status: 'executing', updatedAt: now });
         throw new StepError(`lzReceive reverts in batch ${receipt.hash}: ${reason.slice(0, 300)}`, 'revert', 'execute', 'confirm');
       }
@@ -250,6 +259,15 @@ export class PacketProcessor {
     }
     await this.save(packet, { nextAttemptAt: pollAt, updatedAt: now });
     return false;
+  }
+
+  /**
+   * More than `maxExecuteAhead` unexecuted nonces of its pathway lie below the packet: its lzReceive would scan them
+   * all (a cold read each, on its own gas budget), so it waits for the lower ones to execute first.
+   */
+  private async tooFarAhead(packet: PacketEntity, dst: ChainContext): Promise<boolean> {
+    const lazy = await this.memo.get(`lazy ${packet.dstEid} ${pathwayKey(packet)}`, () => this.reader.lazyNonce(dst, packet));
+    return BigInt(packet.nonce) - lazy - 1n > BigInt(this.setup.config.pipeline.maxExecuteAhead);
   }
 
   /** Rebroadcasts, in nonce order, the earlier transactions of the pending chain neither mined nor known to the node. */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { Clock } from '@tributary/service-kit';
-import { DELIVERY_WORKER_ABI, ENDPOINT_ABI } from '../../src/chain/abis';
+import { DELIVERY_WORKER_ABI, ENDPOINT_ABI, RECEIVE_ULN_ABI } from '../../src/chain/abis';
 import type { ChainRegistry } from '../../src/chain/chain-registry';
 import type { PacketEntity } from '../../src/database/packet.entity';
 import { RelayerMetrics } from '../../src/metrics/relayer-metrics';
@@ -21,7 +21,7 @@ class FixedClock extends Clock {
 }
 
 /** A packet whose batch transaction `TX` is mined; the destination reports it executed (hash cleared, lazy nonce past it). */
-function setup(role: 'relayer' | 'verifier', failedGuids: string[]) {
+function setup(role: 'relayer' | 'verifier', failedGuids: string[], reason = '0xdeadbeef') {
   const packet = {
     guid: hex32(1),
     srcEid: 1,
@@ -44,7 +44,7 @@ function setup(role: 'relayer' | 'verifier', failedGuids: string[]) {
     attempts: 0,
   } as unknown as PacketEntity;
   const event = DELIVERY_WORKER_ABI.getEvent('LzReceiveFailed')!;
-  const logs = failedGuids.map((guid) => ({ address: WORKER, ...DELIVERY_WORKER_ABI.encodeEventLog(event, [guid, 0n, '0xdeadbeef']) }));
+  const logs = failedGuids.map((guid) => ({ address: WORKER, ...DELIVERY_WORKER_ABI.encodeEventLog(event, [guid, 0n, reason]) }));
   let receiptReads = 0;
   const rpc = {
     receipt: async () => (receiptReads++, { status: 1, hash: TX, logs }),
@@ -73,7 +73,7 @@ function setup(role: 'relayer' | 'verifier', failedGuids: string[]) {
   const processor = new PacketProcessor(chains, packets, metrics, new FixedClock(), {
     role,
     workerId: 'w',
-    config: { pipeline: { confirmPollMs: 250 } },
+    config: { pipeline: { confirmPollMs: 250, maxExecuteAhead: 32 } },
   } as never);
   return { processor, packet, patches, metrics, receiptReads: () => receiptReads };
 }
@@ -103,6 +103,14 @@ describe('confirm of a DeliveryWorker batch', () => {
     expect(patches.at(-1)).toMatchObject({ status: 'executing', stage: 'prepare' });
   });
 
+  it('an lzReceive that found a lower nonce uncommitted (LZ_InvalidNonce, another batch came first) waits, not a failure', async () => {
+    const invalidNonce = '0xc09b6350' + (2n).toString(16).padStart(64, '0');
+    const { processor, packet, patches } = setup('relayer', [hex32(1)], invalidNonce);
+    await processor.advance(packet, new DeliveryBatch());
+    expect(patches.at(-1)).toMatchObject({ status: 'executing', stage: 'prepare', pendingTxHash: null, nextAttemptAt: 5_500 });
+    expect(packet.attempts).toBe(0);
+  });
+
   it('ignores another packet’s failure, and the verifier never retries an lzReceive', async () => {
     const other = setup('relayer', [hex32(7)]);
     await other.processor.advance(other.packet, new DeliveryBatch());
@@ -110,5 +118,59 @@ describe('confirm of a DeliveryWorker batch', () => {
     const verifier = setup('verifier', [hex32(1)]);
     await verifier.processor.advance(verifier.packet, new DeliveryBatch());
     expect(verifier.packet.status).toBe('verified');
+  });
+});
+
+describe('execute of a committed packet far ahead of its pathway', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  /** Nonce 100, committed, every lower nonce committed; the endpoint's lazy nonce is `lazy`. */
+  async function prepare(lazy: bigint) {
+    const packet = {
+      guid: hex32(1),
+      srcEid: 1,
+      dstEid: 2,
+      sender: hex32(0x11),
+      receiver: '0x' + '22'.repeat(20),
+      nonce: '100',
+      header: '0x01',
+      payloadHash: hex32(9),
+      message: '0x',
+      receiveGas: '100000',
+      receiveValue: '0',
+      status: 'executing',
+      stage: 'prepare',
+      attempts: 0,
+    } as unknown as PacketEntity;
+    const ulnConfig = [1n, 0, 0, 0, [WORKER], []];
+    const call = async (_to: string, data: string) => {
+      const endpoint = ENDPOINT_ABI.parseTransaction({ data });
+      if (!endpoint) return RECEIVE_ULN_ABI.encodeFunctionResult('getUlnConfig', [ulnConfig]);
+      const answers: Record<string, unknown> = { inboundPayloadHash: hex32(9), inboundNonce: 100n, lazyInboundNonce: lazy };
+      return ENDPOINT_ABI.encodeFunctionResult(endpoint.name, [answers[endpoint.name]]);
+    };
+    const dst = { config: { eid: 2, name: 'HUB', deliveryWorker: WORKER, endpoint: '0x' + '33'.repeat(20), receiveUln302: '0x' + '44'.repeat(20) }, rpc: { call } };
+    const chains = { get: () => dst, submitter: () => ({}), dvnAddress: () => WORKER, nameOf: () => 'HUB' } as unknown as ChainRegistry;
+    const patches: Partial<PacketEntity>[] = [];
+    const packets = { updateClaimed: async (_g: string, _w: string, patch: Partial<PacketEntity>) => (patches.push(patch), true) } as unknown as PacketRepository;
+    const processor = new PacketProcessor(chains, packets, new RelayerMetrics(new Registry(), 'relayer'), new FixedClock(), {
+      role: 'relayer',
+      workerId: 'w',
+      config: { pipeline: { confirmPollMs: 250, maxExecuteAhead: 32 } },
+    } as never);
+    const batch = new DeliveryBatch();
+    await processor.advance(packet, batch);
+    return { batch, patches };
+  }
+
+  it('waits while more than maxExecuteAhead unexecuted nonces lie below it (its lzReceive would scan them all)', async () => {
+    const { batch, patches } = await prepare(66n); // 33 below
+    expect(batch.size).toBe(0);
+    expect(patches.at(-1)).toMatchObject({ status: 'executing', nextAttemptAt: 5_500 });
+  });
+
+  it('executes within the bound', async () => {
+    const { batch } = await prepare(67n); // 32 below
+    expect(batch.destinations()[0]![1].map((e) => e.action)).toEqual(['execute']);
   });
 });

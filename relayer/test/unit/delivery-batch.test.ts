@@ -1,7 +1,7 @@
 import { Interface, Wallet } from 'ethers';
 import { DeliveryWorker__factory } from '@tributary/contracts';
 import { Registry } from 'prom-client';
-import { DELIVERY_WORKER_ABI } from '../../src/chain/abis';
+import { DELIVERY_WORKER_ABI, ENDPOINT_ABI } from '../../src/chain/abis';
 import { gasSettingsSchema } from '../../src/config/relayer-config.schema';
 import type { PacketEntity } from '../../src/database/packet.entity';
 import { RelayerMetrics } from '../../src/metrics/relayer-metrics';
@@ -9,9 +9,11 @@ import { BatchSubmitter } from '../../src/pipeline/batch-submitter';
 import {
   BATCH_BASE_GAS,
   DeliveryBatch,
+  LAZY_SCAN_GAS_PER_NONCE,
   encodeBatch,
   entryGas,
   failedReceives,
+  pathwayKey,
   planBatches,
   type BatchEntry,
 } from '../../src/pipeline/delivery-batch';
@@ -50,6 +52,24 @@ describe('delivery batches', () => {
       [2, ['1', '3']],
       [3, ['2']],
     ]);
+  });
+
+  it("budgets each lzReceive's lazy nonce scan from its pathway's lazyInboundNonce, as if earlier entries executed", () => {
+    const other = { srcEid: 5 };
+    const entries = [packet(12), packet(11), packet(15), packet(7, other)].map(entry);
+    const lazy = new Map([[pathwayKey(packet(1)), 8n]]); // srcEid 5 unknown: planned as if its lower nonces executed
+    const [only] = planBatches(entries, gas, lazy);
+    expect(only!.map((e) => [`${e.packet.srcEid}:${e.packet.nonce}`, e.scan])).toEqual([
+      ['1:11', 2n], // 9 and 10 are scanned
+      ['1:12', 0n],
+      ['1:15', 2n], // 13, 14
+      ['5:7', 0n],
+    ]);
+    const encoded = encodeBatch(only!, gas);
+    const plain = encodeBatch(only!.map((e) => ({ ...e, scan: 0n })), gas);
+    expect(encoded.gasLimit - plain.gasLimit).toBe(4n * LAZY_SCAN_GAS_PER_NONCE);
+    const budgets = DELIVERY_WORKER_ABI.decodeFunctionData('verifyAndDeliver', encoded.data)[0].map((d: unknown[]) => d[5] as bigint);
+    expect(budgets[0] - budgets[1]).toBe(2n * LAZY_SCAN_GAS_PER_NONCE);
   });
 
   it('orders by pathway and nonce (numerically) and splits at maxBatchGas', () => {
@@ -116,8 +136,11 @@ describe('BatchSubmitter', () => {
         return tx;
       },
     };
-    const dstConfig = { name: 'hub', eid: 2, deliveryWorker: WORKER, gas };
-    const chains = { get: () => ({ config: dstConfig }), submitter: () => submitter };
+    const dstConfig = { name: 'hub', eid: 2, deliveryWorker: WORKER, endpoint: '0x' + '33'.repeat(20), gas };
+    const lazyReads: string[] = [];
+    // The endpoint's lazyInboundNonce of the pathway: 0 (nothing executed yet).
+    const rpc = { call: async (_to: string, data: string) => (lazyReads.push(data), ENDPOINT_ABI.encodeFunctionResult('lazyInboundNonce', [0n])) };
+    const chains = { get: () => ({ config: dstConfig, rpc }), submitter: () => submitter };
     const packets = {
       updateClaimed: async (guid: string, _worker: string, patch: Partial<PacketEntity>) => ((stored[guid] = patch), order.push('store'), true),
       flush: async () => void order.push('flush'),
@@ -126,14 +149,15 @@ describe('BatchSubmitter', () => {
     const clock = { now: () => 1_000 };
     const setupValue = { workerId: 'w', config: { pipeline: { confirmPollMs: 250 } } };
     const submitterService = new BatchSubmitter(chains as never, packets as never, metrics, clock as never, setupValue as never);
-    return { submitterService, sent, stored, order };
+    return { submitterService, sent, stored, order, lazyReads };
   }
 
   it('sends one transaction to the DeliveryWorker for all packets of a destination, stored before broadcast', async () => {
-    const { submitterService, sent, stored, order } = setup();
+    const { submitterService, sent, stored, order, lazyReads } = setup();
     const batch = new DeliveryBatch();
     for (const n of [3, 1, 2]) batch.add({ packet: packet(n), action: n === 1 ? 'execute' : 'verify', confirmations: 1n });
     expect(await submitterService.submit(batch)).toEqual([]);
+    expect(lazyReads).toHaveLength(1); // one pathway, one read
     expect(sent).toHaveLength(1);
     expect(sent[0]!.to).toBe(WORKER);
     const [decoded] = DELIVERY_WORKER_ABI.decodeFunctionData('verifyAndDeliver', sent[0]!.data);
