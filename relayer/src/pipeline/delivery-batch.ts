@@ -1,4 +1,4 @@
-import type { Log } from 'ethers';
+import { Transaction, type Log } from 'ethers';
 import { DELIVERY_WORKER_ABI } from '../chain/abis';
 import type { GasSettings } from '../config/relayer-config.schema';
 import type { DeliveryAction } from '../core/packet-state';
@@ -120,4 +120,20 @@ export function failedReceives(logs: readonly Pick<Log, 'address' | 'topics' | '
     if (parsed?.name === 'LzReceiveFailed') failed.set(String(parsed.args.guid).toLowerCase(), String(parsed.args.reason));
   }
   return failed;
+}
+
+/**
+ * Whether an entry of the same pathway placed before `guid` in the batch transaction `raw` also failed its lzReceive.
+ * Then `guid`'s scan budget, planned as if that one executed, was short: its failure (out of gas, empty reason) is
+ * that entry's, not its own. Header (PacketV1Codec): version 1 | nonce 8 | srcEid 4 | sender 32 | dstEid 4 | receiver 32.
+ */
+export function failedBehindPathway(raw: string, failed: Map<string, string>, guid: string): boolean {
+  const [deliveries] = DELIVERY_WORKER_ABI.decodeFunctionData('verifyAndDeliver', Transaction.from(raw).data);
+  const entries = (deliveries as { header: string; guid: string }[]).map((d) => ({
+    guid: d.guid.toLowerCase(),
+    pathway: d.header.slice(2 + 2 * 9, 2 + 2 * 45) + d.header.slice(2 + 2 * 49, 2 + 2 * 81),
+  }));
+  const index = entries.findIndex((e) => e.guid === guid.toLowerCase());
+  if (index < 0) return false;
+  return entries.slice(0, index).some((e) => e.pathway === entries[index]!.pathway && failed.has(e.guid));
 }

@@ -11,7 +11,7 @@ import { DeliveryReader } from './delivery-reader';
 import { replaceChainedGroup } from './chained-group';
 import { checkSourceFinality } from './source-finality';
 import { ClaimLostError, StepError, isRevert } from './step-error';
-import { DeliveryBatch, failedReceives, pathwayKey } from './delivery-batch';
+import { DeliveryBatch, failedBehindPathway, failedReceives, pathwayKey } from './delivery-batch';
 import { TickMemo } from './tick-memo';
 
 /** `Errors.LZ_InvalidNonce(uint64)` of the endpoint: a lower nonce of the pathway is not committed yet. */
@@ -190,13 +190,15 @@ export class PacketProcessor {
       }
       if (dst.config.deliveryWorker) {
         // A batch never reverts for one packet: its failed lzReceives are in its logs; the rest is read from the chain.
-        const reason = failedReceives(receipt.logs, dst.config.deliveryWorker).get(packet.guid.toLowerCase());
+        const failures = failedReceives(receipt.logs, dst.config.deliveryWorker);
+        const reason = failures.get(packet.guid.toLowerCase());
         if (reason === undefined || this.setup.role === 'verifier') {
           await this.save(packet, { ...CLEAR_PENDING, nextAttemptAt: now, updatedAt: now });
           return true;
         }
-        if (reason.startsWith(LZ_INVALID_NONCE)) {
-          // Executed before a lower nonce of its pathway was committed (another batch, another worker): it waits.
+        if (reason.startsWith(LZ_INVALID_NONCE) || (reason === '0x' && failedBehindPathway(packet.pendingTxRaw!, failures, packet.guid))) {
+          // Executed before a lower nonce of its pathway was committed (another batch, another worker), or out of gas
+          // scanning past a lower nonce of this batch that failed: it waits; neither is its own failure.
           const waitUntil = now + this.setup.config.pipeline.confirmPollMs * 2;
           await this.save(packet, { ...CLEAR_PENDING, status: 'executing', nextAttemptAt: waitUntil, updatedAt: now });
           return false;

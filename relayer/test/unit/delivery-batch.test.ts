@@ -12,6 +12,7 @@ import {
   LAZY_SCAN_GAS_PER_NONCE,
   encodeBatch,
   entryGas,
+  failedBehindPathway,
   failedReceives,
   pathwayKey,
   planBatches,
@@ -52,6 +53,22 @@ describe('delivery batches', () => {
       [2, ['1', '3']],
       [3, ['2']],
     ]);
+  });
+
+  it('tells a failure caused by an earlier failed entry of the same pathway (its scan budget was short) from its own', async () => {
+    const header = (nonce: number, srcEid: number) =>
+      '0x01' + nonce.toString(16).padStart(16, '0') + srcEid.toString(16).padStart(8, '0') + '11'.repeat(32) + '00000002' + '22'.repeat(32);
+    const entries = [
+      packet(5, { header: header(5, 1) }),
+      packet(6, { header: header(6, 1) }),
+      packet(2, { srcEid: 7, header: header(2, 7) }),
+    ].map(entry);
+    const { data } = encodeBatch(entries, gas);
+    const raw = await Wallet.createRandom().signTransaction({ to: WORKER, data, gasLimit: 1_000_000n, chainId: 1n, maxFeePerGas: 1n });
+    const [a, b, c] = entries.map((e) => e.packet.guid);
+    expect(failedBehindPathway(raw, new Map([[a!, '0x1234'], [b!, '0x']]), b!)).toBe(true);
+    expect(failedBehindPathway(raw, new Map([[b!, '0x']]), b!)).toBe(false); // nothing before it failed
+    expect(failedBehindPathway(raw, new Map([[a!, '0x1234'], [c!, '0x']]), c!)).toBe(false); // another pathway
   });
 
   it("budgets each lzReceive's lazy nonce scan from its pathway's lazyInboundNonce, as if earlier entries executed", () => {
