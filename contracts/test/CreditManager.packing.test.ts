@@ -74,11 +74,17 @@ describe('CreditManager packed limits', () => {
 
   it('slot s lives at keccak256("tributary.CreditManager.limits") + s (CreditSlots.REGION), not in a mapping', async () => {
     const { cm } = await loadFixture(packedFixture);
-    await pushCredit(cm, 1, accounts.slice(0, 5).map((a, i) => entry(a, BigInt(i + 1) * 10n)));
+    await pushCredit(
+      cm,
+      1,
+      accounts.slice(0, 5).map((a, i) => entry(a, BigInt(i + 1) * 10n)),
+    );
     const region = BigInt(ethers.id('tributary.CreditManager.limits'));
     for (const slot of [0n, 1n, 2n]) {
       const raw = await ethers.provider.getStorage(await cm.getAddress(), region + slot);
-      expect(BigInt(raw)).to.equal(await cm.limitsSlot(slot)).and.not.equal(0n);
+      expect(BigInt(raw))
+        .to.equal(await cm.limitsSlot(slot))
+        .and.not.equal(0n);
     }
     expect(BigInt(await ethers.provider.getStorage(await cm.getAddress(), region + 3n))).to.equal(0n);
   });

@@ -21,14 +21,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NonceManager, parseUnits, type JsonRpcProvider } from 'ethers';
-import {
-  CollateralVault__factory,
-  CreditManager__factory,
-  MSG_ATTEST,
-  MarginHub__factory,
-  devWallet,
-  readCreditPushes,
-} from '@tributary/contracts';
+import { CollateralVault__factory, CreditManager__factory, MSG_ATTEST, MarginHub__factory, devWallet, readCreditPushes } from '@tributary/contracts';
 import { makeProvider } from '../src/deploy/chain-session';
 import { startDevnet } from '../src/devnet/devnet';
 import { DEV_ACCOUNTS } from '../src/devnet/devnet-config';
@@ -336,10 +329,7 @@ async function main(): Promise<void> {
       );
     }
     if (firstCredit.size === 0) log('  credit: no credit push was seen: the aggregator running here pushes no credit limits');
-    nodeLoad.report(
-      new Map(collateral.map((chain) => [chain.eid, confirmed.filter((d) => d.eid === chain.eid).length])),
-      delivered.length,
-    );
+    nodeLoad.report(new Map(collateral.map((chain) => [chain.eid, confirmed.filter((d) => d.eid === chain.eid).length])), delivered.length);
     const failures = deposits.filter((d) => d.failed);
     if (failures.length) log(`  first failure: ${failures[0]!.failed}`);
   } finally {

@@ -19,7 +19,14 @@ describe('PinoNestLogger', () => {
   it('logs an object at error level with its fields (as Nest passes it: message, context), secrets redacted', () => {
     const { logger, lines } = capture();
     logger.error({ msg: 'packet parked', guid: '0xab', attempts: 5, privateKey: '0xsecret' }, 'PipelineService');
-    expect(lines[0]).toMatchObject({ level: 50, msg: 'packet parked', guid: '0xab', attempts: 5, context: 'PipelineService', privateKey: '[redacted]' });
+    expect(lines[0]).toMatchObject({
+      level: 50,
+      msg: 'packet parked',
+      guid: '0xab',
+      attempts: 5,
+      context: 'PipelineService',
+      privateKey: '[redacted]',
+    });
   });
 
   it('logs a text error with its trace and context', () => {

@@ -106,7 +106,15 @@ export function encodeBatch(entries: (BatchEntry & { scan?: bigint })[], gas: Ga
   const deliveries = entries.map(({ packet, confirmations, scan }) => {
     gasLimit += entryGas(packet, gas, scan);
     value += BigInt(packet.receiveValue);
-    return [packet.header, packet.payloadHash, confirmations, packet.guid, packet.message, lzReceiveBudget(packet, gas, scan), BigInt(packet.receiveValue)];
+    return [
+      packet.header,
+      packet.payloadHash,
+      confirmations,
+      packet.guid,
+      packet.message,
+      lzReceiveBudget(packet, gas, scan),
+      BigInt(packet.receiveValue),
+    ];
   });
   return { data: DELIVERY_WORKER_ABI.encodeFunctionData('verifyAndDeliver', [deliveries]), gasLimit, value };
 }

@@ -104,7 +104,7 @@ describe('confirm of a DeliveryWorker batch', () => {
   });
 
   it('an lzReceive that found a lower nonce uncommitted (LZ_InvalidNonce, another batch came first) waits, not a failure', async () => {
-    const invalidNonce = '0xc09b6350' + (2n).toString(16).padStart(64, '0');
+    const invalidNonce = '0xc09b6350' + 2n.toString(16).padStart(64, '0');
     const { processor, packet, patches } = setup('relayer', [hex32(1)], invalidNonce);
     await processor.advance(packet, new DeliveryBatch());
     expect(patches.at(-1)).toMatchObject({ status: 'executing', stage: 'prepare', pendingTxHash: null, nextAttemptAt: 5_500 });
@@ -149,10 +149,15 @@ describe('execute of a committed packet far ahead of its pathway', () => {
       const answers: Record<string, unknown> = { inboundPayloadHash: hex32(9), inboundNonce: 100n, lazyInboundNonce: lazy };
       return ENDPOINT_ABI.encodeFunctionResult(endpoint.name, [answers[endpoint.name]]);
     };
-    const dst = { config: { eid: 2, name: 'HUB', deliveryWorker: WORKER, endpoint: '0x' + '33'.repeat(20), receiveUln302: '0x' + '44'.repeat(20) }, rpc: { call } };
+    const dst = {
+      config: { eid: 2, name: 'HUB', deliveryWorker: WORKER, endpoint: '0x' + '33'.repeat(20), receiveUln302: '0x' + '44'.repeat(20) },
+      rpc: { call },
+    };
     const chains = { get: () => dst, submitter: () => ({}), dvnAddress: () => WORKER, nameOf: () => 'HUB' } as unknown as ChainRegistry;
     const patches: Partial<PacketEntity>[] = [];
-    const packets = { updateClaimed: async (_g: string, _w: string, patch: Partial<PacketEntity>) => (patches.push(patch), true) } as unknown as PacketRepository;
+    const packets = {
+      updateClaimed: async (_g: string, _w: string, patch: Partial<PacketEntity>) => (patches.push(patch), true),
+    } as unknown as PacketRepository;
     const processor = new PacketProcessor(chains, packets, new RelayerMetrics(new Registry(), 'relayer'), new FixedClock(), {
       role: 'relayer',
       workerId: 'w',

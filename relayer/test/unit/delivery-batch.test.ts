@@ -58,17 +58,33 @@ describe('delivery batches', () => {
   it('tells a failure caused by an earlier failed entry of the same pathway (its scan budget was short) from its own', async () => {
     const header = (nonce: number, srcEid: number) =>
       '0x01' + nonce.toString(16).padStart(16, '0') + srcEid.toString(16).padStart(8, '0') + '11'.repeat(32) + '00000002' + '22'.repeat(32);
-    const entries = [
-      packet(5, { header: header(5, 1) }),
-      packet(6, { header: header(6, 1) }),
-      packet(2, { srcEid: 7, header: header(2, 7) }),
-    ].map(entry);
+    const entries = [packet(5, { header: header(5, 1) }), packet(6, { header: header(6, 1) }), packet(2, { srcEid: 7, header: header(2, 7) })].map(
+      entry,
+    );
     const { data } = encodeBatch(entries, gas);
     const raw = await Wallet.createRandom().signTransaction({ to: WORKER, data, gasLimit: 1_000_000n, chainId: 1n, maxFeePerGas: 1n });
     const [a, b, c] = entries.map((e) => e.packet.guid);
-    expect(failedBehindPathway(raw, new Map([[a!, '0x1234'], [b!, '0x']]), b!)).toBe(true);
+    expect(
+      failedBehindPathway(
+        raw,
+        new Map([
+          [a!, '0x1234'],
+          [b!, '0x'],
+        ]),
+        b!,
+      ),
+    ).toBe(true);
     expect(failedBehindPathway(raw, new Map([[b!, '0x']]), b!)).toBe(false); // nothing before it failed
-    expect(failedBehindPathway(raw, new Map([[a!, '0x1234'], [c!, '0x']]), c!)).toBe(false); // another pathway
+    expect(
+      failedBehindPathway(
+        raw,
+        new Map([
+          [a!, '0x1234'],
+          [c!, '0x'],
+        ]),
+        c!,
+      ),
+    ).toBe(false); // another pathway
   });
 
   it("budgets each lzReceive's lazy nonce scan from its pathway's lazyInboundNonce, as if earlier entries executed", () => {
@@ -83,7 +99,10 @@ describe('delivery batches', () => {
       ['5:7', 0n],
     ]);
     const encoded = encodeBatch(only!, gas);
-    const plain = encodeBatch(only!.map((e) => ({ ...e, scan: 0n })), gas);
+    const plain = encodeBatch(
+      only!.map((e) => ({ ...e, scan: 0n })),
+      gas,
+    );
     expect(encoded.gasLimit - plain.gasLimit).toBe(4n * LAZY_SCAN_GAS_PER_NONCE);
     const budgets = DELIVERY_WORKER_ABI.decodeFunctionData('verifyAndDeliver', encoded.data)[0].map((d: unknown[]) => d[5] as bigint);
     expect(budgets[0] - budgets[1]).toBe(2n * LAZY_SCAN_GAS_PER_NONCE);
