@@ -21,9 +21,10 @@ library CreditSlots {
     /// @notice Writes every push word's halves with `stamp` (the epoch, already shifted to bit 96 of a half) and
     /// returns the sum of the bases' increases and the number of halves written. Reverts `BadCreditSlot` on a mask
     /// outside {1, 2, 3} or a half whose index is not below `count`.
-    /// @dev Assembly: per word one cold SLOAD, one SSTORE and ~200 gas besides; the Solidity loop it replaces spent
+    /// @dev Assembly: per word one cold SLOAD, one SSTORE and ~380 gas besides; the Solidity loop it replaces spent
     /// ~850 on bounds checks, checked arithmetic and a mapping hash per access (contracts/bench/credit-push.ts).
-    /// The sums cannot overflow: each increase is below 2^95 and a batch has fewer than 2^32 halves.
+    /// The sums cannot overflow: each increase is below 2^96 (two signed 95-bit bases) and a batch holds far fewer
+    /// than 2^160 halves.
     function write(bytes32[] calldata words, uint256 count, uint256 stamp) internal returns (uint256 totalIncrease, uint256 written) {
         uint256 region = REGION;
         assembly ("memory-safe") {
