@@ -1,11 +1,13 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** Field names whose values never reach a log line. */
 export const REDACTED_FIELDS = ['privateKey', 'apiKey', 'password', 'mnemonic', '*.privateKey', '*.apiKey', '*.password', '*.mnemonic'];
 
-export function createPino(name: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ name, level, redact: { paths: REDACTED_FIELDS, censor: '[redacted]' } });
+/** `destination` defaults to stdout (tests pass a stream to read the lines). */
+export function createPino(name: string, level = process.env.LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
+  const options = { name, level, redact: { paths: REDACTED_FIELDS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** NestJS LoggerService over pino: JSON lines, one child logger per Nest context. */
@@ -19,8 +21,7 @@ export class PinoNestLogger implements LoggerService {
   error(message: unknown, ...params: unknown[]): void {
     const context = params.length ? String(params.at(-1)) : undefined;
     const trace = params.length > 1 ? String(params[0]) : undefined;
-    if (typeof message === 'object' && message !== null) this.logger.error({ context, trace, ...message });
-    else this.logger.error({ context, trace }, String(message));
+    this.write('error', message, context, trace);
   }
   warn(message: unknown, context?: string): void {
     this.write('warn', message, context);
@@ -32,8 +33,10 @@ export class PinoNestLogger implements LoggerService {
     this.write('trace', message, context);
   }
 
-  private write(level: 'info' | 'warn' | 'debug' | 'trace', message: unknown, context?: string): void {
-    if (typeof message === 'object' && message !== null) this.logger[level]({ context, ...message });
-    else this.logger[level]({ context }, String(message));
+  /** An object message is logged as fields (its `msg` the line's message), anything else as the message. */
+  private write(level: 'error' | 'info' | 'warn' | 'debug' | 'trace', message: unknown, context?: string, trace?: string): void {
+    const fields = { context, trace }; // undefined fields never reach the JSON line
+    if (typeof message === 'object' && message !== null) this.logger[level]({ ...fields, ...message });
+    else this.logger[level](fields, String(message));
   }
 }

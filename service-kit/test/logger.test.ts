@@ -1,6 +1,5 @@
 import { Writable } from 'node:stream';
-import pino from 'pino';
-import { PinoNestLogger, REDACTED_FIELDS } from '../src/logger';
+import { PinoNestLogger, createPino } from '../src/logger';
 
 /** A PinoNestLogger writing JSON lines into an array. */
 function capture() {
@@ -11,7 +10,7 @@ function capture() {
       done();
     },
   });
-  const logger = new PinoNestLogger(pino({ name: 't', redact: { paths: REDACTED_FIELDS, censor: '[redacted]' } }, stream));
+  const logger = new PinoNestLogger(createPino('t', 'info', stream));
   return { logger, lines };
 }
 
