@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock, type SignedTx } from '@tributary/service-kit';
 import { ChainRegistry, RELAYER_SETUP, type RelayerSetup } from '../chain/chain-registry';
 import type { DeliveryAction } from '../core/packet-state';
+import type { PacketEntity } from '../database/packet.entity';
 import { RelayerMetrics } from '../metrics/relayer-metrics';
 import { PacketRepository, type PacketPatch } from '../store/packet.repository';
-import { ENDPOINT_ABI } from '../chain/abis';
 import { encodeBatch, pathwayKey, planBatches, type BatchEntry, type DeliveryBatch, type PlannedEntry } from './delivery-batch';
 import { StepError } from './step-error';
 
@@ -33,13 +33,18 @@ export class BatchSubmitter {
     @Inject(RELAYER_SETUP) private readonly setup: RelayerSetup,
   ) {}
 
-  /** Sends every destination's batch; returns the entries whose transaction could not be sent. */
-  async submit(batch: DeliveryBatch): Promise<BatchFailure[]> {
+  /**
+   * Sends every destination's batch; returns the entries whose transaction could not be sent. `lazyNonce` reads a
+   * packet's pathway's `lazyInboundNonce` (the processor's, once per pathway per tick): each packet's lzReceive budget
+   * covers the endpoint's scan of the nonces between it and the packet (a packet executed past unexecuted lower
+   * nonces scans them all). An unreadable one is left out (planned as if every lower nonce were executed).
+   */
+  async submit(batch: DeliveryBatch, lazyNonce: (packet: PacketEntity) => Promise<bigint>): Promise<BatchFailure[]> {
     const failures: BatchFailure[] = [];
     await Promise.all(
       batch.destinations().map(async ([eid, entries]) => {
         const dst = this.chains.get(eid);
-        for (const planned of planBatches(entries, dst.config.gas, await this.lazyNonces(eid, entries))) {
+        for (const planned of planBatches(entries, dst.config.gas, await lazyNonces(entries, lazyNonce))) {
           try {
             await this.send(eid, planned);
           } catch (error) {
@@ -49,25 +54,6 @@ export class BatchSubmitter {
       }),
     );
     return failures;
-  }
-
-  /**
-   * Each pathway's `lazyInboundNonce` on the destination, so the batch budgets the endpoint's scan of the nonces
-   * between it and each packet (a packet executed past unexecuted lower nonces scans them all). One read per pathway;
-   * an unreadable one is left out (planned as if every lower nonce were executed).
-   */
-  private async lazyNonces(eid: number, entries: BatchEntry[]): Promise<Map<string, bigint>> {
-    const dst = this.chains.get(eid);
-    const pathways = new Map(entries.map(({ packet }) => [pathwayKey(packet), packet]));
-    const lazy = new Map<string, bigint>();
-    await Promise.all(
-      [...pathways].map(async ([key, p]) => {
-        const data = ENDPOINT_ABI.encodeFunctionData('lazyInboundNonce', [p.receiver, p.srcEid, p.sender]);
-        const result = await dst.rpc.call(dst.config.endpoint, data).catch(() => undefined);
-        if (result !== undefined) lazy.set(key, ENDPOINT_ABI.decodeFunctionResult('lazyInboundNonce', result)[0] as bigint);
-      }),
-    );
-    return lazy;
   }
 
   private async send(eid: number, entries: PlannedEntry[]): Promise<SignedTx> {
@@ -111,4 +97,17 @@ export class BatchSubmitter {
     });
     return tx;
   }
+}
+
+/** Each pathway's lazy nonce among `entries`, by `pathwayKey` (unreadable ones left out). */
+async function lazyNonces(entries: BatchEntry[], read: (packet: PacketEntity) => Promise<bigint>): Promise<Map<string, bigint>> {
+  const pathways = new Map(entries.map(({ packet }) => [pathwayKey(packet), packet]));
+  const lazy = new Map<string, bigint>();
+  await Promise.all(
+    [...pathways].map(async ([key, packet]) => {
+      const nonce = await read(packet).catch(() => undefined);
+      if (nonce !== undefined) lazy.set(key, nonce);
+    }),
+  );
+  return lazy;
 }

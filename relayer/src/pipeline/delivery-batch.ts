@@ -1,3 +1,4 @@
+import { PacketV1Codec } from '@layerzerolabs/lz-v2-utilities';
 import { Transaction, type Log } from 'ethers';
 import { DELIVERY_WORKER_ABI } from '../chain/abis';
 import type { GasSettings } from '../config/relayer-config.schema';
@@ -133,14 +134,14 @@ export function failedReceives(logs: readonly Pick<Log, 'address' | 'topics' | '
 /**
  * Whether an entry of the same pathway placed before `guid` in the batch transaction `raw` also failed its lzReceive.
  * Then `guid`'s scan budget, planned as if that one executed, was short: its failure (out of gas, empty reason) is
- * that entry's, not its own. Header (PacketV1Codec): version 1 | nonce 8 | srcEid 4 | sender 32 | dstEid 4 | receiver 32.
+ * that entry's, not its own.
  */
 export function failedBehindPathway(raw: string, failed: Map<string, string>, guid: string): boolean {
   const [deliveries] = DELIVERY_WORKER_ABI.decodeFunctionData('verifyAndDeliver', Transaction.from(raw).data);
-  const entries = (deliveries as { header: string; guid: string }[]).map((d) => ({
-    guid: d.guid.toLowerCase(),
-    pathway: d.header.slice(2 + 2 * 9, 2 + 2 * 45) + d.header.slice(2 + 2 * 49, 2 + 2 * 81),
-  }));
+  const entries = (deliveries as { header: string; guid: string }[]).map((d) => {
+    const header = PacketV1Codec.from(d.header);
+    return { guid: d.guid.toLowerCase(), pathway: pathwayKey({ srcEid: header.srcEid(), sender: header.sender(), receiver: header.receiver() }) };
+  });
   const index = entries.findIndex((e) => e.guid === guid.toLowerCase());
   if (index < 0) return false;
   return entries.slice(0, index).some((e) => e.pathway === entries[index]!.pathway && failed.has(e.guid));

@@ -104,7 +104,7 @@ export class PacketProcessor {
       });
       return false;
     }
-    if (step.action === null || (step.action === 'execute' && (await this.tooFarAhead(packet, dst)))) {
+    if (step.action === null || (step.action === 'execute' && (await this.tooFarAhead(packet)))) {
       // Waiting for other DVNs or for lower nonces of the pathway: not a failure.
       await this.save(packet, { status: step.status, nextAttemptAt: now + this.setup.config.pipeline.confirmPollMs * 2, updatedAt: now });
       return false;
@@ -267,9 +267,13 @@ export class PacketProcessor {
    * More than `maxExecuteAhead` unexecuted nonces of its pathway lie below the packet: its lzReceive would scan them
    * all (a cold read each, on its own gas budget), so it waits for the lower ones to execute first.
    */
-  private async tooFarAhead(packet: PacketEntity, dst: ChainContext): Promise<boolean> {
-    const lazy = await this.memo.get(`lazy ${packet.dstEid} ${pathwayKey(packet)}`, () => this.reader.lazyNonce(dst, packet));
-    return BigInt(packet.nonce) - lazy - 1n > BigInt(this.setup.config.pipeline.maxExecuteAhead);
+  private async tooFarAhead(packet: PacketEntity): Promise<boolean> {
+    return BigInt(packet.nonce) - (await this.lazyNonce(packet)) - 1n > BigInt(this.setup.config.pipeline.maxExecuteAhead);
+  }
+
+  /** The packet's pathway's `lazyInboundNonce` on its destination, read once per pathway per tick. */
+  lazyNonce(packet: PacketEntity): Promise<bigint> {
+    return this.memo.get(`lazy ${packet.dstEid} ${pathwayKey(packet)}`, () => this.reader.lazyNonce(this.chains.get(packet.dstEid), packet));
   }
 
   /** Rebroadcasts, in nonce order, the earlier transactions of the pending chain neither mined nor known to the node. */

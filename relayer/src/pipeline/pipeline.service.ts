@@ -39,7 +39,7 @@ export class PipelineService {
     try {
       await Promise.all(claimed.map((packet) => this.run(packet, batch)));
       if (batch.size) {
-        for (const failure of await this.batches.submit(batch)) {
+        for (const failure of await this.batches.submit(batch, (packet) => this.processor.lazyNonce(packet))) {
           const error = failure.error as StepError;
           for (const { packet } of failure.entries) await this.fail(packet, error);
         }

@@ -8,6 +8,7 @@ import { RelayerMetrics } from '../../src/metrics/relayer-metrics';
 import { DeliveryBatch } from '../../src/pipeline/delivery-batch';
 import { PacketProcessor } from '../../src/pipeline/packet-processor';
 import { StepError } from '../../src/pipeline/step-error';
+import { packetRow } from '../helpers/packet-rows';
 import type { PacketRepository } from '../../src/store/packet.repository';
 
 const WORKER = '0x' + '77'.repeat(20);
@@ -20,41 +21,21 @@ class FixedClock extends Clock {
   }
 }
 
-/** A packet whose batch transaction `TX` is mined; the destination reports it executed (hash cleared, lazy nonce past it). */
-function setup(role: 'relayer' | 'verifier', failedGuids: string[], reason = '0xdeadbeef') {
-  const packet = {
-    guid: hex32(1),
+/** A packet of pathway 1 → 2 (the fake destination `HUB`); tests override its state. */
+const hubPacket = (overrides: Partial<PacketEntity>): PacketEntity =>
+  packetRow(1, {
     srcEid: 1,
     dstEid: 2,
     sender: hex32(0x11),
     receiver: '0x' + '22'.repeat(20),
-    nonce: '3',
     header: '0x01',
     payloadHash: hex32(9),
-    message: '0x',
     receiveGas: '100000',
-    receiveValue: '0',
-    status: 'verifying',
-    stage: 'confirm',
-    pendingAction: 'verify',
-    pendingTxHash: TX,
-    pendingTxNonce: 0,
-    confirmedAt: 4_000,
-    deliveredAt: null,
-    attempts: 0,
-  } as unknown as PacketEntity;
-  const event = DELIVERY_WORKER_ABI.getEvent('LzReceiveFailed')!;
-  const logs = failedGuids.map((guid) => ({ address: WORKER, ...DELIVERY_WORKER_ABI.encodeEventLog(event, [guid, 0n, reason]) }));
-  let receiptReads = 0;
-  const rpc = {
-    receipt: async () => (receiptReads++, { status: 1, hash: TX, logs }),
-    call: async (_to: string, data: string) => {
-      const method = ENDPOINT_ABI.parseTransaction({ data })!.name;
-      return method === 'inboundPayloadHash'
-        ? ENDPOINT_ABI.encodeFunctionResult(method, [hex32(0)])
-        : ENDPOINT_ABI.encodeFunctionResult(method, [3n]);
-    },
-  };
+    ...overrides,
+  });
+
+/** A PacketProcessor whose one destination (eid 2, `HUB`) answers through `rpc`; every save is collected in `patches`. */
+function processorOver(rpc: object, role: 'relayer' | 'verifier' = 'relayer') {
   const dst = {
     config: { eid: 2, name: 'HUB', deliveryWorker: WORKER, endpoint: '0x' + '33'.repeat(20), receiveUln302: '0x' + '44'.repeat(20) },
     rpc,
@@ -75,7 +56,33 @@ function setup(role: 'relayer' | 'verifier', failedGuids: string[], reason = '0x
     workerId: 'w',
     config: { pipeline: { confirmPollMs: 250, maxExecuteAhead: 32 } },
   } as never);
-  return { processor, packet, patches, metrics, receiptReads: () => receiptReads };
+  return { processor, patches, metrics };
+}
+
+/** A packet whose batch transaction `TX` is mined; the destination reports it executed (hash cleared, lazy nonce past it). */
+function setup(role: 'relayer' | 'verifier', failedGuids: string[], reason = '0xdeadbeef') {
+  const packet = hubPacket({
+    nonce: 3,
+    status: 'verifying',
+    stage: 'confirm',
+    pendingAction: 'verify',
+    pendingTxHash: TX,
+    pendingTxNonce: 0,
+    confirmedAt: 4_000,
+  });
+  const event = DELIVERY_WORKER_ABI.getEvent('LzReceiveFailed')!;
+  const logs = failedGuids.map((guid) => ({ address: WORKER, ...DELIVERY_WORKER_ABI.encodeEventLog(event, [guid, 0n, reason]) }));
+  let receiptReads = 0;
+  const rpc = {
+    receipt: async () => (receiptReads++, { status: 1, hash: TX, logs }),
+    call: async (_to: string, data: string) => {
+      const method = ENDPOINT_ABI.parseTransaction({ data })!.name;
+      return method === 'inboundPayloadHash'
+        ? ENDPOINT_ABI.encodeFunctionResult(method, [hex32(0)])
+        : ENDPOINT_ABI.encodeFunctionResult(method, [3n]);
+    },
+  };
+  return { ...processorOver(rpc, role), packet, receiptReads: () => receiptReads };
 }
 
 describe('confirm of a DeliveryWorker batch', () => {
@@ -126,22 +133,7 @@ describe('execute of a committed packet far ahead of its pathway', () => {
 
   /** Nonce 100, committed, every lower nonce committed; the endpoint's lazy nonce is `lazy`. */
   async function prepare(lazy: bigint) {
-    const packet = {
-      guid: hex32(1),
-      srcEid: 1,
-      dstEid: 2,
-      sender: hex32(0x11),
-      receiver: '0x' + '22'.repeat(20),
-      nonce: '100',
-      header: '0x01',
-      payloadHash: hex32(9),
-      message: '0x',
-      receiveGas: '100000',
-      receiveValue: '0',
-      status: 'executing',
-      stage: 'prepare',
-      attempts: 0,
-    } as unknown as PacketEntity;
+    const packet = hubPacket({ nonce: 100, status: 'executing', stage: 'prepare' });
     const ulnConfig = [1n, 0, 0, 0, [WORKER], []];
     const call = async (_to: string, data: string) => {
       const endpoint = ENDPOINT_ABI.parseTransaction({ data });
@@ -149,20 +141,7 @@ describe('execute of a committed packet far ahead of its pathway', () => {
       const answers: Record<string, unknown> = { inboundPayloadHash: hex32(9), inboundNonce: 100n, lazyInboundNonce: lazy };
       return ENDPOINT_ABI.encodeFunctionResult(endpoint.name, [answers[endpoint.name]]);
     };
-    const dst = {
-      config: { eid: 2, name: 'HUB', deliveryWorker: WORKER, endpoint: '0x' + '33'.repeat(20), receiveUln302: '0x' + '44'.repeat(20) },
-      rpc: { call },
-    };
-    const chains = { get: () => dst, submitter: () => ({}), dvnAddress: () => WORKER, nameOf: () => 'HUB' } as unknown as ChainRegistry;
-    const patches: Partial<PacketEntity>[] = [];
-    const packets = {
-      updateClaimed: async (_g: string, _w: string, patch: Partial<PacketEntity>) => (patches.push(patch), true),
-    } as unknown as PacketRepository;
-    const processor = new PacketProcessor(chains, packets, new RelayerMetrics(new Registry(), 'relayer'), new FixedClock(), {
-      role: 'relayer',
-      workerId: 'w',
-      config: { pipeline: { confirmPollMs: 250, maxExecuteAhead: 32 } },
-    } as never);
+    const { processor, patches } = processorOver({ call });
     const batch = new DeliveryBatch();
     await processor.advance(packet, batch);
     return { batch, patches };

@@ -1,7 +1,7 @@
 import { Interface, Wallet } from 'ethers';
 import { DeliveryWorker__factory } from '@tributary/contracts';
 import { Registry } from 'prom-client';
-import { DELIVERY_WORKER_ABI, ENDPOINT_ABI } from '../../src/chain/abis';
+import { DELIVERY_WORKER_ABI } from '../../src/chain/abis';
 import { gasSettingsSchema } from '../../src/config/relayer-config.schema';
 import type { PacketEntity } from '../../src/database/packet.entity';
 import { RelayerMetrics } from '../../src/metrics/relayer-metrics';
@@ -172,11 +172,11 @@ describe('BatchSubmitter', () => {
         return tx;
       },
     };
-    const dstConfig = { name: 'hub', eid: 2, deliveryWorker: WORKER, endpoint: '0x' + '33'.repeat(20), gas };
+    const dstConfig = { name: 'hub', eid: 2, deliveryWorker: WORKER, gas };
     const lazyReads: string[] = [];
-    // The endpoint's lazyInboundNonce of the pathway: 0 (nothing executed yet).
-    const rpc = { call: async (_to: string, data: string) => (lazyReads.push(data), ENDPOINT_ABI.encodeFunctionResult('lazyInboundNonce', [0n])) };
-    const chains = { get: () => ({ config: dstConfig, rpc }), submitter: () => submitter };
+    // The endpoint's lazyInboundNonce of a packet's pathway: 0 (nothing executed yet).
+    const lazyNonce = async (p: PacketEntity) => (lazyReads.push(pathwayKey(p)), 0n);
+    const chains = { get: () => ({ config: dstConfig }), submitter: () => submitter };
     const packets = {
       updateClaimed: async (guid: string, _worker: string, patch: Partial<PacketEntity>) => ((stored[guid] = patch), order.push('store'), true),
       flush: async () => void order.push('flush'),
@@ -185,14 +185,14 @@ describe('BatchSubmitter', () => {
     const clock = { now: () => 1_000 };
     const setupValue = { workerId: 'w', config: { pipeline: { confirmPollMs: 250 } } };
     const submitterService = new BatchSubmitter(chains as never, packets as never, metrics, clock as never, setupValue as never);
-    return { submitterService, sent, stored, order, lazyReads };
+    return { sent, stored, order, lazyReads, submit: (batch: DeliveryBatch) => submitterService.submit(batch, lazyNonce) };
   }
 
   it('sends one transaction to the DeliveryWorker for all packets of a destination, stored before broadcast', async () => {
-    const { submitterService, sent, stored, order, lazyReads } = setup();
+    const { submit, sent, stored, order, lazyReads } = setup();
     const batch = new DeliveryBatch();
     for (const n of [3, 1, 2]) batch.add({ packet: packet(n), action: n === 1 ? 'execute' : 'verify', confirmations: 1n });
-    expect(await submitterService.submit(batch)).toEqual([]);
+    expect(await submit(batch)).toEqual([]);
     expect(lazyReads).toHaveLength(1); // one pathway, one read
     expect(sent).toHaveLength(1);
     expect(sent[0]!.to).toBe(WORKER);
@@ -210,11 +210,11 @@ describe('BatchSubmitter', () => {
   });
 
   it('returns the entries of a batch it could not send, for the usual backoff', async () => {
-    const { submitterService } = setup(new Error('connect ECONNREFUSED'));
+    const { submit } = setup(new Error('connect ECONNREFUSED'));
     const batch = new DeliveryBatch();
     batch.add(entry(packet(1)));
     batch.add(entry(packet(2)));
-    const failures = await submitterService.submit(batch);
+    const failures = await submit(batch);
     expect(failures).toHaveLength(1);
     expect(failures[0]!.entries.map((e) => e.packet.nonce)).toEqual(['1', '2']);
     expect((failures[0]!.error as Error).message).toContain('ECONNREFUSED');
