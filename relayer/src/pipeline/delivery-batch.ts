@@ -120,6 +120,9 @@ export function encodeBatch(entries: (BatchEntry & { scan?: bigint })[], gas: Ga
   return { data: DELIVERY_WORKER_ABI.encodeFunctionData('verifyAndDeliver', [deliveries]), gasLimit, value };
 }
 
+/** `Errors.LZ_InvalidNonce(uint64)` of the endpoint in an lzReceive failure: a lower nonce of the pathway is not committed yet. */
+export const LZ_INVALID_NONCE = '0xc09b6350';
+
 /** The lzReceive reverts a batch transaction reported (guid → reason data), from the worker's own logs. */
 export function failedReceives(logs: readonly Pick<Log, 'address' | 'topics' | 'data'>[], worker: string): Map<string, string> {
   const failed = new Map<string, string>();

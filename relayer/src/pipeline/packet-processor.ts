@@ -11,11 +11,8 @@ import { DeliveryReader } from './delivery-reader';
 import { replaceChainedGroup } from './chained-group';
 import { checkSourceFinality } from './source-finality';
 import { ClaimLostError, StepError, isRevert } from './step-error';
-import { DeliveryBatch, failedBehindPathway, failedReceives, pathwayKey } from './delivery-batch';
+import { DeliveryBatch, LZ_INVALID_NONCE, failedBehindPathway, failedReceives, pathwayKey } from './delivery-batch';
 import { TickMemo } from './tick-memo';
-
-/** `Errors.LZ_InvalidNonce(uint64)` of the endpoint: a lower nonce of the pathway is not committed yet. */
-const LZ_INVALID_NONCE = '0xc09b6350';
 
 type PendingStatus = 'verifying' | 'committing' | 'executing';
 const STATUS_OF: Record<DeliveryAction, PendingStatus> = { verify: 'verifying', commit: 'committing', execute: 'executing' };
